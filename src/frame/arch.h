@@ -1,0 +1,57 @@
+#pragma once
+
+// The backend interface: what src/host_arch (and later src/arch_x86_64) implement for the
+// frame. CMake links exactly one backend. Services never include this header.
+
+#include <concepts>
+#include <memory>
+#include <span>
+#include <string_view>
+
+#include "frame/result.h"
+#include "frame/types.h"
+#include "frame/user_mode.h"
+
+namespace asterix::frame::arch {
+
+// Physical memory: the whole of it mapped in the kernel (the direct map).
+std::span<u8> init_phys_mem(u64 bytes);
+
+// Address spaces. The backend's AddressSpace mirrors the software page table; these queue
+// changes, and flush() makes them take effect before the guest runs again.
+Result<AddressSpacePtr> create_address_space();
+void tlb_map(AddressSpace& space, u64 va, u64 pfn, u64 pages, u8 perms);
+void tlb_unmap(AddressSpace& space, u64 va, u64 len);
+void tlb_protect(AddressSpace& space, u64 va, u64 len, u8 perms);
+
+template<typename T>
+concept ArchAddressSpace = requires(T& space) {
+    { space.flush() } -> std::same_as<void>;
+    { space.is_alive() } -> std::same_as<bool>;
+};
+
+// Kernel task contexts: a stack and a saved context, switched by the scheduler.
+using TaskEntry = void (*)(void* arg);
+void* make_task_context(void* stack_base, usize stack_bytes, TaskEntry entry);
+/// Switches from the running context to `to`, passing `arg`; stores where we were in `*from`.
+void* switch_task_context(void** from, void* to, void* arg);
+void* alloc_task_stack(usize bytes);
+void free_task_stack(void* stack, usize bytes);
+
+// Interrupts and idle.
+void start_timer(u64 period_ns);
+/// True once per timer tick since the last call.
+bool take_timer_tick();
+/// Sleeps until `deadline_ns` (monotonic), a timer tick, or console input when `watch_input`.
+void idle_wait(u64 deadline_ns, bool watch_input);
+bool console_input_ready();
+
+// Output of the kernel log and the syscall trace.
+void log_write(std::string_view text);
+void trace_sink_write(std::string_view text);
+bool open_trace_sink(const char* path);
+
+[[noreturn]] void halt(int exit_code);
+void print_backtrace();
+
+} // namespace asterix::frame::arch

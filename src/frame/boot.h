@@ -1,0 +1,31 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "frame/types.h"
+
+namespace asterix::frame {
+
+/// What the services get at boot: the first program and the guest's environment.
+struct BootParams {
+    std::string program;              ///< as given: a path, or a name looked up in PATH
+    std::vector<std::string> argv;    ///< argv[0] included
+    std::vector<std::string> envp;
+    std::string cwd {"/"};            ///< guest path
+    u64 mem_bytes {1ull << 30};
+    u32 uid {0};                      ///< the guest's credentials (hosted: the host user's)
+    u32 gid {0};
+    bool is_strace_on {false};
+};
+
+using ServicesEntry = void (*)(const BootParams&);
+
+/// Boots the frame, runs `entry` as the first kernel task, and schedules until the services
+/// call power_off() or no task is left. Returns the exit code given to power_off().
+int boot(const BootParams& params, ServicesEntry entry);
+/// Stops the machine with `exit_code` once the current task yields.
+void power_off(int exit_code);
+bool is_powering_off();
+
+} // namespace asterix::frame

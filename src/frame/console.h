@@ -1,0 +1,41 @@
+#pragma once
+
+#include <span>
+
+#include "frame/file_stat.h"
+#include "frame/result.h"
+
+namespace asterix::frame::console {
+
+/// The console is the three streams asterix itself was given (0 in, 1 out, 2 err), as they
+/// are: a terminal, a pipe or a file. `stream` is 0, 1 or 2.
+
+/// Reads what is available, blocking the calling task (not the kernel) until some is.
+Result<usize> read(int stream, std::span<u8> dst);
+Result<usize> write(int stream, std::span<const u8> src);
+Result<FileStat> stat(int stream);
+/// lseek on the stream, when it is a file (ESPIPE for pipes and terminals, as on the host).
+Result<i64> seek(int stream, i64 offset, int whence);
+/// Bytes ready to read (FIONREAD).
+Result<int> bytes_ready(int stream);
+/// Whether asterix was given this stream at all (it may have been started with it closed).
+bool is_open(int stream);
+bool is_terminal(int stream);
+/// The open(2) status flags the stream was opened with (O_RDONLY, O_RDWR, O_APPEND...).
+u32 status_flags(int stream);
+
+/// Terminal attributes in Linux's struct termios layout (ENOTTY when not a terminal).
+struct Termios {
+    u32 iflag, oflag, cflag, lflag;
+    u8 line;
+    u8 cc[19];
+};
+Result<Termios> get_termios(int stream);
+Result<void> set_termios(int stream, const Termios& termios, int when);
+
+struct WinSize {
+    u16 rows, cols, xpixel, ypixel;
+};
+Result<WinSize> window_size(int stream);
+
+} // namespace asterix::frame::console

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <span>
+
+#include "frame/result.h"
+#include "frame/types.h"
+
+namespace asterix::frame {
+
+/// A counted handle to one 4 KiB physical page; the page is freed when the last handle goes.
+/// Services never see a physical address as a pointer: they see the frame's bytes as a span.
+class Frame {
+public:
+    /// Allocates a zero-filled frame; ENOMEM when physical memory is exhausted.
+    static Result<Frame> alloc_zeroed();
+
+    Frame() = default;
+    Frame(const Frame& other);
+    Frame(Frame&& other) noexcept;
+    Frame& operator=(const Frame& other);
+    Frame& operator=(Frame&& other) noexcept;
+    ~Frame();
+
+    bool is_null() const { return m_pfn == no_pfn; }
+    /// The page frame number: the frame's offset in physical memory divided by the page size.
+    u64 pfn() const { return m_pfn; }
+    /// The frame's contents through the kernel's direct map. Valid while this handle lives.
+    std::span<u8> bytes() const;
+    /// How many handles (and page-table entries) share this frame.
+    u32 share_count() const;
+
+private:
+    static constexpr u64 no_pfn = ~0ull;
+    explicit Frame(u64 pfn) : m_pfn(pfn) {}
+    void release();
+
+    u64 m_pfn {no_pfn};
+};
+
+/// Physical memory statistics.
+u64 total_frames();
+u64 free_frames();
+
+/// Sets up physical memory of the given size (the boot path and unit tests call it once).
+void init_phys_mem(u64 bytes);
+
+} // namespace asterix::frame

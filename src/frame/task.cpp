@@ -1,0 +1,244 @@
+#include "frame/task.h"
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "frame/arch.h"
+#include "frame/assert.h"
+#include "frame/boot.h"
+#include "frame/clock.h"
+#include "frame/internal.h"
+
+namespace asterix::frame {
+
+namespace {
+constexpr usize task_stack_bytes = 256 * 1024;
+} // namespace
+
+/// The one scheduler of the one (virtual) CPU. Every switch goes through the scheduler's own
+/// context: task -> scheduler -> next task.
+class Scheduler {
+public:
+    Task& spawn(std::string name, std::function<void()> entry)
+    {
+        auto task = std::unique_ptr<Task>(new Task(++m_next_id, std::move(name), std::move(entry)));
+        task->m_stack = arch::alloc_task_stack(task_stack_bytes);
+        task->m_context = arch::make_task_context(task->m_stack, task_stack_bytes, &Scheduler::trampoline);
+        Task& ref = *task;
+        m_tasks.push_back(std::move(task));
+        m_run_queue.push_back(&ref);
+        return ref;
+    }
+
+    Task& current()
+    {
+        AX_ASSERT(m_current);
+        return *m_current;
+    }
+
+    void yield()
+    {
+        m_run_queue.push_back(m_current);
+        switch_to_scheduler();
+    }
+
+    void block() { switch_to_scheduler(); }
+
+    void make_runnable(Task& task)
+    {
+        if (task.m_state != Task::State::blocked)
+            return;
+        task.m_state = Task::State::runnable;
+        task.m_was_woken = true;
+        cancel_timer(task);
+        m_run_queue.push_back(&task);
+    }
+
+    void block_until(u64 deadline_ns)
+    {
+        Task& task = current();
+        task.m_state = Task::State::blocked;
+        task.m_was_woken = false;
+        if (deadline_ns != ~0ull) {
+            task.m_wake_deadline_ns = deadline_ns;
+            m_timers.emplace(deadline_ns, &task);
+        }
+        switch_to_scheduler();
+    }
+
+    void preempt_point()
+    {
+        if (arch::take_timer_tick()) {
+            run_due_timers();
+            poll_console();
+            if (!m_run_queue.empty())
+                yield();
+        }
+    }
+
+    /// The scheduler loop, on the boot context. Returns at power-off or when no task is left.
+    void run()
+    {
+        while (!is_powering_off() && live_count() > 0) {
+            run_due_timers();
+            poll_console();
+            if (m_run_queue.empty()) {
+                arch::idle_wait(next_deadline(), !console_input_waiters().is_empty());
+                arch::take_timer_tick();
+                continue;
+            }
+            Task* next = m_run_queue.front();
+            m_run_queue.pop_front();
+            m_current = next;
+            arch::switch_task_context(&m_scheduler_context, next->m_context, next);
+            m_current = nullptr;
+            reap_dead();
+        }
+    }
+
+    usize live_count() const
+    {
+        return std::count_if(m_tasks.begin(), m_tasks.end(),
+            [](const auto& task) { return task->m_state != Task::State::dead; });
+    }
+
+    void remove_waiter(Task& task)
+    {
+        if (!task.m_waiting_on)
+            return;
+        auto& waiters = task.m_waiting_on->m_waiters;
+        waiters.erase(std::remove(waiters.begin(), waiters.end(), &task), waiters.end());
+        task.m_waiting_on = nullptr;
+    }
+
+private:
+    static void trampoline(void* arg)
+    {
+        Task* task = static_cast<Task*>(arg);
+        task->m_entry();
+        task->m_entry = nullptr;
+        task->m_state = Task::State::dead;
+        s_instance->switch_to_scheduler();
+        AX_ASSERT(false);
+    }
+
+    void switch_to_scheduler()
+    {
+        Task* task = m_current;
+        arch::switch_task_context(&task->m_context, m_scheduler_context, nullptr);
+    }
+
+    void run_due_timers()
+    {
+        u64 now = monotonic_ns();
+        while (!m_timers.empty() && m_timers.begin()->first <= now) {
+            Task* task = m_timers.begin()->second;
+            m_timers.erase(m_timers.begin());
+            if (task->m_state != Task::State::blocked)
+                continue;
+            remove_waiter(*task);
+            task->m_state = Task::State::runnable;
+            task->m_was_woken = false;
+            m_run_queue.push_back(task);
+        }
+    }
+
+    void cancel_timer(Task& task)
+    {
+        auto range = m_timers.equal_range(task.m_wake_deadline_ns);
+        for (auto it = range.first; it != range.second; ++it) {
+            if (it->second == &task) {
+                m_timers.erase(it);
+                return;
+            }
+        }
+    }
+
+    u64 next_deadline() const { return m_timers.empty() ? ~0ull : m_timers.begin()->first; }
+
+    void poll_console()
+    {
+        if (!console_input_waiters().is_empty() && arch::console_input_ready())
+            console_input_waiters().wake_all();
+    }
+
+    void reap_dead()
+    {
+        std::erase_if(m_tasks, [](const std::unique_ptr<Task>& task) {
+            if (task->m_state != Task::State::dead)
+                return false;
+            arch::free_task_stack(task->m_stack, task_stack_bytes);
+            return true;
+        });
+    }
+
+public:
+    static Scheduler* s_instance;
+
+private:
+    std::vector<std::unique_ptr<Task>> m_tasks;
+    std::deque<Task*> m_run_queue;
+    std::multimap<u64, Task*> m_timers;
+    Task* m_current {nullptr};
+    void* m_scheduler_context {nullptr};
+    u64 m_next_id {0};
+};
+
+Scheduler* Scheduler::s_instance = nullptr;
+
+namespace {
+Scheduler& scheduler()
+{
+    if (!Scheduler::s_instance)
+        Scheduler::s_instance = new Scheduler();
+    return *Scheduler::s_instance;
+}
+} // namespace
+
+Task::Task(u64 id, std::string name, std::function<void()> entry)
+    : m_id(id), m_name(std::move(name)), m_entry(std::move(entry))
+{
+}
+
+Task& spawn_task(std::string name, std::function<void()> entry) { return scheduler().spawn(std::move(name), std::move(entry)); }
+Task& current_task() { return scheduler().current(); }
+void yield() { scheduler().yield(); }
+void sleep_until(u64 deadline_ns) { scheduler().block_until(deadline_ns); }
+void preempt_point() { scheduler().preempt_point(); }
+usize live_task_count() { return scheduler().live_count(); }
+
+void run_scheduler() { scheduler().run(); }
+
+WaitQueue::~WaitQueue() { AX_ASSERT(m_waiters.empty()); }
+
+void WaitQueue::wait() { wait_until(~0ull); }
+
+bool WaitQueue::wait_until(u64 deadline_ns)
+{
+    Task& task = current_task();
+    m_waiters.push_back(&task);
+    task.m_waiting_on = this;
+    scheduler().block_until(deadline_ns);
+    scheduler().remove_waiter(task);
+    return task.m_was_woken;
+}
+
+void WaitQueue::wake_one()
+{
+    if (m_waiters.empty())
+        return;
+    Task* task = m_waiters.front();
+    m_waiters.pop_front();
+    task->m_waiting_on = nullptr;
+    scheduler().make_runnable(*task);
+}
+
+void WaitQueue::wake_all()
+{
+    while (!m_waiters.empty())
+        wake_one();
+}
+
+} // namespace asterix::frame

@@ -1,0 +1,76 @@
+#pragma once
+
+#include <deque>
+#include <functional>
+#include <string>
+
+#include "frame/types.h"
+
+namespace asterix::frame {
+
+class WaitQueue;
+
+/// A kernel task: a function running on its own kernel stack. A guest thread is one task that
+/// loops over execute_user(). Tasks are scheduled cooperatively; a guest is preempted by the
+/// timer, and its task then reaches preempt_point().
+class Task {
+public:
+    enum class State : u8 { runnable, blocked, dead };
+
+    u64 id() const { return m_id; }
+    const std::string& name() const { return m_name; }
+    State state() const { return m_state; }
+    /// Opaque tag services attach (e.g. the guest tid) so debuggers and logs can show it.
+    u64 tag {0};
+
+private:
+    friend class Scheduler;
+    friend class WaitQueue;
+    Task(u64 id, std::string name, std::function<void()> entry);
+
+    u64 m_id;
+    std::string m_name;
+    std::function<void()> m_entry;
+    State m_state {State::runnable};
+    void* m_context {nullptr};
+    void* m_stack {nullptr};
+    u64 m_wake_deadline_ns {0};
+    bool m_was_woken {false};
+    WaitQueue* m_waiting_on {nullptr};
+};
+
+/// Starts a new task; it runs when the scheduler picks it.
+Task& spawn_task(std::string name, std::function<void()> entry);
+/// The task that is running.
+Task& current_task();
+/// Lets other runnable tasks run; returns when this task is scheduled again.
+void yield();
+/// Sleeps until the monotonic clock reaches `deadline_ns`.
+void sleep_until(u64 deadline_ns);
+/// Called by a guest thread's loop at safe points: runs due timers and yields if the timer
+/// asked for a reschedule.
+void preempt_point();
+/// Number of tasks that are not dead.
+usize live_task_count();
+
+/// Tasks blocked until another task wakes them.
+class WaitQueue {
+public:
+    WaitQueue() = default;
+    WaitQueue(const WaitQueue&) = delete;
+    ~WaitQueue();
+
+    /// Blocks the current task until woken.
+    void wait();
+    /// Blocks until woken or until `deadline_ns` (monotonic); returns true when woken.
+    bool wait_until(u64 deadline_ns);
+    void wake_one();
+    void wake_all();
+    bool is_empty() const { return m_waiters.empty(); }
+
+private:
+    friend class Scheduler;
+    std::deque<Task*> m_waiters;
+};
+
+} // namespace asterix::frame

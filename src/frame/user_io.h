@@ -1,0 +1,69 @@
+#pragma once
+
+#include <algorithm>
+#include <span>
+
+#include "frame/result.h"
+#include "frame/user_ptr.h"
+#include "frame/vm_space.h"
+
+namespace asterix::frame {
+
+/// Writes into a range of guest memory, front to back (what a file's read() fills).
+class UserWriter {
+public:
+    /// EFAULT when the range is not inside user space; pages are checked as they are written.
+    static Result<UserWriter> create(VmSpace& vm, u64 va, u64 len)
+    {
+        if (len && (va >= user_space_end || len > user_space_end - va))
+            return Errno::efault;
+        return UserWriter(vm, va, len);
+    }
+
+    u64 remaining() const { return m_len - m_done; }
+    u64 written() const { return m_done; }
+    /// Copies as much of `src` as fits; returns how much.
+    Result<usize> write(std::span<const u8> src)
+    {
+        usize n = std::min<u64>(src.size(), remaining());
+        TRY(m_vm->write_bytes(m_va + m_done, src.first(n)));
+        m_done += n;
+        return n;
+    }
+
+private:
+    UserWriter(VmSpace& vm, u64 va, u64 len) : m_vm(&vm), m_va(va), m_len(len) {}
+    VmSpace* m_vm;
+    u64 m_va, m_len, m_done {0};
+};
+
+/// Reads from a range of guest memory, front to back (what a file's write() consumes).
+class UserReader {
+public:
+    static Result<UserReader> create(VmSpace& vm, u64 va, u64 len)
+    {
+        if (len && (va >= user_space_end || len > user_space_end - va))
+            return Errno::efault;
+        return UserReader(vm, va, len);
+    }
+
+    u64 remaining() const { return m_len - m_done; }
+    u64 consumed() const { return m_done; }
+    /// Copies up to dst.size() bytes out; returns how many.
+    Result<usize> read(std::span<u8> dst)
+    {
+        usize n = std::min<u64>(dst.size(), remaining());
+        TRY(m_vm->read_bytes(m_va + m_done, dst.first(n)));
+        m_done += n;
+        return n;
+    }
+    /// Puts back the last `n` bytes read (a device took fewer than it was given).
+    void unread(u64 n) { m_done -= std::min(n, m_done); }
+
+private:
+    UserReader(VmSpace& vm, u64 va, u64 len) : m_vm(&vm), m_va(va), m_len(len) {}
+    VmSpace* m_vm;
+    u64 m_va, m_len, m_done {0};
+};
+
+} // namespace asterix::frame

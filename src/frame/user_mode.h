@@ -1,0 +1,74 @@
+#pragma once
+
+#include <array>
+
+#include "frame/types.h"
+#include "frame/vm_space.h"
+
+namespace asterix::frame {
+
+/// The general registers of a guest thread, in the layout of Linux's user_regs_struct.
+struct GeneralRegs {
+    u64 r15, r14, r13, r12, rbp, rbx, r11, r10, r9, r8, rax, rcx, rdx, rsi, rdi, orig_rax, rip, cs,
+        eflags, rsp, ss, fs_base, gs_base, ds, es, fs, gs;
+};
+
+/// The saved state of one guest thread: general registers, TLS bases and FPU/SSE/AVX state.
+class UserContext {
+public:
+    UserContext();
+    ~UserContext();
+    UserContext(const UserContext&) = delete;
+    UserContext& operator=(const UserContext&) = delete;
+
+    GeneralRegs regs {};
+
+    /// Syscall view of the registers (x86-64 Linux convention).
+    u64 syscall_number() const { return regs.orig_rax; }
+    std::array<u64, 6> syscall_args() const
+    {
+        return {regs.rdi, regs.rsi, regs.rdx, regs.r10, regs.r8, regs.r9};
+    }
+    void set_syscall_return(i64 value) { regs.rax = static_cast<u64>(value); }
+
+    /// Starts the thread afresh at `ip` with stack `sp` (execve): registers and FPU reset.
+    void reset_for_exec(u64 ip, u64 sp);
+
+    /// FPU/SSE/AVX state in XSAVE layout. Only valid when `is_fp_saved`; otherwise it lives in
+    /// the backend (fetching it costs, so the backend does it only when it must).
+    alignas(64) std::array<u8, 4096> fp_state {};
+    bool is_fp_saved {false};
+    bool is_fp_initial {true};
+
+    /// Backend bookkeeping: which address space currently holds this context's FPU state.
+    VmSpace* loaded_in {nullptr};
+};
+
+enum class ExceptionKind : u8 {
+    page_fault,
+    general_protection,
+    invalid_opcode,
+    divide_error,
+    breakpoint,
+    bus_error,
+    address_space_lost, ///< the backend lost the address space (host process died)
+};
+
+struct ExceptionInfo {
+    ExceptionKind kind;
+    u64 addr;     ///< faulting address (page faults, bus errors)
+    Access access; ///< for page faults
+    int code;     ///< finer code, Linux si_code style, when the backend knows it
+};
+
+struct ReturnReason {
+    enum class Kind : u8 { syscall, exception, interrupted } kind;
+    ExceptionInfo exception {};
+};
+
+/// Runs the guest thread `ctx` in address space `vm` until it makes a syscall, takes an
+/// exception the page table cannot resolve, or an interrupt (timer, device) needs the kernel.
+/// Page faults on pages the page table allows are handled inside, invisibly.
+ReturnReason execute_user(VmSpace& vm, UserContext& ctx);
+
+} // namespace asterix::frame

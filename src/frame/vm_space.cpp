@@ -1,0 +1,228 @@
+#include "frame/vm_space.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "frame/arch.h"
+
+namespace asterix::frame {
+
+namespace {
+
+bool allows(u8 perms, Access access)
+{
+    switch (access) {
+    case Access::read:
+        return perms & perm_read;
+    case Access::write:
+        return perms & perm_write;
+    case Access::exec:
+        return perms & perm_exec;
+    }
+    return false;
+}
+
+/// How many pages around a fault the backend maps in one go (aligned block).
+constexpr u64 tlb_fill_pages = 16;
+
+} // namespace
+
+Result<Ref<VmSpace>> VmSpace::create()
+{
+    auto arch = TRY(arch::create_address_space());
+    return Ref<VmSpace>(new VmSpace(std::move(arch)));
+}
+
+VmSpace::VmSpace(arch::AddressSpacePtr arch) : m_arch(std::move(arch)) {}
+
+VmSpace::~VmSpace() = default;
+
+void VmSpace::map(u64 va, Frame frame, u8 perms)
+{
+    AX_ASSERT(is_page_aligned(va) && va < user_space_end && !frame.is_null());
+    u64 vpn = va >> page_shift;
+    auto it = m_pages.find(vpn);
+    bool is_in_tlb = false;
+    if (it != m_pages.end() && it->second.is_in_tlb) {
+        // Replace the backend mapping right away rather than leave a stale one to fault on.
+        if (perms != perm_none) {
+            arch::tlb_map(*m_arch, va, frame.pfn(), 1, perms);
+            is_in_tlb = true;
+        } else {
+            arch::tlb_unmap(*m_arch, va, page_size);
+        }
+    }
+    m_pages.insert_or_assign(vpn, Pte {std::move(frame), perms, is_in_tlb});
+}
+
+void VmSpace::unmap(u64 va, u64 len)
+{
+    if (len == 0)
+        return;
+    u64 first = va >> page_shift;
+    u64 last = (page_round_up(va + len) >> page_shift); // exclusive
+    auto it = m_pages.lower_bound(first);
+    u64 tlb_first = ~0ull, tlb_last = 0;
+    while (it != m_pages.end() && it->first < last) {
+        if (it->second.is_in_tlb) {
+            tlb_first = std::min(tlb_first, it->first);
+            tlb_last = it->first + 1;
+        }
+        it = m_pages.erase(it);
+    }
+    if (tlb_first < tlb_last)
+        arch::tlb_unmap(*m_arch, tlb_first << page_shift, (tlb_last - tlb_first) << page_shift);
+}
+
+void VmSpace::protect(u64 va, u64 len, u8 perms)
+{
+    u64 first = va >> page_shift;
+    u64 last = page_round_up(va + len) >> page_shift;
+    u64 run_start = 0, run_end = 0;
+    auto flush_run = [&] {
+        if (run_start == run_end)
+            return;
+        if (perms == perm_none)
+            arch::tlb_unmap(*m_arch, run_start << page_shift, (run_end - run_start) << page_shift);
+        else
+            arch::tlb_protect(*m_arch, run_start << page_shift, (run_end - run_start) << page_shift, perms);
+        run_start = run_end = 0;
+    };
+    for (auto it = m_pages.lower_bound(first); it != m_pages.end() && it->first < last; ++it) {
+        it->second.perms = perms;
+        if (!it->second.is_in_tlb)
+            continue;
+        if (perms == perm_none)
+            it->second.is_in_tlb = false;
+        if (run_end != it->first)
+            flush_run();
+        if (run_start == run_end)
+            run_start = it->first;
+        run_end = it->first + 1;
+    }
+    flush_run();
+}
+
+std::optional<Mapping> VmSpace::query(u64 va) const
+{
+    auto it = m_pages.find(va >> page_shift);
+    if (it == m_pages.end())
+        return std::nullopt;
+    return Mapping {it->second.frame, it->second.perms};
+}
+
+Result<void> VmSpace::handle_fault(const PageFault& fault)
+{
+    if (!m_fault_handler || fault.addr >= user_space_end)
+        return Errno::efault;
+    return m_fault_handler(*this, fault);
+}
+
+bool VmSpace::fill_tlb(u64 va)
+{
+    u64 vpn = va >> page_shift;
+    auto hit = m_pages.find(vpn);
+    if (hit == m_pages.end() || hit->second.is_in_tlb || hit->second.perms == perm_none)
+        return false;
+
+    // Map the whole aligned block around the fault, merging runs of pages that are contiguous
+    // both virtually and physically into one backend mapping.
+    u64 block = vpn & ~(tlb_fill_pages - 1);
+    u64 run_vpn = 0, run_pfn = 0, run_pages = 0;
+    u8 run_perms = 0;
+    auto flush_run = [&] {
+        if (run_pages)
+            arch::tlb_map(*m_arch, run_vpn << page_shift, run_pfn, run_pages, run_perms);
+        run_pages = 0;
+    };
+    for (auto it = m_pages.lower_bound(block); it != m_pages.end() && it->first < block + tlb_fill_pages; ++it) {
+        Pte& pte = it->second;
+        if (pte.is_in_tlb || pte.perms == perm_none) {
+            flush_run();
+            continue;
+        }
+        bool extends = run_pages && it->first == run_vpn + run_pages && pte.frame.pfn() == run_pfn + run_pages
+            && pte.perms == run_perms;
+        if (!extends) {
+            flush_run();
+            run_vpn = it->first;
+            run_pfn = pte.frame.pfn();
+            run_perms = pte.perms;
+        }
+        ++run_pages;
+        pte.is_in_tlb = true;
+    }
+    flush_run();
+    return true;
+}
+
+template<typename Fn>
+Result<void> VmSpace::for_each_user_chunk(u64 va, u64 len, Access access, Fn&& fn)
+{
+    if (len == 0)
+        return {};
+    if (va >= user_space_end || len > user_space_end - va)
+        return Errno::efault;
+    u64 done = 0;
+    while (done < len) {
+        u64 addr = va + done;
+        u64 vpn = addr >> page_shift;
+        auto it = m_pages.find(vpn);
+        if (it == m_pages.end() || !allows(it->second.perms, access)) {
+            if (handle_fault({addr, access}).is_error())
+                return Errno::efault;
+            it = m_pages.find(vpn);
+            if (it == m_pages.end() || !allows(it->second.perms, access))
+                return Errno::efault;
+        }
+        u64 in_page = addr & (page_size - 1);
+        u64 chunk = std::min(page_size - in_page, len - done);
+        fn(it->second.frame.bytes().subspan(in_page, chunk), done);
+        done += chunk;
+    }
+    return {};
+}
+
+Result<void> VmSpace::read_bytes(u64 va, std::span<u8> dst)
+{
+    return for_each_user_chunk(va, dst.size(), Access::read, [&](std::span<u8> page, u64 done) {
+        std::memcpy(dst.data() + done, page.data(), page.size());
+    });
+}
+
+Result<void> VmSpace::write_bytes(u64 va, std::span<const u8> src)
+{
+    return for_each_user_chunk(va, src.size(), Access::write, [&](std::span<u8> page, u64 done) {
+        std::memcpy(page.data(), src.data() + done, page.size());
+    });
+}
+
+Result<void> VmSpace::zero_bytes(u64 va, u64 len)
+{
+    return for_each_user_chunk(va, len, Access::write, [&](std::span<u8> page, u64) {
+        std::memset(page.data(), 0, page.size());
+    });
+}
+
+Result<std::string> VmSpace::read_cstring(u64 va, usize max_len)
+{
+    std::string out;
+    for (;;) {
+        u64 addr = va + out.size();
+        u64 chunk = page_size - (addr & (page_size - 1));
+        bool is_done = false;
+        auto result = for_each_user_chunk(addr, chunk, Access::read, [&](std::span<u8> page, u64) {
+            auto nul = std::find(page.begin(), page.end(), u8 {0});
+            out.append(page.begin(), nul);
+            is_done = nul != page.end();
+        });
+        if (out.size() > max_len)
+            return Errno::enametoolong;
+        if (is_done)
+            return out;
+        if (result.is_error())
+            return Errno::efault;
+    }
+}
+
+} // namespace asterix::frame

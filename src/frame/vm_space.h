@@ -1,0 +1,120 @@
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+
+#include "frame/phys_mem.h"
+#include "frame/ref.h"
+#include "frame/result.h"
+#include "frame/bytes.h"
+#include "frame/user_ptr.h"
+
+namespace asterix::frame {
+
+namespace arch {
+class AddressSpace;
+struct AddressSpaceDeleter {
+    void operator()(AddressSpace* space) const;
+};
+using AddressSpacePtr = std::unique_ptr<AddressSpace, AddressSpaceDeleter>;
+} // namespace arch
+
+/// Page permissions, as bits.
+enum PagePerm : u8 {
+    perm_none = 0,
+    perm_read = 1,
+    perm_write = 2,
+    perm_exec = 4,
+};
+
+enum class Access : u8 { read, write, exec };
+
+/// The lowest address that is not user memory. Above it the hosted backend keeps its stub.
+inline constexpr u64 user_space_end = 0x7ffffff00000ull;
+
+struct PageFault {
+    u64 addr;
+    Access access;
+};
+
+/// What the page table holds for one page.
+struct Mapping {
+    Frame frame;
+    u8 perms;
+};
+
+/// One user address space: a software page table that is the truth, plus the backend's view of
+/// it (on the host, the mappings of an address-space process, used as a TLB).
+class VmSpace : public RefCounted<VmSpace> {
+public:
+    /// Services handle faults on pages the page table does not allow: demand paging, COW, or
+    /// an error that becomes SIGSEGV.
+    using FaultHandler = std::function<Result<void>(VmSpace&, const PageFault&)>;
+
+    /// Creates an empty address space (on the host: starts an address-space process).
+    static Result<Ref<VmSpace>> create();
+    ~VmSpace();
+
+    /// Maps one page at `va` (page aligned, below user_space_end), replacing what was there.
+    void map(u64 va, Frame frame, u8 perms);
+    /// Removes every page in [va, va+len).
+    void unmap(u64 va, u64 len);
+    /// Changes the permissions of every mapped page in [va, va+len).
+    void protect(u64 va, u64 len, u8 perms);
+    /// The page mapped at `va`, if any.
+    std::optional<Mapping> query(u64 va) const;
+    /// Number of pages mapped.
+    usize mapped_pages() const { return m_pages.size(); }
+
+    void set_fault_handler(FaultHandler handler) { m_fault_handler = std::move(handler); }
+    /// Runs the services' fault handler; EFAULT when there is none or it cannot resolve it.
+    Result<void> handle_fault(const PageFault& fault);
+
+    /// Copies guest memory at `va` into `dst` (EFAULT on any unmapped or unreadable page).
+    Result<void> read_bytes(u64 va, std::span<u8> dst);
+    /// Copies `src` into guest memory at `va` (EFAULT on any page that is not writable).
+    Result<void> write_bytes(u64 va, std::span<const u8> src);
+    /// Zero-fills guest memory.
+    Result<void> zero_bytes(u64 va, u64 len);
+    /// Reads a NUL-terminated string of at most `max_len` bytes (ENAMETOOLONG past that).
+    Result<std::string> read_cstring(u64 va, usize max_len);
+
+    template<UserCopyable T>
+    Result<T> read(UserPtr<T> ptr)
+    {
+        T value;
+        TRY(read_bytes(ptr.addr(), object_bytes(value)));
+        return value;
+    }
+    template<UserWritable T>
+    Result<void> write(UserPtr<T> ptr, const T& value)
+    {
+        return write_bytes(ptr.addr(), object_bytes(value));
+    }
+
+    /// Backend state (frame internal).
+    arch::AddressSpace& arch() { return *m_arch; }
+    /// Makes the backend's mappings agree with the page table around a faulting address.
+    /// Returns false when the page table itself does not allow the access.
+    bool fill_tlb(u64 va);
+
+private:
+    struct Pte {
+        Frame frame;
+        u8 perms;
+        bool is_in_tlb;
+    };
+    explicit VmSpace(arch::AddressSpacePtr arch);
+    template<typename Fn>
+    Result<void> for_each_user_chunk(u64 va, u64 len, Access access, Fn&& fn);
+
+    std::map<u64, Pte> m_pages; // by virtual page number
+    arch::AddressSpacePtr m_arch;
+    FaultHandler m_fault_handler;
+};
+
+} // namespace asterix::frame

@@ -1,0 +1,239 @@
+#include "host_arch/address_space.h"
+
+#include <fcntl.h>
+#include <seccomp.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/rseq.h>
+#include <sys/syscall.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+
+#include "frame/log.h"
+#include "frame/user_mode.h"
+#include "host_arch/host.h"
+
+extern "C" const char ax_stub_start[];
+extern "C" const char ax_stub_end[];
+
+namespace asterix::frame::arch {
+
+namespace {
+
+/// The fd number the memfd gets inside every address-space process.
+constexpr int child_memfd = 3;
+
+int to_host_prot(u8 perms)
+{
+    return ((perms & perm_read) ? PROT_READ : 0) | ((perms & perm_write) ? PROT_WRITE : 0)
+        | ((perms & perm_exec) ? PROT_EXEC : 0);
+}
+
+void write_ops(std::span<u8> page, const StubOp* ops, usize count)
+{
+    u64 header = count;
+    std::memcpy(page.data(), &header, sizeof header);
+    std::memcpy(page.data() + stub_ops_offset, ops, count * sizeof(StubOp));
+}
+
+[[noreturn]] void die_in_child() { _exit(127); }
+
+/// Runs in the freshly forked child: becomes a clean address-space process. It waits until the
+/// kernel has seized it, drops every host resource, installs the stub and the seccomp filter,
+/// and jumps to the stub, which unmaps everything else and stops.
+[[noreturn]] void child_main(int sync_fd, u64 stub_data_offset, pid_t kernel_pid)
+{
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != kernel_pid)
+        die_in_child();
+    setsid();
+    char byte;
+    if (read(sync_fd, &byte, 1) != 1)
+        die_in_child();
+
+    // glibc registered rseq for this thread; its area is about to be unmapped, and the host
+    // would then fault the process on every preemption.
+    // The registered length may be sizeof(struct rseq) even where __rseq_size says less.
+    if (__rseq_size > 0) {
+        void* area = static_cast<char*>(__builtin_thread_pointer()) + __rseq_offset;
+        if (syscall(SYS_rseq, area, __rseq_size, 1 /* RSEQ_FLAG_UNREGISTER */, RSEQ_SIG) != 0
+            && syscall(SYS_rseq, area, sizeof(struct rseq), 1, RSEQ_SIG) != 0)
+            die_in_child();
+    }
+
+    if (dup2(host::phys_mem_fd(), child_memfd) != child_memfd)
+        die_in_child();
+    syscall(SYS_close_range, 0, child_memfd - 1, 0);
+    syscall(SYS_close_range, child_memfd + 1, ~0u, 0);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, nullptr);
+
+    // SAFETY: fixed addresses above guest user space, reserved for the stub in every process.
+    void* code = mmap(reinterpret_cast<void*>(stub_code_addr), page_size, PROT_READ | PROT_WRITE,
+        MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+    void* data = mmap(reinterpret_cast<void*>(stub_data_addr), page_size, PROT_READ | PROT_WRITE,
+        MAP_SHARED | MAP_FIXED, child_memfd, stub_data_offset);
+    if (code == MAP_FAILED || data == MAP_FAILED)
+        die_in_child();
+    std::memcpy(code, ax_stub_start, ax_stub_end - ax_stub_start);
+    if (mprotect(code, page_size, PROT_READ | PROT_EXEC) != 0)
+        die_in_child();
+
+    StubOp first[2] = {
+        {SYS_munmap, {0, stub_code_addr, 0, 0, 0, 0}, 0},
+        {SYS_munmap, {stub_end_addr, host_user_top - stub_end_addr, 0, 0, 0, 0}, 0},
+    };
+    write_ops({static_cast<u8*>(data), page_size}, first, 2);
+
+    // Defence in depth: guest syscalls are emulated (PTRACE_SYSEMU stops before seccomp), so
+    // only the stub's own calls can reach the host; anything else kills the process.
+    scmp_filter_ctx filter = seccomp_init(SCMP_ACT_KILL_PROCESS);
+    if (!filter)
+        die_in_child();
+    for (int nr : {SCMP_SYS(mmap), SCMP_SYS(munmap), SCMP_SYS(mprotect), SCMP_SYS(exit), SCMP_SYS(exit_group)}) {
+        if (seccomp_rule_add(filter, SCMP_ACT_ALLOW, nr, 0) != 0)
+            die_in_child();
+    }
+    if (seccomp_load(filter) != 0)
+        die_in_child();
+
+    // SAFETY: the stub needs no stack and never returns here.
+    asm volatile("jmp *%0" ::"r"(code) : "memory");
+    __builtin_unreachable();
+}
+
+} // namespace
+
+int wait_for_stop(pid_t pid)
+{
+    int status = 0;
+    while (waitpid(pid, &status, __WALL) < 0) {
+        if (errno != EINTR)
+            panic("waitpid(%d) failed: %s", pid, strerror(errno));
+    }
+    return status;
+}
+
+Result<AddressSpacePtr> create_address_space()
+{
+    auto stub_data = TRY(Frame::alloc_zeroed());
+    int sync[2];
+    if (pipe2(sync, O_CLOEXEC) != 0)
+        return Errno::eagain;
+    pid_t kernel_pid = getpid();
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(sync[0]);
+        close(sync[1]);
+        return Errno::eagain;
+    }
+    if (pid == 0)
+        child_main(sync[0], stub_data.pfn() * page_size, kernel_pid);
+
+    close(sync[0]);
+    bool is_seized = ptrace(PTRACE_SEIZE, pid, 0, PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD) == 0;
+    if (is_seized && write(sync[1], "go", 1) != 1)
+        is_seized = false;
+    close(sync[1]);
+    if (!is_seized) {
+        kill(pid, SIGKILL);
+        waitpid(pid, nullptr, __WALL);
+        return Errno::eagain;
+    }
+    for (;;) {
+        int status = wait_for_stop(pid);
+        if (WIFEXITED(status) || WIFSIGNALED(status)) {
+            klog(LogLevel::error, "address-space process %d died during setup (status %#x)", pid, status);
+            return Errno::eagain;
+        }
+        if (WSTOPSIG(status) == SIGTRAP && (status >> 16) == 0)
+            break;
+        ptrace(PTRACE_CONT, pid, 0, 0);
+    }
+    auto space = AddressSpacePtr(new AddressSpace(pid, std::move(stub_data)));
+    return space;
+}
+
+void AddressSpaceDeleter::operator()(AddressSpace* space) const { delete space; }
+
+AddressSpace::~AddressSpace()
+{
+    if (loaded_context)
+        loaded_context->loaded_in = nullptr;
+    kill(m_pid, SIGKILL);
+    while (waitpid(m_pid, nullptr, __WALL) < 0 && errno == EINTR) {
+    }
+}
+
+void AddressSpace::queue(u64 nr, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5)
+{
+    m_pending.push_back({nr, {a0, a1, a2, a3, a4, a5}, 0});
+}
+
+void AddressSpace::flush()
+{
+    if (m_pending.empty() || !m_is_alive) {
+        m_pending.clear();
+        return;
+    }
+    for (usize first = 0; first < m_pending.size(); first += stub_max_ops)
+        run_batch(first, std::min(stub_max_ops, m_pending.size() - first));
+    m_pending.clear();
+}
+
+void AddressSpace::run_batch(usize first, usize count)
+{
+    auto page = m_stub_data.bytes();
+    write_ops(page, m_pending.data() + first, count);
+    user_regs_struct regs {};
+    if (ptrace(PTRACE_GETREGS, m_pid, 0, &regs) != 0) {
+        m_is_alive = false;
+        return;
+    }
+    regs.rip = stub_code_addr;
+    regs.orig_rax = ~0ull; // not in a syscall: no restart logic may move rip
+    ptrace(PTRACE_SETREGS, m_pid, 0, &regs);
+    ptrace(PTRACE_CONT, m_pid, 0, 0);
+    for (;;) {
+        int status = wait_for_stop(m_pid);
+        if (WIFEXITED(status) || WIFSIGNALED(status)) {
+            klog(LogLevel::error, "address-space process %d died in the stub (status %#x)", m_pid, status);
+            m_is_alive = false;
+            return;
+        }
+        if (WSTOPSIG(status) == SIGTRAP && (status >> 16) == 0)
+            break;
+        // A stale interrupt stop: let the stub finish.
+        ptrace(PTRACE_CONT, m_pid, 0, 0);
+    }
+    for (usize i = 0; i < count; ++i) {
+        StubOp op;
+        std::memcpy(&op, page.data() + stub_ops_offset + i * sizeof(StubOp), sizeof op);
+        if (op.result < 0 && op.result > -4096)
+            panic("stub syscall %llu(%#llx, %#llx) failed in address-space process %d: %s",
+                static_cast<unsigned long long>(op.nr), static_cast<unsigned long long>(op.args[0]),
+                static_cast<unsigned long long>(op.args[1]), m_pid, strerror(static_cast<int>(-op.result)));
+    }
+}
+
+void tlb_map(AddressSpace& space, u64 va, u64 pfn, u64 pages, u8 perms)
+{
+    space.queue(SYS_mmap, va, pages * page_size, to_host_prot(perms), MAP_SHARED | MAP_FIXED, child_memfd,
+        pfn * page_size);
+}
+
+void tlb_unmap(AddressSpace& space, u64 va, u64 len) { space.queue(SYS_munmap, va, len, 0); }
+
+void tlb_protect(AddressSpace& space, u64 va, u64 len, u8 perms)
+{
+    space.queue(SYS_mprotect, va, len, to_host_prot(perms));
+}
+
+} // namespace asterix::frame::arch

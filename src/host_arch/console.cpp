@@ -1,0 +1,162 @@
+// The console on the host: asterix's own fds 0-2, whatever they are (terminal, pipe, file).
+
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "frame/arch.h"
+#include "frame/console.h"
+#include "frame/internal.h"
+#include "host_arch/host.h"
+
+namespace asterix {
+
+namespace {
+bool g_is_stream_open[3] = {true, true, true};
+
+bool valid_stream(int stream) { return stream >= 0 && stream < 3 && g_is_stream_open[stream]; }
+} // namespace
+
+void host::init_console()
+{
+    for (int fd = 0; fd < 3; ++fd) {
+        if (fcntl(fd, F_GETFD) >= 0)
+            continue;
+        g_is_stream_open[fd] = false;
+        int null_fd = open("/dev/null", O_RDWR);
+        if (null_fd >= 0 && null_fd != fd) {
+            dup2(null_fd, fd);
+            close(null_fd);
+        }
+    }
+}
+
+namespace frame::console {
+
+bool is_open(int stream) { return valid_stream(stream); }
+
+Result<usize> read(int stream, std::span<u8> dst)
+{
+    if (!valid_stream(stream))
+        return Errno::ebadf;
+    for (;;) {
+        // Stream 0 may be a pipe or a terminal: wait for input as a task, not as the kernel.
+        if (stream == 0 && !arch::console_input_ready()) {
+            console_input_waiters().wait();
+            continue;
+        }
+        ssize_t n = ::read(stream, dst.data(), dst.size());
+        if (n >= 0)
+            return static_cast<usize>(n);
+        if (errno == EINTR)
+            continue;
+        if (errno == EAGAIN && stream == 0) {
+            console_input_waiters().wait();
+            continue;
+        }
+        return host::errno_from_host(errno);
+    }
+}
+
+Result<usize> write(int stream, std::span<const u8> src)
+{
+    if (!valid_stream(stream))
+        return Errno::ebadf;
+    for (;;) {
+        ssize_t n = ::write(stream, src.data(), src.size());
+        if (n >= 0)
+            return static_cast<usize>(n);
+        if (errno != EINTR)
+            return host::errno_from_host(errno);
+    }
+}
+
+Result<FileStat> stat(int stream)
+{
+    if (!valid_stream(stream))
+        return Errno::ebadf;
+    return host::stat_fd(stream);
+}
+
+Result<i64> seek(int stream, i64 offset, int whence)
+{
+    if (!valid_stream(stream))
+        return Errno::ebadf;
+    off_t pos = lseek(stream, offset, whence);
+    if (pos < 0)
+        return host::errno_from_host(errno);
+    return static_cast<i64>(pos);
+}
+
+Result<int> bytes_ready(int stream)
+{
+    if (!valid_stream(stream))
+        return Errno::ebadf;
+    int count = 0;
+    if (ioctl(stream, FIONREAD, &count) != 0)
+        return host::errno_from_host(errno);
+    return count;
+}
+
+u32 status_flags(int stream)
+{
+    int flags = valid_stream(stream) ? fcntl(stream, F_GETFL) : -1;
+    return flags < 0 ? 0 : static_cast<u32>(flags) & ~static_cast<u32>(O_LARGEFILE);
+}
+
+bool is_terminal(int stream) { return valid_stream(stream) && isatty(stream); }
+
+Result<Termios> get_termios(int stream)
+{
+    if (!valid_stream(stream))
+        return Errno::ebadf;
+    termios host {};
+    if (tcgetattr(stream, &host) != 0)
+        return host::errno_from_host(errno);
+    Termios out {};
+    out.iflag = host.c_iflag;
+    out.oflag = host.c_oflag;
+    out.cflag = host.c_cflag;
+    out.lflag = host.c_lflag;
+    out.line = host.c_line;
+    static_assert(sizeof out.cc <= sizeof host.c_cc);
+    std::memcpy(out.cc, host.c_cc, sizeof out.cc);
+    return out;
+}
+
+Result<void> set_termios(int stream, const Termios& termios_in, int when)
+{
+    if (!valid_stream(stream))
+        return Errno::ebadf;
+    termios host {};
+    if (tcgetattr(stream, &host) != 0)
+        return host::errno_from_host(errno);
+    host.c_iflag = termios_in.iflag;
+    host.c_oflag = termios_in.oflag;
+    host.c_cflag = termios_in.cflag;
+    host.c_lflag = termios_in.lflag;
+    host.c_line = termios_in.line;
+    std::memcpy(host.c_cc, termios_in.cc, sizeof termios_in.cc);
+    if (tcsetattr(stream, when, &host) != 0)
+        return host::errno_from_host(errno);
+    return {};
+}
+
+Result<WinSize> window_size(int stream)
+{
+    if (!valid_stream(stream))
+        return Errno::ebadf;
+    winsize host {};
+    if (ioctl(stream, TIOCGWINSZ, &host) != 0)
+        return host::errno_from_host(errno);
+    return WinSize {host.ws_row, host.ws_col, host.ws_xpixel, host.ws_ypixel};
+}
+
+} // namespace frame::console
+
+} // namespace asterix

@@ -1,0 +1,41 @@
+#pragma once
+
+// Internal to the hosted backend: state shared between its files, and the setup the command
+// line performs before boot. Nothing outside src/host_arch and src/main includes this.
+
+#include <csignal>
+#include <string>
+
+#include "frame/errno.h"
+#include "frame/types.h"
+
+namespace asterix::host {
+
+/// The memfd that is the guest's physical memory.
+int phys_mem_fd();
+
+/// The guest process that is running right now (0 when none): the timer interrupts it.
+extern volatile std::sig_atomic_t g_running_pid;
+
+/// Opens the host directory that is the guest's root; false with errno when it cannot.
+bool set_root(const std::string& path);
+int root_fd();
+
+/// Records which of fds 0-2 asterix was given, then fills closed ones with /dev/null so that the
+/// kernel's own descriptors never take those numbers.
+void init_console();
+/// Pins asterix (and so its address-space processes) to the CPU it runs on.
+void pin_to_current_cpu();
+
+/// Linux errno from a host errno value (the host is Linux too, but say so explicitly).
+Errno errno_from_host(int host_errno);
+
+} // namespace asterix::host
+
+#include "frame/file_stat.h"
+#include "frame/result.h"
+
+namespace asterix::host {
+/// fstat of a host fd, as the frame's FileStat.
+Result<frame::FileStat> stat_fd(int fd);
+} // namespace asterix::host

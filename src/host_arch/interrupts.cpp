@@ -1,0 +1,81 @@
+// Interrupts on the host: a periodic SIGALRM is the timer; idle sleeps in ppoll.
+
+#include <poll.h>
+#include <sys/ptrace.h>
+#include <sys/time.h>
+
+#include <atomic>
+#include <cerrno>
+#include <csignal>
+#include <ctime>
+
+#include "frame/arch.h"
+#include "frame/clock.h"
+#include "host_arch/host.h"
+
+namespace asterix {
+
+volatile std::sig_atomic_t host::g_running_pid = 0;
+
+namespace {
+volatile std::sig_atomic_t g_tick_pending = 0;
+
+void on_timer_signal(int)
+{
+    int saved_errno = errno;
+    g_tick_pending = 1;
+    // Stop the running guest so that its task reaches the scheduler (a seized tracee stops
+    // with PTRACE_EVENT_STOP). Everything else happens at safe points, not here.
+    pid_t pid = host::g_running_pid;
+    if (pid)
+        ptrace(PTRACE_INTERRUPT, pid, 0, 0);
+    errno = saved_errno;
+}
+} // namespace
+
+void frame::arch::start_timer(u64 period_ns)
+{
+    struct sigaction action {};
+    action.sa_handler = on_timer_signal;
+    action.sa_flags = SA_RESTART;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGALRM, &action, nullptr);
+    itimerval timer {};
+    timer.it_interval.tv_sec = static_cast<time_t>(period_ns / 1'000'000'000);
+    timer.it_interval.tv_usec = static_cast<suseconds_t>(period_ns % 1'000'000'000 / 1000);
+    timer.it_value = timer.it_interval;
+    setitimer(ITIMER_REAL, &timer, nullptr);
+}
+
+bool frame::arch::take_timer_tick()
+{
+    if (!g_tick_pending)
+        return false;
+    g_tick_pending = 0;
+    return true;
+}
+
+bool frame::arch::console_input_ready()
+{
+    pollfd fd {0, POLLIN, 0};
+    return poll(&fd, 1, 0) > 0;
+}
+
+void frame::arch::idle_wait(u64 deadline_ns, bool watch_input)
+{
+    if (g_tick_pending)
+        return;
+    timespec timeout {};
+    timespec* timeout_ptr = nullptr;
+    if (deadline_ns != ~0ull) {
+        u64 now = monotonic_ns();
+        u64 wait = deadline_ns > now ? deadline_ns - now : 0;
+        timeout.tv_sec = static_cast<time_t>(wait / 1'000'000'000);
+        timeout.tv_nsec = static_cast<long>(wait % 1'000'000'000);
+        timeout_ptr = &timeout;
+    }
+    pollfd fd {0, POLLIN, 0};
+    ppoll(&fd, watch_input ? 1 : 0, timeout_ptr, nullptr);
+}
+
+} // namespace asterix

@@ -1,0 +1,219 @@
+// The asterix command line (hosted only): parses arguments, prepares the host side, boots.
+
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "frame/boot.h"
+#include "frame/log.h"
+#include "host_arch/host.h"
+#include "services/kernel.h"
+
+extern char** environ;
+
+namespace {
+
+using namespace asterix;
+
+constexpr const char* usage_text = R"(usage: asterix run [OPTIONS] [--] PROGRAM [ARGS...]
+
+Runs an unmodified x86-64 Linux program as a guest of the Asterix kernel. Every syscall,
+fault and signal of the guest is serviced by Asterix, never by the host kernel.
+
+options:
+  --root DIR        the guest's root directory (default /)
+  --mem SIZE        guest physical memory, e.g. 512M or 2G (default 1G)
+  --strace[=FILE]   print every guest syscall in strace's format (to stderr or FILE)
+  --env K=V         set a variable in the guest's environment
+  --unset-env K     remove a variable from the guest's environment
+  --cwd DIR         the guest's working directory (default: asterix's, when inside the root)
+  --log LEVEL       kernel log level: error, warn (default), info, debug, trace
+  -h, --help        show this help
+
+PROGRAM without a slash is looked up in the guest's PATH. The exit status is the guest's
+(128+N when a signal N killed it).
+)";
+
+[[noreturn]] void fail(const std::string& message)
+{
+    std::fprintf(stderr, "asterix: %s\n", message.c_str());
+    std::fprintf(stderr, "Try 'asterix --help'.\n");
+    std::exit(2);
+}
+
+bool parse_size(std::string_view text, u64& out)
+{
+    if (text.empty())
+        return false;
+    u64 value = 0;
+    usize i = 0;
+    for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i) {
+        if (value > (~0ull - 9) / 10)
+            return false;
+        value = value * 10 + static_cast<u64>(text[i] - '0');
+    }
+    if (i == 0)
+        return false;
+    u64 scale = 1;
+    std::string_view suffix = text.substr(i);
+    if (suffix == "" || suffix == "B")
+        scale = 1;
+    else if (suffix == "K" || suffix == "k" || suffix == "KiB")
+        scale = 1ull << 10;
+    else if (suffix == "M" || suffix == "m" || suffix == "MiB")
+        scale = 1ull << 20;
+    else if (suffix == "G" || suffix == "g" || suffix == "GiB")
+        scale = 1ull << 30;
+    else
+        return false;
+    if (value > ~0ull / scale)
+        return false;
+    out = value * scale;
+    return true;
+}
+
+void set_env(std::vector<std::string>& envp, const std::string& assignment)
+{
+    auto key = assignment.substr(0, assignment.find('=') + 1);
+    for (auto& entry : envp) {
+        if (entry.starts_with(key)) {
+            entry = assignment;
+            return;
+        }
+    }
+    envp.push_back(assignment);
+}
+
+void unset_env(std::vector<std::string>& envp, const std::string& key)
+{
+    std::erase_if(envp, [&](const std::string& entry) { return entry.starts_with(key + "="); });
+}
+
+/// asterix's own working directory as a guest path, when it lies inside the root.
+std::string guest_cwd(const std::string& root)
+{
+    char buffer[4096];
+    if (!getcwd(buffer, sizeof buffer))
+        return "/";
+    std::string cwd = buffer;
+    char resolved_root[4096];
+    if (!realpath(root.c_str(), resolved_root))
+        return "/";
+    std::string r = resolved_root;
+    if (r == "/")
+        return cwd;
+    if (cwd == r)
+        return "/";
+    if (cwd.starts_with(r + "/"))
+        return cwd.substr(r.size());
+    return "/";
+}
+
+int run(int argc, char** argv)
+{
+    frame::BootParams params;
+    std::string root = "/";
+    std::string cwd;
+    std::string strace_file;
+    for (char** env = environ; *env; ++env)
+        params.envp.emplace_back(*env);
+
+    int i = 0;
+    auto value_of = [&](const char* option) -> std::string {
+        if (i + 1 >= argc)
+            fail(std::string("option ") + option + " needs a value");
+        return argv[++i];
+    };
+    for (; i < argc; ++i) {
+        std::string_view arg = argv[i];
+        if (arg == "--") {
+            ++i;
+            break;
+        }
+        if (!arg.starts_with("-"))
+            break;
+        if (arg == "-h" || arg == "--help") {
+            std::fputs(usage_text, stdout);
+            return 0;
+        } else if (arg == "--root") {
+            root = value_of("--root");
+        } else if (arg == "--mem") {
+            std::string text = value_of("--mem");
+            if (!parse_size(text, params.mem_bytes) || params.mem_bytes < (4ull << 20))
+                fail("--mem wants a size of at least 4M, like 512M or 2G (got '" + text + "')");
+        } else if (arg == "--strace") {
+            params.is_strace_on = true;
+        } else if (arg.starts_with("--strace=")) {
+            params.is_strace_on = true;
+            strace_file = std::string(arg.substr(9));
+        } else if (arg == "--env") {
+            std::string assignment = value_of("--env");
+            if (assignment.find('=') == std::string::npos || assignment.front() == '=')
+                fail("--env wants K=V (got '" + assignment + "')");
+            set_env(params.envp, assignment);
+        } else if (arg == "--unset-env") {
+            unset_env(params.envp, value_of("--unset-env"));
+        } else if (arg == "--cwd") {
+            cwd = value_of("--cwd");
+            if (cwd.empty() || cwd.front() != '/')
+                fail("--cwd wants an absolute guest path");
+        } else if (arg == "--log") {
+            std::string level = value_of("--log");
+            if (level == "error")
+                frame::set_log_level(frame::LogLevel::error);
+            else if (level == "warn")
+                frame::set_log_level(frame::LogLevel::warn);
+            else if (level == "info")
+                frame::set_log_level(frame::LogLevel::info);
+            else if (level == "debug")
+                frame::set_log_level(frame::LogLevel::debug);
+            else if (level == "trace")
+                frame::set_log_level(frame::LogLevel::trace);
+            else
+                fail("unknown log level '" + level + "'");
+        } else {
+            fail("unknown option '" + std::string(arg) + "'");
+        }
+    }
+    if (i >= argc)
+        fail("no program to run");
+    params.program = argv[i];
+    for (; i < argc; ++i)
+        params.argv.emplace_back(argv[i]);
+
+    if (!host::set_root(root))
+        fail("cannot open root directory '" + root + "': " + std::strerror(errno));
+    params.cwd = cwd.empty() ? guest_cwd(root) : cwd;
+    params.uid = getuid();
+    params.gid = getgid();
+
+    // A guest writing into a closed pipe gets EPIPE; asterix itself must not die of it.
+    std::signal(SIGPIPE, SIG_IGN);
+    host::init_console();
+    if (!strace_file.empty() && !frame::set_trace_file(strace_file.c_str()))
+        fail("cannot open trace file '" + strace_file + "': " + std::strerror(errno));
+    host::pin_to_current_cpu();
+    return frame::boot(params, services::kernel_main);
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    if (argc < 2)
+        fail("missing command");
+    std::string_view command = argv[1];
+    if (command == "-h" || command == "--help" || command == "help") {
+        std::fputs(usage_text, stdout);
+        return 0;
+    }
+    if (command != "run")
+        fail("unknown command '" + std::string(command) + "'");
+    return run(argc - 2, argv + 2);
+}

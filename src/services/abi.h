@@ -1,0 +1,74 @@
+#pragma once
+
+// Linux x86-64 user ABI structures, as guests lay them out in memory.
+
+#include <array>
+
+#include "frame/types.h"
+
+namespace asterix::services::abi {
+
+struct Timespec {
+    i64 sec;
+    i64 nsec;
+};
+
+struct Timeval {
+    i64 sec;
+    i64 usec;
+};
+
+struct IoVec {
+    u64 base;
+    u64 len;
+};
+
+struct Stat {
+    u64 dev;
+    u64 ino;
+    u64 nlink;
+    u32 mode;
+    u32 uid;
+    u32 gid;
+    u32 pad0;
+    u64 rdev;
+    i64 size;
+    i64 blksize;
+    i64 blocks;
+    u64 atime_sec, atime_nsec, mtime_sec, mtime_nsec, ctime_sec, ctime_nsec;
+    std::array<i64, 3> unused;
+};
+static_assert(sizeof(Stat) == 144);
+
+struct Utsname {
+    std::array<char, 65> sysname, nodename, release, version, machine, domainname;
+};
+
+/// The kernel's struct sigaction (not libc's): handler, flags, restorer, mask.
+struct KSigAction {
+    u64 handler;
+    u64 flags;
+    u64 restorer;
+    u64 mask;
+};
+
+struct StackT {
+    u64 sp;
+    i32 flags;
+    i32 pad;
+    u64 size;
+};
+
+struct Rlimit {
+    u64 cur;
+    u64 max;
+};
+
+inline constexpr u64 rlim_infinity = ~0ull;
+inline constexpr int at_fdcwd = -100;
+inline constexpr int at_symlink_nofollow = 0x100;
+inline constexpr int at_empty_path = 0x1000;
+inline constexpr int at_no_automount = 0x800;
+inline constexpr int path_max = 4096;
+
+} // namespace asterix::services::abi

@@ -1,0 +1,102 @@
+#include "services/fs/console_file.h"
+
+#include <vector>
+
+#include "frame/console.h"
+#include "services/syscalls/context.h"
+
+namespace asterix::services {
+
+namespace {
+constexpr usize chunk_bytes = 64 * 1024;
+
+// ioctl requests on terminals (asm-generic/ioctls.h).
+constexpr u32 tcgets = 0x5401;
+constexpr u32 tcsets = 0x5402;
+constexpr u32 tcsetsw = 0x5403;
+constexpr u32 tcsetsf = 0x5404;
+constexpr u32 tiocgpgrp = 0x540f;
+constexpr u32 tiocgwinsz = 0x5413;
+constexpr u32 fionread = 0x541b;
+} // namespace
+
+Result<usize> ConsoleFile::read(frame::UserWriter& out)
+{
+    if (out.remaining() == 0)
+        return 0;
+    std::vector<u8> buffer(std::min<u64>(out.remaining(), chunk_bytes));
+    usize n = TRY(frame::console::read(m_stream, buffer));
+    return TRY(out.write(std::span(buffer).first(n)));
+}
+
+Result<usize> ConsoleFile::write(frame::UserReader& in)
+{
+    std::vector<u8> buffer(std::min<u64>(in.remaining(), chunk_bytes));
+    usize total = 0;
+    while (in.remaining() > 0) {
+        auto got = in.read(buffer);
+        if (got.is_error()) {
+            if (total > 0)
+                break;
+            return got.error();
+        }
+        auto span = std::span<const u8>(buffer).first(got.value());
+        while (!span.empty()) {
+            auto written = frame::console::write(m_stream, span);
+            if (written.is_error())
+                return total > 0 ? Result<usize>(total) : written.error();
+            total += written.value();
+            span = span.subspan(written.value());
+        }
+    }
+    return total;
+}
+
+Result<frame::FileStat> ConsoleFile::stat() { return frame::console::stat(m_stream); }
+
+Result<i64> ConsoleFile::seek(i64 offset, Whence whence)
+{
+    return frame::console::seek(m_stream, offset, static_cast<int>(whence));
+}
+
+Result<long> ConsoleFile::ioctl(Context& ctx, u32 request, u64 arg)
+{
+    switch (request) {
+    case tcgets: {
+        auto termios = TRY(frame::console::get_termios(m_stream));
+        TRY(ctx.user().write(UserPtr<frame::console::Termios>(arg), termios));
+        return 0;
+    }
+    case tcsets:
+    case tcsetsw:
+    case tcsetsf: {
+        if (!frame::console::is_terminal(m_stream))
+            return Errno::enotty;
+        auto termios = TRY(ctx.user().read(UserPtr<frame::console::Termios>(arg)));
+        TRY(frame::console::set_termios(m_stream, termios, static_cast<int>(request - tcsets)));
+        return 0;
+    }
+    case tiocgwinsz: {
+        auto size = TRY(frame::console::window_size(m_stream));
+        TRY(ctx.user().write(UserPtr<frame::console::WinSize>(arg), size));
+        return 0;
+    }
+    case tiocgpgrp: {
+        if (!frame::console::is_terminal(m_stream))
+            return Errno::enotty;
+        // FIXME: job control comes with process groups; the guest's init is the foreground.
+        i32 pgrp = 1;
+        TRY(ctx.user().write(UserPtr<i32>(arg), pgrp));
+        return 0;
+    }
+    case fionread: {
+        i32 count = TRY(frame::console::bytes_ready(m_stream));
+        TRY(ctx.user().write(UserPtr<i32>(arg), count));
+        return 0;
+    }
+    default:
+        return Errno::enotty;
+    }
+}
+
+} // namespace asterix::services

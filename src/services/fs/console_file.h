@@ -1,0 +1,22 @@
+#pragma once
+
+#include "services/fs/file.h"
+
+namespace asterix::services {
+
+/// One of the console streams asterix was given (0, 1, 2), as the guest's fds 0-2.
+class ConsoleFile final : public File {
+public:
+    ConsoleFile(int stream, u32 status_flags) : File(status_flags), m_stream(stream) {}
+
+    Result<usize> read(frame::UserWriter& out) override;
+    Result<usize> write(frame::UserReader& in) override;
+    Result<frame::FileStat> stat() override;
+    Result<long> ioctl(Context& ctx, u32 request, u64 arg) override;
+    Result<i64> seek(i64 offset, Whence whence) override;
+
+private:
+    int m_stream;
+};
+
+} // namespace asterix::services

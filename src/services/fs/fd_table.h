@@ -1,0 +1,31 @@
+#pragma once
+
+#include <vector>
+
+#include "frame/ref.h"
+#include "services/fs/file.h"
+
+namespace asterix::services {
+
+/// A process's file descriptors: each refers to an open file description and has its own
+/// close-on-exec flag. New descriptors take the lowest free number.
+class FdTable {
+public:
+    Result<Ref<File>> get(int fd) const;
+    bool is_cloexec(int fd) const;
+    Result<void> set_cloexec(int fd, bool is_cloexec);
+    /// Installs at the lowest free number >= `min_fd`; EMFILE past `limit`.
+    Result<int> install(Ref<File> file, bool is_cloexec, int min_fd, u64 limit);
+    /// Installs at exactly `fd`, closing what was there.
+    Result<void> install_at(int fd, Ref<File> file, bool is_cloexec, u64 limit);
+    Result<void> close(int fd);
+
+private:
+    struct Entry {
+        Ref<File> file;
+        bool is_cloexec {false};
+    };
+    std::vector<Entry> m_entries;
+};
+
+} // namespace asterix::services

@@ -1,0 +1,73 @@
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "frame/ref.h"
+#include "frame/vm_space.h"
+
+namespace asterix::services {
+
+/// Where a process's regions go by default (below the stub the hosted backend keeps at the top).
+inline constexpr u64 stack_top = frame::user_space_end - 64 * page_size;
+inline constexpr u64 stack_max_bytes = 8 * 1024 * 1024;
+inline constexpr u64 mmap_top = stack_top - stack_max_bytes - 256 * 1024 * 1024;
+inline constexpr u64 mmap_min_addr = 0x10000;
+
+/// One region of a process's address space (a VMA).
+struct Area {
+    u64 start;
+    u64 end;
+    u8 prot; ///< PROT_* bits as the guest asked (perm bits have the same values)
+    std::string name; ///< "[heap]", "[stack]", or the file it came from
+};
+
+enum class Placement : u8 { anywhere, hint, fixed, fixed_noreplace };
+
+/// The regions of one process's address space and the policy behind them: demand-zero
+/// anonymous memory, brk, and what a page fault means. Pages live in the frame's VmSpace.
+class MemoryMap {
+public:
+    explicit MemoryMap(Ref<frame::VmSpace> vm);
+    MemoryMap(const MemoryMap&) = delete;
+
+    frame::VmSpace& vm() { return *m_vm; }
+    const std::map<u64, Area>& areas() const { return m_areas; }
+
+    /// Maps demand-zero memory; `addr` is a hint or, with a fixed placement, the address.
+    Result<u64> map_anonymous(u64 addr, u64 len, u8 prot, Placement placement, std::string name = {});
+    /// Unmaps [addr, addr+len); pages and partial areas are split off as Linux does.
+    Result<void> unmap(u64 addr, u64 len);
+    /// ENOMEM when part of the range is not mapped.
+    Result<void> protect(u64 addr, u64 len, u8 prot);
+    /// Drops the pages of [addr, addr+len) so that they read as zero again (MADV_DONTNEED).
+    Result<void> discard(u64 addr, u64 len);
+    /// Puts an already filled frame at `va` inside an existing area (the ELF loader).
+    Result<void> install_page(u64 va, frame::Frame frame);
+
+    void set_brk_start(u64 addr);
+    /// brk(2): returns the new break, or the old one when it cannot move.
+    u64 brk(u64 requested);
+
+    Result<void> handle_fault(const frame::PageFault& fault);
+    /// Set when a fault needed memory that was not there: the process must die (OOM).
+    bool is_out_of_memory {false};
+
+private:
+    const Area* find_area(u64 addr) const;
+    bool is_range_free(u64 start, u64 end) const;
+    Result<u64> find_free(u64 len) const;
+    /// Cuts [start, end) out of the areas, splitting the ones that straddle its edges.
+    void remove_range(u64 start, u64 end);
+    void split_at(u64 addr);
+
+    Ref<frame::VmSpace> m_vm;
+    std::map<u64, Area> m_areas; // by start
+    u64 m_brk_start {0};
+    u64 m_brk {0};
+};
+
+/// The page permissions that PROT_* bits give on x86-64 (writable or executable implies readable).
+u8 effective_perms(u8 prot);
+
+} // namespace asterix::services

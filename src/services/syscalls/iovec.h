@@ -1,0 +1,16 @@
+#pragma once
+
+#include <vector>
+
+#include "services/syscalls/context.h"
+
+namespace asterix::services {
+
+inline constexpr u64 max_rw_count = 0x7ffff000;
+inline constexpr int iov_max = 1024;
+
+/// Reads and checks an iovec array (readv(2): EINVAL for a bad count or a total over
+/// SSIZE_MAX, EFAULT for a bad array). Segments are trimmed so the total stays <= MAX_RW_COUNT.
+Result<std::vector<abi::IoVec>> read_iovecs(Context& ctx, UserPtr<abi::IoVec> iov, int iovcnt);
+
+} // namespace asterix::services

@@ -1,0 +1,44 @@
+// prlimit64, getrlimit, setrlimit
+
+#include "services/syscalls/handlers.h"
+
+namespace asterix::services {
+
+namespace {
+constexpr u64 nr_open = 1024 * 1024;
+}
+
+Result<long> sys_prlimit64(Context& ctx, i32 pid, u32 resource, UserPtr<abi::Rlimit> new_limit, UserPtr<abi::Rlimit> old_limit)
+{
+    if (resource >= rlimit_count)
+        return Errno::einval;
+    if (pid != 0 && pid != ctx.process().pid())
+        return Errno::esrch;
+    abi::Rlimit& slot = ctx.process().rlimits[resource];
+    abi::Rlimit previous = slot;
+    if (!new_limit.is_null()) {
+        abi::Rlimit limit = TRY(ctx.user().read(new_limit));
+        if (limit.cur > limit.max)
+            return Errno::einval;
+        if (resource == rlimit_nofile && limit.max > nr_open)
+            return Errno::eperm;
+        if (limit.max > previous.max && ctx.process().uid != 0)
+            return Errno::eperm;
+        slot = limit;
+    }
+    if (!old_limit.is_null())
+        TRY(ctx.user().write(old_limit, previous));
+    return 0;
+}
+
+Result<long> sys_getrlimit(Context& ctx, u32 resource, UserPtr<abi::Rlimit> limit)
+{
+    return sys_prlimit64(ctx, 0, resource, UserPtr<abi::Rlimit>(), limit);
+}
+
+Result<long> sys_setrlimit(Context& ctx, u32 resource, UserPtr<abi::Rlimit> limit)
+{
+    return sys_prlimit64(ctx, 0, resource, limit, UserPtr<abi::Rlimit>());
+}
+
+} // namespace asterix::services

@@ -1,0 +1,93 @@
+#include "services/syscalls/syscall_table.h"
+
+#include <set>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+#include "frame/log.h"
+#include "services/syscalls/handlers.h"
+#include "services/syscalls/strace.h"
+#include "services/syscalls/syscall_names.h"
+
+namespace asterix::services {
+
+namespace {
+
+template<typename T>
+struct ArgConverter {
+    static T from(u64 raw)
+    {
+        static_assert(std::is_integral_v<T>, "syscall arguments are integers or UserPtr");
+        // Linux truncates int arguments to their width; so does this.
+        return static_cast<T>(raw);
+    }
+};
+
+template<typename T>
+struct ArgConverter<UserPtr<T>> {
+    static UserPtr<T> from(u64 raw) { return UserPtr<T>(raw); }
+};
+
+/// Calls a typed handler with the raw register arguments converted to its parameter types.
+template<typename... Args>
+Result<long> invoke(Result<long> (*handler)(Context&, Args...), Context& ctx, const SyscallArgs& raw)
+{
+    return [&]<usize... I>(std::index_sequence<I...>) {
+        return handler(ctx, ArgConverter<std::remove_cvref_t<Args>>::from(raw[I])...);
+    }(std::index_sequence_for<Args...> {});
+}
+
+constexpr usize table_size = 512;
+
+constexpr std::array<SyscallEntry, table_size> make_table()
+{
+    std::array<SyscallEntry, table_size> table {};
+#define AX_SYSCALL(number, name, trace)                                                            \
+    table[number] = SyscallEntry {#name,                                                           \
+        [](Context& ctx, const SyscallArgs& args) { return invoke(&sys_##name, ctx, args); }, trace};
+#include "services/syscalls/syscall_list.h"
+#undef AX_SYSCALL
+    return table;
+}
+
+constexpr auto syscall_table = make_table();
+
+std::set<u64>& reported_unknown()
+{
+    static std::set<u64> numbers;
+    return numbers;
+}
+
+} // namespace
+
+const SyscallEntry* find_syscall(u64 number)
+{
+    if (number >= table_size || !syscall_table[number].handler)
+        return nullptr;
+    return &syscall_table[number];
+}
+
+void dispatch_syscall(Thread& thread)
+{
+    Context ctx(thread);
+    auto& regs = thread.context;
+    u64 number = regs.syscall_number();
+    SyscallArgs args = regs.syscall_args();
+    const SyscallEntry* entry = find_syscall(number);
+
+    Result<long> result = Errno::enosys;
+    if (entry) {
+        result = entry->handler(ctx, args);
+    } else if (reported_unknown().insert(number).second) {
+        const char* name = syscall_name(number);
+        frame::klog(frame::LogLevel::warn, "pid %d: unimplemented syscall %llu (%s), returning ENOSYS",
+            thread.tid(), static_cast<unsigned long long>(number), name ? name : "unknown");
+    }
+    long value = result.is_error() ? -static_cast<long>(result.error()) : result.value();
+    if (is_strace_on())
+        trace_syscall(ctx, number, entry, args, value);
+    regs.set_syscall_return(value);
+}
+
+} // namespace asterix::services

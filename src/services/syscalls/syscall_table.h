@@ -1,0 +1,25 @@
+#pragma once
+
+#include <array>
+
+#include "frame/result.h"
+#include "services/syscalls/context.h"
+
+namespace asterix::services {
+
+using SyscallArgs = std::array<u64, 6>;
+
+struct SyscallEntry {
+    const char* name;
+    Result<long> (*handler)(Context&, const SyscallArgs&);
+    const char* trace_args; ///< argument kinds for --strace
+};
+
+/// The table entry of a syscall number, or nullptr for one Asterix does not implement.
+const SyscallEntry* find_syscall(u64 number);
+
+/// Runs the syscall the thread stopped on and puts its result in the thread's rax. The one
+/// place where Result becomes -errno; ENOSYS (logged once per number) for a missing syscall.
+void dispatch_syscall(Thread& thread);
+
+} // namespace asterix::services

@@ -1,0 +1,121 @@
+// clock_gettime, clock_getres, gettimeofday, time, nanosleep, clock_nanosleep
+
+#include "frame/clock.h"
+#include "frame/task.h"
+#include "services/syscalls/handlers.h"
+
+namespace asterix::services {
+
+namespace {
+constexpr int clock_realtime = 0;
+constexpr int clock_monotonic = 1;
+constexpr int clock_process_cputime = 2;
+constexpr int clock_thread_cputime = 3;
+constexpr int clock_monotonic_raw = 4;
+constexpr int clock_realtime_coarse = 5;
+constexpr int clock_monotonic_coarse = 6;
+constexpr int clock_boottime = 7;
+constexpr int clock_tai = 11;
+constexpr int timer_abstime = 1;
+constexpr i64 ns_per_s = 1'000'000'000;
+
+Result<u64> read_clock(int clock)
+{
+    switch (clock) {
+    case clock_realtime:
+    case clock_realtime_coarse:
+    case clock_tai:
+        return frame::realtime_ns();
+    case clock_monotonic:
+    case clock_monotonic_raw:
+    case clock_monotonic_coarse:
+    case clock_boottime:
+    // FIXME: CPU-time clocks need per-thread accounting; the time since boot bounds them.
+    case clock_process_cputime:
+    case clock_thread_cputime:
+        return frame::monotonic_ns();
+    default:
+        return Errno::einval;
+    }
+}
+
+abi::Timespec to_timespec(u64 ns) { return {static_cast<i64>(ns / ns_per_s), static_cast<i64>(ns % ns_per_s)}; }
+
+Result<u64> checked_ns(const abi::Timespec& ts)
+{
+    if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= ns_per_s)
+        return Errno::einval;
+    if (static_cast<u64>(ts.sec) > (~0ull - static_cast<u64>(ts.nsec)) / ns_per_s)
+        return ~0ull;
+    return static_cast<u64>(ts.sec) * ns_per_s + static_cast<u64>(ts.nsec);
+}
+
+/// Sleeps the calling task until `clock` reaches `deadline_ns`.
+void sleep_until_clock(int clock, u64 deadline_ns)
+{
+    u64 now = read_clock(clock).value();
+    if (deadline_ns <= now)
+        return;
+    u64 delta = deadline_ns - now;
+    u64 monotonic_now = frame::monotonic_ns();
+    frame::sleep_until(delta > ~0ull - monotonic_now ? ~0ull - 1 : monotonic_now + delta);
+}
+} // namespace
+
+Result<long> sys_clock_gettime(Context& ctx, int clock, UserPtr<abi::Timespec> tp)
+{
+    u64 now = TRY(read_clock(clock));
+    TRY(ctx.user().write(tp, to_timespec(now)));
+    return 0;
+}
+
+Result<long> sys_clock_getres(Context& ctx, int clock, UserPtr<abi::Timespec> tp)
+{
+    TRY(read_clock(clock));
+    bool is_coarse = clock == clock_realtime_coarse || clock == clock_monotonic_coarse;
+    if (!tp.is_null())
+        TRY(ctx.user().write(tp, abi::Timespec {0, is_coarse ? 4'000'000 : 1}));
+    return 0;
+}
+
+Result<long> sys_gettimeofday(Context& ctx, UserPtr<abi::Timeval> tv, u64 tz)
+{
+    if (!tv.is_null()) {
+        u64 now = frame::realtime_ns();
+        TRY(ctx.user().write(tv, abi::Timeval {static_cast<i64>(now / ns_per_s), static_cast<i64>(now % ns_per_s / 1000)}));
+    }
+    if (tz) {
+        // struct timezone: minutes west of Greenwich and DST type; the kernel keeps UTC.
+        TRY(ctx.user().write(UserPtr<std::array<i32, 2>>(tz), std::array<i32, 2> {0, 0}));
+    }
+    return 0;
+}
+
+Result<long> sys_time(Context& ctx, UserPtr<i64> tloc)
+{
+    i64 now = static_cast<i64>(frame::realtime_ns() / ns_per_s);
+    if (!tloc.is_null())
+        TRY(ctx.user().write(tloc, now));
+    return now;
+}
+
+Result<long> sys_nanosleep(Context& ctx, UserPtr<abi::Timespec> req, UserPtr<abi::Timespec> rem)
+{
+    return sys_clock_nanosleep(ctx, clock_monotonic, 0, req, rem);
+}
+
+Result<long> sys_clock_nanosleep(Context& ctx, int clock, int flags, UserPtr<abi::Timespec> req, UserPtr<abi::Timespec> rem)
+{
+    if (clock == clock_thread_cputime)
+        return Errno::einval;
+    TRY(read_clock(clock));
+    abi::Timespec request = TRY(ctx.user().read(req));
+    u64 ns = TRY(checked_ns(request));
+    u64 now = read_clock(clock).value();
+    u64 deadline = (flags & timer_abstime) ? ns : (ns > ~0ull - now ? ~0ull - 1 : now + ns);
+    // FIXME: with signal delivery, an interrupted sleep returns EINTR and fills `rem`.
+    sleep_until_clock(clock, deadline);
+    return 0;
+}
+
+} // namespace asterix::services

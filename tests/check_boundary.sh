@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# The framekernel boundary (DESIGN.md, "Rules that keep the boundary real"): src/services may use
+# only the frame's public headers, its own headers and freestanding-safe standard headers, and
+# none of the raw constructs that belong in the frame. Exit 1 and list every violation.
+#   check_boundary.sh SERVICES_DIR
+set -u
+dir=${1:?usage: check_boundary.sh SERVICES_DIR}
+[ -d "$dir" ] || { echo "no such directory: $dir" >&2; exit 2; }
+
+# Standard headers services may include (header-level std, no host, threads or iostreams).
+allowed_std='algorithm|array|bit|cctype|cinttypes|climits|concepts|cstddef|cstdint|cstdio|cstring|deque|functional|initializer_list|iterator|limits|map|memory|numeric|optional|set|span|string|string_view|tuple|type_traits|unordered_map|unordered_set|utility|variant|vector'
+# Frame headers that are backend-facing, not the public API.
+private_frame='frame/(arch|internal)\.h'
+
+violations=0
+report() {
+    echo "boundary: $1: $2"
+    violations=$((violations + 1))
+}
+
+while IFS= read -r -d '' file; do
+    # Strip // comments and string literals so that prose does not trip the checks.
+    code=$(sed -e 's://.*$::' -e 's/"\([^"\\]\|\\.\)*"/""/g' "$file")
+    while IFS= read -r line; do
+        [ -z "$line" ] && continue
+        report "$file" "forbidden include: $line"
+    done < <(grep -E '^\s*#\s*include' "$file" |
+        grep -Ev "^\s*#\s*include\s*<($allowed_std)>" |
+        grep -Ev '^\s*#\s*include\s*"(frame|services)/' )
+    while IFS= read -r line; do
+        [ -z "$line" ] && continue
+        report "$file" "private frame header: $line"
+    done < <(grep -E "^\s*#\s*include\s*\"$private_frame\"" "$file")
+    checks=(
+        'reinterpret_cast|reinterpret_cast'
+        'const_cast|const_cast'
+        '\basm\b|__asm__|inline assembly'
+        '\b(memcpy|memmove|memset|malloc|calloc|realloc|free|strcpy|strcat|sprintf)\s*\(|raw memory function'
+        '(^|[^=]\s)new\s+[A-Za-z_]|raw new'
+        '\bdelete\s+[A-Za-z_(]|\bdelete\s*\[|raw delete'
+        '\b(syscall|ptrace|mmap|ioctl|open|fork)\s*\(\s*[A-Z_0-9]+\s*,|host call'
+        '\(\s*(const\s+)?(void|char|u8|u16|u32|u64|i8|i16|i32|i64|int|long|unsigned|short|usize|isize)\s*\*?\s*\)\s*[A-Za-z_(0-9]|C-style cast'
+        '\.data\(\)\s*[-+]|pointer arithmetic on .data()'
+        '(^|[^t]\s)(u8|char|void)\s*\*\s*[A-Za-z_]+\s*=|raw pointer to bytes'
+    )
+    for check in "${checks[@]}"; do
+        pattern=${check%|*}
+        what=${check##*|}
+        while IFS= read -r hit; do
+            [ -z "$hit" ] && continue
+            report "$file" "$what: $hit"
+        done < <(printf '%s\n' "$code" | grep -nE "$pattern")
+    done
+done < <(find "$dir" -type f \( -name '*.cpp' -o -name '*.h' \) -print0)
+
+files=$(find "$dir" -type f \( -name '*.cpp' -o -name '*.h' \) | wc -l)
+if [ "$violations" -gt 0 ]; then
+    echo "boundary: $violations violation(s) in $files files"
+    exit 1
+fi
+echo "boundary: $files files of $dir use only the frame's safe API"
