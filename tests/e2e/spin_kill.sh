@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# A guest that spins forever (no syscalls) is preempted and asterix stays killable: SIGTERM
+# ends it, and no address-space process outlives it.
+#   spin_kill.sh ASTERIX_BIN SPIN_FOREVER_BIN
+set -u
+asterix=${1:?usage: spin_kill.sh ASTERIX_BIN SPIN_FOREVER_BIN}
+spin=${2:?usage: spin_kill.sh ASTERIX_BIN SPIN_FOREVER_BIN}
+"$asterix" run "$spin" &
+pid=$!
+sleep 0.5
+children=$(pgrep -P "$pid")
+kill -TERM "$pid"
+wait "$pid"
+status=$?
+sleep 0.3
+echo "asterix exit status $status; address-space processes while running: $(echo $children)"
+[ "$status" -eq 143 ] || { echo "FAIL: expected asterix to die of SIGTERM (143)"; exit 1; }
+[ -n "$children" ] || { echo "FAIL: no address-space process seen while running"; exit 1; }
+for child in $children; do
+    if kill -0 "$child" 2>/dev/null && ! grep -q '^State:.*Z' "/proc/$child/status" 2>/dev/null; then
+        echo "FAIL: address-space process $child outlived asterix"
+        exit 1
+    fi
+done
+echo "PASS"

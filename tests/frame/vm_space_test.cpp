@@ -1,0 +1,151 @@
+#include <doctest/doctest.h>
+
+#include <array>
+#include <numeric>
+#include <vector>
+
+#include "frame/vm_space.h"
+
+using namespace asterix;
+using frame::Frame;
+using frame::VmSpace;
+
+namespace {
+constexpr u64 base = 0x10000000;
+
+Ref<VmSpace> new_space()
+{
+    auto vm = VmSpace::create();
+    REQUIRE(!vm.is_error());
+    return vm.release_value();
+}
+} // namespace
+
+TEST_CASE("page table: map, query, protect and unmap")
+{
+    auto vm = new_space();
+    auto frame = MUST(Frame::alloc_zeroed());
+    u64 pfn = frame.pfn();
+    vm->map(base, frame, frame::perm_read | frame::perm_write);
+    CHECK(frame.share_count() == 2); // this handle and the page table
+
+    auto mapping = vm->query(base);
+    REQUIRE(mapping);
+    CHECK(mapping->frame.pfn() == pfn);
+    CHECK(mapping->perms == (frame::perm_read | frame::perm_write));
+    CHECK(!vm->query(base + page_size));
+    CHECK(!vm->query(base - page_size));
+
+    vm->protect(base, page_size, frame::perm_read);
+    CHECK(vm->query(base)->perms == frame::perm_read);
+
+    mapping.reset();
+    vm->unmap(base, page_size);
+    CHECK(!vm->query(base));
+    CHECK(frame.share_count() == 1);
+}
+
+TEST_CASE("page table: unmap of a range removes only the pages inside it")
+{
+    auto vm = new_space();
+    for (u64 i = 0; i < 8; ++i)
+        vm->map(base + i * page_size, MUST(Frame::alloc_zeroed()), frame::perm_read);
+    vm->unmap(base + 2 * page_size, 3 * page_size);
+    for (u64 i = 0; i < 8; ++i)
+        CHECK(vm->query(base + i * page_size).has_value() == (i < 2 || i >= 5));
+    CHECK(vm->mapped_pages() == 5);
+}
+
+TEST_CASE("user copy crosses page boundaries through the direct map")
+{
+    auto vm = new_space();
+    auto first = MUST(Frame::alloc_zeroed());
+    auto second = MUST(Frame::alloc_zeroed());
+    vm->map(base, first, frame::perm_read | frame::perm_write);
+    vm->map(base + page_size, second, frame::perm_read | frame::perm_write);
+
+    std::vector<u8> data(100);
+    std::iota(data.begin(), data.end(), u8 {1});
+    u64 at = base + page_size - 40; // 40 bytes in the first page, 60 in the second
+    REQUIRE(!vm->write_bytes(at, data).is_error());
+    CHECK(first.bytes()[page_size - 40] == 1);
+    CHECK(second.bytes()[0] == 41);
+    CHECK(second.bytes()[59] == 100);
+
+    std::vector<u8> back(100);
+    REQUIRE(!vm->read_bytes(at, back).is_error());
+    CHECK(back == data);
+
+    // Bytes 37..40 end the first page and 41..44 start the second: one little-endian u64.
+    auto value = vm->read(UserPtr<u64>(base + page_size - 4));
+    REQUIRE(!value.is_error());
+    CHECK(value.value() == 0x2c2b2a2928272625ull);
+}
+
+TEST_CASE("user copy into or out of unmapped pages fails with EFAULT")
+{
+    auto vm = new_space();
+    vm->map(base, MUST(Frame::alloc_zeroed()), frame::perm_read | frame::perm_write);
+    std::array<u8, 16> buffer {};
+    CHECK(vm->read_bytes(base + page_size, buffer).error() == Errno::efault);
+    // Straddling the end of the mapped page fails as a whole.
+    CHECK(vm->write_bytes(base + page_size - 8, buffer).error() == Errno::efault);
+    CHECK(vm->read_bytes(0, buffer).error() == Errno::efault);
+    CHECK(vm->read_bytes(frame::user_space_end - 8, buffer).error() == Errno::efault);
+    CHECK(vm->read_bytes(~0ull - 4, buffer).error() == Errno::efault);
+    // Zero bytes touch nothing, even at a wild address.
+    CHECK(!vm->read_bytes(0xdead0000, std::span<u8>()).is_error());
+}
+
+TEST_CASE("user copy honours page permissions")
+{
+    auto vm = new_space();
+    vm->map(base, MUST(Frame::alloc_zeroed()), frame::perm_read);
+    std::array<u8, 8> buffer {1, 2, 3, 4, 5, 6, 7, 8};
+    CHECK(vm->write_bytes(base, buffer).error() == Errno::efault);
+    CHECK(!vm->read_bytes(base, buffer).is_error());
+    CHECK(buffer[0] == 0);
+}
+
+TEST_CASE("user copy calls the fault handler for missing pages")
+{
+    auto vm = new_space();
+    int calls = 0;
+    vm->set_fault_handler([&](VmSpace& space, const frame::PageFault& fault) -> Result<void> {
+        ++calls;
+        if (fault.addr >= base + 4 * page_size)
+            return Errno::efault;
+        space.map(page_round_down(fault.addr), MUST(Frame::alloc_zeroed()), frame::perm_read | frame::perm_write);
+        return {};
+    });
+    std::vector<u8> data(3 * page_size, 7);
+    REQUIRE(!vm->write_bytes(base + 10, data).is_error());
+    CHECK(calls == 4);
+    CHECK(vm->mapped_pages() == 4);
+    CHECK(vm->write_bytes(base + 3 * page_size, data).error() == Errno::efault);
+}
+
+TEST_CASE("read_cstring stops at NUL, across pages, and bounds the length")
+{
+    auto vm = new_space();
+    auto first = MUST(Frame::alloc_zeroed());
+    auto second = MUST(Frame::alloc_zeroed());
+    vm->map(base, first, frame::perm_read);
+    vm->map(base + page_size, second, frame::perm_read);
+    // "hel" ends the first page, "lo" and the NUL start the second.
+    first.bytes()[page_size - 3] = 'h';
+    first.bytes()[page_size - 2] = 'e';
+    first.bytes()[page_size - 1] = 'l';
+    second.bytes()[0] = 'l';
+    second.bytes()[1] = 'o';
+    auto read = vm->read_cstring(base + page_size - 3, 100);
+    REQUIRE(!read.is_error());
+    CHECK(read.value() == "hello");
+    CHECK(vm->read_cstring(base + page_size - 3, 5).value() == "hello");
+    CHECK(vm->read_cstring(base + page_size - 3, 4).error() == Errno::enametoolong);
+    CHECK(vm->read_cstring(base + 2 * page_size, 100).error() == Errno::efault);
+    // A string that runs into an unmapped page is EFAULT.
+    second.bytes()[2] = 'x';
+    std::fill(second.bytes().begin(), second.bytes().end(), u8 {'x'});
+    CHECK(vm->read_cstring(base + page_size - 3, 100000).error() == Errno::efault);
+}

@@ -1,0 +1,82 @@
+#include <doctest/doctest.h>
+
+#include "frame/phys_mem.h"
+#include "services/mm/memory_map.h"
+
+using namespace asterix;
+using namespace asterix::services;
+
+namespace {
+constexpr u8 rw = frame::perm_read | frame::perm_write;
+
+MemoryMap new_map() { return MemoryMap(MUST(frame::VmSpace::create())); }
+} // namespace
+
+TEST_CASE("anonymous mappings go top down below mmap_top and never overlap")
+{
+    auto map = new_map();
+    u64 a = MUST(map.map_anonymous(0, 3 * page_size, rw, Placement::anywhere));
+    u64 b = MUST(map.map_anonymous(0, page_size + 1, rw, Placement::anywhere));
+    CHECK(a == mmap_top - 3 * page_size);
+    CHECK(b == a - 2 * page_size);
+    CHECK(map.areas().size() == 2);
+}
+
+TEST_CASE("a fixed mapping replaces what was there and splits the areas around it")
+{
+    auto map = new_map();
+    u64 start = 0x10000000;
+    MUST(map.map_anonymous(start, 8 * page_size, rw, Placement::fixed));
+    MUST(map.map_anonymous(start + 2 * page_size, 2 * page_size, frame::perm_read, Placement::fixed));
+    REQUIRE(map.areas().size() == 3);
+    CHECK(map.areas().at(start).end == start + 2 * page_size);
+    CHECK(map.areas().at(start + 2 * page_size).prot == frame::perm_read);
+    CHECK(map.areas().at(start + 4 * page_size).end == start + 8 * page_size);
+    CHECK(map.map_anonymous(start, page_size, rw, Placement::fixed_noreplace).error() == Errno::eexist);
+    CHECK(map.map_anonymous(start + 1, page_size, rw, Placement::fixed).error() == Errno::einval);
+}
+
+TEST_CASE("munmap splits areas and frees their pages; mprotect needs the whole range mapped")
+{
+    auto map = new_map();
+    u64 start = 0x20000000;
+    MUST(map.map_anonymous(start, 4 * page_size, rw, Placement::fixed));
+    REQUIRE(!map.vm().write_bytes(start, std::vector<u8>(4 * page_size, 1)).is_error());
+    CHECK(map.vm().mapped_pages() == 4);
+    MUST(map.unmap(start + page_size, page_size));
+    CHECK(map.areas().size() == 2);
+    CHECK(map.vm().mapped_pages() == 3);
+    CHECK(map.protect(start, 4 * page_size, frame::perm_read).error() == Errno::enomem);
+    MUST(map.protect(start + 2 * page_size, 2 * page_size, frame::perm_read));
+    CHECK(map.vm().query(start + 3 * page_size)->perms == frame::perm_read);
+    CHECK(map.unmap(start + 1, page_size).error() == Errno::einval);
+}
+
+TEST_CASE("faults fill zero pages only inside areas that allow the access")
+{
+    auto map = new_map();
+    u64 start = 0x30000000;
+    MUST(map.map_anonymous(start, 64 * page_size, frame::perm_read, Placement::fixed));
+    CHECK(!map.handle_fault({start + 5 * page_size, frame::Access::read}).is_error());
+    auto page = map.vm().query(start + 5 * page_size);
+    REQUIRE(page);
+    CHECK(page->perms == frame::perm_read);
+    CHECK(map.vm().mapped_pages() == 16); // one aligned block of fault-around
+    CHECK(map.handle_fault({start + 40 * page_size, frame::Access::write}).is_error());
+    CHECK(map.handle_fault({start - page_size, frame::Access::read}).is_error());
+}
+
+TEST_CASE("brk grows and shrinks the heap and refuses what it cannot do")
+{
+    auto map = new_map();
+    u64 start = 0x600123;
+    map.set_brk_start(start);
+    CHECK(map.brk(0) == start);
+    CHECK(map.brk(start + 100000) == start + 100000);
+    CHECK(map.areas().at(page_round_up(start)).name == "[heap]");
+    CHECK(map.brk(start - 1) == start + 100000);
+    CHECK(map.brk(~0ull - 10) == start + 100000);
+    CHECK(map.brk(start + 10) == start + 10);
+    // Too big for physical memory: the break stays.
+    CHECK(map.brk(start + (frame::total_frames() + 1) * page_size) == start + 10);
+}
