@@ -13,6 +13,8 @@ struct BootParams {
     std::vector<std::string> argv;    ///< argv[0] included
     std::vector<std::string> envp;
     std::string cwd {"/"};            ///< guest path
+    bool is_root_read_only {false};   ///< mount the root file system read-only
+    std::vector<std::string> tmpfs_mounts; ///< guest directories that get a fresh tmpfs
     u64 mem_bytes {1ull << 30};
     u32 uid {0};                      ///< the guest's credentials (hosted: the host user's)
     u32 gid {0};

@@ -1,34 +1,91 @@
 #pragma once
 
 #include <span>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "frame/file_stat.h"
 #include "frame/result.h"
 
 namespace asterix::frame {
 
-/// A file of the host below the configured root (hosted backend only: the channel behind
-/// hostfs). Every path is resolved by the host beneath the root, so no path or symlink leads
-/// outside it. Host errors arrive as Linux errno values.
+// The host-file channel (hosted backend only): the host directory given as the root, and what
+// lies below it, as the backing of the hostfs file system. A HostNode names one object by a
+// host O_PATH descriptor; children are looked up one component at a time, never following a
+// symlink, so no guest path reaches a host file outside the root. Host errors arrive as Linux
+// errno values.
+
+struct HostDirEntry {
+    u64 ino;
+    u8 type; ///< DT_* value
+    std::string name;
+};
+
+struct StatFs {
+    u64 type, block_size, blocks, blocks_free, blocks_available, files, files_free, fsid, name_max,
+        fragment_size, flags;
+};
+
+/// An open host file, for reading and writing at explicit offsets.
 class HostFile {
 public:
-    enum class Follow : u8 { follow, no_follow };
-
-    /// Opens `path` (absolute in the guest's view, i.e. relative to the root) read only.
-    static Result<HostFile> open(std::string_view path);
-    static Result<FileStat> stat_path(std::string_view path, Follow follow);
-
     HostFile(HostFile&& other) noexcept;
     HostFile& operator=(HostFile&& other) noexcept;
     HostFile(const HostFile&) = delete;
     ~HostFile();
 
     Result<usize> read_at(u64 offset, std::span<u8> dst);
+    Result<usize> write_at(u64 offset, std::span<const u8> src);
     Result<FileStat> stat();
+    Result<void> truncate(u64 size);
+    Result<void> sync(bool is_data_only);
+    /// The whole directory, in the host's order (without "." and "..").
+    Result<std::vector<HostDirEntry>> read_dir();
 
 private:
+    friend class HostNode;
     explicit HostFile(int fd) : m_fd(fd) {}
+    int m_fd {-1};
+};
+
+enum class HostAccess : u8 { read_only, write_only, read_write };
+
+/// One host file-system object below the root.
+class HostNode {
+public:
+    /// The root directory itself.
+    static Result<HostNode> root();
+
+    HostNode(HostNode&& other) noexcept;
+    HostNode& operator=(HostNode&& other) noexcept;
+    HostNode(const HostNode&) = delete;
+    ~HostNode();
+
+    /// The child `name` of this directory (one component, no "/"; symlinks are not followed).
+    Result<HostNode> lookup(std::string_view name) const;
+    Result<FileStat> stat() const;
+    Result<std::string> read_link() const;
+    Result<StatFs> statfs() const;
+    /// Opens this object for I/O (regular files and directories).
+    Result<HostFile> open(HostAccess access) const;
+
+    Result<void> create(std::string_view name, u32 mode) const;
+    Result<void> mkdir(std::string_view name, u32 mode) const;
+    Result<void> mkfifo(std::string_view name, u32 mode) const;
+    Result<void> symlink(std::string_view name, std::string_view target) const;
+    Result<void> link(std::string_view name, const HostNode& target) const;
+    Result<void> unlink(std::string_view name, bool is_directory) const;
+    Result<void> rename(std::string_view name, const HostNode& new_dir, std::string_view new_name, u32 flags) const;
+
+    Result<void> chmod(u32 mode) const;
+    Result<void> chown(u32 uid, u32 gid) const;
+    /// Sets access and modification times; a negative nsec is UTIME_NOW (-1) or UTIME_OMIT (-2).
+    Result<void> set_times(i64 atime_sec, i64 atime_nsec, i64 mtime_sec, i64 mtime_nsec) const;
+    Result<void> truncate(u64 size) const;
+
+private:
+    explicit HostNode(int fd) : m_fd(fd) {}
     int m_fd {-1};
 };
 

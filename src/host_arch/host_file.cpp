@@ -1,12 +1,15 @@
-// The host-file channel: files below --root, resolved by the host with RESOLVE_IN_ROOT.
+// The host-file channel: objects below --root, reached one component at a time by O_PATH
+// descriptors, never following a symlink on the host.
 
+#include <dirent.h>
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 #include <string>
 
 #include "frame/host_file.h"
@@ -17,23 +20,23 @@ namespace asterix {
 namespace {
 int g_root_fd = -1;
 
-Result<int> open_in_root(std::string_view path, u64 flags)
+Result<void> check(int result)
 {
-    if (g_root_fd < 0)
-        return Errno::enoent;
-    std::string terminated(path);
-    open_how how {};
-    how.flags = flags | O_CLOEXEC;
-    // Absolute guest paths start at the root; ".." and symlinks never leave it.
-    how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
-    for (;;) {
-        long fd = syscall(SYS_openat2, g_root_fd, terminated.c_str(), &how, sizeof how);
-        if (fd >= 0)
-            return static_cast<int>(fd);
-        if (errno != EINTR && errno != EAGAIN)
-            return host::errno_from_host(errno);
-    }
+    if (result < 0)
+        return host::errno_from_host(errno);
+    return {};
 }
+
+/// A NUL-terminated copy of one path component; EINVAL when it could name more than a child.
+Result<std::string> component(std::string_view name)
+{
+    if (name.empty() || name.find('/') != std::string_view::npos || name.find('\0') != std::string_view::npos)
+        return Errno::einval;
+    return std::string(name);
+}
+
+/// The /proc/self/fd path that reopens an O_PATH descriptor (the host's own magic link).
+std::string fd_path(int fd) { return "/proc/self/fd/" + std::to_string(fd); }
 } // namespace
 
 bool host::set_root(const std::string& path)
@@ -64,19 +67,7 @@ Result<frame::FileStat> host::stat_fd(int fd)
 
 namespace frame {
 
-Result<HostFile> HostFile::open(std::string_view path)
-{
-    int fd = TRY(open_in_root(path, O_RDONLY));
-    return HostFile(fd);
-}
-
-Result<FileStat> HostFile::stat_path(std::string_view path, Follow follow)
-{
-    int fd = TRY(open_in_root(path, O_PATH | (follow == Follow::no_follow ? O_NOFOLLOW : 0)));
-    auto result = host::stat_fd(fd);
-    ::close(fd);
-    return result;
-}
+// HostFile
 
 HostFile::HostFile(HostFile&& other) noexcept : m_fd(std::exchange(other.m_fd, -1)) {}
 
@@ -107,7 +98,189 @@ Result<usize> HostFile::read_at(u64 offset, std::span<u8> dst)
     }
 }
 
+Result<usize> HostFile::write_at(u64 offset, std::span<const u8> src)
+{
+    for (;;) {
+        ssize_t n = pwrite(m_fd, src.data(), src.size(), static_cast<off_t>(offset));
+        if (n >= 0)
+            return static_cast<usize>(n);
+        if (errno != EINTR)
+            return host::errno_from_host(errno);
+    }
+}
+
 Result<FileStat> HostFile::stat() { return host::stat_fd(m_fd); }
+Result<void> HostFile::truncate(u64 size) { return check(ftruncate(m_fd, static_cast<off_t>(size))); }
+Result<void> HostFile::sync(bool is_data_only) { return check(is_data_only ? fdatasync(m_fd) : fsync(m_fd)); }
+
+Result<std::vector<HostDirEntry>> HostFile::read_dir()
+{
+    std::vector<HostDirEntry> entries;
+    if (lseek(m_fd, 0, SEEK_SET) < 0)
+        return host::errno_from_host(errno);
+    alignas(8) char buffer[32768];
+    for (;;) {
+        long n = syscall(SYS_getdents64, m_fd, buffer, sizeof buffer);
+        if (n < 0)
+            return host::errno_from_host(errno);
+        if (n == 0)
+            return entries;
+        for (long at = 0; at < n;) {
+            // SAFETY: the host kernel filled `buffer` with linux_dirent64 records up to n.
+            auto* entry = reinterpret_cast<dirent64*>(buffer + at);
+            std::string_view name = entry->d_name;
+            if (name != "." && name != "..")
+                entries.push_back({entry->d_ino, entry->d_type, std::string(name)});
+            at += entry->d_reclen;
+        }
+    }
+}
+
+// HostNode
+
+Result<HostNode> HostNode::root()
+{
+    if (g_root_fd < 0)
+        return Errno::enoent;
+    int fd = fcntl(g_root_fd, F_DUPFD_CLOEXEC, 3);
+    if (fd < 0)
+        return host::errno_from_host(errno);
+    return HostNode(fd);
+}
+
+HostNode::HostNode(HostNode&& other) noexcept : m_fd(std::exchange(other.m_fd, -1)) {}
+
+HostNode& HostNode::operator=(HostNode&& other) noexcept
+{
+    if (this != &other) {
+        if (m_fd >= 0)
+            ::close(m_fd);
+        m_fd = std::exchange(other.m_fd, -1);
+    }
+    return *this;
+}
+
+HostNode::~HostNode()
+{
+    if (m_fd >= 0)
+        ::close(m_fd);
+}
+
+Result<HostNode> HostNode::lookup(std::string_view name) const
+{
+    auto child = TRY(component(name));
+    int fd = openat(m_fd, child.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return host::errno_from_host(errno);
+    return HostNode(fd);
+}
+
+Result<FileStat> HostNode::stat() const { return host::stat_fd(m_fd); }
+
+Result<std::string> HostNode::read_link() const
+{
+    char buffer[4096];
+    ssize_t n = readlinkat(m_fd, "", buffer, sizeof buffer);
+    if (n < 0)
+        return host::errno_from_host(errno);
+    return std::string(buffer, static_cast<usize>(n));
+}
+
+Result<StatFs> HostNode::statfs() const
+{
+    struct statfs st {};
+    if (fstatfs(m_fd, &st) != 0)
+        return host::errno_from_host(errno);
+    u64 fsid = (static_cast<u64>(static_cast<u32>(st.f_fsid.__val[1])) << 32) | static_cast<u32>(st.f_fsid.__val[0]);
+    return StatFs {static_cast<u64>(st.f_type), static_cast<u64>(st.f_bsize), st.f_blocks, st.f_bfree, st.f_bavail,
+        st.f_files, st.f_ffree, fsid, static_cast<u64>(st.f_namelen), static_cast<u64>(st.f_frsize),
+        static_cast<u64>(st.f_flags)};
+}
+
+Result<HostFile> HostNode::open(HostAccess access) const
+{
+    int flags = access == HostAccess::read_only ? O_RDONLY : access == HostAccess::write_only ? O_WRONLY : O_RDWR;
+    // Reopening an O_PATH descriptor through its magic link yields the same object; O_NOCTTY
+    // and O_NONBLOCK keep a FIFO or device from blocking the kernel or becoming its terminal.
+    int fd = ::open(fd_path(m_fd).c_str(), flags | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    if (fd < 0)
+        return host::errno_from_host(errno);
+    int status = fcntl(fd, F_GETFL);
+    fcntl(fd, F_SETFL, status & ~O_NONBLOCK);
+    return HostFile(fd);
+}
+
+Result<void> HostNode::create(std::string_view name, u32 mode) const
+{
+    auto child = TRY(component(name));
+    int fd = openat(m_fd, child.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, mode);
+    if (fd < 0)
+        return host::errno_from_host(errno);
+    ::close(fd);
+    return {};
+}
+
+Result<void> HostNode::mkdir(std::string_view name, u32 mode) const
+{
+    auto child = TRY(component(name));
+    return check(mkdirat(m_fd, child.c_str(), mode));
+}
+
+Result<void> HostNode::mkfifo(std::string_view name, u32 mode) const
+{
+    auto child = TRY(component(name));
+    return check(mkfifoat(m_fd, child.c_str(), mode));
+}
+
+Result<void> HostNode::symlink(std::string_view name, std::string_view target) const
+{
+    auto child = TRY(component(name));
+    std::string text(target);
+    return check(symlinkat(text.c_str(), m_fd, child.c_str()));
+}
+
+Result<void> HostNode::link(std::string_view name, const HostNode& target) const
+{
+    auto child = TRY(component(name));
+    return check(linkat(target.m_fd, "", m_fd, child.c_str(), AT_EMPTY_PATH));
+}
+
+Result<void> HostNode::unlink(std::string_view name, bool is_directory) const
+{
+    auto child = TRY(component(name));
+    return check(unlinkat(m_fd, child.c_str(), is_directory ? AT_REMOVEDIR : 0));
+}
+
+Result<void> HostNode::rename(std::string_view name, const HostNode& new_dir, std::string_view new_name, u32 flags) const
+{
+    auto from = TRY(component(name));
+    auto to = TRY(component(new_name));
+    return check(static_cast<int>(syscall(SYS_renameat2, m_fd, from.c_str(), new_dir.m_fd, to.c_str(), flags)));
+}
+
+Result<void> HostNode::chmod(u32 mode) const { return check(fchmodat(AT_FDCWD, fd_path(m_fd).c_str(), mode, 0)); }
+
+Result<void> HostNode::chown(u32 uid, u32 gid) const
+{
+    return check(fchownat(m_fd, "", uid, gid, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW));
+}
+
+Result<void> HostNode::set_times(i64 atime_sec, i64 atime_nsec, i64 mtime_sec, i64 mtime_nsec) const
+{
+    auto convert = [](i64 sec, i64 nsec) {
+        timespec ts {};
+        ts.tv_sec = sec;
+        ts.tv_nsec = nsec == -1 ? UTIME_NOW : nsec == -2 ? UTIME_OMIT : nsec;
+        return ts;
+    };
+    timespec times[2] = {convert(atime_sec, atime_nsec), convert(mtime_sec, mtime_nsec)};
+    return check(utimensat(m_fd, "", times, AT_EMPTY_PATH));
+}
+
+Result<void> HostNode::truncate(u64 size) const
+{
+    return check(::truncate(fd_path(m_fd).c_str(), static_cast<off_t>(size)));
+}
 
 } // namespace frame
 

@@ -64,6 +64,53 @@ struct Rlimit {
     u64 max;
 };
 
+struct OpenHow {
+    u64 flags;
+    u64 mode;
+    u64 resolve;
+};
+
+struct StatxTimestamp {
+    i64 sec;
+    u32 nsec;
+    i32 reserved;
+};
+
+struct Statx {
+    u32 mask;
+    u32 blksize;
+    u64 attributes;
+    u32 nlink;
+    u32 uid;
+    u32 gid;
+    u16 mode;
+    u16 spare0;
+    u64 ino;
+    u64 size;
+    u64 blocks;
+    u64 attributes_mask;
+    StatxTimestamp atime, btime, ctime, mtime;
+    u32 rdev_major, rdev_minor, dev_major, dev_minor;
+    u64 mnt_id;
+    u32 dio_mem_align, dio_offset_align;
+    std::array<u64, 12> spare;
+};
+static_assert(sizeof(Statx) == 256);
+
+struct StatFs {
+    i64 type, bsize;
+    u64 blocks, bfree, bavail, files, ffree;
+    std::array<i32, 2> fsid;
+    i64 namelen, frsize, flags;
+    std::array<i64, 4> spare;
+};
+static_assert(sizeof(StatFs) == 120);
+
+struct Timespec2 {
+    Timespec atime;
+    Timespec mtime;
+};
+
 inline constexpr u64 rlim_infinity = ~0ull;
 inline constexpr int at_fdcwd = -100;
 inline constexpr int at_symlink_nofollow = 0x100;

@@ -2,8 +2,15 @@
 
 #include "frame/console.h"
 #include "frame/log.h"
+#include "frame/phys_mem.h"
 #include "services/exec/exec.h"
 #include "services/fs/console_file.h"
+#include "services/fs/dev_fs.h"
+#include "services/fs/host_fs.h"
+#include "services/fs/proc_fs.h"
+#include "services/fs/ram_fs.h"
+#include "services/fs/vfs.h"
+#include "services/process/process_table.h"
 #include "services/syscalls/strace.h"
 
 namespace asterix::services {
@@ -11,16 +18,55 @@ namespace asterix::services {
 namespace {
 constexpr int exit_not_found = 127;
 constexpr int exit_cannot_execute = 126;
+constexpr int exit_kernel_error = 125;
+
+/// Mounts a file system on an existing guest directory; false (with a log line) if it is missing.
+bool mount_at(const std::string& path, Ref<Inode> root, std::string source, std::string options)
+{
+    auto root_dentry = Vfs::root();
+    auto at = walk_path(root_dentry, root_dentry, path, Follow::follow);
+    if (at.is_error() || Vfs::mount(at.value(), std::move(root), std::move(source), std::move(options)).is_error()) {
+        frame::klog(frame::LogLevel::warn, "cannot mount %s on %s: no such directory in the root", source.c_str(), path.c_str());
+        return false;
+    }
+    return true;
+}
+
+bool mount_file_systems(const frame::BootParams& params)
+{
+    auto root = HostFs::mount(params.is_root_read_only);
+    if (root.is_error()) {
+        frame::klog(frame::LogLevel::error, "cannot open the root directory: %s", errno_message(root.error()));
+        return false;
+    }
+    Vfs::set_root(root.release_value(), "hostfs", params.is_root_read_only ? "ro" : "rw");
+    mount_at("/dev", make_dev_fs(), "devtmpfs", "rw,nosuid");
+    mount_at("/proc", make_proc_fs(), "proc", "rw,nosuid,nodev,noexec");
+    for (const auto& path : params.tmpfs_mounts) {
+        if (!mount_at(path, RamFs::make_tmpfs(frame::total_frames() * page_size / 2), "tmpfs", "rw"))
+            return false;
+    }
+    return true;
+}
 } // namespace
 
 void kernel_main(const frame::BootParams& params)
 {
     set_strace_on(params.is_strace_on);
+    if (!mount_file_systems(params)) {
+        frame::power_off(exit_kernel_error);
+        return;
+    }
     auto process = make_ref<Process>(1, 0);
-    process->cwd = params.cwd;
+    ProcessTable::add(*process);
+    process->root_dir = Vfs::root();
+    auto cwd = walk_path(process->root_dir, process->root_dir, params.cwd, Follow::follow);
+    process->cwd = cwd.is_error() ? process->root_dir : cwd.value();
     process->uid = params.uid;
     process->gid = params.gid;
     process->rlimits = default_rlimits();
+    process->argv = params.argv;
+    process->envp = params.envp;
     for (int stream = 0; stream < 3; ++stream) {
         if (frame::console::is_open(stream)) {
             auto file = make_ref<ConsoleFile>(stream, frame::console::status_flags(stream));
@@ -28,7 +74,7 @@ void kernel_main(const frame::BootParams& params)
         }
     }
 
-    auto path = resolve_program(params.program, params.cwd, params.envp);
+    auto path = resolve_program(*process, params.program, params.envp);
     if (path.is_error()) {
         bool is_missing = path.error() == Errno::enoent;
         frame::klog(frame::LogLevel::error, "%s: %s", params.program.c_str(),
@@ -43,6 +89,7 @@ void kernel_main(const frame::BootParams& params)
         return;
     }
     run_thread(thread);
+    ProcessTable::remove(*process);
 }
 
 } // namespace asterix::services

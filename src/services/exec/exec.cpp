@@ -4,9 +4,10 @@
 
 #include "frame/clock.h"
 #include "frame/cpu.h"
-#include "frame/host_file.h"
 #include "services/exec/elf.h"
 #include "services/exec/initial_stack.h"
+#include "services/fs/file.h"
+#include "services/fs/vfs.h"
 
 namespace asterix::services {
 
@@ -14,16 +15,10 @@ namespace {
 
 /// Where Linux puts ET_DYN programs (ELF_ET_DYN_BASE on x86-64).
 constexpr u64 dyn_load_base = 0x555555554000ull;
-constexpr u32 s_ifmt = 0170000;
-constexpr u32 s_ifreg = 0100000;
-constexpr u32 s_ifdir = 0040000;
-
-std::string join_path(const std::string& dir, const std::string& name)
-{
-    if (dir.empty() || dir.back() == '/')
-        return dir + name;
-    return dir + "/" + name;
-}
+/// Nested "#!" interpreters Linux follows (BINPRM_MAX_RECURSION).
+constexpr int max_interpreter_depth = 4;
+/// The first line of a script Linux reads (BINPRM_BUF_SIZE).
+constexpr usize shebang_bytes = 256;
 
 std::string env_value(const std::vector<std::string>& envp, std::string_view key)
 {
@@ -48,10 +43,55 @@ std::string base_name(const std::string& path)
 
 ExecError failure(Errno error, std::string reason) { return {error, std::move(reason)}; }
 
+Result<Ref<Dentry>> lookup(Process& process, const std::string& path)
+{
+    return walk_path(process.root_dir, process.cwd, path, Follow::follow);
+}
+
+/// Reads up to `buffer.size()` bytes at `offset`; returns how many.
+Result<usize> read_at(File& file, u64 offset, std::span<u8> buffer)
+{
+    usize done = 0;
+    while (done < buffer.size()) {
+        auto writer = frame::UserWriter::for_kernel(buffer.subspan(done));
+        usize n = TRY(file.read_at(offset + done, writer));
+        if (n == 0)
+            break;
+        done += n;
+    }
+    return done;
+}
+
+/// An executable opened for exec: checked to be a regular file with an execute bit.
+struct Executable {
+    Ref<Dentry> dentry;
+    Ref<File> file;
+    u64 size;
+};
+
+std::variant<Executable, ExecError> open_executable(Process& process, const std::string& path)
+{
+    auto dentry = lookup(process, path);
+    if (dentry.is_error())
+        return failure(dentry.error(), dentry.error() == Errno::enoent ? "program not found" : errno_message(dentry.error()));
+    Inode& inode = dentry.value()->inode();
+    auto st = inode.stat();
+    if (st.is_error())
+        return failure(st.error(), errno_message(st.error()));
+    if (inode.is_directory())
+        return failure(Errno::eacces, "is a directory");
+    if (!inode.is_regular() || !(st.value().mode & 0111))
+        return failure(Errno::eacces, "permission denied (not an executable file)");
+    auto file = inode.open(dentry.value(), o_rdonly);
+    if (file.is_error())
+        return failure(file.error(), errno_message(file.error()));
+    return Executable {dentry.release_value(), file.release_value(), static_cast<u64>(st.value().size)};
+}
+
 /// Copies one PT_LOAD into fresh frames. Each page gets the whole file page it overlaps, as
 /// Linux's file mapping would, then the part past the segment's file size is zeroed (bss).
-std::optional<ExecError> load_segment(MemoryMap& memory, frame::HostFile& file, const elf::ProgramHeader& ph,
-    u64 bias, const std::string& name)
+std::optional<ExecError> load_segment(MemoryMap& memory, File& file, const elf::ProgramHeader& ph, u64 bias,
+    const std::string& name)
 {
     u64 start = page_round_down(bias + ph.vaddr);
     u64 end = page_round_up(bias + ph.vaddr + ph.memsz);
@@ -65,9 +105,8 @@ std::optional<ExecError> load_segment(MemoryMap& memory, frame::HostFile& file, 
         if (frame.is_error())
             return failure(Errno::enomem, "out of guest memory");
         auto bytes = frame.value().bytes();
-        auto read = file.read_at(file_offset_of_start + (va - start), bytes);
-        if (read.is_error())
-            return failure(read.error(), "cannot read the program");
+        if (read_at(file, file_offset_of_start + (va - start), bytes).is_error())
+            return failure(Errno::eio, "cannot read the program");
         if (file_end_va - va < page_size) {
             auto tail = bytes.subspan(file_end_va - va);
             std::fill(tail.begin(), tail.end(), u8 {0});
@@ -78,15 +117,89 @@ std::optional<ExecError> load_segment(MemoryMap& memory, frame::HostFile& file, 
     return std::nullopt;
 }
 
+/// A parsed ELF file and where it was loaded.
+struct LoadedElf {
+    elf::Image image;
+    u64 bias;
+    std::string interp;
+};
+
+std::variant<elf::Image, ExecError> parse(File& file, u64 file_size)
+{
+    std::vector<u8> head(sizeof(elf::Header));
+    auto got = read_at(file, 0, head);
+    if (got.is_error())
+        return failure(got.error(), "cannot read the program");
+    head.resize(got.value());
+    auto header_or_error = elf::parse_header(head, file_size);
+    if (auto* error = std::get_if<elf::ParseError>(&header_or_error))
+        return failure(error->error, error->reason);
+    const auto& header = std::get<elf::Header>(header_or_error);
+    std::vector<u8> phdrs(u64 {header.phnum} * sizeof(elf::ProgramHeader));
+    auto phdrs_read = read_at(file, header.phoff, phdrs);
+    if (phdrs_read.is_error() || phdrs_read.value() != phdrs.size())
+        return failure(Errno::enoexec, "truncated program headers");
+    auto image_or_error = elf::parse_program_headers(header, phdrs, file_size);
+    if (auto* error = std::get_if<elf::ParseError>(&image_or_error))
+        return failure(error->error, error->reason);
+    return std::get<elf::Image>(image_or_error);
+}
+
+std::optional<ExecError> load_image(MemoryMap& memory, File& file, const elf::Image& image, u64 bias, const std::string& name)
+{
+    for (const auto& ph : image.program_headers) {
+        if (ph.type != elf::pt_load || ph.memsz == 0)
+            continue;
+        if (auto error = load_segment(memory, file, ph, bias, name))
+            return error;
+    }
+    return std::nullopt;
+}
+
+u64 phdr_address(const elf::Image& image, u64 bias)
+{
+    for (const auto& ph : image.program_headers) {
+        if (ph.type == elf::pt_phdr)
+            return bias + ph.vaddr;
+    }
+    for (const auto& ph : image.program_headers) {
+        if (ph.type == elf::pt_load && ph.offset <= image.header.phoff && image.header.phoff - ph.offset < ph.filesz)
+            return bias + ph.vaddr + (image.header.phoff - ph.offset);
+    }
+    return 0;
+}
+
+/// "#!interpreter [one argument]": the words of a script's first line, if it is a script.
+std::optional<std::pair<std::string, std::string>> parse_shebang(std::span<const u8> head)
+{
+    if (head.size() < 2 || head[0] != '#' || head[1] != '!')
+        return std::nullopt;
+    std::string line(head.begin() + 2, head.end());
+    line = line.substr(0, line.find('\n'));
+    auto is_space = [](char c) { return c == ' ' || c == '\t'; };
+    usize begin = 0;
+    while (begin < line.size() && is_space(line[begin]))
+        ++begin;
+    usize end = begin;
+    while (end < line.size() && !is_space(line[end]))
+        ++end;
+    std::string interpreter = line.substr(begin, end - begin);
+    while (end < line.size() && is_space(line[end]))
+        ++end;
+    std::string argument = line.substr(end);
+    while (!argument.empty() && is_space(argument.back()))
+        argument.pop_back();
+    return std::pair {interpreter, argument};
+}
+
 } // namespace
 
-Result<std::string> resolve_program(const std::string& program, const std::string& cwd,
-    const std::vector<std::string>& envp)
+Result<std::string> resolve_program(Process& process, const std::string& program, const std::vector<std::string>& envp)
 {
     if (program.empty())
         return Errno::enoent;
     if (program.find('/') != std::string::npos)
-        return program.front() == '/' ? program : join_path(cwd, program);
+        return program;
     std::string path = env_value(envp, "PATH");
     if (path.empty())
         path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -97,53 +210,77 @@ Result<std::string> resolve_program(const std::string& program, const std::strin
             colon = path.size();
         std::string dir = path.substr(begin, colon - begin);
         begin = colon + 1;
-        std::string candidate = join_path(dir.empty() ? cwd : (dir.front() == '/' ? dir : join_path(cwd, dir)), program);
-        auto st = frame::HostFile::stat_path(candidate, frame::HostFile::Follow::follow);
+        std::string candidate = (dir.empty() ? std::string(".") : dir) + "/" + program;
+        auto dentry = lookup(process, candidate);
+        if (dentry.is_error())
+            continue;
+        auto st = dentry.value()->inode().stat();
         if (st.is_error())
             continue;
-        if ((st.value().mode & s_ifmt) == s_ifreg && (st.value().mode & 0111))
+        if (dentry.value()->inode().is_regular() && (st.value().mode & 0111))
             return candidate;
         last = Errno::eacces;
     }
     return last;
 }
 
-std::optional<ExecError> exec_program(Thread& thread, const std::string& path, const std::vector<std::string>& argv,
+std::optional<ExecError> exec_program(Thread& thread, const std::string& path_in, std::vector<std::string> argv,
     const std::vector<std::string>& envp)
 {
-    auto opened = frame::HostFile::open(path);
-    if (opened.is_error())
-        return failure(opened.error(), opened.error() == Errno::enoent ? "program not found" : errno_message(opened.error()));
-    frame::HostFile file = opened.release_value();
-    auto st = file.stat();
-    if (st.is_error())
-        return failure(st.error(), errno_message(st.error()));
-    if ((st.value().mode & s_ifmt) == s_ifdir)
-        return failure(Errno::eacces, "is a directory");
-    if ((st.value().mode & s_ifmt) != s_ifreg || !(st.value().mode & 0111))
-        return failure(Errno::eacces, "permission denied (not an executable file)");
-    u64 file_size = static_cast<u64>(st.value().size);
+    Process& process = thread.process();
+    std::string path = path_in;
+    Executable exe;
+    for (int depth = 0;; ++depth) {
+        auto opened = open_executable(process, path);
+        if (auto* error = std::get_if<ExecError>(&opened))
+            return *error;
+        exe = std::get<Executable>(std::move(opened));
+        std::vector<u8> head(shebang_bytes);
+        auto got = read_at(*exe.file, 0, head);
+        if (got.is_error())
+            return failure(got.error(), "cannot read the program");
+        head.resize(got.value());
+        auto script = parse_shebang(head);
+        if (!script)
+            break;
+        if (depth >= max_interpreter_depth)
+            return failure(Errno::eloop, "too many levels of #! interpreters");
+        if (script->first.empty())
+            return failure(Errno::enoexec, "#! line names no interpreter");
+        // argv becomes: interpreter, [argument], script path, the script's arguments.
+        std::vector<std::string> new_argv {script->first};
+        if (!script->second.empty())
+            new_argv.push_back(script->second);
+        new_argv.push_back(path);
+        new_argv.insert(new_argv.end(), argv.begin() + (argv.empty() ? 0 : 1), argv.end());
+        argv = std::move(new_argv);
+        path = script->first;
+    }
 
-    std::vector<u8> head(sizeof(elf::Header));
-    auto got = file.read_at(0, head);
-    if (got.is_error())
-        return failure(got.error(), "cannot read the program");
-    head.resize(got.value());
-    auto header_or_error = elf::parse_header(head, file_size);
-    if (auto* error = std::get_if<elf::ParseError>(&header_or_error))
-        return failure(error->error, error->reason);
-    const auto& header = std::get<elf::Header>(header_or_error);
-
-    std::vector<u8> phdrs(u64 {header.phnum} * sizeof(elf::ProgramHeader));
-    auto phdrs_read = file.read_at(header.phoff, phdrs);
-    if (phdrs_read.is_error() || phdrs_read.value() != phdrs.size())
-        return failure(Errno::enoexec, "truncated program headers");
-    auto image_or_error = elf::parse_program_headers(header, phdrs, file_size);
-    if (auto* error = std::get_if<elf::ParseError>(&image_or_error))
-        return failure(error->error, error->reason);
+    auto image_or_error = parse(*exe.file, exe.size);
+    if (auto* error = std::get_if<ExecError>(&image_or_error))
+        return *error;
     const auto& image = std::get<elf::Image>(image_or_error);
-    if (image.has_interp())
-        return failure(Errno::enoexec, "dynamically linked programs need the dynamic loader (not supported yet)");
+
+    std::optional<Executable> interp;
+    std::optional<elf::Image> interp_image;
+    if (image.has_interp()) {
+        std::vector<u8> raw(image.interp_size);
+        auto got = read_at(*exe.file, image.interp_offset, raw);
+        if (got.is_error() || got.value() != raw.size() || raw.back() != 0)
+            return failure(Errno::enoexec, "corrupt PT_INTERP");
+        std::string interp_path(raw.begin(), raw.end() - 1);
+        auto opened = open_executable(process, interp_path);
+        if (auto* error = std::get_if<ExecError>(&opened))
+            return failure(error->error, "dynamic loader " + interp_path + ": " + error->reason);
+        interp = std::get<Executable>(std::move(opened));
+        auto parsed = parse(*interp->file, interp->size);
+        if (auto* error = std::get_if<ExecError>(&parsed))
+            return failure(error->error, "dynamic loader " + interp_path + ": " + error->reason);
+        interp_image = std::get<elf::Image>(parsed);
+        if (interp_image->has_interp())
+            return failure(Errno::enoexec, "the dynamic loader itself names a loader");
+    }
 
     // Point of no return: a fresh address space replaces the old one.
     auto vm = frame::VmSpace::create();
@@ -151,26 +288,28 @@ std::optional<ExecError> exec_program(Thread& thread, const std::string& path, c
         return failure(vm.error(), "cannot create an address space");
     auto memory = std::make_unique<MemoryMap>(vm.release_value());
 
-    u64 bias = header.type == elf::et_dyn ? dyn_load_base - image.min_vaddr : 0;
-    for (const auto& ph : image.program_headers) {
-        if (ph.type != elf::pt_load || ph.memsz == 0)
-            continue;
-        if (auto error = load_segment(*memory, file, ph, bias, path))
-            return error;
-    }
+    const std::string exe_path = exe.dentry->path();
+    u64 bias = image.header.type == elf::et_dyn ? dyn_load_base - image.min_vaddr : 0;
+    if (auto error = load_image(*memory, *exe.file, image, bias, exe_path))
+        return error;
     memory->set_brk_start(bias + image.max_vaddr);
 
-    u64 phdr_addr = 0;
-    for (const auto& ph : image.program_headers) {
-        if (ph.type == elf::pt_phdr)
-            phdr_addr = bias + ph.vaddr;
-    }
-    for (const auto& ph : image.program_headers) {
-        if (!phdr_addr && ph.type == elf::pt_load && ph.offset <= header.phoff && header.phoff - ph.offset < ph.filesz)
-            phdr_addr = bias + ph.vaddr + (header.phoff - ph.offset);
+    u64 entry = bias + image.header.entry;
+    u64 interp_base = 0;
+    if (interp) {
+        // The loader goes where mmap would put it, like Linux's load_elf_interp.
+        u64 span = interp_image->max_vaddr - interp_image->min_vaddr;
+        auto base = memory->map_anonymous(0, span, frame::perm_none, Placement::anywhere);
+        if (base.is_error())
+            return failure(base.error(), "no room for the dynamic loader");
+        MUST(memory->unmap(base.value(), span));
+        u64 interp_bias = base.value() - interp_image->min_vaddr;
+        if (auto error = load_image(*memory, *interp->file, *interp_image, interp_bias, interp->dentry->path()))
+            return error;
+        interp_base = base.value();
+        entry = interp_bias + interp_image->header.entry;
     }
 
-    Process& process = thread.process();
     auto stack = memory->map_anonymous(stack_top - stack_max_bytes, stack_max_bytes,
         frame::perm_read | frame::perm_write, Placement::fixed, "[stack]");
     if (stack.is_error())
@@ -179,13 +318,13 @@ std::optional<ExecError> exec_program(Thread& thread, const std::string& path, c
     std::array<u8, 16> random;
     frame::random_bytes(random);
     std::vector<AuxEntry> auxv = {
-        {at_phdr, phdr_addr},
+        {at_phdr, phdr_address(image, bias)},
         {at_phent, sizeof(elf::ProgramHeader)},
-        {at_phnum, header.phnum},
+        {at_phnum, image.header.phnum},
         {at_pagesz, page_size},
-        {at_base, 0},
+        {at_base, interp_base},
         {at_flags, 0},
-        {at_entry, bias + header.entry},
+        {at_entry, bias + image.header.entry},
         {at_uid, process.uid},
         {at_euid, process.uid},
         {at_gid, process.gid},
@@ -195,17 +334,21 @@ std::optional<ExecError> exec_program(Thread& thread, const std::string& path, c
         {at_clktck, 100},
         {at_secure, 0},
     };
-    auto built = build_initial_stack(stack_top, argv, envp, path, random, std::move(auxv), stack_max_bytes / 4);
+    auto built = build_initial_stack(stack_top, argv, envp, path_in, random, std::move(auxv), stack_max_bytes / 4);
     if (built.is_error())
         return failure(built.error(), "argument list too long");
     const StackImage& image_on_stack = built.value();
     if (memory->vm().write_bytes(image_on_stack.sp, image_on_stack.bytes).is_error())
         return failure(Errno::enomem, "out of guest memory");
 
+    if (process.memory)
+        process.memory->sync_all();
     process.memory = std::move(memory);
-    process.exe_path = path;
-    process.comm = base_name(path).substr(0, 15);
-    thread.context.reset_for_exec(bias + header.entry, image_on_stack.sp);
+    process.exe_path = exe_path;
+    process.argv = argv;
+    process.envp = envp;
+    process.comm = base_name(path_in).substr(0, 15);
+    thread.context.reset_for_exec(entry, image_on_stack.sp);
     return std::nullopt;
 }
 

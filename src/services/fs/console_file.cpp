@@ -17,7 +17,6 @@ constexpr u32 tcsetsw = 0x5403;
 constexpr u32 tcsetsf = 0x5404;
 constexpr u32 tiocgpgrp = 0x540f;
 constexpr u32 tiocgwinsz = 0x5413;
-constexpr u32 fionread = 0x541b;
 } // namespace
 
 Result<usize> ConsoleFile::read(frame::UserWriter& out)
@@ -59,6 +58,14 @@ Result<i64> ConsoleFile::seek(i64 offset, Whence whence)
     return frame::console::seek(m_stream, offset, static_cast<int>(whence));
 }
 
+Result<int> ConsoleFile::bytes_ready() { return frame::console::bytes_ready(m_stream); }
+
+std::string ConsoleFile::description()
+{
+    // FIXME: the host's name for the stream (a pty, pipe or file) needs the host's view.
+    return frame::console::is_terminal(m_stream) ? "/dev/tty" : "pipe:[console" + std::to_string(m_stream) + "]";
+}
+
 Result<long> ConsoleFile::ioctl(Context& ctx, u32 request, u64 arg)
 {
     switch (request) {
@@ -87,11 +94,6 @@ Result<long> ConsoleFile::ioctl(Context& ctx, u32 request, u64 arg)
         // FIXME: job control comes with process groups; the guest's init is the foreground.
         i32 pgrp = 1;
         TRY(ctx.user().write(UserPtr<i32>(arg), pgrp));
-        return 0;
-    }
-    case fionread: {
-        i32 count = TRY(frame::console::bytes_ready(m_stream));
-        TRY(ctx.user().write(UserPtr<i32>(arg), count));
         return 0;
     }
     default:

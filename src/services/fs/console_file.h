@@ -14,6 +14,8 @@ public:
     Result<frame::FileStat> stat() override;
     Result<long> ioctl(Context& ctx, u32 request, u64 arg) override;
     Result<i64> seek(i64 offset, Whence whence) override;
+    Result<int> bytes_ready() override;
+    std::string description() override;
 
 private:
     int m_stream;

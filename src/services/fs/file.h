@@ -1,5 +1,7 @@
 #pragma once
 
+#include <string>
+
 #include "frame/file_stat.h"
 #include "frame/ref.h"
 #include "frame/result.h"
@@ -8,8 +10,33 @@
 namespace asterix::services {
 
 class Context;
+class Dentry;
+class Inode;
 
 enum class Whence : u8 { set, cur, end };
+
+// open(2) flags.
+inline constexpr u32 o_accmode = 03;
+inline constexpr u32 o_rdonly = 0;
+inline constexpr u32 o_wronly = 01;
+inline constexpr u32 o_rdwr = 02;
+inline constexpr u32 o_creat = 0100;
+inline constexpr u32 o_excl = 0200;
+inline constexpr u32 o_noctty = 0400;
+inline constexpr u32 o_trunc = 01000;
+inline constexpr u32 o_append = 02000;
+inline constexpr u32 o_nonblock = 04000;
+inline constexpr u32 o_dsync = 010000;
+inline constexpr u32 o_async = 020000;
+inline constexpr u32 o_direct = 040000;
+inline constexpr u32 o_largefile = 0100000;
+inline constexpr u32 o_directory = 0200000;
+inline constexpr u32 o_nofollow = 0400000;
+inline constexpr u32 o_noatime = 01000000;
+inline constexpr u32 o_cloexec = 02000000;
+inline constexpr u32 o_sync = 04010000;
+inline constexpr u32 o_path = 010000000;
+inline constexpr u32 o_tmpfile = 020200000;
 
 /// An open file description: what a file descriptor refers to. Reads fill a UserWriter and
 /// writes drain a UserReader, so guest memory is touched only as late as Linux touches it.
@@ -22,12 +49,28 @@ public:
     virtual Result<frame::FileStat> stat() = 0;
     virtual Result<long> ioctl(Context& ctx, u32 request, u64 arg) { return Errno::enotty; }
     virtual Result<i64> seek(i64 offset, Whence whence) { return Errno::espipe; }
+    /// Positioned I/O (pread64/pwrite64): ESPIPE on pipes and terminals.
+    virtual Result<usize> read_at(u64 offset, frame::UserWriter& out) { return Errno::espipe; }
+    virtual Result<usize> write_at(u64 offset, frame::UserReader& in) { return Errno::espipe; }
+    /// getdents64: fills `out` with linux_dirent64 records from the current position.
+    virtual Result<usize> read_dir(frame::UserWriter& out) { return Errno::enotdir; }
+    virtual Result<void> truncate(u64 size) { return Errno::einval; }
+    virtual Result<void> sync(bool is_data_only) { return {}; }
+    /// Bytes that can be read without blocking (FIONREAD), when the file knows.
+    virtual Result<int> bytes_ready() { return Errno::enotty; }
+
+    /// The dentry and inode behind the file, for files in the tree (not pipes or the console).
+    virtual Dentry* dentry() { return nullptr; }
+    virtual Inode* inode() { return nullptr; }
+    /// What /proc/PID/fd/N shows ("/etc/passwd", "pipe:[7]", "/dev/tty").
+    virtual std::string description() = 0;
 
     /// open(2) status flags (O_ACCMODE bits, O_APPEND, O_NONBLOCK...).
     u32 status_flags() const { return m_status_flags; }
     void set_status_flags(u32 flags) { m_status_flags = flags; }
-    bool is_readable() const { return (m_status_flags & 3) != 1; }
-    bool is_writable() const { return (m_status_flags & 3) != 0; }
+    bool is_readable() const { return (m_status_flags & o_accmode) != o_wronly && !(m_status_flags & o_path); }
+    bool is_writable() const { return (m_status_flags & o_accmode) != o_rdonly && !(m_status_flags & o_path); }
+    bool is_nonblocking() const { return m_status_flags & o_nonblock; }
 
 protected:
     explicit File(u32 status_flags) : m_status_flags(status_flags) {}

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "frame/phys_mem.h"
+#include "services/fs/inode.h"
 
 namespace asterix::services {
 
@@ -85,6 +86,7 @@ void MemoryMap::split_at(u64 addr)
     if (area.start < addr && addr < area.end) {
         Area right = area;
         right.start = addr;
+        right.file_offset += addr - area.start;
         area.end = addr;
         m_areas.emplace(addr, std::move(right));
     }
@@ -95,9 +97,37 @@ void MemoryMap::remove_range(u64 start, u64 end)
     split_at(start);
     split_at(end);
     auto it = m_areas.lower_bound(start);
-    while (it != m_areas.end() && it->first < end)
+    while (it != m_areas.end() && it->first < end) {
+        write_back_range(it->second, start, end);
         it = m_areas.erase(it);
+    }
     m_vm->unmap(start, end - start);
+}
+
+Result<u64> MemoryMap::place(u64 addr, u64 size, Placement placement)
+{
+    switch (placement) {
+    case Placement::fixed:
+    case Placement::fixed_noreplace:
+        if (!is_page_aligned(addr))
+            return Errno::einval;
+        if (addr > frame::user_space_end - size)
+            return Errno::enomem;
+        if (addr < mmap_min_addr)
+            return Errno::eperm; // mmap_min_addr protects the zero page
+        if (placement == Placement::fixed_noreplace && !is_range_free(addr, addr + size))
+            return Errno::eexist;
+        remove_range(addr, addr + size);
+        return addr;
+    case Placement::hint:
+        addr = page_round_down(addr);
+        if (addr >= mmap_min_addr && addr <= frame::user_space_end - size && is_range_free(addr, addr + size))
+            return addr;
+        [[fallthrough]];
+    case Placement::anywhere:
+        return find_free(size);
+    }
+    return Errno::einval;
 }
 
 Result<u64> MemoryMap::map_anonymous(u64 addr, u64 len, u8 prot, Placement placement, std::string name)
@@ -110,36 +140,124 @@ Result<u64> MemoryMap::map_anonymous(u64 addr, u64 len, u8 prot, Placement place
     // Linux's heuristic overcommit: one mapping larger than all memory cannot succeed.
     if (size / page_size > frame::total_frames())
         return Errno::enomem;
-
-    u64 start = 0;
-    switch (placement) {
-    case Placement::fixed:
-    case Placement::fixed_noreplace:
-        if (!is_page_aligned(addr))
-            return Errno::einval;
-        if (addr > frame::user_space_end - size)
-            return Errno::enomem;
-        if (addr < mmap_min_addr)
-            return Errno::eperm; // mmap_min_addr protects the zero page
-
-        if (placement == Placement::fixed_noreplace && !is_range_free(addr, addr + size))
-            return Errno::eexist;
-        remove_range(addr, addr + size);
-        start = addr;
-        break;
-    case Placement::hint:
-        addr = page_round_down(addr);
-        if (addr >= mmap_min_addr && addr <= frame::user_space_end - size && is_range_free(addr, addr + size)) {
-            start = addr;
-            break;
-        }
-        [[fallthrough]];
-    case Placement::anywhere:
-        start = TRY(find_free(size));
-        break;
-    }
+    u64 start = TRY(place(addr, size, placement));
     m_areas.insert_or_assign(start, Area {start, start + size, prot, std::move(name)});
     return start;
+}
+
+Result<u64> MemoryMap::map_file(u64 addr, u64 len, u8 prot, Placement placement, Ref<File> file, u64 offset, bool is_shared)
+{
+    if (len == 0)
+        return Errno::einval;
+    u64 size = page_round_up(len);
+    if (size < len || size > frame::user_space_end)
+        return Errno::enomem;
+    if (offset + size < offset)
+        return Errno::eoverflow;
+    Inode* inode = file->inode();
+    if (!inode || !inode->page_cache())
+        return Errno::enodev;
+    u64 start = TRY(place(addr, size, placement));
+    std::string name = file->description();
+    m_areas.insert_or_assign(start, Area {start, start + size, prot, std::move(name), std::move(file), offset, is_shared});
+    return start;
+}
+
+void MemoryMap::write_back_range(const Area& area, u64 start, u64 end)
+{
+    if (!area.file || !area.is_shared || !(area.prot & frame::perm_write))
+        return;
+    Inode* inode = area.file->inode();
+    for (u64 va = std::max(start, area.start); va < std::min(end, area.end); va += page_size) {
+        auto mapping = m_vm->query(va);
+        if (!mapping)
+            continue;
+        u64 index = (va - area.start + area.file_offset) / page_size;
+        static_cast<void>(inode->write_back(index, mapping->frame.bytes()));
+    }
+}
+
+Result<void> MemoryMap::sync(u64 addr, u64 len)
+{
+    u64 size = page_round_up(len);
+    if (size < len || addr > frame::user_space_end || size > frame::user_space_end - addr)
+        return Errno::enomem;
+    u64 end = addr + size;
+    for (u64 at = addr; at < end;) {
+        const Area* area = find_area(at);
+        if (!area)
+            return Errno::enomem;
+        write_back_range(*area, at, end);
+        at = area->end;
+    }
+    return {};
+}
+
+void MemoryMap::sync_all()
+{
+    for (const auto& [start, area] : m_areas)
+        write_back_range(area, area.start, area.end);
+}
+
+void MemoryMap::populate(u64 addr, u64 len)
+{
+    for (u64 va = addr; va < addr + len; va += page_size) {
+        if (!m_vm->query(va))
+            static_cast<void>(handle_fault({va, frame::Access::read}));
+    }
+}
+
+Result<std::vector<u8>> MemoryMap::residency(u64 addr, u64 len)
+{
+    if (!is_page_aligned(addr))
+        return Errno::einval;
+    u64 size = page_round_up(len);
+    if (size < len || addr > frame::user_space_end || size > frame::user_space_end - addr)
+        return Errno::enomem;
+    std::vector<u8> resident;
+    for (u64 va = addr; va < addr + size; va += page_size) {
+        if (!find_area(va))
+            return Errno::enomem;
+        resident.push_back(m_vm->query(va) ? 1 : 0);
+    }
+    return resident;
+}
+
+Result<u64> MemoryMap::remap(u64 addr, u64 old_len, u64 new_len, bool may_move)
+{
+    if (!is_page_aligned(addr))
+        return Errno::einval;
+    u64 old_size = page_round_up(old_len);
+    u64 new_size = page_round_up(new_len);
+    if (new_size == 0 || new_size < new_len || new_size > frame::user_space_end)
+        return Errno::einval;
+    const Area* area = find_area(addr);
+    if (!area || area->end - addr < old_size || old_size == 0)
+        return Errno::efault;
+    if (new_size <= old_size) {
+        if (new_size < old_size)
+            remove_range(addr + new_size, addr + old_size);
+        return addr;
+    }
+    // Grow in place when the area ends here and the space after it is free.
+    if (area->end == addr + old_size && addr + new_size <= frame::user_space_end && is_range_free(addr + old_size, addr + new_size)) {
+        m_areas.at(area->start).end = addr + new_size;
+        return addr;
+    }
+    if (!may_move)
+        return Errno::enomem;
+    Area moved = *area;
+    u64 target = TRY(find_free(new_size));
+    moved.file_offset += addr - area->start;
+    moved.start = target;
+    moved.end = target + new_size;
+    for (u64 at = 0; at < old_size; at += page_size) {
+        if (auto mapping = m_vm->query(addr + at))
+            m_vm->map(target + at, mapping->frame, mapping->perms);
+    }
+    remove_range(addr, addr + old_size);
+    m_areas.insert_or_assign(target, std::move(moved));
+    return target;
 }
 
 Result<void> MemoryMap::unmap(u64 addr, u64 len)
@@ -172,9 +290,20 @@ Result<void> MemoryMap::protect(u64 addr, u64 len, u8 prot)
     }
     split_at(addr);
     split_at(end);
-    for (auto it = m_areas.lower_bound(addr); it != m_areas.end() && it->first < end; ++it)
-        it->second.prot = prot;
-    m_vm->protect(addr, size, effective_perms(prot));
+    for (auto it = m_areas.lower_bound(addr); it != m_areas.end() && it->first < end; ++it) {
+        Area& area = it->second;
+        area.prot = prot;
+        if (area.file && !area.is_shared && (prot & frame::perm_write)) {
+            // Pages still shared with the page cache stay read-only: their first write copies.
+            for (u64 va = area.start; va < area.end; va += page_size) {
+                auto mapping = m_vm->query(va);
+                if (mapping)
+                    m_vm->protect(va, page_size, mapping->frame.share_count() > 2 ? effective_perms(prot) & ~frame::perm_write : effective_perms(prot));
+            }
+        } else {
+            m_vm->protect(area.start, area.end - area.start, effective_perms(prot));
+        }
+    }
     return {};
 }
 
@@ -235,17 +364,63 @@ u64 MemoryMap::brk(u64 requested)
     return m_brk;
 }
 
+Result<void> MemoryMap::fault_file_page(const Area& area, u64 page, frame::Access access)
+{
+    Inode& inode = *area.file->inode();
+    u64 index = (page - area.start + area.file_offset) / page_size;
+    u64 file_size = TRY(inode.data_size());
+    if (index * page_size >= page_round_up(file_size))
+        return Errno::efault; // FIXME: past the end of the file Linux raises SIGBUS
+    auto cache = inode.page_cache();
+    auto frame = cache->get(index, [&](u64 i, std::span<u8> bytes) { return inode.fill_page(i, bytes); });
+    if (frame.is_error()) {
+        if (frame.error() == Errno::enomem)
+            is_out_of_memory = true;
+        return frame.error();
+    }
+    u8 perms = effective_perms(area.prot);
+    if (!area.is_shared && (perms & frame::perm_write)) {
+        if (access == frame::Access::write) {
+            // Copy on write right away: the private copy is this process's own.
+            auto copy = frame::Frame::alloc_zeroed();
+            if (copy.is_error()) {
+                is_out_of_memory = true;
+                return Errno::enomem;
+            }
+            auto source = frame.value().bytes();
+            std::copy(source.begin(), source.end(), copy.value().bytes().begin());
+            m_vm->map(page, copy.release_value(), perms);
+            return {};
+        }
+        perms &= ~frame::perm_write; // the first write will copy
+    }
+    m_vm->map(page, frame.release_value(), perms);
+    return {};
+}
+
 Result<void> MemoryMap::handle_fault(const frame::PageFault& fault)
 {
     const Area* area = find_area(fault.addr);
     if (!area || !allows(area->prot, fault.access))
         return Errno::efault;
     u64 page = page_round_down(fault.addr);
-    if (m_vm->query(page)) {
-        // Present but the page table refused the access: with no copy-on-write yet, that is
-        // a real protection fault.
-        return Errno::efault;
+    if (auto present = m_vm->query(page)) {
+        // Present but the page table refused the access: a write to a private page that is
+        // shared (a page-cache page) copies it; anything else is a real protection fault.
+        if (fault.access != frame::Access::write || area->is_shared)
+            return Errno::efault;
+        auto copy = frame::Frame::alloc_zeroed();
+        if (copy.is_error()) {
+            is_out_of_memory = true;
+            return Errno::enomem;
+        }
+        auto source = present->frame.bytes();
+        std::copy(source.begin(), source.end(), copy.value().bytes().begin());
+        m_vm->map(page, copy.release_value(), effective_perms(area->prot));
+        return {};
     }
+    if (area->file)
+        return fault_file_page(*area, page, fault.access);
     u8 perms = effective_perms(area->prot);
     u64 block = page & ~(fault_around_pages * page_size - 1);
     u64 first = std::max(block, area->start);

@@ -1,10 +1,12 @@
 #pragma once
 
 #include <map>
+#include <vector>
 #include <string>
 
 #include "frame/ref.h"
 #include "frame/vm_space.h"
+#include "services/fs/file.h"
 
 namespace asterix::services {
 
@@ -20,6 +22,9 @@ struct Area {
     u64 end;
     u8 prot; ///< PROT_* bits as the guest asked (perm bits have the same values)
     std::string name; ///< "[heap]", "[stack]", or the file it came from
+    Ref<File> file;   ///< the mapped file, for file mappings
+    u64 file_offset {0};
+    bool is_shared {false};
 };
 
 enum class Placement : u8 { anywhere, hint, fixed, fixed_noreplace };
@@ -36,6 +41,18 @@ public:
 
     /// Maps demand-zero memory; `addr` is a hint or, with a fixed placement, the address.
     Result<u64> map_anonymous(u64 addr, u64 len, u8 prot, Placement placement, std::string name = {});
+    /// Maps `len` bytes of `file` from `offset` (page aligned): private (copy on write from the
+    /// page cache) or shared (writes reach the file by msync, munmap or exit).
+    Result<u64> map_file(u64 addr, u64 len, u8 prot, Placement placement, Ref<File> file, u64 offset, bool is_shared);
+    /// Writes the dirty-able pages of shared file mappings in the range back to their files.
+    Result<void> sync(u64 addr, u64 len);
+    void sync_all();
+    /// mremap(2) without MREMAP_FIXED: resize in place, or move when `may_move`.
+    Result<u64> remap(u64 addr, u64 old_len, u64 new_len, bool may_move);
+    /// Fills the pages of a range now (MAP_POPULATE); errors are ignored, as Linux does.
+    void populate(u64 addr, u64 len);
+    /// Whether each page of the range is resident (mincore); ENOMEM if part is unmapped.
+    Result<std::vector<u8>> residency(u64 addr, u64 len);
     /// Unmaps [addr, addr+len); pages and partial areas are split off as Linux does.
     Result<void> unmap(u64 addr, u64 len);
     /// ENOMEM when part of the range is not mapped.
@@ -57,6 +74,9 @@ private:
     const Area* find_area(u64 addr) const;
     bool is_range_free(u64 start, u64 end) const;
     Result<u64> find_free(u64 len) const;
+    Result<u64> place(u64 addr, u64 size, Placement placement);
+    Result<void> fault_file_page(const Area& area, u64 page, frame::Access access);
+    void write_back_range(const Area& area, u64 start, u64 end);
     /// Cuts [start, end) out of the areas, splitting the ones that straddle its edges.
     void remove_range(u64 start, u64 end);
     void split_at(u64 addr);

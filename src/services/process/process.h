@@ -9,6 +9,7 @@
 #include "frame/task.h"
 #include "frame/user_mode.h"
 #include "services/abi.h"
+#include "services/fs/dentry.h"
 #include "services/fs/fd_table.h"
 #include "services/mm/memory_map.h"
 
@@ -33,7 +34,14 @@ public:
     std::string comm;
     /// The program path as exec resolved it (what /proc/self/exe shows).
     std::string exe_path;
-    std::string cwd {"/"};
+    /// The arguments and environment of the running program (/proc/PID/cmdline, environ).
+    std::vector<std::string> argv;
+    std::vector<std::string> envp;
+    /// When the process started (monotonic ns), for /proc/PID/stat.
+    u64 start_time_ns {0};
+    /// The process's root and working directories (chroot and chdir change them).
+    Ref<Dentry> root_dir;
+    Ref<Dentry> cwd;
     u32 umask {022};
     u32 uid {0};
     u32 gid {0};

@@ -2,6 +2,7 @@
 #include "frame/log.h"
 #include "frame/phys_mem.h"
 #include "services/process/process.h"
+#include "services/process/process_table.h"
 #include "services/process/signals.h"
 #include "services/syscalls/strace.h"
 #include "services/syscalls/syscall_table.h"
@@ -77,6 +78,7 @@ void run_thread(Thread& thread)
     Process& process = thread.process();
     while (!thread.is_exiting && !process.has_exited && !frame::is_powering_off()) {
         auto reason = frame::execute_user(process.vm(), thread.context);
+        ProcessTable::set_current(&process);
         switch (reason.kind) {
         case frame::ReturnReason::Kind::syscall:
             dispatch_syscall(thread);
@@ -105,6 +107,9 @@ void exit_process(Process& process, int wait_status)
         return;
     process.has_exited = true;
     process.wait_status = wait_status;
+    // Shared file mappings reach their files when the process ends.
+    if (process.memory)
+        process.memory->sync_all();
     process.files = {};
     if (process.pid() == 1) {
         int sig = wait_status & 0x7f;

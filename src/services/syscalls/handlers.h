@@ -12,10 +12,80 @@ namespace asterix::services {
 // read.cpp, write.cpp
 Result<long> sys_read(Context& ctx, int fd, UserPtr<u8> buf, u64 count);
 Result<long> sys_readv(Context& ctx, int fd, UserPtr<abi::IoVec> iov, int iovcnt);
+Result<long> sys_pread64(Context& ctx, int fd, UserPtr<u8> buf, u64 count, i64 offset);
+Result<long> sys_preadv(Context& ctx, int fd, UserPtr<abi::IoVec> iov, int iovcnt, i64 offset);
+Result<long> sys_preadv2(Context& ctx, int fd, UserPtr<abi::IoVec> iov, int iovcnt, i64 offset, int flags);
 Result<long> sys_write(Context& ctx, int fd, UserPtr<u8> buf, u64 count);
 Result<long> sys_writev(Context& ctx, int fd, UserPtr<abi::IoVec> iov, int iovcnt);
+Result<long> sys_pwrite64(Context& ctx, int fd, UserPtr<u8> buf, u64 count, i64 offset);
+Result<long> sys_pwritev(Context& ctx, int fd, UserPtr<abi::IoVec> iov, int iovcnt, i64 offset);
+Result<long> sys_pwritev2(Context& ctx, int fd, UserPtr<abi::IoVec> iov, int iovcnt, i64 offset, int flags);
+// sendfile.cpp
+Result<long> sys_sendfile(Context& ctx, int out_fd, int in_fd, UserPtr<i64> offset, u64 count);
+Result<long> sys_copy_file_range(Context& ctx, int in_fd, UserPtr<i64> in_off, int out_fd, UserPtr<i64> out_off, u64 len, u32 flags);
+// open.cpp
+Result<long> open_file(Context& ctx, int dirfd, const std::string& path, u32 flags, u32 mode);
+Result<long> sys_open(Context& ctx, UserPtr<char> path, int flags, u32 mode);
+Result<long> sys_openat(Context& ctx, int dirfd, UserPtr<char> path, int flags, u32 mode);
+Result<long> sys_openat2(Context& ctx, int dirfd, UserPtr<char> path, UserPtr<abi::OpenHow> how, u64 size);
+Result<long> sys_creat(Context& ctx, UserPtr<char> path, u32 mode);
+// getdents.cpp, pipe.cpp
+Result<long> sys_getdents64(Context& ctx, int fd, UserPtr<u8> dirp, u64 count);
+Result<long> sys_pipe(Context& ctx, UserPtr<std::array<i32, 2>> fds);
+Result<long> sys_pipe2(Context& ctx, UserPtr<std::array<i32, 2>> fds, int flags);
+// namei.cpp
+Result<long> sys_mkdir(Context& ctx, UserPtr<char> path, u32 mode);
+Result<long> sys_mkdirat(Context& ctx, int dirfd, UserPtr<char> path, u32 mode);
+Result<long> sys_rmdir(Context& ctx, UserPtr<char> path);
+Result<long> sys_unlink(Context& ctx, UserPtr<char> path);
+Result<long> sys_unlinkat(Context& ctx, int dirfd, UserPtr<char> path, int flags);
+Result<long> sys_rename(Context& ctx, UserPtr<char> old_path, UserPtr<char> new_path);
+Result<long> sys_renameat(Context& ctx, int old_dirfd, UserPtr<char> old_path, int new_dirfd, UserPtr<char> new_path);
+Result<long> sys_renameat2(Context& ctx, int old_dirfd, UserPtr<char> old_path, int new_dirfd, UserPtr<char> new_path, u32 flags);
+Result<long> sys_link(Context& ctx, UserPtr<char> old_path, UserPtr<char> new_path);
+Result<long> sys_linkat(Context& ctx, int old_dirfd, UserPtr<char> old_path, int new_dirfd, UserPtr<char> new_path, int flags);
+Result<long> sys_symlink(Context& ctx, UserPtr<char> target, UserPtr<char> link_path);
+Result<long> sys_symlinkat(Context& ctx, UserPtr<char> target, int new_dirfd, UserPtr<char> link_path);
+Result<long> sys_readlink(Context& ctx, UserPtr<char> path, UserPtr<char> buf, int size);
+Result<long> sys_readlinkat(Context& ctx, int dirfd, UserPtr<char> path, UserPtr<char> buf, int size);
+Result<long> sys_mknod(Context& ctx, UserPtr<char> path, u32 mode, u64 dev);
+Result<long> sys_mknodat(Context& ctx, int dirfd, UserPtr<char> path, u32 mode, u64 dev);
+// attr.cpp
+Result<long> sys_chmod(Context& ctx, UserPtr<char> path, u32 mode);
+Result<long> sys_fchmod(Context& ctx, int fd, u32 mode);
+Result<long> sys_fchmodat(Context& ctx, int dirfd, UserPtr<char> path, u32 mode);
+Result<long> sys_chown(Context& ctx, UserPtr<char> path, u32 uid, u32 gid);
+Result<long> sys_fchown(Context& ctx, int fd, u32 uid, u32 gid);
+Result<long> sys_lchown(Context& ctx, UserPtr<char> path, u32 uid, u32 gid);
+Result<long> sys_fchownat(Context& ctx, int dirfd, UserPtr<char> path, u32 uid, u32 gid, int flags);
+Result<long> sys_utimensat(Context& ctx, int dirfd, UserPtr<char> path, UserPtr<abi::Timespec2> times, int flags);
+Result<long> sys_truncate(Context& ctx, UserPtr<char> path, i64 length);
+Result<long> sys_ftruncate(Context& ctx, int fd, i64 length);
+Result<long> sys_access(Context& ctx, UserPtr<char> path, int mode);
+Result<long> sys_faccessat(Context& ctx, int dirfd, UserPtr<char> path, int mode);
+Result<long> sys_faccessat2(Context& ctx, int dirfd, UserPtr<char> path, int mode, int flags);
+// sync.cpp
+Result<long> sys_fsync(Context& ctx, int fd);
+Result<long> sys_fdatasync(Context& ctx, int fd);
+Result<long> sys_sync(Context& ctx);
+Result<long> sys_syncfs(Context& ctx, int fd);
+Result<long> sys_fadvise64(Context& ctx, int fd, i64 offset, i64 len, int advice);
+// xattr.cpp
+Result<long> sys_getxattr(Context& ctx, UserPtr<char> path, UserPtr<char> name, u64 value, u64 size);
+Result<long> sys_lgetxattr(Context& ctx, UserPtr<char> path, UserPtr<char> name, u64 value, u64 size);
+Result<long> sys_fgetxattr(Context& ctx, int fd, UserPtr<char> name, u64 value, u64 size);
+Result<long> sys_listxattr(Context& ctx, UserPtr<char> path, u64 list, u64 size);
+Result<long> sys_llistxattr(Context& ctx, UserPtr<char> path, u64 list, u64 size);
+Result<long> sys_flistxattr(Context& ctx, int fd, u64 list, u64 size);
+Result<long> sys_setxattr(Context& ctx, UserPtr<char> path, UserPtr<char> name, u64 value, u64 size, int flags);
+Result<long> sys_lsetxattr(Context& ctx, UserPtr<char> path, UserPtr<char> name, u64 value, u64 size, int flags);
+Result<long> sys_fsetxattr(Context& ctx, int fd, UserPtr<char> name, u64 value, u64 size, int flags);
+Result<long> sys_removexattr(Context& ctx, UserPtr<char> path, UserPtr<char> name);
+Result<long> sys_lremovexattr(Context& ctx, UserPtr<char> path, UserPtr<char> name);
+Result<long> sys_fremovexattr(Context& ctx, int fd, UserPtr<char> name);
 // fd.cpp
 Result<long> sys_close(Context& ctx, int fd);
+Result<long> sys_close_range(Context& ctx, u32 first, u32 last, u32 flags);
 Result<long> sys_dup(Context& ctx, int fd);
 Result<long> sys_dup2(Context& ctx, int old_fd, int new_fd);
 Result<long> sys_dup3(Context& ctx, int old_fd, int new_fd, int flags);
@@ -27,8 +97,14 @@ Result<long> sys_stat(Context& ctx, UserPtr<char> path, UserPtr<abi::Stat> buf);
 Result<long> sys_lstat(Context& ctx, UserPtr<char> path, UserPtr<abi::Stat> buf);
 Result<long> sys_fstat(Context& ctx, int fd, UserPtr<abi::Stat> buf);
 Result<long> sys_newfstatat(Context& ctx, int dirfd, UserPtr<char> path, UserPtr<abi::Stat> buf, int flags);
+Result<long> sys_statx(Context& ctx, int dirfd, UserPtr<char> path, int flags, u32 mask, UserPtr<abi::Statx> buf);
+Result<long> sys_statfs(Context& ctx, UserPtr<char> path, UserPtr<abi::StatFs> buf);
+Result<long> sys_fstatfs(Context& ctx, int fd, UserPtr<abi::StatFs> buf);
 // cwd.cpp
 Result<long> sys_getcwd(Context& ctx, UserPtr<char> buf, u64 size);
+Result<long> sys_chdir(Context& ctx, UserPtr<char> path);
+Result<long> sys_fchdir(Context& ctx, int fd);
+Result<long> sys_chroot(Context& ctx, UserPtr<char> path);
 Result<long> sys_umask(Context& ctx, u32 mask);
 // mmap.cpp
 Result<long> sys_brk(Context& ctx, u64 addr);
@@ -36,6 +112,9 @@ Result<long> sys_mmap(Context& ctx, u64 addr, u64 len, int prot, int flags, int 
 Result<long> sys_munmap(Context& ctx, u64 addr, u64 len);
 Result<long> sys_mprotect(Context& ctx, u64 addr, u64 len, int prot);
 Result<long> sys_madvise(Context& ctx, u64 addr, u64 len, int advice);
+Result<long> sys_mremap(Context& ctx, u64 addr, u64 old_len, u64 new_len, int flags, u64 new_addr);
+Result<long> sys_msync(Context& ctx, u64 addr, u64 len, int flags);
+Result<long> sys_mincore(Context& ctx, u64 addr, u64 len, UserPtr<u8> vec);
 // exit.cpp
 Result<long> sys_exit(Context& ctx, int code);
 Result<long> sys_exit_group(Context& ctx, int code);
@@ -57,6 +136,11 @@ Result<long> sys_uname(Context& ctx, UserPtr<abi::Utsname> buf);
 Result<long> sys_rt_sigaction(Context& ctx, int sig, UserPtr<abi::KSigAction> act, UserPtr<abi::KSigAction> old_act, u64 sigsetsize);
 Result<long> sys_rt_sigprocmask(Context& ctx, int how, UserPtr<u64> set, UserPtr<u64> old_set, u64 sigsetsize);
 Result<long> sys_sigaltstack(Context& ctx, UserPtr<abi::StackT> stack, UserPtr<abi::StackT> old_stack);
+Result<long> sys_kill(Context& ctx, i32 pid, int sig);
+Result<long> sys_tkill(Context& ctx, i32 tid, int sig);
+Result<long> sys_tgkill(Context& ctx, i32 tgid, i32 tid, int sig);
+// futex.cpp
+Result<long> sys_futex(Context& ctx, UserPtr<u32> uaddr, int op, u32 val, u64 timeout_or_val2, UserPtr<u32> uaddr2, u32 val3);
 // time.cpp
 Result<long> sys_clock_gettime(Context& ctx, int clock, UserPtr<abi::Timespec> tp);
 Result<long> sys_clock_getres(Context& ctx, int clock, UserPtr<abi::Timespec> tp);

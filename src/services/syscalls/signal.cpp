@@ -86,3 +86,50 @@ Result<long> sys_sigaltstack(Context& ctx, UserPtr<abi::StackT> stack, UserPtr<a
 }
 
 } // namespace asterix::services
+
+namespace asterix::services {
+
+namespace {
+/// A signal sent to the calling process itself. FIXME: with signal delivery, handlers run and
+/// other processes can be targets; until then the default action happens or it is ignored.
+Result<long> signal_self(Context& ctx, int sig)
+{
+    if (sig < 0 || sig > signal_count)
+        return Errno::einval;
+    if (sig == 0)
+        return 0;
+    const auto& action = ctx.process().sig_actions[sig - 1];
+    constexpr u64 sig_ign = 1;
+    bool is_ignored_by_default = sig == 17 || sig == 18 || sig == 23 || sig == 28; // CHLD CONT URG WINCH
+    if (action.handler == sig_ign || (action.handler == 0 && is_ignored_by_default))
+        return 0;
+    ctx.thread().is_exiting = true;
+    exit_process(ctx.process(), sig | (dumps_core_by_default(sig) ? 0x80 : 0));
+    return 0;
+}
+} // namespace
+
+Result<long> sys_kill(Context& ctx, i32 pid, int sig)
+{
+    if (pid != ctx.process().pid() && pid != 0 && pid != -1)
+        return Errno::esrch;
+    return signal_self(ctx, sig);
+}
+
+Result<long> sys_tkill(Context& ctx, i32 tid, int sig)
+{
+    if (tid != ctx.thread().tid())
+        return tid <= 0 ? Errno::einval : Errno::esrch;
+    return signal_self(ctx, sig);
+}
+
+Result<long> sys_tgkill(Context& ctx, i32 tgid, i32 tid, int sig)
+{
+    if (tgid <= 0 || tid <= 0)
+        return Errno::einval;
+    if (tgid != ctx.process().pid() || tid != ctx.thread().tid())
+        return Errno::esrch;
+    return signal_self(ctx, sig);
+}
+
+} // namespace asterix::services

@@ -30,6 +30,14 @@ constexpr FlagName map_flag_names[] = {
     {0x40000, "MAP_HUGETLB"}, {0x100000, "MAP_FIXED_NOREPLACE"},
 };
 
+constexpr FlagName open_flag_names[] = {
+    {01, "O_WRONLY"}, {02, "O_RDWR"}, {0100, "O_CREAT"}, {0200, "O_EXCL"}, {0400, "O_NOCTTY"},
+    {01000, "O_TRUNC"}, {02000, "O_APPEND"}, {04000, "O_NONBLOCK"}, {010000, "O_DSYNC"}, {020000, "O_ASYNC"},
+    {040000, "O_DIRECT"}, {0100000, "O_LARGEFILE"}, {0200000, "O_DIRECTORY"}, {0400000, "O_NOFOLLOW"},
+    {01000000, "O_NOATIME"}, {02000000, "O_CLOEXEC"}, {04000000, "O_SYNC"}, {010000000, "O_PATH"},
+    {020000000, "O_TMPFILE"},
+};
+
 constexpr FlagName prot_names[] = {{1, "PROT_READ"}, {2, "PROT_WRITE"}, {4, "PROT_EXEC"}};
 
 constexpr const char* clock_names[] = {"CLOCK_REALTIME", "CLOCK_MONOTONIC", "CLOCK_PROCESS_CPUTIME_ID",
@@ -137,6 +145,13 @@ std::string format_arg(Context& ctx, std::string_view kind, const SyscallArgs& a
         return flags(value, prot_names, "PROT_NONE");
     if (kind == "mapflags")
         return flags(value, map_flag_names, "0");
+    if (kind == "openflags") {
+        std::string rest = flags(value & ~u64 {3}, open_flag_names, "");
+        std::string access = (value & 3) == 0 ? "O_RDONLY" : (value & 3) == 1 ? "O_WRONLY" : "O_RDWR";
+        if ((value & 3) == 3)
+            access = "0x3";
+        return rest.empty() ? access : access + "|" + rest;
+    }
     if (kind == "sig") {
         const char* name = signal_name(static_cast<int>(value));
         return name ? name : format("%d", static_cast<int>(value));

@@ -1,0 +1,63 @@
+#include "services/fs/dentry.h"
+
+namespace asterix::services {
+
+Dentry::Dentry(std::string name, Ref<Dentry> parent, Ref<Inode> inode)
+    : m_name(std::move(name)), m_parent(std::move(parent)), m_inode(std::move(inode))
+{
+}
+
+Dentry::~Dentry()
+{
+    if (m_parent && !m_is_detached) {
+        auto it = m_parent->m_children.find(m_name);
+        if (it != m_parent->m_children.end() && it->second == this)
+            m_parent->m_children.erase(it);
+    }
+}
+
+Ref<Dentry> Dentry::cached_child(std::string_view name) const
+{
+    auto it = m_children.find(name);
+    return it == m_children.end() ? Ref<Dentry>() : Ref<Dentry>(it->second);
+}
+
+Result<Ref<Dentry>> Dentry::child(std::string_view name)
+{
+    if (auto cached = cached_child(name))
+        return cached;
+    auto inode = TRY(m_inode->lookup(name));
+    auto dentry = make_ref<Dentry>(std::string(name), Ref<Dentry>(this), std::move(inode));
+    m_children[dentry->m_name] = dentry.ptr();
+    return dentry;
+}
+
+void Dentry::forget_child(std::string_view name)
+{
+    auto it = m_children.find(name);
+    if (it == m_children.end())
+        return;
+    it->second->m_is_detached = true;
+    m_children.erase(it);
+}
+
+std::string Dentry::path() const
+{
+    std::string out;
+    const Dentry* at = this;
+    for (;;) {
+        while (at->covered)
+            at = at->covered;
+        if (!at->m_parent)
+            break;
+        out = "/" + at->m_name + out;
+        at = at->m_parent.ptr();
+    }
+    if (out.empty())
+        out = "/";
+    if (m_is_detached)
+        out += " (deleted)";
+    return out;
+}
+
+} // namespace asterix::services

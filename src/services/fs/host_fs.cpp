@@ -1,0 +1,212 @@
+#include "services/fs/host_fs.h"
+
+#include <array>
+
+#include "services/fs/inode_file.h"
+
+namespace asterix::services {
+
+namespace {
+constexpr usize chunk_bytes = 64 * 1024;
+}
+
+Result<Ref<Inode>> HostFs::mount(bool is_read_only)
+{
+    auto fs = make_ref<HostFs>(is_read_only);
+    auto node = TRY(frame::HostNode::root());
+    auto st = TRY(node.stat());
+    return Ref<Inode>(make_ref<HostInode>(fs, std::move(node), st.mode));
+}
+
+HostInode::HostInode(Ref<HostFs> fs, frame::HostNode node, u32 mode)
+    : Inode(mode), m_fs(std::move(fs)), m_node(std::move(node))
+{
+}
+
+Result<Ref<Inode>> HostInode::lookup(std::string_view name)
+{
+    auto node = TRY(m_node.lookup(name));
+    auto st = TRY(node.stat());
+    return Ref<Inode>(make_ref<HostInode>(m_fs, std::move(node), st.mode));
+}
+
+Result<std::vector<DirEntry>> HostInode::read_dir()
+{
+    auto dir = TRY(m_node.open(frame::HostAccess::read_only));
+    auto host_entries = TRY(dir.read_dir());
+    std::vector<DirEntry> entries;
+    entries.reserve(host_entries.size());
+    for (auto& entry : host_entries)
+        entries.push_back({entry.ino, entry.type, std::move(entry.name)});
+    return entries;
+}
+
+Result<Ref<Inode>> HostInode::create(std::string_view name, u32 mode)
+{
+    TRY(m_node.create(name, mode));
+    return lookup(name);
+}
+
+Result<void> HostInode::link(std::string_view name, Inode& target)
+{
+    if (&target.fs() != m_fs.ptr())
+        return Errno::exdev;
+    return m_node.link(name, static_cast<HostInode&>(target).m_node);
+}
+
+Result<void> HostInode::rename(std::string_view name, Inode& new_dir, std::string_view new_name, u32 flags)
+{
+    if (&new_dir.fs() != m_fs.ptr())
+        return Errno::exdev;
+    return m_node.rename(name, static_cast<HostInode&>(new_dir).m_node, new_name, flags);
+}
+
+Result<Ref<File>> HostInode::open(const Ref<Dentry>& dentry, u32 flags)
+{
+    u32 access = flags & o_accmode;
+    if (is_regular() && !(flags & o_path))
+        TRY(data(access != o_rdonly));
+    FileData* file_data = is_regular() ? this : nullptr;
+    return Ref<File>(make_ref<InodeFile>(dentry, file_data, flags));
+}
+
+Result<void> HostInode::set_attr(const SetAttr& attr)
+{
+    if (attr.mode)
+        TRY(m_node.chmod(*attr.mode & 07777));
+    if (attr.uid || attr.gid)
+        TRY(m_node.chown(attr.uid.value_or(~0u), attr.gid.value_or(~0u)));
+    if (attr.size)
+        TRY(truncate(*attr.size));
+    if (attr.has_times)
+        TRY(m_node.set_times(attr.atime_sec, attr.atime_nsec, attr.mtime_sec, attr.mtime_nsec));
+    return {};
+}
+
+Result<frame::HostFile*> HostInode::data(bool needs_write)
+{
+    if (m_data && (m_is_data_writable || !needs_write))
+        return &*m_data;
+    auto opened = m_node.open(frame::HostAccess::read_write);
+    if (opened.is_error()) {
+        if (needs_write)
+            return opened.error();
+        opened = m_node.open(frame::HostAccess::read_only);
+        if (opened.is_error())
+            return opened.error();
+        m_is_data_writable = false;
+    } else {
+        m_is_data_writable = true;
+    }
+    m_data.emplace(opened.release_value());
+    return &*m_data;
+}
+
+Ref<PageCache> HostInode::page_cache()
+{
+    if (!m_cache) {
+        auto st = m_node.stat();
+        if (st.is_error())
+            return {};
+        m_cache = PageCache::for_host_file(st.value().dev, st.value().ino);
+    }
+    return m_cache;
+}
+
+Result<void> HostInode::fill_page(u64 index, std::span<u8> page)
+{
+    auto* file = TRY(data(false));
+    TRY(file->read_at(index * page_size, page));
+    return {};
+}
+
+Result<void> HostInode::write_back(u64 index, std::span<const u8> page)
+{
+    u64 file_size = TRY(size());
+    u64 start = index * page_size;
+    if (start >= file_size)
+        return {};
+    auto* file = TRY(data(true));
+    TRY(file->write_at(start, page.first(std::min<u64>(page_size, file_size - start))));
+    return {};
+}
+
+Result<usize> HostInode::read_at(u64 offset, frame::UserWriter& out)
+{
+    auto* file = TRY(data(false));
+    auto cache = page_cache();
+    bool has_cached = cache && !cache->is_empty();
+    std::vector<u8> buffer(std::min<u64>(out.remaining(), chunk_bytes));
+    usize total = 0;
+    while (out.remaining() > 0) {
+        auto chunk = std::span(buffer).first(std::min<u64>(buffer.size(), out.remaining()));
+        usize n = TRY(file->read_at(offset + total, chunk));
+        if (n == 0)
+            break;
+        if (has_cached) {
+            // Mapped pages may hold writes the host has not seen yet: they win.
+            for (u64 at = 0; at < n;) {
+                u64 pos = offset + total + at;
+                u64 in_page = pos % page_size;
+                u64 len = std::min<u64>(page_size - in_page, n - at);
+                if (auto* page = cache->find(pos / page_size)) {
+                    auto source = page->bytes().subspan(in_page, len);
+                    std::copy(source.begin(), source.end(), chunk.begin() + at);
+                }
+                at += len;
+            }
+        }
+        auto written = out.write(chunk.first(n));
+        if (written.is_error())
+            return total ? Result<usize>(total) : written.error();
+        total += n;
+        if (n < chunk.size())
+            break;
+    }
+    return total;
+}
+
+Result<usize> HostInode::write_at(u64 offset, frame::UserReader& in)
+{
+    auto* file = TRY(data(true));
+    auto cache = page_cache();
+    std::vector<u8> buffer(std::min<u64>(in.remaining(), chunk_bytes));
+    usize total = 0;
+    while (in.remaining() > 0) {
+        auto got = in.read(buffer);
+        if (got.is_error())
+            return total ? Result<usize>(total) : got.error();
+        auto chunk = std::span<const u8>(buffer).first(got.value());
+        auto n = file->write_at(offset + total, chunk);
+        if (n.is_error())
+            return total ? Result<usize>(total) : n.error();
+        if (cache)
+            cache->update(offset + total, chunk.first(n.value()));
+        total += n.value();
+        if (n.value() < chunk.size())
+            break;
+    }
+    return total;
+}
+
+Result<u64> HostInode::size()
+{
+    auto st = TRY(m_node.stat());
+    return static_cast<u64>(st.size);
+}
+
+Result<void> HostInode::truncate(u64 size)
+{
+    TRY(m_node.truncate(size));
+    if (m_cache)
+        m_cache->truncate(size);
+    return {};
+}
+
+Result<void> HostInode::sync(bool is_data_only)
+{
+    auto* file = TRY(data(false));
+    return file->sync(is_data_only);
+}
+
+} // namespace asterix::services

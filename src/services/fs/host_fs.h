@@ -1,0 +1,67 @@
+#pragma once
+
+#include <optional>
+
+#include "frame/host_file.h"
+#include "services/fs/inode.h"
+#include "services/fs/inode_file.h"
+#include "services/fs/page_cache.h"
+
+namespace asterix::services {
+
+/// hostfs: a host directory (--root) passed through read-write, resolved one component at a
+/// time by the frame's host-file channel.
+class HostFs final : public FileSystem {
+public:
+    explicit HostFs(bool is_read_only) : FileSystem("hostfs", is_read_only) {}
+    u64 magic() const override { return 0x00c0ffee; }
+    /// The root inode (the --root directory).
+    static Result<Ref<Inode>> mount(bool is_read_only);
+};
+
+class HostInode final : public Inode, public FileData {
+public:
+    HostInode(Ref<HostFs> fs, frame::HostNode node, u32 mode);
+
+    FileSystem& fs() override { return *m_fs; }
+    Result<frame::FileStat> stat() override { return m_node.stat(); }
+    Result<Ref<Inode>> lookup(std::string_view name) override;
+    Result<std::vector<DirEntry>> read_dir() override;
+    Result<Ref<Inode>> create(std::string_view name, u32 mode) override;
+    Result<void> mkdir(std::string_view name, u32 mode) override { return m_node.mkdir(name, mode); }
+    Result<void> mkfifo(std::string_view name, u32 mode) override { return m_node.mkfifo(name, mode); }
+    Result<void> symlink(std::string_view name, std::string_view target) override { return m_node.symlink(name, target); }
+    Result<void> link(std::string_view name, Inode& target) override;
+    Result<void> unlink(std::string_view name, bool is_directory) override { return m_node.unlink(name, is_directory); }
+    Result<void> rename(std::string_view name, Inode& new_dir, std::string_view new_name, u32 flags) override;
+    Result<std::string> read_link() override { return m_node.read_link(); }
+    Result<Ref<File>> open(const Ref<Dentry>& dentry, u32 flags) override;
+    Result<void> set_attr(const SetAttr& attr) override;
+    Result<frame::StatFs> statfs() override { return m_node.statfs(); }
+
+    // FileData: regular file contents, through the page cache.
+    Result<usize> read_at(u64 offset, frame::UserWriter& out) override;
+    Result<usize> write_at(u64 offset, frame::UserReader& in) override;
+    Result<u64> size() override;
+    Result<void> truncate(u64 size) override;
+    Result<void> sync(bool is_data_only) override;
+
+    /// The shared page cache of this file (mmap); fills read the host file.
+    Ref<PageCache> page_cache() override;
+    Result<void> fill_page(u64 index, std::span<u8> page) override;
+    /// Writes a cached page back to the host (MAP_SHARED), up to the file's size.
+    Result<void> write_back(u64 index, std::span<const u8> page) override;
+    Result<u64> data_size() override { return size(); }
+
+private:
+    /// The host file opened for data, with at least the access asked for.
+    Result<frame::HostFile*> data(bool needs_write);
+
+    Ref<HostFs> m_fs;
+    frame::HostNode m_node;
+    std::optional<frame::HostFile> m_data;
+    bool m_is_data_writable {false};
+    Ref<PageCache> m_cache;
+};
+
+} // namespace asterix::services

@@ -1,0 +1,128 @@
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "frame/file_stat.h"
+#include "frame/host_file.h"
+#include "frame/ref.h"
+#include "frame/result.h"
+#include "frame/user_io.h"
+#include "services/fs/page_cache.h"
+
+namespace asterix::services {
+
+class Dentry;
+class File;
+class FileSystem;
+class PageCache;
+
+// File types, as the S_IFMT bits of st_mode.
+inline constexpr u32 s_ifmt = 0170000;
+inline constexpr u32 s_ifsock = 0140000;
+inline constexpr u32 s_iflnk = 0120000;
+inline constexpr u32 s_ifreg = 0100000;
+inline constexpr u32 s_ifblk = 0060000;
+inline constexpr u32 s_ifdir = 0040000;
+inline constexpr u32 s_ifchr = 0020000;
+inline constexpr u32 s_ififo = 0010000;
+
+// getdents64 d_type values.
+inline constexpr u8 dt_unknown = 0;
+inline constexpr u8 dt_fifo = 1;
+inline constexpr u8 dt_chr = 2;
+inline constexpr u8 dt_dir = 4;
+inline constexpr u8 dt_reg = 8;
+inline constexpr u8 dt_lnk = 10;
+
+inline constexpr usize name_max = 255;
+
+struct DirEntry {
+    u64 ino;
+    u8 type;
+    std::string name;
+};
+
+/// What setattr changes (chmod, chown, utimensat, truncate); unset fields stay.
+struct SetAttr {
+    std::optional<u32> mode;
+    std::optional<u32> uid;
+    std::optional<u32> gid;
+    std::optional<u64> size;
+    bool has_times {false};
+    i64 atime_sec {0}, atime_nsec {-2}, mtime_sec {0}, mtime_nsec {-2}; ///< nsec -1 now, -2 omit
+};
+
+/// A file-system object: a directory, regular file, symlink, device or FIFO. Directory
+/// operations take one component name; the path walk lives in the VFS.
+class Inode : public RefCounted<Inode> {
+public:
+    virtual ~Inode() = default;
+
+    virtual FileSystem& fs() = 0;
+    virtual Result<frame::FileStat> stat() = 0;
+    u32 type_bits() { return m_type_bits; }
+    bool is_directory() { return m_type_bits == s_ifdir; }
+    bool is_symlink() { return m_type_bits == s_iflnk; }
+    bool is_regular() { return m_type_bits == s_ifreg; }
+
+    // Directories.
+    virtual Result<Ref<Inode>> lookup(std::string_view name) { return Errno::enotdir; }
+    virtual Result<std::vector<DirEntry>> read_dir() { return Errno::enotdir; }
+    virtual Result<Ref<Inode>> create(std::string_view name, u32 mode) { return Errno::enotdir; }
+    virtual Result<void> mkdir(std::string_view name, u32 mode) { return Errno::enotdir; }
+    virtual Result<void> mkfifo(std::string_view name, u32 mode) { return Errno::eperm; }
+    virtual Result<void> symlink(std::string_view name, std::string_view target) { return Errno::enotdir; }
+    virtual Result<void> link(std::string_view name, Inode& target) { return Errno::enotdir; }
+    virtual Result<void> unlink(std::string_view name, bool is_directory) { return Errno::enotdir; }
+    virtual Result<void> rename(std::string_view name, Inode& new_dir, std::string_view new_name, u32 flags)
+    {
+        return Errno::enotdir;
+    }
+
+    // Symlinks.
+    virtual Result<std::string> read_link() { return Errno::einval; }
+    /// A "magic" link (/proc/PID/fd/N, /proc/PID/exe) leads straight to an object, not a path.
+    virtual bool is_magic_link() { return false; }
+    virtual Result<Ref<Dentry>> follow_magic_link();
+
+    /// Opens the object: the open file description that read/write/mmap go through.
+    virtual Result<Ref<File>> open(const Ref<Dentry>& dentry, u32 flags) = 0;
+    virtual Result<void> set_attr(const SetAttr& attr) { return Errno::eperm; }
+
+    /// Memory mapping: the file's page cache (null when the file cannot be mapped), how a
+    /// missing page is filled, and how a page of a shared mapping reaches the file.
+    virtual Ref<PageCache> page_cache() { return {}; }
+    virtual Result<void> fill_page(u64 index, std::span<u8> page) { return Errno::enodev; }
+    virtual Result<void> write_back(u64 index, std::span<const u8> page) { return {}; }
+    virtual Result<u64> data_size() { return Errno::enodev; }
+    virtual Result<frame::StatFs> statfs();
+
+protected:
+    explicit Inode(u32 type_bits) : m_type_bits(type_bits & s_ifmt) {}
+
+private:
+    u32 m_type_bits;
+};
+
+/// A mounted file system: its name for /proc/mounts and its mount flags.
+class FileSystem : public RefCounted<FileSystem> {
+public:
+    FileSystem(std::string type, bool is_read_only) : m_type(std::move(type)), m_is_read_only(is_read_only) {}
+    virtual ~FileSystem() = default;
+    const std::string& type() const { return m_type; }
+    bool is_read_only() const { return m_is_read_only; }
+    virtual u64 magic() const = 0;
+
+private:
+    std::string m_type;
+    bool m_is_read_only;
+};
+
+/// DT_* type of st_mode bits.
+u8 dirent_type(u32 mode);
+
+} // namespace asterix::services

@@ -1,0 +1,150 @@
+#include "services/fs/inode_file.h"
+
+#include <limits>
+
+namespace asterix::services {
+
+namespace {
+constexpr i64 max_file_offset = std::numeric_limits<i64>::max();
+
+/// Appends one linux_dirent64 record (ino, off, reclen, type, name, NUL, padding to 8).
+void put_dirent(std::vector<u8>& out, const DirEntry& entry, u64 next_offset)
+{
+    usize reclen = (19 + entry.name.size() + 1 + 7) & ~usize {7};
+    usize at = out.size();
+    out.resize(at + reclen, 0);
+    for (usize i = 0; i < 8; ++i) {
+        out[at + i] = static_cast<u8>(entry.ino >> (8 * i));
+        out[at + 8 + i] = static_cast<u8>(next_offset >> (8 * i));
+    }
+    out[at + 16] = static_cast<u8>(reclen);
+    out[at + 17] = static_cast<u8>(reclen >> 8);
+    out[at + 18] = entry.type;
+    std::copy(entry.name.begin(), entry.name.end(), out.begin() + at + 19);
+}
+} // namespace
+
+InodeFile::InodeFile(Ref<Dentry> dentry, FileData* data, u32 flags)
+    : File(flags), m_dentry(std::move(dentry)), m_inode_ref(m_dentry->inode_ref()), m_data(data)
+{
+}
+
+Result<usize> InodeFile::read(frame::UserWriter& out)
+{
+    usize n = TRY(read_at(m_offset, out));
+    m_offset += n;
+    return n;
+}
+
+Result<usize> InodeFile::write(frame::UserReader& in)
+{
+    if (!m_data)
+        return Errno::eisdir;
+    if (status_flags() & o_append)
+        m_offset = TRY(m_data->size());
+    usize n = TRY(m_data->write_at(m_offset, in));
+    m_offset += n;
+    return n;
+}
+
+Result<frame::FileStat> InodeFile::stat() { return m_dentry->inode().stat(); }
+
+Result<i64> InodeFile::seek(i64 offset, Whence whence)
+{
+    i64 base = 0;
+    switch (whence) {
+    case Whence::set:
+        base = 0;
+        break;
+    case Whence::cur:
+        base = static_cast<i64>(m_offset);
+        break;
+    case Whence::end:
+        if (!m_data)
+            return Errno::einval;
+        base = static_cast<i64>(TRY(m_data->size()));
+        break;
+    }
+    if ((offset > 0 && base > max_file_offset - offset) || base + offset < 0)
+        return Errno::einval;
+    m_offset = static_cast<u64>(base + offset);
+    if (m_offset == 0)
+        m_has_dir_snapshot = false; // rewinddir sees a fresh listing
+    return static_cast<i64>(m_offset);
+}
+
+Result<usize> InodeFile::read_at(u64 offset, frame::UserWriter& out)
+{
+    if (!m_data)
+        return Errno::eisdir;
+    if (offset > static_cast<u64>(max_file_offset))
+        return Errno::einval;
+    return m_data->read_at(offset, out);
+}
+
+Result<usize> InodeFile::write_at(u64 offset, frame::UserReader& in)
+{
+    if (!m_data)
+        return Errno::eisdir;
+    if (offset > static_cast<u64>(max_file_offset))
+        return Errno::einval;
+    return m_data->write_at(offset, in);
+}
+
+Result<usize> InodeFile::read_dir(frame::UserWriter& out)
+{
+    if (!m_dentry->inode().is_directory())
+        return Errno::enotdir;
+    if (!m_has_dir_snapshot) {
+        m_dir_entries.clear();
+        auto st = TRY(m_dentry->inode().stat());
+        u64 parent_ino = st.ino;
+        if (auto* parent = m_dentry->parent(); parent && !m_dentry->covered)
+            parent_ino = TRY(parent->inode().stat()).ino;
+        m_dir_entries.push_back({st.ino, dt_dir, "."});
+        m_dir_entries.push_back({parent_ino, dt_dir, ".."});
+        auto entries = TRY(m_dentry->inode().read_dir());
+        m_dir_entries.insert(m_dir_entries.end(), entries.begin(), entries.end());
+        m_has_dir_snapshot = true;
+    }
+    std::vector<u8> records;
+    u64 index = m_offset;
+    while (index < m_dir_entries.size()) {
+        usize before = records.size();
+        put_dirent(records, m_dir_entries[index], index + 1);
+        if (records.size() > out.remaining()) {
+            records.resize(before);
+            break;
+        }
+        ++index;
+    }
+    if (records.empty() && index < m_dir_entries.size())
+        return Errno::einval; // the buffer cannot hold even one record
+    TRY(out.write(records));
+    m_offset = index;
+    return records.size();
+}
+
+Result<void> InodeFile::truncate(u64 size)
+{
+    if (!m_data)
+        return Errno::einval;
+    return m_data->truncate(size);
+}
+
+Result<void> InodeFile::sync(bool is_data_only)
+{
+    if (!m_data)
+        return {};
+    return m_data->sync(is_data_only);
+}
+
+Result<int> InodeFile::bytes_ready()
+{
+    if (!m_data)
+        return Errno::enotty;
+    u64 size = TRY(m_data->size());
+    return static_cast<int>(std::min<u64>(size > m_offset ? size - m_offset : 0, 0x7fffffff));
+}
+
+} // namespace asterix::services

@@ -1,0 +1,91 @@
+#include "services/fs/page_cache.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "frame/vm_space.h"
+
+namespace asterix::services {
+
+namespace {
+std::map<std::pair<u64, u64>, PageCache*>& host_caches()
+{
+    static std::map<std::pair<u64, u64>, PageCache*> caches;
+    return caches;
+}
+} // namespace
+
+PageCache::~PageCache()
+{
+    if (m_is_registered)
+        host_caches().erase({m_dev, m_ino});
+}
+
+Ref<PageCache> PageCache::for_host_file(u64 dev, u64 ino)
+{
+    auto& caches = host_caches();
+    auto it = caches.find({dev, ino});
+    if (it != caches.end())
+        return Ref<PageCache>(it->second);
+    auto cache = make_ref<PageCache>();
+    cache->m_dev = dev;
+    cache->m_ino = ino;
+    cache->m_is_registered = true;
+    caches[{dev, ino}] = cache.ptr();
+    return cache;
+}
+
+Result<frame::Frame> PageCache::get(u64 index, const Filler& fill)
+{
+    if (auto it = m_pages.find(index); it != m_pages.end())
+        return it->second;
+    auto frame = TRY(frame::Frame::alloc_zeroed());
+    TRY(fill(index, frame.bytes()));
+    m_pages.emplace(index, frame);
+    return frame;
+}
+
+const frame::Frame* PageCache::find(u64 index) const
+{
+    auto it = m_pages.find(index);
+    return it == m_pages.end() ? nullptr : &it->second;
+}
+
+void PageCache::update(u64 offset, std::span<const u8> bytes)
+{
+    if (m_pages.empty() || bytes.empty())
+        return;
+    u64 end = offset + bytes.size();
+    for (auto it = m_pages.lower_bound(offset / page_size); it != m_pages.end() && it->first * page_size < end; ++it) {
+        u64 page_start = it->first * page_size;
+        u64 from = std::max(offset, page_start);
+        u64 to = std::min(end, page_start + page_size);
+        auto source = bytes.subspan(from - offset, to - from);
+        std::copy(source.begin(), source.end(), it->second.bytes().begin() + (from - page_start));
+    }
+}
+
+void PageCache::truncate(u64 size)
+{
+    u64 first_gone = page_round_up(size) / page_size;
+    m_pages.erase(m_pages.lower_bound(first_gone), m_pages.end());
+    if (size % page_size) {
+        if (auto it = m_pages.find(size / page_size); it != m_pages.end()) {
+            auto tail = it->second.bytes().subspan(size % page_size);
+            std::fill(tail.begin(), tail.end(), u8 {0});
+        }
+    }
+}
+
+usize PageCache::shrink()
+{
+    usize freed = 0;
+    std::erase_if(m_pages, [&](const auto& entry) {
+        bool is_unused = entry.second.share_count() == 1;
+        freed += is_unused;
+        return is_unused;
+    });
+    return freed;
+}
+
+} // namespace asterix::services

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <functional>
+#include <map>
+#include <span>
+
+#include "frame/phys_mem.h"
+#include "frame/ref.h"
+#include "frame/result.h"
+
+namespace asterix::services {
+
+/// The cached pages of one file, shared by every open of it and every mapping: read and write
+/// consult it, mmap maps its frames. Pages are frames of guest physical memory.
+class PageCache : public RefCounted<PageCache> {
+public:
+    using Filler = std::function<Result<void>(u64 index, std::span<u8> page)>;
+
+    PageCache() = default;
+    ~PageCache();
+
+    /// The page at `index`, filled by `fill` on a miss.
+    Result<frame::Frame> get(u64 index, const Filler& fill);
+    /// The page at `index` if it is cached.
+    const frame::Frame* find(u64 index) const;
+    bool is_empty() const { return m_pages.empty(); }
+    const std::map<u64, frame::Frame>& pages() const { return m_pages; }
+
+    /// Copies bytes written to the file at `offset` into the pages that are cached.
+    void update(u64 offset, std::span<const u8> bytes);
+    /// Drops pages wholly past `size` and zeroes the tail of the page that straddles it.
+    void truncate(u64 size);
+    /// Drops clean pages no mapping uses; returns how many frames came back.
+    usize shrink();
+
+    /// The shared cache of a host file, by device and inode number.
+    static Ref<PageCache> for_host_file(u64 dev, u64 ino);
+
+private:
+    std::map<u64, frame::Frame> m_pages;
+    u64 m_dev {0}, m_ino {0};
+    bool m_is_registered {false};
+};
+
+} // namespace asterix::services

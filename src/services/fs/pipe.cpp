@@ -1,0 +1,102 @@
+#include "services/fs/pipe.h"
+
+#include "services/fs/inode.h"
+
+#include <vector>
+
+#include "frame/clock.h"
+
+namespace asterix::services {
+
+namespace {
+u64 g_next_pipe_id = 1;
+u64 g_pipe_created_sec = 0;
+} // namespace
+
+PipeBuffer::PipeBuffer() : m_id(g_next_pipe_id++) {}
+
+PipeFile::PipeFile(Ref<PipeBuffer> buffer, End end, u32 flags) : File(flags), m_buffer(std::move(buffer)), m_end(end)
+{
+    if (m_end == End::read)
+        ++m_buffer->readers;
+    else
+        ++m_buffer->writers;
+    if (!g_pipe_created_sec)
+        g_pipe_created_sec = frame::realtime_ns() / 1'000'000'000;
+}
+
+PipeFile::~PipeFile()
+{
+    if (m_end == End::read) {
+        --m_buffer->readers;
+        m_buffer->writable.wake_all();
+    } else {
+        --m_buffer->writers;
+        m_buffer->readable.wake_all();
+    }
+}
+
+Result<usize> PipeFile::read(frame::UserWriter& out)
+{
+    if (out.remaining() == 0)
+        return 0;
+    PipeBuffer& pipe = *m_buffer;
+    while (pipe.bytes.empty()) {
+        if (pipe.writers == 0)
+            return 0;
+        if (is_nonblocking())
+            return Errno::eagain;
+        // FIXME: a signal will interrupt this wait with EINTR once signals are delivered.
+        pipe.readable.wait();
+    }
+    usize n = std::min<u64>(out.remaining(), pipe.bytes.size());
+    std::vector<u8> chunk(pipe.bytes.begin(), pipe.bytes.begin() + static_cast<isize>(n));
+    TRY(out.write(chunk));
+    pipe.bytes.erase(pipe.bytes.begin(), pipe.bytes.begin() + static_cast<isize>(n));
+    pipe.writable.wake_all();
+    return n;
+}
+
+Result<usize> PipeFile::write(frame::UserReader& in)
+{
+    PipeBuffer& pipe = *m_buffer;
+    usize total = 0;
+    std::vector<u8> chunk;
+    while (in.remaining() > 0) {
+        if (pipe.readers == 0)
+            return total ? Result<usize>(total) : Errno::epipe; // FIXME: and SIGPIPE
+        usize room = PipeBuffer::capacity - pipe.bytes.size();
+        // Small writes go in whole or wait (PIPE_BUF atomicity).
+        bool must_wait = room == 0 || (in.remaining() <= PipeBuffer::atomic_bytes && room < in.remaining());
+        if (must_wait) {
+            if (is_nonblocking())
+                return total ? Result<usize>(total) : Errno::eagain;
+            pipe.writable.wait();
+            continue;
+        }
+        chunk.resize(std::min<u64>(room, in.remaining()));
+        auto got = in.read(chunk);
+        if (got.is_error())
+            return total ? Result<usize>(total) : got.error();
+        pipe.bytes.insert(pipe.bytes.end(), chunk.begin(), chunk.begin() + static_cast<isize>(got.value()));
+        total += got.value();
+        pipe.readable.wake_all();
+    }
+    return total;
+}
+
+Result<frame::FileStat> PipeFile::stat()
+{
+    frame::FileStat st {};
+    st.dev = 0xc;
+    st.ino = m_buffer->id();
+    st.mode = s_ififo | 0600;
+    st.nlink = 1;
+    st.blksize = page_size;
+    st.atime_sec = st.mtime_sec = st.ctime_sec = static_cast<i64>(g_pipe_created_sec);
+    return st;
+}
+
+std::string PipeFile::description() { return "pipe:[" + std::to_string(m_buffer->id()) + "]"; }
+
+} // namespace asterix::services

@@ -1,0 +1,367 @@
+#include "services/fs/proc_fs.h"
+
+#include <cinttypes>
+#include <cstdio>
+#include <functional>
+
+#include "frame/bytes.h"
+#include "frame/clock.h"
+#include "frame/phys_mem.h"
+#include "services/fs/ram_fs.h"
+#include "services/fs/vfs.h"
+#include "services/process/process_table.h"
+
+namespace asterix::services {
+
+namespace {
+
+constexpr u64 proc_magic = 0x9fa0;
+
+Ref<RamFs>& proc_fs_instance()
+{
+    static Ref<RamFs> fs;
+    return fs;
+}
+
+std::string format(const char* fmt, auto... args)
+{
+    char buffer[256];
+    std::snprintf(buffer, sizeof buffer, fmt, args...);
+    return buffer;
+}
+
+/// An open proc file: the text generated when it was opened.
+class ProcTextFile final : public File {
+public:
+    ProcTextFile(Ref<Dentry> dentry, std::string text, u32 flags) : File(flags), m_dentry(std::move(dentry)), m_text(std::move(text)) {}
+
+    Result<usize> read(frame::UserWriter& out) override
+    {
+        usize n = TRY(read_at(m_offset, out));
+        m_offset += n;
+        return n;
+    }
+    Result<usize> read_at(u64 offset, frame::UserWriter& out) override
+    {
+        if (offset >= m_text.size())
+            return 0;
+        std::span<const u8> bytes(reinterpret_text(m_text));
+        return out.write(bytes.subspan(offset));
+    }
+    Result<usize> write(frame::UserReader&) override { return Errno::eacces; }
+    Result<i64> seek(i64 offset, Whence whence) override
+    {
+        i64 base = whence == Whence::set ? 0 : whence == Whence::cur ? static_cast<i64>(m_offset) : static_cast<i64>(m_text.size());
+        if (base + offset < 0)
+            return Errno::einval;
+        m_offset = static_cast<u64>(base + offset);
+        return static_cast<i64>(m_offset);
+    }
+    Result<frame::FileStat> stat() override { return m_dentry->inode().stat(); }
+    Dentry* dentry() override { return m_dentry.ptr(); }
+    Inode* inode() override { return &m_dentry->inode(); }
+    std::string description() override { return m_dentry->path(); }
+
+private:
+    static std::span<const u8> reinterpret_text(const std::string& text);
+    Ref<Dentry> m_dentry;
+    std::string m_text;
+    u64 m_offset {0};
+};
+
+std::span<const u8> ProcTextFile::reinterpret_text(const std::string& text) { return text_bytes(text); }
+
+using TextGenerator = std::function<Result<std::string>()>;
+using LinkGenerator = std::function<Result<std::string>()>;
+using DirGenerator = std::function<std::vector<std::pair<std::string, Ref<Inode>>>()>;
+using ChildLookup = std::function<Result<Ref<Inode>>(std::string_view)>;
+
+class ProcFile final : public RamInode {
+public:
+    ProcFile(TextGenerator generate, u32 mode = 0444)
+        : RamInode(proc_fs_instance(), s_ifreg | mode, 0, 0), m_generate(std::move(generate))
+    {
+    }
+    Result<Ref<File>> open(const Ref<Dentry>& dentry, u32 flags) override
+    {
+        if ((flags & o_accmode) != o_rdonly)
+            return Errno::eacces;
+        return Ref<File>(make_ref<ProcTextFile>(dentry, TRY(m_generate()), flags));
+    }
+
+private:
+    TextGenerator m_generate;
+};
+
+class ProcLink final : public RamInode {
+public:
+    /// `magic`, when set, makes it a magic link that leads to a dentry directly.
+    ProcLink(LinkGenerator target, std::function<Result<Ref<Dentry>>()> magic = {})
+        : RamInode(proc_fs_instance(), s_iflnk | 0777, 0, 0), m_target(std::move(target)), m_magic(std::move(magic))
+    {
+    }
+    Result<std::string> read_link() override { return m_target(); }
+    bool is_magic_link() override { return static_cast<bool>(m_magic); }
+    Result<Ref<Dentry>> follow_magic_link() override { return m_magic(); }
+
+private:
+    LinkGenerator m_target;
+    std::function<Result<Ref<Dentry>>()> m_magic;
+};
+
+class ProcDir final : public RamInode {
+public:
+    ProcDir(DirGenerator list, u32 mode = 0555) : RamInode(proc_fs_instance(), s_ifdir | mode, 0, 0), m_list(std::move(list)) {}
+    Result<Ref<Inode>> lookup(std::string_view name) override
+    {
+        for (auto& [entry_name, inode] : m_list()) {
+            if (entry_name == name)
+                return inode;
+        }
+        return Errno::enoent;
+    }
+    Result<std::vector<DirEntry>> read_dir() override
+    {
+        std::vector<DirEntry> entries;
+        for (auto& [name, inode] : m_list()) {
+            auto st = TRY(inode->stat());
+            entries.push_back({st.ino, dirent_type(st.mode), name});
+        }
+        return entries;
+    }
+
+private:
+    DirGenerator m_list;
+};
+
+/// An inode standing for an open file that has no name in the tree (a pipe, the console):
+/// opening it through /proc/PID/fd/N gives that same file.
+class OpenFileInode final : public RamInode {
+public:
+    explicit OpenFileInode(Ref<File> file) : RamInode(proc_fs_instance(), s_ififo | 0600, 0, 0), m_file(std::move(file)) {}
+    Result<frame::FileStat> stat() override { return m_file->stat(); }
+    Result<Ref<File>> open(const Ref<Dentry>&, u32) override { return m_file; }
+
+private:
+    Ref<File> m_file;
+};
+
+Result<Process*> find_process(i32 pid)
+{
+    Process* process = ProcessTable::find(pid);
+    if (!process)
+        return Errno::enoent;
+    return process;
+}
+
+std::string join_nul(const std::vector<std::string>& strings)
+{
+    std::string out;
+    for (const auto& s : strings) {
+        out += s;
+        out += '\0';
+    }
+    return out;
+}
+
+std::string prot_text(u8 prot)
+{
+    std::string out = "---p";
+    if (prot & frame::perm_read)
+        out[0] = 'r';
+    if (prot & frame::perm_write)
+        out[1] = 'w';
+    if (prot & frame::perm_exec)
+        out[2] = 'x';
+    return out;
+}
+
+std::string mounts_text()
+{
+    std::string out;
+    for (const auto& mount : Vfs::mounts()) {
+        std::string at = mount.mount_point ? mount.mount_point->path() : "/";
+        out += mount.source + " " + at + " " + mount.root->inode().fs().type() + " " + mount.options + " 0 0\n";
+    }
+    return out;
+}
+
+Ref<Inode> pid_dir(i32 pid);
+
+Ref<Inode> fd_dir(i32 pid)
+{
+    return Ref<Inode>(make_ref<ProcDir>([pid] {
+        std::vector<std::pair<std::string, Ref<Inode>>> entries;
+        Process* process = ProcessTable::find(pid);
+        if (!process)
+            return entries;
+        for (int fd = 0; fd < 65536; ++fd) {
+            auto file = process->files.get(fd);
+            if (file.is_error()) {
+                if (fd > 1024)
+                    break;
+                continue;
+            }
+            Ref<File> open_file = file.value();
+            entries.emplace_back(std::to_string(fd), Ref<Inode>(make_ref<ProcLink>(
+                [open_file]() -> Result<std::string> { return open_file->description(); },
+                [open_file]() -> Result<Ref<Dentry>> {
+                    if (open_file->dentry())
+                        return Ref<Dentry>(open_file->dentry());
+                    return make_ref<Dentry>("fd", Ref<Dentry>(), Ref<Inode>(make_ref<OpenFileInode>(open_file)));
+                })));
+        }
+        return entries;
+    }, 0500));
+}
+
+Ref<Inode> fdinfo_dir(i32 pid)
+{
+    return Ref<Inode>(make_ref<ProcDir>([pid] {
+        std::vector<std::pair<std::string, Ref<Inode>>> entries;
+        Process* process = ProcessTable::find(pid);
+        if (!process)
+            return entries;
+        for (int fd = 0; fd <= 1024; ++fd) {
+            auto file = process->files.get(fd);
+            if (file.is_error())
+                continue;
+            Ref<File> open_file = file.value();
+            bool is_cloexec = process->files.is_cloexec(fd);
+            entries.emplace_back(std::to_string(fd), Ref<Inode>(make_ref<ProcFile>([open_file, is_cloexec]() -> Result<std::string> {
+                u32 flags = open_file->status_flags() | (is_cloexec ? o_cloexec : 0);
+                return format("pos:\t0\nflags:\t0%o\nmnt_id:\t0\nino:\t%llu\n", flags,
+                    static_cast<unsigned long long>(open_file->stat().is_error() ? 0 : open_file->stat().value().ino));
+            })));
+        }
+        return entries;
+    }, 0500));
+}
+
+Ref<Inode> pid_dir(i32 pid)
+{
+    auto text = [pid](std::function<std::string(Process&)> make) {
+        return Ref<Inode>(make_ref<ProcFile>([pid, make]() -> Result<std::string> { return make(*TRY(find_process(pid))); }));
+    };
+    auto dentry_link = [pid](std::function<Ref<Dentry>(Process&)> pick) {
+        return Ref<Inode>(make_ref<ProcLink>(
+            [pid, pick]() -> Result<std::string> { return pick(*TRY(find_process(pid)))->path(); },
+            [pid, pick]() -> Result<Ref<Dentry>> { return pick(*TRY(find_process(pid))); }));
+    };
+    std::vector<std::pair<std::string, Ref<Inode>>> entries;
+    entries.emplace_back("exe", Ref<Inode>(make_ref<ProcLink>([pid]() -> Result<std::string> {
+        return TRY(find_process(pid))->exe_path;
+    })));
+    entries.emplace_back("cwd", dentry_link([](Process& p) { return p.cwd; }));
+    entries.emplace_back("root", dentry_link([](Process& p) { return p.root_dir; }));
+    entries.emplace_back("fd", fd_dir(pid));
+    entries.emplace_back("fdinfo", fdinfo_dir(pid));
+    entries.emplace_back("cmdline", text([](Process& p) { return join_nul(p.argv); }));
+    entries.emplace_back("environ", text([](Process& p) { return join_nul(p.envp); }));
+    entries.emplace_back("comm", text([](Process& p) { return p.comm + "\n"; }));
+    entries.emplace_back("mounts", text([](Process&) { return mounts_text(); }));
+    entries.emplace_back("maps", text([](Process& p) {
+        std::string out;
+        for (const auto& [start, area] : p.memory->areas()) {
+            out += format("%08" PRIx64 "-%08" PRIx64 " %s %08" PRIx64 " 00:00 0", area.start, area.end,
+                prot_text(area.prot).c_str(), u64 {0});
+            if (!area.name.empty())
+                out += std::string(25 - std::min<usize>(25, 0), ' ') + area.name;
+            out += '\n';
+        }
+        return out;
+    }));
+    entries.emplace_back("stat", text([](Process& p) {
+        u64 ticks = (frame::monotonic_ns() - p.start_time_ns) / 10'000'000;
+        u64 vsize = 0;
+        for (const auto& [start, area] : p.memory->areas())
+            vsize += area.end - area.start;
+        return format("%d (%s) R %d %d %d 0 -1 4194560 0 0 0 0 %" PRIu64 " 0 0 0 20 0 1 0 %" PRIu64 " %" PRIu64 " %" PRIu64
+                      " 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
+            p.pid(), p.comm.c_str(), p.ppid(), p.pid(), p.pid(), ticks, p.start_time_ns / 10'000'000, vsize,
+            p.vm().mapped_pages());
+    }));
+    entries.emplace_back("status", text([](Process& p) {
+        u64 vsize = 0;
+        for (const auto& [start, area] : p.memory->areas())
+            vsize += area.end - area.start;
+        return format("Name:\t%s\nUmask:\t%04o\nState:\tR (running)\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n"
+                      "TracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t64\nGroups:\t\n",
+                   p.comm.c_str(), p.umask, p.pid(), p.pid(), p.ppid(), p.uid, p.uid, p.uid, p.uid, p.gid, p.gid, p.gid, p.gid)
+            + format("VmSize:\t%8" PRIu64 " kB\nVmRSS:\t%8" PRIu64 " kB\nThreads:\t1\nSigQ:\t0/63459\n", vsize / 1024,
+                p.vm().mapped_pages() * 4);
+    }));
+    auto dir = make_ref<ProcDir>([entries] { return entries; });
+    return Ref<Inode>(dir);
+}
+
+std::string meminfo_text()
+{
+    u64 total_kb = frame::total_frames() * 4;
+    u64 free_kb = frame::free_frames() * 4;
+    return format("MemTotal:       %8" PRIu64 " kB\nMemFree:        %8" PRIu64 " kB\nMemAvailable:   %8" PRIu64
+                  " kB\nBuffers:               0 kB\nCached:                0 kB\nSwapCached:            0 kB\n",
+               total_kb, free_kb, free_kb)
+        + "SwapTotal:             0 kB\nSwapFree:              0 kB\nShmem:                 0 kB\n";
+}
+
+} // namespace
+
+Ref<Inode> make_proc_fs()
+{
+    auto fs = make_ref<RamFs>("proc", 0, proc_magic);
+    fs->set_dev(0x16);
+    proc_fs_instance() = fs;
+    auto constant = [](std::string text) {
+        return Ref<Inode>(make_ref<ProcFile>([text]() -> Result<std::string> { return text; }));
+    };
+    auto generated = [](std::function<std::string()> make) {
+        return Ref<Inode>(make_ref<ProcFile>([make]() -> Result<std::string> { return make(); }));
+    };
+    auto kernel_dir = make_ref<ProcDir>([constant] {
+        return std::vector<std::pair<std::string, Ref<Inode>>> {
+            {"ostype", constant("Linux\n")},
+            {"osrelease", constant("6.1.0-asterix\n")},
+            {"hostname", constant("asterix\n")},
+            {"pid_max", constant("4194304\n")},
+            {"ngroups_max", constant("65536\n")},
+        };
+    });
+    auto sys_dir = make_ref<ProcDir>([kernel_dir] {
+        return std::vector<std::pair<std::string, Ref<Inode>>> {{"kernel", Ref<Inode>(kernel_dir)}};
+    });
+    std::vector<std::pair<std::string, Ref<Inode>>> fixed = {
+        {"self", Ref<Inode>(make_ref<ProcLink>([]() -> Result<std::string> {
+             Process* current = ProcessTable::current();
+             return current ? std::to_string(current->pid()) : Result<std::string>(Errno::enoent);
+         }))},
+        {"thread-self", Ref<Inode>(make_ref<ProcLink>([]() -> Result<std::string> {
+             Process* current = ProcessTable::current();
+             if (!current)
+                 return Errno::enoent;
+             return std::to_string(current->pid()) + "/task/" + std::to_string(current->pid());
+         }))},
+        {"mounts", Ref<Inode>(make_ref<ProcLink>([]() -> Result<std::string> { return std::string("self/mounts"); }))},
+        {"meminfo", generated(meminfo_text)},
+        {"cpuinfo", constant("processor\t: 0\nvendor_id\t: Asterix\nmodel name\t: Asterix virtual CPU\n"
+                             "cpu MHz\t\t: 1000.000\ncache size\t: 0 KB\nflags\t\t: fpu sse sse2\n\n")},
+        {"uptime", generated([] {
+             u64 ns = frame::monotonic_ns();
+             return format("%" PRIu64 ".%02" PRIu64 " 0.00\n", ns / 1'000'000'000, ns / 10'000'000 % 100);
+         })},
+        {"loadavg", generated([] { return format("0.00 0.00 0.00 1/%zu 1\n", ProcessTable::all().size()); })},
+        {"filesystems", constant("nodev\tproc\nnodev\ttmpfs\nnodev\tdevtmpfs\nnodev\thostfs\n")},
+        {"version", constant("Linux version 6.1.0-asterix (asterix) #1 SMP PREEMPT_DYNAMIC Asterix\n")},
+        {"sys", Ref<Inode>(sys_dir)},
+    };
+    auto root = make_ref<ProcDir>([fixed] {
+        auto entries = fixed;
+        for (const auto& [pid, process] : ProcessTable::all()) {
+            entries.emplace_back(std::to_string(pid), pid_dir(pid));
+        }
+        return entries;
+    });
+    return Ref<Inode>(root);
+}
+
+} // namespace asterix::services

@@ -1,0 +1,336 @@
+#include "services/fs/ram_fs.h"
+
+#include "frame/clock.h"
+#include "frame/phys_mem.h"
+
+namespace asterix::services {
+
+namespace {
+constexpr u64 tmpfs_magic = 0x01021994;
+constexpr usize chunk_bytes = 64 * 1024;
+u64 g_next_dev = 0x100;
+
+Result<void> check_name(std::string_view name)
+{
+    if (name.size() > name_max)
+        return Errno::enametoolong;
+    return {};
+}
+} // namespace
+
+Ref<Inode> RamFs::make_tmpfs(u64 max_bytes)
+{
+    auto fs = make_ref<RamFs>("tmpfs", max_bytes, tmpfs_magic);
+    fs->set_dev(g_next_dev++);
+    return Ref<Inode>(make_ref<RamInode>(fs, s_ifdir | 01777, 0, 0));
+}
+
+RamInode::RamInode(Ref<RamFs> fs, u32 mode, u32 uid, u32 gid)
+    : Inode(mode), m_fs(std::move(fs)), m_ino(m_fs->next_ino()), m_mode(mode), m_uid(uid), m_gid(gid),
+      m_pages(make_ref<PageCache>())
+{
+    if (is_directory())
+        m_nlink = 2;
+    touch_modified();
+    m_atime_sec = m_mtime_sec;
+    m_atime_nsec = m_mtime_nsec;
+}
+
+void RamInode::touch_modified()
+{
+    u64 now = frame::realtime_ns();
+    m_mtime_sec = m_ctime_sec = static_cast<i64>(now / 1'000'000'000);
+    m_mtime_nsec = m_ctime_nsec = static_cast<i64>(now % 1'000'000'000);
+}
+
+Result<frame::FileStat> RamInode::stat()
+{
+    frame::FileStat st {};
+    st.dev = m_fs->dev();
+    st.ino = m_ino;
+    st.mode = m_mode;
+    st.nlink = m_nlink;
+    st.uid = m_uid;
+    st.gid = m_gid;
+    st.rdev = m_rdev;
+    st.size = static_cast<i64>(is_symlink() ? m_link_target.size() : m_size);
+    st.blksize = page_size;
+    st.blocks = static_cast<i64>(m_pages->pages().size() * (page_size / 512));
+    st.atime_sec = m_atime_sec;
+    st.atime_nsec = m_atime_nsec;
+    st.mtime_sec = m_mtime_sec;
+    st.mtime_nsec = m_mtime_nsec;
+    st.ctime_sec = m_ctime_sec;
+    st.ctime_nsec = m_ctime_nsec;
+    return st;
+}
+
+Result<Ref<Inode>> RamInode::lookup(std::string_view name)
+{
+    if (!is_directory())
+        return Errno::enotdir;
+    TRY(check_name(name));
+    auto it = m_children.find(name);
+    if (it == m_children.end())
+        return Errno::enoent;
+    return Ref<Inode>(it->second);
+}
+
+Result<std::vector<DirEntry>> RamInode::read_dir()
+{
+    if (!is_directory())
+        return Errno::enotdir;
+    std::vector<DirEntry> entries;
+    for (auto& [name, child] : m_children)
+        entries.push_back({child->m_ino, dirent_type(child->m_mode), name});
+    return entries;
+}
+
+void RamInode::add_child(std::string name, Ref<RamInode> child)
+{
+    if (child->is_directory())
+        ++m_nlink;
+    m_children.insert_or_assign(std::move(name), std::move(child));
+}
+
+Result<Ref<Inode>> RamInode::create(std::string_view name, u32 mode)
+{
+    if (!is_directory())
+        return Errno::enotdir;
+    TRY(check_name(name));
+    if (m_children.contains(name))
+        return Errno::eexist;
+    auto child = make_ref<RamInode>(m_fs, s_ifreg | (mode & 07777), m_uid, m_gid);
+    add_child(std::string(name), child);
+    touch_modified();
+    return Ref<Inode>(child);
+}
+
+Result<void> RamInode::mkdir(std::string_view name, u32 mode)
+{
+    if (!is_directory())
+        return Errno::enotdir;
+    TRY(check_name(name));
+    if (m_children.contains(name))
+        return Errno::eexist;
+    add_child(std::string(name), make_ref<RamInode>(m_fs, s_ifdir | (mode & 07777), m_uid, m_gid));
+    touch_modified();
+    return {};
+}
+
+Result<void> RamInode::mkfifo(std::string_view name, u32 mode)
+{
+    // FIXME: FIFOs in tmpfs need pipes shared by name; they come with pipes across processes.
+    return Errno::eperm;
+}
+
+Result<void> RamInode::symlink(std::string_view name, std::string_view target)
+{
+    if (!is_directory())
+        return Errno::enotdir;
+    TRY(check_name(name));
+    if (m_children.contains(name))
+        return Errno::eexist;
+    auto link = make_ref<RamInode>(m_fs, s_iflnk | 0777, m_uid, m_gid);
+    link->m_link_target = std::string(target);
+    add_child(std::string(name), link);
+    touch_modified();
+    return {};
+}
+
+Result<void> RamInode::link(std::string_view name, Inode& target)
+{
+    if (&target.fs() != m_fs.ptr())
+        return Errno::exdev;
+    if (target.is_directory())
+        return Errno::eperm;
+    TRY(check_name(name));
+    if (m_children.contains(name))
+        return Errno::eexist;
+    auto& ram_target = static_cast<RamInode&>(target);
+    ++ram_target.m_nlink;
+    m_children.insert_or_assign(std::string(name), Ref<RamInode>(&ram_target));
+    touch_modified();
+    return {};
+}
+
+Result<void> RamInode::unlink(std::string_view name, bool is_directory)
+{
+    auto it = m_children.find(name);
+    if (it == m_children.end())
+        return Errno::enoent;
+    RamInode& child = *it->second;
+    if (is_directory) {
+        if (!child.is_directory())
+            return Errno::enotdir;
+        if (!child.m_children.empty())
+            return Errno::enotempty;
+        --m_nlink;
+    } else if (child.is_directory()) {
+        return Errno::eisdir;
+    }
+    --child.m_nlink;
+    m_children.erase(it);
+    touch_modified();
+    return {};
+}
+
+Result<void> RamInode::rename(std::string_view name, Inode& new_dir, std::string_view new_name, u32 flags)
+{
+    if (&new_dir.fs() != m_fs.ptr())
+        return Errno::exdev;
+    constexpr u32 rename_noreplace = 1;
+    if (flags & ~rename_noreplace)
+        return Errno::einval;
+    TRY(check_name(new_name));
+    auto& target_dir = static_cast<RamInode&>(new_dir);
+    auto it = m_children.find(name);
+    if (it == m_children.end())
+        return Errno::enoent;
+    Ref<RamInode> moving = it->second;
+    if (&target_dir == this && name == new_name)
+        return {};
+    if (auto existing = target_dir.m_children.find(new_name); existing != target_dir.m_children.end()) {
+        if (flags & rename_noreplace)
+            return Errno::eexist;
+        RamInode& victim = *existing->second;
+        if (victim.is_directory() && !moving->is_directory())
+            return Errno::eisdir;
+        if (!victim.is_directory() && moving->is_directory())
+            return Errno::enotdir;
+        if (victim.is_directory() && !victim.m_children.empty())
+            return Errno::enotempty;
+        TRY(target_dir.unlink(new_name, victim.is_directory()));
+    }
+    m_children.erase(it);
+    if (moving->is_directory())
+        --m_nlink;
+    target_dir.add_child(std::string(new_name), moving);
+    touch_modified();
+    target_dir.touch_modified();
+    return {};
+}
+
+Result<std::string> RamInode::read_link()
+{
+    if (!is_symlink())
+        return Errno::einval;
+    return m_link_target;
+}
+
+Result<Ref<File>> RamInode::open(const Ref<Dentry>& dentry, u32 flags)
+{
+    if (!is_regular() && !is_directory() && !(flags & o_path))
+        return Errno::enxio;
+    return Ref<File>(make_ref<InodeFile>(dentry, is_regular() ? this : nullptr, flags));
+}
+
+Result<void> RamInode::set_attr(const SetAttr& attr)
+{
+    if (attr.size)
+        TRY(truncate(*attr.size));
+    if (attr.mode)
+        m_mode = (m_mode & s_ifmt) | (*attr.mode & 07777);
+    if (attr.uid && *attr.uid != ~0u)
+        m_uid = *attr.uid;
+    if (attr.gid && *attr.gid != ~0u)
+        m_gid = *attr.gid;
+    u64 now = frame::realtime_ns();
+    auto apply = [&](i64 sec, i64 nsec, i64& out_sec, i64& out_nsec) {
+        if (nsec == -2)
+            return;
+        if (nsec == -1) {
+            out_sec = static_cast<i64>(now / 1'000'000'000);
+            out_nsec = static_cast<i64>(now % 1'000'000'000);
+        } else {
+            out_sec = sec;
+            out_nsec = nsec;
+        }
+    };
+    if (attr.has_times) {
+        apply(attr.atime_sec, attr.atime_nsec, m_atime_sec, m_atime_nsec);
+        apply(attr.mtime_sec, attr.mtime_nsec, m_mtime_sec, m_mtime_nsec);
+    }
+    m_ctime_sec = static_cast<i64>(now / 1'000'000'000);
+    m_ctime_nsec = static_cast<i64>(now % 1'000'000'000);
+    return {};
+}
+
+Result<frame::StatFs> RamInode::statfs()
+{
+    u64 blocks = m_fs->max_bytes() / page_size;
+    u64 used = m_fs->used_bytes / page_size;
+    return frame::StatFs {m_fs->magic(), page_size, blocks, blocks - std::min(used, blocks),
+        blocks - std::min(used, blocks), blocks, blocks, m_fs->dev(), name_max, page_size, 0};
+}
+
+Result<usize> RamInode::read_at(u64 offset, frame::UserWriter& out)
+{
+    if (offset >= m_size)
+        return 0;
+    u64 end = std::min(m_size, offset + out.remaining());
+    usize total = 0;
+    static const std::array<u8, page_size> zeros {};
+    while (offset + total < end) {
+        u64 pos = offset + total;
+        u64 in_page = pos % page_size;
+        u64 len = std::min<u64>(page_size - in_page, end - pos);
+        const frame::Frame* page = m_pages->find(pos / page_size);
+        std::span<const u8> source = page ? std::span<const u8>(page->bytes()) : std::span<const u8>(zeros);
+        auto n = out.write(source.subspan(in_page, len));
+        if (n.is_error())
+            return total ? Result<usize>(total) : n.error();
+        total += len;
+    }
+    return total;
+}
+
+Result<usize> RamInode::write_at(u64 offset, frame::UserReader& in)
+{
+    std::array<u8, page_size> buffer;
+    usize total = 0;
+    while (in.remaining() > 0) {
+        u64 pos = offset + total;
+        u64 in_page = pos % page_size;
+        u64 len = std::min<u64>(page_size - in_page, in.remaining());
+        bool is_new_page = !m_pages->find(pos / page_size);
+        if (is_new_page && m_fs->used_bytes + page_size > m_fs->max_bytes())
+            return total ? Result<usize>(total) : Errno::enospc;
+        auto page = m_pages->get(pos / page_size, [](u64, std::span<u8>) -> Result<void> { return {}; });
+        if (page.is_error())
+            return total ? Result<usize>(total) : Errno::enospc;
+        if (is_new_page)
+            m_fs->used_bytes += page_size;
+        auto got = in.read(std::span(buffer).first(len));
+        if (got.is_error())
+            return total ? Result<usize>(total) : got.error();
+        std::copy(buffer.begin(), buffer.begin() + len, page.value().bytes().begin() + in_page);
+        total += len;
+    }
+    m_size = std::max(m_size, offset + total);
+    touch_modified();
+    return total;
+}
+
+Result<void> RamInode::fill_page(u64 index, std::span<u8> page)
+{
+    // A page of a hole or past the end: zero, now counted as used.
+    if (m_fs->used_bytes + page_size > m_fs->max_bytes())
+        return Errno::enospc;
+    m_fs->used_bytes += page_size;
+    return {};
+}
+
+Result<void> RamInode::truncate(u64 size)
+{
+    if (is_directory())
+        return Errno::eisdir;
+    u64 before = m_pages->pages().size();
+    m_pages->truncate(size);
+    m_fs->used_bytes -= (before - m_pages->pages().size()) * page_size;
+    m_size = size;
+    touch_modified();
+    return {};
+}
+
+} // namespace asterix::services

@@ -1,0 +1,85 @@
+#pragma once
+
+#include <map>
+
+#include "services/fs/inode.h"
+#include "services/fs/inode_file.h"
+#include "services/fs/page_cache.h"
+
+namespace asterix::services {
+
+/// A file system in guest memory: tmpfs (with a size limit), and the base of devfs and procfs.
+class RamFs : public FileSystem {
+public:
+    RamFs(std::string type, u64 max_bytes, u64 magic) : FileSystem(std::move(type), false), m_max_bytes(max_bytes), m_magic(magic) {}
+    u64 magic() const override { return m_magic; }
+    u64 next_ino() { return ++m_last_ino; }
+    u64 dev() const { return m_dev; }
+    void set_dev(u64 dev) { m_dev = dev; }
+    u64 max_bytes() const { return m_max_bytes; }
+    u64 used_bytes {0};
+
+    /// A new tmpfs; its root directory.
+    static Ref<Inode> make_tmpfs(u64 max_bytes);
+
+private:
+    u64 m_max_bytes;
+    u64 m_magic;
+    u64 m_last_ino {1};
+    u64 m_dev {0};
+};
+
+/// An inode of a RamFs: a directory of children, a regular file whose pages are its page cache,
+/// a symlink, or a FIFO. Subclasses (devices, proc files) override open().
+class RamInode : public Inode, public FileData {
+public:
+    RamInode(Ref<RamFs> fs, u32 mode, u32 uid, u32 gid);
+
+    FileSystem& fs() override { return *m_fs; }
+    RamFs& ram_fs() { return *m_fs; }
+    Result<frame::FileStat> stat() override;
+    Result<Ref<Inode>> lookup(std::string_view name) override;
+    Result<std::vector<DirEntry>> read_dir() override;
+    Result<Ref<Inode>> create(std::string_view name, u32 mode) override;
+    Result<void> mkdir(std::string_view name, u32 mode) override;
+    Result<void> mkfifo(std::string_view name, u32 mode) override;
+    Result<void> symlink(std::string_view name, std::string_view target) override;
+    Result<void> link(std::string_view name, Inode& target) override;
+    Result<void> unlink(std::string_view name, bool is_directory) override;
+    Result<void> rename(std::string_view name, Inode& new_dir, std::string_view new_name, u32 flags) override;
+    Result<std::string> read_link() override;
+    Result<Ref<File>> open(const Ref<Dentry>& dentry, u32 flags) override;
+    Result<void> set_attr(const SetAttr& attr) override;
+    Result<frame::StatFs> statfs() override;
+
+    Result<usize> read_at(u64 offset, frame::UserWriter& out) override;
+    Result<usize> write_at(u64 offset, frame::UserReader& in) override;
+    Result<u64> size() override { return m_size; }
+    Result<void> truncate(u64 size) override;
+
+    /// The file's pages are its only storage, and its page cache.
+    Ref<PageCache> page_cache() override { return is_regular() ? m_pages : Ref<PageCache>(); }
+    Result<void> fill_page(u64 index, std::span<u8> page) override;
+    Result<u64> data_size() override { return m_size; }
+
+    /// Adds a child made elsewhere (devfs and procfs build their trees with it).
+    void add_child(std::string name, Ref<RamInode> child);
+    void set_link_target(std::string target) { m_link_target = std::move(target); }
+
+protected:
+    void touch_modified();
+
+    Ref<RamFs> m_fs;
+    u64 m_ino;
+    u32 m_mode;
+    u32 m_uid, m_gid;
+    u32 m_nlink {1};
+    u64 m_rdev {0};
+    u64 m_size {0};
+    i64 m_atime_sec {0}, m_atime_nsec {0}, m_mtime_sec {0}, m_mtime_nsec {0}, m_ctime_sec {0}, m_ctime_nsec {0};
+    std::map<std::string, Ref<RamInode>, std::less<>> m_children;
+    std::string m_link_target;
+    Ref<PageCache> m_pages;
+};
+
+} // namespace asterix::services

@@ -1,0 +1,185 @@
+// chmod, fchmod, fchmodat, chown, fchown, lchown, fchownat, utimensat, truncate, ftruncate,
+// access, faccessat, faccessat2
+
+#include "services/syscalls/handlers.h"
+#include "services/syscalls/path.h"
+
+namespace asterix::services {
+
+namespace {
+constexpr i64 utime_now = (1l << 30) - 1;
+constexpr i64 utime_omit = (1l << 30) - 2;
+constexpr int r_ok = 4;
+constexpr int w_ok = 2;
+constexpr int x_ok = 1;
+constexpr int at_eaccess = 0x200;
+
+Result<void> apply(Context& ctx, Dentry& dentry, const SetAttr& attr)
+{
+    TRY(check_writable_fs(dentry));
+    return dentry.inode().set_attr(attr);
+}
+
+Result<Ref<Dentry>> path_or_fd(Context& ctx, int dirfd, UserPtr<char> path, int flags)
+{
+    std::string name = TRY(read_path(ctx, path));
+    Follow follow = (flags & abi::at_symlink_nofollow) ? Follow::no_follow : Follow::follow;
+    return lookup_at(ctx, dirfd, name, follow, flags & abi::at_empty_path);
+}
+
+Result<Ref<Dentry>> fd_dentry(Context& ctx, int fd)
+{
+    auto file = TRY(ctx.files().get(fd));
+    if (!file->dentry())
+        return Errno::einval; // FIXME: pipes and the console have no inode to change
+    return Ref<Dentry>(file->dentry());
+}
+} // namespace
+
+Result<long> sys_fchmodat(Context& ctx, int dirfd, UserPtr<char> path, u32 mode)
+{
+    auto dentry = TRY(path_or_fd(ctx, dirfd, path, 0));
+    SetAttr attr;
+    attr.mode = mode;
+    TRY(apply(ctx, *dentry, attr));
+    return 0;
+}
+
+Result<long> sys_chmod(Context& ctx, UserPtr<char> path, u32 mode) { return sys_fchmodat(ctx, abi::at_fdcwd, path, mode); }
+
+Result<long> sys_fchmod(Context& ctx, int fd, u32 mode)
+{
+    auto dentry = TRY(fd_dentry(ctx, fd));
+    SetAttr attr;
+    attr.mode = mode;
+    TRY(apply(ctx, *dentry, attr));
+    return 0;
+}
+
+Result<long> sys_fchownat(Context& ctx, int dirfd, UserPtr<char> path, u32 uid, u32 gid, int flags)
+{
+    if (flags & ~(abi::at_symlink_nofollow | abi::at_empty_path))
+        return Errno::einval;
+    auto dentry = TRY(path_or_fd(ctx, dirfd, path, flags));
+    SetAttr attr;
+    if (uid != ~0u)
+        attr.uid = uid;
+    if (gid != ~0u)
+        attr.gid = gid;
+    TRY(apply(ctx, *dentry, attr));
+    return 0;
+}
+
+Result<long> sys_chown(Context& ctx, UserPtr<char> path, u32 uid, u32 gid) { return sys_fchownat(ctx, abi::at_fdcwd, path, uid, gid, 0); }
+Result<long> sys_lchown(Context& ctx, UserPtr<char> path, u32 uid, u32 gid)
+{
+    return sys_fchownat(ctx, abi::at_fdcwd, path, uid, gid, abi::at_symlink_nofollow);
+}
+
+Result<long> sys_fchown(Context& ctx, int fd, u32 uid, u32 gid)
+{
+    auto dentry = TRY(fd_dentry(ctx, fd));
+    SetAttr attr;
+    if (uid != ~0u)
+        attr.uid = uid;
+    if (gid != ~0u)
+        attr.gid = gid;
+    TRY(apply(ctx, *dentry, attr));
+    return 0;
+}
+
+Result<long> sys_utimensat(Context& ctx, int dirfd, UserPtr<char> path, UserPtr<abi::Timespec2> times, int flags)
+{
+    if (flags & ~(abi::at_symlink_nofollow | abi::at_empty_path))
+        return Errno::einval;
+    SetAttr attr;
+    attr.has_times = true;
+    attr.atime_nsec = attr.mtime_nsec = -1;
+    if (!times.is_null()) {
+        auto value = TRY(ctx.user().read(times));
+        auto convert = [](const abi::Timespec& ts, i64& sec, i64& nsec) -> Result<void> {
+            if (ts.nsec == utime_now) {
+                nsec = -1;
+            } else if (ts.nsec == utime_omit) {
+                nsec = -2;
+            } else {
+                if (ts.nsec < 0 || ts.nsec >= 1'000'000'000)
+                    return Errno::einval;
+                sec = ts.sec;
+                nsec = ts.nsec;
+            }
+            return {};
+        };
+        TRY(convert(value.atime, attr.atime_sec, attr.atime_nsec));
+        TRY(convert(value.mtime, attr.mtime_sec, attr.mtime_nsec));
+    }
+    Ref<Dentry> dentry;
+    if (path.is_null()) {
+        // utimensat(fd, NULL, ...) is futimens: the descriptor itself.
+        if (dirfd == abi::at_fdcwd)
+            return Errno::efault;
+        dentry = TRY(fd_dentry(ctx, dirfd));
+    } else {
+        dentry = TRY(path_or_fd(ctx, dirfd, path, flags));
+    }
+    TRY(apply(ctx, *dentry, attr));
+    return 0;
+}
+
+Result<long> sys_truncate(Context& ctx, UserPtr<char> path, i64 length)
+{
+    if (length < 0)
+        return Errno::einval;
+    std::string name = TRY(read_path(ctx, path));
+    auto dentry = TRY(lookup_at(ctx, abi::at_fdcwd, name, Follow::follow));
+    if (dentry->inode().is_directory())
+        return Errno::eisdir;
+    if (!dentry->inode().is_regular())
+        return Errno::einval;
+    SetAttr attr;
+    attr.size = static_cast<u64>(length);
+    TRY(apply(ctx, *dentry, attr));
+    return 0;
+}
+
+Result<long> sys_ftruncate(Context& ctx, int fd, i64 length)
+{
+    if (length < 0)
+        return Errno::einval;
+    auto file = TRY(ctx.files().get(fd));
+    if (!file->is_writable() || !file->inode() || !file->inode()->is_regular())
+        return file->inode() && file->inode()->is_directory() ? Errno::eisdir : Errno::einval;
+    TRY(check_writable_fs(*file->dentry()));
+    TRY(file->truncate(static_cast<u64>(length)));
+    return 0;
+}
+
+Result<long> sys_faccessat2(Context& ctx, int dirfd, UserPtr<char> path, int mode, int flags)
+{
+    if (mode & ~(r_ok | w_ok | x_ok))
+        return Errno::einval;
+    if (flags & ~(abi::at_symlink_nofollow | abi::at_empty_path | at_eaccess))
+        return Errno::einval;
+    auto dentry = TRY(path_or_fd(ctx, dirfd, path, flags));
+    auto st = TRY(dentry->inode().stat());
+    if ((mode & w_ok) && dentry->inode().fs().is_read_only() && !dentry->inode().is_symlink()
+        && (dentry->inode().is_regular() || dentry->inode().is_directory()))
+        return Errno::erofs;
+    // FIXME: credentials beyond the one user come with processes; root may do all but run a
+    // file that has no execute bit.
+    u32 uid = ctx.process().uid;
+    if (uid == 0) {
+        if ((mode & x_ok) && !dentry->inode().is_directory() && !(st.mode & 0111))
+            return Errno::eacces;
+        return 0;
+    }
+    u32 granted = st.uid == uid ? (st.mode >> 6) & 7 : st.gid == ctx.process().gid ? (st.mode >> 3) & 7 : st.mode & 7;
+    if ((static_cast<u32>(mode) & granted) != static_cast<u32>(mode))
+        return Errno::eacces;
+    return 0;
+}
+
+Result<long> sys_faccessat(Context& ctx, int dirfd, UserPtr<char> path, int mode) { return sys_faccessat2(ctx, dirfd, path, mode, 0); }
+Result<long> sys_access(Context& ctx, UserPtr<char> path, int mode) { return sys_faccessat2(ctx, abi::at_fdcwd, path, mode, 0); }
+
+} // namespace asterix::services

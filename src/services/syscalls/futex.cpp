@@ -1,0 +1,126 @@
+// futex: wait queues keyed by guest address.
+
+#include <map>
+#include <memory>
+
+#include "frame/clock.h"
+#include "frame/task.h"
+#include "services/syscalls/handlers.h"
+
+namespace asterix::services {
+
+namespace {
+constexpr int futex_wait = 0;
+constexpr int futex_wake = 1;
+constexpr int futex_requeue = 3;
+constexpr int futex_cmp_requeue = 4;
+constexpr int futex_wait_bitset = 9;
+constexpr int futex_wake_bitset = 10;
+constexpr int futex_private_flag = 128;
+constexpr int futex_clock_realtime = 256;
+constexpr u32 bitset_match_any = 0xffffffff;
+
+struct Waiter {
+    frame::WaitQueue queue;
+    u32 bitset;
+    bool is_woken {false};
+};
+
+/// Waiters by (address space, address). FIXME: shared futexes across address spaces key by
+/// the physical page once processes share memory.
+std::multimap<std::pair<const void*, u64>, Waiter*>& futex_waiters()
+{
+    static std::multimap<std::pair<const void*, u64>, Waiter*> waiters;
+    return waiters;
+}
+
+u32 wake(const void* space, u64 addr, u32 count, u32 bitset)
+{
+    auto& waiters = futex_waiters();
+    auto range = waiters.equal_range({space, addr});
+    u32 woken = 0;
+    for (auto it = range.first; it != range.second && woken < count;) {
+        if (it->second->bitset & bitset) {
+            it->second->is_woken = true;
+            it->second->queue.wake_all();
+            it = waiters.erase(it);
+            ++woken;
+        } else {
+            ++it;
+        }
+    }
+    return woken;
+}
+} // namespace
+
+Result<long> sys_futex(Context& ctx, UserPtr<u32> uaddr, int op, u32 val, u64 timeout_or_val2, UserPtr<u32> uaddr2, u32 val3)
+{
+    int cmd = op & ~(futex_private_flag | futex_clock_realtime);
+    if (uaddr.addr() % 4)
+        return Errno::einval;
+    const void* space = &ctx.user();
+    switch (cmd) {
+    case futex_wait:
+    case futex_wait_bitset: {
+        u32 bitset = cmd == futex_wait ? bitset_match_any : val3;
+        if (bitset == 0)
+            return Errno::einval;
+        if ((op & futex_clock_realtime) && cmd == futex_wait)
+            return Errno::enosys;
+        u32 current = TRY(ctx.user().read(uaddr));
+        if (current != val)
+            return Errno::eagain;
+        u64 deadline = ~0ull;
+        if (timeout_or_val2) {
+            auto ts = TRY(ctx.user().read(UserPtr<abi::Timespec>(timeout_or_val2)));
+            if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1'000'000'000)
+                return Errno::einval;
+            u64 ns = static_cast<u64>(ts.sec) * 1'000'000'000 + static_cast<u64>(ts.nsec);
+            if (cmd == futex_wait) {
+                deadline = frame::monotonic_ns() + ns; // relative
+            } else {
+                // Absolute, on CLOCK_MONOTONIC or (FUTEX_CLOCK_REALTIME) the real-time clock.
+                u64 now = (op & futex_clock_realtime) ? frame::realtime_ns() : frame::monotonic_ns();
+                deadline = frame::monotonic_ns() + (ns > now ? ns - now : 0);
+            }
+        }
+        auto waiter = std::make_unique<Waiter>();
+        waiter->bitset = bitset;
+        auto entry = futex_waiters().emplace(std::pair {space, uaddr.addr()}, waiter.get());
+        waiter->queue.wait_until(deadline);
+        if (!waiter->is_woken) {
+            futex_waiters().erase(entry);
+            return Errno::etimedout;
+        }
+        return 0;
+    }
+    case futex_wake:
+    case futex_wake_bitset: {
+        u32 bitset = cmd == futex_wake ? bitset_match_any : val3;
+        if (bitset == 0)
+            return Errno::einval;
+        return wake(space, uaddr.addr(), val, bitset);
+    }
+    case futex_requeue:
+    case futex_cmp_requeue: {
+        if (cmd == futex_cmp_requeue && TRY(ctx.user().read(uaddr)) != val3)
+            return Errno::eagain;
+        u32 woken = wake(space, uaddr.addr(), val, bitset_match_any);
+        // Move up to val2 of the rest to uaddr2.
+        auto& waiters = futex_waiters();
+        auto range = waiters.equal_range({space, uaddr.addr()});
+        std::vector<Waiter*> moved;
+        for (auto it = range.first; it != range.second && moved.size() < timeout_or_val2;) {
+            moved.push_back(it->second);
+            it = waiters.erase(it);
+        }
+        for (Waiter* waiter : moved)
+            waiters.emplace(std::pair {space, uaddr2.addr()}, waiter);
+        return static_cast<long>(woken + moved.size());
+    }
+    default:
+        return Errno::enosys;
+    }
+}
+
+} // namespace asterix::services

@@ -1,0 +1,208 @@
+// mkdir, mkdirat, rmdir, unlink, unlinkat, rename, renameat, renameat2, link, linkat, symlink,
+// symlinkat, readlink, readlinkat, mknod, mknodat: operations on names in directories.
+
+#include "frame/bytes.h"
+#include "services/syscalls/handlers.h"
+#include "services/syscalls/path.h"
+
+namespace asterix::services {
+
+namespace {
+constexpr int at_removedir = 0x200;
+constexpr int at_symlink_follow = 0x400;
+constexpr u32 rename_noreplace = 1;
+constexpr u32 rename_exchange = 2;
+constexpr u32 rename_whiteout = 4;
+
+bool is_dot_name(const std::string& name) { return name == "." || name == ".."; }
+
+/// Whether `dentry` is `ancestor` or lies below it.
+bool is_within(const Dentry* dentry, const Dentry* ancestor)
+{
+    for (const Dentry* at = dentry; at; at = at->covered ? at->covered : at->parent()) {
+        if (at == ancestor)
+            return true;
+    }
+    return false;
+}
+} // namespace
+
+Result<long> sys_mkdirat(Context& ctx, int dirfd, UserPtr<char> path, u32 mode)
+{
+    std::string name = TRY(read_path(ctx, path));
+    auto where = TRY(lookup_parent_at(ctx, dirfd, name));
+    if (where.name.empty() || is_dot_name(where.name))
+        return Errno::eexist;
+    if (!where.parent->child(where.name).is_error())
+        return Errno::eexist;
+    TRY(check_writable_fs(*where.parent));
+    TRY(where.parent->inode().mkdir(where.name, mode & ~ctx.process().umask & 07777));
+    return 0;
+}
+
+Result<long> sys_mkdir(Context& ctx, UserPtr<char> path, u32 mode) { return sys_mkdirat(ctx, abi::at_fdcwd, path, mode); }
+
+Result<long> sys_unlinkat(Context& ctx, int dirfd, UserPtr<char> path, int flags)
+{
+    if (flags & ~at_removedir)
+        return Errno::einval;
+    bool is_rmdir = flags & at_removedir;
+    std::string name = TRY(read_path(ctx, path));
+    auto where = TRY(lookup_parent_at(ctx, dirfd, name));
+    if (is_rmdir) {
+        if (where.name.empty() || where.name == "..")
+            return Errno::enotempty;
+        if (where.name == ".")
+            return Errno::einval;
+    } else if (where.name.empty() || is_dot_name(where.name)) {
+        return Errno::eisdir;
+    }
+    auto victim = TRY(where.parent->child(where.name));
+    if (!is_rmdir && where.has_trailing_slash)
+        return victim->inode().is_directory() ? Errno::eisdir : Errno::enotdir;
+    if (victim->mounted || victim == ctx.process().root_dir)
+        return Errno::ebusy;
+    TRY(check_writable_fs(*where.parent));
+    if (is_rmdir && !victim->inode().is_directory())
+        return Errno::enotdir;
+    if (!is_rmdir && victim->inode().is_directory())
+        return Errno::eisdir;
+    TRY(where.parent->inode().unlink(where.name, is_rmdir));
+    where.parent->forget_child(where.name);
+    return 0;
+}
+
+Result<long> sys_unlink(Context& ctx, UserPtr<char> path) { return sys_unlinkat(ctx, abi::at_fdcwd, path, 0); }
+Result<long> sys_rmdir(Context& ctx, UserPtr<char> path) { return sys_unlinkat(ctx, abi::at_fdcwd, path, at_removedir); }
+
+Result<long> sys_renameat2(Context& ctx, int old_dirfd, UserPtr<char> old_path, int new_dirfd, UserPtr<char> new_path, u32 flags)
+{
+    if (flags & ~(rename_noreplace | rename_exchange | rename_whiteout))
+        return Errno::einval;
+    if ((flags & rename_exchange) && (flags & (rename_noreplace | rename_whiteout)))
+        return Errno::einval;
+    if (flags & rename_whiteout)
+        return Errno::einval;
+    std::string old_name = TRY(read_path(ctx, old_path));
+    std::string new_name = TRY(read_path(ctx, new_path));
+    auto from = TRY(lookup_parent_at(ctx, old_dirfd, old_name));
+    auto to = TRY(lookup_parent_at(ctx, new_dirfd, new_name));
+    if (from.name.empty() || is_dot_name(from.name) || to.name.empty() || is_dot_name(to.name))
+        return Errno::ebusy;
+    auto source = TRY(from.parent->child(from.name));
+    if ((from.has_trailing_slash || to.has_trailing_slash) && !source->inode().is_directory())
+        return Errno::enotdir;
+    if (&from.parent->inode().fs() != &to.parent->inode().fs())
+        return Errno::exdev;
+    if (source->mounted)
+        return Errno::ebusy;
+    if (source->inode().is_directory() && is_within(to.parent.ptr(), source.ptr()))
+        return Errno::einval;
+    TRY(check_writable_fs(*from.parent));
+    TRY(from.parent->inode().rename(from.name, to.parent->inode(), to.name, flags));
+    from.parent->forget_child(from.name);
+    to.parent->forget_child(to.name);
+    return 0;
+}
+
+Result<long> sys_renameat(Context& ctx, int old_dirfd, UserPtr<char> old_path, int new_dirfd, UserPtr<char> new_path)
+{
+    return sys_renameat2(ctx, old_dirfd, old_path, new_dirfd, new_path, 0);
+}
+
+Result<long> sys_rename(Context& ctx, UserPtr<char> old_path, UserPtr<char> new_path)
+{
+    return sys_renameat2(ctx, abi::at_fdcwd, old_path, abi::at_fdcwd, new_path, 0);
+}
+
+Result<long> sys_linkat(Context& ctx, int old_dirfd, UserPtr<char> old_path, int new_dirfd, UserPtr<char> new_path, int flags)
+{
+    if (flags & ~(at_symlink_follow | abi::at_empty_path))
+        return Errno::einval;
+    std::string old_name = TRY(read_path(ctx, old_path));
+    std::string new_name = TRY(read_path(ctx, new_path));
+    Follow follow = (flags & at_symlink_follow) ? Follow::follow : Follow::no_follow;
+    auto target = TRY(lookup_at(ctx, old_dirfd, old_name, follow, flags & abi::at_empty_path));
+    if (target->inode().is_directory())
+        return Errno::eperm;
+    auto where = TRY(lookup_parent_at(ctx, new_dirfd, new_name));
+    if (where.name.empty() || is_dot_name(where.name) || !where.parent->child(where.name).is_error())
+        return Errno::eexist;
+    if (where.has_trailing_slash)
+        return Errno::enoent;
+    if (&target->inode().fs() != &where.parent->inode().fs())
+        return Errno::exdev;
+    TRY(check_writable_fs(*where.parent));
+    TRY(where.parent->inode().link(where.name, target->inode()));
+    return 0;
+}
+
+Result<long> sys_link(Context& ctx, UserPtr<char> old_path, UserPtr<char> new_path)
+{
+    return sys_linkat(ctx, abi::at_fdcwd, old_path, abi::at_fdcwd, new_path, 0);
+}
+
+Result<long> sys_symlinkat(Context& ctx, UserPtr<char> target, int new_dirfd, UserPtr<char> link_path)
+{
+    std::string text = TRY(read_path(ctx, target));
+    std::string name = TRY(read_path(ctx, link_path));
+    if (text.empty())
+        return Errno::enoent;
+    auto where = TRY(lookup_parent_at(ctx, new_dirfd, name));
+    if (where.name.empty() || is_dot_name(where.name) || !where.parent->child(where.name).is_error())
+        return Errno::eexist;
+    if (where.has_trailing_slash)
+        return Errno::enoent;
+    TRY(check_writable_fs(*where.parent));
+    TRY(where.parent->inode().symlink(where.name, text));
+    return 0;
+}
+
+Result<long> sys_symlink(Context& ctx, UserPtr<char> target, UserPtr<char> link_path)
+{
+    return sys_symlinkat(ctx, target, abi::at_fdcwd, link_path);
+}
+
+Result<long> sys_readlinkat(Context& ctx, int dirfd, UserPtr<char> path, UserPtr<char> buf, int size)
+{
+    if (size <= 0)
+        return Errno::einval;
+    std::string name = TRY(read_path(ctx, path));
+    auto dentry = TRY(lookup_at(ctx, dirfd, name, Follow::no_follow, true));
+    if (!dentry->inode().is_symlink())
+        return Errno::einval;
+    std::string target = TRY(dentry->inode().read_link());
+    usize n = std::min<usize>(target.size(), static_cast<usize>(size));
+    TRY(ctx.user().write_bytes(buf.addr(), text_bytes(target).first(n)));
+    return static_cast<long>(n);
+}
+
+Result<long> sys_readlink(Context& ctx, UserPtr<char> path, UserPtr<char> buf, int size)
+{
+    return sys_readlinkat(ctx, abi::at_fdcwd, path, buf, size);
+}
+
+Result<long> sys_mknodat(Context& ctx, int dirfd, UserPtr<char> path, u32 mode, u64 dev)
+{
+    u32 type = mode & s_ifmt;
+    if (type != s_ififo && type != s_ifreg && type != 0)
+        return Errno::eperm; // FIXME: device nodes need devices to back them
+    std::string name = TRY(read_path(ctx, path));
+    auto where = TRY(lookup_parent_at(ctx, dirfd, name));
+    if (where.name.empty() || is_dot_name(where.name) || !where.parent->child(where.name).is_error())
+        return Errno::eexist;
+    TRY(check_writable_fs(*where.parent));
+    u32 perms = mode & ~ctx.process().umask & 07777;
+    if (type == s_ififo)
+        TRY(where.parent->inode().mkfifo(where.name, perms));
+    else
+        TRY(where.parent->inode().create(where.name, perms));
+    return 0;
+}
+
+Result<long> sys_mknod(Context& ctx, UserPtr<char> path, u32 mode, u64 dev)
+{
+    return sys_mknodat(ctx, abi::at_fdcwd, path, mode, dev);
+}
+
+} // namespace asterix::services

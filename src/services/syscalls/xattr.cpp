@@ -1,0 +1,102 @@
+// getxattr, lgetxattr, fgetxattr, listxattr, llistxattr, flistxattr, setxattr, lsetxattr,
+// fsetxattr, removexattr, lremovexattr, fremovexattr: the file systems keep no extended
+// attributes, so they answer as one without xattr support does.
+
+#include "services/syscalls/handlers.h"
+#include "services/syscalls/path.h"
+
+namespace asterix::services {
+
+namespace {
+Result<void> check_path(Context& ctx, UserPtr<char> path, Follow follow)
+{
+    std::string name = TRY(read_path(ctx, path));
+    TRY(lookup_at(ctx, abi::at_fdcwd, name, follow));
+    return {};
+}
+
+Result<void> check_name(Context& ctx, UserPtr<char> name)
+{
+    std::string text = TRY(ctx.user().read_cstring(name.addr(), 255));
+    if (text.empty())
+        return Errno::erange;
+    return {};
+}
+} // namespace
+
+Result<long> sys_getxattr(Context& ctx, UserPtr<char> path, UserPtr<char> name, u64 value, u64 size)
+{
+    TRY(check_path(ctx, path, Follow::follow));
+    TRY(check_name(ctx, name));
+    return Errno::enodata;
+}
+
+Result<long> sys_lgetxattr(Context& ctx, UserPtr<char> path, UserPtr<char> name, u64 value, u64 size)
+{
+    TRY(check_path(ctx, path, Follow::no_follow));
+    TRY(check_name(ctx, name));
+    return Errno::enodata;
+}
+
+Result<long> sys_fgetxattr(Context& ctx, int fd, UserPtr<char> name, u64 value, u64 size)
+{
+    TRY(ctx.files().get(fd));
+    TRY(check_name(ctx, name));
+    return Errno::enodata;
+}
+
+Result<long> sys_listxattr(Context& ctx, UserPtr<char> path, u64 list, u64 size)
+{
+    TRY(check_path(ctx, path, Follow::follow));
+    return 0;
+}
+
+Result<long> sys_llistxattr(Context& ctx, UserPtr<char> path, u64 list, u64 size)
+{
+    TRY(check_path(ctx, path, Follow::no_follow));
+    return 0;
+}
+
+Result<long> sys_flistxattr(Context& ctx, int fd, u64 list, u64 size)
+{
+    TRY(ctx.files().get(fd));
+    return 0;
+}
+
+Result<long> sys_setxattr(Context& ctx, UserPtr<char> path, UserPtr<char> name, u64 value, u64 size, int flags)
+{
+    TRY(check_path(ctx, path, Follow::follow));
+    return Errno::enotsup;
+}
+
+Result<long> sys_lsetxattr(Context& ctx, UserPtr<char> path, UserPtr<char> name, u64 value, u64 size, int flags)
+{
+    TRY(check_path(ctx, path, Follow::no_follow));
+    return Errno::enotsup;
+}
+
+Result<long> sys_fsetxattr(Context& ctx, int fd, UserPtr<char> name, u64 value, u64 size, int flags)
+{
+    TRY(ctx.files().get(fd));
+    return Errno::enotsup;
+}
+
+Result<long> sys_removexattr(Context& ctx, UserPtr<char> path, UserPtr<char> name)
+{
+    TRY(check_path(ctx, path, Follow::follow));
+    return Errno::enodata;
+}
+
+Result<long> sys_lremovexattr(Context& ctx, UserPtr<char> path, UserPtr<char> name)
+{
+    TRY(check_path(ctx, path, Follow::no_follow));
+    return Errno::enodata;
+}
+
+Result<long> sys_fremovexattr(Context& ctx, int fd, UserPtr<char> name)
+{
+    TRY(ctx.files().get(fd));
+    return Errno::enodata;
+}
+
+} // namespace asterix::services
