@@ -21,6 +21,8 @@ Result<int> bytes_ready(int stream);
 /// Whether asterix was given this stream at all (it may have been started with it closed).
 bool is_open(int stream);
 bool is_terminal(int stream);
+/// fsync/fdatasync on the stream (EINVAL for pipes and terminals, as on the host).
+Result<void> sync(int stream, bool is_data_only);
 /// The open(2) status flags the stream was opened with (O_RDONLY, O_RDWR, O_APPEND...).
 u32 status_flags(int stream);
 

@@ -93,6 +93,15 @@ Result<i64> seek(int stream, i64 offset, int whence)
     return static_cast<i64>(pos);
 }
 
+Result<void> sync(int stream, bool is_data_only)
+{
+    if (!valid_stream(stream))
+        return Errno::ebadf;
+    if ((is_data_only ? fdatasync(stream) : fsync(stream)) != 0)
+        return host::errno_from_host(errno);
+    return {};
+}
+
 Result<int> bytes_ready(int stream)
 {
     if (!valid_stream(stream))

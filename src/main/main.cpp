@@ -27,7 +27,9 @@ Runs an unmodified x86-64 Linux program as a guest of the Asterix kernel. Every 
 fault and signal of the guest is serviced by Asterix, never by the host kernel.
 
 options:
-  --root DIR        the guest's root directory (default /)
+  --root DIR        the guest's root directory (default /), passed through read-write
+  --read-only       mount the root read-only (writes fail with EROFS)
+  --tmpfs PATH      mount a fresh tmpfs on the guest directory PATH (repeatable)
   --mem SIZE        guest physical memory, e.g. 512M or 2G (default 1G)
   --strace[=FILE]   print every guest syscall in strace's format (to stderr or FILE)
   --env K=V         set a variable in the guest's environment
@@ -143,6 +145,13 @@ int run(int argc, char** argv)
             return 0;
         } else if (arg == "--root") {
             root = value_of("--root");
+        } else if (arg == "--read-only") {
+            params.is_root_read_only = true;
+        } else if (arg == "--tmpfs") {
+            std::string path = value_of("--tmpfs");
+            if (path.empty() || path.front() != '/')
+                fail("--tmpfs wants an absolute guest path");
+            params.tmpfs_mounts.push_back(path);
         } else if (arg == "--mem") {
             std::string text = value_of("--mem");
             if (!parse_size(text, params.mem_bytes) || params.mem_bytes < (4ull << 20))

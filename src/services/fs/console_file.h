@@ -1,5 +1,6 @@
 #pragma once
 
+#include "frame/console.h"
 #include "services/fs/file.h"
 
 namespace asterix::services {
@@ -15,6 +16,7 @@ public:
     Result<long> ioctl(Context& ctx, u32 request, u64 arg) override;
     Result<i64> seek(i64 offset, Whence whence) override;
     Result<int> bytes_ready() override;
+    Result<void> sync(bool is_data_only) override { return frame::console::sync(m_stream, is_data_only); }
     std::string description() override;
 
 private:

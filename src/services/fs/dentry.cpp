@@ -41,6 +41,20 @@ void Dentry::forget_child(std::string_view name)
     m_children.erase(it);
 }
 
+void Dentry::move_to(const Ref<Dentry>& new_parent, std::string new_name)
+{
+    if (m_parent && !m_is_detached) {
+        auto it = m_parent->m_children.find(m_name);
+        if (it != m_parent->m_children.end() && it->second == this)
+            m_parent->m_children.erase(it);
+    }
+    new_parent->forget_child(new_name);
+    m_parent = new_parent;
+    m_name = std::move(new_name);
+    m_is_detached = false;
+    m_parent->m_children[m_name] = this;
+}
+
 std::string Dentry::path() const
 {
     std::string out;

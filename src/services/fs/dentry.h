@@ -27,6 +27,8 @@ public:
     Result<Ref<Dentry>> child(std::string_view name);
     /// Forgets the child `name` (after unlink or rename); it stays alive for whoever holds it.
     void forget_child(std::string_view name);
+    /// Moves this dentry under `new_parent` as `new_name` (after a rename).
+    void move_to(const Ref<Dentry>& new_parent, std::string new_name);
 
     /// The root of the file system mounted here, if any.
     Ref<Dentry> mounted;

@@ -55,7 +55,7 @@ public:
     /// getdents64: fills `out` with linux_dirent64 records from the current position.
     virtual Result<usize> read_dir(frame::UserWriter& out) { return Errno::enotdir; }
     virtual Result<void> truncate(u64 size) { return Errno::einval; }
-    virtual Result<void> sync(bool is_data_only) { return {}; }
+    virtual Result<void> sync(bool is_data_only) { return Errno::einval; }
     /// Bytes that can be read without blocking (FIONREAD), when the file knows.
     virtual Result<int> bytes_ready() { return Errno::enotty; }
 
@@ -71,6 +71,8 @@ public:
     bool is_readable() const { return (m_status_flags & o_accmode) != o_wronly && !(m_status_flags & o_path); }
     bool is_writable() const { return (m_status_flags & o_accmode) != o_rdonly && !(m_status_flags & o_path); }
     bool is_nonblocking() const { return m_status_flags & o_nonblock; }
+    /// An O_PATH descriptor only names the file: I/O and changes through it are EBADF.
+    bool is_path_only() const { return m_status_flags & o_path; }
 
 protected:
     explicit File(u32 status_flags) : m_status_flags(status_flags) {}

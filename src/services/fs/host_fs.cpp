@@ -104,6 +104,8 @@ Result<frame::HostFile*> HostInode::data(bool needs_write)
 
 Ref<PageCache> HostInode::page_cache()
 {
+    if (!is_regular())
+        return {};
     if (!m_cache) {
         auto st = m_node.stat();
         if (st.is_error())

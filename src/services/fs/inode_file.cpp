@@ -86,6 +86,9 @@ Result<usize> InodeFile::write_at(u64 offset, frame::UserReader& in)
 {
     if (!m_data)
         return Errno::eisdir;
+    // pwrite(2) BUGS: with O_APPEND the data goes to the end whatever the offset.
+    if (status_flags() & o_append)
+        offset = TRY(m_data->size());
     if (offset > static_cast<u64>(max_file_offset))
         return Errno::einval;
     return m_data->write_at(offset, in);

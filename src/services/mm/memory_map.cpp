@@ -288,6 +288,13 @@ Result<void> MemoryMap::protect(u64 addr, u64 len, u8 prot)
             return Errno::enomem;
         at = area->end;
     }
+    // A shared mapping of a file opened read-only can never become writable.
+    for (u64 at = addr; at < end;) {
+        const Area* area = find_area(at);
+        if (area->file && area->is_shared && (prot & frame::perm_write) && !area->file->is_writable())
+            return Errno::eacces;
+        at = area->end;
+    }
     split_at(addr);
     split_at(end);
     for (auto it = m_areas.lower_bound(addr); it != m_areas.end() && it->first < end; ++it) {

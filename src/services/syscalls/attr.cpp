@@ -30,6 +30,8 @@ Result<Ref<Dentry>> path_or_fd(Context& ctx, int dirfd, UserPtr<char> path, int 
 Result<Ref<Dentry>> fd_dentry(Context& ctx, int fd)
 {
     auto file = TRY(ctx.files().get(fd));
+    if (file->is_path_only())
+        return Errno::ebadf;
     if (!file->dentry())
         return Errno::einval; // FIXME: pipes and the console have no inode to change
     return Ref<Dentry>(file->dentry());
@@ -147,6 +149,8 @@ Result<long> sys_ftruncate(Context& ctx, int fd, i64 length)
     if (length < 0)
         return Errno::einval;
     auto file = TRY(ctx.files().get(fd));
+    if (file->is_path_only())
+        return Errno::ebadf;
     if (!file->is_writable() || !file->inode() || !file->inode()->is_regular())
         return file->inode() && file->inode()->is_directory() ? Errno::eisdir : Errno::einval;
     TRY(check_writable_fs(*file->dentry()));

@@ -149,6 +149,8 @@ Result<long> sys_close_range(Context& ctx, u32 first, u32 last, u32 flags)
 Result<long> sys_lseek(Context& ctx, int fd, i64 offset, int whence)
 {
     auto file = TRY(ctx.files().get(fd));
+    if (file->is_path_only())
+        return Errno::ebadf;
     if (whence < 0 || whence > 2)
         return Errno::einval;
     return TRY(file->seek(offset, static_cast<Whence>(whence)));
@@ -157,6 +159,8 @@ Result<long> sys_lseek(Context& ctx, int fd, i64 offset, int whence)
 Result<long> sys_ioctl(Context& ctx, int fd, u32 request, u64 arg)
 {
     auto file = TRY(ctx.files().get(fd));
+    if (file->is_path_only())
+        return Errno::ebadf;
     switch (request) {
     case fioclex:
     case fionclex:

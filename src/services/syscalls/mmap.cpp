@@ -61,6 +61,8 @@ Result<long> sys_mmap(Context& ctx, u64 addr, u64 len, int prot, int flags, int 
         start = TRY(ctx.memory().map_anonymous(addr, len, perms, placement));
     } else {
         auto file = TRY(ctx.files().get(fd));
+        if (file->is_path_only())
+            return Errno::ebadf;
         if (!file->is_readable())
             return Errno::eacces;
         bool is_shared = type != map_private;

@@ -100,8 +100,13 @@ Result<long> sys_renameat2(Context& ctx, int old_dirfd, UserPtr<char> old_path, 
         return Errno::einval;
     TRY(check_writable_fs(*from.parent));
     TRY(from.parent->inode().rename(from.name, to.parent->inode(), to.name, flags));
-    from.parent->forget_child(from.name);
-    to.parent->forget_child(to.name);
+    if (flags & rename_exchange) {
+        from.parent->forget_child(from.name);
+        to.parent->forget_child(to.name);
+    } else {
+        // The dentry follows its inode, so a working directory or open file keeps its path.
+        source->move_to(to.parent, to.name);
+    }
     return 0;
 }
 

@@ -20,20 +20,32 @@ constexpr u64 resolve_beneath = 0x08;
 constexpr u64 resolve_in_root = 0x10;
 constexpr u64 resolve_cached = 0x20;
 
-Result<Ref<Dentry>> open_or_create(Context& ctx, int dirfd, const std::string& path, u32 flags, u32 mode)
+/// Finds, or with O_CREAT creates, what `path` names from `start`. A symlink in the last place
+/// is followed even when its target does not exist yet: O_CREAT creates the target.
+Result<Ref<Dentry>> open_or_create(Context& ctx, const Ref<Dentry>& start, const std::string& path, u32 flags, u32 mode, int links_left)
 {
+    const Ref<Dentry>& root = ctx.process().root_dir;
     Follow follow = (flags & o_nofollow) ? Follow::no_follow : Follow::follow;
     if (!(flags & o_creat))
-        return lookup_at(ctx, dirfd, path, follow);
+        return walk_path(root, start, path, follow);
 
-    auto where = TRY(lookup_parent_at(ctx, dirfd, path));
+    auto where = TRY(walk_parent(root, start, path));
     if (where.name.empty() || where.name == "." || where.name == "..")
         return Errno::eisdir;
     auto existing = where.parent->child(where.name);
     if (!existing.is_error()) {
         if (flags & o_excl)
             return Errno::eexist;
-        return lookup_at(ctx, dirfd, path, follow);
+        Inode& inode = existing.value()->inode();
+        if (inode.is_symlink() && follow == Follow::follow && !existing.value()->mounted) {
+            if (--links_left < 0)
+                return Errno::eloop;
+            if (inode.is_magic_link())
+                return inode.follow_magic_link();
+            std::string target = TRY(inode.read_link());
+            return open_or_create(ctx, where.parent, target, flags, mode, links_left);
+        }
+        return walk_path(root, where.parent, where.name, Follow::no_follow);
     }
     if (existing.error() != Errno::enoent)
         return existing.error();
@@ -54,7 +66,10 @@ Result<long> open_file(Context& ctx, int dirfd, const std::string& path, u32 fla
         return Errno::enotsup; // FIXME: O_TMPFILE needs unnamed inodes
     if (flags & o_path)
         flags &= o_path_allowed;
-    auto dentry = TRY(open_or_create(ctx, dirfd, path, flags, mode));
+    if (path.empty())
+        return Errno::enoent;
+    Ref<Dentry> start = path.front() == '/' ? ctx.process().root_dir : TRY(start_dir(ctx, dirfd));
+    auto dentry = TRY(open_or_create(ctx, start, path, flags, mode, max_symlinks));
     Inode& inode = dentry->inode();
     u32 access = flags & o_accmode;
     if (inode.is_symlink() && !(flags & o_path))

@@ -75,6 +75,9 @@ Result<long> sys_copy_file_range(Context& ctx, int in_fd, UserPtr<i64> in_off, i
     if (!in->inode()->is_regular() || !out->inode()->is_regular())
         return Errno::einval;
     std::optional<u64> in_offset, out_offset;
+    auto in_stat = TRY(in->stat());
+    auto out_stat = TRY(out->stat());
+    bool is_same_file = in_stat.dev == out_stat.dev && in_stat.ino == out_stat.ino;
     if (!in_off.is_null()) {
         i64 offset = TRY(ctx.user().read(in_off));
         if (offset < 0)
@@ -86,6 +89,13 @@ Result<long> sys_copy_file_range(Context& ctx, int in_fd, UserPtr<i64> in_off, i
         if (offset < 0)
             return Errno::einval;
         out_offset = static_cast<u64>(offset);
+    }
+    if (is_same_file) {
+        // copy_file_range(2): EINVAL when the two ranges of one file overlap.
+        u64 in_pos = in_offset ? *in_offset : static_cast<u64>(TRY(in->seek(0, Whence::cur)));
+        u64 out_pos = out_offset ? *out_offset : static_cast<u64>(TRY(out->seek(0, Whence::cur)));
+        if (in_pos < out_pos + len && out_pos < in_pos + len)
+            return Errno::einval;
     }
     u64 copied = TRY(copy_between(*in, in_offset, *out, out_offset, std::min(len, max_rw_count)));
     if (in_offset)

@@ -7,6 +7,8 @@ namespace asterix::services {
 Result<long> sys_fsync(Context& ctx, int fd)
 {
     auto file = TRY(ctx.files().get(fd));
+    if (file->is_path_only())
+        return Errno::ebadf;
     TRY(file->sync(false));
     return 0;
 }
@@ -14,6 +16,8 @@ Result<long> sys_fsync(Context& ctx, int fd)
 Result<long> sys_fdatasync(Context& ctx, int fd)
 {
     auto file = TRY(ctx.files().get(fd));
+    if (file->is_path_only())
+        return Errno::ebadf;
     TRY(file->sync(true));
     return 0;
 }
