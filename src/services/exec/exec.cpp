@@ -349,6 +349,8 @@ std::optional<ExecError> exec_program(Thread& thread, const std::string& path_in
     process.envp = envp;
     process.comm = base_name(path_in).substr(0, 15);
     thread.context.reset_for_exec(entry, image_on_stack.sp);
+    thread.rseq_area = 0;
+    thread.rseq_len = 0;
     return std::nullopt;
 }
 

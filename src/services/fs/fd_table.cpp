@@ -46,6 +46,16 @@ Result<void> FdTable::install_at(int fd, Ref<File> file, bool is_cloexec, u64 li
     return {};
 }
 
+void FdTable::close_on_exec()
+{
+    for (auto& entry : m_entries) {
+        if (entry.is_cloexec)
+            entry = {};
+    }
+    while (!m_entries.empty() && !m_entries.back().file)
+        m_entries.pop_back();
+}
+
 Result<void> FdTable::close(int fd)
 {
     TRY(get(fd));

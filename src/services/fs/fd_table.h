@@ -19,6 +19,8 @@ public:
     /// Installs at exactly `fd`, closing what was there.
     Result<void> install_at(int fd, Ref<File> file, bool is_cloexec, u64 limit);
     Result<void> close(int fd);
+    /// Closes every descriptor marked close-on-exec.
+    void close_on_exec();
 
 private:
     struct Entry {

@@ -87,17 +87,15 @@ Result<frame::HostFile*> HostInode::data(bool needs_write)
 {
     if (m_data && (m_is_data_writable || !needs_write))
         return &*m_data;
-    auto opened = m_node.open(frame::HostAccess::read_write);
-    if (opened.is_error()) {
-        if (needs_write)
-            return opened.error();
-        opened = m_node.open(frame::HostAccess::read_only);
-        if (opened.is_error())
-            return opened.error();
-        m_is_data_writable = false;
-    } else {
-        m_is_data_writable = true;
-    }
+    // Open for writing only when a write needs it: a host file open for writing cannot be
+    // executed by anyone on the host (ETXTBSY).
+    auto access = needs_write ? frame::HostAccess::read_write : frame::HostAccess::read_only;
+    auto opened = m_node.open(access);
+    if (opened.is_error() && needs_write)
+        opened = m_node.open(frame::HostAccess::write_only);
+    if (opened.is_error())
+        return opened.error();
+    m_is_data_writable = needs_write;
     m_data.emplace(opened.release_value());
     return &*m_data;
 }

@@ -77,6 +77,10 @@ public:
     u64 clear_child_tid {0};
     u64 robust_list_head {0};
     u64 robust_list_len {0};
+    /// The registered rseq area (0 when none), its length and signature.
+    u64 rseq_area {0};
+    u32 rseq_len {0};
+    u32 rseq_signature {0};
     bool is_exiting {false};
 
 private:
@@ -86,6 +90,10 @@ private:
 
 /// Limits a new process starts with (Linux defaults).
 std::array<abi::Rlimit, rlimit_count> default_rlimits();
+
+/// A thread was preempted: if it was inside an rseq critical section, it restarts at the abort
+/// handler (syscalls/rseq.cpp).
+void rseq_preempted(Thread& thread);
 
 /// Runs a guest thread to its end: execute, handle the syscall or exception, repeat.
 void run_thread(Thread& thread);

@@ -87,6 +87,7 @@ void run_thread(Thread& thread)
             handle_exception(thread, reason.exception);
             break;
         case frame::ReturnReason::Kind::interrupted:
+            rseq_preempted(thread);
             break;
         }
         if (process.memory->is_out_of_memory && !process.has_exited) {

@@ -115,6 +115,9 @@ Result<long> sys_madvise(Context& ctx, u64 addr, u64 len, int advice);
 Result<long> sys_mremap(Context& ctx, u64 addr, u64 old_len, u64 new_len, int flags, u64 new_addr);
 Result<long> sys_msync(Context& ctx, u64 addr, u64 len, int flags);
 Result<long> sys_mincore(Context& ctx, u64 addr, u64 len, UserPtr<u8> vec);
+// execve.cpp
+Result<long> sys_execve(Context& ctx, UserPtr<char> path, UserPtr<u64> argv, UserPtr<u64> envp);
+Result<long> sys_execveat(Context& ctx, int dirfd, UserPtr<char> path, UserPtr<u64> argv, UserPtr<u64> envp, int flags);
 // exit.cpp
 Result<long> sys_exit(Context& ctx, int code);
 Result<long> sys_exit_group(Context& ctx, int code);
@@ -139,6 +142,8 @@ Result<long> sys_sigaltstack(Context& ctx, UserPtr<abi::StackT> stack, UserPtr<a
 Result<long> sys_kill(Context& ctx, i32 pid, int sig);
 Result<long> sys_tkill(Context& ctx, i32 tid, int sig);
 Result<long> sys_tgkill(Context& ctx, i32 tgid, i32 tid, int sig);
+// rseq.cpp
+Result<long> sys_rseq(Context& ctx, u64 rseq, u32 rseq_len, int flags, u32 sig);
 // futex.cpp
 Result<long> sys_futex(Context& ctx, UserPtr<u32> uaddr, int op, u32 val, u64 timeout_or_val2, UserPtr<u32> uaddr2, u32 val3);
 // time.cpp

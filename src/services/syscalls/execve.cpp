@@ -1,0 +1,82 @@
+// execve, execveat
+
+#include "services/exec/exec.h"
+#include "services/syscalls/handlers.h"
+#include "services/syscalls/path.h"
+
+namespace asterix::services {
+
+namespace {
+/// Linux's limits on one argument string and on the count (MAX_ARG_STRLEN, MAX_ARG_STRINGS).
+constexpr usize max_arg_bytes = 32 * page_size;
+constexpr usize max_arg_count = 0x7fffffff;
+
+Result<std::vector<std::string>> read_string_array(Context& ctx, UserPtr<u64> array)
+{
+    std::vector<std::string> strings;
+    if (array.is_null())
+        return strings;
+    u64 total = 0;
+    for (usize i = 0;; ++i) {
+        if (i >= max_arg_count)
+            return Errno::e2big;
+        u64 pointer = TRY(ctx.user().read(array.element(i)));
+        if (pointer == 0)
+            break;
+        auto text = ctx.user().read_cstring(pointer, max_arg_bytes - 1);
+        if (text.is_error())
+            return text.error() == Errno::enametoolong ? Errno::e2big : text.error();
+        total += text.value().size() + 1 + sizeof(u64);
+        if (total > stack_max_bytes / 4)
+            return Errno::e2big;
+        strings.push_back(text.release_value());
+    }
+    return strings;
+}
+} // namespace
+
+Result<long> sys_execveat(Context& ctx, int dirfd, UserPtr<char> path, UserPtr<u64> argv_ptr, UserPtr<u64> envp_ptr, int flags)
+{
+    if (flags & ~(abi::at_symlink_nofollow | abi::at_empty_path))
+        return Errno::einval;
+    std::string name = TRY(read_path(ctx, path));
+    auto argv = TRY(read_string_array(ctx, argv_ptr));
+    auto envp = TRY(read_string_array(ctx, envp_ptr));
+    std::string exec_path;
+    if (name.empty()) {
+        if (!(flags & abi::at_empty_path))
+            return Errno::enoent;
+        auto file = TRY(ctx.files().get(dirfd));
+        if (!file->dentry())
+            return Errno::eacces;
+        exec_path = file->dentry()->path();
+    } else if (name.front() == '/' || dirfd == abi::at_fdcwd) {
+        exec_path = name;
+    } else {
+        exec_path = TRY(start_dir(ctx, dirfd))->path() + "/" + name;
+    }
+    if (flags & abi::at_symlink_nofollow) {
+        auto dentry = TRY(lookup_at(ctx, dirfd, name, Follow::no_follow, flags & abi::at_empty_path));
+        if (dentry->inode().is_symlink())
+            return Errno::eloop;
+    }
+    // FIXME: with threads, the other threads of the group die here.
+    if (auto error = exec_program(ctx.thread(), exec_path, std::move(argv), envp))
+        return error->error;
+    // The new image: close-on-exec descriptors close, handled signals go back to default.
+    ctx.files().close_on_exec();
+    for (auto& action : ctx.process().sig_actions) {
+        constexpr u64 sig_ign = 1;
+        if (action.handler != sig_ign)
+            action = {};
+    }
+    ctx.thread().alt_stack = {0, 2 /* SS_DISABLE */, 0, 0};
+    return 0;
+}
+
+Result<long> sys_execve(Context& ctx, UserPtr<char> path, UserPtr<u64> argv, UserPtr<u64> envp)
+{
+    return sys_execveat(ctx, abi::at_fdcwd, path, argv, envp, 0);
+}
+
+} // namespace asterix::services
