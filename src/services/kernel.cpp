@@ -26,7 +26,7 @@ bool mount_at(const std::string& path, Ref<Inode> root, std::string source, std:
     auto root_dentry = Vfs::root();
     auto at = walk_path(root_dentry, root_dentry, path, Follow::follow);
     if (at.is_error() || Vfs::mount(at.value(), std::move(root), std::move(source), std::move(options)).is_error()) {
-        frame::klog(frame::LogLevel::warn, "cannot mount %s on %s: no such directory in the root", source.c_str(), path.c_str());
+        frame::klog(frame::LogLevel::info, "cannot mount %s on %s: no such directory in the root", source.c_str(), path.c_str());
         return false;
     }
     return true;
@@ -43,8 +43,10 @@ bool mount_file_systems(const frame::BootParams& params)
     mount_at("/dev", make_dev_fs(), "devtmpfs", "rw,nosuid");
     mount_at("/proc", make_proc_fs(), "proc", "rw,nosuid,nodev,noexec");
     for (const auto& path : params.tmpfs_mounts) {
-        if (!mount_at(path, RamFs::make_tmpfs(frame::total_frames() * page_size / 2), "tmpfs", "rw"))
+        if (!mount_at(path, RamFs::make_tmpfs(frame::total_frames() * page_size / 2), "tmpfs", "rw")) {
+            frame::klog(frame::LogLevel::error, "--tmpfs %s: no such directory in the root", path.c_str());
             return false;
+        }
     }
     return true;
 }

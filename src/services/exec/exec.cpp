@@ -7,6 +7,7 @@
 #include "services/exec/elf.h"
 #include "services/exec/initial_stack.h"
 #include "services/fs/file.h"
+#include "services/fs/page_cache.h"
 #include "services/fs/vfs.h"
 
 namespace asterix::services {
@@ -101,7 +102,7 @@ std::optional<ExecError> load_segment(MemoryMap& memory, File& file, const elf::
     u64 file_end_va = bias + ph.vaddr + ph.filesz;
     u64 file_offset_of_start = page_round_down(ph.offset);
     for (u64 va = start; va < file_end_va; va += page_size) {
-        auto frame = frame::Frame::alloc_zeroed();
+        auto frame = alloc_frame();
         if (frame.is_error())
             return failure(Errno::enomem, "out of guest memory");
         auto bytes = frame.value().bytes();

@@ -35,11 +35,27 @@ Ref<PageCache> PageCache::for_host_file(u64 dev, u64 ino)
     return cache;
 }
 
+usize PageCache::shrink_host_caches()
+{
+    usize freed = 0;
+    for (auto& [key, cache] : host_caches())
+        freed += cache->shrink();
+    return freed;
+}
+
+Result<frame::Frame> alloc_frame()
+{
+    auto frame = frame::Frame::alloc_zeroed();
+    if (frame.is_error() && PageCache::shrink_host_caches() > 0)
+        frame = frame::Frame::alloc_zeroed();
+    return frame;
+}
+
 Result<frame::Frame> PageCache::get(u64 index, const Filler& fill)
 {
     if (auto it = m_pages.find(index); it != m_pages.end())
         return it->second;
-    auto frame = TRY(frame::Frame::alloc_zeroed());
+    auto frame = TRY(alloc_frame());
     TRY(fill(index, frame.bytes()));
     m_pages.emplace(index, frame);
     return frame;

@@ -35,11 +35,17 @@ public:
 
     /// The shared cache of a host file, by device and inode number.
     static Ref<PageCache> for_host_file(u64 dev, u64 ino);
+    /// Drops every host-file page no mapping uses; returns how many frames came back.
+    static usize shrink_host_caches();
 
 private:
     std::map<u64, frame::Frame> m_pages;
     u64 m_dev {0}, m_ino {0};
     bool m_is_registered {false};
 };
+
+/// A zeroed frame for guest memory or the page cache; when memory is short, clean page-cache
+/// pages that nothing maps are dropped first. ENOMEM when there is still none.
+Result<frame::Frame> alloc_frame();
 
 } // namespace asterix::services

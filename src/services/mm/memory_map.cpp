@@ -4,6 +4,7 @@
 
 #include "frame/phys_mem.h"
 #include "services/fs/inode.h"
+#include "services/fs/page_cache.h"
 
 namespace asterix::services {
 
@@ -389,7 +390,7 @@ Result<void> MemoryMap::fault_file_page(const Area& area, u64 page, frame::Acces
     if (!area.is_shared && (perms & frame::perm_write)) {
         if (access == frame::Access::write) {
             // Copy on write right away: the private copy is this process's own.
-            auto copy = frame::Frame::alloc_zeroed();
+            auto copy = alloc_frame();
             if (copy.is_error()) {
                 is_out_of_memory = true;
                 return Errno::enomem;
@@ -416,7 +417,7 @@ Result<void> MemoryMap::handle_fault(const frame::PageFault& fault)
         // shared (a page-cache page) copies it; anything else is a real protection fault.
         if (fault.access != frame::Access::write || area->is_shared)
             return Errno::efault;
-        auto copy = frame::Frame::alloc_zeroed();
+        auto copy = alloc_frame();
         if (copy.is_error()) {
             is_out_of_memory = true;
             return Errno::enomem;
@@ -435,7 +436,7 @@ Result<void> MemoryMap::handle_fault(const frame::PageFault& fault)
     for (u64 va = first; va < last; va += page_size) {
         if (va != page && m_vm->query(va))
             continue;
-        auto frame = frame::Frame::alloc_zeroed();
+        auto frame = alloc_frame();
         if (frame.is_error()) {
             if (va <= page && page < va + page_size) {
                 is_out_of_memory = true;
