@@ -1,6 +1,7 @@
 #pragma once
 
 #include <span>
+#include <string>
 
 #include "frame/file_stat.h"
 #include "frame/result.h"
@@ -21,6 +22,8 @@ Result<int> bytes_ready(int stream);
 /// Whether asterix was given this stream at all (it may have been started with it closed).
 bool is_open(int stream);
 bool is_terminal(int stream);
+/// What the stream is on the host ("/dev/pts/3", "pipe:[123]", a file's path), for /proc.
+std::string describe(int stream);
 /// fsync/fdatasync on the stream (EINVAL for pipes and terminals, as on the host).
 Result<void> sync(int stream, bool is_data_only);
 /// The open(2) status flags the stream was opened with (O_RDONLY, O_RDWR, O_APPEND...).

@@ -93,6 +93,14 @@ Result<i64> seek(int stream, i64 offset, int whence)
     return static_cast<i64>(pos);
 }
 
+std::string describe(int stream)
+{
+    char target[4096];
+    std::string link = "/proc/self/fd/" + std::to_string(stream);
+    ssize_t n = valid_stream(stream) ? readlink(link.c_str(), target, sizeof target) : -1;
+    return n > 0 ? std::string(target, static_cast<usize>(n)) : std::string("/dev/null");
+}
+
 Result<void> sync(int stream, bool is_data_only)
 {
     if (!valid_stream(stream))

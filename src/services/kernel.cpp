@@ -1,5 +1,6 @@
 #include "services/kernel.h"
 
+#include "frame/clock.h"
 #include "frame/console.h"
 #include "frame/log.h"
 #include "frame/phys_mem.h"
@@ -55,12 +56,14 @@ bool mount_file_systems(const frame::BootParams& params)
 void kernel_main(const frame::BootParams& params)
 {
     set_strace_on(params.is_strace_on);
+    ProcessTable::set_boot_time(frame::monotonic_ns());
     if (!mount_file_systems(params)) {
         frame::power_off(exit_kernel_error);
         return;
     }
     auto process = make_ref<Process>(1, 0);
     ProcessTable::add(*process);
+    process->start_time_ns = ProcessTable::uptime_ns();
     process->root_dir = Vfs::root();
     auto cwd = walk_path(process->root_dir, process->root_dir, params.cwd, Follow::follow);
     process->cwd = cwd.is_error() ? process->root_dir : cwd.value();

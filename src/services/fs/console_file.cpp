@@ -60,11 +60,7 @@ Result<i64> ConsoleFile::seek(i64 offset, Whence whence)
 
 Result<int> ConsoleFile::bytes_ready() { return frame::console::bytes_ready(m_stream); }
 
-std::string ConsoleFile::description()
-{
-    // FIXME: the host's name for the stream (a pty, pipe or file) needs the host's view.
-    return frame::console::is_terminal(m_stream) ? "/dev/tty" : "pipe:[console" + std::to_string(m_stream) + "]";
-}
+std::string ConsoleFile::description() { return frame::console::describe(m_stream); }
 
 Result<long> ConsoleFile::ioctl(Context& ctx, u32 request, u64 arg)
 {

@@ -64,6 +64,8 @@ Result<void> HostInode::rename(std::string_view name, Inode& new_dir, std::strin
 Result<Ref<File>> HostInode::open(const Ref<Dentry>& dentry, u32 flags)
 {
     u32 access = flags & o_accmode;
+    if (!is_regular() && !is_directory() && !(flags & o_path))
+        return Errno::enxio; // FIXME: host FIFOs, devices and sockets are not passed through
     if (is_regular() && !(flags & o_path))
         TRY(data(access != o_rdonly));
     FileData* file_data = is_regular() ? this : nullptr;

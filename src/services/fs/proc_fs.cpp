@@ -272,7 +272,7 @@ Ref<Inode> pid_dir(i32 pid)
         return out;
     }));
     entries.emplace_back("stat", text([](Process& p) {
-        u64 ticks = (frame::monotonic_ns() - p.start_time_ns) / 10'000'000;
+        u64 ticks = (ProcessTable::uptime_ns() - p.start_time_ns) / 10'000'000;
         u64 vsize = 0;
         for (const auto& [start, area] : p.memory->areas())
             vsize += area.end - area.start;
@@ -345,8 +345,14 @@ Ref<Inode> make_proc_fs()
         {"meminfo", generated(meminfo_text)},
         {"cpuinfo", constant("processor\t: 0\nvendor_id\t: Asterix\nmodel name\t: Asterix virtual CPU\n"
                              "cpu MHz\t\t: 1000.000\ncache size\t: 0 KB\nflags\t\t: fpu sse sse2\n\n")},
+        {"stat", generated([] {
+             u64 ticks = ProcessTable::uptime_ns() / 10'000'000;
+             return format("cpu  %" PRIu64 " 0 0 0 0 0 0 0 0 0\ncpu0 %" PRIu64 " 0 0 0 0 0 0 0 0 0\n", ticks, ticks)
+                 + format("intr 0\nctxt 0\nbtime %" PRIu64 "\nprocesses %zu\nprocs_running 1\nprocs_blocked 0\n",
+                     ProcessTable::boot_epoch_sec(), ProcessTable::all().size());
+         })},
         {"uptime", generated([] {
-             u64 ns = frame::monotonic_ns();
+             u64 ns = ProcessTable::uptime_ns();
              return format("%" PRIu64 ".%02" PRIu64 " 0.00\n", ns / 1'000'000'000, ns / 10'000'000 % 100);
          })},
         {"loadavg", generated([] { return format("0.00 0.00 0.00 1/%zu 1\n", ProcessTable::all().size()); })},

@@ -16,6 +16,12 @@ public:
 
     static void set_current(Process* process);
     static Process* current();
+
+    /// Monotonic time when the kernel booted, and the time since (for uptime and /proc).
+    static void set_boot_time(u64 monotonic_ns);
+    static u64 uptime_ns();
+    /// Real time of the boot, in seconds since the epoch (/proc/stat btime).
+    static u64 boot_epoch_sec();
 };
 
 } // namespace asterix::services
