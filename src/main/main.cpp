@@ -196,6 +196,7 @@ int run(int argc, char** argv)
     for (; i < argc; ++i)
         params.argv.emplace_back(argv[i]);
 
+    host::init_console();
     if (!host::set_root(root))
         fail("cannot open root directory '" + root + "': " + std::strerror(errno));
     params.cwd = cwd.empty() ? guest_cwd(root) : cwd;
@@ -204,7 +205,6 @@ int run(int argc, char** argv)
 
     // A guest writing into a closed pipe gets EPIPE; asterix itself must not die of it.
     std::signal(SIGPIPE, SIG_IGN);
-    host::init_console();
     if (!strace_file.empty() && !frame::set_trace_file(strace_file.c_str()))
         fail("cannot open trace file '" + strace_file + "': " + std::strerror(errno));
     host::pin_to_current_cpu();

@@ -180,7 +180,8 @@ Result<void> RamInode::rename(std::string_view name, Inode& new_dir, std::string
     if (&new_dir.fs() != m_fs.ptr())
         return Errno::exdev;
     constexpr u32 rename_noreplace = 1;
-    if (flags & ~rename_noreplace)
+    constexpr u32 rename_exchange = 2;
+    if (flags & ~(rename_noreplace | rename_exchange))
         return Errno::einval;
     TRY(check_name(new_name));
     auto& target_dir = static_cast<RamInode&>(new_dir);
@@ -188,11 +189,33 @@ Result<void> RamInode::rename(std::string_view name, Inode& new_dir, std::string
     if (it == m_children.end())
         return Errno::enoent;
     Ref<RamInode> moving = it->second;
-    if (&target_dir == this && name == new_name)
+    auto existing = target_dir.m_children.find(new_name);
+    if (flags & rename_exchange) {
+        if (existing == target_dir.m_children.end())
+            return Errno::enoent;
+        Ref<RamInode> other = existing->second;
+        if (moving->is_directory() != other->is_directory()) {
+            // Directory link counts follow the directories across their parents.
+            if (moving->is_directory()) {
+                --m_nlink;
+                ++target_dir.m_nlink;
+            } else {
+                ++m_nlink;
+                --target_dir.m_nlink;
+            }
+        }
+        it->second = other;
+        existing->second = moving;
+        touch_modified();
+        target_dir.touch_modified();
         return {};
-    if (auto existing = target_dir.m_children.find(new_name); existing != target_dir.m_children.end()) {
+    }
+    if (existing != target_dir.m_children.end()) {
         if (flags & rename_noreplace)
             return Errno::eexist;
+        // rename(2): two links to the same file: nothing happens, both stay.
+        if (existing->second == moving)
+            return {};
         RamInode& victim = *existing->second;
         if (victim.is_directory() && !moving->is_directory())
             return Errno::eisdir;
@@ -202,7 +225,7 @@ Result<void> RamInode::rename(std::string_view name, Inode& new_dir, std::string
             return Errno::enotempty;
         TRY(target_dir.unlink(new_name, victim.is_directory()));
     }
-    m_children.erase(it);
+    m_children.erase(m_children.find(name));
     if (moving->is_directory())
         --m_nlink;
     target_dir.add_child(std::string(new_name), moving);
