@@ -22,6 +22,8 @@ Result<int> bytes_ready(int stream);
 /// Whether asterix was given this stream at all (it may have been started with it closed).
 bool is_open(int stream);
 bool is_terminal(int stream);
+/// poll(2) readiness of the stream on the host now (POLLIN, POLLOUT, POLLHUP, POLLERR bits).
+u32 poll(int stream);
 /// What the stream is on the host ("/dev/pts/3", "pipe:[123]", a file's path), for /proc.
 std::string describe(int stream);
 /// fsync/fdatasync on the stream (EINVAL for pipes and terminals, as on the host).

@@ -54,6 +54,10 @@ constexpr ErrnoText errno_texts[] = {
     {Errno::eilseq, "EILSEQ", "Invalid or incomplete multibyte or wide character"},
     {Errno::enotsup, "EOPNOTSUPP", "Operation not supported"},
     {Errno::etimedout, "ETIMEDOUT", "Connection timed out"},
+    {Errno::erestartsys, "ERESTARTSYS", "To be restarted"},
+    {Errno::erestartnointr, "ERESTARTNOINTR", "To be restarted"},
+    {Errno::erestartnohand, "ERESTARTNOHAND", "To be restarted if no handler"},
+    {Errno::erestart_restartblock, "ERESTART_RESTARTBLOCK", "Interrupted by signal"},
 };
 
 const ErrnoText* find(Errno e)

@@ -51,6 +51,12 @@ enum class Errno : int {
     eilseq = 84,
     enotsup = 95,
     etimedout = 110,
+    // Kernel-internal: a syscall interrupted by a signal, restarted or turned into EINTR when
+    // the signal is handled. Never seen by a guest.
+    erestartsys = 512,
+    erestartnointr = 513,
+    erestartnohand = 514,
+    erestart_restartblock = 516,
 };
 
 /// The symbolic name ("ENOENT") and strerror text of an errno value, for traces and logs.

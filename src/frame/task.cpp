@@ -56,11 +56,23 @@ public:
         m_run_queue.push_back(&task);
     }
 
+    void interrupt(Task& task)
+    {
+        if (task.m_state != Task::State::blocked || !task.m_is_interruptible)
+            return;
+        remove_waiter(task);
+        task.m_state = Task::State::runnable;
+        task.m_was_interrupted = true;
+        cancel_timer(task);
+        m_run_queue.push_back(&task);
+    }
+
     void block_until(u64 deadline_ns)
     {
         Task& task = current();
         task.m_state = Task::State::blocked;
         task.m_was_woken = false;
+        task.m_was_interrupted = false;
         if (deadline_ns != ~0ull) {
             task.m_wake_deadline_ns = deadline_ns;
             m_timers.emplace(deadline_ns, &task);
@@ -206,6 +218,12 @@ Task& spawn_task(std::string name, std::function<void()> entry) { return schedul
 Task& current_task() { return scheduler().current(); }
 void yield() { scheduler().yield(); }
 void sleep_until(u64 deadline_ns) { scheduler().block_until(deadline_ns); }
+
+bool sleep_until_interruptible(u64 deadline_ns)
+{
+    WaitQueue never_woken;
+    return never_woken.wait_until(deadline_ns, Interruptible::yes) != WaitResult::interrupted;
+}
 void preempt_point() { scheduler().preempt_point(); }
 usize live_task_count() { return scheduler().live_count(); }
 
@@ -213,16 +231,24 @@ void run_scheduler() { scheduler().run(); }
 
 WaitQueue::~WaitQueue() { AX_ASSERT(m_waiters.empty()); }
 
-void WaitQueue::wait() { wait_until(~0ull); }
+void Task::interrupt() { scheduler().interrupt(*this); }
 
-bool WaitQueue::wait_until(u64 deadline_ns)
+void WaitQueue::wait() { wait_until(~0ull, Interruptible::no); }
+
+bool WaitQueue::wait_until(u64 deadline_ns) { return wait_until(deadline_ns, Interruptible::no) == WaitResult::woken; }
+
+WaitResult WaitQueue::wait_until(u64 deadline_ns, Interruptible interruptible)
 {
     Task& task = current_task();
     m_waiters.push_back(&task);
     task.m_waiting_on = this;
+    task.m_is_interruptible = interruptible == Interruptible::yes;
     scheduler().block_until(deadline_ns);
+    task.m_is_interruptible = false;
     scheduler().remove_waiter(task);
-    return task.m_was_woken;
+    if (task.m_was_interrupted)
+        return WaitResult::interrupted;
+    return task.m_was_woken ? WaitResult::woken : WaitResult::timed_out;
 }
 
 void WaitQueue::wake_one()

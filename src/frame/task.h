@@ -23,6 +23,10 @@ public:
     /// Opaque tag services attach (e.g. the guest tid) so debuggers and logs can show it.
     u64 tag {0};
 
+    /// Wakes the task from an interruptible wait (a signal arrived); its wait returns
+    /// WaitResult::interrupted. No effect when it is not in one.
+    void interrupt();
+
 private:
     friend class Scheduler;
     friend class WaitQueue;
@@ -36,6 +40,8 @@ private:
     void* m_stack {nullptr};
     u64 m_wake_deadline_ns {0};
     bool m_was_woken {false};
+    bool m_was_interrupted {false};
+    bool m_is_interruptible {false};
     WaitQueue* m_waiting_on {nullptr};
 };
 
@@ -47,11 +53,16 @@ Task& current_task();
 void yield();
 /// Sleeps until the monotonic clock reaches `deadline_ns`.
 void sleep_until(u64 deadline_ns);
+/// Sleeps like sleep_until, but Task::interrupt() ends it early (returns false then).
+bool sleep_until_interruptible(u64 deadline_ns);
 /// Called by a guest thread's loop at safe points: runs due timers and yields if the timer
 /// asked for a reschedule.
 void preempt_point();
 /// Number of tasks that are not dead.
 usize live_task_count();
+
+enum class WaitResult : u8 { woken, timed_out, interrupted };
+enum class Interruptible : u8 { no, yes };
 
 /// Tasks blocked until another task wakes them.
 class WaitQueue {
@@ -64,6 +75,8 @@ public:
     void wait();
     /// Blocks until woken or until `deadline_ns` (monotonic); returns true when woken.
     bool wait_until(u64 deadline_ns);
+    /// Blocks until woken, the deadline (~0 for none), or, when interruptible, Task::interrupt().
+    WaitResult wait_until(u64 deadline_ns, Interruptible interruptible);
     void wake_one();
     void wake_all();
     bool is_empty() const { return m_waiters.empty(); }

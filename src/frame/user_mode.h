@@ -1,6 +1,7 @@
 #pragma once
 
 #include <array>
+#include <vector>
 
 #include "frame/types.h"
 #include "frame/vm_space.h"
@@ -34,9 +35,18 @@ public:
     /// Starts the thread afresh at `ip` with stack `sp` (execve): registers and FPU reset.
     void reset_for_exec(u64 ip, u64 sp);
 
-    /// FPU/SSE/AVX state in XSAVE layout. Only valid when `is_fp_saved`; otherwise it lives in
-    /// the backend (fetching it costs, so the backend does it only when it must).
-    alignas(64) std::array<u8, 4096> fp_state {};
+    /// The legacy FXSAVE image (x87 and SSE, 512 bytes) of the thread, e.g. for a signal frame.
+    /// Fetches the state from the backend when it lives there.
+    std::array<u8, 512> fp_legacy_state(VmSpace& vm);
+    /// Replaces the x87/SSE state (rt_sigreturn); the rest of the extended state stays.
+    void set_fp_legacy_state(VmSpace& vm, const std::array<u8, 512>& image);
+    /// Copies another thread's registers and FPU state (fork and clone start from the parent's).
+    void copy_from(VmSpace& vm, UserContext& parent);
+
+    /// Backend bookkeeping. The FPU/SSE/AVX state in XSAVE layout is valid only when
+    /// `is_fp_saved`; otherwise it lives in the backend (fetching it costs, so the backend does
+    /// it only when it must).
+    std::vector<u8> fp_state;
     bool is_fp_saved {false};
     bool is_fp_initial {true};
 

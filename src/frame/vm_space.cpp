@@ -103,6 +103,12 @@ void VmSpace::protect(u64 va, u64 len, u8 perms)
     flush_run();
 }
 
+void VmSpace::for_each_page(u64 start, u64 end, const std::function<void(u64, const Mapping&)>& fn) const
+{
+    for (auto it = m_pages.lower_bound(start >> page_shift); it != m_pages.end() && (it->first << page_shift) < end; ++it)
+        fn(it->first << page_shift, Mapping {it->second.frame, it->second.perms});
+}
+
 std::optional<Mapping> VmSpace::query(u64 va) const
 {
     auto it = m_pages.find(va >> page_shift);

@@ -69,6 +69,8 @@ public:
     std::optional<Mapping> query(u64 va) const;
     /// Number of pages mapped.
     usize mapped_pages() const { return m_pages.size(); }
+    /// Calls `fn(va, mapping)` for every mapped page in [start, end), in address order.
+    void for_each_page(u64 start, u64 end, const std::function<void(u64, const Mapping&)>& fn) const;
 
     void set_fault_handler(FaultHandler handler) { m_fault_handler = std::move(handler); }
     /// Runs the services' fault handler; EFAULT when there is none or it cannot resolve it.

@@ -1,6 +1,7 @@
 // The console on the host: asterix's own fds 0-2, whatever they are (terminal, pipe, file).
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -103,6 +104,16 @@ std::string describe(int stream)
     std::string link = "/proc/self/fd/" + std::to_string(stream);
     ssize_t n = valid_stream(stream) ? readlink(link.c_str(), target, sizeof target) : -1;
     return n > 0 ? std::string(target, static_cast<usize>(n)) : std::string("/dev/null");
+}
+
+u32 poll(int stream)
+{
+    if (!valid_stream(stream))
+        return POLLNVAL;
+    pollfd fd {stream, POLLIN | POLLOUT, 0};
+    if (::poll(&fd, 1, 0) < 0)
+        return 0;
+    return static_cast<u32>(fd.revents);
 }
 
 Result<void> sync(int stream, bool is_data_only)

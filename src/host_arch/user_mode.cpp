@@ -27,6 +27,74 @@ UserContext::~UserContext()
         loaded_in->arch().loaded_context = nullptr;
 }
 
+namespace {
+
+/// The size of the host's XSAVE state (what PTRACE_GETREGSET NT_X86_XSTATE returns).
+usize xstate_bytes(pid_t pid)
+{
+    static usize bytes = 0;
+    if (!bytes) {
+        std::vector<u8> probe(64 * 1024);
+        iovec iov {probe.data(), probe.size()};
+        bytes = ptrace(PTRACE_GETREGSET, pid, NT_X86_XSTATE, &iov) == 0 ? iov.iov_len : 512;
+    }
+    return bytes;
+}
+
+/// Brings the context's FPU state from the backend into `fp_state` (so that it can be read or
+/// changed) and detaches it from the backend, which reloads it before the thread runs again.
+void pull_fp_state(VmSpace& vm, UserContext& ctx)
+{
+    auto& space = vm.arch();
+    if (ctx.is_fp_saved)
+        return;
+    ctx.fp_state.assign(xstate_bytes(space.pid()), 0);
+    if (ctx.is_fp_initial || space.loaded_context != &ctx) {
+        // The power-on state: FCW 0x37f, MXCSR 0x1f80, x87 and SSE marked present.
+        ctx.fp_state[0] = 0x7f;
+        ctx.fp_state[1] = 0x03;
+        ctx.fp_state[24] = 0x80;
+        ctx.fp_state[25] = 0x1f;
+        ctx.fp_state[512] = 0x3; // XSTATE_BV: x87 | SSE
+        ctx.is_fp_initial = false;
+    } else {
+        iovec iov {ctx.fp_state.data(), ctx.fp_state.size()};
+        ptrace(PTRACE_GETREGSET, space.pid(), NT_X86_XSTATE, &iov);
+    }
+    ctx.is_fp_saved = true;
+    if (space.loaded_context == &ctx)
+        space.loaded_context = nullptr;
+    ctx.loaded_in = nullptr;
+}
+
+} // namespace
+
+std::array<u8, 512> UserContext::fp_legacy_state(VmSpace& vm)
+{
+    pull_fp_state(vm, *this);
+    std::array<u8, 512> image;
+    std::copy(fp_state.begin(), fp_state.begin() + 512, image.begin());
+    return image;
+}
+
+void UserContext::set_fp_legacy_state(VmSpace& vm, const std::array<u8, 512>& image)
+{
+    pull_fp_state(vm, *this);
+    std::copy(image.begin(), image.end(), fp_state.begin());
+    // Bytes 464..511 are software-reserved; the XSAVE header must mark x87 and SSE present.
+    std::fill(fp_state.begin() + 464, fp_state.begin() + 512, u8 {0});
+    fp_state[512] |= 0x3;
+}
+
+void UserContext::copy_from(VmSpace& vm, UserContext& parent)
+{
+    regs = parent.regs;
+    pull_fp_state(vm, parent);
+    fp_state = parent.fp_state;
+    is_fp_saved = true;
+    is_fp_initial = false;
+}
+
 void UserContext::reset_for_exec(u64 ip, u64 sp)
 {
     u64 cs = regs.cs, ss = regs.ss, ds = regs.ds, es = regs.es;
@@ -42,6 +110,7 @@ void UserContext::reset_for_exec(u64 ip, u64 sp)
     regs.es = es;
     is_fp_initial = true;
     is_fp_saved = false;
+    fp_state.clear();
 }
 
 namespace {
@@ -56,6 +125,7 @@ void switch_fp_state(arch::AddressSpace& space, VmSpace& vm, UserContext& ctx)
     pid_t pid = space.pid();
     if (space.loaded_context && space.loaded_context != &ctx) {
         UserContext& old = *space.loaded_context;
+        old.fp_state.assign(xstate_bytes(pid), 0);
         iovec iov {old.fp_state.data(), old.fp_state.size()};
         if (ptrace(PTRACE_GETREGSET, pid, NT_X86_XSTATE, &iov) == 0)
             old.is_fp_saved = true;
@@ -111,6 +181,8 @@ ReturnReason execute_user(VmSpace& vm, UserContext& ctx)
         if (!space.is_alive())
             return exception(ExceptionKind::address_space_lost);
         switch_fp_state(space, vm, ctx);
+        // Not in a syscall as far as the host knows: its restart logic must never move rip.
+        ctx.regs.orig_rax = ~0ull;
         // SAFETY: GeneralRegs has the layout of user_regs_struct (asserted above).
         ptrace(PTRACE_SETREGS, pid, 0, &ctx.regs);
         host::g_running_pid = pid;

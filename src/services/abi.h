@@ -59,6 +59,30 @@ struct StackT {
     u64 size;
 };
 
+/// siginfo_t: 128 bytes; the union's layout depends on the signal.
+struct SigInfo {
+    i32 signo;
+    i32 errno_value;
+    i32 code;
+    i32 pad;
+    /// The union: kill/sigqueue: pid, uid (then value); SIGCHLD: pid, uid, status, utime,
+    /// stime; faults: addr.
+    std::array<u64, 14> fields;
+
+    void set_pid_uid(i32 pid, u32 uid) { fields[0] = static_cast<u32>(pid) | (u64 {uid} << 32); }
+    void set_addr(u64 addr) { fields[0] = addr; }
+    void set_status(i32 status) { fields[1] = static_cast<u32>(status); }
+    void set_value(u64 value) { fields[1] = value; }
+};
+static_assert(sizeof(SigInfo) == 128);
+
+struct Rusage {
+    Timeval utime;
+    Timeval stime;
+    std::array<i64, 14> counters;
+};
+static_assert(sizeof(Rusage) == 144);
+
 struct Rlimit {
     u64 cur;
     u64 max;
@@ -110,6 +134,43 @@ struct Timespec2 {
     Timespec atime;
     Timespec mtime;
 };
+
+struct Tms {
+    i64 utime, stime, cutime, cstime;
+};
+
+struct SysInfo {
+    i64 uptime;
+    std::array<u64, 3> loads;
+    u64 totalram, freeram, sharedram, bufferram, totalswap, freeswap;
+    u16 procs;
+    u16 pad;
+    u32 pad2;
+    u64 totalhigh, freehigh;
+    u32 mem_unit;
+    std::array<u8, 4> reserved;
+};
+static_assert(sizeof(SysInfo) == 112);
+
+struct ITimerVal {
+    Timeval interval;
+    Timeval value;
+};
+
+struct PollFd {
+    i32 fd;
+    i16 events;
+    i16 revents;
+};
+
+inline constexpr i16 pollin = 0x1;
+inline constexpr i16 pollpri = 0x2;
+inline constexpr i16 pollout = 0x4;
+inline constexpr i16 pollerr = 0x8;
+inline constexpr i16 pollhup = 0x10;
+inline constexpr i16 pollnval = 0x20;
+inline constexpr i16 pollrdnorm = 0x40;
+inline constexpr i16 pollwrnorm = 0x100;
 
 inline constexpr u64 rlim_infinity = ~0ull;
 inline constexpr int at_fdcwd = -100;

@@ -61,12 +61,16 @@ void kernel_main(const frame::BootParams& params)
         frame::power_off(exit_kernel_error);
         return;
     }
-    auto process = make_ref<Process>(1, 0);
-    ProcessTable::add(*process);
-    process->start_time_ns = ProcessTable::uptime_ns();
-    process->root_dir = Vfs::root();
-    auto cwd = walk_path(process->root_dir, process->root_dir, params.cwd, Follow::follow);
-    process->cwd = cwd.is_error() ? process->root_dir : cwd.value();
+    i32 pid = MUST(ProcessTable::allocate_id());
+    auto process = make_ref<Process>(pid, nullptr);
+    process->pgid = pid;
+    process->sid = pid;
+    process->fs = make_ref<FsContext>();
+    process->fs->root = Vfs::root();
+    auto cwd = walk_path(process->fs->root, process->fs->root, params.cwd, Follow::follow);
+    process->fs->cwd = cwd.is_error() ? process->fs->root : cwd.value();
+    process->sighand = make_ref<SignalHandlers>();
+    process->files = make_ref<FdTable>();
     process->uid = params.uid;
     process->gid = params.gid;
     process->rlimits = default_rlimits();
@@ -75,7 +79,7 @@ void kernel_main(const frame::BootParams& params)
     for (int stream = 0; stream < 3; ++stream) {
         if (frame::console::is_open(stream)) {
             auto file = make_ref<ConsoleFile>(stream, frame::console::status_flags(stream));
-            MUST(process->files.install_at(stream, file, false, process->rlimits[rlimit_nofile].cur));
+            MUST(process->files->install_at(stream, file, false, process->rlimits[rlimit_nofile].cur));
         }
     }
 
@@ -87,14 +91,16 @@ void kernel_main(const frame::BootParams& params)
         frame::power_off(is_missing ? exit_not_found : exit_cannot_execute);
         return;
     }
-    Thread thread(1, process);
+    process->threads.push_back(std::make_unique<Thread>(pid, process));
+    Thread& thread = *process->threads.back();
     if (auto error = exec_program(thread, path.value(), params.argv, params.envp)) {
         frame::klog(frame::LogLevel::error, "%s: %s", params.program.c_str(), error->reason.c_str());
         frame::power_off(error->error == Errno::enoent ? exit_not_found : exit_cannot_execute);
         return;
     }
-    run_thread(thread);
-    ProcessTable::remove(*process);
+    ProcessTable::add(*process);
+    process->start_time_ns = ProcessTable::uptime_ns();
+    start_thread(thread);
 }
 
 } // namespace asterix::services

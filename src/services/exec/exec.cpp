@@ -46,7 +46,7 @@ ExecError failure(Errno error, std::string reason) { return {error, std::move(re
 
 Result<Ref<Dentry>> lookup(Process& process, const std::string& path)
 {
-    return walk_path(process.root_dir, process.cwd, path, Follow::follow);
+    return walk_path(process.fs->root, process.fs->cwd, path, Follow::follow);
 }
 
 /// Reads up to `buffer.size()` bytes at `offset`; returns how many.
@@ -287,7 +287,7 @@ std::optional<ExecError> exec_program(Thread& thread, const std::string& path_in
     auto vm = frame::VmSpace::create();
     if (vm.is_error())
         return failure(vm.error(), "cannot create an address space");
-    auto memory = std::make_unique<MemoryMap>(vm.release_value());
+    auto memory = make_ref<MemoryMap>(vm.release_value());
 
     const std::string exe_path = exe.dentry->path();
     u64 bias = image.header.type == elf::et_dyn ? dyn_load_base - image.min_vaddr : 0;

@@ -2,6 +2,13 @@
 
 namespace asterix::services {
 
+Ref<FdTable> FdTable::clone() const
+{
+    auto copy = make_ref<FdTable>();
+    copy->m_entries = m_entries;
+    return copy;
+}
+
 Result<Ref<File>> FdTable::get(int fd) const
 {
     if (fd < 0 || static_cast<usize>(fd) >= m_entries.size() || !m_entries[fd].file)

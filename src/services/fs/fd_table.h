@@ -9,8 +9,10 @@ namespace asterix::services {
 
 /// A process's file descriptors: each refers to an open file description and has its own
 /// close-on-exec flag. New descriptors take the lowest free number.
-class FdTable {
+class FdTable : public RefCounted<FdTable> {
 public:
+    /// A copy for a child process (fork without CLONE_FILES): the same open file descriptions.
+    Ref<FdTable> clone() const;
     Result<Ref<File>> get(int fd) const;
     bool is_cloexec(int fd) const;
     Result<void> set_cloexec(int fd, bool is_cloexec);

@@ -58,6 +58,12 @@ public:
     virtual Result<void> sync(bool is_data_only) { return Errno::einval; }
     /// Bytes that can be read without blocking (FIONREAD), when the file knows.
     virtual Result<int> bytes_ready() { return Errno::enotty; }
+    /// poll(2) readiness now: POLLIN, POLLOUT, POLLHUP, POLLERR bits. Files in the tree are
+    /// always ready.
+    virtual u32 poll_events() { return 0x1 | 0x4 | 0x40 | 0x100; }
+    /// Whether readiness comes from outside the kernel (the console), so pollers must look again
+    /// from time to time rather than wait for a wake-up.
+    virtual bool is_polled_by_time() { return false; }
 
     /// The dentry and inode behind the file, for files in the tree (not pipes or the console).
     virtual Dentry* dentry() { return nullptr; }

@@ -5,6 +5,10 @@
 #include <vector>
 
 #include "frame/clock.h"
+#include "services/abi.h"
+#include "services/fs/poll_waiters.h"
+#include "services/process/process_table.h"
+#include "services/process/signals.h"
 
 namespace asterix::services {
 
@@ -34,6 +38,7 @@ PipeFile::~PipeFile()
         --m_buffer->writers;
         m_buffer->readable.wake_all();
     }
+    poll_waiters().wake_all();
 }
 
 Result<usize> PipeFile::read(frame::UserWriter& out)
@@ -46,14 +51,14 @@ Result<usize> PipeFile::read(frame::UserWriter& out)
             return 0;
         if (is_nonblocking())
             return Errno::eagain;
-        // FIXME: a signal will interrupt this wait with EINTR once signals are delivered.
-        pipe.readable.wait();
+        TRY(wait_interruptible(pipe.readable));
     }
     usize n = std::min<u64>(out.remaining(), pipe.bytes.size());
     std::vector<u8> chunk(pipe.bytes.begin(), pipe.bytes.begin() + static_cast<isize>(n));
     TRY(out.write(chunk));
     pipe.bytes.erase(pipe.bytes.begin(), pipe.bytes.begin() + static_cast<isize>(n));
     pipe.writable.wake_all();
+    poll_waiters().wake_all();
     return n;
 }
 
@@ -63,15 +68,20 @@ Result<usize> PipeFile::write(frame::UserReader& in)
     usize total = 0;
     std::vector<u8> chunk;
     while (in.remaining() > 0) {
-        if (pipe.readers == 0)
-            return total ? Result<usize>(total) : Errno::epipe; // FIXME: and SIGPIPE
+        if (pipe.readers == 0) {
+            if (Thread* thread = ProcessTable::current_thread())
+                send_signal(*thread, make_signal_info(sigpipe, si_kernel));
+            return total ? Result<usize>(total) : Errno::epipe;
+        }
         usize room = PipeBuffer::capacity - pipe.bytes.size();
         // Small writes go in whole or wait (PIPE_BUF atomicity).
         bool must_wait = room == 0 || (in.remaining() <= PipeBuffer::atomic_bytes && room < in.remaining());
         if (must_wait) {
             if (is_nonblocking())
                 return total ? Result<usize>(total) : Errno::eagain;
-            pipe.writable.wait();
+            auto waited = wait_interruptible(pipe.writable);
+            if (waited.is_error())
+                return total ? Result<usize>(total) : waited.error();
             continue;
         }
         chunk.resize(std::min<u64>(room, in.remaining()));
@@ -81,6 +91,7 @@ Result<usize> PipeFile::write(frame::UserReader& in)
         pipe.bytes.insert(pipe.bytes.end(), chunk.begin(), chunk.begin() + static_cast<isize>(got.value()));
         total += got.value();
         pipe.readable.wake_all();
+        poll_waiters().wake_all();
     }
     return total;
 }
@@ -95,6 +106,20 @@ Result<frame::FileStat> PipeFile::stat()
     st.blksize = page_size;
     st.atime_sec = st.mtime_sec = st.ctime_sec = static_cast<i64>(g_pipe_created_sec);
     return st;
+}
+
+u32 PipeFile::poll_events()
+{
+    const PipeBuffer& pipe = *m_buffer;
+    if (m_end == End::read) {
+        u32 events = pipe.bytes.empty() ? 0 : (abi::pollin | abi::pollrdnorm);
+        if (pipe.writers == 0)
+            events |= abi::pollhup;
+        return events;
+    }
+    if (pipe.readers == 0)
+        return abi::pollerr;
+    return PipeBuffer::capacity - pipe.bytes.size() >= PipeBuffer::atomic_bytes ? (abi::pollout | abi::pollwrnorm) : 0;
 }
 
 std::string PipeFile::description() { return "pipe:[" + std::to_string(m_buffer->id()) + "]"; }

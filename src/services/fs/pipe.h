@@ -38,6 +38,7 @@ public:
     Result<usize> write(frame::UserReader& in) override;
     Result<frame::FileStat> stat() override;
     Result<int> bytes_ready() override { return static_cast<int>(m_buffer->bytes.size()); }
+    u32 poll_events() override;
     std::string description() override;
 
 private:

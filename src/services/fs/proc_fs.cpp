@@ -196,7 +196,7 @@ Ref<Inode> fd_dir(i32 pid)
         if (!process)
             return entries;
         for (int fd = 0; fd < 65536; ++fd) {
-            auto file = process->files.get(fd);
+            auto file = process->files->get(fd);
             if (file.is_error()) {
                 if (fd > 1024)
                     break;
@@ -223,11 +223,11 @@ Ref<Inode> fdinfo_dir(i32 pid)
         if (!process)
             return entries;
         for (int fd = 0; fd <= 1024; ++fd) {
-            auto file = process->files.get(fd);
+            auto file = process->files->get(fd);
             if (file.is_error())
                 continue;
             Ref<File> open_file = file.value();
-            bool is_cloexec = process->files.is_cloexec(fd);
+            bool is_cloexec = process->files->is_cloexec(fd);
             entries.emplace_back(std::to_string(fd), Ref<Inode>(make_ref<ProcFile>([open_file, is_cloexec]() -> Result<std::string> {
                 u32 flags = open_file->status_flags() | (is_cloexec ? o_cloexec : 0);
                 return format("pos:\t0\nflags:\t0%o\nmnt_id:\t0\nino:\t%llu\n", flags,
@@ -252,8 +252,8 @@ Ref<Inode> pid_dir(i32 pid)
     entries.emplace_back("exe", Ref<Inode>(make_ref<ProcLink>([pid]() -> Result<std::string> {
         return TRY(find_process(pid))->exe_path;
     })));
-    entries.emplace_back("cwd", dentry_link([](Process& p) { return p.cwd; }));
-    entries.emplace_back("root", dentry_link([](Process& p) { return p.root_dir; }));
+    entries.emplace_back("cwd", dentry_link([](Process& p) { return p.fs->cwd; }));
+    entries.emplace_back("root", dentry_link([](Process& p) { return p.fs->root; }));
     entries.emplace_back("fd", fd_dir(pid));
     entries.emplace_back("fdinfo", fdinfo_dir(pid));
     entries.emplace_back("cmdline", text([](Process& p) { return join_nul(p.argv); }));
@@ -287,7 +287,7 @@ Ref<Inode> pid_dir(i32 pid)
             vsize += area.end - area.start;
         return format("Name:\t%s\nUmask:\t%04o\nState:\tR (running)\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n"
                       "TracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t64\nGroups:\t\n",
-                   p.comm.c_str(), p.umask, p.pid(), p.pid(), p.ppid(), p.uid, p.uid, p.uid, p.uid, p.gid, p.gid, p.gid, p.gid)
+                   p.comm.c_str(), p.fs->umask, p.pid(), p.pid(), p.ppid(), p.uid, p.uid, p.uid, p.uid, p.gid, p.gid, p.gid, p.gid)
             + format("VmSize:\t%8" PRIu64 " kB\nVmRSS:\t%8" PRIu64 " kB\nThreads:\t1\nSigQ:\t0/63459\n", vsize / 1024,
                 p.vm().mapped_pages() * 4);
     }));

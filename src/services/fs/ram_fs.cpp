@@ -2,6 +2,7 @@
 
 #include "frame/clock.h"
 #include "frame/phys_mem.h"
+#include "services/fs/dentry.h"
 
 namespace asterix::services {
 
@@ -23,6 +24,19 @@ Ref<Inode> RamFs::make_tmpfs(u64 max_bytes)
     auto fs = make_ref<RamFs>("tmpfs", max_bytes, tmpfs_magic);
     fs->set_dev(g_next_dev++);
     return Ref<Inode>(make_ref<RamInode>(fs, s_ifdir | 01777, 0, 0));
+}
+
+Result<Ref<File>> RamFs::make_shared_anonymous(u64 size)
+{
+    static Ref<RamFs> shmem = [] {
+        auto fs = make_ref<RamFs>("tmpfs", ~0ull, tmpfs_magic);
+        fs->set_dev(g_next_dev++);
+        return fs;
+    }();
+    auto inode = make_ref<RamInode>(shmem, s_ifreg | 0600, 0, 0);
+    TRY(inode->truncate(size));
+    auto dentry = make_ref<Dentry>("dev/zero", Ref<Dentry>(), Ref<Inode>(inode));
+    return inode->open(dentry, o_rdwr);
 }
 
 RamInode::RamInode(Ref<RamFs> fs, u32 mode, u32 uid, u32 gid)

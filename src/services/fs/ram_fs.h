@@ -21,6 +21,8 @@ public:
 
     /// A new tmpfs; its root directory.
     static Ref<Inode> make_tmpfs(u64 max_bytes);
+    /// The unnamed file behind a MAP_SHARED|MAP_ANONYMOUS mapping of `size` bytes.
+    static Result<Ref<File>> make_shared_anonymous(u64 size);
 
 private:
     u64 m_max_bytes;

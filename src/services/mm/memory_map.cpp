@@ -42,6 +42,27 @@ MemoryMap::MemoryMap(Ref<frame::VmSpace> vm) : m_vm(std::move(vm))
     m_vm->set_fault_handler([this](frame::VmSpace&, const frame::PageFault& fault) { return handle_fault(fault); });
 }
 
+Result<Ref<MemoryMap>> MemoryMap::fork()
+{
+    auto child_vm = TRY(frame::VmSpace::create());
+    auto child = make_ref<MemoryMap>(child_vm);
+    child->m_areas = m_areas;
+    child->m_brk_start = m_brk_start;
+    child->m_brk = m_brk;
+    for (const auto& [start, area] : m_areas) {
+        u8 perms = effective_perms(area.prot);
+        bool is_private_writable = !area.is_shared && (perms & frame::perm_write);
+        m_vm->for_each_page(area.start, area.end, [&](u64 va, const frame::Mapping& mapping) {
+            // Private pages become copy-on-write on both sides; shared ones stay as they are.
+            u8 page_perms = is_private_writable ? mapping.perms & ~frame::perm_write : mapping.perms;
+            child_vm->map(va, mapping.frame, page_perms);
+        });
+        if (is_private_writable)
+            m_vm->protect(area.start, area.end - area.start, perms & ~frame::perm_write);
+    }
+    return child;
+}
+
 const Area* MemoryMap::find_area(u64 addr) const
 {
     auto it = m_areas.upper_bound(addr);
@@ -301,8 +322,9 @@ Result<void> MemoryMap::protect(u64 addr, u64 len, u8 prot)
     for (auto it = m_areas.lower_bound(addr); it != m_areas.end() && it->first < end; ++it) {
         Area& area = it->second;
         area.prot = prot;
-        if (area.file && !area.is_shared && (prot & frame::perm_write)) {
-            // Pages still shared with the page cache stay read-only: their first write copies.
+        if (!area.is_shared && (prot & frame::perm_write)) {
+            // Pages still shared (with the page cache, or with a forked process) stay read-only:
+            // their first write copies.
             for (u64 va = area.start; va < area.end; va += page_size) {
                 auto mapping = m_vm->query(va);
                 if (mapping)
@@ -415,8 +437,14 @@ Result<void> MemoryMap::handle_fault(const frame::PageFault& fault)
     if (auto present = m_vm->query(page)) {
         // Present but the page table refused the access: a write to a private page that is
         // shared (a page-cache page) copies it; anything else is a real protection fault.
-        if (fault.access != frame::Access::write || area->is_shared)
+        if (fault.access != frame::Access::write || area->is_shared || !(area->prot & frame::perm_write))
             return Errno::efault;
+        // The page table and `present` hold the only two handles: nobody else shares the page
+        // any more (the other side of a fork copied it or went away), so it becomes writable.
+        if (present->frame.share_count() <= 2) {
+            m_vm->map(page, present->frame, effective_perms(area->prot));
+            return {};
+        }
         auto copy = alloc_frame();
         if (copy.is_error()) {
             is_out_of_memory = true;

@@ -31,9 +31,12 @@ enum class Placement : u8 { anywhere, hint, fixed, fixed_noreplace };
 
 /// The regions of one process's address space and the policy behind them: demand-zero
 /// anonymous memory, brk, and what a page fault means. Pages live in the frame's VmSpace.
-class MemoryMap {
+class MemoryMap : public RefCounted<MemoryMap> {
 public:
     explicit MemoryMap(Ref<frame::VmSpace> vm);
+    /// A copy-on-write copy for a forked child: private pages are shared read-only until one
+    /// side writes; shared mappings stay shared.
+    Result<Ref<MemoryMap>> fork();
     MemoryMap(const MemoryMap&) = delete;
 
     frame::VmSpace& vm() { return *m_vm; }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <array>
+#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
@@ -19,16 +20,49 @@ inline constexpr int signal_count = 64;
 
 /// Resource limits, by RLIMIT_* number.
 inline constexpr int rlimit_count = 16;
+inline constexpr int rlimit_nproc = 6;
 inline constexpr int rlimit_stack = 3;
 inline constexpr int rlimit_nofile = 7;
 
-/// A guest process (thread group): its address space, files and the state its threads share.
+/// The root, working directory and umask: shared by processes cloned with CLONE_FS.
+class FsContext : public RefCounted<FsContext> {
+public:
+    Ref<Dentry> root;
+    Ref<Dentry> cwd;
+    u32 umask {022};
+};
+
+/// Signal dispositions: shared by processes cloned with CLONE_SIGHAND (all threads).
+class SignalHandlers : public RefCounted<SignalHandlers> {
+public:
+    std::array<abi::KSigAction, signal_count> actions {};
+};
+
+/// Signals sent but not yet delivered, with their siginfo. A standard signal is pending at
+/// most once; real-time signals queue.
+struct PendingSignals {
+    u64 mask {0};
+    std::deque<abi::SigInfo> queue;
+
+    bool has(int sig) const { return mask & (1ull << (sig - 1)); }
+    void add(const abi::SigInfo& info);
+    /// Removes the signal (its first queued instance); returns its siginfo.
+    abi::SigInfo take(int sig);
+    void discard(int sig);
+};
+
+class Thread;
+
+/// A guest process (thread group): its threads and what they share.
 class Process : public RefCounted<Process> {
 public:
-    Process(i32 pid, i32 ppid) : m_pid(pid), m_ppid(ppid) {}
+    Process(i32 pid, Process* parent);
+    ~Process();
 
     i32 pid() const { return m_pid; }
-    i32 ppid() const { return m_ppid; }
+    i32 ppid() const;
+    Process* parent() const { return m_parent; }
+    void set_parent(Process* parent) { m_parent = parent; }
 
     /// The short name (comm): the program's base name, at most 15 bytes.
     std::string comm;
@@ -37,29 +71,55 @@ public:
     /// The arguments and environment of the running program (/proc/PID/cmdline, environ).
     std::vector<std::string> argv;
     std::vector<std::string> envp;
-    /// When the process started (monotonic ns), for /proc/PID/stat.
+    /// When the process started (ns since boot), for /proc/PID/stat.
     u64 start_time_ns {0};
-    /// The process's root and working directories (chroot and chdir change them).
-    Ref<Dentry> root_dir;
-    Ref<Dentry> cwd;
-    u32 umask {022};
+
     u32 uid {0};
     u32 gid {0};
+    i32 pgid {0};
+    i32 sid {0};
 
-    std::unique_ptr<MemoryMap> memory;
-    FdTable files;
-    std::array<abi::KSigAction, signal_count> sig_actions {};
+    Ref<MemoryMap> memory;
+    Ref<FdTable> files;
+    Ref<FsContext> fs;
+    Ref<SignalHandlers> sighand;
     std::array<abi::Rlimit, rlimit_count> rlimits {};
 
+    std::vector<std::unique_ptr<Thread>> threads;
+    std::vector<Ref<Process>> children;
+    PendingSignals shared_pending;
+
+    /// Exit: the process is a zombie until its parent waits for it.
     bool has_exited {false};
-    /// The wait status (exit code << 8, or the fatal signal) once exited.
+    bool is_exiting {false};
     int wait_status {0};
+    /// Job control: stopped by a signal, and what the parent has yet to hear about.
+    bool is_stopped {false};
+    int stop_signal {0};
+    bool has_stop_to_report {false};
+    bool has_continue_to_report {false};
+    frame::WaitQueue continued;
+
+    /// The parent waits here for a child's change of state (wait4, waitid).
+    frame::WaitQueue child_event;
+    /// A vfork parent waits here until the child execs or exits.
+    frame::WaitQueue vfork_done;
+    bool is_vfork_child {false};
+    /// The signal the parent gets when this process ends (SIGCHLD unless clone said otherwise).
+    int exit_signal {17};
+
+    /// CPU time used, in ns (approximated by time spent running guest code and in syscalls).
+    u64 user_ns {0};
+    u64 system_ns {0};
+    u64 children_user_ns {0};
+    u64 children_system_ns {0};
 
     frame::VmSpace& vm() { return memory->vm(); }
+    Thread* main_thread() { return threads.empty() ? nullptr : threads.front().get(); }
 
 private:
     i32 m_pid;
-    i32 m_ppid;
+    Process* m_parent;
 };
 
 /// A guest thread: a register set that runs in its process's address space, and the kernel
@@ -70,9 +130,15 @@ public:
 
     i32 tid() const { return m_tid; }
     Process& process() { return *m_process; }
+    Ref<Process> process_ref() { return m_process; }
 
     frame::UserContext context;
+    frame::Task* task {nullptr};
     u64 sig_mask {0};
+    /// The mask to restore after a handler runs (sigsuspend, pselect, ppoll swap masks).
+    u64 saved_sig_mask {0};
+    bool has_saved_sig_mask {false};
+    PendingSignals pending;
     abi::StackT alt_stack {0, 2 /* SS_DISABLE */, 0, 0};
     u64 clear_child_tid {0};
     u64 robust_list_head {0};
@@ -82,6 +148,13 @@ public:
     u32 rseq_len {0};
     u32 rseq_signature {0};
     bool is_exiting {false};
+    /// A syscall a signal interrupted (it returned ERESTART*): restarted or failed with EINTR
+    /// once the signal is taken.
+    bool interrupted_syscall {false};
+    u64 interrupted_syscall_number {0};
+    /// The syscall to continue with restart_syscall(2), and the deadline it keeps.
+    u64 restart_deadline_ns {0};
+    int restart_clock {0};
 
 private:
     i32 m_tid;
@@ -95,10 +168,19 @@ std::array<abi::Rlimit, rlimit_count> default_rlimits();
 /// handler (syscalls/rseq.cpp).
 void rseq_preempted(Thread& thread);
 
-/// Runs a guest thread to its end: execute, handle the syscall or exception, repeat.
-void run_thread(Thread& thread);
+/// Starts a kernel task that runs the thread until it exits.
+void start_thread(Thread& thread);
 
-/// Ends the whole process with a wait status; for the first process, the machine stops.
+/// Called on the thread's task when its loop ends: clears the child tid, walks the robust list,
+/// and the last thread out turns the process into a zombie.
+void finish_thread(Thread& thread);
+
+/// Takes a zombie child's exit (wait4): it leaves the process table.
+void reap(Process& parent, Process& child);
+
+/// Ends the calling thread; the last one out ends the process with `wait_status`.
+void exit_thread(Thread& thread, int wait_status);
+/// Ends every thread of the process (exit_group, a fatal signal) with a wait status.
 void exit_process(Process& process, int wait_status);
 
 } // namespace asterix::services

@@ -5,39 +5,75 @@
 namespace asterix::services {
 
 namespace {
-std::map<i32, Process*>& table()
+constexpr i32 pid_max = 4194304;
+
+std::map<i32, Process*>& processes()
 {
-    static std::map<i32, Process*> processes;
-    return processes;
+    static std::map<i32, Process*> table;
+    return table;
 }
-Process* g_current = nullptr;
+
+std::map<i32, Thread*>& threads()
+{
+    static std::map<i32, Thread*> table;
+    return table;
+}
+
+Thread* g_current = nullptr;
+i32 g_last_id = 0;
+u64 g_boot_monotonic_ns = 0;
 } // namespace
 
-void ProcessTable::add(Process& process) { table()[process.pid()] = &process; }
-
-void ProcessTable::remove(Process& process)
+Result<i32> ProcessTable::allocate_id()
 {
-    table().erase(process.pid());
-    if (g_current == &process)
-        g_current = nullptr;
+    for (i32 tries = 0; tries < pid_max; ++tries) {
+        g_last_id = g_last_id >= pid_max - 1 ? 2 : g_last_id + 1;
+        if (!processes().contains(g_last_id) && !threads().contains(g_last_id))
+            return g_last_id;
+    }
+    return Errno::eagain;
 }
+
+void ProcessTable::add(Process& process) { processes()[process.pid()] = &process; }
+void ProcessTable::remove(Process& process) { processes().erase(process.pid()); }
 
 Process* ProcessTable::find(i32 pid)
 {
-    auto it = table().find(pid);
-    return it == table().end() ? nullptr : it->second;
+    auto it = processes().find(pid);
+    return it == processes().end() ? nullptr : it->second;
 }
 
-const std::map<i32, Process*>& ProcessTable::all() { return table(); }
-namespace {
-u64 g_boot_monotonic_ns = 0;
+const std::map<i32, Process*>& ProcessTable::all() { return processes(); }
+
+void ProcessTable::add_thread(Thread& thread) { threads()[thread.tid()] = &thread; }
+
+void ProcessTable::remove_thread(Thread& thread)
+{
+    threads().erase(thread.tid());
+    if (g_current == &thread)
+        g_current = nullptr;
 }
+
+Thread* ProcessTable::find_thread(i32 tid)
+{
+    auto it = threads().find(tid);
+    return it == threads().end() ? nullptr : it->second;
+}
+
+usize ProcessTable::count_for_user(u32 uid)
+{
+    usize count = 0;
+    for (auto& [pid, process] : processes())
+        count += process->uid == uid && !process->has_exited;
+    return count;
+}
+
+void ProcessTable::set_current(Thread* thread) { g_current = thread; }
+Thread* ProcessTable::current_thread() { return g_current; }
+Process* ProcessTable::current() { return g_current ? &g_current->process() : nullptr; }
 
 void ProcessTable::set_boot_time(u64 monotonic_ns) { g_boot_monotonic_ns = monotonic_ns; }
 u64 ProcessTable::uptime_ns() { return frame::monotonic_ns() - g_boot_monotonic_ns; }
 u64 ProcessTable::boot_epoch_sec() { return (frame::realtime_ns() - uptime_ns()) / 1'000'000'000; }
-
-void ProcessTable::set_current(Process* process) { g_current = process; }
-Process* ProcessTable::current() { return g_current; }
 
 } // namespace asterix::services

@@ -20,14 +20,32 @@ const char* signal_name(int sig)
     return nullptr;
 }
 
-bool dumps_core_by_default(int sig)
+DefaultAction default_action(int sig)
 {
     switch (sig) {
-    case 3: case 4: case 5: case 6: case 7: case 8: case 11: case 24: case 25: case 31:
-        return true;
+    case sigquit: case sigill: case sigtrap: case sigabrt: case sigbus: case sigfpe: case sigsegv:
+    case 24: case 25: case sigsys:
+        return DefaultAction::core;
+    case sigchld: case 23 /* SIGURG */: case 28 /* SIGWINCH */:
+        return DefaultAction::ignore;
+    case sigcont:
+        return DefaultAction::cont;
+    case sigstop: case sigtstp: case sigttin: case sigttou:
+        return DefaultAction::stop;
     default:
-        return false;
+        return DefaultAction::terminate;
     }
+}
+
+bool dumps_core_by_default(int sig) { return default_action(sig) == DefaultAction::core; }
+
+abi::SigInfo make_signal_info(int sig, int code, i32 sender_pid, u32 sender_uid)
+{
+    abi::SigInfo info {};
+    info.signo = sig;
+    info.code = code;
+    info.set_pid_uid(sender_pid, sender_uid);
+    return info;
 }
 
 } // namespace asterix::services

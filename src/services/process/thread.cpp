@@ -1,7 +1,9 @@
+// The life of a guest thread: its loop, its start, and how threads and processes end.
+
 #include "frame/boot.h"
+#include "frame/clock.h"
 #include "frame/log.h"
 #include "frame/phys_mem.h"
-#include "services/process/process.h"
 #include "services/process/process_table.h"
 #include "services/process/signals.h"
 #include "services/syscalls/strace.h"
@@ -25,24 +27,44 @@ const char* describe(frame::ExceptionKind kind)
     return "exception";
 }
 
-int signal_for(frame::ExceptionKind kind)
+/// The signal and si_code a fault raises, as Linux's traps give them.
+abi::SigInfo fault_signal(const frame::ExceptionInfo& info)
 {
-    switch (kind) {
+    abi::SigInfo signal {};
+    switch (info.kind) {
     case frame::ExceptionKind::page_fault:
-    case frame::ExceptionKind::general_protection: return sigsegv;
-    case frame::ExceptionKind::invalid_opcode: return sigill;
-    case frame::ExceptionKind::divide_error: return sigfpe;
-    case frame::ExceptionKind::breakpoint: return sigtrap;
-    case frame::ExceptionKind::bus_error: return sigbus;
-    case frame::ExceptionKind::address_space_lost: return sigkill;
+        signal.signo = sigsegv;
+        signal.code = info.code == 2 ? 2 /* SEGV_ACCERR */ : 1 /* SEGV_MAPERR */;
+        signal.set_addr(info.addr);
+        break;
+    case frame::ExceptionKind::general_protection:
+        signal.signo = sigsegv;
+        signal.code = si_kernel;
+        break;
+    case frame::ExceptionKind::invalid_opcode:
+        signal.signo = sigill;
+        signal.code = 2; // ILL_ILLOPN
+        signal.set_addr(info.addr);
+        break;
+    case frame::ExceptionKind::divide_error:
+        signal.signo = sigfpe;
+        signal.code = info.code ? info.code : 1; // FPE_INTDIV
+        signal.set_addr(info.addr);
+        break;
+    case frame::ExceptionKind::breakpoint:
+        signal.signo = sigtrap;
+        signal.code = si_kernel;
+        break;
+    case frame::ExceptionKind::bus_error:
+        signal.signo = sigbus;
+        signal.code = info.code ? info.code : 2; // BUS_ADRERR
+        signal.set_addr(info.addr);
+        break;
+    case frame::ExceptionKind::address_space_lost:
+        signal.signo = sigkill;
+        break;
     }
-    return sigsegv;
-}
-
-/// Kills the process the way the signal's default action would.
-void kill_by_signal(Process& process, int sig)
-{
-    exit_process(process, sig | (dumps_core_by_default(sig) ? 0x80 : 0));
+    return signal;
 }
 
 void handle_exception(Thread& thread, const frame::ExceptionInfo& info)
@@ -50,35 +72,32 @@ void handle_exception(Thread& thread, const frame::ExceptionInfo& info)
     Process& process = thread.process();
     if (process.memory->is_out_of_memory)
         return; // the OOM kill below reports it
-    int sig = signal_for(info.kind);
-    // FIXME: signal delivery to guest handlers comes with the signals issue; until then every
-    // fault takes the default action.
-    frame::klog(frame::LogLevel::warn, "pid %d (%s) killed by %s: %s at %#llx, ip %#llx", thread.tid(),
-        process.comm.c_str(), signal_name(sig), describe(info.kind), static_cast<unsigned long long>(info.addr),
-        static_cast<unsigned long long>(thread.context.regs.rip));
-    kill_by_signal(process, sig);
-}
-
-} // namespace
-
-std::array<abi::Rlimit, rlimit_count> default_rlimits()
-{
-    std::array<abi::Rlimit, rlimit_count> limits;
-    limits.fill({abi::rlim_infinity, abi::rlim_infinity});
-    limits[rlimit_stack] = {stack_max_bytes, abi::rlim_infinity};
-    limits[rlimit_nofile] = {1024, 4096};
-    limits[4] = {0, abi::rlim_infinity};          // RLIMIT_CORE
-    limits[8] = {8 * 1024 * 1024, 8 * 1024 * 1024}; // RLIMIT_MEMLOCK
-    limits[14] = {0, 0};                            // RLIMIT_RTPRIO
-    return limits;
+    auto signal = fault_signal(info);
+    const auto& action = process.sighand->actions[signal.signo - 1];
+    bool is_fatal = action.handler == sig_dfl || action.handler == sig_ign || (thread.sig_mask & sig_bit(signal.signo));
+    if (is_fatal) {
+        // A Linux-style report of the crash, as the default action is about to kill it.
+        frame::klog(frame::LogLevel::warn, "pid %d (%s) killed by %s: %s at %#llx, ip %#llx", thread.tid(),
+            process.comm.c_str(), signal_name(signal.signo), describe(info.kind),
+            static_cast<unsigned long long>(info.addr), static_cast<unsigned long long>(thread.context.regs.rip));
+    }
+    if (signal.signo == sigkill) {
+        exit_process(process, sigkill);
+        return;
+    }
+    force_signal(thread, signal);
 }
 
 void run_thread(Thread& thread)
 {
     Process& process = thread.process();
-    while (!thread.is_exiting && !process.has_exited && !frame::is_powering_off()) {
+    for (;;) {
+        ProcessTable::set_current(&thread);
+        deliver_signals(thread);
+        if (thread.is_exiting || process.is_exiting || frame::is_powering_off())
+            break;
         auto reason = frame::execute_user(process.vm(), thread.context);
-        ProcessTable::set_current(&process);
+        ProcessTable::set_current(&thread);
         switch (reason.kind) {
         case frame::ReturnReason::Kind::syscall:
             dispatch_syscall(thread);
@@ -90,31 +109,67 @@ void run_thread(Thread& thread)
             rseq_preempted(thread);
             break;
         }
-        if (process.memory->is_out_of_memory && !process.has_exited) {
+        if (process.memory->is_out_of_memory && !process.is_exiting) {
             frame::klog(frame::LogLevel::error, "out of guest memory (%llu MiB): pid %d (%s) killed",
-                static_cast<unsigned long long>(frame::total_frames() * page_size >> 20), thread.tid(),
+                static_cast<unsigned long long>(frame::total_frames() * page_size >> 20), process.pid(),
                 process.comm.c_str());
-            kill_by_signal(process, sigkill);
+            exit_process(process, sigkill);
         }
         frame::preempt_point();
     }
-    if (process.has_exited && is_strace_on())
-        trace_process_end(process.pid(), process.wait_status);
+}
+
+} // namespace
+
+std::array<abi::Rlimit, rlimit_count> default_rlimits()
+{
+    std::array<abi::Rlimit, rlimit_count> limits;
+    limits.fill({abi::rlim_infinity, abi::rlim_infinity});
+    limits[rlimit_stack] = {stack_max_bytes, abi::rlim_infinity};
+    limits[rlimit_nofile] = {1024, 4096};
+    limits[rlimit_nproc] = {4096, 4096};
+    limits[4] = {0, abi::rlim_infinity};            // RLIMIT_CORE
+    limits[8] = {8 * 1024 * 1024, 8 * 1024 * 1024}; // RLIMIT_MEMLOCK
+    limits[14] = {0, 0};                            // RLIMIT_RTPRIO
+    return limits;
+}
+
+void start_thread(Thread& thread)
+{
+    ProcessTable::add_thread(thread);
+    auto& task = frame::spawn_task("tid " + std::to_string(thread.tid()), [&thread] {
+        run_thread(thread);
+        finish_thread(thread);
+    });
+    task.tag = static_cast<u64>(thread.tid());
+    thread.task = &task;
+}
+
+void exit_thread(Thread& thread, int wait_status)
+{
+    thread.is_exiting = true;
+    Process& process = thread.process();
+    usize live = 0;
+    for (auto& other : process.threads)
+        live += !other->is_exiting;
+    if (live == 0 && !process.is_exiting) {
+        process.is_exiting = true;
+        process.wait_status = wait_status;
+    }
 }
 
 void exit_process(Process& process, int wait_status)
 {
-    if (process.has_exited)
+    if (process.is_exiting || process.has_exited)
         return;
-    process.has_exited = true;
+    process.is_exiting = true;
     process.wait_status = wait_status;
-    // Shared file mappings reach their files when the process ends.
-    if (process.memory)
-        process.memory->sync_all();
-    process.files = {};
-    if (process.pid() == 1) {
-        int sig = wait_status & 0x7f;
-        frame::power_off(sig ? 128 + sig : (wait_status >> 8) & 0xff);
+    process.is_stopped = false;
+    process.continued.wake_all();
+    for (auto& thread : process.threads) {
+        thread->is_exiting = true;
+        if (thread->task && thread->task != &frame::current_task())
+            thread->task->interrupt();
     }
 }
 

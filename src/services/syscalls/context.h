@@ -14,7 +14,7 @@ public:
     /// The caller's memory, for reading and writing guest pointers.
     frame::VmSpace& user() { return process().vm(); }
     MemoryMap& memory() { return *process().memory; }
-    FdTable& files() { return process().files; }
+    FdTable& files() { return *process().files; }
 
 private:
     Thread& m_thread;

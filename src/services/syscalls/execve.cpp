@@ -63,14 +63,35 @@ Result<long> sys_execveat(Context& ctx, int dirfd, UserPtr<char> path, UserPtr<u
     // FIXME: with threads, the other threads of the group die here.
     if (auto error = exec_program(ctx.thread(), exec_path, std::move(argv), envp))
         return error->error;
-    // The new image: close-on-exec descriptors close, handled signals go back to default.
-    ctx.files().close_on_exec();
-    for (auto& action : ctx.process().sig_actions) {
+    // The new image: the other threads end, a shared descriptor table and signal handlers
+    // become the process's own, close-on-exec descriptors close, handled signals go back to
+    // their default, and a vfork parent may go on.
+    Process& process = ctx.process();
+    for (auto& thread : process.threads) {
+        if (thread.get() != &ctx.thread()) {
+            thread->is_exiting = true;
+            if (thread->task)
+                thread->task->interrupt();
+        }
+    }
+    if (process.files->ref_count() > 1)
+        process.files = process.files->clone();
+    if (process.sighand->ref_count() > 1) {
+        auto own = make_ref<SignalHandlers>();
+        own->actions = process.sighand->actions;
+        process.sighand = own;
+    }
+    process.files->close_on_exec();
+    for (auto& action : process.sighand->actions) {
         constexpr u64 sig_ign = 1;
         if (action.handler != sig_ign)
             action = {};
     }
     ctx.thread().alt_stack = {0, 2 /* SS_DISABLE */, 0, 0};
+    if (process.is_vfork_child) {
+        process.is_vfork_child = false;
+        process.vfork_done.wake_all();
+    }
     return 0;
 }
 

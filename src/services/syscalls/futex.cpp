@@ -5,13 +5,15 @@
 
 #include "frame/clock.h"
 #include "frame/task.h"
+#include "services/process/signals.h"
+#include "services/syscalls/futex.h"
 #include "services/syscalls/handlers.h"
 
 namespace asterix::services {
 
 namespace {
 constexpr int futex_wait = 0;
-constexpr int futex_wake = 1;
+constexpr int futex_wake_op = 1;
 constexpr int futex_requeue = 3;
 constexpr int futex_cmp_requeue = 4;
 constexpr int futex_wait_bitset = 9;
@@ -34,7 +36,7 @@ std::multimap<std::pair<const void*, u64>, Waiter*>& futex_waiters()
     return waiters;
 }
 
-u32 wake(const void* space, u64 addr, u32 count, u32 bitset)
+u32 wake_bitset(const void* space, u64 addr, u32 count, u32 bitset)
 {
     auto& waiters = futex_waiters();
     auto range = waiters.equal_range({space, addr});
@@ -52,6 +54,8 @@ u32 wake(const void* space, u64 addr, u32 count, u32 bitset)
     return woken;
 }
 } // namespace
+
+u32 futex_wake(const void* space, u64 addr, u32 count) { return wake_bitset(space, addr, count, bitset_match_any); }
 
 Result<long> sys_futex(Context& ctx, UserPtr<u32> uaddr, int op, u32 val, u64 timeout_or_val2, UserPtr<u32> uaddr2, u32 val3)
 {
@@ -87,25 +91,25 @@ Result<long> sys_futex(Context& ctx, UserPtr<u32> uaddr, int op, u32 val, u64 ti
         auto waiter = std::make_unique<Waiter>();
         waiter->bitset = bitset;
         auto entry = futex_waiters().emplace(std::pair {space, uaddr.addr()}, waiter.get());
-        waiter->queue.wait_until(deadline);
+        auto waited = wait_interruptible(waiter->queue, deadline);
         if (!waiter->is_woken) {
             futex_waiters().erase(entry);
-            return Errno::etimedout;
+            return waited.is_error() ? waited.error() : Errno::etimedout;
         }
         return 0;
     }
-    case futex_wake:
+    case futex_wake_op:
     case futex_wake_bitset: {
-        u32 bitset = cmd == futex_wake ? bitset_match_any : val3;
+        u32 bitset = cmd == futex_wake_op ? bitset_match_any : val3;
         if (bitset == 0)
             return Errno::einval;
-        return wake(space, uaddr.addr(), val, bitset);
+        return wake_bitset(space, uaddr.addr(), val, bitset);
     }
     case futex_requeue:
     case futex_cmp_requeue: {
         if (cmd == futex_cmp_requeue && TRY(ctx.user().read(uaddr)) != val3)
             return Errno::eagain;
-        u32 woken = wake(space, uaddr.addr(), val, bitset_match_any);
+        u32 woken = wake_bitset(space, uaddr.addr(), val, bitset_match_any);
         // Move up to val2 of the rest to uaddr2.
         auto& waiters = futex_waiters();
         auto range = waiters.equal_range({space, uaddr.addr()});

@@ -133,6 +133,10 @@ Result<long> sys_getgroups(Context& ctx, int size, UserPtr<u32> list);
 Result<long> sys_getpgrp(Context& ctx);
 Result<long> sys_getpgid(Context& ctx, i32 pid);
 Result<long> sys_getsid(Context& ctx, i32 pid);
+Result<long> sys_setpgid(Context& ctx, i32 pid, i32 pgid);
+Result<long> sys_setsid(Context& ctx);
+Result<long> sys_setuid(Context& ctx, u32 uid);
+Result<long> sys_setgid(Context& ctx, u32 gid);
 // uname.cpp
 Result<long> sys_uname(Context& ctx, UserPtr<abi::Utsname> buf);
 // signal.cpp
@@ -142,6 +146,38 @@ Result<long> sys_sigaltstack(Context& ctx, UserPtr<abi::StackT> stack, UserPtr<a
 Result<long> sys_kill(Context& ctx, i32 pid, int sig);
 Result<long> sys_tkill(Context& ctx, i32 tid, int sig);
 Result<long> sys_tgkill(Context& ctx, i32 tgid, i32 tid, int sig);
+Result<long> sys_rt_sigqueueinfo(Context& ctx, i32 pid, int sig, UserPtr<abi::SigInfo> info);
+Result<long> sys_rt_tgsigqueueinfo(Context& ctx, i32 tgid, i32 tid, int sig, UserPtr<abi::SigInfo> info);
+Result<long> sys_rt_sigreturn(Context& ctx);
+Result<long> sys_rt_sigpending(Context& ctx, UserPtr<u64> set, u64 sigsetsize);
+Result<long> sys_rt_sigsuspend(Context& ctx, UserPtr<u64> mask, u64 sigsetsize);
+Result<long> sys_pause(Context& ctx);
+Result<long> sys_rt_sigtimedwait(Context& ctx, UserPtr<u64> set, UserPtr<abi::SigInfo> info, UserPtr<abi::Timespec> timeout, u64 sigsetsize);
+// itimer.cpp
+Result<long> sys_alarm(Context& ctx, u32 seconds);
+Result<long> sys_getitimer(Context& ctx, int which, UserPtr<abi::ITimerVal> value);
+Result<long> sys_setitimer(Context& ctx, int which, UserPtr<abi::ITimerVal> new_value, UserPtr<abi::ITimerVal> old_value);
+// clone.cpp, wait.cpp
+Result<long> sys_clone(Context& ctx, u64 flags, u64 stack, UserPtr<i32> parent_tid, UserPtr<i32> child_tid, u64 tls);
+Result<long> sys_clone3(Context& ctx, UserPtr<u8> args, u64 size);
+Result<long> sys_fork(Context& ctx);
+Result<long> sys_vfork(Context& ctx);
+Result<long> sys_wait4(Context& ctx, i32 pid, UserPtr<i32> status, int options, UserPtr<abi::Rusage> rusage);
+Result<long> sys_waitid(Context& ctx, int idtype, i32 id, UserPtr<abi::SigInfo> infop, int options, UserPtr<abi::Rusage> rusage);
+// poll.cpp
+Result<long> sys_poll(Context& ctx, UserPtr<abi::PollFd> ufds, u32 nfds, int timeout_ms);
+Result<long> sys_ppoll(Context& ctx, UserPtr<abi::PollFd> ufds, u32 nfds, UserPtr<abi::Timespec> timeout, UserPtr<u64> sigmask, u64 sigsetsize);
+Result<long> sys_select(Context& ctx, int nfds, u64 readfds, u64 writefds, u64 exceptfds, UserPtr<abi::Timeval> timeout);
+Result<long> sys_pselect6(Context& ctx, int nfds, u64 readfds, u64 writefds, u64 exceptfds, UserPtr<abi::Timespec> timeout, u64 sigmask);
+// resource_usage.cpp
+Result<long> sys_getrusage(Context& ctx, int who, UserPtr<abi::Rusage> usage);
+Result<long> sys_times(Context& ctx, UserPtr<abi::Tms> buf);
+Result<long> sys_getpriority(Context& ctx, int which, i32 who);
+Result<long> sys_setpriority(Context& ctx, int which, i32 who, int prio);
+Result<long> sys_sched_setaffinity(Context& ctx, i32 pid, u64 len, UserPtr<u8> mask);
+Result<long> sys_sched_getscheduler(Context& ctx, i32 pid);
+Result<long> sys_sched_getparam(Context& ctx, i32 pid, UserPtr<i32> param);
+Result<long> sys_sysinfo(Context& ctx, UserPtr<abi::SysInfo> info);
 // rseq.cpp
 Result<long> sys_rseq(Context& ctx, u64 rseq, u32 rseq_len, int flags, u32 sig);
 // futex.cpp
@@ -153,6 +189,7 @@ Result<long> sys_gettimeofday(Context& ctx, UserPtr<abi::Timeval> tv, u64 tz);
 Result<long> sys_time(Context& ctx, UserPtr<i64> tloc);
 Result<long> sys_nanosleep(Context& ctx, UserPtr<abi::Timespec> req, UserPtr<abi::Timespec> rem);
 Result<long> sys_clock_nanosleep(Context& ctx, int clock, int flags, UserPtr<abi::Timespec> req, UserPtr<abi::Timespec> rem);
+Result<long> sys_restart_syscall(Context& ctx);
 // random.cpp
 Result<long> sys_getrandom(Context& ctx, UserPtr<u8> buf, u64 len, u32 flags);
 // resource.cpp

@@ -1,5 +1,7 @@
 // brk, mmap, munmap, mprotect, madvise, mremap, msync, mincore
 
+#include "frame/phys_mem.h"
+#include "services/fs/ram_fs.h"
 #include "services/syscalls/handlers.h"
 
 namespace asterix::services {
@@ -56,9 +58,15 @@ Result<long> sys_mmap(Context& ctx, u64 addr, u64 len, int prot, int flags, int 
     u8 perms = static_cast<u8>(prot & prot_mask);
     u64 start;
     if (flags & map_anonymous) {
-        // FIXME: shared anonymous memory needs frames shared across fork; until fork exists it
-        // behaves as private, which no single process can tell apart.
-        start = TRY(ctx.memory().map_anonymous(addr, len, perms, placement));
+        if (type == map_private) {
+            start = TRY(ctx.memory().map_anonymous(addr, len, perms, placement));
+        } else {
+            // Shared anonymous memory is an unnamed tmpfs file, so forked processes share pages.
+            if (page_round_up(len) / page_size > frame::total_frames())
+                return Errno::enomem;
+            auto file = TRY(RamFs::make_shared_anonymous(page_round_up(len)));
+            start = TRY(ctx.memory().map_file(addr, len, perms, placement, file, 0, true));
+        }
     } else {
         auto file = TRY(ctx.files().get(fd));
         if (file->is_path_only())

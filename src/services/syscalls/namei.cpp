@@ -36,7 +36,7 @@ Result<long> sys_mkdirat(Context& ctx, int dirfd, UserPtr<char> path, u32 mode)
     if (!where.parent->child(where.name).is_error())
         return Errno::eexist;
     TRY(check_writable_fs(*where.parent));
-    TRY(where.parent->inode().mkdir(where.name, mode & ~ctx.process().umask & 07777));
+    TRY(where.parent->inode().mkdir(where.name, mode & ~ctx.process().fs->umask & 07777));
     return 0;
 }
 
@@ -60,7 +60,7 @@ Result<long> sys_unlinkat(Context& ctx, int dirfd, UserPtr<char> path, int flags
     auto victim = TRY(where.parent->child(where.name));
     if (!is_rmdir && where.has_trailing_slash)
         return victim->inode().is_directory() ? Errno::eisdir : Errno::enotdir;
-    if (victim->mounted || victim == ctx.process().root_dir)
+    if (victim->mounted || victim == ctx.process().fs->root)
         return Errno::ebusy;
     TRY(check_writable_fs(*where.parent));
     if (is_rmdir && !victim->inode().is_directory())
@@ -197,7 +197,7 @@ Result<long> sys_mknodat(Context& ctx, int dirfd, UserPtr<char> path, u32 mode, 
     if (where.name.empty() || is_dot_name(where.name) || !where.parent->child(where.name).is_error())
         return Errno::eexist;
     TRY(check_writable_fs(*where.parent));
-    u32 perms = mode & ~ctx.process().umask & 07777;
+    u32 perms = mode & ~ctx.process().fs->umask & 07777;
     if (type == s_ififo)
         TRY(where.parent->inode().mkfifo(where.name, perms));
     else

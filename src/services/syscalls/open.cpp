@@ -24,7 +24,7 @@ constexpr u64 resolve_cached = 0x20;
 /// is followed even when its target does not exist yet: O_CREAT creates the target.
 Result<Ref<Dentry>> open_or_create(Context& ctx, const Ref<Dentry>& start, const std::string& path, u32 flags, u32 mode, int links_left)
 {
-    const Ref<Dentry>& root = ctx.process().root_dir;
+    const Ref<Dentry>& root = ctx.process().fs->root;
     Follow follow = (flags & o_nofollow) ? Follow::no_follow : Follow::follow;
     if (!(flags & o_creat))
         return walk_path(root, start, path, follow);
@@ -52,7 +52,7 @@ Result<Ref<Dentry>> open_or_create(Context& ctx, const Ref<Dentry>& start, const
     if (where.has_trailing_slash)
         return Errno::eisdir;
     TRY(check_writable_fs(*where.parent));
-    TRY(where.parent->inode().create(where.name, mode & ~ctx.process().umask & 07777));
+    TRY(where.parent->inode().create(where.name, mode & ~ctx.process().fs->umask & 07777));
     return where.parent->child(where.name);
 }
 
@@ -68,7 +68,7 @@ Result<long> open_file(Context& ctx, int dirfd, const std::string& path, u32 fla
         flags &= o_path_allowed;
     if (path.empty())
         return Errno::enoent;
-    Ref<Dentry> start = path.front() == '/' ? ctx.process().root_dir : TRY(start_dir(ctx, dirfd));
+    Ref<Dentry> start = path.front() == '/' ? ctx.process().fs->root : TRY(start_dir(ctx, dirfd));
     auto dentry = TRY(open_or_create(ctx, start, path, flags, mode, max_symlinks));
     Inode& inode = dentry->inode();
     u32 access = flags & o_accmode;
@@ -131,10 +131,10 @@ Result<long> sys_openat2(Context& ctx, int dirfd, UserPtr<char> path, UserPtr<ab
     std::string name = TRY(read_path(ctx, path));
     if (how.resolve & (resolve_in_root | resolve_beneath)) {
         // Resolve with the starting directory as the root: absolute paths and ".." stay inside.
-        Ref<Dentry> saved_root = ctx.process().root_dir;
-        ctx.process().root_dir = TRY(start_dir(ctx, dirfd));
+        Ref<Dentry> saved_root = ctx.process().fs->root;
+        ctx.process().fs->root = TRY(start_dir(ctx, dirfd));
         auto result = open_file(ctx, dirfd, name, static_cast<u32>(how.flags), static_cast<u32>(how.mode));
-        ctx.process().root_dir = saved_root;
+        ctx.process().fs->root = saved_root;
         return result;
     }
     return open_file(ctx, dirfd, name, static_cast<u32>(how.flags), static_cast<u32>(how.mode));

@@ -10,7 +10,7 @@ Result<std::string> read_path(Context& ctx, UserPtr<char> path)
 Result<Ref<Dentry>> start_dir(Context& ctx, int dirfd)
 {
     if (dirfd == abi::at_fdcwd)
-        return ctx.process().cwd;
+        return ctx.process().fs->cwd;
     auto file = TRY(ctx.files().get(dirfd));
     Dentry* dentry = file->dentry();
     if (!dentry || !dentry->inode().is_directory())
@@ -24,22 +24,22 @@ Result<Ref<Dentry>> lookup_at(Context& ctx, int dirfd, const std::string& path, 
         if (!allow_empty)
             return Errno::enoent;
         if (dirfd == abi::at_fdcwd)
-            return ctx.process().cwd;
+            return ctx.process().fs->cwd;
         auto file = TRY(ctx.files().get(dirfd));
         if (!file->dentry())
             return Errno::enotdir; // FIXME: pipes and the console have no dentry to name
         return Ref<Dentry>(file->dentry());
     }
-    Ref<Dentry> start = path.front() == '/' ? ctx.process().root_dir : TRY(start_dir(ctx, dirfd));
-    return walk_path(ctx.process().root_dir, start, path, follow);
+    Ref<Dentry> start = path.front() == '/' ? ctx.process().fs->root : TRY(start_dir(ctx, dirfd));
+    return walk_path(ctx.process().fs->root, start, path, follow);
 }
 
 Result<ParentAndName> lookup_parent_at(Context& ctx, int dirfd, const std::string& path)
 {
     if (path.empty())
         return Errno::enoent;
-    Ref<Dentry> start = path.front() == '/' ? ctx.process().root_dir : TRY(start_dir(ctx, dirfd));
-    return walk_parent(ctx.process().root_dir, start, path);
+    Ref<Dentry> start = path.front() == '/' ? ctx.process().fs->root : TRY(start_dir(ctx, dirfd));
+    return walk_parent(ctx.process().fs->root, start, path);
 }
 
 Result<void> check_writable_fs(const Dentry& dentry)

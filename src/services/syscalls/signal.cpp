@@ -1,6 +1,11 @@
 // rt_sigaction, rt_sigprocmask, sigaltstack. Dispositions and masks are recorded; delivery
 // comes with the signals issue.
 
+#include <limits>
+#include <map>
+
+#include "frame/clock.h"
+#include "services/process/process_table.h"
 #include "services/process/signals.h"
 #include "services/syscalls/handlers.h"
 
@@ -24,12 +29,18 @@ Result<long> sys_rt_sigaction(Context& ctx, int sig, UserPtr<abi::KSigAction> ac
         return Errno::einval;
     if (!act.is_null() && (sig == sigkill || sig == sigstop))
         return Errno::einval;
-    auto& slot = ctx.process().sig_actions[sig - 1];
+    auto& slot = ctx.process().sighand->actions[sig - 1];
     abi::KSigAction previous = slot;
     if (!act.is_null()) {
         abi::KSigAction action = TRY(ctx.user().read(act));
         action.mask &= ~unblockable;
         slot = action;
+        // A signal now ignored leaves the pending sets (sigaction(2), POSIX).
+        if (is_ignored(ctx.process(), sig)) {
+            ctx.process().shared_pending.discard(sig);
+            for (auto& thread : ctx.process().threads)
+                thread->pending.discard(sig);
+        }
     }
     if (!old_act.is_null())
         TRY(ctx.user().write(old_act, previous));
@@ -90,46 +101,212 @@ Result<long> sys_sigaltstack(Context& ctx, UserPtr<abi::StackT> stack, UserPtr<a
 namespace asterix::services {
 
 namespace {
-/// A signal sent to the calling process itself. FIXME: with signal delivery, handlers run and
-/// other processes can be targets; until then the default action happens or it is ignored.
-Result<long> signal_self(Context& ctx, int sig)
+
+/// kill(2)'s permission rule, for the one user the kernel knows of.
+bool may_signal(const Process& sender, const Process& target) { return sender.uid == 0 || sender.uid == target.uid; }
+
+Result<long> kill_process(Context& ctx, Process& target, const abi::SigInfo& info)
 {
-    if (sig < 0 || sig > signal_count)
-        return Errno::einval;
-    if (sig == 0)
-        return 0;
-    const auto& action = ctx.process().sig_actions[sig - 1];
-    constexpr u64 sig_ign = 1;
-    bool is_ignored_by_default = sig == 17 || sig == 18 || sig == 23 || sig == 28; // CHLD CONT URG WINCH
-    if (action.handler == sig_ign || (action.handler == 0 && is_ignored_by_default))
-        return 0;
-    ctx.thread().is_exiting = true;
-    exit_process(ctx.process(), sig | (dumps_core_by_default(sig) ? 0x80 : 0));
+    if (!may_signal(ctx.process(), target))
+        return Errno::eperm;
+    if (info.signo)
+        send_signal(target, info);
     return 0;
 }
+
+Result<long> kill_group(Context& ctx, i32 pgid, const abi::SigInfo& info)
+{
+    bool has_any = false;
+    Errno last = Errno::esrch;
+    for (auto& [pid, process] : std::map<i32, Process*>(ProcessTable::all())) {
+        if (process->pgid != pgid || process->has_exited)
+            continue;
+        has_any = true;
+        if (kill_process(ctx, *process, info).is_error())
+            last = Errno::eperm;
+        else
+            last = Errno {};
+    }
+    if (!has_any)
+        return Errno::esrch;
+    if (last != Errno {})
+        return last;
+    return 0;
+}
+
+Result<Thread*> find_thread_in(i32 tgid, i32 tid)
+{
+    Thread* thread = ProcessTable::find_thread(tid);
+    if (!thread || thread->is_exiting || (tgid > 0 && thread->process().pid() != tgid))
+        return Errno::esrch;
+    return thread;
+}
+
 } // namespace
 
 Result<long> sys_kill(Context& ctx, i32 pid, int sig)
 {
-    if (pid != ctx.process().pid() && pid != 0 && pid != -1)
+    if (sig < 0 || sig > signal_count)
+        return Errno::einval;
+    auto info = make_signal_info(sig, si_user, ctx.process().pid(), ctx.process().uid);
+    if (pid > 0) {
+        Process* target = ProcessTable::find(pid);
+        if (!target || target->has_exited)
+            return Errno::esrch;
+        return kill_process(ctx, *target, info);
+    }
+    if (pid == 0)
+        return kill_group(ctx, ctx.process().pgid, info);
+    if (pid == -1) {
+        // Every process but init and the caller.
+        bool has_any = false;
+        for (auto& [id, process] : std::map<i32, Process*>(ProcessTable::all())) {
+            if (id == 1 || process == &ctx.process() || process->has_exited)
+                continue;
+            has_any = true;
+            static_cast<void>(kill_process(ctx, *process, info));
+        }
+        if (!has_any)
+            return Errno::esrch;
+        return 0;
+    }
+    if (pid == std::numeric_limits<i32>::min())
         return Errno::esrch;
-    return signal_self(ctx, sig);
+    return kill_group(ctx, -pid, info);
 }
 
 Result<long> sys_tkill(Context& ctx, i32 tid, int sig)
 {
-    if (tid != ctx.thread().tid())
-        return tid <= 0 ? Errno::einval : Errno::esrch;
-    return signal_self(ctx, sig);
+    if (tid <= 0 || sig < 0 || sig > signal_count)
+        return Errno::einval;
+    Thread* thread = TRY(find_thread_in(0, tid));
+    if (!may_signal(ctx.process(), thread->process()))
+        return Errno::eperm;
+    if (sig)
+        send_signal(*thread, make_signal_info(sig, si_tkill, ctx.process().pid(), ctx.process().uid));
+    return 0;
 }
 
 Result<long> sys_tgkill(Context& ctx, i32 tgid, i32 tid, int sig)
 {
-    if (tgid <= 0 || tid <= 0)
+    if (tgid <= 0 || tid <= 0 || sig < 0 || sig > signal_count)
         return Errno::einval;
-    if (tgid != ctx.process().pid() || tid != ctx.thread().tid())
+    Thread* thread = TRY(find_thread_in(tgid, tid));
+    if (!may_signal(ctx.process(), thread->process()))
+        return Errno::eperm;
+    if (sig)
+        send_signal(*thread, make_signal_info(sig, si_tkill, ctx.process().pid(), ctx.process().uid));
+    return 0;
+}
+
+Result<long> sys_rt_sigqueueinfo(Context& ctx, i32 pid, int sig, UserPtr<abi::SigInfo> uinfo)
+{
+    if (sig <= 0 || sig > signal_count)
+        return Errno::einval;
+    auto info = TRY(ctx.user().read(uinfo));
+    // Only the kernel may claim to be the kernel (or another thread's tkill).
+    if ((info.code >= 0 || info.code == si_tkill) && pid != ctx.process().pid())
+        return Errno::eperm;
+    info.signo = sig;
+    Process* target = ProcessTable::find(pid);
+    if (!target || target->has_exited)
         return Errno::esrch;
-    return signal_self(ctx, sig);
+    return kill_process(ctx, *target, info);
+}
+
+Result<long> sys_rt_tgsigqueueinfo(Context& ctx, i32 tgid, i32 tid, int sig, UserPtr<abi::SigInfo> uinfo)
+{
+    if (sig <= 0 || sig > signal_count || tgid <= 0 || tid <= 0)
+        return Errno::einval;
+    auto info = TRY(ctx.user().read(uinfo));
+    if ((info.code >= 0 || info.code == si_tkill) && tgid != ctx.process().pid())
+        return Errno::eperm;
+    info.signo = sig;
+    Thread* thread = TRY(find_thread_in(tgid, tid));
+    send_signal(*thread, info);
+    return 0;
+}
+
+Result<long> sys_rt_sigreturn(Context& ctx)
+{
+    auto restored = restore_signal_frame(ctx.thread());
+    if (restored.is_error()) {
+        // A frame that cannot be read: Linux kills with SIGSEGV.
+        force_signal(ctx.thread(), make_signal_info(sigsegv, si_kernel));
+        return static_cast<long>(ctx.thread().context.regs.rax);
+    }
+    return restored.value();
+}
+
+Result<long> sys_rt_sigpending(Context& ctx, UserPtr<u64> set, u64 sigsetsize)
+{
+    if (sigsetsize > 8)
+        return Errno::einval;
+    u64 pending = (ctx.thread().pending.mask | ctx.process().shared_pending.mask) & ctx.thread().sig_mask;
+    TRY(ctx.user().write(set, pending));
+    return 0;
+}
+
+Result<long> sys_rt_sigsuspend(Context& ctx, UserPtr<u64> mask, u64 sigsetsize)
+{
+    if (sigsetsize != 8)
+        return Errno::einval;
+    u64 new_mask = TRY(ctx.user().read(mask));
+    Thread& thread = ctx.thread();
+    thread.saved_sig_mask = thread.sig_mask;
+    thread.has_saved_sig_mask = true;
+    thread.sig_mask = new_mask & ~unblockable_signals;
+    frame::WaitQueue never;
+    while (wait_interruptible(never).is_error() == false) {
+    }
+    return Errno::erestartnohand;
+}
+
+Result<long> sys_pause(Context& ctx)
+{
+    frame::WaitQueue never;
+    while (wait_interruptible(never).is_error() == false) {
+    }
+    return Errno::erestartnohand;
+}
+
+Result<long> sys_rt_sigtimedwait(Context& ctx, UserPtr<u64> set, UserPtr<abi::SigInfo> info_ptr, UserPtr<abi::Timespec> timeout, u64 sigsetsize)
+{
+    if (sigsetsize != 8)
+        return Errno::einval;
+    u64 wanted = TRY(ctx.user().read(set)) & ~unblockable_signals;
+    u64 deadline = ~0ull;
+    if (!timeout.is_null()) {
+        auto ts = TRY(ctx.user().read(timeout));
+        if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1'000'000'000)
+            return Errno::einval;
+        deadline = frame::monotonic_ns() + static_cast<u64>(ts.sec) * 1'000'000'000 + static_cast<u64>(ts.nsec);
+    }
+    Thread& thread = ctx.thread();
+    // The awaited signals are unblocked for the wait, so they interrupt it.
+    u64 saved_mask = thread.sig_mask;
+    for (;;) {
+        u64 ready = (thread.pending.mask | ctx.process().shared_pending.mask) & wanted;
+        if (ready) {
+            int sig = __builtin_ctzll(ready) + 1;
+            abi::SigInfo info = thread.pending.has(sig) ? thread.pending.take(sig) : ctx.process().shared_pending.take(sig);
+            thread.sig_mask = saved_mask;
+            if (!info_ptr.is_null())
+                TRY(ctx.user().write(info_ptr, info));
+            return sig;
+        }
+        thread.sig_mask = saved_mask & ~wanted;
+        frame::WaitQueue never;
+        auto waited = wait_interruptible(never, deadline);
+        thread.sig_mask = saved_mask;
+        if (waited.is_error()) {
+            if (waited.error() == Errno::etimedout)
+                return Errno::eagain;
+            u64 now_ready = (thread.pending.mask | ctx.process().shared_pending.mask) & wanted;
+            if (!now_ready)
+                return Errno::eintr;
+        }
+    }
 }
 
 } // namespace asterix::services

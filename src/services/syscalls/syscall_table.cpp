@@ -85,6 +85,15 @@ void dispatch_syscall(Thread& thread)
             thread.tid(), static_cast<unsigned long long>(number), name ? name : "unknown");
     }
     long value = result.is_error() ? -static_cast<long>(result.error()) : result.value();
+    if (result.is_error()) {
+        Errno error = result.error();
+        if (error == Errno::erestartsys || error == Errno::erestartnointr || error == Errno::erestartnohand
+            || error == Errno::erestart_restartblock) {
+            // deliver_signals() restarts it or turns it into EINTR.
+            thread.interrupted_syscall = true;
+            thread.interrupted_syscall_number = number;
+        }
+    }
     if (is_strace_on())
         trace_syscall(ctx, number, entry, args, value);
     regs.set_syscall_return(value);

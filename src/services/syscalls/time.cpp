@@ -2,6 +2,7 @@
 
 #include "frame/clock.h"
 #include "frame/task.h"
+#include "services/process/signals.h"
 #include "services/syscalls/handlers.h"
 
 namespace asterix::services {
@@ -50,15 +51,32 @@ Result<u64> checked_ns(const abi::Timespec& ts)
     return static_cast<u64>(ts.sec) * ns_per_s + static_cast<u64>(ts.nsec);
 }
 
-/// Sleeps the calling task until `clock` reaches `deadline_ns`.
-void sleep_until_clock(int clock, u64 deadline_ns)
+/// Sleeps the calling thread until `clock` reaches `deadline_ns`; false when a signal woke it.
+bool sleep_until_clock(Thread& thread, int clock, u64 deadline_ns)
 {
-    u64 now = read_clock(clock).value();
-    if (deadline_ns <= now)
-        return;
-    u64 delta = deadline_ns - now;
-    u64 monotonic_now = frame::monotonic_ns();
-    frame::sleep_until(delta > ~0ull - monotonic_now ? ~0ull - 1 : monotonic_now + delta);
+    for (;;) {
+        u64 now = read_clock(clock).value();
+        if (deadline_ns <= now)
+            return true;
+        if (has_pending_signal(thread))
+            return false;
+        u64 delta = deadline_ns - now;
+        u64 monotonic_now = frame::monotonic_ns();
+        frame::sleep_until_interruptible(delta > ~0ull - monotonic_now ? ~0ull - 1 : monotonic_now + delta);
+    }
+}
+
+/// The end of an interrupted sleep: remaining time for a relative sleep, and restart_syscall
+/// continues it when no handler runs.
+Result<long> interrupted_sleep(Context& ctx, int clock, int flags, u64 deadline, UserPtr<abi::Timespec> rem)
+{
+    if (!(flags & timer_abstime) && !rem.is_null()) {
+        u64 now = read_clock(clock).value();
+        TRY(ctx.user().write(rem, to_timespec(deadline > now ? deadline - now : 0)));
+    }
+    ctx.thread().restart_clock = clock;
+    ctx.thread().restart_deadline_ns = deadline;
+    return Errno::erestart_restartblock;
 }
 } // namespace
 
@@ -113,8 +131,17 @@ Result<long> sys_clock_nanosleep(Context& ctx, int clock, int flags, UserPtr<abi
     u64 ns = TRY(checked_ns(request));
     u64 now = read_clock(clock).value();
     u64 deadline = (flags & timer_abstime) ? ns : (ns > ~0ull - now ? ~0ull - 1 : now + ns);
-    // FIXME: with signal delivery, an interrupted sleep returns EINTR and fills `rem`.
-    sleep_until_clock(clock, deadline);
+    if (!sleep_until_clock(ctx.thread(), clock, deadline))
+        return interrupted_sleep(ctx, clock, flags, deadline, rem);
+    return 0;
+}
+
+Result<long> sys_restart_syscall(Context& ctx)
+{
+    // The only restartable call here is a sleep; it goes on to the deadline it had.
+    Thread& thread = ctx.thread();
+    if (!sleep_until_clock(thread, thread.restart_clock, thread.restart_deadline_ns))
+        return interrupted_sleep(ctx, thread.restart_clock, timer_abstime, thread.restart_deadline_ns, UserPtr<abi::Timespec>());
     return 0;
 }
 

@@ -1,0 +1,132 @@
+#include "services/process/clone.h"
+
+#include "services/process/process_table.h"
+#include "services/process/signals.h"
+
+namespace asterix::services {
+
+namespace {
+
+constexpr u64 supported_flags = clone_vm | clone_fs | clone_files | clone_sighand | clone_pidfd | clone_ptrace
+    | clone_vfork | clone_parent | clone_thread | clone_sysvsem | clone_settls | clone_parent_settid
+    | clone_child_cleartid | clone_detached | clone_untraced | clone_child_settid | clone_io | 0xff;
+
+/// The flag rules of copy_process().
+Result<void> check_flags(u64 flags)
+{
+    if ((flags & clone_thread) && !(flags & clone_sighand))
+        return Errno::einval;
+    if ((flags & clone_sighand) && !(flags & clone_vm))
+        return Errno::einval;
+    if ((flags & (clone_newns | clone_fs)) == (clone_newns | clone_fs))
+        return Errno::einval;
+    if (flags & ~supported_flags)
+        return Errno::einval; // FIXME: namespaces are not supported
+    if ((flags & clone_pidfd) && (flags & (clone_detached | clone_thread)))
+        return Errno::einval;
+    if (flags & clone_pidfd)
+        return Errno::einval; // FIXME: pidfds come with poll on processes
+    return {};
+}
+
+/// The child's registers: the parent's, returning 0, on its own stack and TLS if given.
+void init_child_context(Thread& parent, Thread& child, const CloneRequest& request)
+{
+    child.context.copy_from(parent.process().vm(), parent.context);
+    auto& regs = child.context.regs;
+    regs.rax = 0;
+    if (request.stack)
+        regs.rsp = request.stack;
+    if (request.flags & clone_settls)
+        regs.fs_base = request.tls;
+    child.sig_mask = parent.sig_mask;
+    child.alt_stack = (request.flags & clone_vm) && !(request.flags & clone_vfork) ? abi::StackT {0, 2, 0, 0} : parent.alt_stack;
+    child.rseq_area = 0;
+}
+
+} // namespace
+
+Result<i32> clone_thread_or_process(Thread& parent_thread, const CloneRequest& request)
+{
+    TRY(check_flags(request.flags));
+    Process& parent = parent_thread.process();
+    u64 flags = request.flags;
+
+    if (!(flags & clone_thread)) {
+        // RLIMIT_NPROC: a fork bomb stops with EAGAIN.
+        if (ProcessTable::count_for_user(parent.uid) >= parent.rlimits[rlimit_nproc].cur)
+            return Errno::eagain;
+    }
+    i32 tid = TRY(ProcessTable::allocate_id());
+
+    if (flags & clone_thread) {
+        auto thread = std::make_unique<Thread>(tid, Ref<Process>(&parent));
+        Thread& child = *thread;
+        init_child_context(parent_thread, child, request);
+        if (flags & clone_child_cleartid)
+            child.clear_child_tid = request.child_tid;
+        if (flags & clone_child_settid)
+            TRY(parent.vm().write(UserPtr<i32>(request.child_tid), tid));
+        if (flags & clone_parent_settid)
+            TRY(parent.vm().write(UserPtr<i32>(request.parent_tid), tid));
+        parent.threads.push_back(std::move(thread));
+        start_thread(child);
+        return tid;
+    }
+
+    Process* new_parent = (flags & clone_parent) ? parent.parent() : &parent;
+    if (!new_parent)
+        new_parent = &parent;
+    auto process = make_ref<Process>(tid, new_parent);
+    process->memory = (flags & clone_vm) ? parent.memory : TRY(parent.memory->fork());
+    process->files = (flags & clone_files) ? parent.files : parent.files->clone();
+    if (flags & clone_fs) {
+        process->fs = parent.fs;
+    } else {
+        process->fs = make_ref<FsContext>();
+        process->fs->root = parent.fs->root;
+        process->fs->cwd = parent.fs->cwd;
+        process->fs->umask = parent.fs->umask;
+    }
+    if (flags & clone_sighand) {
+        process->sighand = parent.sighand;
+    } else {
+        process->sighand = make_ref<SignalHandlers>();
+        process->sighand->actions = parent.sighand->actions;
+    }
+    process->comm = parent.comm;
+    process->exe_path = parent.exe_path;
+    process->argv = parent.argv;
+    process->envp = parent.envp;
+    process->uid = parent.uid;
+    process->gid = parent.gid;
+    process->pgid = parent.pgid;
+    process->sid = parent.sid;
+    process->rlimits = parent.rlimits;
+    process->exit_signal = request.exit_signal;
+    process->start_time_ns = ProcessTable::uptime_ns();
+    process->is_vfork_child = flags & clone_vfork;
+
+    auto thread = std::make_unique<Thread>(tid, process);
+    Thread& child = *thread;
+    init_child_context(parent_thread, child, request);
+    if (flags & clone_child_cleartid)
+        child.clear_child_tid = request.child_tid;
+    if (flags & clone_child_settid)
+        TRY(process->vm().write(UserPtr<i32>(request.child_tid), tid));
+    if (flags & clone_parent_settid)
+        TRY(parent.vm().write(UserPtr<i32>(request.parent_tid), tid));
+    process->threads.push_back(std::move(thread));
+    new_parent->children.push_back(process);
+    ProcessTable::add(*process);
+    start_thread(child);
+
+    if (flags & clone_vfork) {
+        // The parent sleeps until the child execs or exits (it borrows the parent's memory).
+        while (process->is_vfork_child && !process->has_exited)
+            process->vfork_done.wait_until(~0ull, frame::Interruptible::no);
+    }
+    return tid;
+}
+
+} // namespace asterix::services

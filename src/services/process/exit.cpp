@@ -1,0 +1,154 @@
+// How threads and processes end: zombies, reparenting, SIGCHLD, and reaping.
+
+#include <algorithm>
+
+#include "frame/boot.h"
+#include "services/process/process_table.h"
+#include "services/process/signals.h"
+#include "services/syscalls/futex.h"
+#include "services/syscalls/strace.h"
+
+namespace asterix::services {
+
+namespace {
+
+constexpr u32 futex_owner_died = 0x40000000;
+constexpr u32 futex_waiters = 0x80000000;
+constexpr u32 futex_tid_mask = 0x3fffffff;
+constexpr int robust_list_limit = 2048;
+
+/// Marks the robust futexes the thread still holds as owner-died and wakes a waiter of each
+/// (get_robust_list(2), the kernel's exit_robust_list).
+void release_robust_futexes(Thread& thread)
+{
+    if (!thread.robust_list_head)
+        return;
+    auto& vm = thread.process().vm();
+    struct Head {
+        u64 next;
+        i64 futex_offset;
+        u64 pending;
+    };
+    auto head = vm.read(UserPtr<Head>(thread.robust_list_head));
+    if (head.is_error())
+        return;
+    auto release = [&](u64 entry) {
+        u64 word_addr = entry + static_cast<u64>(head.value().futex_offset);
+        auto word = vm.read(UserPtr<u32>(word_addr));
+        if (word.is_error() || (word.value() & futex_tid_mask) != static_cast<u32>(thread.tid()))
+            return;
+        u32 updated = (word.value() & futex_waiters) | futex_owner_died;
+        if (vm.write(UserPtr<u32>(word_addr), updated).is_error())
+            return;
+        if (word.value() & futex_waiters)
+            futex_wake(&vm, word_addr, 1);
+    };
+    u64 entry = head.value().next;
+    for (int i = 0; i < robust_list_limit && entry != thread.robust_list_head && entry; ++i) {
+        auto next = vm.read(UserPtr<u64>(entry));
+        if (next.is_error())
+            break;
+        if (entry != head.value().pending)
+            release(entry);
+        entry = next.value();
+    }
+    if (head.value().pending)
+        release(head.value().pending);
+}
+
+int exit_code_of(int wait_status)
+{
+    int sig = wait_status & 0x7f;
+    return sig ? 128 + sig : (wait_status >> 8) & 0xff;
+}
+
+/// The last thread is gone: the process becomes a zombie, its children move to init, and its
+/// parent hears of it.
+void finalize_process(Process& process)
+{
+    if (!process.is_exiting) {
+        process.is_exiting = true;
+    }
+    process.has_exited = true;
+    if (is_strace_on())
+        trace_process_end(process.pid(), process.wait_status);
+    if (process.memory)
+        process.memory->sync_all();
+    process.memory = Ref<MemoryMap>();
+    process.files = Ref<FdTable>();
+    process.fs = Ref<FsContext>();
+    process.vfork_done.wake_all();
+
+    Process* init = ProcessTable::find(1);
+    if (init == &process)
+        init = nullptr;
+    for (auto& child : process.children) {
+        child->set_parent(init);
+        if (init) {
+            init->children.push_back(child);
+            if (child->has_exited)
+                init->child_event.wake_all();
+        }
+    }
+    process.children.clear();
+
+    if (process.pid() == 1) {
+        frame::power_off(exit_code_of(process.wait_status));
+        return;
+    }
+    Process* parent = process.parent();
+    if (!parent) {
+        ProcessTable::remove(process);
+        return;
+    }
+    const auto& action = parent->sighand->actions[sigchld - 1];
+    if (action.handler == sig_ign || (action.flags & sa_nocldwait)) {
+        // Nobody will wait: the child is reaped at once (wait(2) NOTES).
+        reap(*parent, process);
+        parent->child_event.wake_all();
+        return;
+    }
+    int sig = process.wait_status & 0x7f;
+    auto info = make_signal_info(sigchld, sig ? ((process.wait_status & 0x80) ? cld_dumped : cld_killed) : cld_exited,
+        process.pid(), process.uid);
+    info.set_status(sig ? sig : (process.wait_status >> 8) & 0xff);
+    send_signal(*parent, info);
+    parent->child_event.wake_all();
+}
+
+} // namespace
+
+void finish_thread(Thread& thread)
+{
+    Ref<Process> process = thread.process_ref();
+    if (thread.clear_child_tid && process->memory) {
+        // CLONE_CHILD_CLEARTID: zero the tid and wake one waiter (pthread_join).
+        auto& vm = process->vm();
+        if (!vm.write(UserPtr<i32>(thread.clear_child_tid), i32 {0}).is_error())
+            futex_wake(&vm, thread.clear_child_tid, 1);
+    }
+    if (process->memory)
+        release_robust_futexes(thread);
+    ProcessTable::remove_thread(thread);
+    if (!process->is_exiting) {
+        bool is_last = std::all_of(process->threads.begin(), process->threads.end(),
+            [&](const auto& other) { return other.get() == &thread || other->is_exiting; });
+        if (is_last) {
+            process->is_exiting = true;
+            process->wait_status = 0;
+        }
+    }
+    std::erase_if(process->threads, [&](const auto& other) { return other.get() == &thread; });
+    if (process->threads.empty())
+        finalize_process(*process);
+}
+
+void reap(Process& parent, Process& child)
+{
+    parent.children_user_ns += child.user_ns + child.children_user_ns;
+    parent.children_system_ns += child.system_ns + child.children_system_ns;
+    ProcessTable::remove(child);
+    std::erase_if(parent.children, [&](const Ref<Process>& entry) { return entry.ptr() == &child; });
+}
+
+} // namespace asterix::services

@@ -1,0 +1,424 @@
+// Sending signals, taking them on the way back to user mode, and the x86-64 signal frame.
+
+#include "frame/log.h"
+#include "services/process/process_table.h"
+#include "services/process/signals.h"
+
+namespace asterix::services {
+
+namespace {
+
+constexpr u64 uc_fp_xstate = 0x1;
+constexpr u64 uc_sigcontext_ss = 0x2;
+constexpr u64 uc_strict_restore_ss = 0x4;
+constexpr i32 ss_onstack = 1;
+constexpr i32 ss_disable = 2;
+constexpr u64 redzone_bytes = 128;
+constexpr u64 fxsave_bytes = 512;
+constexpr u64 eflags_df = 0x400;
+constexpr u64 eflags_tf = 0x100;
+constexpr u64 eflags_rf = 0x10000;
+/// The flags a signal handler may change through rt_sigreturn (Linux's FIX_EFLAGS).
+constexpr u64 eflags_user_mask = 0x40dd5 | 0x200000; // + ID
+constexpr u64 user_cs = 0x33;
+constexpr u64 user_ss = 0x2b;
+
+/// struct sigcontext (64-bit), as in uapi/asm/sigcontext.h.
+struct SigContext {
+    u64 r8, r9, r10, r11, r12, r13, r14, r15, rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip, eflags;
+    u16 cs, gs, fs, ss;
+    u64 err, trapno, oldmask, cr2, fpstate;
+    std::array<u64, 8> reserved;
+};
+static_assert(sizeof(SigContext) == 256);
+
+/// The kernel's struct ucontext.
+struct UContext {
+    u64 flags;
+    u64 link;
+    abi::StackT stack;
+    SigContext mcontext;
+    u64 sigmask;
+};
+static_assert(sizeof(UContext) == 304);
+
+/// struct rt_sigframe: the handler returns into `pretcode` (the restorer) with rsp just past it.
+struct RtSigFrame {
+    u64 pretcode;
+    UContext uc;
+    abi::SigInfo info;
+};
+static_assert(sizeof(RtSigFrame) == 440);
+
+bool is_on_alt_stack(const Thread& thread, u64 sp)
+{
+    const auto& stack = thread.alt_stack;
+    return !(stack.flags & ss_disable) && stack.size && sp > stack.sp && sp - stack.sp <= stack.size;
+}
+
+/// Picks the next signal to take: thread-directed first, lowest number first, SIGKILL and
+/// SIGSTOP ahead of all. Returns 0 when none is deliverable.
+int next_signal(Thread& thread)
+{
+    u64 deliverable = (thread.pending.mask | thread.process().shared_pending.mask) & ~(thread.sig_mask & ~unblockable_signals);
+    if (!deliverable)
+        return 0;
+    for (int sig : {sigkill, sigstop}) {
+        if (deliverable & sig_bit(sig))
+            return sig;
+    }
+    return __builtin_ctzll(deliverable) + 1;
+}
+
+abi::SigInfo take_signal(Thread& thread, int sig)
+{
+    if (thread.pending.has(sig))
+        return thread.pending.take(sig);
+    return thread.process().shared_pending.take(sig);
+}
+
+void notify_parent_of_stop(Process& process, int code, int status)
+{
+    Process* parent = process.parent();
+    if (!parent)
+        return;
+    const auto& action = parent->sighand->actions[sigchld - 1];
+    if (!(action.flags & sa_nocldstop)) {
+        auto info = make_signal_info(sigchld, code, process.pid(), process.uid);
+        info.set_status(status);
+        send_signal(*parent, info);
+    }
+    parent->child_event.wake_all();
+}
+
+void stop_process(Process& process, int sig)
+{
+    if (process.is_stopped)
+        return;
+    process.is_stopped = true;
+    process.stop_signal = sig;
+    process.has_stop_to_report = true;
+    process.has_continue_to_report = false;
+    notify_parent_of_stop(process, cld_stopped, sig);
+}
+
+void continue_process(Process& process)
+{
+    for (int sig : {sigstop, sigtstp, sigttin, sigttou}) {
+        process.shared_pending.discard(sig);
+        for (auto& thread : process.threads)
+            thread->pending.discard(sig);
+    }
+    if (!process.is_stopped)
+        return;
+    process.is_stopped = false;
+    process.has_stop_to_report = false;
+    process.has_continue_to_report = true;
+    process.continued.wake_all();
+    notify_parent_of_stop(process, cld_continued, sigcont);
+}
+
+void wake_for_signal(Process& process, int sig)
+{
+    // Interrupt a thread that can take it; if all block it, it waits in the process.
+    for (auto& thread : process.threads) {
+        if (!(thread->sig_mask & sig_bit(sig)) || sig == sigkill) {
+            if (thread->task)
+                thread->task->interrupt();
+            if (sig != sigkill)
+                return;
+        }
+    }
+}
+
+/// Builds the frame on the thread's stack and points it at the handler.
+Result<void> setup_frame(Thread& thread, int sig, const abi::SigInfo& info, const abi::KSigAction& action)
+{
+    auto& regs = thread.context.regs;
+    auto& vm = thread.process().vm();
+    u64 sp = regs.rsp;
+    bool was_on_alt_stack = is_on_alt_stack(thread, sp);
+    if ((action.flags & sa_onstack) && !(thread.alt_stack.flags & ss_disable) && thread.alt_stack.size && !was_on_alt_stack)
+        sp = thread.alt_stack.sp + thread.alt_stack.size;
+    else
+        sp -= redzone_bytes;
+    u64 fp_addr = (sp - fxsave_bytes) & ~u64 {63};
+    u64 frame_addr = ((fp_addr - sizeof(RtSigFrame)) & ~u64 {15}) - 8;
+
+    RtSigFrame frame {};
+    frame.pretcode = action.restorer;
+    frame.uc.flags = uc_sigcontext_ss | uc_strict_restore_ss;
+    frame.uc.stack = {thread.alt_stack.sp, was_on_alt_stack ? ss_onstack : thread.alt_stack.flags, 0, thread.alt_stack.size};
+    auto& mc = frame.uc.mcontext;
+    mc.r8 = regs.r8;
+    mc.r9 = regs.r9;
+    mc.r10 = regs.r10;
+    mc.r11 = regs.r11;
+    mc.r12 = regs.r12;
+    mc.r13 = regs.r13;
+    mc.r14 = regs.r14;
+    mc.r15 = regs.r15;
+    mc.rdi = regs.rdi;
+    mc.rsi = regs.rsi;
+    mc.rbp = regs.rbp;
+    mc.rbx = regs.rbx;
+    mc.rdx = regs.rdx;
+    mc.rax = regs.rax;
+    mc.rcx = regs.rcx;
+    mc.rsp = regs.rsp;
+    mc.rip = regs.rip;
+    mc.eflags = regs.eflags;
+    mc.cs = static_cast<u16>(regs.cs);
+    mc.ss = static_cast<u16>(regs.ss);
+    if (sig == sigsegv || sig == sigbus) {
+        mc.trapno = 14;
+        mc.cr2 = info.fields[0];
+        mc.err = 4 | (info.code == 2 ? 1 : 0); // user mode; present for access errors
+    }
+    mc.oldmask = thread.has_saved_sig_mask ? thread.saved_sig_mask : thread.sig_mask;
+    mc.fpstate = fp_addr;
+    frame.uc.sigmask = mc.oldmask;
+    frame.info = info;
+
+    auto fp_image = thread.context.fp_legacy_state(vm);
+    TRY(vm.write_bytes(fp_addr, fp_image));
+    TRY(vm.write(UserPtr<RtSigFrame>(frame_addr), frame));
+
+    regs.rsp = frame_addr;
+    regs.rip = action.handler;
+    regs.rdi = static_cast<u64>(sig);
+    regs.rsi = frame_addr + offsetof(RtSigFrame, info);
+    regs.rdx = frame_addr + offsetof(RtSigFrame, uc);
+    regs.rax = 0;
+    regs.eflags &= ~(eflags_df | eflags_tf | eflags_rf);
+    regs.cs = user_cs;
+    regs.ss = user_ss;
+    // Handlers start with a clean x87/SSE state's control words, as Linux gives them.
+    return {};
+}
+
+/// What to do with a syscall a signal interrupted, now that we know whether a handler runs.
+void finish_interrupted_syscall(Thread& thread, const abi::KSigAction* handler)
+{
+    auto& regs = thread.context.regs;
+    i64 result = static_cast<i64>(regs.rax);
+    if (!thread.interrupted_syscall)
+        return;
+    u64 number = thread.interrupted_syscall_number;
+    thread.interrupted_syscall = false;
+    auto restart = [&] {
+        regs.rax = number;
+        regs.rip -= 2; // back onto the syscall instruction
+    };
+    switch (static_cast<Errno>(-result)) {
+    case Errno::erestartsys:
+        if (handler && !(handler->flags & sa_restart))
+            regs.rax = static_cast<u64>(-static_cast<i64>(Errno::eintr));
+        else
+            restart();
+        break;
+    case Errno::erestartnointr:
+        restart();
+        break;
+    case Errno::erestartnohand:
+        if (handler)
+            regs.rax = static_cast<u64>(-static_cast<i64>(Errno::eintr));
+        else
+            restart();
+        break;
+    case Errno::erestart_restartblock:
+        if (handler) {
+            regs.rax = static_cast<u64>(-static_cast<i64>(Errno::eintr));
+        } else {
+            regs.rax = 219; // __NR_restart_syscall
+            regs.rip -= 2;
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+} // namespace
+
+bool is_ignored(Process& process, int sig)
+{
+    const auto& action = process.sighand->actions[sig - 1];
+    return action.handler == sig_ign || (action.handler == sig_dfl && default_action(sig) == DefaultAction::ignore);
+}
+
+void send_signal(Process& target, const abi::SigInfo& info)
+{
+    int sig = info.signo;
+    if (sig <= 0 || sig > signal_count || target.has_exited || target.is_exiting)
+        return;
+    if (sig == sigkill) {
+        exit_process(target, sigkill);
+        return;
+    }
+    if (sig == sigcont)
+        continue_process(target);
+    if (default_action(sig) == DefaultAction::stop)
+        target.shared_pending.discard(sigcont);
+    // An ignored signal is dropped at once, unless blocked (it may be unignored before it is
+    // unblocked).
+    bool is_blocked_everywhere = !target.threads.empty();
+    for (auto& thread : target.threads)
+        is_blocked_everywhere &= (thread->sig_mask & sig_bit(sig)) != 0;
+    if (is_ignored(target, sig) && !is_blocked_everywhere)
+        return;
+    target.shared_pending.add(info);
+    wake_for_signal(target, sig);
+}
+
+void send_signal(Thread& target, const abi::SigInfo& info)
+{
+    int sig = info.signo;
+    Process& process = target.process();
+    if (sig <= 0 || sig > signal_count || process.has_exited || process.is_exiting)
+        return;
+    if (sig == sigkill) {
+        exit_process(process, sigkill);
+        return;
+    }
+    if (sig == sigcont)
+        continue_process(process);
+    if (is_ignored(process, sig) && !(target.sig_mask & sig_bit(sig)))
+        return;
+    target.pending.add(info);
+    if (target.task)
+        target.task->interrupt();
+}
+
+void force_signal(Thread& target, const abi::SigInfo& info)
+{
+    int sig = info.signo;
+    auto& action = target.process().sighand->actions[sig - 1];
+    if ((target.sig_mask & sig_bit(sig)) || action.handler == sig_ign) {
+        target.sig_mask &= ~sig_bit(sig);
+        action.handler = sig_dfl;
+    }
+    target.pending.add(info);
+}
+
+bool has_pending_signal(Thread& thread) { return next_signal(thread) != 0 || thread.process().is_exiting || thread.is_exiting; }
+
+Result<void> wait_interruptible(frame::WaitQueue& queue, u64 deadline_ns)
+{
+    Thread* thread = ProcessTable::current_thread();
+    if (thread && has_pending_signal(*thread))
+        return Errno::erestartsys;
+    auto result = queue.wait_until(deadline_ns, thread ? frame::Interruptible::yes : frame::Interruptible::no);
+    if (result == frame::WaitResult::timed_out)
+        return Errno::etimedout;
+    if (result == frame::WaitResult::interrupted || (thread && has_pending_signal(*thread)))
+        return Errno::erestartsys;
+    return {};
+}
+
+void deliver_signals(Thread& thread)
+{
+    Process& process = thread.process();
+    for (;;) {
+        if (thread.is_exiting || process.is_exiting)
+            return;
+        // A stopped process waits here until SIGCONT (or SIGKILL).
+        while (process.is_stopped && !process.is_exiting && !thread.is_exiting) {
+            if (thread.pending.has(sigkill) || process.shared_pending.has(sigkill))
+                break;
+            process.continued.wait_until(~0ull, frame::Interruptible::yes);
+        }
+        int sig = next_signal(thread);
+        if (!sig) {
+            finish_interrupted_syscall(thread, nullptr);
+            if (thread.has_saved_sig_mask) {
+                thread.sig_mask = thread.saved_sig_mask;
+                thread.has_saved_sig_mask = false;
+            }
+            return;
+        }
+        abi::SigInfo info = take_signal(thread, sig);
+        abi::KSigAction action = process.sighand->actions[sig - 1];
+        if (action.handler == sig_ign)
+            continue;
+        if (action.handler == sig_dfl) {
+            switch (default_action(sig)) {
+            case DefaultAction::ignore:
+            case DefaultAction::cont:
+                continue;
+            case DefaultAction::stop:
+                stop_process(process, sig);
+                continue;
+            case DefaultAction::terminate:
+                exit_process(process, sig);
+                return;
+            case DefaultAction::core:
+                exit_process(process, sig | 0x80);
+                return;
+            }
+        }
+        finish_interrupted_syscall(thread, &action);
+        if (setup_frame(thread, sig, info, action).is_error()) {
+            // No room for the frame: Linux kills the thread group with SIGSEGV.
+            frame::klog(frame::LogLevel::warn, "pid %d (%s): cannot build a frame for %s: killed by SIGSEGV", process.pid(),
+                process.comm.c_str(), signal_name(sig));
+            exit_process(process, sigsegv | 0x80);
+            return;
+        }
+        if (thread.has_saved_sig_mask) {
+            thread.sig_mask = thread.saved_sig_mask;
+            thread.has_saved_sig_mask = false;
+        }
+        thread.sig_mask |= action.mask;
+        if (!(action.flags & sa_nodefer))
+            thread.sig_mask |= sig_bit(sig);
+        thread.sig_mask &= ~unblockable_signals;
+        if (action.flags & sa_resethand)
+            process.sighand->actions[sig - 1] = {};
+        return;
+    }
+}
+
+Result<long> restore_signal_frame(Thread& thread)
+{
+    auto& regs = thread.context.regs;
+    auto& vm = thread.process().vm();
+    u64 frame_addr = regs.rsp - 8;
+    auto uc = vm.read(UserPtr<UContext>(frame_addr + offsetof(RtSigFrame, uc)));
+    if (uc.is_error())
+        return Errno::efault;
+    const SigContext& mc = uc.value().mcontext;
+    if (mc.fpstate) {
+        std::array<u8, fxsave_bytes> fp_image;
+        if (vm.read_bytes(mc.fpstate, fp_image).is_error())
+            return Errno::efault;
+        thread.context.set_fp_legacy_state(vm, fp_image);
+    }
+    regs.r8 = mc.r8;
+    regs.r9 = mc.r9;
+    regs.r10 = mc.r10;
+    regs.r11 = mc.r11;
+    regs.r12 = mc.r12;
+    regs.r13 = mc.r13;
+    regs.r14 = mc.r14;
+    regs.r15 = mc.r15;
+    regs.rdi = mc.rdi;
+    regs.rsi = mc.rsi;
+    regs.rbp = mc.rbp;
+    regs.rbx = mc.rbx;
+    regs.rdx = mc.rdx;
+    regs.rax = mc.rax;
+    regs.rcx = mc.rcx;
+    regs.rsp = mc.rsp;
+    regs.rip = mc.rip;
+    regs.eflags = (regs.eflags & ~eflags_user_mask) | (mc.eflags & eflags_user_mask);
+    regs.cs = user_cs;
+    regs.ss = user_ss;
+    thread.sig_mask = uc.value().sigmask & ~unblockable_signals;
+    const auto& stack = uc.value().stack;
+    if (!(stack.flags & ss_disable) && stack.size)
+        thread.alt_stack = {stack.sp, 0, 0, stack.size};
+    return static_cast<long>(regs.rax);
+}
+
+} // namespace asterix::services

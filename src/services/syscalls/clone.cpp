@@ -1,0 +1,86 @@
+// clone, clone3, fork, vfork
+
+#include <vector>
+
+#include "frame/bytes.h"
+#include "services/process/clone.h"
+#include "services/process/signals.h"
+#include "services/syscalls/handlers.h"
+
+namespace asterix::services {
+
+namespace {
+/// struct clone_args (clone3), up to the fields Linux 5.7 has.
+struct CloneArgs {
+    u64 flags;
+    u64 pidfd;
+    u64 child_tid;
+    u64 parent_tid;
+    u64 exit_signal;
+    u64 stack;
+    u64 stack_size;
+    u64 tls;
+    u64 set_tid;
+    u64 set_tid_size;
+    u64 cgroup;
+};
+constexpr u64 clone_args_size_ver0 = 64;
+} // namespace
+
+Result<long> sys_clone(Context& ctx, u64 flags, u64 stack, UserPtr<i32> parent_tid, UserPtr<i32> child_tid, u64 tls)
+{
+    CloneRequest request;
+    request.flags = flags & ~u64 {0xff};
+    request.exit_signal = static_cast<int>(flags & 0xff);
+    if (request.exit_signal > signal_count)
+        return Errno::einval;
+    request.stack = stack;
+    request.tls = tls;
+    request.parent_tid = parent_tid.addr();
+    request.child_tid = child_tid.addr();
+    return TRY(clone_thread_or_process(ctx.thread(), request));
+}
+
+Result<long> sys_clone3(Context& ctx, UserPtr<u8> args_ptr, u64 size)
+{
+    if (size < clone_args_size_ver0 || size > page_size)
+        return Errno::einval;
+    CloneArgs args {};
+    std::vector<u8> raw(size);
+    TRY(ctx.user().read_bytes(args_ptr.addr(), raw));
+    for (u64 at = sizeof(CloneArgs); at < size; ++at) {
+        if (raw[at])
+            return Errno::e2big;
+    }
+    auto bytes = object_bytes(args);
+    std::copy(raw.begin(), raw.begin() + std::min<u64>(size, sizeof(CloneArgs)), bytes.begin());
+    if (args.exit_signal > signal_count || (args.flags & 0xff) || args.set_tid || args.set_tid_size || args.cgroup)
+        return Errno::einval;
+    if ((args.stack == 0) != (args.stack_size == 0))
+        return Errno::einval;
+    CloneRequest request;
+    request.flags = args.flags;
+    request.exit_signal = static_cast<int>(args.exit_signal);
+    request.stack = args.stack ? args.stack + args.stack_size : 0;
+    request.tls = args.tls;
+    request.parent_tid = args.parent_tid;
+    request.child_tid = args.child_tid;
+    return TRY(clone_thread_or_process(ctx.thread(), request));
+}
+
+Result<long> sys_fork(Context& ctx)
+{
+    CloneRequest request;
+    request.exit_signal = sigchld;
+    return TRY(clone_thread_or_process(ctx.thread(), request));
+}
+
+Result<long> sys_vfork(Context& ctx)
+{
+    CloneRequest request;
+    request.flags = clone_vm | clone_vfork;
+    request.exit_signal = sigchld;
+    return TRY(clone_thread_or_process(ctx.thread(), request));
+}
+
+} // namespace asterix::services

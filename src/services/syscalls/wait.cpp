@@ -1,0 +1,167 @@
+// wait4, waitid
+
+#include <limits>
+#include <optional>
+
+#include "services/process/process_table.h"
+#include "services/process/signals.h"
+#include "services/syscalls/handlers.h"
+
+namespace asterix::services {
+
+namespace {
+constexpr int wnohang = 1;
+constexpr int wuntraced = 2; // also WSTOPPED for waitid
+constexpr int wexited = 4;
+constexpr int wcontinued = 8;
+constexpr int wnowait = 0x01000000;
+constexpr int wnothread = 0x20000000;
+constexpr int wall = 0x40000000;
+constexpr int wclone = static_cast<int>(0x80000000);
+constexpr int p_all = 0;
+constexpr int p_pid = 1;
+constexpr int p_pgid = 2;
+
+/// Which children a wait is about: all (-1), one pid, or a process group.
+struct Selector {
+    int kind;
+    i32 id;
+};
+
+bool matches(const Process& parent, const Process& child, const Selector& selector)
+{
+    switch (selector.kind) {
+    case p_pid:
+        return child.pid() == selector.id;
+    case p_pgid:
+        return child.pgid == (selector.id ? selector.id : parent.pgid);
+    default:
+        return true;
+    }
+}
+
+struct WaitOutcome {
+    i32 pid;
+    int status;     ///< wait4 status word
+    int code;       ///< CLD_* for waitid
+    int value;      ///< exit code or signal for waitid
+    u32 uid;
+};
+
+abi::Rusage rusage_of(const Process& child)
+{
+    abi::Rusage usage {};
+    u64 user = child.user_ns + child.children_user_ns;
+    u64 system = child.system_ns + child.children_system_ns;
+    usage.utime = {static_cast<i64>(user / 1'000'000'000), static_cast<i64>(user % 1'000'000'000 / 1000)};
+    usage.stime = {static_cast<i64>(system / 1'000'000'000), static_cast<i64>(system % 1'000'000'000 / 1000)};
+    return usage;
+}
+
+/// One pass over the children: a state change to report, none yet (nullopt), or ECHILD.
+Result<std::optional<WaitOutcome>> find_change(Process& parent, const Selector& selector, int options, abi::Rusage* usage)
+{
+    bool has_match = false;
+    for (auto& child_ref : std::vector<Ref<Process>>(parent.children)) {
+        Process& child = *child_ref;
+        if (!matches(parent, child, selector))
+            continue;
+        has_match = true;
+        if (child.has_exited && (options & wexited)) {
+            int sig = child.wait_status & 0x7f;
+            WaitOutcome outcome {child.pid(), child.wait_status, sig ? ((child.wait_status & 0x80) ? cld_dumped : cld_killed) : cld_exited,
+                sig ? sig : (child.wait_status >> 8) & 0xff, child.uid};
+            if (usage)
+                *usage = rusage_of(child);
+            if (!(options & wnowait))
+                reap(parent, child);
+            return std::optional(outcome);
+        }
+        if (child.has_stop_to_report && (options & wuntraced) && !child.has_exited) {
+            if (!(options & wnowait))
+                child.has_stop_to_report = false;
+            return std::optional(WaitOutcome {child.pid(), (child.stop_signal << 8) | 0x7f, cld_stopped, child.stop_signal, child.uid});
+        }
+        if (child.has_continue_to_report && (options & wcontinued) && !child.has_exited) {
+            if (!(options & wnowait))
+                child.has_continue_to_report = false;
+            return std::optional(WaitOutcome {child.pid(), 0xffff, cld_continued, sigcont, child.uid});
+        }
+    }
+    if (!has_match)
+        return Errno::echild;
+    return std::optional<WaitOutcome>();
+}
+
+Result<WaitOutcome> wait_for_child(Context& ctx, const Selector& selector, int options, abi::Rusage* usage)
+{
+    Process& parent = ctx.process();
+    for (;;) {
+        auto found = TRY(find_change(parent, selector, options, usage));
+        if (found)
+            return *found;
+        if (options & wnohang)
+            return WaitOutcome {0, 0, 0, 0, 0};
+        TRY(wait_interruptible(parent.child_event));
+    }
+}
+} // namespace
+
+Result<long> sys_wait4(Context& ctx, i32 pid, UserPtr<i32> status, int options, UserPtr<abi::Rusage> rusage)
+{
+    if (options & ~(wnohang | wuntraced | wcontinued | wnothread | wall | wclone))
+        return Errno::einval;
+    if (pid == std::numeric_limits<i32>::min())
+        return Errno::esrch;
+    Selector selector {p_all, 0};
+    if (pid > 0)
+        selector = {p_pid, pid};
+    else if (pid == 0)
+        selector = {p_pgid, 0};
+    else if (pid < -1)
+        selector = {p_pgid, -pid};
+    abi::Rusage usage {};
+    auto outcome = TRY(wait_for_child(ctx, selector, options | wexited, &usage));
+    if (outcome.pid > 0) {
+        if (!status.is_null())
+            TRY(ctx.user().write(status, outcome.status));
+        if (!rusage.is_null())
+            TRY(ctx.user().write(rusage, usage));
+    }
+    return outcome.pid;
+}
+
+Result<long> sys_waitid(Context& ctx, int idtype, i32 id, UserPtr<abi::SigInfo> infop, int options, UserPtr<abi::Rusage> rusage)
+{
+    if (options & ~(wnohang | wuntraced | wexited | wcontinued | wnowait | wnothread | wall | wclone))
+        return Errno::einval;
+    if (!(options & (wuntraced | wexited | wcontinued)))
+        return Errno::einval;
+    Selector selector {p_all, 0};
+    if (idtype == p_pid) {
+        if (id <= 0)
+            return Errno::einval;
+        selector = {p_pid, id};
+    } else if (idtype == p_pgid) {
+        if (id < 0)
+            return Errno::einval;
+        selector = {p_pgid, id};
+    } else if (idtype != p_all) {
+        return Errno::einval;
+    }
+    abi::Rusage usage {};
+    auto outcome = TRY(wait_for_child(ctx, selector, options, &usage));
+    if (!infop.is_null()) {
+        abi::SigInfo info {};
+        if (outcome.pid > 0) {
+            info = make_signal_info(sigchld, outcome.code, outcome.pid, outcome.uid);
+            info.set_status(outcome.value);
+        }
+        TRY(ctx.user().write(infop, info));
+    }
+    if (!rusage.is_null())
+        TRY(ctx.user().write(rusage, usage));
+    return 0;
+}
+
+} // namespace asterix::services
