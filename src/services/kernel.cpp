@@ -71,8 +71,7 @@ void kernel_main(const frame::BootParams& params)
     process->fs->cwd = cwd.is_error() ? process->fs->root : cwd.value();
     process->sighand = make_ref<SignalHandlers>();
     process->files = make_ref<FdTable>();
-    process->uid = params.uid;
-    process->gid = params.gid;
+    process->set_all_ids(params.uid, params.gid);
     process->rlimits = default_rlimits();
     process->argv = params.argv;
     process->envp = params.envp;

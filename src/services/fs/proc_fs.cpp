@@ -287,7 +287,7 @@ Ref<Inode> pid_dir(i32 pid)
             vsize += area.end - area.start;
         return format("Name:\t%s\nUmask:\t%04o\nState:\tR (running)\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n"
                       "TracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t64\nGroups:\t\n",
-                   p.comm.c_str(), p.fs->umask, p.pid(), p.pid(), p.ppid(), p.uid, p.uid, p.uid, p.uid, p.gid, p.gid, p.gid, p.gid)
+                   p.comm.c_str(), p.fs->umask, p.pid(), p.pid(), p.ppid(), p.uid, p.euid, p.suid, p.fsuid, p.gid, p.egid, p.sgid, p.fsgid)
             + format("VmSize:\t%8" PRIu64 " kB\nVmRSS:\t%8" PRIu64 " kB\nThreads:\t1\nSigQ:\t0/63459\n", vsize / 1024,
                 p.vm().mapped_pages() * 4);
     }));

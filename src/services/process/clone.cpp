@@ -100,6 +100,13 @@ Result<i32> clone_thread_or_process(Thread& parent_thread, const CloneRequest& r
     process->envp = parent.envp;
     process->uid = parent.uid;
     process->gid = parent.gid;
+    process->euid = parent.euid;
+    process->suid = parent.suid;
+    process->fsuid = parent.fsuid;
+    process->egid = parent.egid;
+    process->sgid = parent.sgid;
+    process->fsgid = parent.fsgid;
+    process->groups = parent.groups;
     process->pgid = parent.pgid;
     process->sid = parent.sid;
     process->rlimits = parent.rlimits;

@@ -74,8 +74,17 @@ public:
     /// When the process started (ns since boot), for /proc/PID/stat.
     u64 start_time_ns {0};
 
+    /// Credentials: real (uid, gid), effective, saved and file-system IDs, and groups.
     u32 uid {0};
     u32 gid {0};
+    u32 euid {0}, suid {0}, fsuid {0};
+    u32 egid {0}, sgid {0}, fsgid {0};
+    std::vector<u32> groups;
+    void set_all_ids(u32 user, u32 group)
+    {
+        uid = euid = suid = fsuid = user;
+        gid = egid = sgid = fsgid = group;
+    }
     i32 pgid {0};
     i32 sid {0};
 

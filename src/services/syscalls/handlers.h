@@ -137,6 +137,15 @@ Result<long> sys_setpgid(Context& ctx, i32 pid, i32 pgid);
 Result<long> sys_setsid(Context& ctx);
 Result<long> sys_setuid(Context& ctx, u32 uid);
 Result<long> sys_setgid(Context& ctx, u32 gid);
+Result<long> sys_setreuid(Context& ctx, u32 ruid, u32 euid);
+Result<long> sys_setregid(Context& ctx, u32 rgid, u32 egid);
+Result<long> sys_setresuid(Context& ctx, u32 ruid, u32 euid, u32 suid);
+Result<long> sys_setresgid(Context& ctx, u32 rgid, u32 egid, u32 sgid);
+Result<long> sys_getresuid(Context& ctx, UserPtr<u32> ruid, UserPtr<u32> euid, UserPtr<u32> suid);
+Result<long> sys_getresgid(Context& ctx, UserPtr<u32> rgid, UserPtr<u32> egid, UserPtr<u32> sgid);
+Result<long> sys_setfsuid(Context& ctx, u32 fsuid);
+Result<long> sys_setfsgid(Context& ctx, u32 fsgid);
+Result<long> sys_setgroups(Context& ctx, int size, UserPtr<u32> list);
 // uname.cpp
 Result<long> sys_uname(Context& ctx, UserPtr<abi::Utsname> buf);
 // signal.cpp
