@@ -45,6 +45,9 @@ bool take_timer_tick();
 /// Sleeps until `deadline_ns` (monotonic), a timer tick, or console input when `watch_input`.
 void idle_wait(u64 deadline_ns, bool watch_input);
 bool console_input_ready();
+/// Terminal signals the host sent asterix (SIGINT, SIGQUIT, SIGTSTP, SIGWINCH) since the last
+/// call, as a bit mask by signal number.
+u64 take_console_signals();
 
 // Output of the kernel log and the syscall trace.
 void log_write(std::string_view text);

@@ -8,6 +8,10 @@
 
 namespace asterix::frame::console {
 
+/// Called at a safe point with the terminal signals (bit mask by number) the host delivered to
+/// asterix: ^C, ^\, ^Z and window changes meant for the guest's foreground process group.
+void set_signal_hook(void (*hook)(u64 signals));
+
 /// The console is the three streams asterix itself was given (0 in, 1 out, 2 err), as they
 /// are: a terminal, a pipe or a file. `stream` is 0, 1 or 2.
 

@@ -9,6 +9,7 @@
 #include "frame/assert.h"
 #include "frame/boot.h"
 #include "frame/clock.h"
+#include "frame/console.h"
 #include "frame/internal.h"
 
 namespace asterix::frame {
@@ -83,6 +84,7 @@ public:
     void preempt_point()
     {
         if (arch::take_timer_tick()) {
+            deliver_console_signals();
             run_due_timers();
             poll_console();
             if (!m_run_queue.empty())
@@ -94,6 +96,7 @@ public:
     void run()
     {
         while (!is_powering_off() && live_count() > 0) {
+            deliver_console_signals();
             run_due_timers();
             poll_console();
             if (m_run_queue.empty()) {
@@ -168,6 +171,17 @@ private:
         }
     }
 
+    void deliver_console_signals()
+    {
+        u64 signals = arch::take_console_signals();
+        if (signals && g_console_signal_hook)
+            g_console_signal_hook(signals);
+    }
+
+public:
+    static void (*g_console_signal_hook)(u64);
+
+private:
     u64 next_deadline() const { return m_timers.empty() ? ~0ull : m_timers.begin()->first; }
 
     void poll_console()
@@ -199,6 +213,9 @@ private:
 };
 
 Scheduler* Scheduler::s_instance = nullptr;
+void (*Scheduler::g_console_signal_hook)(u64) = nullptr;
+
+void console::set_signal_hook(void (*hook)(u64 signals)) { Scheduler::g_console_signal_hook = hook; }
 
 namespace {
 Scheduler& scheduler()

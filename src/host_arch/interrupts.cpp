@@ -19,6 +19,18 @@ volatile std::sig_atomic_t host::g_running_pid = 0;
 
 namespace {
 volatile std::sig_atomic_t g_tick_pending = 0;
+volatile std::sig_atomic_t g_console_signals = 0;
+
+void on_console_signal(int sig)
+{
+    int saved_errno = errno;
+    g_console_signals = g_console_signals | (1 << sig);
+    g_tick_pending = 1;
+    pid_t pid = host::g_running_pid;
+    if (pid)
+        ptrace(PTRACE_INTERRUPT, pid, 0, 0);
+    errno = saved_errno;
+}
 
 void on_timer_signal(int)
 {
@@ -45,6 +57,23 @@ void frame::arch::start_timer(u64 period_ns)
     timer.it_interval.tv_usec = static_cast<suseconds_t>(period_ns % 1'000'000'000 / 1000);
     timer.it_value = timer.it_interval;
     setitimer(ITIMER_REAL, &timer, nullptr);
+
+    // The terminal's signals belong to the guest: they are forwarded at safe points.
+    struct sigaction console {};
+    console.sa_handler = on_console_signal;
+    console.sa_flags = SA_RESTART;
+    sigemptyset(&console.sa_mask);
+    for (int sig : {SIGINT, SIGQUIT, SIGTSTP, SIGWINCH})
+        sigaction(sig, &console, nullptr);
+}
+
+u64 frame::arch::take_console_signals()
+{
+    if (!g_console_signals)
+        return 0;
+    u64 signals = static_cast<u64>(g_console_signals);
+    g_console_signals = 0;
+    return signals;
 }
 
 bool frame::arch::take_timer_tick()

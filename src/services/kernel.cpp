@@ -10,6 +10,7 @@
 #include "services/fs/host_fs.h"
 #include "services/fs/proc_fs.h"
 #include "services/fs/ram_fs.h"
+#include "services/fs/terminal.h"
 #include "services/fs/vfs.h"
 #include "services/process/process_table.h"
 #include "services/syscalls/strace.h"
@@ -99,6 +100,9 @@ void kernel_main(const frame::BootParams& params)
     }
     ProcessTable::add(*process);
     process->start_time_ns = ProcessTable::uptime_ns();
+    // The console is the first process's controlling terminal; it is the foreground group.
+    console_terminal() = {pid, pid};
+    frame::console::set_signal_hook(forward_console_signals);
     start_thread(thread);
 }
 

@@ -3,6 +3,8 @@
 #include <vector>
 
 #include "frame/console.h"
+#include "services/fs/terminal.h"
+#include "services/process/process_table.h"
 #include "services/syscalls/context.h"
 
 namespace asterix::services {
@@ -15,7 +17,11 @@ constexpr u32 tcgets = 0x5401;
 constexpr u32 tcsets = 0x5402;
 constexpr u32 tcsetsw = 0x5403;
 constexpr u32 tcsetsf = 0x5404;
+constexpr u32 tiocsctty = 0x540e;
 constexpr u32 tiocgpgrp = 0x540f;
+constexpr u32 tiocspgrp = 0x5410;
+constexpr u32 tiocnotty = 0x5422;
+constexpr u32 tiocgsid = 0x5429;
 constexpr u32 tiocgwinsz = 0x5413;
 } // namespace
 
@@ -84,12 +90,56 @@ Result<long> ConsoleFile::ioctl(Context& ctx, u32 request, u64 arg)
         TRY(ctx.user().write(UserPtr<frame::console::WinSize>(arg), size));
         return 0;
     }
-    case tiocgpgrp: {
+    case tiocgpgrp:
+    case tiocgsid: {
         if (!frame::console::is_terminal(m_stream))
             return Errno::enotty;
-        // FIXME: job control comes with process groups; the guest's init is the foreground.
-        i32 pgrp = 1;
-        TRY(ctx.user().write(UserPtr<i32>(arg), pgrp));
+        const Terminal& terminal = console_terminal();
+        if (terminal.session != ctx.process().sid)
+            return Errno::enotty;
+        TRY(ctx.user().write(UserPtr<i32>(arg), request == tiocgpgrp ? terminal.foreground_pgrp : terminal.session));
+        return 0;
+    }
+    case tiocspgrp: {
+        if (!frame::console::is_terminal(m_stream))
+            return Errno::enotty;
+        Terminal& terminal = console_terminal();
+        if (terminal.session != ctx.process().sid)
+            return Errno::enotty;
+        i32 pgrp = TRY(ctx.user().read(UserPtr<i32>(arg)));
+        if (pgrp < 0)
+            return Errno::einval;
+        bool is_group_in_session = false;
+        for (auto& [pid, process] : ProcessTable::all())
+            is_group_in_session |= process->pgid == pgrp && process->sid == ctx.process().sid && !process->has_exited;
+        if (!is_group_in_session)
+            return Errno::eperm;
+        terminal.foreground_pgrp = pgrp;
+        return 0;
+    }
+    case tiocsctty: {
+        if (!frame::console::is_terminal(m_stream))
+            return Errno::enotty;
+        Process& caller = ctx.process();
+        if (caller.sid != caller.pid())
+            return Errno::eperm;
+        Terminal& terminal = console_terminal();
+        if (terminal.session == caller.sid)
+            return 0;
+        if (terminal.session != 0 && ProcessTable::find(terminal.session) && !(arg == 1 && caller.euid == 0))
+            return Errno::eperm;
+        terminal.session = caller.sid;
+        terminal.foreground_pgrp = caller.pgid;
+        return 0;
+    }
+    case tiocnotty: {
+        if (!frame::console::is_terminal(m_stream))
+            return Errno::enotty;
+        Terminal& terminal = console_terminal();
+        if (terminal.session != ctx.process().sid)
+            return Errno::enotty;
+        if (ctx.process().sid == ctx.process().pid())
+            terminal = {};
         return 0;
     }
     default:
