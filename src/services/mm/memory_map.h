@@ -70,6 +70,12 @@ public:
     u64 brk(u64 requested);
 
     Result<void> handle_fault(const frame::PageFault& fault);
+    /// Whether `addr` lies in a MAP_SHARED mapping (futexes there are keyed physically).
+    bool is_shared_at(u64 addr) const
+    {
+        const Area* area = find_area(addr);
+        return area && area->is_shared;
+    }
     /// Set when a fault needed memory that was not there: the process must die (OOM).
     bool is_out_of_memory {false};
 

@@ -41,7 +41,7 @@ void release_robust_futexes(Thread& thread)
         if (vm.write(UserPtr<u32>(word_addr), updated).is_error())
             return;
         if (word.value() & futex_waiters)
-            futex_wake(&vm, word_addr, 1);
+            futex_wake(thread.process(), word_addr, 1);
     };
     u64 entry = head.value().next;
     for (int i = 0; i < robust_list_limit && entry != thread.robust_list_head && entry; ++i) {
@@ -125,7 +125,7 @@ void finish_thread(Thread& thread)
         // CLONE_CHILD_CLEARTID: zero the tid and wake one waiter (pthread_join).
         auto& vm = process->vm();
         if (!vm.write(UserPtr<i32>(thread.clear_child_tid), i32 {0}).is_error())
-            futex_wake(&vm, thread.clear_child_tid, 1);
+            futex_wake(*process, thread.clear_child_tid, 1);
     }
     if (process->memory)
         release_robust_futexes(thread);

@@ -53,16 +53,40 @@ u32 wake_bitset(const void* space, u64 addr, u32 count, u32 bitset)
     }
     return woken;
 }
+using FutexKey = std::pair<const void*, u64>;
+
+/// Linux's futex keys: a private futex, or a shared one in private memory, is keyed by address
+/// space and address; one in a MAP_SHARED mapping by its physical page, so that processes
+/// mapping the same memory meet on it.
+Result<FutexKey> futex_key(Process& process, u64 addr, bool is_private)
+{
+    auto& vm = process.vm();
+    if (is_private || !process.memory->is_shared_at(addr))
+        return FutexKey {&vm, addr};
+    TRY(vm.read(UserPtr<u32>(addr)));
+    auto mapping = vm.query(page_round_down(addr));
+    if (!mapping)
+        return Errno::efault;
+    return FutexKey {nullptr, mapping->frame.pfn() * page_size + addr % page_size};
+}
+
 } // namespace
 
-u32 futex_wake(const void* space, u64 addr, u32 count) { return wake_bitset(space, addr, count, bitset_match_any); }
+u32 futex_wake(Process& process, u64 addr, u32 count)
+{
+    auto key = futex_key(process, addr, false);
+    if (key.is_error())
+        return 0;
+    return wake_bitset(key.value().first, key.value().second, count, bitset_match_any);
+}
 
 Result<long> sys_futex(Context& ctx, UserPtr<u32> uaddr, int op, u32 val, u64 timeout_or_val2, UserPtr<u32> uaddr2, u32 val3)
 {
     int cmd = op & ~(futex_private_flag | futex_clock_realtime);
     if (uaddr.addr() % 4)
         return Errno::einval;
-    const void* space = &ctx.user();
+    bool is_private = op & futex_private_flag;
+    auto [space, key] = TRY(futex_key(ctx.process(), uaddr.addr(), is_private));
     switch (cmd) {
     case futex_wait:
     case futex_wait_bitset: {
@@ -90,7 +114,7 @@ Result<long> sys_futex(Context& ctx, UserPtr<u32> uaddr, int op, u32 val, u64 ti
         }
         auto waiter = std::make_unique<Waiter>();
         waiter->bitset = bitset;
-        auto entry = futex_waiters().emplace(std::pair {space, uaddr.addr()}, waiter.get());
+        auto entry = futex_waiters().emplace(std::pair {space, key}, waiter.get());
         auto waited = wait_interruptible(waiter->queue, deadline);
         if (!waiter->is_woken) {
             futex_waiters().erase(entry);
@@ -103,23 +127,24 @@ Result<long> sys_futex(Context& ctx, UserPtr<u32> uaddr, int op, u32 val, u64 ti
         u32 bitset = cmd == futex_wake_op ? bitset_match_any : val3;
         if (bitset == 0)
             return Errno::einval;
-        return wake_bitset(space, uaddr.addr(), val, bitset);
+        return wake_bitset(space, key, val, bitset);
     }
     case futex_requeue:
     case futex_cmp_requeue: {
         if (cmd == futex_cmp_requeue && TRY(ctx.user().read(uaddr)) != val3)
             return Errno::eagain;
-        u32 woken = wake_bitset(space, uaddr.addr(), val, bitset_match_any);
+        u32 woken = wake_bitset(space, key, val, bitset_match_any);
         // Move up to val2 of the rest to uaddr2.
         auto& waiters = futex_waiters();
-        auto range = waiters.equal_range({space, uaddr.addr()});
+        auto range = waiters.equal_range({space, key});
         std::vector<Waiter*> moved;
         for (auto it = range.first; it != range.second && moved.size() < timeout_or_val2;) {
             moved.push_back(it->second);
             it = waiters.erase(it);
         }
+        auto key2 = TRY(futex_key(ctx.process(), uaddr2.addr(), is_private));
         for (Waiter* waiter : moved)
-            waiters.emplace(std::pair {space, uaddr2.addr()}, waiter);
+            waiters.emplace(key2, waiter);
         return static_cast<long>(woken + moved.size());
     }
     default:

@@ -47,7 +47,7 @@ Result<long> sys_getpgrp(Context& ctx) { return ctx.process().pgid; }
 Result<long> sys_getpgid(Context& ctx, i32 pid)
 {
     Process* target = pid == 0 ? &ctx.process() : ProcessTable::find(pid);
-    if (!target || target->has_exited)
+    if (!target)
         return Errno::esrch;
     return target->pgid;
 }
@@ -55,7 +55,7 @@ Result<long> sys_getpgid(Context& ctx, i32 pid)
 Result<long> sys_getsid(Context& ctx, i32 pid)
 {
     Process* target = pid == 0 ? &ctx.process() : ProcessTable::find(pid);
-    if (!target || target->has_exited)
+    if (!target)
         return Errno::esrch;
     return target->sid;
 }

@@ -150,8 +150,9 @@ Result<long> sys_kill(Context& ctx, i32 pid, int sig)
         return Errno::einval;
     auto info = make_signal_info(sig, si_user, ctx.process().pid(), ctx.process().uid);
     if (pid > 0) {
+        // A zombie still exists for kill (the signal is dropped).
         Process* target = ProcessTable::find(pid);
-        if (!target || target->has_exited)
+        if (!target)
             return Errno::esrch;
         return kill_process(ctx, *target, info);
     }
