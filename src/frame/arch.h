@@ -51,10 +51,13 @@ u64 take_console_signals();
 
 // Output of the kernel log and the syscall trace.
 void log_write(std::string_view text);
+bool open_log_sink(const char* path);
 void trace_sink_write(std::string_view text);
 bool open_trace_sink(const char* path);
 
 [[noreturn]] void halt(int exit_code);
-void print_backtrace();
+/// After a panic message: the kernel backtrace (symbolized), the current task, and the guest
+/// thread's registers when one was running.
+void print_panic_state();
 
 } // namespace asterix::frame::arch

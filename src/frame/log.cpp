@@ -1,35 +1,112 @@
 #include "frame/log.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdarg>
 #include <cstdio>
+#include <string>
 
 #include "frame/arch.h"
 #include "frame/assert.h"
+#include "frame/clock.h"
 #include "frame/task.h"
 
 namespace asterix::frame {
 
 namespace {
-LogLevel g_log_level = LogLevel::warn;
+
+constexpr usize subsystem_count = static_cast<usize>(Subsystem::count);
+constexpr const char* subsystem_names[subsystem_count] = {"kernel", "vm", "fs", "proc", "signal", "syscall", "sched"};
+constexpr const char* level_names[] = {"error", "warn", "info", "debug", "trace"};
+
+std::array<LogLevel, subsystem_count> g_levels = [] {
+    std::array<LogLevel, subsystem_count> levels;
+    levels.fill(LogLevel::warn);
+    return levels;
+}();
+void (*g_identity_hook)(i32&, i32&) = nullptr;
+u64 g_start_ns = monotonic_ns();
+
+bool parse_level(std::string_view text, LogLevel& level)
+{
+    for (usize i = 0; i < std::size(level_names); ++i) {
+        if (text == level_names[i]) {
+            level = static_cast<LogLevel>(i);
+            return true;
+        }
+    }
+    return false;
 }
 
-void set_log_level(LogLevel level) { g_log_level = level; }
-bool log_enabled(LogLevel level) { return level <= g_log_level; }
-
-void klog(LogLevel level, const char* fmt, ...)
+void vlog(Subsystem subsystem, LogLevel level, const char* fmt, va_list args)
 {
-    if (!log_enabled(level))
-        return;
+    i32 pid = 0, tid = 0;
+    if (g_identity_hook)
+        g_identity_hook(pid, tid);
+    u64 ns = monotonic_ns() - g_start_ns;
     char line[1024];
-    int prefix = std::snprintf(line, sizeof line, "asterix: ");
-    va_list args;
-    va_start(args, fmt);
+    int prefix = std::snprintf(line, sizeof line, "asterix: [%5llu.%06llu] %d/%d %s: ",
+        static_cast<unsigned long long>(ns / 1'000'000'000), static_cast<unsigned long long>(ns % 1'000'000'000 / 1000),
+        pid, tid, subsystem_names[static_cast<usize>(subsystem)]);
     int body = std::vsnprintf(line + prefix, sizeof line - prefix - 1, fmt, args);
-    va_end(args);
     usize len = prefix + (body < 0 ? 0 : std::min<usize>(body, sizeof line - prefix - 2));
     line[len++] = '\n';
     arch::log_write({line, len});
+}
+
+} // namespace
+
+bool set_log_spec(std::string_view spec)
+{
+    auto levels = g_levels;
+    while (!spec.empty()) {
+        auto comma = spec.find(',');
+        std::string_view item = spec.substr(0, comma);
+        spec = comma == std::string_view::npos ? std::string_view {} : spec.substr(comma + 1);
+        auto colon = item.find(':');
+        LogLevel level;
+        if (colon == std::string_view::npos) {
+            if (!parse_level(item, level))
+                return false;
+            levels.fill(level);
+            continue;
+        }
+        std::string_view name = item.substr(0, colon);
+        if (!parse_level(item.substr(colon + 1), level))
+            return false;
+        auto it = std::find(std::begin(subsystem_names), std::end(subsystem_names), name);
+        if (it == std::end(subsystem_names))
+            return false;
+        levels[static_cast<usize>(it - std::begin(subsystem_names))] = level;
+    }
+    g_levels = levels;
+    return true;
+}
+
+bool set_log_file(const char* path) { return arch::open_log_sink(path); }
+
+bool log_enabled(Subsystem subsystem, LogLevel level) { return level <= g_levels[static_cast<usize>(subsystem)]; }
+
+void set_log_identity_hook(void (*hook)(i32& pid, i32& tid)) { g_identity_hook = hook; }
+
+void klog(Subsystem subsystem, LogLevel level, const char* fmt, ...)
+{
+    if (!log_enabled(subsystem, level))
+        return;
+    va_list args;
+    va_start(args, fmt);
+    vlog(subsystem, level, fmt, args);
+    va_end(args);
+}
+
+void klog(LogLevel level, const char* fmt, ...)
+{
+    if (!log_enabled(Subsystem::kernel, level))
+        return;
+    va_list args;
+    va_start(args, fmt);
+    vlog(Subsystem::kernel, level, fmt, args);
+    va_end(args);
 }
 
 void trace_write(std::string_view text) { arch::trace_sink_write(text); }
@@ -45,7 +122,7 @@ void panic(const char* fmt, ...)
     va_end(args);
     arch::log_write(line);
     arch::log_write("\n");
-    arch::print_backtrace();
+    arch::print_panic_state();
     arch::halt(70);
 }
 

@@ -8,12 +8,25 @@ namespace asterix::frame {
 
 enum class LogLevel : u8 { error, warn, info, debug, trace };
 
-/// Sets the most verbose level that is printed (default: warn).
-void set_log_level(LogLevel level);
-bool log_enabled(LogLevel level);
+/// Where a log line comes from; each has its own level (`--log=vm:trace,fs:info`).
+enum class Subsystem : u8 { kernel, vm, fs, proc, signal, syscall, sched, count };
 
-/// Prints one kernel log line ("asterix: ...") to the host's stderr when the level is enabled.
+/// Parses a log specification: a level for everything ("debug"), per-subsystem levels
+/// ("vm:trace,fs:info"), or both ("warn,proc:debug"). False when it names an unknown
+/// level or subsystem (nothing changes then).
+bool set_log_spec(std::string_view spec);
+/// Sends the kernel log to a file instead of stderr; false when it cannot be opened.
+bool set_log_file(const char* path);
+bool log_enabled(Subsystem subsystem, LogLevel level);
+
+/// Prints one kernel log line when the subsystem's level allows it:
+/// "asterix: [   0.012345] 1/1 fs: message" (monotonic seconds since boot, guest pid/tid).
+void klog(Subsystem subsystem, LogLevel level, const char* fmt, ...) __attribute__((format(printf, 3, 4)));
+/// The same for the kernel subsystem.
 void klog(LogLevel level, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/// Services tell the log which guest thread the current task runs (pid, tid), for the prefix.
+void set_log_identity_hook(void (*hook)(i32& pid, i32& tid));
 
 /// Sends syscall-trace text to the trace sink chosen on the command line (stderr or a file).
 void trace_write(std::string_view text);

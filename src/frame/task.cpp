@@ -38,6 +38,14 @@ public:
         AX_ASSERT(m_current);
         return *m_current;
     }
+    Task* current_or_null() { return m_current; }
+    void for_each(const std::function<void(const Task&)>& fn)
+    {
+        for (const auto& task : m_tasks) {
+            if (task->m_state != Task::State::dead)
+                fn(*task);
+        }
+    }
 
     void yield()
     {
@@ -233,6 +241,8 @@ Task::Task(u64 id, std::string name, std::function<void()> entry)
 
 Task& spawn_task(std::string name, std::function<void()> entry) { return scheduler().spawn(std::move(name), std::move(entry)); }
 Task& current_task() { return scheduler().current(); }
+Task* current_task_or_null() { return Scheduler::s_instance ? scheduler().current_or_null() : nullptr; }
+void for_each_task(const std::function<void(const Task&)>& fn) { scheduler().for_each(fn); }
 void yield() { scheduler().yield(); }
 void sleep_until(u64 deadline_ns) { scheduler().block_until(deadline_ns); }
 

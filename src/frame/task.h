@@ -8,6 +8,7 @@
 
 namespace asterix::frame {
 
+class UserContext;
 class WaitQueue;
 
 /// A kernel task: a function running on its own kernel stack. A guest thread is one task that
@@ -22,6 +23,10 @@ public:
     State state() const { return m_state; }
     /// Opaque tag services attach (e.g. the guest tid) so debuggers and logs can show it.
     u64 tag {0};
+    /// The guest registers this task last ran (set by execute_user), for panics and debuggers.
+    const UserContext* user_context {nullptr};
+    /// What the task waits for, for debuggers ("pipe read", "wait4"...); empty when runnable.
+    const char* wait_reason {nullptr};
 
     /// Wakes the task from an interruptible wait (a signal arrived); its wait returns
     /// WaitResult::interrupted. No effect when it is not in one.
@@ -49,6 +54,10 @@ private:
 Task& spawn_task(std::string name, std::function<void()> entry);
 /// The task that is running.
 Task& current_task();
+/// The running task, or nullptr on the scheduler's own context (boot, idle).
+Task* current_task_or_null();
+/// Calls `fn` for every task that is not dead (debuggers, panics).
+void for_each_task(const std::function<void(const Task&)>& fn);
 /// Lets other runnable tasks run; returns when this task is scheduled again.
 void yield();
 /// Sleeps until the monotonic clock reaches `deadline_ns`.

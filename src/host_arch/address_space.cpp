@@ -150,7 +150,7 @@ Result<AddressSpacePtr> create_address_space()
     for (;;) {
         int status = wait_for_stop(pid);
         if (WIFEXITED(status) || WIFSIGNALED(status)) {
-            klog(LogLevel::error, "address-space process %d died during setup (status %#x)", pid, status);
+            klog(Subsystem::vm, LogLevel::error, "address-space process %d died during setup (status %#x)", pid, status);
             return Errno::eagain;
         }
         if (WSTOPSIG(status) == SIGTRAP && (status >> 16) == 0)
@@ -204,7 +204,7 @@ void AddressSpace::run_batch(usize first, usize count)
     for (;;) {
         int status = wait_for_stop(m_pid);
         if (WIFEXITED(status) || WIFSIGNALED(status)) {
-            klog(LogLevel::error, "address-space process %d died in the stub (status %#x)", m_pid, status);
+            klog(Subsystem::vm, LogLevel::error, "address-space process %d died in the stub (status %#x)", m_pid, status);
             m_is_alive = false;
             return;
         }

@@ -1,5 +1,7 @@
 // Host odds and ends: clocks, randomness, errno mapping, CPU pinning, log output, halting.
 
+#include <cxxabi.h>
+#include <dlfcn.h>
 #include <execinfo.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -8,17 +10,24 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <ctime>
 
 #include "frame/arch.h"
 #include "frame/clock.h"
 #include "frame/cpu.h"
+#include "frame/task.h"
+#include "frame/user_mode.h"
 #include "host_arch/host.h"
 
 namespace asterix {
 
 namespace {
 int g_trace_fd = 2;
+int g_log_fd = 2;
 
 void write_all(int fd, std::string_view text)
 {
@@ -77,7 +86,16 @@ void host::pin_to_current_cpu()
     sched_setaffinity(0, sizeof set, &set);
 }
 
-void frame::arch::log_write(std::string_view text) { write_all(2, text); }
+void frame::arch::log_write(std::string_view text) { write_all(g_log_fd, text); }
+
+bool frame::arch::open_log_sink(const char* path)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return false;
+    g_log_fd = fd;
+    return true;
+}
 void frame::arch::trace_sink_write(std::string_view text) { write_all(g_trace_fd, text); }
 
 bool frame::arch::open_trace_sink(const char* path)
@@ -91,11 +109,74 @@ bool frame::arch::open_trace_sink(const char* path)
 
 void frame::arch::halt(int exit_code) { _exit(exit_code); }
 
-void frame::arch::print_backtrace()
+namespace {
+
+/// One symbolized line per frame: function (demangled) and, from addr2line when the host has
+/// it, file:line.
+void print_symbolized_backtrace()
 {
     void* frames[64];
     int count = backtrace(frames, 64);
-    backtrace_symbols_fd(frames, count, 2);
+    Dl_info self {};
+    dladdr(reinterpret_cast<void*>(&print_symbolized_backtrace), &self);
+    for (int i = 1; i < count; ++i) {
+        Dl_info info {};
+        const char* name = "??";
+        char* demangled = nullptr;
+        if (dladdr(frames[i], &info) && info.dli_sname) {
+            int status = 0;
+            demangled = abi::__cxa_demangle(info.dli_sname, nullptr, nullptr, &status);
+            name = status == 0 && demangled ? demangled : info.dli_sname;
+        }
+        char where[512] = "";
+        if (info.dli_fname && info.dli_fbase == self.dli_fbase) {
+            // SAFETY: both pointers lie in asterix's own text; the difference is a file offset.
+            auto offset = reinterpret_cast<uintptr_t>(frames[i]) - reinterpret_cast<uintptr_t>(info.dli_fbase) - 1;
+            char command[256];
+            std::snprintf(command, sizeof command, "addr2line -e /proc/%d/exe %#lx 2>/dev/null", getpid(),
+                static_cast<unsigned long>(offset));
+            if (FILE* pipe = popen(command, "r")) {
+                if (std::fgets(where, sizeof where, pipe))
+                    where[std::strcspn(where, "\n")] = 0;
+                pclose(pipe);
+            }
+        }
+        char line[1024];
+        int len = std::snprintf(line, sizeof line, "  #%-2d %p %s %s\n", i - 1, frames[i], name, where);
+        write_all(g_log_fd, {line, static_cast<usize>(std::min(len, static_cast<int>(sizeof line) - 1))});
+        std::free(demangled);
+    }
+}
+
+} // namespace
+
+void frame::arch::print_panic_state()
+{
+    write_all(g_log_fd, "kernel backtrace:\n");
+    print_symbolized_backtrace();
+    frame::Task* task = frame::current_task_or_null();
+    char line[512];
+    if (!task) {
+        write_all(g_log_fd, "current task: none (scheduler context)\n");
+        return;
+    }
+    int len = std::snprintf(line, sizeof line, "current task: %llu '%s' (guest tid %llu)\n",
+        static_cast<unsigned long long>(task->id()), task->name().c_str(), static_cast<unsigned long long>(task->tag));
+    write_all(g_log_fd, {line, static_cast<usize>(len)});
+    if (const frame::UserContext* ctx = task->user_context) {
+        const auto& r = ctx->regs;
+        len = std::snprintf(line, sizeof line,
+            "guest registers:\n  rip %016llx rsp %016llx rflags %08llx orig_rax %lld\n"
+            "  rax %016llx rbx %016llx rcx %016llx rdx %016llx\n"
+            "  rsi %016llx rdi %016llx rbp %016llx fs_base %016llx\n",
+            static_cast<unsigned long long>(r.rip), static_cast<unsigned long long>(r.rsp),
+            static_cast<unsigned long long>(r.eflags), static_cast<long long>(r.orig_rax),
+            static_cast<unsigned long long>(r.rax), static_cast<unsigned long long>(r.rbx),
+            static_cast<unsigned long long>(r.rcx), static_cast<unsigned long long>(r.rdx),
+            static_cast<unsigned long long>(r.rsi), static_cast<unsigned long long>(r.rdi),
+            static_cast<unsigned long long>(r.rbp), static_cast<unsigned long long>(r.fs_base));
+        write_all(g_log_fd, {line, static_cast<usize>(std::min(len, static_cast<int>(sizeof line) - 1))});
+    }
 }
 
 } // namespace asterix

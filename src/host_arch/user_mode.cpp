@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "frame/log.h"
+#include "frame/task.h"
 #include "frame/user_mode.h"
 #include "host_arch/address_space.h"
 #include "host_arch/host.h"
@@ -174,6 +175,8 @@ ReturnReason execute_user(VmSpace& vm, UserContext& ctx)
 {
     auto& space = vm.arch();
     pid_t pid = space.pid();
+    if (Task* task = current_task_or_null())
+        task->user_context = &ctx;
     u64 last_fault_addr = ~0ull;
     int repeated_faults = 0;
     for (;;) {
@@ -191,7 +194,7 @@ ReturnReason execute_user(VmSpace& vm, UserContext& ctx)
         host::g_running_pid = 0;
         if (WIFEXITED(status) || WIFSIGNALED(status)) {
             space.mark_dead();
-            klog(LogLevel::error, "address-space process %d died (status %#x)", pid, status);
+            klog(Subsystem::vm, LogLevel::error, "address-space process %d died (status %#x)", pid, status);
             return exception(ExceptionKind::address_space_lost);
         }
         ptrace(PTRACE_GETREGS, pid, 0, &ctx.regs);
@@ -204,7 +207,7 @@ ReturnReason execute_user(VmSpace& vm, UserContext& ctx)
         siginfo_t info {};
         ptrace(PTRACE_GETSIGINFO, pid, 0, &info);
         u64 addr = reinterpret_cast<u64>(info.si_addr);
-        klog(LogLevel::trace, "guest stop: signal %d code %d addr %#llx ip %#llx", sig, info.si_code,
+        klog(Subsystem::vm, LogLevel::trace, "guest stop: signal %d code %d addr %#llx ip %#llx", sig, info.si_code,
             static_cast<unsigned long long>(addr), static_cast<unsigned long long>(ctx.regs.rip));
         switch (sig) {
         case SIGSEGV: {

@@ -35,7 +35,10 @@ options:
   --env K=V         set a variable in the guest's environment
   --unset-env K     remove a variable from the guest's environment
   --cwd DIR         the guest's working directory (default: asterix's, when inside the root)
-  --log LEVEL       kernel log level: error, warn (default), info, debug, trace
+  --log SPEC        kernel log levels: a level for all (error, warn (default), info, debug,
+                    trace) and/or SUBSYSTEM:LEVEL items, e.g. --log=warn,vm:trace,fs:info
+                    (subsystems: kernel vm fs proc signal syscall sched)
+  --log-file FILE   write the kernel log to FILE instead of stderr
   -h, --help        show this help
 
 PROGRAM without a slash is looked up in the guest's PATH. The exit status is the guest's
@@ -123,6 +126,7 @@ int run(int argc, char** argv)
     std::string root = "/";
     std::string cwd;
     std::string strace_file;
+    std::string log_file;
     for (char** env = environ; *env; ++env)
         params.envp.emplace_back(*env);
 
@@ -172,20 +176,12 @@ int run(int argc, char** argv)
             cwd = value_of("--cwd");
             if (cwd.empty() || cwd.front() != '/')
                 fail("--cwd wants an absolute guest path");
-        } else if (arg == "--log") {
-            std::string level = value_of("--log");
-            if (level == "error")
-                frame::set_log_level(frame::LogLevel::error);
-            else if (level == "warn")
-                frame::set_log_level(frame::LogLevel::warn);
-            else if (level == "info")
-                frame::set_log_level(frame::LogLevel::info);
-            else if (level == "debug")
-                frame::set_log_level(frame::LogLevel::debug);
-            else if (level == "trace")
-                frame::set_log_level(frame::LogLevel::trace);
-            else
-                fail("unknown log level '" + level + "'");
+        } else if (arg == "--log" || arg.starts_with("--log=")) {
+            std::string spec = arg == "--log" ? value_of("--log") : std::string(arg.substr(6));
+            if (!frame::set_log_spec(spec))
+                fail("bad log specification '" + spec + "' (levels: error warn info debug trace; subsystems: kernel vm fs proc signal syscall sched)");
+        } else if (arg == "--log-file") {
+            log_file = value_of("--log-file");
         } else {
             fail("unknown option '" + std::string(arg) + "'");
         }
@@ -205,6 +201,8 @@ int run(int argc, char** argv)
 
     // A guest writing into a closed pipe gets EPIPE; asterix itself must not die of it.
     std::signal(SIGPIPE, SIG_IGN);
+    if (!log_file.empty() && !frame::set_log_file(log_file.c_str()))
+        fail("cannot open log file '" + log_file + "': " + std::strerror(errno));
     if (!strace_file.empty() && !frame::set_trace_file(strace_file.c_str()))
         fail("cannot open trace file '" + strace_file + "': " + std::strerror(errno));
     host::pin_to_current_cpu();

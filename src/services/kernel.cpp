@@ -28,7 +28,7 @@ bool mount_at(const std::string& path, Ref<Inode> root, std::string source, std:
     auto root_dentry = Vfs::root();
     auto at = walk_path(root_dentry, root_dentry, path, Follow::follow);
     if (at.is_error() || Vfs::mount(at.value(), std::move(root), std::move(source), std::move(options)).is_error()) {
-        frame::klog(frame::LogLevel::info, "cannot mount %s on %s: no such directory in the root", source.c_str(), path.c_str());
+        frame::klog(frame::Subsystem::fs, frame::LogLevel::info, "cannot mount %s on %s: no such directory in the root", source.c_str(), path.c_str());
         return false;
     }
     return true;
@@ -57,6 +57,12 @@ bool mount_file_systems(const frame::BootParams& params)
 void kernel_main(const frame::BootParams& params)
 {
     set_strace_on(params.is_strace_on);
+    frame::set_log_identity_hook([](i32& pid, i32& tid) {
+        if (Thread* thread = ProcessTable::current_thread()) {
+            pid = thread->process().pid();
+            tid = thread->tid();
+        }
+    });
     ProcessTable::set_boot_time(frame::monotonic_ns());
     if (!mount_file_systems(params)) {
         frame::power_off(exit_kernel_error);

@@ -42,6 +42,19 @@ MemoryMap::MemoryMap(Ref<frame::VmSpace> vm) : m_vm(std::move(vm))
     m_vm->set_fault_handler([this](frame::VmSpace&, const frame::PageFault& fault) { return handle_fault(fault); });
 }
 
+void MemoryMap::drop_file_pages_past(const PageCache& cache, u64 size)
+{
+    u64 first_gone = page_round_up(size);
+    for (const auto& [start, area] : m_areas) {
+        if (!area.file || !area.file->inode() || area.file->inode()->page_cache().ptr() != &cache)
+            continue;
+        // File offset `first_gone` sits at this address in the area.
+        u64 cut = first_gone <= area.file_offset ? area.start : area.start + (first_gone - area.file_offset);
+        if (cut < area.end)
+            m_vm->unmap(cut, area.end - cut);
+    }
+}
+
 Result<Ref<MemoryMap>> MemoryMap::fork()
 {
     auto child_vm = TRY(frame::VmSpace::create());
@@ -399,8 +412,10 @@ Result<void> MemoryMap::fault_file_page(const Area& area, u64 page, frame::Acces
     Inode& inode = *area.file->inode();
     u64 index = (page - area.start + area.file_offset) / page_size;
     u64 file_size = TRY(inode.data_size());
-    if (index * page_size >= page_round_up(file_size))
-        return Errno::efault; // FIXME: past the end of the file Linux raises SIGBUS
+    if (index * page_size >= page_round_up(file_size)) {
+        is_bus_error = true; // past the end of the file: SIGBUS (mmap(2))
+        return Errno::efault;
+    }
     auto cache = inode.page_cache();
     auto frame = cache->get(index, [&](u64 i, std::span<u8> bytes) { return inode.fill_page(i, bytes); });
     if (frame.is_error()) {

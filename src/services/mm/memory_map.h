@@ -7,6 +7,7 @@
 #include "frame/ref.h"
 #include "frame/vm_space.h"
 #include "services/fs/file.h"
+#include "services/fs/page_cache.h"
 
 namespace asterix::services {
 
@@ -70,6 +71,12 @@ public:
     u64 brk(u64 requested);
 
     Result<void> handle_fault(const frame::PageFault& fault);
+    /// Unmaps the pages of mappings of `cache`'s file that lie wholly past `size` (the file was
+    /// truncated): the next access faults, and gets SIGBUS.
+    void drop_file_pages_past(const PageCache& cache, u64 size);
+
+    /// The area containing `addr`, if any.
+    const Area* area_at(u64 addr) const { return find_area(addr); }
     /// Whether `addr` lies in a MAP_SHARED mapping (futexes there are keyed physically).
     bool is_shared_at(u64 addr) const
     {
@@ -78,6 +85,8 @@ public:
     }
     /// Set when a fault needed memory that was not there: the process must die (OOM).
     bool is_out_of_memory {false};
+    /// Set when a fault touched a file mapping past the end of its file: SIGBUS, not SIGSEGV.
+    bool is_bus_error {false};
 
 private:
     const Area* find_area(u64 addr) const;

@@ -1,6 +1,7 @@
 #include "services/process/process_table.h"
 
 #include "frame/clock.h"
+#include "frame/task.h"
 
 namespace asterix::services {
 
@@ -19,7 +20,6 @@ std::map<i32, Thread*>& threads()
     return table;
 }
 
-Thread* g_current = nullptr;
 i32 g_last_id = 0;
 u64 g_boot_monotonic_ns = 0;
 } // namespace
@@ -47,12 +47,7 @@ const std::map<i32, Process*>& ProcessTable::all() { return processes(); }
 
 void ProcessTable::add_thread(Thread& thread) { threads()[thread.tid()] = &thread; }
 
-void ProcessTable::remove_thread(Thread& thread)
-{
-    threads().erase(thread.tid());
-    if (g_current == &thread)
-        g_current = nullptr;
-}
+void ProcessTable::remove_thread(Thread& thread) { threads().erase(thread.tid()); }
 
 Thread* ProcessTable::find_thread(i32 tid)
 {
@@ -68,9 +63,20 @@ usize ProcessTable::count_for_user(u32 uid)
     return count;
 }
 
-void ProcessTable::set_current(Thread* thread) { g_current = thread; }
-Thread* ProcessTable::current_thread() { return g_current; }
-Process* ProcessTable::current() { return g_current ? &g_current->process() : nullptr; }
+Thread* ProcessTable::current_thread()
+{
+    // The running kernel task's tag is the guest tid it runs.
+    frame::Task* task = frame::current_task_or_null();
+    if (!task || !task->tag)
+        return nullptr;
+    return find_thread(static_cast<i32>(task->tag));
+}
+
+Process* ProcessTable::current()
+{
+    Thread* thread = current_thread();
+    return thread ? &thread->process() : nullptr;
+}
 
 void ProcessTable::set_boot_time(u64 monotonic_ns) { g_boot_monotonic_ns = monotonic_ns; }
 u64 ProcessTable::uptime_ns() { return frame::monotonic_ns() - g_boot_monotonic_ns; }

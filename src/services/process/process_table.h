@@ -22,7 +22,7 @@ public:
     /// Processes owned by `uid` that have not exited (RLIMIT_NPROC).
     static usize count_for_user(u32 uid);
 
-    static void set_current(Thread* thread);
+    /// The thread the running kernel task runs (none on kernel-only tasks).
     static Thread* current_thread();
     static Process* current();
 

@@ -360,7 +360,7 @@ void deliver_signals(Thread& thread)
         finish_interrupted_syscall(thread, &action);
         if (setup_frame(thread, sig, info, action).is_error()) {
             // No room for the frame: Linux kills the thread group with SIGSEGV.
-            frame::klog(frame::LogLevel::warn, "pid %d (%s): cannot build a frame for %s: killed by SIGSEGV", process.pid(),
+            frame::klog(frame::Subsystem::signal, frame::LogLevel::warn, "pid %d (%s): cannot build a frame for %s: killed by SIGSEGV", process.pid(),
                 process.comm.c_str(), signal_name(sig));
             exit_process(process, sigsegv | 0x80);
             return;

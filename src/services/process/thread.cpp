@@ -1,5 +1,8 @@
 // The life of a guest thread: its loop, its start, and how threads and processes end.
 
+#include <cstdio>
+#include <string>
+
 #include "frame/boot.h"
 #include "frame/clock.h"
 #include "frame/log.h"
@@ -67,20 +70,47 @@ abi::SigInfo fault_signal(const frame::ExceptionInfo& info)
     return signal;
 }
 
+/// A Linux-style one-line report of a crash the default action is about to punish, like the
+/// kernel's "segfault at ... ip ... sp ... error ... in prog[start+size]".
+void report_crash(Thread& thread, const frame::ExceptionInfo& info, int sig)
+{
+    Process& process = thread.process();
+    const auto& regs = thread.context.regs;
+    std::string where = "an unmapped area";
+    if (const Area* area = process.memory->area_at(regs.rip)) {
+        char text[512];
+        std::snprintf(text, sizeof text, "%s[%#llx+%#llx]", area->name.empty() ? "anonymous memory" : area->name.c_str(),
+            static_cast<unsigned long long>(area->start), static_cast<unsigned long long>(area->end - area->start));
+        where = text;
+    }
+    if (info.kind == frame::ExceptionKind::page_fault) {
+        // No "error" field: a tracer is not told whether the access was a read or a write.
+        frame::klog(frame::Subsystem::signal, frame::LogLevel::warn, "%s[%d]: segfault at %#llx ip %#llx sp %#llx in %s (%s)",
+            process.comm.c_str(), thread.tid(), static_cast<unsigned long long>(info.addr),
+            static_cast<unsigned long long>(regs.rip), static_cast<unsigned long long>(regs.rsp), where.c_str(),
+            signal_name(sig));
+    } else {
+        frame::klog(frame::Subsystem::signal, frame::LogLevel::warn, "%s[%d]: %s ip %#llx sp %#llx in %s (%s)", process.comm.c_str(),
+            thread.tid(), describe(info.kind), static_cast<unsigned long long>(regs.rip),
+            static_cast<unsigned long long>(regs.rsp), where.c_str(), signal_name(sig));
+    }
+}
+
 void handle_exception(Thread& thread, const frame::ExceptionInfo& info)
 {
     Process& process = thread.process();
     if (process.memory->is_out_of_memory)
         return; // the OOM kill below reports it
     auto signal = fault_signal(info);
+    if (process.memory->is_bus_error && info.kind == frame::ExceptionKind::page_fault) {
+        process.memory->is_bus_error = false;
+        signal.signo = sigbus;
+        signal.code = 2; // BUS_ADRERR
+    }
     const auto& action = process.sighand->actions[signal.signo - 1];
     bool is_fatal = action.handler == sig_dfl || action.handler == sig_ign || (thread.sig_mask & sig_bit(signal.signo));
-    if (is_fatal) {
-        // A Linux-style report of the crash, as the default action is about to kill it.
-        frame::klog(frame::LogLevel::warn, "pid %d (%s) killed by %s: %s at %#llx, ip %#llx", thread.tid(),
-            process.comm.c_str(), signal_name(signal.signo), describe(info.kind),
-            static_cast<unsigned long long>(info.addr), static_cast<unsigned long long>(thread.context.regs.rip));
-    }
+    if (is_fatal)
+        report_crash(thread, info, signal.signo);
     if (signal.signo == sigkill) {
         exit_process(process, sigkill);
         return;
@@ -92,12 +122,10 @@ void run_thread(Thread& thread)
 {
     Process& process = thread.process();
     for (;;) {
-        ProcessTable::set_current(&thread);
         deliver_signals(thread);
         if (thread.is_exiting || process.is_exiting || frame::is_powering_off())
             break;
         auto reason = frame::execute_user(process.vm(), thread.context);
-        ProcessTable::set_current(&thread);
         switch (reason.kind) {
         case frame::ReturnReason::Kind::syscall:
             dispatch_syscall(thread);
@@ -110,7 +138,7 @@ void run_thread(Thread& thread)
             break;
         }
         if (process.memory->is_out_of_memory && !process.is_exiting) {
-            frame::klog(frame::LogLevel::error, "out of guest memory (%llu MiB): pid %d (%s) killed",
+            frame::klog(frame::Subsystem::vm, frame::LogLevel::error, "out of guest memory (%llu MiB): pid %d (%s) killed",
                 static_cast<unsigned long long>(frame::total_frames() * page_size >> 20), process.pid(),
                 process.comm.c_str());
             exit_process(process, sigkill);

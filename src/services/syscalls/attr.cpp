@@ -1,6 +1,7 @@
 // chmod, fchmod, fchmodat, chown, fchown, lchown, fchownat, utimensat, truncate, ftruncate,
 // access, faccessat, faccessat2
 
+#include "services/mm/truncate.h"
 #include "services/syscalls/handlers.h"
 #include "services/syscalls/path.h"
 
@@ -17,7 +18,10 @@ constexpr int at_eaccess = 0x200;
 Result<void> apply(Context& ctx, Dentry& dentry, const SetAttr& attr)
 {
     TRY(check_writable_fs(dentry));
-    return dentry.inode().set_attr(attr);
+    TRY(dentry.inode().set_attr(attr));
+    if (attr.size)
+        unmap_truncated_pages(dentry.inode(), *attr.size);
+    return {};
 }
 
 Result<Ref<Dentry>> path_or_fd(Context& ctx, int dirfd, UserPtr<char> path, int flags)
@@ -155,6 +159,7 @@ Result<long> sys_ftruncate(Context& ctx, int fd, i64 length)
         return file->inode() && file->inode()->is_directory() ? Errno::eisdir : Errno::einval;
     TRY(check_writable_fs(*file->dentry()));
     TRY(file->truncate(static_cast<u64>(length)));
+    unmap_truncated_pages(*file->inode(), static_cast<u64>(length));
     return 0;
 }
 

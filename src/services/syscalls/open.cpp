@@ -1,6 +1,7 @@
 // open, openat, openat2, creat
 
 #include "services/fs/file.h"
+#include "services/mm/truncate.h"
 #include "services/syscalls/handlers.h"
 #include "services/syscalls/path.h"
 
@@ -86,6 +87,7 @@ Result<long> open_file(Context& ctx, int dirfd, const std::string& path, u32 fla
         SetAttr attr;
         attr.size = 0;
         TRY(inode.set_attr(attr));
+        unmap_truncated_pages(inode, 0);
     }
     return TRY(ctx.files().install(file, flags & o_cloexec, 0, ctx.process().rlimits[rlimit_nofile].cur));
 }

@@ -81,8 +81,8 @@ void dispatch_syscall(Thread& thread)
         result = entry->handler(ctx, args);
     } else if (reported_unknown().insert(number).second) {
         const char* name = syscall_name(number);
-        frame::klog(frame::LogLevel::warn, "pid %d: unimplemented syscall %llu (%s), returning ENOSYS",
-            thread.tid(), static_cast<unsigned long long>(number), name ? name : "unknown");
+        frame::klog(frame::Subsystem::syscall, frame::LogLevel::warn, "unimplemented syscall %llu (%s), returning ENOSYS",
+            static_cast<unsigned long long>(number), name ? name : "unknown");
     }
     long value = result.is_error() ? -static_cast<long>(result.error()) : result.value();
     if (result.is_error()) {
