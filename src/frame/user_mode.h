@@ -40,6 +40,8 @@ public:
     std::array<u8, 512> fp_legacy_state(VmSpace& vm);
     /// Replaces the x87/SSE state (rt_sigreturn); the rest of the extended state stays.
     void set_fp_legacy_state(VmSpace& vm, const std::array<u8, 512>& image);
+    /// Gives the thread the power-on FPU state (a signal handler starts with it).
+    void reset_fp_state();
     /// Copies another thread's registers and FPU state (fork and clone start from the parent's).
     void copy_from(VmSpace& vm, UserContext& parent);
 

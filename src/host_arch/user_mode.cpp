@@ -87,6 +87,16 @@ void UserContext::set_fp_legacy_state(VmSpace& vm, const std::array<u8, 512>& im
     fp_state[512] |= 0x3;
 }
 
+void UserContext::reset_fp_state()
+{
+    if (loaded_in && loaded_in->arch().loaded_context == this)
+        loaded_in->arch().loaded_context = nullptr;
+    loaded_in = nullptr;
+    is_fp_saved = false;
+    is_fp_initial = true;
+    fp_state.clear();
+}
+
 void UserContext::copy_from(VmSpace& vm, UserContext& parent)
 {
     regs = parent.regs;

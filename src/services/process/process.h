@@ -138,6 +138,8 @@ public:
     Thread(i32 tid, Ref<Process> process) : m_tid(tid), m_process(std::move(process)) {}
 
     i32 tid() const { return m_tid; }
+    /// exec from a non-leader thread: the thread takes over the process's id.
+    void set_tid(i32 tid) { m_tid = tid; }
     Process& process() { return *m_process; }
     Ref<Process> process_ref() { return m_process; }
 

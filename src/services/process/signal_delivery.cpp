@@ -183,6 +183,9 @@ Result<void> setup_frame(Thread& thread, int sig, const abi::SigInfo& info, cons
     auto fp_image = thread.context.fp_legacy_state(vm);
     TRY(vm.write_bytes(fp_addr, fp_image));
     TRY(vm.write(UserPtr<RtSigFrame>(frame_addr), frame));
+    // The handler starts with a clean FPU (default MXCSR and control word); rt_sigreturn brings
+    // the saved state back.
+    thread.context.reset_fp_state();
 
     regs.rsp = frame_addr;
     regs.rip = action.handler;
@@ -193,7 +196,6 @@ Result<void> setup_frame(Thread& thread, int sig, const abi::SigInfo& info, cons
     regs.eflags &= ~(eflags_df | eflags_tf | eflags_rf);
     regs.cs = user_cs;
     regs.ss = user_ss;
-    // Handlers start with a clean x87/SSE state's control words, as Linux gives them.
     return {};
 }
 

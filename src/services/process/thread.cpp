@@ -102,6 +102,10 @@ void handle_exception(Thread& thread, const frame::ExceptionInfo& info)
     if (process.memory->is_out_of_memory)
         return; // the OOM kill below reports it
     auto signal = fault_signal(info);
+    if (info.kind == frame::ExceptionKind::page_fault) {
+        // Linux's rule: inside a mapping the access broke its permissions, outside there was none.
+        signal.code = process.memory->area_at(info.addr) ? 2 /* SEGV_ACCERR */ : 1 /* SEGV_MAPERR */;
+    }
     if (process.memory->is_bus_error && info.kind == frame::ExceptionKind::page_fault) {
         process.memory->is_bus_error = false;
         signal.signo = sigbus;

@@ -1,6 +1,8 @@
 // execve, execveat
 
+#include "frame/task.h"
 #include "services/exec/exec.h"
+#include "services/process/process_table.h"
 #include "services/syscalls/handlers.h"
 #include "services/syscalls/path.h"
 
@@ -67,12 +69,25 @@ Result<long> sys_execveat(Context& ctx, int dirfd, UserPtr<char> path, UserPtr<u
     // become the process's own, close-on-exec descriptors close, handled signals go back to
     // their default, and a vfork parent may go on.
     Process& process = ctx.process();
+    Thread& self = ctx.thread();
     for (auto& thread : process.threads) {
-        if (thread.get() != &ctx.thread()) {
+        if (thread.get() != &self) {
+            // They die with the old image: nothing of theirs may touch the new one.
             thread->is_exiting = true;
+            thread->clear_child_tid = 0;
+            thread->robust_list_head = 0;
             if (thread->task)
                 thread->task->interrupt();
         }
+    }
+    while (process.threads.size() > 1)
+        frame::yield();
+    if (self.tid() != process.pid()) {
+        ProcessTable::remove_thread(self);
+        self.set_tid(process.pid());
+        ProcessTable::add_thread(self);
+        if (self.task)
+            self.task->tag = static_cast<u64>(process.pid());
     }
     if (process.files->ref_count() > 1)
         process.files = process.files->clone();

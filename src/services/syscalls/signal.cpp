@@ -78,7 +78,13 @@ Result<long> sys_rt_sigprocmask(Context& ctx, int how, UserPtr<u64> set, UserPtr
 Result<long> sys_sigaltstack(Context& ctx, UserPtr<abi::StackT> stack, UserPtr<abi::StackT> old_stack)
 {
     abi::StackT previous = ctx.thread().alt_stack;
+    u64 sp = ctx.thread().context.regs.rsp;
+    bool is_on_stack = !(previous.flags & ss_disable) && previous.size && sp > previous.sp && sp - previous.sp <= previous.size;
+    if (is_on_stack)
+        previous.flags = ss_onstack;
     if (!stack.is_null()) {
+        if (is_on_stack)
+            return Errno::eperm; // sigaltstack(2): not while running on it
         abi::StackT next = TRY(ctx.user().read(stack));
         next.pad = 0;
         i32 mode = next.flags & ~ss_autodisarm;
