@@ -249,7 +249,10 @@ void sleep_until(u64 deadline_ns) { scheduler().block_until(deadline_ns); }
 bool sleep_until_interruptible(u64 deadline_ns)
 {
     WaitQueue never_woken;
-    return never_woken.wait_until(deadline_ns, Interruptible::yes) != WaitResult::interrupted;
+    current_task().wait_reason = "sleep";
+    bool is_done = never_woken.wait_until(deadline_ns, Interruptible::yes) != WaitResult::interrupted;
+    current_task().wait_reason = nullptr;
+    return is_done;
 }
 void preempt_point() { scheduler().preempt_point(); }
 usize live_task_count() { return scheduler().live_count(); }

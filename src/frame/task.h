@@ -21,6 +21,8 @@ public:
     u64 id() const { return m_id; }
     const std::string& name() const { return m_name; }
     State state() const { return m_state; }
+    /// Where the task's registers were saved when it last switched away (for debuggers).
+    void* saved_context() const { return m_context; }
     /// Opaque tag services attach (e.g. the guest tid) so debuggers and logs can show it.
     u64 tag {0};
     /// The guest registers this task last ran (set by execute_user), for panics and debuggers.

@@ -51,7 +51,7 @@ Result<usize> PipeFile::read(frame::UserWriter& out)
             return 0;
         if (is_nonblocking())
             return Errno::eagain;
-        TRY(wait_interruptible(pipe.readable));
+        TRY(wait_interruptible(pipe.readable, ~0ull, "pipe read"));
     }
     usize n = std::min<u64>(out.remaining(), pipe.bytes.size());
     std::vector<u8> chunk(pipe.bytes.begin(), pipe.bytes.begin() + static_cast<isize>(n));
@@ -79,7 +79,7 @@ Result<usize> PipeFile::write(frame::UserReader& in)
         if (must_wait) {
             if (is_nonblocking())
                 return total ? Result<usize>(total) : Errno::eagain;
-            auto waited = wait_interruptible(pipe.writable);
+            auto waited = wait_interruptible(pipe.writable, ~0ull, "pipe write");
             if (waited.is_error())
                 return total ? Result<usize>(total) : waited.error();
             continue;

@@ -305,12 +305,14 @@ void force_signal(Thread& target, const abi::SigInfo& info)
 
 bool has_pending_signal(Thread& thread) { return next_signal(thread) != 0 || thread.process().is_exiting || thread.is_exiting; }
 
-Result<void> wait_interruptible(frame::WaitQueue& queue, u64 deadline_ns)
+Result<void> wait_interruptible(frame::WaitQueue& queue, u64 deadline_ns, const char* reason)
 {
     Thread* thread = ProcessTable::current_thread();
     if (thread && has_pending_signal(*thread))
         return Errno::erestartsys;
+    frame::current_task().wait_reason = reason;
     auto result = queue.wait_until(deadline_ns, thread ? frame::Interruptible::yes : frame::Interruptible::no);
+    frame::current_task().wait_reason = nullptr;
     if (result == frame::WaitResult::timed_out)
         return Errno::etimedout;
     if (result == frame::WaitResult::interrupted || (thread && has_pending_signal(*thread)))

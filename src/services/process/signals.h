@@ -80,7 +80,7 @@ void deliver_signals(Thread& thread);
 
 /// Blocks the calling thread on `queue` until woken; ERESTARTSYS when a signal comes first,
 /// ETIMEDOUT at `deadline_ns` (monotonic).
-Result<void> wait_interruptible(frame::WaitQueue& queue, u64 deadline_ns = ~0ull);
+Result<void> wait_interruptible(frame::WaitQueue& queue, u64 deadline_ns = ~0ull, const char* reason = "wait");
 
 /// rt_sigreturn: restores the registers, mask and FPU state saved in the signal frame.
 Result<long> restore_signal_frame(Thread& thread);

@@ -115,7 +115,7 @@ Result<long> sys_futex(Context& ctx, UserPtr<u32> uaddr, int op, u32 val, u64 ti
         auto waiter = std::make_unique<Waiter>();
         waiter->bitset = bitset;
         auto entry = futex_waiters().emplace(std::pair {space, key}, waiter.get());
-        auto waited = wait_interruptible(waiter->queue, deadline);
+        auto waited = wait_interruptible(waiter->queue, deadline, "futex");
         if (!waiter->is_woken) {
             futex_waiters().erase(entry);
             return waited.is_error() ? waited.error() : Errno::etimedout;

@@ -47,7 +47,7 @@ Result<int> poll_until(Context& ctx, std::vector<abi::PollFd>& fds, u64 deadline
         if (now >= deadline_ns)
             return 0;
         u64 wake_at = has_timed_source ? std::min(deadline_ns, now + console_poll_interval_ns) : deadline_ns;
-        auto waited = wait_interruptible(poll_waiters(), wake_at);
+        auto waited = wait_interruptible(poll_waiters(), wake_at, "poll");
         if (waited.is_error() && waited.error() != Errno::etimedout)
             return Errno::erestartnohand;
     }

@@ -264,7 +264,7 @@ Result<long> sys_rt_sigsuspend(Context& ctx, UserPtr<u64> mask, u64 sigsetsize)
     thread.has_saved_sig_mask = true;
     thread.sig_mask = new_mask & ~unblockable_signals;
     frame::WaitQueue never;
-    while (wait_interruptible(never).is_error() == false) {
+    while (wait_interruptible(never, ~0ull, "pause").is_error() == false) {
     }
     return Errno::erestartnohand;
 }
@@ -272,7 +272,7 @@ Result<long> sys_rt_sigsuspend(Context& ctx, UserPtr<u64> mask, u64 sigsetsize)
 Result<long> sys_pause(Context& ctx)
 {
     frame::WaitQueue never;
-    while (wait_interruptible(never).is_error() == false) {
+    while (wait_interruptible(never, ~0ull, "pause").is_error() == false) {
     }
     return Errno::erestartnohand;
 }
@@ -304,7 +304,7 @@ Result<long> sys_rt_sigtimedwait(Context& ctx, UserPtr<u64> set, UserPtr<abi::Si
         }
         thread.sig_mask = saved_mask & ~wanted;
         frame::WaitQueue never;
-        auto waited = wait_interruptible(never, deadline);
+        auto waited = wait_interruptible(never, deadline, "sigtimedwait");
         thread.sig_mask = saved_mask;
         if (waited.is_error()) {
             if (waited.error() == Errno::etimedout)

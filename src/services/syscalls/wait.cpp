@@ -102,7 +102,7 @@ Result<WaitOutcome> wait_for_child(Context& ctx, const Selector& selector, int o
             return *found;
         if (options & wnohang)
             return WaitOutcome {0, 0, 0, 0, 0};
-        TRY(wait_interruptible(parent.child_event));
+        TRY(wait_interruptible(parent.child_event, ~0ull, "wait for a child"));
     }
 }
 } // namespace

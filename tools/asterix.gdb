@@ -1,0 +1,137 @@
+# gdb support for debugging the Asterix kernel: `./asterix debug run PROGRAM ARGS...` starts
+# asterix under gdb with this file loaded (or: gdb -x tools/asterix.gdb --args build/asterix run ...).
+#
+# Commands:
+#   ax-tasks            kernel tasks: id, state, guest tid, what each waits on
+#   ax-task-bt ID       backtrace of a switched-out kernel task, on its own stack
+#   ax-ps               guest processes: pid, ppid, group, session, state, threads
+#   ax-maps [PID]       a guest's memory map from kernel state (default: the current guest)
+#   ax-fds [PID]        a guest's file descriptors from kernel state
+#
+# ax-tasks and ax-task-bt read kernel memory only; ax-ps, ax-maps and ax-fds call into the
+# kernel (src/*/debug.cpp), which gdb 13 does on CPUs with AMX state only with a harmless
+# "Couldn't write extended state status" complaint.
+
+# The host signals Asterix uses as interrupts pass through without stopping or printing:
+# SIGALRM is the timer, SIGCHLD the address-space processes' stops; SIGINT, SIGQUIT and SIGTSTP
+# are forwarded to the guest's foreground job (gdb itself takes ^C before asterix sees it).
+handle SIGALRM nostop noprint pass
+handle SIGCHLD nostop noprint pass
+handle SIGWINCH nostop noprint pass
+handle SIGPIPE nostop noprint pass
+handle SIGQUIT nostop noprint pass
+handle SIGTSTP nostop noprint pass
+
+# Address-space processes are forks of asterix: stay with the kernel, let them go.
+set follow-fork-mode parent
+set detach-on-fork on
+set print pretty on
+set pagination off
+
+define ax-ps
+  call (void) ax_debug_processes()
+end
+document ax-ps
+List the guest processes from the kernel's process table.
+end
+
+define ax-maps
+  if $argc == 0
+    call (void) ax_debug_maps(0)
+  else
+    call (void) ax_debug_maps($arg0)
+  end
+end
+document ax-maps
+Print a guest's memory map (areas and resident pages) from kernel state. Default: the current guest.
+end
+
+define ax-fds
+  if $argc == 0
+    call (void) ax_debug_fds(0)
+  else
+    call (void) ax_debug_fds($arg0)
+  end
+end
+document ax-fds
+Print a guest's file descriptors from kernel state. Default: the current guest.
+end
+
+python
+import gdb
+
+def kernel_tasks():
+    """The scheduler's tasks, read from kernel memory without calling into the kernel."""
+    scheduler = gdb.parse_and_eval("asterix::frame::Scheduler::s_instance")
+    if int(scheduler) == 0:
+        return [], 0
+    impl = scheduler["m_tasks"]["_M_impl"]
+    start, finish = impl["_M_start"], impl["_M_finish"]
+    task_pointer = gdb.lookup_type("asterix::frame::Task").pointer()
+    tasks = []
+    for i in range(int(finish - start)):
+        # A unique_ptr with the default deleter is one pointer.
+        holder = (start + i).cast(task_pointer.pointer()).dereference()
+        tasks.append(holder.dereference())
+    return tasks, int(scheduler["m_current"])
+
+def task_name(task):
+    return task["m_name"].format_string().strip('"')
+
+class Tasks(gdb.Command):
+    """ax-tasks: list the kernel tasks: id, state, guest tid, what each waits on."""
+
+    def __init__(self):
+        super().__init__("ax-tasks", gdb.COMMAND_STATUS)
+
+    def invoke(self, arg, from_tty):
+        tasks, current = kernel_tasks()
+        print("  id  state     guest-tid  name             waits-on          saved-context")
+        for task in tasks:
+            state = str(task["m_state"]).split("::")[-1]
+            if int(task.address) == current:
+                state = "running"
+            elif state == "dead":
+                continue
+            reason = task["wait_reason"]
+            reason = reason.string() if int(reason) else "-"
+            print("%4d  %-8s  %9d  %-15s  %-16s  %#x" % (int(task["m_id"]), state, int(task["tag"]), task_name(task),
+                                                        reason, int(task["m_context"])))
+
+class TaskBacktrace(gdb.Command):
+    """ax-task-bt ID: backtrace of a kernel task that is switched out, on its own stack.
+
+Boost.Context saved the task's callee-saved registers on its stack when it switched away:
+[mxcsr/x87 cw, r12, r13, r14, r15, rbx, rbp, return address]. The registers of the selected
+frame are pointed there for the backtrace, then restored."""
+
+    def __init__(self):
+        super().__init__("ax-task-bt", gdb.COMMAND_STACK)
+
+    def invoke(self, arg, from_tty):
+        if not arg.strip():
+            raise gdb.GdbError("usage: ax-task-bt TASK-ID (see ax-tasks)")
+        wanted = int(arg, 0)
+        tasks, current = kernel_tasks()
+        matches = [task for task in tasks if int(task["m_id"]) == wanted]
+        if not matches:
+            raise gdb.GdbError("no task %d (see ax-tasks)" % wanted)
+        if int(matches[0].address) == current:
+            gdb.execute("bt")
+            return
+        context = int(matches[0]["m_context"])
+        gdb.execute("select-frame 0")
+        saved = {name: int(gdb.parse_and_eval("$" + name)) for name in ("rsp", "rbp", "rip")}
+        read = lambda offset: int(gdb.parse_and_eval("*(unsigned long *) %d" % (context + offset)))
+        try:
+            gdb.execute("set $rbp = %d" % read(0x30))
+            gdb.execute("set $rip = %d" % read(0x38))
+            gdb.execute("set $rsp = %d" % (context + 0x40))
+            gdb.execute("bt")
+        finally:
+            for name, value in saved.items():
+                gdb.execute("set $%s = %d" % (name, value))
+
+Tasks()
+TaskBacktrace()
+end
