@@ -54,6 +54,8 @@ void log_write(std::string_view text);
 bool open_log_sink(const char* path);
 void trace_sink_write(std::string_view text);
 bool open_trace_sink(const char* path);
+void record_sink_write(std::string_view text);
+bool open_record_sink(const char* path);
 
 [[noreturn]] void halt(int exit_code);
 /// After a panic message: the kernel backtrace (symbolized), the current task, and the guest

@@ -19,6 +19,14 @@ struct BootParams {
     u32 uid {0};                      ///< the guest's credentials (hosted: the host user's)
     u32 gid {0};
     bool is_strace_on {false};
+    /// Which syscalls --strace shows: empty for all, else classes and names ("file,process").
+    std::string strace_filter;
+    /// Whether --strace lines start with the time since boot.
+    bool is_strace_timed {false};
+    /// Whether every syscall is recorded, compactly, to the record sink (--record-syscalls).
+    bool is_recording_syscalls {false};
+    /// Stop the kernel with a panic (backtrace, task, registers) at the first syscall it lacks.
+    bool is_panic_on_enosys {false};
 };
 
 using ServicesEntry = void (*)(const BootParams&);

@@ -110,6 +110,8 @@ void klog(LogLevel level, const char* fmt, ...)
 }
 
 void trace_write(std::string_view text) { arch::trace_sink_write(text); }
+bool set_record_file(const char* path) { return arch::open_record_sink(path); }
+void record_write(std::string_view text) { arch::record_sink_write(text); }
 bool set_trace_file(const char* path) { return arch::open_trace_sink(path); }
 
 void panic(const char* fmt, ...)

@@ -32,5 +32,8 @@ void set_log_identity_hook(void (*hook)(i32& pid, i32& tid));
 void trace_write(std::string_view text);
 /// Points the trace sink at a file; returns false when it cannot be opened.
 bool set_trace_file(const char* path);
+/// The record sink (--record-syscalls): a file for the compact syscall record.
+bool set_record_file(const char* path);
+void record_write(std::string_view text);
 
 } // namespace asterix::frame

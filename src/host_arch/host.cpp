@@ -98,6 +98,25 @@ bool frame::arch::open_log_sink(const char* path)
 }
 void frame::arch::trace_sink_write(std::string_view text) { write_all(g_trace_fd, text); }
 
+namespace {
+int g_record_fd = -1;
+}
+
+void frame::arch::record_sink_write(std::string_view text)
+{
+    if (g_record_fd >= 0)
+        write_all(g_record_fd, text);
+}
+
+bool frame::arch::open_record_sink(const char* path)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return false;
+    g_record_fd = fd;
+    return true;
+}
+
 bool frame::arch::open_trace_sink(const char* path)
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);

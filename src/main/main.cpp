@@ -31,7 +31,15 @@ options:
   --read-only       mount the root read-only (writes fail with EROFS)
   --tmpfs PATH      mount a fresh tmpfs on the guest directory PATH (repeatable)
   --mem SIZE        guest physical memory, e.g. 512M or 2G (default 1G)
-  --strace[=FILE]   print every guest syscall in strace's format (to stderr or FILE)
+  --strace[=FILE]   print every guest syscall in strace's format, with the thread id and
+                    decoded arguments (to stderr or FILE)
+  --strace=trace=SET  only these syscalls: names and classes (file, process, memory, signal,
+                    desc), e.g. --strace=trace=file,process,read
+  --strace-file FILE  the same as --strace=FILE
+  --strace-time     start each trace line with the time since boot
+  --record-syscalls FILE  write every syscall and its result compactly to FILE (for diffs)
+  --panic-on-enosys stop with a kernel panic (backtrace, task, registers) at the first
+                    syscall Asterix does not implement
   --env K=V         set a variable in the guest's environment
   --unset-env K     remove a variable from the guest's environment
   --cwd DIR         the guest's working directory (default: asterix's, when inside the root)
@@ -127,6 +135,7 @@ int run(int argc, char** argv)
     std::string cwd;
     std::string strace_file;
     std::string log_file;
+    std::string record_file;
     for (char** env = environ; *env; ++env)
         params.envp.emplace_back(*env);
 
@@ -162,9 +171,22 @@ int run(int argc, char** argv)
                 fail("--mem wants a size of at least 4M, like 512M or 2G (got '" + text + "')");
         } else if (arg == "--strace") {
             params.is_strace_on = true;
+        } else if (arg.starts_with("--strace=trace=")) {
+            params.is_strace_on = true;
+            params.strace_filter = std::string(arg.substr(15));
         } else if (arg.starts_with("--strace=")) {
             params.is_strace_on = true;
             strace_file = std::string(arg.substr(9));
+        } else if (arg == "--strace-file") {
+            params.is_strace_on = true;
+            strace_file = value_of("--strace-file");
+        } else if (arg == "--strace-time") {
+            params.is_strace_timed = true;
+        } else if (arg == "--panic-on-enosys") {
+            params.is_panic_on_enosys = true;
+        } else if (arg == "--record-syscalls") {
+            record_file = value_of("--record-syscalls");
+            params.is_recording_syscalls = true;
         } else if (arg == "--env") {
             std::string assignment = value_of("--env");
             if (assignment.find('=') == std::string::npos || assignment.front() == '=')
@@ -203,6 +225,8 @@ int run(int argc, char** argv)
     std::signal(SIGPIPE, SIG_IGN);
     if (!log_file.empty() && !frame::set_log_file(log_file.c_str()))
         fail("cannot open log file '" + log_file + "': " + std::strerror(errno));
+    if (!record_file.empty() && !frame::set_record_file(record_file.c_str()))
+        fail("cannot open record file '" + record_file + "': " + std::strerror(errno));
     if (!strace_file.empty() && !frame::set_trace_file(strace_file.c_str()))
         fail("cannot open trace file '" + strace_file + "': " + std::strerror(errno));
     host::pin_to_current_cpu();

@@ -14,6 +14,7 @@
 #include "services/fs/vfs.h"
 #include "services/process/process_table.h"
 #include "services/syscalls/strace.h"
+#include "services/syscalls/syscall_table.h"
 
 namespace asterix::services {
 
@@ -56,7 +57,13 @@ bool mount_file_systems(const frame::BootParams& params)
 
 void kernel_main(const frame::BootParams& params)
 {
-    set_strace_on(params.is_strace_on);
+    set_panic_on_enosys(params.is_panic_on_enosys);
+    std::string bad_word;
+    if (!configure_strace(params.is_strace_on, params.strace_filter, params.is_strace_timed, params.is_recording_syscalls, bad_word)) {
+        frame::klog(frame::LogLevel::error, "--strace=trace=: unknown syscall or class '%s'", bad_word.c_str());
+        frame::power_off(2);
+        return;
+    }
     frame::set_log_identity_hook([](i32& pid, i32& tid) {
         if (Thread* thread = ProcessTable::current_thread()) {
             pid = thread->process().pid();

@@ -1,14 +1,26 @@
 #pragma once
 
+#include <string>
+
 #include "services/syscalls/syscall_table.h"
 
 namespace asterix::services {
 
-void set_strace_on(bool is_on);
+/// Sets --strace up: on or off, which syscalls (names and classes: file, process, memory,
+/// signal, desc), timestamps. False (with the offending word) for an unknown name.
+bool configure_strace(bool is_on, const std::string& filter, bool is_timed, bool is_recording, std::string& bad_word);
 bool is_strace_on();
+bool is_recording_syscalls();
 
+/// Writes one syscall to the record sink: "tid name(raw args) = result".
+void record_syscall(i32 tid, u64 number, const SyscallEntry* entry, const SyscallArgs& args, long result);
+
+/// The arguments a syscall reads (strings, input buffers), rendered before it runs: after it, the
+/// memory may be gone (execve) or changed.
+std::array<std::string, 6> trace_inputs(Context& ctx, u64 number, const SyscallEntry* entry, const SyscallArgs& args);
 /// Prints one completed syscall in strace's format ("[pid N] name(args) = result").
-void trace_syscall(Context& ctx, u64 number, const SyscallEntry* entry, const SyscallArgs& args, long result);
+void trace_syscall(Context& ctx, u64 number, const SyscallEntry* entry, const SyscallArgs& args,
+    const std::array<std::string, 6>& inputs, long result);
 
 /// Prints how a process ended ("+++ exited with 0 +++", "+++ killed by SIGSEGV +++").
 void trace_process_end(i32 pid, int wait_status);

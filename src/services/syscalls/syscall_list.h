@@ -1,16 +1,17 @@
 // The syscalls Asterix implements: AX_SYSCALL(number, name, how --strace shows the arguments).
 // Each argument kind is one comma-separated word (see strace.cpp): fd, dirfd, d, l, u, x, o, p,
 // s (C string), bi2 (input buffer, length in argument 2), bo2 (output buffer, length is the
-// result), prot, mapflags, openflags, sig, clock.
+// result), prot, mapflags, openflags, cloneflags, statbuf (a struct stat the call fills), sig,
+// clock.
 // No include guard: it is included once per use, with AX_SYSCALL defined.
 
 AX_SYSCALL(0, read, "fd,bo2,u")
 AX_SYSCALL(1, write, "fd,bi2,u")
 AX_SYSCALL(2, open, "s,openflags,o")
 AX_SYSCALL(3, close, "fd")
-AX_SYSCALL(4, stat, "s,p")
-AX_SYSCALL(5, fstat, "fd,p")
-AX_SYSCALL(6, lstat, "s,p")
+AX_SYSCALL(4, stat, "s,statbuf")
+AX_SYSCALL(5, fstat, "fd,statbuf")
+AX_SYSCALL(6, lstat, "s,statbuf")
 AX_SYSCALL(7, poll, "p,u,d")
 AX_SYSCALL(8, lseek, "fd,l,d")
 AX_SYSCALL(9, mmap, "p,u,prot,mapflags,fd,x")
@@ -42,7 +43,7 @@ AX_SYSCALL(37, alarm, "u")
 AX_SYSCALL(38, setitimer, "d,p,p")
 AX_SYSCALL(39, getpid, "")
 AX_SYSCALL(40, sendfile, "fd,fd,p,u")
-AX_SYSCALL(56, clone, "x,p,p,p,p")
+AX_SYSCALL(56, clone, "cloneflags,p,p,p,p")
 AX_SYSCALL(57, fork, "")
 AX_SYSCALL(58, vfork, "")
 AX_SYSCALL(59, execve, "s,p,p")
@@ -148,7 +149,7 @@ AX_SYSCALL(257, openat, "dirfd,s,openflags,o")
 AX_SYSCALL(258, mkdirat, "dirfd,s,o")
 AX_SYSCALL(259, mknodat, "dirfd,s,o,x")
 AX_SYSCALL(260, fchownat, "dirfd,s,d,d,x")
-AX_SYSCALL(262, newfstatat, "dirfd,s,p,x")
+AX_SYSCALL(262, newfstatat, "dirfd,s,statbuf,x")
 AX_SYSCALL(263, unlinkat, "dirfd,s,x")
 AX_SYSCALL(264, renameat, "dirfd,s,dirfd,s")
 AX_SYSCALL(265, linkat, "dirfd,s,dirfd,s,x")

@@ -1,6 +1,7 @@
 #include "services/syscalls/syscall_table.h"
 
 #include <set>
+#include <string>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -53,6 +54,8 @@ constexpr std::array<SyscallEntry, table_size> make_table()
 
 constexpr auto syscall_table = make_table();
 
+bool g_is_panic_on_enosys = false;
+
 std::set<u64>& reported_unknown()
 {
     static std::set<u64> numbers;
@@ -60,6 +63,8 @@ std::set<u64>& reported_unknown()
 }
 
 } // namespace
+
+void set_panic_on_enosys(bool is_on) { g_is_panic_on_enosys = is_on; }
 
 const SyscallEntry* find_syscall(u64 number)
 {
@@ -77,8 +82,15 @@ void dispatch_syscall(Thread& thread)
     const SyscallEntry* entry = find_syscall(number);
 
     Result<long> result = Errno::enosys;
+    std::array<std::string, 6> trace_arguments;
+    if (is_strace_on())
+        trace_arguments = trace_inputs(ctx, number, entry, args);
     if (entry) {
         result = entry->handler(ctx, args);
+    } else if (g_is_panic_on_enosys) {
+        const char* name = syscall_name(number);
+        frame::panic("unimplemented syscall %llu (%s) called by pid %d tid %d", static_cast<unsigned long long>(number),
+            name ? name : "unknown", thread.process().pid(), thread.tid());
     } else if (reported_unknown().insert(number).second) {
         const char* name = syscall_name(number);
         frame::klog(frame::Subsystem::syscall, frame::LogLevel::warn, "unimplemented syscall %llu (%s), returning ENOSYS",
@@ -95,7 +107,9 @@ void dispatch_syscall(Thread& thread)
         }
     }
     if (is_strace_on())
-        trace_syscall(ctx, number, entry, args, value);
+        trace_syscall(ctx, number, entry, args, trace_arguments, value);
+    if (is_recording_syscalls())
+        record_syscall(thread.tid(), number, entry, args, value);
     regs.set_syscall_return(value);
 }
 

@@ -22,4 +22,7 @@ const SyscallEntry* find_syscall(u64 number);
 /// place where Result becomes -errno; ENOSYS (logged once per number) for a missing syscall.
 void dispatch_syscall(Thread& thread);
 
+/// --panic-on-enosys: an unimplemented syscall stops the kernel with its state.
+void set_panic_on_enosys(bool is_on);
+
 } // namespace asterix::services
