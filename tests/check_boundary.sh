@@ -8,7 +8,7 @@ dir=${1:?usage: check_boundary.sh SERVICES_DIR}
 [ -d "$dir" ] || { echo "no such directory: $dir" >&2; exit 2; }
 
 # Standard headers services may include (header-level std, no host, threads or iostreams).
-allowed_std='algorithm|array|bit|cctype|cinttypes|climits|concepts|cstddef|cstdint|cstdio|cstring|deque|functional|initializer_list|iterator|limits|map|memory|numeric|optional|set|span|string|string_view|tuple|type_traits|unordered_map|unordered_set|utility|variant|vector'
+allowed_std='algorithm|array|bit|bitset|cctype|cinttypes|climits|concepts|cstddef|cstdint|cstdio|cstring|deque|functional|initializer_list|iterator|limits|map|memory|numeric|optional|set|span|string|string_view|tuple|type_traits|unordered_map|unordered_set|utility|variant|vector'
 # Frame headers that are backend-facing, not the public API.
 private_frame='frame/(arch|internal)\.h'
 

@@ -208,6 +208,9 @@ void finish_interrupted_syscall(Thread& thread, const abi::KSigAction* handler)
         return;
     u64 number = thread.interrupted_syscall_number;
     thread.interrupted_syscall = false;
+    frame::klog(frame::Subsystem::signal, frame::LogLevel::debug, "syscall %llu interrupted (%s): %s",
+        static_cast<unsigned long long>(number), errno_name(static_cast<Errno>(-result)),
+        handler ? ((handler->flags & sa_restart) ? "handler with SA_RESTART" : "handler") : "no handler");
     auto restart = [&] {
         regs.rax = number;
         regs.rip -= 2; // back onto the syscall instruction
