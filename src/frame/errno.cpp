@@ -52,6 +52,7 @@ constexpr ErrnoText errno_texts[] = {
     {Errno::enodata, "ENODATA", "No data available"},
     {Errno::eoverflow, "EOVERFLOW", "Value too large for defined data type"},
     {Errno::eilseq, "EILSEQ", "Invalid or incomplete multibyte or wide character"},
+    {Errno::enotsock, "ENOTSOCK", "Socket operation on non-socket"},
     {Errno::enotsup, "EOPNOTSUPP", "Operation not supported"},
     {Errno::etimedout, "ETIMEDOUT", "Connection timed out"},
     {Errno::erestartsys, "ERESTARTSYS", "To be restarted"},

@@ -49,6 +49,7 @@ enum class Errno : int {
     enodata = 61,
     eoverflow = 75,
     eilseq = 84,
+    enotsock = 88,
     enotsup = 95,
     etimedout = 110,
     // Kernel-internal: a syscall interrupted by a signal, restarted or turned into EINTR when

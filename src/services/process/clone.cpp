@@ -52,11 +52,9 @@ Result<i32> clone_thread_or_process(Thread& parent_thread, const CloneRequest& r
     Process& parent = parent_thread.process();
     u64 flags = request.flags;
 
-    if (!(flags & clone_thread)) {
-        // RLIMIT_NPROC: a fork bomb stops with EAGAIN.
-        if (ProcessTable::count_for_user(parent.uid) >= parent.rlimits[rlimit_nproc].cur)
-            return Errno::eagain;
-    }
+    // RLIMIT_NPROC counts threads and processes: a fork (or thread) bomb stops with EAGAIN.
+    if (ProcessTable::count_for_user(parent.uid) >= parent.rlimits[rlimit_nproc].cur)
+        return Errno::eagain;
     i32 tid = TRY(ProcessTable::allocate_id());
 
     if (flags & clone_thread) {
@@ -110,6 +108,7 @@ Result<i32> clone_thread_or_process(Thread& parent_thread, const CloneRequest& r
     process->pgid = parent.pgid;
     process->sid = parent.sid;
     process->rlimits = parent.rlimits;
+    process->nice = parent.nice;
     process->exit_signal = request.exit_signal;
     process->start_time_ns = ProcessTable::uptime_ns();
     process->is_vfork_child = flags & clone_vfork;

@@ -109,10 +109,13 @@ void finalize_process(Process& process)
         return;
     }
     int sig = process.wait_status & 0x7f;
-    auto info = make_signal_info(sigchld, sig ? ((process.wait_status & 0x80) ? cld_dumped : cld_killed) : cld_exited,
-        process.pid(), process.uid);
-    info.set_status(sig ? sig : (process.wait_status >> 8) & 0xff);
-    send_signal(*parent, info);
+    if (process.exit_signal) {
+        // The signal clone(2) chose (SIGCHLD for fork), with SIGCHLD's siginfo.
+        auto info = make_signal_info(process.exit_signal, sig ? ((process.wait_status & 0x80) ? cld_dumped : cld_killed) : cld_exited,
+            process.pid(), process.uid);
+        info.set_status(sig ? sig : (process.wait_status >> 8) & 0xff);
+        send_signal(*parent, info);
+    }
     parent->child_event.wake_all();
 }
 

@@ -114,6 +114,10 @@ public:
     /// A vfork parent waits here until the child execs or exits.
     frame::WaitQueue vfork_done;
     bool is_vfork_child {false};
+    /// The process has exec'd since it was forked (its parent may no longer setpgid it).
+    bool has_execed {false};
+    /// The nice value (getpriority/setpriority), -20..19.
+    int nice {0};
     /// The signal the parent gets when this process ends (SIGCHLD unless clone said otherwise).
     int exit_signal {17};
 
@@ -159,6 +163,9 @@ public:
     u32 rseq_len {0};
     u32 rseq_signature {0};
     bool is_exiting {false};
+    /// CPU time of this thread, in ns: running guest code, and in the kernel for it.
+    u64 user_ns {0};
+    u64 system_ns {0};
     /// A syscall a signal interrupted (it returned ERESTART*): restarted or failed with EINTR
     /// once the signal is taken.
     bool interrupted_syscall {false};

@@ -1,5 +1,7 @@
 #include "services/process/process_table.h"
 
+#include <algorithm>
+
 #include "frame/clock.h"
 #include "frame/task.h"
 
@@ -58,8 +60,11 @@ Thread* ProcessTable::find_thread(i32 tid)
 usize ProcessTable::count_for_user(u32 uid)
 {
     usize count = 0;
-    for (auto& [pid, process] : processes())
-        count += process->uid == uid && !process->has_exited;
+    // Linux counts every task (thread) of the user against RLIMIT_NPROC.
+    for (auto& [pid, process] : processes()) {
+        if (process->uid == uid && !process->has_exited)
+            count += std::max<usize>(1, process->threads.size());
+    }
     return count;
 }
 

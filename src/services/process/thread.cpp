@@ -129,7 +129,13 @@ void run_thread(Thread& thread)
         deliver_signals(thread);
         if (thread.is_exiting || process.is_exiting || frame::is_powering_off())
             break;
+        // CPU time: the guest's share is the time it ran (with the host's stop and resume);
+        // the kernel's is the time spent handling what stopped it.
+        u64 started = frame::monotonic_ns();
         auto reason = frame::execute_user(process.vm(), thread.context);
+        u64 returned = frame::monotonic_ns();
+        thread.user_ns += returned - started;
+        process.user_ns += returned - started;
         switch (reason.kind) {
         case frame::ReturnReason::Kind::syscall:
             dispatch_syscall(thread);
@@ -141,6 +147,9 @@ void run_thread(Thread& thread)
             rseq_preempted(thread);
             break;
         }
+        u64 handled = frame::monotonic_ns() - returned;
+        thread.system_ns += handled;
+        process.system_ns += handled;
         if (process.memory->is_out_of_memory && !process.is_exiting) {
             frame::klog(frame::Subsystem::vm, frame::LogLevel::error, "out of guest memory (%llu MiB): pid %d (%s) killed",
                 static_cast<unsigned long long>(frame::total_frames() * page_size >> 20), process.pid(),

@@ -103,6 +103,7 @@ Result<long> sys_execveat(Context& ctx, int dirfd, UserPtr<char> path, UserPtr<u
             action = {};
     }
     ctx.thread().alt_stack = {0, 2 /* SS_DISABLE */, 0, 0};
+    process.has_execed = true;
     if (process.is_vfork_child) {
         process.is_vfork_child = false;
         process.vfork_done.wake_all();

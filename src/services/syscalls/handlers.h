@@ -115,6 +115,21 @@ Result<long> sys_madvise(Context& ctx, u64 addr, u64 len, int advice);
 Result<long> sys_mremap(Context& ctx, u64 addr, u64 old_len, u64 new_len, int flags, u64 new_addr);
 Result<long> sys_msync(Context& ctx, u64 addr, u64 len, int flags);
 Result<long> sys_mincore(Context& ctx, u64 addr, u64 len, UserPtr<u8> vec);
+// socket.cpp
+Result<long> sys_connect(Context& ctx, int fd, u64 addr, u32 len);
+Result<long> sys_accept(Context& ctx, int fd, u64 addr, u64 len);
+Result<long> sys_accept4(Context& ctx, int fd, u64 addr, u64 len, int flags);
+Result<long> sys_sendto(Context& ctx, int fd, u64 buf, u64 len, int flags, u64 addr, u32 addr_len);
+Result<long> sys_recvfrom(Context& ctx, int fd, u64 buf, u64 len, int flags, u64 addr, u64 addr_len);
+Result<long> sys_sendmsg(Context& ctx, int fd, u64 msg, int flags);
+Result<long> sys_recvmsg(Context& ctx, int fd, u64 msg, int flags);
+Result<long> sys_shutdown(Context& ctx, int fd, int how);
+Result<long> sys_bind(Context& ctx, int fd, u64 addr, u32 len);
+Result<long> sys_listen(Context& ctx, int fd, int backlog);
+Result<long> sys_getsockname(Context& ctx, int fd, u64 addr, u64 len);
+Result<long> sys_getpeername(Context& ctx, int fd, u64 addr, u64 len);
+Result<long> sys_setsockopt(Context& ctx, int fd, int level, int name, u64 value, u32 len);
+Result<long> sys_getsockopt(Context& ctx, int fd, int level, int name, u64 value, u64 len);
 // execve.cpp
 Result<long> sys_execve(Context& ctx, UserPtr<char> path, UserPtr<u64> argv, UserPtr<u64> envp);
 Result<long> sys_execveat(Context& ctx, int dirfd, UserPtr<char> path, UserPtr<u64> argv, UserPtr<u64> envp, int flags);

@@ -74,6 +74,8 @@ Result<long> sys_setpgid(Context& ctx, i32 pid, i32 pgid)
             return Errno::esrch;
         if (target->sid != caller.sid)
             return Errno::eperm;
+        if (target->has_execed)
+            return Errno::eacces; // setpgid(2): the child has already performed an execve
     }
     if (target->sid == target->pid())
         return Errno::eperm;

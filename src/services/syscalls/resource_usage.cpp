@@ -1,6 +1,9 @@
 // getrusage, times, getpriority, setpriority, sched_setaffinity, sched_getscheduler,
 // sched_setscheduler, sched_getparam, sysinfo
 
+#include <algorithm>
+#include <vector>
+
 #include "frame/clock.h"
 #include "frame/phys_mem.h"
 #include "services/process/process_table.h"
@@ -27,9 +30,12 @@ Result<long> sys_getrusage(Context& ctx, int who, UserPtr<abi::Rusage> usage)
     abi::Rusage out {};
     switch (who) {
     case rusage_self:
-    case rusage_thread:
         out.utime = to_timeval(process.user_ns);
         out.stime = to_timeval(process.system_ns);
+        break;
+    case rusage_thread:
+        out.utime = to_timeval(ctx.thread().user_ns);
+        out.stime = to_timeval(ctx.thread().system_ns);
         break;
     case rusage_children:
         out.utime = to_timeval(process.children_user_ns);
@@ -52,22 +58,51 @@ Result<long> sys_times(Context& ctx, UserPtr<abi::Tms> buf)
     return static_cast<long>(ProcessTable::uptime_ns() / 10'000'000);
 }
 
+namespace {
+/// The processes getpriority/setpriority name: one process, a process group, or a user's.
+std::vector<Process*> priority_targets(Context& ctx, int which, i32 who)
+{
+    std::vector<Process*> targets;
+    for (auto& [pid, process] : ProcessTable::all()) {
+        if (process->has_exited)
+            continue;
+        bool is_match = which == prio_process ? pid == (who ? who : ctx.process().pid())
+            : which == prio_pgrp               ? process->pgid == (who ? who : ctx.process().pgid)
+                                               : process->uid == static_cast<u32>(who ? who : static_cast<i32>(ctx.process().uid));
+        if (is_match)
+            targets.push_back(process);
+    }
+    return targets;
+}
+} // namespace
+
+// FIXME: the scheduler is round robin; the nice value is kept and reported, not yet obeyed.
 Result<long> sys_getpriority(Context& ctx, int which, i32 who)
 {
     if (which < prio_process || which > prio_user)
         return Errno::einval;
-    if (which == prio_process && who != 0 && !ProcessTable::find(who))
+    auto targets = priority_targets(ctx, which, who);
+    if (targets.empty())
         return Errno::esrch;
-    // FIXME: one vCPU and a round-robin scheduler: every process has nice 0 (returned as 20 - nice).
-    return 20;
+    int best = 19;
+    for (Process* process : targets)
+        best = std::min(best, process->nice);
+    return 20 - best; // the raw syscall returns 20 - nice (getpriority(2) NOTES)
 }
 
 Result<long> sys_setpriority(Context& ctx, int which, i32 who, int prio)
 {
     if (which < prio_process || which > prio_user)
         return Errno::einval;
-    if (which == prio_process && who != 0 && !ProcessTable::find(who))
+    auto targets = priority_targets(ctx, which, who);
+    if (targets.empty())
         return Errno::esrch;
+    int nice = std::clamp(prio, -20, 19);
+    for (Process* process : targets) {
+        if (nice < process->nice && ctx.process().euid != 0)
+            return Errno::eacces;
+        process->nice = nice;
+    }
     return 0;
 }
 

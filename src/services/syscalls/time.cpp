@@ -2,6 +2,7 @@
 
 #include "frame/clock.h"
 #include "frame/task.h"
+#include "services/process/process_table.h"
 #include "services/process/signals.h"
 #include "services/syscalls/handlers.h"
 
@@ -31,10 +32,15 @@ Result<u64> read_clock(int clock)
     case clock_monotonic_raw:
     case clock_monotonic_coarse:
     case clock_boottime:
-    // FIXME: CPU-time clocks need per-thread accounting; the time since boot bounds them.
-    case clock_process_cputime:
-    case clock_thread_cputime:
         return frame::monotonic_ns();
+    case clock_process_cputime:
+        if (Process* process = ProcessTable::current())
+            return process->user_ns + process->system_ns;
+        return 0;
+    case clock_thread_cputime:
+        if (Thread* thread = ProcessTable::current_thread())
+            return thread->user_ns + thread->system_ns;
+        return 0;
     default:
         return Errno::einval;
     }

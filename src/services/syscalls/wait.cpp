@@ -28,8 +28,15 @@ struct Selector {
     i32 id;
 };
 
-bool matches(const Process& parent, const Process& child, const Selector& selector)
+bool matches(const Process& parent, const Process& child, const Selector& selector, int options)
 {
+    // wait(2): without __WALL, plain waits see "normal" children (exit signal SIGCHLD) and
+    // __WCLONE waits the others.
+    if (!(options & wall)) {
+        bool is_clone_child = child.exit_signal != sigchld;
+        if (is_clone_child != ((options & wclone) != 0))
+            return false;
+    }
     switch (selector.kind) {
     case p_pid:
         return child.pid() == selector.id;
@@ -64,7 +71,7 @@ Result<std::optional<WaitOutcome>> find_change(Process& parent, const Selector& 
     bool has_match = false;
     for (auto& child_ref : std::vector<Ref<Process>>(parent.children)) {
         Process& child = *child_ref;
-        if (!matches(parent, child, selector))
+        if (!matches(parent, child, selector, options))
             continue;
         has_match = true;
         if (child.has_exited && (options & wexited)) {
