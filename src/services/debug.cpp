@@ -81,23 +81,4 @@ __attribute__((used, noinline)) void ax_debug_fds(int pid)
     }
 }
 
-/// A NUL-terminated string from the current guest's memory (a path argument), or "<fault>".
-__attribute__((used, noinline)) const char* ax_debug_read_string(u64 addr)
-{
-    static std::string text;
-    Process* process = ProcessTable::current();
-    if (!process || !process->memory)
-        return "<no guest>";
-    auto read = process->vm().read_cstring(addr, 4095);
-    text = read.is_error() ? std::string("<fault>") : read.value();
-    return text.c_str();
-}
-
-/// The pid of the guest whose thread the current kernel task runs (0 when none).
-__attribute__((used, noinline)) int ax_debug_current_pid()
-{
-    Process* process = ProcessTable::current();
-    return process ? process->pid() : 0;
-}
-
 } // extern "C"

@@ -121,7 +121,8 @@ void MemoryMap::split_at(u64 addr)
     if (area.start < addr && addr < area.end) {
         Area right = area;
         right.start = addr;
-        right.file_offset += addr - area.start;
+        if (right.file)
+            right.file_offset += addr - area.start;
         area.end = addr;
         m_areas.emplace(addr, std::move(right));
     }

@@ -8,7 +8,6 @@ namespace asterix::services {
 
 namespace {
 
-constexpr u64 uc_fp_xstate = 0x1;
 constexpr u64 uc_sigcontext_ss = 0x2;
 constexpr u64 uc_strict_restore_ss = 0x4;
 constexpr i32 ss_onstack = 1;
@@ -304,6 +303,16 @@ void force_signal(Thread& target, const abi::SigInfo& info)
         action.handler = sig_dfl;
     }
     target.pending.add(info);
+}
+
+Result<void> set_temporary_sig_mask(Thread& thread, u64 mask, u64 sigsetsize)
+{
+    if (sigsetsize != 8)
+        return Errno::einval;
+    thread.saved_sig_mask = thread.sig_mask;
+    thread.has_saved_sig_mask = true;
+    thread.sig_mask = mask & ~unblockable_signals;
+    return {};
 }
 
 bool has_pending_signal(Thread& thread) { return next_signal(thread) != 0 || thread.process().is_exiting || thread.is_exiting; }

@@ -82,6 +82,10 @@ void deliver_signals(Thread& thread);
 /// ETIMEDOUT at `deadline_ns` (monotonic).
 Result<void> wait_interruptible(frame::WaitQueue& queue, u64 deadline_ns = ~0ull, const char* reason = "wait");
 
+/// Installs a temporary signal mask (sigsuspend, ppoll, pselect6) that deliver_signals() puts
+/// back once a signal has been taken. EINVAL for a size other than 8.
+Result<void> set_temporary_sig_mask(Thread& thread, u64 mask, u64 sigsetsize);
+
 /// rt_sigreturn: restores the registers, mask and FPU state saved in the signal frame.
 Result<long> restore_signal_frame(Thread& thread);
 

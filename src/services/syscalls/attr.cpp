@@ -31,6 +31,17 @@ Result<Ref<Dentry>> path_or_fd(Context& ctx, int dirfd, UserPtr<char> path, int 
     return lookup_at(ctx, dirfd, name, follow, flags & abi::at_empty_path);
 }
 
+/// chown's arguments: -1 leaves an ID as it is.
+SetAttr owner_change(u32 uid, u32 gid)
+{
+    SetAttr attr;
+    if (uid != ~0u)
+        attr.uid = uid;
+    if (gid != ~0u)
+        attr.gid = gid;
+    return attr;
+}
+
 Result<Ref<Dentry>> fd_dentry(Context& ctx, int fd)
 {
     auto file = TRY(ctx.files().get(fd));
@@ -67,12 +78,7 @@ Result<long> sys_fchownat(Context& ctx, int dirfd, UserPtr<char> path, u32 uid, 
     if (flags & ~(abi::at_symlink_nofollow | abi::at_empty_path))
         return Errno::einval;
     auto dentry = TRY(path_or_fd(ctx, dirfd, path, flags));
-    SetAttr attr;
-    if (uid != ~0u)
-        attr.uid = uid;
-    if (gid != ~0u)
-        attr.gid = gid;
-    TRY(apply(ctx, *dentry, attr));
+    TRY(apply(ctx, *dentry, owner_change(uid, gid)));
     return 0;
 }
 
@@ -85,12 +91,7 @@ Result<long> sys_lchown(Context& ctx, UserPtr<char> path, u32 uid, u32 gid)
 Result<long> sys_fchown(Context& ctx, int fd, u32 uid, u32 gid)
 {
     auto dentry = TRY(fd_dentry(ctx, fd));
-    SetAttr attr;
-    if (uid != ~0u)
-        attr.uid = uid;
-    if (gid != ~0u)
-        attr.gid = gid;
-    TRY(apply(ctx, *dentry, attr));
+    TRY(apply(ctx, *dentry, owner_change(uid, gid)));
     return 0;
 }
 

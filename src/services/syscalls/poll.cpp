@@ -70,12 +70,7 @@ Result<void> swap_mask(Context& ctx, UserPtr<u64> mask, u64 sigsetsize)
         return {};
     if (sigsetsize != 8)
         return Errno::einval;
-    u64 new_mask = TRY(ctx.user().read(mask));
-    Thread& thread = ctx.thread();
-    thread.saved_sig_mask = thread.sig_mask;
-    thread.has_saved_sig_mask = true;
-    thread.sig_mask = new_mask & ~unblockable_signals;
-    return {};
+    return set_temporary_sig_mask(ctx.thread(), TRY(ctx.user().read(mask)), sigsetsize);
 }
 
 Result<long> poll_common(Context& ctx, UserPtr<abi::PollFd> ufds, u32 nfds, u64 deadline)

@@ -258,11 +258,7 @@ Result<long> sys_rt_sigsuspend(Context& ctx, UserPtr<u64> mask, u64 sigsetsize)
 {
     if (sigsetsize != 8)
         return Errno::einval;
-    u64 new_mask = TRY(ctx.user().read(mask));
-    Thread& thread = ctx.thread();
-    thread.saved_sig_mask = thread.sig_mask;
-    thread.has_saved_sig_mask = true;
-    thread.sig_mask = new_mask & ~unblockable_signals;
+    TRY(set_temporary_sig_mask(ctx.thread(), TRY(ctx.user().read(mask)), sigsetsize));
     frame::WaitQueue never;
     while (wait_interruptible(never, ~0ull, "pause").is_error() == false) {
     }
