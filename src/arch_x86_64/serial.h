@@ -1,0 +1,25 @@
+#pragma once
+
+#include "frame/types.h"
+
+namespace asterix::arch_x86_64 {
+
+/// Port I/O.
+inline void outb(u16 port, u8 value) { asm volatile("outb %0, %1" ::"a"(value), "Nd"(port)); }
+inline u8 inb(u16 port)
+{
+    u8 value;
+    asm volatile("inb %1, %0" : "=a"(value) : "Nd"(port));
+    return value;
+}
+
+/// COM1, 115200 8N1: the bare-metal console.
+void serial_init();
+void serial_write(const char* text);
+void serial_write_number(u64 value);
+
+/// Powers QEMU off through its isa-debug-exit device (port 0xf4): QEMU exits with
+/// (code << 1) | 1. Halts when the device is not there.
+[[noreturn]] void power_off(u8 code);
+
+} // namespace asterix::arch_x86_64
