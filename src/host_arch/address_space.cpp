@@ -1,6 +1,8 @@
 #include "host_arch/address_space.h"
 
 #include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <seccomp.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -14,7 +16,9 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <vector>
 
+#include "frame/clock.h"
 #include "frame/log.h"
 #include "frame/user_mode.h"
 #include "host_arch/host.h"
@@ -44,10 +48,38 @@ void write_ops(std::span<u8> page, const StubOp* ops, usize count)
 
 [[noreturn]] void die_in_child() { _exit(127); }
 
+/// The stub's seccomp filter as BPF, built once by libseccomp in the kernel: only the stub's own
+/// calls may reach the host; anything else kills the process. (Building it in every child cost
+/// as much as the fork itself.)
+const std::vector<sock_filter>& stub_filter()
+{
+    static std::vector<sock_filter> program = [] {
+        std::vector<sock_filter> bpf;
+        scmp_filter_ctx filter = seccomp_init(SCMP_ACT_KILL_PROCESS);
+        if (!filter)
+            panic("libseccomp: cannot create a filter");
+        for (int nr : {SCMP_SYS(mmap), SCMP_SYS(munmap), SCMP_SYS(mprotect), SCMP_SYS(exit), SCMP_SYS(exit_group)}) {
+            if (seccomp_rule_add(filter, SCMP_ACT_ALLOW, nr, 0) != 0)
+                panic("libseccomp: cannot add a rule");
+        }
+        int fd = memfd_create("asterix-stub-filter", MFD_CLOEXEC);
+        if (fd < 0 || seccomp_export_bpf(filter, fd) != 0)
+            panic("libseccomp: cannot export the filter");
+        off_t size = lseek(fd, 0, SEEK_END);
+        bpf.resize(static_cast<usize>(size) / sizeof(sock_filter));
+        if (pread(fd, bpf.data(), bpf.size() * sizeof(sock_filter), 0) != static_cast<ssize_t>(bpf.size() * sizeof(sock_filter)))
+            panic("libseccomp: cannot read the filter back");
+        close(fd);
+        seccomp_release(filter);
+        return bpf;
+    }();
+    return program;
+}
+
 /// Runs in the freshly forked child: becomes a clean address-space process. It waits until the
 /// kernel has seized it, drops every host resource, installs the stub and the seccomp filter,
 /// and jumps to the stub, which unmaps everything else and stops.
-[[noreturn]] void child_main(int sync_fd, u64 stub_data_offset, pid_t kernel_pid)
+[[noreturn]] void child_main(int sync_fd, u64 stub_data_offset, pid_t kernel_pid, const std::vector<sock_filter>& filter)
 {
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != kernel_pid)
@@ -94,14 +126,8 @@ void write_ops(std::span<u8> page, const StubOp* ops, usize count)
 
     // Defence in depth: guest syscalls are emulated (PTRACE_SYSEMU stops before seccomp), so
     // only the stub's own calls can reach the host; anything else kills the process.
-    scmp_filter_ctx filter = seccomp_init(SCMP_ACT_KILL_PROCESS);
-    if (!filter)
-        die_in_child();
-    for (int nr : {SCMP_SYS(mmap), SCMP_SYS(munmap), SCMP_SYS(mprotect), SCMP_SYS(exit), SCMP_SYS(exit_group)}) {
-        if (seccomp_rule_add(filter, SCMP_ACT_ALLOW, nr, 0) != 0)
-            die_in_child();
-    }
-    if (seccomp_load(filter) != 0)
+    sock_fprog program {static_cast<unsigned short>(filter.size()), const_cast<sock_filter*>(filter.data())};
+    if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 || syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &program) != 0)
         die_in_child();
 
     // SAFETY: the stub needs no stack and never returns here.
@@ -123,7 +149,9 @@ int wait_for_stop(pid_t pid)
 
 Result<AddressSpacePtr> create_address_space()
 {
+    u64 started = monotonic_ns();
     auto stub_data = TRY(Frame::alloc_zeroed());
+    const auto& filter = stub_filter();
     int sync[2];
     if (pipe2(sync, O_CLOEXEC) != 0)
         return Errno::eagain;
@@ -135,7 +163,7 @@ Result<AddressSpacePtr> create_address_space()
         return Errno::eagain;
     }
     if (pid == 0)
-        child_main(sync[0], stub_data.pfn() * page_size, kernel_pid);
+        child_main(sync[0], stub_data.pfn() * page_size, kernel_pid, filter);
 
     close(sync[0]);
     bool is_seized = ptrace(PTRACE_SEIZE, pid, 0, PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD) == 0;
@@ -158,6 +186,8 @@ Result<AddressSpacePtr> create_address_space()
         ptrace(PTRACE_CONT, pid, 0, 0);
     }
     auto space = AddressSpacePtr(new AddressSpace(pid, std::move(stub_data)));
+    klog(Subsystem::vm, LogLevel::debug, "address-space process %d ready in %llu us", pid,
+        static_cast<unsigned long long>((monotonic_ns() - started) / 1000));
     return space;
 }
 

@@ -441,7 +441,34 @@ Result<void> MemoryMap::fault_file_page(const Area& area, u64 page, frame::Acces
         perms &= ~frame::perm_write; // the first write will copy
     }
     m_vm->map(page, frame.release_value(), perms);
+    map_file_neighbours(area, page, file_size);
     return {};
+}
+
+void MemoryMap::map_file_neighbours(const Area& area, u64 page, u64 file_size)
+{
+    // Fault-around: the rest of the aligned block, from the page cache, so that a program
+    // reading through a mapped file (ld.so, libc) takes one fault per block, not per page.
+    // Private writable pages go in read-only: their first write still copies.
+    Inode& inode = *area.file->inode();
+    auto cache = inode.page_cache();
+    u8 perms = effective_perms(area.prot);
+    if (!area.is_shared)
+        perms &= ~frame::perm_write;
+    u64 block = page & ~(fault_around_pages * page_size - 1);
+    u64 first = std::max(block, area.start);
+    u64 last = std::min(block + fault_around_pages * page_size, area.end);
+    for (u64 va = first; va < last; va += page_size) {
+        if (va == page || m_vm->query(va))
+            continue;
+        u64 index = (va - area.start + area.file_offset) / page_size;
+        if (index * page_size >= file_size)
+            break;
+        auto frame = cache->get(index, [&](u64 i, std::span<u8> bytes) { return inode.fill_page(i, bytes); });
+        if (frame.is_error())
+            break;
+        m_vm->map(va, frame.release_value(), perms);
+    }
 }
 
 Result<void> MemoryMap::handle_fault(const frame::PageFault& fault)

@@ -94,6 +94,7 @@ private:
     Result<u64> find_free(u64 len) const;
     Result<u64> place(u64 addr, u64 size, Placement placement);
     Result<void> fault_file_page(const Area& area, u64 page, frame::Access access);
+    void map_file_neighbours(const Area& area, u64 page, u64 file_size);
     void write_back_range(const Area& area, u64 start, u64 end);
     /// Cuts [start, end) out of the areas, splitting the ones that straddle its edges.
     void remove_range(u64 start, u64 end);
