@@ -150,7 +150,9 @@ private:
     void switch_to_scheduler()
     {
         Task* task = m_current;
+        u64 left = monotonic_ns();
         arch::switch_task_context(&task->m_context, m_scheduler_context, nullptr);
+        task->m_off_cpu_ns += monotonic_ns() - left;
     }
 
     void run_due_timers()

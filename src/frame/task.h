@@ -23,6 +23,8 @@ public:
     State state() const { return m_state; }
     /// Where the task's registers were saved when it last switched away (for debuggers).
     void* saved_context() const { return m_context; }
+    /// Time the task has spent blocked or waiting to run (for CPU-time accounting).
+    u64 off_cpu_ns() const { return m_off_cpu_ns; }
     /// Opaque tag services attach (e.g. the guest tid) so debuggers and logs can show it.
     u64 tag {0};
     /// The guest registers this task last ran (set by execute_user), for panics and debuggers.
@@ -46,6 +48,7 @@ private:
     void* m_context {nullptr};
     void* m_stack {nullptr};
     u64 m_wake_deadline_ns {0};
+    u64 m_off_cpu_ns {0};
     bool m_was_woken {false};
     bool m_was_interrupted {false};
     bool m_is_interruptible {false};

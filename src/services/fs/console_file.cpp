@@ -1,10 +1,12 @@
 #include "services/fs/console_file.h"
 
+#include <map>
 #include <vector>
 
 #include "frame/console.h"
 #include "services/fs/terminal.h"
 #include "services/process/process_table.h"
+#include "services/process/signals.h"
 #include "services/syscalls/context.h"
 
 namespace asterix::services {
@@ -29,6 +31,7 @@ Result<usize> ConsoleFile::read(frame::UserWriter& out)
 {
     if (out.remaining() == 0)
         return 0;
+    TRY(check_foreground_read());
     std::vector<u8> buffer(std::min<u64>(out.remaining(), chunk_bytes));
     usize n = TRY(frame::console::read(m_stream, buffer));
     return TRY(out.write(std::span(buffer).first(n)));
@@ -62,6 +65,27 @@ Result<frame::FileStat> ConsoleFile::stat() { return frame::console::stat(m_stre
 Result<i64> ConsoleFile::seek(i64 offset, Whence whence)
 {
     return frame::console::seek(m_stream, offset, static_cast<int>(whence));
+}
+
+Result<void> ConsoleFile::check_foreground_read()
+{
+    // Job control: a background process group reading its controlling terminal gets SIGTTIN
+    // (or EIO when it ignores or blocks it, or its group is orphaned), as Linux's tty layer does.
+    if (!frame::console::is_terminal(m_stream))
+        return {};
+    Thread* thread = ProcessTable::current_thread();
+    const Terminal& terminal = console_terminal();
+    if (!thread || terminal.session == 0 || thread->process().sid != terminal.session
+        || thread->process().pgid == terminal.foreground_pgrp)
+        return {};
+    Process& process = thread->process();
+    if (is_ignored(process, sigttin) || (thread->sig_mask & sig_bit(sigttin)))
+        return Errno::eio;
+    for (auto& [pid, member] : std::map<i32, Process*>(ProcessTable::all())) {
+        if (member->pgid == process.pgid && !member->has_exited)
+            send_signal(*member, make_signal_info(sigttin, si_kernel));
+    }
+    return Errno::erestartsys;
 }
 
 Result<int> ConsoleFile::bytes_ready() { return frame::console::bytes_ready(m_stream); }

@@ -22,6 +22,8 @@ public:
     std::string description() override;
 
 private:
+    Result<void> check_foreground_read();
+
     int m_stream;
 };
 

@@ -272,14 +272,18 @@ Ref<Inode> pid_dir(i32 pid)
         return out;
     }));
     entries.emplace_back("stat", text([](Process& p) {
-        u64 ticks = (ProcessTable::uptime_ns() - p.start_time_ns) / 10'000'000;
+        auto ticks = [](u64 ns) { return ns / 10'000'000; };
         u64 vsize = 0;
         for (const auto& [start, area] : p.memory->areas())
             vsize += area.end - area.start;
-        return format("%d (%s) R %d %d %d 0 -1 4194560 0 0 0 0 %" PRIu64 " 0 0 0 20 0 1 0 %" PRIu64 " %" PRIu64 " %" PRIu64
-                      " 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
-            p.pid(), p.comm.c_str(), p.ppid(), p.pid(), p.pid(), ticks, p.start_time_ns / 10'000'000, vsize,
-            p.vm().mapped_pages());
+        // Fields of proc(5): state, ppid, pgrp, session, tty, tpgid, flags, faults, utime, stime,
+        // cutime, cstime, priority, nice, threads, itrealvalue, starttime, vsize, rss, rsslim...
+        const char* state = p.is_stopped ? "T" : "R";
+        return format("%d (%s) %s %d %d %d 0 -1 4194560 0 0 0 0 ", p.pid(), p.comm.c_str(), state, p.ppid(), p.pgid, p.sid)
+            + format("%" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %d %d %zu 0 %" PRIu64 " %" PRIu64 " %zu",
+                ticks(p.user_ns), ticks(p.system_ns), ticks(p.children_user_ns), ticks(p.children_system_ns), 20 + p.nice,
+                p.nice, p.threads.size(), ticks(p.start_time_ns), vsize, p.vm().mapped_pages())
+            + " 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n";
     }));
     entries.emplace_back("status", text([](Process& p) {
         u64 vsize = 0;
@@ -288,8 +292,8 @@ Ref<Inode> pid_dir(i32 pid)
         return format("Name:\t%s\nUmask:\t%04o\nState:\tR (running)\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n"
                       "TracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t64\nGroups:\t\n",
                    p.comm.c_str(), p.fs->umask, p.pid(), p.pid(), p.ppid(), p.uid, p.euid, p.suid, p.fsuid, p.gid, p.egid, p.sgid, p.fsgid)
-            + format("VmSize:\t%8" PRIu64 " kB\nVmRSS:\t%8" PRIu64 " kB\nThreads:\t1\nSigQ:\t0/63459\n", vsize / 1024,
-                p.vm().mapped_pages() * 4);
+            + format("VmSize:\t%8" PRIu64 " kB\nVmRSS:\t%8" PRIu64 " kB\nThreads:\t%zu\nSigQ:\t0/63459\n", vsize / 1024,
+                p.vm().mapped_pages() * 4, p.threads.size());
     }));
     auto dir = make_ref<ProcDir>([entries] { return entries; });
     return Ref<Inode>(dir);

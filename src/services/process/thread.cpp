@@ -134,6 +134,7 @@ void run_thread(Thread& thread)
         u64 started = frame::monotonic_ns();
         auto reason = frame::execute_user(process.vm(), thread.context);
         u64 returned = frame::monotonic_ns();
+        u64 off_cpu_before = frame::current_task().off_cpu_ns();
         thread.user_ns += returned - started;
         process.user_ns += returned - started;
         switch (reason.kind) {
@@ -147,7 +148,8 @@ void run_thread(Thread& thread)
             rseq_preempted(thread);
             break;
         }
-        u64 handled = frame::monotonic_ns() - returned;
+        // Time blocked in a syscall (a read, a wait) is no one's CPU time.
+        u64 handled = frame::monotonic_ns() - returned - (frame::current_task().off_cpu_ns() - off_cpu_before);
         thread.system_ns += handled;
         process.system_ns += handled;
         if (process.memory->is_out_of_memory && !process.is_exiting) {
