@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "services/fs/fifo.h"
 #include "services/fs/inode_file.h"
 
 namespace asterix::services {
@@ -64,8 +65,12 @@ Result<void> HostInode::rename(std::string_view name, Inode& new_dir, std::strin
 Result<Ref<File>> HostInode::open(const Ref<Dentry>& dentry, u32 flags)
 {
     u32 access = flags & o_accmode;
+    if (type_bits() == s_ififo && !(flags & o_path)) {
+        auto st = TRY(m_node.stat());
+        return open_fifo(dentry, st.dev, st.ino, flags);
+    }
     if (!is_regular() && !is_directory() && !(flags & o_path))
-        return Errno::enxio; // FIXME: host FIFOs, devices and sockets are not passed through
+        return Errno::enxio; // FIXME: host devices and sockets are not passed through
     if (is_regular() && !(flags & o_path))
         TRY(data(access != o_rdonly));
     FileData* file_data = is_regular() ? this : nullptr;

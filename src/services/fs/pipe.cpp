@@ -19,22 +19,32 @@ u64 g_pipe_created_sec = 0;
 
 PipeBuffer::PipeBuffer() : m_id(g_next_pipe_id++) {}
 
-PipeFile::PipeFile(Ref<PipeBuffer> buffer, End end, u32 flags) : File(flags), m_buffer(std::move(buffer)), m_end(end)
+PipeBuffer::~PipeBuffer()
 {
-    if (m_end == End::read)
+    if (on_last_close)
+        on_last_close();
+}
+
+PipeFile::PipeFile(Ref<PipeBuffer> buffer, End end, u32 flags, std::string path)
+    : File(flags), m_buffer(std::move(buffer)), m_end(end), m_path(std::move(path))
+{
+    if (reads())
         ++m_buffer->readers;
-    else
+    if (writes()) {
         ++m_buffer->writers;
+        ++m_buffer->writes_seen;
+    }
     if (!g_pipe_created_sec)
         g_pipe_created_sec = frame::realtime_ns() / 1'000'000'000;
 }
 
 PipeFile::~PipeFile()
 {
-    if (m_end == End::read) {
+    if (reads()) {
         --m_buffer->readers;
         m_buffer->writable.wake_all();
-    } else {
+    }
+    if (writes()) {
         --m_buffer->writers;
         m_buffer->readable.wake_all();
     }
@@ -43,6 +53,8 @@ PipeFile::~PipeFile()
 
 Result<usize> PipeFile::read(frame::UserWriter& out)
 {
+    if (!reads())
+        return Errno::ebadf;
     if (out.remaining() == 0)
         return 0;
     PipeBuffer& pipe = *m_buffer;
@@ -64,6 +76,8 @@ Result<usize> PipeFile::read(frame::UserWriter& out)
 
 Result<usize> PipeFile::write(frame::UserReader& in)
 {
+    if (!writes())
+        return Errno::ebadf;
     PipeBuffer& pipe = *m_buffer;
     usize total = 0;
     std::vector<u8> chunk;
@@ -111,17 +125,22 @@ Result<frame::FileStat> PipeFile::stat()
 u32 PipeFile::poll_events()
 {
     const PipeBuffer& pipe = *m_buffer;
-    if (m_end == End::read) {
-        u32 events = pipe.bytes.empty() ? 0 : (abi::pollin | abi::pollrdnorm);
-        if (pipe.writers == 0)
+    u32 events = 0;
+    if (reads()) {
+        if (!pipe.bytes.empty())
+            events |= abi::pollin | abi::pollrdnorm;
+        if (pipe.writers == 0 && pipe.writes_seen)
             events |= abi::pollhup;
-        return events;
     }
-    if (pipe.readers == 0)
-        return abi::pollerr;
-    return PipeBuffer::capacity - pipe.bytes.size() >= PipeBuffer::atomic_bytes ? (abi::pollout | abi::pollwrnorm) : 0;
+    if (writes()) {
+        if (pipe.readers == 0)
+            events |= abi::pollerr;
+        else if (PipeBuffer::capacity - pipe.bytes.size() >= PipeBuffer::atomic_bytes)
+            events |= abi::pollout | abi::pollwrnorm;
+    }
+    return events;
 }
 
-std::string PipeFile::description() { return "pipe:[" + std::to_string(m_buffer->id()) + "]"; }
+std::string PipeFile::description() { return m_path.empty() ? "pipe:[" + std::to_string(m_buffer->id()) + "]" : m_path; }
 
 } // namespace asterix::services

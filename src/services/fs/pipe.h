@@ -1,6 +1,8 @@
 #pragma once
 
 #include <deque>
+#include <functional>
+#include <string>
 
 #include "frame/task.h"
 #include "services/fs/file.h"
@@ -18,20 +20,28 @@ public:
     std::deque<u8> bytes;
     u32 readers {0};
     u32 writers {0};
+    /// Writers that have come and gone (a FIFO reader stops waiting for one once one came).
+    u32 writes_seen {0};
     frame::WaitQueue readable;
     frame::WaitQueue writable;
+    /// FIFO opens wait here for the other end.
+    frame::WaitQueue opened;
+    /// Called when the last end closes (a FIFO forgets its buffer).
+    std::function<void()> on_last_close;
 
     PipeBuffer();
+    ~PipeBuffer();
 
 private:
     u64 m_id;
 };
 
-/// One end of a pipe.
+/// One end of a pipe (or both, for a FIFO opened O_RDWR).
 class PipeFile final : public File {
 public:
-    enum class End : u8 { read, write };
-    PipeFile(Ref<PipeBuffer> buffer, End end, u32 flags);
+    enum class End : u8 { read, write, read_write };
+    /// `path` names a FIFO in the tree; empty for an anonymous pipe.
+    PipeFile(Ref<PipeBuffer> buffer, End end, u32 flags, std::string path = {});
     ~PipeFile();
 
     Result<usize> read(frame::UserWriter& out) override;
@@ -42,8 +52,12 @@ public:
     std::string description() override;
 
 private:
+    bool reads() const { return m_end != End::write; }
+    bool writes() const { return m_end != End::read; }
+
     Ref<PipeBuffer> m_buffer;
     End m_end;
+    std::string m_path;
 };
 
 } // namespace asterix::services

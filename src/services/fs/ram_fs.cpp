@@ -3,6 +3,7 @@
 #include "frame/clock.h"
 #include "frame/phys_mem.h"
 #include "services/fs/dentry.h"
+#include "services/fs/fifo.h"
 
 namespace asterix::services {
 
@@ -134,8 +135,14 @@ Result<void> RamInode::mkdir(std::string_view name, u32 mode)
 
 Result<void> RamInode::mkfifo(std::string_view name, u32 mode)
 {
-    // FIXME: FIFOs in tmpfs need pipes shared by name; they come with pipes across processes.
-    return Errno::eperm;
+    if (!is_directory())
+        return Errno::enotdir;
+    TRY(check_name(name));
+    if (m_children.contains(name))
+        return Errno::eexist;
+    add_child(std::string(name), make_ref<RamInode>(m_fs, s_ififo | (mode & 07777), m_uid, m_gid));
+    touch_modified();
+    return {};
 }
 
 Result<void> RamInode::symlink(std::string_view name, std::string_view target)
@@ -257,6 +264,8 @@ Result<std::string> RamInode::read_link()
 
 Result<Ref<File>> RamInode::open(const Ref<Dentry>& dentry, u32 flags)
 {
+    if (type_bits() == s_ififo && !(flags & o_path))
+        return open_fifo(dentry, m_fs->dev(), m_ino, flags);
     if (!is_regular() && !is_directory() && !(flags & o_path))
         return Errno::enxio;
     return Ref<File>(make_ref<InodeFile>(dentry, is_regular() ? this : nullptr, flags));
