@@ -7,6 +7,8 @@
 #include <string>
 
 #include "frame/errno.h"
+#include "frame/file_stat.h"
+#include "frame/result.h"
 #include "frame/types.h"
 
 namespace asterix::host {
@@ -30,12 +32,7 @@ void pin_to_current_cpu();
 /// Linux errno from a host errno value (the host is Linux too, but say so explicitly).
 Errno errno_from_host(int host_errno);
 
-} // namespace asterix::host
-
-#include "frame/file_stat.h"
-#include "frame/result.h"
-
-namespace asterix::host {
 /// fstat of a host fd, as the frame's FileStat.
 Result<frame::FileStat> stat_fd(int fd);
+
 } // namespace asterix::host

@@ -175,15 +175,17 @@ Result<long> sys_faccessat2(Context& ctx, int dirfd, UserPtr<char> path, int mod
     if ((mode & w_ok) && dentry->inode().fs().is_read_only() && !dentry->inode().is_symlink()
         && (dentry->inode().is_regular() || dentry->inode().is_directory()))
         return Errno::erofs;
-    // FIXME: credentials beyond the one user come with processes; root may do all but run a
-    // file that has no execute bit.
-    u32 uid = ctx.process().uid;
+    // access(2) checks with the real IDs, AT_EACCESS with the effective ones. Root may do all
+    // but run a file that has no execute bit.
+    bool is_effective = flags & at_eaccess;
+    u32 uid = is_effective ? ctx.process().euid : ctx.process().uid;
+    u32 gid = is_effective ? ctx.process().egid : ctx.process().gid;
     if (uid == 0) {
         if ((mode & x_ok) && !dentry->inode().is_directory() && !(st.mode & 0111))
             return Errno::eacces;
         return 0;
     }
-    u32 granted = st.uid == uid ? (st.mode >> 6) & 7 : st.gid == ctx.process().gid ? (st.mode >> 3) & 7 : st.mode & 7;
+    u32 granted = st.uid == uid ? (st.mode >> 6) & 7 : st.gid == gid ? (st.mode >> 3) & 7 : st.mode & 7;
     if ((static_cast<u32>(mode) & granted) != static_cast<u32>(mode))
         return Errno::eacces;
     return 0;

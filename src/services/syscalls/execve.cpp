@@ -62,7 +62,6 @@ Result<long> sys_execveat(Context& ctx, int dirfd, UserPtr<char> path, UserPtr<u
         if (dentry->inode().is_symlink())
             return Errno::eloop;
     }
-    // FIXME: with threads, the other threads of the group die here.
     if (auto error = exec_program(ctx.thread(), exec_path, std::move(argv), envp))
         return error->error;
     // The new image: the other threads end, a shared descriptor table and signal handlers

@@ -28,8 +28,8 @@ struct Waiter {
     bool is_woken {false};
 };
 
-/// Waiters by (address space, address). FIXME: shared futexes across address spaces key by
-/// the physical page once processes share memory.
+/// Waiters by futex key: (address space, address), or (none, physical address) for futexes in
+/// MAP_SHARED memory.
 std::multimap<std::pair<const void*, u64>, Waiter*>& futex_waiters()
 {
     static std::multimap<std::pair<const void*, u64>, Waiter*> waiters;

@@ -55,7 +55,7 @@ Result<long> sys_setitimer(Context& ctx, int which, UserPtr<abi::ITimerVal> new_
     if (!check(value.interval) || !check(value.value))
         return Errno::einval;
     if (which != itimer_real)
-        return Errno::einval; // FIXME: CPU-time timers need CPU accounting
+        return Errno::einval; // FIXME: ITIMER_VIRTUAL and ITIMER_PROF need timers on CPU time
     abi::ITimerVal old = current_value(ctx.process());
     auto ns = [](const abi::Timeval& tv) { return static_cast<u64>(tv.sec) * 1'000'000'000 + static_cast<u64>(tv.usec) * 1000; };
     set_real_timer(ctx.process(), ns(value.value), ns(value.interval));
