@@ -8,6 +8,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cerrno>
 #include <cstring>
 
@@ -20,9 +21,26 @@ namespace asterix {
 
 namespace {
 bool g_is_stream_open[3] = {true, true, true};
+/// The host terminal's modes when asterix started, restored on exit.
+termios g_saved_termios {};
+int g_saved_termios_fd = -1;
+
+[[noreturn]] void on_fatal_host_signal(int sig)
+{
+    host::restore_console();
+    signal(sig, SIG_DFL);
+    raise(sig);
+    _exit(128 + sig);
+}
 
 bool valid_stream(int stream) { return stream >= 0 && stream < 3 && g_is_stream_open[stream]; }
 } // namespace
+
+void host::restore_console()
+{
+    if (g_saved_termios_fd >= 0)
+        tcsetattr(g_saved_termios_fd, TCSANOW, &g_saved_termios);
+}
 
 void host::init_console()
 {
@@ -39,6 +57,19 @@ void host::init_console()
             close(null_fd);
         }
     }
+    // A guest may put the terminal in raw mode (readline, editors): whatever happens to asterix,
+    // the host terminal gets its modes back.
+    for (int fd = 0; fd < 3; ++fd) {
+        if (g_is_stream_open[fd] && isatty(fd) && tcgetattr(fd, &g_saved_termios) == 0) {
+            g_saved_termios_fd = fd;
+            break;
+        }
+    }
+    struct sigaction fatal {};
+    fatal.sa_handler = on_fatal_host_signal;
+    sigemptyset(&fatal.sa_mask);
+    for (int sig : {SIGTERM, SIGHUP, SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL})
+        sigaction(sig, &fatal, nullptr);
 }
 
 namespace frame::console {

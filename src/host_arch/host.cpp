@@ -126,7 +126,11 @@ bool frame::arch::open_trace_sink(const char* path)
     return true;
 }
 
-void frame::arch::halt(int exit_code) { _exit(exit_code); }
+void frame::arch::halt(int exit_code)
+{
+    host::restore_console();
+    _exit(exit_code);
+}
 
 namespace {
 

@@ -26,6 +26,10 @@ int root_fd();
 /// Records which of fds 0-2 asterix was given, then fills closed ones with /dev/null so that the
 /// kernel's own descriptors never take those numbers.
 void init_console();
+/// Puts the host terminal back as asterix found it (guests change its modes through TCSETS).
+/// Safe in a signal handler; called on every exit path.
+void restore_console();
+
 /// Pins asterix (and so its address-space processes) to the CPU it runs on.
 void pin_to_current_cpu();
 

@@ -230,7 +230,9 @@ int run(int argc, char** argv)
     if (!strace_file.empty() && !frame::set_trace_file(strace_file.c_str()))
         fail("cannot open trace file '" + strace_file + "': " + std::strerror(errno));
     host::pin_to_current_cpu();
-    return frame::boot(params, services::kernel_main);
+    int status = frame::boot(params, services::kernel_main);
+    host::restore_console();
+    return status;
 }
 
 } // namespace
