@@ -1,9 +1,16 @@
 // The bare-metal kernel's C++ entry, reached from boot.S in long mode with the first GiB
-// identity-mapped. For now it brings up the serial console, reads the boot memory map, reports
-// and powers off: the rest of the backend (frame allocator, page tables behind VmSpace,
-// syscall entry, timer, initramfs) and the services come next.
+// identity-mapped. It brings up the serial console, reads the boot memory map, runs the frame's
+// own frame allocator on that memory, installs the interrupt vectors and starts the timer;
+// then it powers off. Page tables behind VmSpace, syscall entry, tasks, the initramfs and the
+// services come next.
 
+#include <vector>
+
+#include "arch_x86_64/boot_info.h"
+#include "arch_x86_64/interrupts.h"
 #include "arch_x86_64/serial.h"
+#include "frame/freestanding/heap.h"
+#include "frame/phys_mem.h"
 
 namespace {
 
@@ -11,6 +18,7 @@ using namespace asterix;
 using namespace asterix::arch_x86_64;
 
 constexpr u32 multiboot_magic = 0x2BADB002;
+constexpr u64 minimum_mib = 32;
 
 /// The start of the multiboot information structure (flags, mem_lower, mem_upper in KiB).
 struct MultibootInfo {
@@ -19,10 +27,60 @@ struct MultibootInfo {
     u32 mem_upper_kib;
 };
 
+/// Makes RAM write-back cacheable: a loader may leave the MTRRs' default type at uncacheable,
+/// and then every access past the ranges it set up goes to memory (KVM honours that).
+void enable_write_back_memory()
+{
+    u32 eax = 1, ebx, ecx, edx;
+    asm volatile("cpuid" : "+a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx));
+    constexpr u32 cpuid_mtrr = 1u << 12;
+    if (!(edx & cpuid_mtrr))
+        return;
+    constexpr u32 mtrr_def_type = 0x2ff;
+    constexpr u32 mtrr_enable = 1u << 11;
+    constexpr u32 type_write_back = 6;
+    asm volatile("wrmsr" ::"c"(mtrr_def_type), "a"(mtrr_enable | type_write_back), "d"(0));
+}
+
+/// The frame's allocator on bare metal: frames come zeroed, are recycled, and run out cleanly.
+void check_frame_allocator()
+{
+    u64 total = frame::total_frames();
+    serial_write("Asterix: frame allocator: ");
+    serial_write_number(total);
+    serial_write(" frames of physical memory\n");
+    std::vector<frame::Frame> held;
+    for (int i = 0; i < 256; ++i) {
+        auto frame = frame::Frame::alloc_zeroed();
+        if (frame.is_error())
+            break;
+        auto bytes = frame.value().bytes();
+        for (u8 byte : bytes) {
+            if (byte != 0) {
+                serial_write("Asterix: a new frame was not zero\n");
+                power_off(7);
+            }
+        }
+        bytes[0] = 0xab;
+        held.push_back(frame.release_value());
+    }
+    u64 in_use = total - frame::free_frames();
+    held.clear();
+    auto again = frame::Frame::alloc_zeroed();
+    bool is_recycled_zero = !again.is_error() && again.value().bytes()[0] == 0;
+    serial_write("Asterix: frame allocator: ");
+    serial_write_number(in_use);
+    serial_write(" frames allocated and freed, ");
+    serial_write(is_recycled_zero ? "recycled frames come back zeroed\n" : "a recycled frame was dirty\n");
+    if (!is_recycled_zero)
+        power_off(7);
+}
+
 } // namespace
 
 extern "C" [[noreturn]] void kernel_main(u32 magic, u32 info_address)
 {
+    enable_write_back_memory();
     serial_init();
     serial_write("Asterix: bare-metal boot on x86-64\n");
     if (magic != multiboot_magic) {
@@ -35,15 +93,30 @@ extern "C" [[noreturn]] void kernel_main(u32 magic, u32 info_address)
         serial_write("Asterix: the loader gave no memory size, stopping\n");
         power_off(4);
     }
-    u64 memory_mib = (u64 {info->mem_upper_kib} + 1024) / 1024;
+    g_memory_top = (1ull << 20) + u64 {info->mem_upper_kib} * 1024;
+    u64 memory_mib = g_memory_top >> 20;
     serial_write("Asterix: memory ");
     serial_write_number(memory_mib);
     serial_write(" MiB\n");
-    constexpr u64 minimum_mib = 16;
-    if (memory_mib < minimum_mib) {
-        serial_write("Asterix: less memory than the kernel needs (16 MiB), stopping\n");
+    if (memory_mib < minimum_mib || kernel_end() + (4ull << 20) > g_memory_top) {
+        serial_write("Asterix: less memory than the kernel needs (32 MiB), stopping\n");
         power_off(5);
     }
-    serial_write("Asterix: services are not linked into the bare-metal kernel yet; powering off\n");
+
+    frame::init_phys_mem(g_memory_top);
+    check_frame_allocator();
+
+    init_interrupts();
+    asm volatile("ud2"); // the #UD handler steps over it
+    serial_write(invalid_opcodes_seen() == 1 ? "Asterix: interrupts: invalid-opcode exception handled\n"
+                                             : "Asterix: interrupts: the exception was not seen\n");
+    start_timer(100);
+    while (timer_ticks() < 10)
+        asm volatile("hlt");
+    serial_write("Asterix: timer: 10 ticks at 100 Hz\n");
+    serial_write("Asterix: kernel heap: ");
+    serial_write_number(frame::heap_used_bytes());
+    serial_write(" bytes in use\n");
+    serial_write("Asterix: the services are not linked into the bare-metal kernel yet; powering off\n");
     power_off(0);
 }

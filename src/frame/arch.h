@@ -16,6 +16,9 @@ namespace asterix::frame::arch {
 
 // Physical memory: the whole of it mapped in the kernel (the direct map).
 std::span<u8> init_phys_mem(u64 bytes);
+/// Whether memory the allocator has never handed out reads as zero (a fresh memfd does; RAM
+/// after a boot does not).
+bool is_fresh_memory_zeroed();
 
 // Address spaces. The backend's AddressSpace mirrors the software page table; these queue
 // changes, and flush() makes them take effect before the guest runs again.

@@ -17,6 +17,7 @@ struct FrameAllocator {
     std::vector<u32> share_counts;
     std::vector<u64> free_list;
     u64 next_fresh {0};
+    bool is_fresh_zeroed {true};
     u64 free_count {0};
 };
 
@@ -28,6 +29,7 @@ void init_phys_mem(u64 bytes)
 {
     AX_ASSERT(g_frames.direct_map.empty());
     g_frames.direct_map = arch::init_phys_mem(bytes);
+    g_frames.is_fresh_zeroed = arch::is_fresh_memory_zeroed();
     u64 count = g_frames.direct_map.size() / page_size;
     g_frames.share_counts.assign(count, 0);
     g_frames.free_count = count;
@@ -46,6 +48,8 @@ Result<Frame> Frame::alloc_zeroed()
         std::memset(g_frames.direct_map.data() + pfn * page_size, 0, page_size);
     } else if (g_frames.next_fresh < g_frames.share_counts.size()) {
         pfn = g_frames.next_fresh++;
+        if (!g_frames.is_fresh_zeroed)
+            std::memset(g_frames.direct_map.data() + pfn * page_size, 0, page_size);
     } else {
         return Errno::enomem;
     }

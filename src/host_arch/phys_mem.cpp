@@ -18,6 +18,8 @@ int g_phys_mem_fd = -1;
 
 int host::phys_mem_fd() { return g_phys_mem_fd; }
 
+bool frame::arch::is_fresh_memory_zeroed() { return true; } // a fresh memfd reads as zeros
+
 std::span<u8> frame::arch::init_phys_mem(u64 bytes)
 {
     bytes = page_round_down(bytes);

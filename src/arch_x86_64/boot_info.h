@@ -1,0 +1,13 @@
+#pragma once
+
+#include "frame/types.h"
+
+namespace asterix::arch_x86_64 {
+
+/// What the boot loader told the kernel about memory: usable RAM above 1 MiB ends here.
+extern u64 g_memory_top;
+
+/// The first byte after the kernel image and its bss (the linker's _bss_end).
+u64 kernel_end();
+
+} // namespace asterix::arch_x86_64

@@ -1,0 +1,120 @@
+#include "arch_x86_64/interrupts.h"
+
+#include "arch_x86_64/serial.h"
+
+extern "C" const asterix::u64 isr_table[33];
+
+namespace asterix::arch_x86_64 {
+
+namespace {
+
+struct IdtEntry {
+    u16 offset_low;
+    u16 selector;
+    u8 ist;
+    u8 type_attributes;
+    u16 offset_middle;
+    u32 offset_high;
+    u32 zero;
+};
+static_assert(sizeof(IdtEntry) == 16);
+
+struct __attribute__((packed)) IdtPointer {
+    u16 limit;
+    u64 base;
+};
+
+constexpr u16 kernel_code_selector = 0x08;
+constexpr u8 interrupt_gate = 0x8e;
+constexpr u64 timer_vector = 32;
+constexpr u64 invalid_opcode_vector = 6;
+
+IdtEntry g_idt[256];
+volatile u64 g_ticks = 0;
+volatile u64 g_invalid_opcodes = 0;
+
+const char* exception_name(u64 vector)
+{
+    constexpr const char* names[] = {"divide error", "debug", "NMI", "breakpoint", "overflow", "bound range",
+        "invalid opcode", "device not available", "double fault", "coprocessor overrun", "invalid TSS",
+        "segment not present", "stack fault", "general protection", "page fault"};
+    return vector < sizeof names / sizeof names[0] ? names[vector] : "exception";
+}
+
+void write_hex(u64 value)
+{
+    char digits[19] = "0x";
+    for (int i = 0; i < 16; ++i)
+        digits[2 + i] = "0123456789abcdef"[(value >> (60 - 4 * i)) & 0xf];
+    digits[18] = 0;
+    serial_write(digits);
+}
+
+} // namespace
+
+void init_interrupts()
+{
+    for (u64 vector = 0; vector <= timer_vector; ++vector) {
+        u64 handler = isr_table[vector];
+        g_idt[vector] = {static_cast<u16>(handler), kernel_code_selector, 0, interrupt_gate,
+            static_cast<u16>(handler >> 16), static_cast<u32>(handler >> 32), 0};
+    }
+    // SAFETY: the IDT is static and lives as long as the kernel.
+    IdtPointer pointer {sizeof g_idt - 1, reinterpret_cast<u64>(&g_idt)};
+    asm volatile("lidt %0" ::"m"(pointer));
+}
+
+void start_timer(u32 hz)
+{
+    // PIC: ICW1..ICW4, master at 32, slave at 40, then mask all but IRQ 0.
+    outb(0x20, 0x11);
+    outb(0xa0, 0x11);
+    outb(0x21, 0x20);
+    outb(0xa1, 0x28);
+    outb(0x21, 0x04);
+    outb(0xa1, 0x02);
+    outb(0x21, 0x01);
+    outb(0xa1, 0x01);
+    outb(0x21, 0xfe);
+    outb(0xa1, 0xff);
+    // PIT channel 0, rate generator.
+    u32 divisor = 1193182 / hz;
+    outb(0x43, 0x36);
+    outb(0x40, static_cast<u8>(divisor));
+    outb(0x40, static_cast<u8>(divisor >> 8));
+    asm volatile("sti");
+}
+
+u64 timer_ticks() { return g_ticks; }
+u64 invalid_opcodes_seen() { return g_invalid_opcodes; }
+
+} // namespace asterix::arch_x86_64
+
+using namespace asterix::arch_x86_64;
+
+extern "C" void interrupt_dispatch(InterruptFrame* frame)
+{
+    if (frame->vector == timer_vector) {
+        g_ticks = g_ticks + 1;
+        outb(0x20, 0x20); // end of interrupt
+        return;
+    }
+    if (frame->vector == invalid_opcode_vector && *reinterpret_cast<const asterix::u16*>(frame->rip) == 0x0b0f) {
+        // SAFETY: rip points at kernel text; ud2 is two bytes (0f 0b), stepped over.
+        g_invalid_opcodes = g_invalid_opcodes + 1;
+        frame->rip += 2;
+        return;
+    }
+    asterix::u64 cr2;
+    asm volatile("mov %%cr2, %0" : "=r"(cr2));
+    serial_write("Asterix: kernel ");
+    serial_write(exception_name(frame->vector));
+    serial_write(" at rip ");
+    write_hex(frame->rip);
+    serial_write(", error ");
+    write_hex(frame->error_code);
+    serial_write(", cr2 ");
+    write_hex(cr2);
+    serial_write("\n");
+    power_off(6);
+}

@@ -1,0 +1,36 @@
+// Physical memory on bare metal: the RAM between the end of the kernel and the top the boot
+// loader reported (within the first GiB, which boot.S identity-maps: that is the direct map).
+
+#include "arch_x86_64/boot_info.h"
+#include <algorithm>
+
+#include "frame/arch.h"
+
+extern "C" char _bss_end[];
+
+namespace asterix::arch_x86_64 {
+
+u64 g_memory_top = 0;
+
+// SAFETY: the linker symbol's address is the end of the image in the identity map.
+u64 kernel_end() { return reinterpret_cast<u64>(_bss_end); }
+
+} // namespace asterix::arch_x86_64
+
+namespace asterix::frame::arch {
+
+bool is_fresh_memory_zeroed() { return false; } // RAM holds whatever was there before boot
+
+std::span<u8> init_phys_mem(u64 bytes)
+{
+    constexpr u64 direct_map_end = 1ull << 30;
+    u64 start = page_round_up(arch_x86_64::kernel_end());
+    u64 end = page_round_down(std::min(arch_x86_64::g_memory_top, direct_map_end));
+    if (end <= start)
+        return {};
+    u64 size = std::min(end - start, page_round_down(bytes));
+    // SAFETY: [start, start + size) is RAM nothing else uses, identity-mapped by boot.S.
+    return {reinterpret_cast<u8*>(start), size};
+}
+
+} // namespace asterix::frame::arch
