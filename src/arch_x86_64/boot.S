@@ -97,6 +97,7 @@ boot_info:
 
 .section .bss
 .align 4096
+.global boot_pml4
 boot_pml4:
     .skip 4096
 boot_pdpt:

@@ -10,4 +10,7 @@ extern u64 g_memory_top;
 /// The first byte after the kernel image and its bss (the linker's _bss_end).
 u64 kernel_end();
 
+/// The physical address of page frame `pfn` of the frame allocator's memory.
+u64 frame_physical(u64 pfn);
+
 } // namespace asterix::arch_x86_64

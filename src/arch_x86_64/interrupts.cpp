@@ -1,6 +1,8 @@
 #include "arch_x86_64/interrupts.h"
 
 #include "arch_x86_64/serial.h"
+#include "arch_x86_64/user_mode.h"
+#include "frame/user_mode.h"
 
 extern "C" const asterix::u64 isr_table[33];
 
@@ -92,12 +94,55 @@ u64 invalid_opcodes_seen() { return g_invalid_opcodes; }
 
 using namespace asterix::arch_x86_64;
 
+extern "C" asterix::frame::GeneralRegs* ax_current_regs;
+extern "C" [[noreturn]] void ax_return_to_kernel(asterix::u64 reason);
+
+namespace {
+
+/// An interrupt or exception taken in ring 3: the guest's registers go back to its context and
+/// execute_user's caller resumes with the reason (2 exception, 3 interrupt).
+[[noreturn]] void leave_user_mode(InterruptFrame* frame, asterix::u64 reason)
+{
+    auto& regs = *ax_current_regs;
+    regs.r15 = frame->r15;
+    regs.r14 = frame->r14;
+    regs.r13 = frame->r13;
+    regs.r12 = frame->r12;
+    regs.r11 = frame->r11;
+    regs.r10 = frame->r10;
+    regs.r9 = frame->r9;
+    regs.r8 = frame->r8;
+    regs.rbp = frame->rbp;
+    regs.rdi = frame->rdi;
+    regs.rsi = frame->rsi;
+    regs.rdx = frame->rdx;
+    regs.rcx = frame->rcx;
+    regs.rbx = frame->rbx;
+    regs.rax = frame->rax;
+    regs.orig_rax = ~0ull;
+    regs.rip = frame->rip;
+    regs.eflags = frame->rflags;
+    regs.rsp = frame->rsp;
+    ax_return_to_kernel(reason);
+}
+
+} // namespace
+
 extern "C" void interrupt_dispatch(InterruptFrame* frame)
 {
+    bool is_from_user = (frame->cs & 3) == 3;
     if (frame->vector == timer_vector) {
         g_ticks = g_ticks + 1;
         outb(0x20, 0x20); // end of interrupt
+        if (is_from_user)
+            leave_user_mode(frame, 3);
         return;
+    }
+    if (is_from_user) {
+        asterix::u64 fault_address;
+        asm volatile("mov %%cr2, %0" : "=r"(fault_address));
+        g_user_exception = {frame->vector, frame->error_code, fault_address};
+        leave_user_mode(frame, 2);
     }
     if (frame->vector == invalid_opcode_vector && *reinterpret_cast<const asterix::u16*>(frame->rip) == 0x0b0f) {
         // SAFETY: rip points at kernel text; ud2 is two bytes (0f 0b), stepped over.

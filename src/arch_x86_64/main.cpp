@@ -1,14 +1,16 @@
 // The bare-metal kernel's C++ entry, reached from boot.S in long mode with the first GiB
 // identity-mapped. It brings up the serial console, reads the boot memory map, runs the frame's
-// own frame allocator on that memory, installs the interrupt vectors and starts the timer;
-// then it powers off. Page tables behind VmSpace, syscall entry, tasks, the initramfs and the
-// services come next.
+// own frame allocator on that memory, installs the interrupt vectors and starts the timer, sets
+// up the syscall instruction and runs a ring-3 program through the frame's VmSpace and
+// execute_user; then it powers off. Tasks, the initramfs and the services come next.
 
 #include <vector>
 
 #include "arch_x86_64/boot_info.h"
+#include "arch_x86_64/cpu.h"
 #include "arch_x86_64/interrupts.h"
 #include "arch_x86_64/serial.h"
+#include "arch_x86_64/user_mode.h"
 #include "frame/freestanding/heap.h"
 #include "frame/phys_mem.h"
 
@@ -114,6 +116,9 @@ extern "C" [[noreturn]] void kernel_main(u32 magic, u32 info_address)
     while (timer_ticks() < 10)
         asm volatile("hlt");
     serial_write("Asterix: timer: 10 ticks at 100 Hz\n");
+    init_cpu();
+    if (!check_user_mode())
+        power_off(8);
     serial_write("Asterix: kernel heap: ");
     serial_write_number(frame::heap_used_bytes());
     serial_write(" bytes in use\n");

@@ -12,6 +12,12 @@ namespace asterix::arch_x86_64 {
 
 u64 g_memory_top = 0;
 
+namespace {
+u64 g_frames_start = 0;
+}
+
+u64 frame_physical(u64 pfn) { return g_frames_start + pfn * page_size; }
+
 // SAFETY: the linker symbol's address is the end of the image in the identity map.
 u64 kernel_end() { return reinterpret_cast<u64>(_bss_end); }
 
@@ -29,6 +35,7 @@ std::span<u8> init_phys_mem(u64 bytes)
     if (end <= start)
         return {};
     u64 size = std::min(end - start, page_round_down(bytes));
+    arch_x86_64::g_frames_start = start;
     // SAFETY: [start, start + size) is RAM nothing else uses, identity-mapped by boot.S.
     return {reinterpret_cast<u8*>(start), size};
 }

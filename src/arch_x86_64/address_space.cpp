@@ -1,0 +1,97 @@
+#include "arch_x86_64/address_space.h"
+
+#include "arch_x86_64/boot_info.h"
+
+extern "C" asterix::u64 boot_pml4[512];
+
+namespace asterix::frame::arch {
+
+namespace {
+constexpr u64 pte_present = 1;
+constexpr u64 pte_writable = 2;
+constexpr u64 pte_user = 4;
+constexpr u64 pte_no_execute = 1ull << 63;
+constexpr u64 address_mask = 0x000ffffffffff000ull;
+
+// SAFETY: the direct map is the identity map, so a table's physical address is its pointer.
+u64* table_at(u64 physical) { return reinterpret_cast<u64*>(physical); }
+} // namespace
+
+u64 physical_address(const Frame& frame) { return reinterpret_cast<u64>(frame.bytes().data()); }
+
+AddressSpace::AddressSpace(Frame root) : m_root(std::move(root))
+{
+    // The kernel's identity map, for the kernel's own accesses while this space is loaded.
+    table_at(root_physical())[0] = boot_pml4[0];
+}
+
+u64 AddressSpace::root_physical() const { return physical_address(m_root); }
+
+u64* AddressSpace::entry(u64 va, bool is_creating)
+{
+    u64* table = table_at(root_physical());
+    for (int shift = 39; shift > 12; shift -= 9) {
+        u64& slot = table[(va >> shift) & 511];
+        if (!(slot & pte_present)) {
+            if (!is_creating)
+                return nullptr;
+            auto frame = Frame::alloc_zeroed();
+            if (frame.is_error())
+                panic("out of memory for page tables");
+            slot = physical_address(frame.value()) | pte_present | pte_writable | pte_user;
+            m_tables.push_back(frame.release_value());
+        }
+        table = table_at(slot & address_mask);
+    }
+    return &table[(va >> 12) & 511];
+}
+
+void AddressSpace::set_page(u64 va, u64 physical, u8 perms)
+{
+    u64 flags = pte_present | pte_user;
+    if (perms & perm_write)
+        flags |= pte_writable;
+    if (!(perms & perm_exec))
+        flags |= pte_no_execute;
+    *entry(va, true) = physical | flags;
+}
+
+void AddressSpace::protect_page(u64 va, u8 perms)
+{
+    if (u64* slot = entry(va, false); slot && (*slot & pte_present))
+        set_page(va, *slot & address_mask, perms);
+}
+
+void AddressSpace::clear_page(u64 va)
+{
+    if (u64* slot = entry(va, false))
+        *slot = 0;
+}
+
+Result<AddressSpacePtr> create_address_space()
+{
+    auto root = TRY(Frame::alloc_zeroed());
+    return AddressSpacePtr(new AddressSpace(std::move(root)));
+}
+
+void AddressSpaceDeleter::operator()(AddressSpace* space) const { delete space; }
+
+void tlb_map(AddressSpace& space, u64 va, u64 pfn, u64 pages, u8 perms)
+{
+    for (u64 i = 0; i < pages; ++i)
+        space.set_page(va + i * page_size, arch_x86_64::frame_physical(pfn + i), perms);
+}
+
+void tlb_unmap(AddressSpace& space, u64 va, u64 len)
+{
+    for (u64 at = va; at < va + len; at += page_size)
+        space.clear_page(at);
+}
+
+void tlb_protect(AddressSpace& space, u64 va, u64 len, u8 perms)
+{
+    for (u64 at = va; at < va + len; at += page_size)
+        space.protect_page(at, perms);
+}
+
+} // namespace asterix::frame::arch

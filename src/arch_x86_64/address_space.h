@@ -1,0 +1,39 @@
+#pragma once
+
+#include <vector>
+
+#include "frame/arch.h"
+#include "frame/phys_mem.h"
+
+namespace asterix::frame::arch {
+
+/// A guest address space on bare metal: 4-level page tables. The kernel's identity map of
+/// physical memory is shared in PML4 slot 0 (supervisor only); user pages live elsewhere.
+class AddressSpace {
+public:
+    explicit AddressSpace(Frame root);
+
+    /// The physical address to load into CR3.
+    u64 root_physical() const;
+    /// Page-table entries are written at once; execute_user reloads CR3, flushing the TLB.
+    void flush() {}
+    bool is_alive() const { return true; }
+
+    void set_page(u64 va, u64 physical, u8 perms);
+    void protect_page(u64 va, u8 perms);
+    void clear_page(u64 va);
+
+private:
+    /// The page-table entry of `va`, creating the tables on the way when `is_creating`.
+    u64* entry(u64 va, bool is_creating);
+
+    Frame m_root;
+    std::vector<Frame> m_tables;
+};
+
+static_assert(ArchAddressSpace<AddressSpace>);
+
+/// The physical address of a frame (the direct map is the identity map).
+u64 physical_address(const Frame& frame);
+
+} // namespace asterix::frame::arch

@@ -1,0 +1,70 @@
+#include "arch_x86_64/cpu.h"
+
+extern "C" void ax_syscall_entry();
+
+namespace asterix::arch_x86_64 {
+
+namespace {
+
+struct __attribute__((packed)) Tss {
+    u32 reserved0;
+    u64 rsp0, rsp1, rsp2;
+    u64 reserved1;
+    u64 ist[7];
+    u64 reserved2;
+    u16 reserved3;
+    u16 io_map_base;
+};
+static_assert(sizeof(Tss) == 104);
+
+struct __attribute__((packed)) GdtPointer {
+    u16 limit;
+    u64 base;
+};
+
+constexpr u32 msr_efer = 0xc0000080;
+constexpr u32 msr_star = 0xc0000081;
+constexpr u32 msr_lstar = 0xc0000082;
+constexpr u32 msr_sfmask = 0xc0000084;
+constexpr u64 efer_sce = 1ull << 0;
+constexpr u64 efer_nxe = 1ull << 11;
+constexpr u16 tss_selector = 0x28;
+
+alignas(16) u8 g_interrupt_stack[32 * 1024];
+Tss g_tss;
+// Null, kernel code (0x08), kernel data (0x10), user data (0x18), user code (0x20), TSS (0x28).
+u64 g_gdt[7] = {
+    0,
+    0x00AF9A000000FFFFull,
+    0x00CF92000000FFFFull,
+    0x00CFF2000000FFFFull,
+    0x00AFFA000000FFFFull,
+    0,
+    0,
+};
+
+} // namespace
+
+void init_cpu()
+{
+    // SAFETY: the TSS and its stack are static; their addresses go into the descriptors.
+    g_tss.rsp0 = reinterpret_cast<u64>(g_interrupt_stack + sizeof g_interrupt_stack);
+    g_tss.io_map_base = sizeof(Tss);
+    u64 base = reinterpret_cast<u64>(&g_tss);
+    u64 limit = sizeof(Tss) - 1;
+    g_gdt[5] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) | (((limit >> 16) & 0xf) << 48)
+        | (((base >> 24) & 0xff) << 56);
+    g_gdt[6] = base >> 32;
+    GdtPointer pointer {sizeof g_gdt - 1, reinterpret_cast<u64>(&g_gdt)};
+    asm volatile("lgdt %0" ::"m"(pointer));
+    asm volatile("ltr %0" ::"r"(tss_selector));
+
+    write_msr(msr_efer, read_msr(msr_efer) | efer_sce | efer_nxe);
+    // syscall: kernel CS 0x08 (SS 0x10); sysret: user SS 0x18|3, CS 0x20|3.
+    write_msr(msr_star, (0x10ull << 48) | (0x08ull << 32));
+    write_msr(msr_lstar, reinterpret_cast<u64>(&ax_syscall_entry));
+    // Clear IF, TF, DF, AC and NT on entry.
+    write_msr(msr_sfmask, 0x200 | 0x100 | 0x400 | 0x40000 | 0x4000);
+}
+
+} // namespace asterix::arch_x86_64

@@ -1,0 +1,24 @@
+#pragma once
+
+#include "frame/types.h"
+
+namespace asterix::arch_x86_64 {
+
+/// Loads the kernel's GDT (kernel and user segments, a TSS whose rsp0 is the stack interrupts
+/// from user mode land on) and sets up the syscall instruction (EFER.SCE, STAR, LSTAR, SFMASK).
+/// Also turns on no-execute pages (EFER.NXE).
+void init_cpu();
+
+inline void write_msr(u32 msr, u64 value)
+{
+    asm volatile("wrmsr" ::"c"(msr), "a"(static_cast<u32>(value)), "d"(static_cast<u32>(value >> 32)));
+}
+
+inline u64 read_msr(u32 msr)
+{
+    u32 low, high;
+    asm volatile("rdmsr" : "=a"(low), "=d"(high) : "c"(msr));
+    return (u64 {high} << 32) | low;
+}
+
+} // namespace asterix::arch_x86_64

@@ -1,0 +1,124 @@
+// The boot-time check of user mode: a tiny ring-3 program on a VmSpace of its own, serviced by
+// the frame's execute_user. It calls getpid, pushes onto a stack page that is not mapped yet
+// (the fault handler maps it on demand, as the services' demand paging does), and exits with
+// getpid() + 41; a second entry point writes to address 0 and must come back as a page fault.
+
+#include "arch_x86_64/serial.h"
+#include "arch_x86_64/user_mode.h"
+#include "frame/user_mode.h"
+#include "frame/vm_space.h"
+
+namespace asterix::arch_x86_64 {
+
+namespace {
+
+using namespace asterix::frame;
+
+constexpr u64 code_page = 0x40000000000ull;
+constexpr u64 stack_top = 0x40000100000ull;
+constexpr u64 stack_bottom = stack_top - 16 * page_size;
+constexpr u64 fault_entry = code_page + 0x20;
+constexpr u64 pid = 1;
+
+// mov eax, 39 (getpid); syscall; push rax; mov eax, 60 (exit); pop rdi; add rdi, 41; syscall; jmp .
+constexpr u8 exit_program[] = {0xb8, 0x27, 0x00, 0x00, 0x00, 0x0f, 0x05, 0x50, 0xb8, 0x3c, 0x00,
+    0x00, 0x00, 0x5f, 0x48, 0x83, 0xc7, 0x29, 0x0f, 0x05, 0xeb, 0xfe};
+// xor rax, rax; mov byte [rax], 0
+constexpr u8 fault_program[] = {0x48, 0x31, 0xc0, 0xc6, 0x00, 0x00};
+
+/// Demand paging for the stack range only; everything else is a bad address.
+Result<void> map_stack_on_demand(VmSpace& vm, const PageFault& fault)
+{
+    if (fault.addr < stack_bottom || fault.addr >= stack_top)
+        return Errno::efault;
+    auto frame = TRY(Frame::alloc_zeroed());
+    vm.map(fault.addr & ~(page_size - 1), std::move(frame), perm_read | perm_write);
+    return {};
+}
+
+struct Outcome {
+    bool is_exit;
+    u64 exit_code;
+    ReturnReason last;
+    u64 syscalls;
+    u64 interrupts;
+};
+
+/// Runs the thread until exit(2) or an exception; getpid and exit are the only syscalls.
+Outcome run(VmSpace& vm, UserContext& ctx)
+{
+    Outcome outcome {};
+    for (;;) {
+        outcome.last = execute_user(vm, ctx);
+        if (outcome.last.kind == ReturnReason::Kind::interrupted) {
+            ++outcome.interrupts;
+            continue;
+        }
+        if (outcome.last.kind == ReturnReason::Kind::exception)
+            return outcome;
+        ++outcome.syscalls;
+        switch (ctx.syscall_number()) {
+        case 39:
+            ctx.set_syscall_return(pid);
+            break;
+        case 60:
+            outcome.is_exit = true;
+            outcome.exit_code = ctx.syscall_args()[0];
+            return outcome;
+        default:
+            ctx.set_syscall_return(-static_cast<i64>(Errno::enosys));
+        }
+    }
+}
+
+} // namespace
+
+bool check_user_mode()
+{
+    auto created = VmSpace::create();
+    if (created.is_error())
+        return false;
+    auto& vm = *created.value();
+    vm.set_fault_handler(map_stack_on_demand);
+    auto code = Frame::alloc_zeroed();
+    if (code.is_error())
+        return false;
+    auto bytes = code.value().bytes();
+    std::copy(std::begin(exit_program), std::end(exit_program), bytes.begin());
+    std::copy(std::begin(fault_program), std::end(fault_program), bytes.begin() + (fault_entry - code_page));
+    vm.map(code_page, code.release_value(), perm_read | perm_exec);
+
+    UserContext ctx;
+    ctx.reset_for_exec(code_page, stack_top);
+    Outcome exited = run(vm, ctx);
+    serial_write("Asterix: user mode: ");
+    serial_write_number(exited.syscalls);
+    serial_write(" syscalls, exit code ");
+    serial_write_number(exited.exit_code);
+    serial_write(", ");
+    serial_write_number(vm.mapped_pages());
+    serial_write(" pages mapped (stack on demand)\n");
+    if (!exited.is_exit) {
+        serial_write("Asterix: user mode: stopped by exception vector ");
+        serial_write_number(g_user_exception.vector);
+        serial_write(" error code ");
+        serial_write_number(g_user_exception.error_code);
+        serial_write(" at address ");
+        serial_write_number(g_user_exception.address);
+        serial_write(", rip ");
+        serial_write_number(ctx.regs.rip);
+        serial_write("\n");
+    }
+
+    ctx.reset_for_exec(fault_entry, stack_top);
+    Outcome faulted = run(vm, ctx);
+    bool is_fault_reported = !faulted.is_exit && faulted.last.kind == ReturnReason::Kind::exception
+        && faulted.last.exception.kind == ExceptionKind::page_fault && faulted.last.exception.addr == 0
+        && faulted.last.exception.access == Access::write;
+    serial_write(is_fault_reported ? "Asterix: user mode: a write to address 0 came back as a page fault\n"
+                                   : "Asterix: user mode: the bad write was not reported\n");
+    return exited.is_exit && exited.exit_code == pid + 41 && exited.syscalls == 2 && vm.mapped_pages() == 2
+        && is_fault_reported;
+}
+
+} // namespace asterix::arch_x86_64
