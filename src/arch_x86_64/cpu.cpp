@@ -29,6 +29,11 @@ constexpr u32 msr_sfmask = 0xc0000084;
 constexpr u64 efer_sce = 1ull << 0;
 constexpr u64 efer_nxe = 1ull << 11;
 constexpr u16 tss_selector = 0x28;
+constexpr u64 cr0_mp = 1ull << 1;
+constexpr u64 cr0_em = 1ull << 2;
+constexpr u64 cr0_ts = 1ull << 3;
+constexpr u64 cr4_osfxsr = 1ull << 9;
+constexpr u64 cr4_osxmmexcpt = 1ull << 10;
 
 alignas(16) u8 g_interrupt_stack[32 * 1024];
 Tss g_tss;
@@ -58,6 +63,15 @@ void init_cpu()
     GdtPointer pointer {sizeof g_gdt - 1, reinterpret_cast<u64>(&g_gdt)};
     asm volatile("lgdt %0" ::"m"(pointer));
     asm volatile("ltr %0" ::"r"(tss_selector));
+
+    // The FPU and SSE for guests: CR0.MP on, EM and TS off; CR4.OSFXSR (fxsave/fxrstor and SSE)
+    // and OSXMMEXCPT (SIMD exceptions as #XM).
+    u64 cr0, cr4;
+    asm volatile("mov %%cr0, %0" : "=r"(cr0));
+    cr0 = (cr0 | cr0_mp) & ~(cr0_em | cr0_ts);
+    asm volatile("mov %0, %%cr0" ::"r"(cr0));
+    asm volatile("mov %%cr4, %0" : "=r"(cr4));
+    asm volatile("mov %0, %%cr4" ::"r"(cr4 | cr4_osfxsr | cr4_osxmmexcpt));
 
     write_msr(msr_efer, read_msr(msr_efer) | efer_sce | efer_nxe);
     // syscall: kernel CS 0x08 (SS 0x10); sysret: user SS 0x18|3, CS 0x20|3.

@@ -6,7 +6,7 @@ namespace asterix::arch_x86_64 {
 
 /// Loads the kernel's GDT (kernel and user segments, a TSS whose rsp0 is the stack interrupts
 /// from user mode land on) and sets up the syscall instruction (EFER.SCE, STAR, LSTAR, SFMASK).
-/// Also turns on no-execute pages (EFER.NXE).
+/// Also turns on no-execute pages (EFER.NXE) and the FPU/SSE for guests.
 void init_cpu();
 
 inline void write_msr(u32 msr, u64 value)

@@ -30,10 +30,63 @@ ReturnReason exception(ExceptionKind kind, u64 addr = 0, Access access = Access:
 }
 } // namespace
 
-// FIXME: the FPU/SSE state is not switched on bare metal yet (the kernel and the self-test
-// use general registers only); the legacy image is kept but not loaded into the CPU.
+// The FPU/SSE state stays in the CPU while the kernel runs (it is built with
+// -mgeneral-regs-only), so it is switched only when another guest thread runs: the CPU holds
+// the state of g_fpu_owner, and fp_state (the FXSAVE image) is valid while `is_fp_saved`.
+namespace {
+UserContext* g_fpu_owner = nullptr;
+constexpr u32 initial_mxcsr = 0x1f80;
+constexpr usize fxsave_size = 512;
+
+void save_fpu(UserContext& ctx)
+{
+    alignas(16) u8 image[fxsave_size];
+    asm volatile("fxsave64 %0" : "=m"(image));
+    ctx.fp_state.assign(image, image + fxsave_size);
+    ctx.is_fp_saved = true;
+}
+
+/// Gives the CPU's FPU to `ctx`, saving the previous owner's state.
+void load_fpu(UserContext& ctx)
+{
+    if (g_fpu_owner == &ctx)
+        return;
+    if (g_fpu_owner)
+        save_fpu(*g_fpu_owner);
+    if (ctx.is_fp_initial || !ctx.is_fp_saved) {
+        u32 mxcsr = initial_mxcsr;
+        asm volatile("fninit; ldmxcsr %0" ::"m"(mxcsr));
+        // The SSE registers are zero after power-on; give a fresh thread the same.
+        asm volatile("xorps %%xmm0, %%xmm0; xorps %%xmm1, %%xmm1; xorps %%xmm2, %%xmm2; xorps %%xmm3, %%xmm3;"
+                     "xorps %%xmm4, %%xmm4; xorps %%xmm5, %%xmm5; xorps %%xmm6, %%xmm6; xorps %%xmm7, %%xmm7;"
+                     "xorps %%xmm8, %%xmm8; xorps %%xmm9, %%xmm9; xorps %%xmm10, %%xmm10; xorps %%xmm11, %%xmm11;"
+                     "xorps %%xmm12, %%xmm12; xorps %%xmm13, %%xmm13; xorps %%xmm14, %%xmm14; xorps %%xmm15, %%xmm15" ::);
+        ctx.is_fp_initial = false;
+    } else {
+        alignas(16) u8 image[fxsave_size];
+        std::copy(ctx.fp_state.begin(), ctx.fp_state.begin() + fxsave_size, image);
+        asm volatile("fxrstor64 %0" ::"m"(image));
+    }
+    ctx.is_fp_saved = false;
+    g_fpu_owner = &ctx;
+}
+
+/// Makes fp_state the truth: saves the CPU's copy if `ctx` owns it, and gives up ownership.
+void release_fpu(UserContext& ctx)
+{
+    if (g_fpu_owner != &ctx)
+        return;
+    save_fpu(ctx);
+    g_fpu_owner = nullptr;
+}
+} // namespace
+
 UserContext::UserContext() = default;
-UserContext::~UserContext() = default;
+UserContext::~UserContext()
+{
+    if (g_fpu_owner == this)
+        g_fpu_owner = nullptr;
+}
 
 void UserContext::reset_for_exec(u64 ip, u64 sp)
 {
@@ -43,26 +96,48 @@ void UserContext::reset_for_exec(u64 ip, u64 sp)
     regs.eflags = 0x202;
     regs.cs = user_cs;
     regs.ss = user_ss;
+    reset_fp_state();
+}
+
+std::array<u8, 512> UserContext::fp_legacy_state(VmSpace&)
+{
+    release_fpu(*this);
+    std::array<u8, 512> image {};
+    if (is_fp_saved)
+        std::copy(fp_state.begin(), fp_state.begin() + fxsave_size, image.begin());
+    return image;
+}
+
+void UserContext::set_fp_legacy_state(VmSpace&, const std::array<u8, 512>& image)
+{
+    release_fpu(*this);
+    fp_state.assign(image.begin(), image.end());
+    // MXCSR's reserved upper half would make fxrstor fault (#GP in the kernel); clear it, as
+    // Linux masks a signal frame's MXCSR.
+    constexpr usize mxcsr_high_bytes = 26;
+    fp_state[mxcsr_high_bytes] = 0;
+    fp_state[mxcsr_high_bytes + 1] = 0;
+    is_fp_saved = true;
+    is_fp_initial = false;
+}
+
+void UserContext::reset_fp_state()
+{
+    if (g_fpu_owner == this)
+        g_fpu_owner = nullptr;
     is_fp_initial = true;
     is_fp_saved = false;
     fp_state.clear();
 }
 
-std::array<u8, 512> UserContext::fp_legacy_state(VmSpace&)
-{
-    std::array<u8, 512> image {};
-    if (fp_state.size() >= 512)
-        std::copy(fp_state.begin(), fp_state.begin() + 512, image.begin());
-    return image;
-}
-
-void UserContext::set_fp_legacy_state(VmSpace&, const std::array<u8, 512>& image) { fp_state.assign(image.begin(), image.end()); }
-void UserContext::reset_fp_state() { fp_state.clear(); }
-
-void UserContext::copy_from(VmSpace&, UserContext& parent)
+void UserContext::copy_from(VmSpace& vm, UserContext& parent)
 {
     regs = parent.regs;
-    fp_state = parent.fp_state;
+    if (parent.is_fp_initial) {
+        reset_fp_state();
+        return;
+    }
+    set_fp_legacy_state(vm, parent.fp_legacy_state(vm));
 }
 
 ReturnReason execute_user(VmSpace& vm, UserContext& ctx)
@@ -76,6 +151,7 @@ ReturnReason execute_user(VmSpace& vm, UserContext& ctx)
         ctx.regs.cs = user_cs;
         ctx.regs.ss = user_ss;
         ctx.regs.eflags = (ctx.regs.eflags & 0xcd5) | 0x202; // user-settable flags, IF on
+        load_fpu(ctx);
         u64 reason = ax_enter_user(&ctx.regs);
         asm volatile("sti"); // the syscall entry and the vectors come back with interrupts off
         if (reason == reason_syscall)

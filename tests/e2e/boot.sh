@@ -2,7 +2,8 @@
 # The bare-metal kernel boots in QEMU (with KVM when usable, and always with TCG), speaks on the
 # serial console, reads the boot memory map, runs the frame's allocator on it, takes an
 # exception and timer interrupts, runs a ring-3 program through execute_user (syscalls, a stack
-# page mapped on demand, a bad write reported as a page fault), and powers off with a code; with
+# page mapped on demand, a bad write reported as a page fault, xmm0 kept per thread, a spinning
+# thread preempted by the timer), and powers off with a code; with
 # too little memory it says so and stops with its own code instead of crashing.
 # KVM is used only when it is hardware virtualization: under PVM (a host booted with
 # nested_pvm=1, as the development VMs are) KVM mis-emulates SYSCALL and int3 for a kernel that is
@@ -38,6 +39,8 @@ for accel in $accels; do
     echo "$out" | grep -q '^Asterix: timer: 10 ticks at 100 Hz' || fail "no timer interrupts"
     echo "$out" | grep -q '^Asterix: user mode: 2 syscalls, exit code 42, 2 pages mapped' || fail "the ring-3 program did not run to exit(42)"
     echo "$out" | grep -q '^Asterix: user mode: a write to address 0 came back as a page fault' || fail "the bad write was not reported"
+    echo "$out" | grep -q '^Asterix: user mode: two threads exited with their own xmm0, 7 and 9' || fail "the SSE state was not switched"
+    echo "$out" | grep -q '^Asterix: user mode: a spinning thread was preempted by the timer' || fail "no timer preemption of ring 3"
     [ "$status" -eq 1 ] || fail "expected power-off code 0 (QEMU status 1), got QEMU status $status"
 done
 
