@@ -1,5 +1,6 @@
 #pragma once
 
+#include <span>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,9 @@ struct BootParams {
     std::string cwd {"/"};            ///< guest path
     bool is_root_read_only {false};   ///< mount the root file system read-only
     std::vector<std::string> tmpfs_mounts; ///< guest directories that get a fresh tmpfs
+    /// A cpio newc archive to unpack into a tmpfs root instead of the host-file root (the
+    /// bare-metal kernel's boot module; hosted: --initramfs). Empty: the host-file root.
+    std::span<const u8> initramfs;
     u64 mem_bytes {1ull << 30};
     u32 uid {0};                      ///< the guest's credentials (hosted: the host user's)
     u32 gid {0};

@@ -30,6 +30,8 @@ options:
   --root DIR        the guest's root directory (default /), passed through read-write
   --read-only       mount the root read-only (writes fail with EROFS)
   --tmpfs PATH      mount a fresh tmpfs on the guest directory PATH (repeatable)
+  --initramfs FILE  the root is a tmpfs unpacked from FILE, a cpio newc archive (as the
+                    bare-metal kernel boots); the host's files are not visible
   --mem SIZE        guest physical memory, e.g. 512M or 2G (default 1G)
   --strace[=FILE]   print every guest syscall in strace's format, with the thread id and
                     decoded arguments (to stderr or FILE)
@@ -52,6 +54,21 @@ options:
 PROGRAM without a slash is looked up in the guest's PATH. The exit status is the guest's
 (128+N when a signal N killed it).
 )";
+
+/// The whole of a host file, or false with errno set.
+bool read_whole_file(const std::string& path, std::vector<u8>& out)
+{
+    std::FILE* file = std::fopen(path.c_str(), "rb");
+    if (!file)
+        return false;
+    u8 buffer[65536];
+    usize n;
+    while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0)
+        out.insert(out.end(), buffer, buffer + n);
+    bool is_ok = !std::ferror(file);
+    std::fclose(file);
+    return is_ok;
+}
 
 [[noreturn]] void fail(const std::string& message)
 {
@@ -133,6 +150,8 @@ int run(int argc, char** argv)
     frame::BootParams params;
     std::string root = "/";
     std::string cwd;
+    std::string root_option;    // --root as given
+    std::string initramfs_file; // --initramfs
     std::string strace_file;
     std::string log_file;
     std::string record_file;
@@ -157,7 +176,9 @@ int run(int argc, char** argv)
             std::fputs(usage_text, stdout);
             return 0;
         } else if (arg == "--root") {
-            root = value_of("--root");
+            root = root_option = value_of("--root");
+        } else if (arg == "--initramfs") {
+            initramfs_file = value_of("--initramfs");
         } else if (arg == "--read-only") {
             params.is_root_read_only = true;
         } else if (arg == "--tmpfs") {
@@ -213,6 +234,17 @@ int run(int argc, char** argv)
     params.program = argv[i];
     for (; i < argc; ++i)
         params.argv.emplace_back(argv[i]);
+
+    std::vector<u8> initramfs;
+    if (!initramfs_file.empty()) {
+        if (!root_option.empty())
+            fail("--initramfs and --root exclude each other");
+        if (!read_whole_file(initramfs_file, initramfs))
+            fail("cannot read initramfs '" + initramfs_file + "': " + std::strerror(errno));
+        params.initramfs = initramfs;
+        if (cwd.empty())
+            cwd = "/";
+    }
 
     host::init_console();
     if (!host::set_root(root))

@@ -9,6 +9,7 @@
 #include "services/fs/dev_fs.h"
 #include "services/fs/host_fs.h"
 #include "services/fs/proc_fs.h"
+#include "services/fs/initramfs.h"
 #include "services/fs/ram_fs.h"
 #include "services/fs/terminal.h"
 #include "services/fs/vfs.h"
@@ -35,14 +36,33 @@ bool mount_at(const std::string& path, Ref<Inode> root, std::string source, std:
     return true;
 }
 
-bool mount_file_systems(const frame::BootParams& params)
+/// The root: a tmpfs holding the initramfs when there is one, else the host-file root.
+bool mount_root(const frame::BootParams& params)
 {
+    if (!params.initramfs.empty()) {
+        auto root = RamFs::make_tmpfs(frame::total_frames() * page_size / 2);
+        std::string problem;
+        if (auto unpacked = unpack_initramfs(*root, params.initramfs, problem); unpacked.is_error()) {
+            frame::klog(frame::LogLevel::error, "cannot unpack the initramfs: %s%s%s", errno_message(unpacked.error()),
+                problem.empty() ? "" : ": ", problem.c_str());
+            return false;
+        }
+        Vfs::set_root(std::move(root), "rootfs", "rw");
+        return true;
+    }
     auto root = HostFs::mount(params.is_root_read_only);
     if (root.is_error()) {
         frame::klog(frame::LogLevel::error, "cannot open the root directory: %s", errno_message(root.error()));
         return false;
     }
     Vfs::set_root(root.release_value(), "hostfs", params.is_root_read_only ? "ro" : "rw");
+    return true;
+}
+
+bool mount_file_systems(const frame::BootParams& params)
+{
+    if (!mount_root(params))
+        return false;
     mount_at("/dev", make_dev_fs(), "devtmpfs", "rw,nosuid");
     mount_at("/proc", make_proc_fs(), "proc", "rw,nosuid,nodev,noexec");
     for (const auto& path : params.tmpfs_mounts) {
