@@ -25,6 +25,16 @@ AddressSpace::AddressSpace(Frame root) : m_root(std::move(root))
     table_at(root_physical())[0] = boot_pml4[0];
 }
 
+AddressSpace::~AddressSpace()
+{
+    u64 current;
+    asm volatile("mov %%cr3, %0" : "=r"(current));
+    if ((current & address_mask) == root_physical()) {
+        // SAFETY: boot_pml4 is the kernel's identity map, valid for ever.
+        asm volatile("mov %0, %%cr3" ::"r"(reinterpret_cast<u64>(&boot_pml4)) : "memory");
+    }
+}
+
 u64 AddressSpace::root_physical() const { return physical_address(m_root); }
 
 u64* AddressSpace::entry(u64 va, bool is_creating)

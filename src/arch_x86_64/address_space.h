@@ -12,6 +12,10 @@ namespace asterix::frame::arch {
 class AddressSpace {
 public:
     explicit AddressSpace(Frame root);
+    /// Switches the CPU back to the kernel's own tables when it is still on these.
+    ~AddressSpace();
+    AddressSpace(const AddressSpace&) = delete;
+    AddressSpace& operator=(const AddressSpace&) = delete;
 
     /// The physical address to load into CR3.
     u64 root_physical() const;

@@ -4,15 +4,22 @@
 // up the syscall instruction and runs a ring-3 program through the frame's VmSpace and
 // execute_user; then it powers off. Tasks, the initramfs and the services come next.
 
+#include <string>
 #include <vector>
 
 #include "arch_x86_64/boot_info.h"
+#include "arch_x86_64/clock.h"
 #include "arch_x86_64/cpu.h"
 #include "arch_x86_64/interrupts.h"
 #include "arch_x86_64/serial.h"
 #include "arch_x86_64/user_mode.h"
 #include "frame/freestanding/heap.h"
+#include "frame/boot.h"
 #include "frame/phys_mem.h"
+#include "services/kernel.h"
+
+extern "C" void (*__init_array_start[])();
+extern "C" void (*__init_array_end[])();
 
 namespace {
 
@@ -22,12 +29,58 @@ using namespace asterix::arch_x86_64;
 constexpr u32 multiboot_magic = 0x2BADB002;
 constexpr u64 minimum_mib = 32;
 
-/// The start of the multiboot information structure (flags, mem_lower, mem_upper in KiB).
+/// The start of the multiboot information structure.
 struct MultibootInfo {
     u32 flags;
     u32 mem_lower_kib;
     u32 mem_upper_kib;
+    u32 boot_device;
+    u32 cmdline;
+    u32 mods_count;
+    u32 mods_addr;
 };
+constexpr u32 info_has_memory = 1u << 0;
+constexpr u32 info_has_cmdline = 1u << 2;
+constexpr u32 info_has_modules = 1u << 3;
+
+struct MultibootModule {
+    u32 start, end, string, reserved;
+};
+
+/// Splits a command line into words: blanks separate, '...' and "..." quote, \ escapes.
+std::vector<std::string> split_words(const char* text)
+{
+    std::vector<std::string> words;
+    std::string word;
+    bool is_in_word = false;
+    char quote = 0;
+    for (const char* p = text; *p; ++p) {
+        char c = *p;
+        if (quote) {
+            if (c == quote)
+                quote = 0;
+            else
+                word += c;
+        } else if (c == '\'' || c == '"') {
+            quote = c;
+            is_in_word = true;
+        } else if (c == '\\' && p[1]) {
+            word += *++p;
+            is_in_word = true;
+        } else if (c == ' ' || c == '\t') {
+            if (is_in_word)
+                words.push_back(std::move(word));
+            word.clear();
+            is_in_word = false;
+        } else {
+            word += c;
+            is_in_word = true;
+        }
+    }
+    if (is_in_word)
+        words.push_back(std::move(word));
+    return words;
+}
 
 /// Makes RAM write-back cacheable: a loader may leave the MTRRs' default type at uncacheable,
 /// and then every access past the ranges it set up goes to memory (KVM honours that).
@@ -78,12 +131,20 @@ void check_frame_allocator()
         power_off(7);
 }
 
+/// Runs the constructors of global objects (kernel.ld collects them in .init_array).
+void run_global_constructors()
+{
+    for (auto* constructor = __init_array_start; constructor != __init_array_end; ++constructor)
+        (*constructor)();
+}
+
 } // namespace
 
 extern "C" [[noreturn]] void kernel_main(u32 magic, u32 info_address)
 {
     enable_write_back_memory();
     serial_init();
+    run_global_constructors();
     serial_write("Asterix: bare-metal boot on x86-64\n");
     if (magic != multiboot_magic) {
         serial_write("Asterix: not started by a multiboot loader, stopping\n");
@@ -105,6 +166,26 @@ extern "C" [[noreturn]] void kernel_main(u32 magic, u32 info_address)
         power_off(5);
     }
 
+    // The command line (after the loader's kernel name) is the init's argv; the first boot
+    // module is the initramfs. Both are read before the frame allocator takes memory after the
+    // kernel, where the loader put them.
+    std::vector<std::string> argv;
+    if (info->flags & info_has_cmdline) {
+        // SAFETY: the loader's NUL-terminated string, identity-mapped.
+        argv = split_words(reinterpret_cast<const char*>(static_cast<u64>(info->cmdline)));
+        if (!argv.empty())
+            argv.erase(argv.begin());
+    }
+    std::span<const u8> initramfs;
+    g_reserved_end = kernel_end();
+    if ((info->flags & info_has_modules) && info->mods_count > 0) {
+        // SAFETY: the loader's module table and the module, identity-mapped.
+        const auto* module = reinterpret_cast<const MultibootModule*>(static_cast<u64>(info->mods_addr));
+        initramfs = {reinterpret_cast<const u8*>(static_cast<u64>(module->start)), module->end - module->start};
+        for (u32 i = 0; i < info->mods_count; ++i)
+            g_reserved_end = std::max<u64>(g_reserved_end, module[i].end);
+    }
+
     frame::init_phys_mem(g_memory_top);
     check_frame_allocator();
 
@@ -113,8 +194,12 @@ extern "C" [[noreturn]] void kernel_main(u32 magic, u32 info_address)
     serial_write(invalid_opcodes_seen() == 1 ? "Asterix: interrupts: invalid-opcode exception handled\n"
                                              : "Asterix: interrupts: the exception was not seen\n");
     start_timer(100);
-    while (timer_ticks() < 10)
+    while (timer_ticks() < 1)
         asm volatile("hlt");
+    u64 tsc_first_tick = tsc_now();
+    while (timer_ticks() < 11)
+        asm volatile("hlt");
+    calibrate_clock(tsc_first_tick, tsc_now(), 100'000);
     serial_write("Asterix: timer: 10 ticks at 100 Hz\n");
     init_cpu();
     if (!check_user_mode())
@@ -122,6 +207,23 @@ extern "C" [[noreturn]] void kernel_main(u32 magic, u32 info_address)
     serial_write("Asterix: kernel heap: ");
     serial_write_number(frame::heap_used_bytes());
     serial_write(" bytes in use\n");
-    serial_write("Asterix: the services are not linked into the bare-metal kernel yet; powering off\n");
-    power_off(0);
+
+    if (initramfs.empty()) {
+        serial_write("Asterix: no initramfs: boot with a cpio newc archive as the first module (-initrd)\n");
+        power_off(6);
+    }
+    frame::BootParams params;
+    params.argv = argv.empty() ? std::vector<std::string> {"/bin/sh"} : argv;
+    params.program = params.argv[0];
+    params.envp = {"PATH=/bin:/sbin:/usr/bin:/usr/sbin", "HOME=/root", "TERM=dumb"};
+    params.initramfs = initramfs;
+    params.mem_bytes = g_memory_top;
+    serial_write("Asterix: starting the services with init ");
+    serial_write(params.program.c_str());
+    serial_write("\n");
+    int status = frame::boot(params, services::kernel_main);
+    serial_write("Asterix: powering off with status ");
+    serial_write_number(static_cast<u64>(status));
+    serial_write("\n");
+    power_off(static_cast<u8>(status));
 }

@@ -11,6 +11,7 @@ extern "C" char _bss_end[];
 namespace asterix::arch_x86_64 {
 
 u64 g_memory_top = 0;
+u64 g_reserved_end = 0;
 
 namespace {
 u64 g_frames_start = 0;
@@ -30,7 +31,7 @@ bool is_fresh_memory_zeroed() { return false; } // RAM holds whatever was there 
 std::span<u8> init_phys_mem(u64 bytes)
 {
     constexpr u64 direct_map_end = 1ull << 30;
-    u64 start = page_round_up(arch_x86_64::kernel_end());
+    u64 start = page_round_up(std::max(arch_x86_64::kernel_end(), arch_x86_64::g_reserved_end));
     u64 end = page_round_down(std::min(arch_x86_64::g_memory_top, direct_map_end));
     if (end <= start)
         return {};

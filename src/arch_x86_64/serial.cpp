@@ -5,6 +5,8 @@ namespace asterix::arch_x86_64 {
 namespace {
 constexpr u16 com1 = 0x3f8;
 constexpr u16 debug_exit_port = 0xf4;
+constexpr u8 line_data_ready = 0x01;
+constexpr u8 line_transmit_empty = 0x20;
 } // namespace
 
 void serial_init()
@@ -18,16 +20,24 @@ void serial_init()
     outb(com1 + 4, 0x03); // DTR, RTS
 }
 
+void serial_put(char c)
+{
+    if (c == '\n')
+        serial_put('\r'); // as a terminal's ONLCR would
+    while (!(inb(com1 + 5) & line_transmit_empty)) {
+    }
+    outb(com1, static_cast<u8>(c));
+}
+
 void serial_write(const char* text)
 {
-    for (; *text; ++text) {
-        if (*text == '\n')
-            serial_write("\r");
-        while (!(inb(com1 + 5) & 0x20)) {
-        }
-        outb(com1, static_cast<u8>(*text));
-    }
+    for (; *text; ++text)
+        serial_put(*text);
 }
+
+bool serial_can_read() { return inb(com1 + 5) & line_data_ready; }
+
+u8 serial_read_byte() { return inb(com1); }
 
 void serial_write_number(u64 value)
 {

@@ -16,6 +16,11 @@ inline u8 inb(u16 port)
 /// COM1, 115200 8N1: the bare-metal console.
 void serial_init();
 void serial_write(const char* text);
+/// One byte out; '\n' goes out as "\r\n".
+void serial_put(char c);
+/// Whether a received byte is waiting, and taking it.
+bool serial_can_read();
+u8 serial_read_byte();
 void serial_write_number(u64 value);
 
 /// Powers QEMU off through its isa-debug-exit device (port 0xf4): QEMU exits with

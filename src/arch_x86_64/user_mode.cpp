@@ -185,3 +185,4 @@ ReturnReason execute_user(VmSpace& vm, UserContext& ctx)
 }
 
 } // namespace asterix::frame
+

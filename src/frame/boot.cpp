@@ -14,7 +14,8 @@ constexpr u64 timer_period_ns = 10'000'000;
 
 int boot(const BootParams& params, ServicesEntry entry)
 {
-    init_phys_mem(params.mem_bytes);
+    if (total_frames() == 0) // the bare-metal backend's boot checks may have brought it up
+        init_phys_mem(params.mem_bytes);
     arch::start_timer(timer_period_ns);
     spawn_task("init", [&params, entry] { entry(params); });
     run_scheduler();

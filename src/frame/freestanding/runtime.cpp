@@ -64,8 +64,23 @@ size_t strlen(const char* text)
 }
 
 // The kernel never ends, so static destructors are never run.
-void* __dso_handle = nullptr;
+const void* memchr(const void* memory, int value, size_t count)
+{
+    const auto* bytes = static_cast<const unsigned char*>(memory);
+    for (size_t i = 0; i < count; ++i) {
+        if (bytes[i] == static_cast<unsigned char>(value))
+            return bytes + i; // SAFETY: inside the block the caller gave
+    }
+    return nullptr;
+}
+
 int __cxa_atexit(void (*)(void*), void*, void*) { return 0; }
+// One CPU and no preemption inside the kernel: a function-local static's guard is a flag.
+int __cxa_guard_acquire(long long* guard) { return *reinterpret_cast<char*>(guard) == 0; }
+void __cxa_guard_release(long long* guard) { *reinterpret_cast<char*>(guard) = 1; }
+void __cxa_guard_abort(long long*) {}
+[[noreturn]] void abort() { panic("abort() called"); }
+[[noreturn]] void _exit(int status) { panic("_exit(%d) called (a kernel task context returned)", status); }
 void __cxa_pure_virtual() { panic("pure virtual function called"); }
 
 } // extern "C"

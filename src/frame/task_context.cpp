@@ -1,6 +1,6 @@
-// Kernel task contexts on the host: Boost.Context's fcontext switches stacks.
-
-#include <sys/mman.h>
+// Kernel task contexts: Boost.Context's fcontext switches stacks, hosted and on bare metal
+// alike (its switch is a few instructions of assembly that need no C library). The backends
+// allocate the stacks.
 
 #include <boost/context/detail/fcontext.hpp>
 
@@ -35,23 +35,6 @@ void fcontext_entry(bctx::transfer_t transfer)
 }
 
 } // namespace
-
-void* alloc_task_stack(usize bytes)
-{
-    // One guard page below the stack catches overflows as a host SIGSEGV in the kernel.
-    void* base = mmap(nullptr, bytes + page_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (base == MAP_FAILED)
-        panic("cannot allocate a kernel task stack");
-    mprotect(base, page_size, PROT_NONE);
-    // SAFETY: the usable stack starts one page into the mapping.
-    return static_cast<u8*>(base) + page_size;
-}
-
-void free_task_stack(void* stack, usize bytes)
-{
-    // SAFETY: undoes alloc_task_stack.
-    munmap(static_cast<u8*>(stack) - page_size, bytes + page_size);
-}
 
 void* make_task_context(void* stack_base, usize stack_bytes, TaskEntry entry)
 {

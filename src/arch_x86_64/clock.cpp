@@ -1,0 +1,117 @@
+// Time and randomness on bare metal. The monotonic clock is the TSC, calibrated against the
+// PIT at boot; the real-time clock is the CMOS RTC read once at boot plus the monotonic time
+// since. Random bytes come from RDRAND when the CPU has it, else from a xorshift generator
+// seeded with the TSC (not cryptographic).
+
+#include "arch_x86_64/clock.h"
+
+#include "arch_x86_64/serial.h"
+#include "frame/clock.h"
+#include "frame/cpu.h"
+
+namespace asterix::arch_x86_64 {
+
+namespace {
+u64 g_tsc_start = 0;
+u64 g_tsc_per_us = 1000; // replaced by calibrate_clock
+u64 g_boot_epoch_ns = 0;
+bool g_has_rdrand = false;
+u64 g_xorshift = 0;
+
+u64 read_tsc()
+{
+    u32 low, high;
+    asm volatile("rdtsc" : "=a"(low), "=d"(high));
+    return (u64 {high} << 32) | low;
+}
+
+u8 cmos(u8 reg)
+{
+    outb(0x70, reg);
+    return inb(0x71);
+}
+
+u64 from_bcd(u8 value, bool is_bcd) { return is_bcd ? (value >> 4) * 10 + (value & 15) : value; }
+
+/// Days from 1970-01-01 to the given civil date (proleptic Gregorian).
+u64 days_since_epoch(u64 year, u64 month, u64 day)
+{
+    i64 y = static_cast<i64>(year) - (month <= 2);
+    i64 era = y / 400;
+    i64 yoe = y - era * 400;
+    i64 m = static_cast<i64>(month);
+    i64 doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + static_cast<i64>(day) - 1;
+    i64 doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return static_cast<u64>(era * 146097 + doe - 719468);
+}
+
+u64 read_rtc_epoch_ns()
+{
+    while (cmos(0x0a) & 0x80) { // an update is in progress
+    }
+    bool is_bcd = !(cmos(0x0b) & 0x04);
+    u64 second = from_bcd(cmos(0x00), is_bcd), minute = from_bcd(cmos(0x02), is_bcd);
+    u64 hour = from_bcd(cmos(0x04) & 0x7f, is_bcd), day = from_bcd(cmos(0x07), is_bcd);
+    u64 month = from_bcd(cmos(0x08), is_bcd), year = 2000 + from_bcd(cmos(0x09), is_bcd);
+    u64 days = days_since_epoch(year, month, day);
+    return ((days * 24 + hour) * 60 + minute) * 60 * 1'000'000'000 + second * 1'000'000'000;
+}
+} // namespace
+
+void calibrate_clock(u64 tsc_before, u64 tsc_after, u64 elapsed_us)
+{
+    g_tsc_start = tsc_before;
+    g_tsc_per_us = (tsc_after - tsc_before) / elapsed_us;
+    if (g_tsc_per_us == 0)
+        g_tsc_per_us = 1;
+    g_boot_epoch_ns = read_rtc_epoch_ns();
+    u32 eax = 1, ebx, ecx, edx;
+    asm volatile("cpuid" : "+a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx));
+    g_has_rdrand = ecx & (1u << 30);
+    g_xorshift = read_tsc() | 1;
+}
+
+u64 tsc_now() { return read_tsc(); }
+
+} // namespace asterix::arch_x86_64
+
+namespace asterix::frame {
+
+u64 monotonic_ns()
+{
+    if (!arch_x86_64::g_tsc_start)
+        return 0; // before calibration (global constructors) time stands still
+    return (arch_x86_64::tsc_now() - arch_x86_64::g_tsc_start) * 1000 / arch_x86_64::g_tsc_per_us;
+}
+
+u64 realtime_ns() { return arch_x86_64::g_boot_epoch_ns + monotonic_ns(); }
+
+void random_bytes(std::span<u8> out)
+{
+    for (usize i = 0; i < out.size(); i += 8) {
+        u64 value = 0;
+        bool is_ok = false;
+        if (arch_x86_64::g_has_rdrand)
+            asm volatile("rdrand %0; setc %1" : "=r"(value), "=qm"(is_ok));
+        if (!is_ok) {
+            u64& x = arch_x86_64::g_xorshift;
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            value = x;
+        }
+        for (usize j = 0; j < 8 && i + j < out.size(); ++j)
+            out[i + j] = static_cast<u8>(value >> (8 * j));
+    }
+}
+
+u64 cpu_hwcap()
+{
+    u32 eax = 1, ebx, ecx, edx;
+    asm volatile("cpuid" : "+a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx));
+    return edx; // x86-64 Linux reports CPUID.1:EDX as AT_HWCAP
+}
+
+u64 cpu_hwcap2() { return 0; }
+
+} // namespace asterix::frame
