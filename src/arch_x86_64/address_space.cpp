@@ -13,16 +13,17 @@ constexpr u64 pte_user = 4;
 constexpr u64 pte_no_execute = 1ull << 63;
 constexpr u64 address_mask = 0x000ffffffffff000ull;
 
-// SAFETY: the direct map is the identity map, so a table's physical address is its pointer.
-u64* table_at(u64 physical) { return reinterpret_cast<u64*>(physical); }
+constexpr usize kernel_slot = 511; // the top 512 GiB: the kernel image and the direct map
+
+u64* table_at(u64 physical) { return arch_x86_64::from_physical<u64>(physical); }
 } // namespace
 
-u64 physical_address(const Frame& frame) { return reinterpret_cast<u64>(frame.bytes().data()); }
+u64 physical_address(const Frame& frame) { return arch_x86_64::to_physical(frame.bytes().data()); }
 
 AddressSpace::AddressSpace(Frame root) : m_root(std::move(root))
 {
-    // The kernel's identity map, for the kernel's own accesses while this space is loaded.
-    table_at(root_physical())[0] = boot_pml4[0];
+    // The kernel's half, supervisor only: the kernel runs on these tables while the space is loaded.
+    table_at(root_physical())[kernel_slot] = boot_pml4[kernel_slot];
 }
 
 AddressSpace::~AddressSpace()
@@ -30,8 +31,7 @@ AddressSpace::~AddressSpace()
     u64 current;
     asm volatile("mov %%cr3, %0" : "=r"(current));
     if ((current & address_mask) == root_physical()) {
-        // SAFETY: boot_pml4 is the kernel's identity map, valid for ever.
-        asm volatile("mov %0, %%cr3" ::"r"(reinterpret_cast<u64>(&boot_pml4)) : "memory");
+        asm volatile("mov %0, %%cr3" ::"r"(arch_x86_64::to_physical(&boot_pml4)) : "memory");
     }
 }
 

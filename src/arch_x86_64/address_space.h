@@ -7,8 +7,8 @@
 
 namespace asterix::frame::arch {
 
-/// A guest address space on bare metal: 4-level page tables. The kernel's identity map of
-/// physical memory is shared in PML4 slot 0 (supervisor only); user pages live elsewhere.
+/// A guest address space on bare metal: 4-level page tables. The kernel's half (PML4 slot 511:
+/// the kernel image and the direct map) is shared, supervisor only; the lower half is the guest's.
 class AddressSpace {
 public:
     explicit AddressSpace(Frame root);
@@ -37,7 +37,7 @@ private:
 
 static_assert(ArchAddressSpace<AddressSpace>);
 
-/// The physical address of a frame (the direct map is the identity map).
+/// The physical address of a frame.
 u64 physical_address(const Frame& frame);
 
 } // namespace asterix::frame::arch

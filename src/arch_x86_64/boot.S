@@ -1,9 +1,14 @@
 /*
  * Bare-metal entry: a multiboot (v1) header with the a.out kludge, so QEMU's -kernel and
- * GRUB load this flat image at 1 MiB; a 32-bit entry that builds identity page tables for the
- * first GiB (2 MiB pages), enables PAE and long mode, loads a 64-bit GDT and jumps to 64-bit
- * code, which calls kernel_main(multiboot magic, multiboot info).
+ * GRUB load this flat image at 1 MiB; a 32-bit entry that maps the first GiB (2 MiB pages)
+ * twice, at 0 (for the switch) and at KERNEL_BASE (where the kernel is linked), enables PAE and
+ * long mode, loads a 64-bit GDT, jumps to the kernel's high addresses and calls
+ * kernel_main(multiboot magic, multiboot info). Until then, symbols are used as physical
+ * addresses (symbol - KERNEL_BASE). User address spaces share only the high half (PML4 slot
+ * 511), so the whole lower half is the guest's.
  */
+.set KERNEL_BASE, 0xffffffff80000000
+#define PHYS(symbol) ((symbol) - KERNEL_BASE)
 .set MB_MAGIC, 0x1BADB002
 .set MB_FLAGS, (1 << 0) | (1 << 1) | (1 << 16)
 .set MB_CHECKSUM, -(MB_MAGIC + MB_FLAGS)
@@ -14,40 +19,43 @@ multiboot_header:
     .long MB_MAGIC
     .long MB_FLAGS
     .long MB_CHECKSUM
-    .long multiboot_header   /* header_addr */
-    .long _load_start        /* load_addr */
-    .long _load_end          /* load_end_addr */
-    .long _bss_end           /* bss_end_addr */
-    .long _start32           /* entry_addr */
+    .long PHYS(multiboot_header) /* header_addr */
+    .long PHYS(_load_start)      /* load_addr */
+    .long PHYS(_load_end)        /* load_end_addr */
+    .long PHYS(_bss_end)         /* bss_end_addr */
+    .long PHYS(_start32)         /* entry_addr */
 
 .section .text.boot, "ax"
 .code32
 .global _start32
 _start32:
     cli
-    mov %eax, boot_magic
-    mov %ebx, boot_info
-    mov $boot_stack_top, %esp
+    mov %eax, PHYS(boot_magic)
+    mov %ebx, PHYS(boot_info)
+    mov $PHYS(boot_stack_top), %esp
 
-    /* PML4[0] -> PDPT, PDPT[0] -> PD, PD[i] -> i * 2 MiB (present, writable, large). */
-    mov $boot_pdpt, %eax
+    /* PML4[0] and PML4[511] -> PDPT; PDPT[0] and PDPT[510] -> PD; PD[i] -> i * 2 MiB
+       (present, writable, large). */
+    mov $PHYS(boot_pdpt), %eax
     or $3, %eax
-    mov %eax, boot_pml4
-    mov $boot_pd, %eax
+    mov %eax, PHYS(boot_pml4)
+    mov %eax, PHYS(boot_pml4) + 511 * 8
+    mov $PHYS(boot_pd), %eax
     or $3, %eax
-    mov %eax, boot_pdpt
+    mov %eax, PHYS(boot_pdpt)
+    mov %eax, PHYS(boot_pdpt) + 510 * 8
     xor %ecx, %ecx
 1:
     mov %ecx, %eax
     shl $21, %eax
     or $0x83, %eax
-    mov %eax, boot_pd(, %ecx, 8)
-    movl $0, boot_pd + 4(, %ecx, 8)
+    mov %eax, PHYS(boot_pd)(, %ecx, 8)
+    movl $0, PHYS(boot_pd) + 4(, %ecx, 8)
     inc %ecx
     cmp $512, %ecx
     jne 1b
 
-    mov $boot_pml4, %eax
+    mov $PHYS(boot_pml4), %eax
     mov %eax, %cr3
     mov %cr4, %eax
     or $(1 << 5), %eax          /* PAE */
@@ -59,10 +67,13 @@ _start32:
     mov %cr0, %eax
     or $((1 << 31) | 1), %eax   /* PG | PE */
     mov %eax, %cr0
-    lgdt boot_gdt_pointer
-    ljmp $0x08, $start64
+    lgdt PHYS(boot_gdt_pointer)
+    ljmp $0x08, $PHYS(start64_low)
 
 .code64
+start64_low:
+    movabs $start64, %rax
+    jmp *%rax
 start64:
     mov $0x10, %ax
     mov %ax, %ds
@@ -89,7 +100,7 @@ boot_gdt:
 boot_gdt_end:
 boot_gdt_pointer:
     .word boot_gdt_end - boot_gdt - 1
-    .long boot_gdt
+    .long PHYS(boot_gdt)
 boot_magic:
     .long 0
 boot_info:

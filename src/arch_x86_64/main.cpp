@@ -1,5 +1,5 @@
 // The bare-metal kernel's C++ entry, reached from boot.S in long mode with the first GiB
-// identity-mapped. It brings up the serial console, reads the boot memory map, runs the frame's
+// mapped at kernel_base. It brings up the serial console, reads the boot memory map, runs the frame's
 // own frame allocator on that memory, installs the interrupt vectors and starts the timer, sets
 // up the syscall instruction and runs a ring-3 program through the frame's VmSpace and
 // execute_user; then it powers off. Tasks, the initramfs and the services come next.
@@ -150,8 +150,8 @@ extern "C" [[noreturn]] void kernel_main(u32 magic, u32 info_address)
         serial_write("Asterix: not started by a multiboot loader, stopping\n");
         power_off(3);
     }
-    // SAFETY: the loader passes the physical address of its information block, identity-mapped.
-    const auto* info = reinterpret_cast<const MultibootInfo*>(static_cast<u64>(info_address));
+    // The loader passes the physical address of its information block.
+    const auto* info = from_physical<const MultibootInfo>(info_address);
     if (!(info->flags & 1)) {
         serial_write("Asterix: the loader gave no memory size, stopping\n");
         power_off(4);
@@ -171,17 +171,15 @@ extern "C" [[noreturn]] void kernel_main(u32 magic, u32 info_address)
     // kernel, where the loader put them.
     std::vector<std::string> argv;
     if (info->flags & info_has_cmdline) {
-        // SAFETY: the loader's NUL-terminated string, identity-mapped.
-        argv = split_words(reinterpret_cast<const char*>(static_cast<u64>(info->cmdline)));
+        argv = split_words(from_physical<const char>(info->cmdline)); // NUL-terminated
         if (!argv.empty())
             argv.erase(argv.begin());
     }
     std::span<const u8> initramfs;
     g_reserved_end = kernel_end();
     if ((info->flags & info_has_modules) && info->mods_count > 0) {
-        // SAFETY: the loader's module table and the module, identity-mapped.
-        const auto* module = reinterpret_cast<const MultibootModule*>(static_cast<u64>(info->mods_addr));
-        initramfs = {reinterpret_cast<const u8*>(static_cast<u64>(module->start)), module->end - module->start};
+        const auto* module = from_physical<const MultibootModule>(info->mods_addr);
+        initramfs = {from_physical<const u8>(module->start), module->end - module->start};
         for (u32 i = 0; i < info->mods_count; ++i)
             g_reserved_end = std::max<u64>(g_reserved_end, module[i].end);
     }

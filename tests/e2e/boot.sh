@@ -8,9 +8,14 @@
 # KVM is used only when it is hardware virtualization: under PVM (a host booted with
 # nested_pvm=1, as the development VMs are) KVM mis-emulates SYSCALL and int3 for a kernel that is
 # not PVM-aware, so there the faithful emulator, TCG, is the reference.
+# Then it boots the services: busybox from an initramfs runs the issue's command line, and a
+# missing init, a truncated initramfs and no initramfs at all stop with a message and a code.
 #   boot.sh KERNEL_IMAGE
 set -u
 image=${1:?usage: boot.sh KERNEL_IMAGE}
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 command -v qemu-system-x86_64 >/dev/null || { echo "FAIL: qemu-system-x86_64 is not installed"; exit 1; }
 accels=tcg
 if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
@@ -20,10 +25,13 @@ if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
         accels="kvm tcg"
     fi
 fi
-boot() { # boot MEMORY: serial output on stdout; QEMU's status in $status (uses $accel)
-    out=$(timeout 60 qemu-system-x86_64 -kernel "$image" -m "$1" -accel "$accel" -serial stdio -display none \
-        -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null 2>/dev/null)
+boot() { # boot MEMORY [QEMU ARGS...]: serial output in $out; QEMU's status in $status (uses $accel)
+    local memory=$1
+    shift
+    timeout 120 qemu-system-x86_64 -kernel "$image" -m "$memory" -accel "$accel" -serial stdio -display none \
+        -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04 "$@" </dev/null >"$work/serial" 2>/dev/null
     status=$?
+    out=$(tr -d '\r' <"$work/serial")
     echo "$out" | sed 's/^/    /'
 }
 fail() { echo "FAIL: $1"; exit 1; }
@@ -45,7 +53,29 @@ for accel in $accels; do
     [ "$status" -eq 13 ] || fail "expected power-off code 6 (QEMU status 13), got QEMU status $status"
 done
 
+"$here/../../tools/mkinitramfs" "$work/initramfs.cpio" || fail "mkinitramfs failed"
+head -c 5000 "$work/initramfs.cpio" >"$work/truncated.cpio"
+for accel in $accels; do
+    echo "busybox from the initramfs ($accel):"
+    boot 256M -initrd "$work/initramfs.cpio" -append "/bin/busybox sh -c 'echo hello from bare metal; ls /; cat /proc/self/stat'"
+    echo "$out" | grep -qx 'hello from bare metal' || fail "no greeting from busybox"
+    [ "$(echo "$out" | grep -A6 -x 'hello from bare metal' | sed -n '2,7p' | tr '\n' ' ')" = "bin dev etc proc root tmp " ] \
+        || fail "ls / does not show the initramfs"
+    echo "$out" | grep -qE '^[0-9]+ \(cat\) R [0-9]+' || fail "no /proc/self/stat line"
+    [ "$status" -eq 1 ] || fail "expected init's status 0 (QEMU status 1), got QEMU status $status"
+done
+
 accel=${accels%% *}
+echo "a missing init ($accel):"
+boot 256M -initrd "$work/initramfs.cpio" -append "/sbin/init"
+echo "$out" | grep -q '/sbin/init: program not found' || fail "no message for a missing init"
+[ "$status" -eq 255 ] || fail "expected status 127 (QEMU status 255), got QEMU status $status"
+echo "a truncated initramfs ($accel):"
+boot 256M -initrd "$work/truncated.cpio"
+echo "$out" | grep -q 'cannot unpack the initramfs: Invalid argument: file data runs past the end of the archive' \
+    || fail "no message for a truncated initramfs"
+[ "$status" -eq 251 ] || fail "expected status 125 (QEMU status 251), got QEMU status $status"
+
 echo "boot with 8 MiB ($accel):"
 boot 8M
 echo "$out" | grep -q 'less memory than the kernel needs' || fail "no message for too little memory"
