@@ -27,7 +27,7 @@ using namespace asterix;
 using namespace asterix::arch_x86_64;
 
 constexpr u32 multiboot_magic = 0x2BADB002;
-constexpr u64 minimum_mib = 128;
+constexpr u64 minimum_mib = 120;
 
 /// The start of the multiboot information structure.
 struct MultibootInfo {
@@ -162,7 +162,7 @@ extern "C" [[noreturn]] void kernel_main(u32 magic, u32 info_address)
     serial_write_number(memory_mib);
     serial_write(" MiB\n");
     if (memory_mib < minimum_mib || kernel_end() + (4ull << 20) > g_memory_top) {
-        serial_write("Asterix: less memory than the kernel needs (128 MiB), stopping\n");
+        serial_write("Asterix: less memory than the kernel needs (120 MiB), stopping\n");
         power_off(5);
     }
 
