@@ -26,16 +26,38 @@ AddressSpace::AddressSpace(Frame root) : m_root(std::move(root))
     table_at(root_physical())[kernel_slot] = boot_pml4[kernel_slot];
 }
 
+namespace {
+u64 current_root()
+{
+    u64 cr3;
+    asm volatile("mov %%cr3, %0" : "=r"(cr3));
+    return cr3 & address_mask;
+}
+} // namespace
+
 AddressSpace::~AddressSpace()
 {
-    u64 current;
-    asm volatile("mov %%cr3, %0" : "=r"(current));
-    if ((current & address_mask) == root_physical()) {
+    if (is_loaded()) {
         asm volatile("mov %0, %%cr3" ::"r"(arch_x86_64::to_physical(&boot_pml4)) : "memory");
     }
 }
 
 u64 AddressSpace::root_physical() const { return physical_address(m_root); }
+
+bool AddressSpace::is_loaded() const { return current_root() == root_physical(); }
+
+void AddressSpace::load()
+{
+    if (!is_loaded())
+        asm volatile("mov %0, %%cr3" ::"r"(root_physical()) : "memory");
+}
+
+void AddressSpace::write_entry(u64* slot, u64 va, u64 value)
+{
+    *slot = value;
+    if (is_loaded())
+        asm volatile("invlpg (%0)" ::"r"(va) : "memory");
+}
 
 u64* AddressSpace::entry(u64 va, bool is_creating)
 {
@@ -63,7 +85,7 @@ void AddressSpace::set_page(u64 va, u64 physical, u8 perms)
         flags |= pte_writable;
     if (!(perms & perm_exec))
         flags |= pte_no_execute;
-    *entry(va, true) = physical | flags;
+    write_entry(entry(va, true), va, physical | flags);
 }
 
 void AddressSpace::protect_page(u64 va, u8 perms)
@@ -75,7 +97,7 @@ void AddressSpace::protect_page(u64 va, u8 perms)
 void AddressSpace::clear_page(u64 va)
 {
     if (u64* slot = entry(va, false))
-        *slot = 0;
+        write_entry(slot, va, 0);
 }
 
 Result<AddressSpacePtr> create_address_space()

@@ -19,8 +19,11 @@ public:
 
     /// The physical address to load into CR3.
     u64 root_physical() const;
-    /// Page-table entries are written at once; execute_user reloads CR3, flushing the TLB.
+    /// Page-table entries are written at once, with invlpg when the space is loaded.
     void flush() {}
+    /// Loads CR3 with this space unless it is already there (which would flush the TLB).
+    void load();
+    bool is_loaded() const;
     bool is_alive() const { return true; }
 
     void set_page(u64 va, u64 physical, u8 perms);
@@ -30,6 +33,7 @@ public:
 private:
     /// The page-table entry of `va`, creating the tables on the way when `is_creating`.
     u64* entry(u64 va, bool is_creating);
+    void write_entry(u64* slot, u64 va, u64 value);
 
     Frame m_root;
     std::vector<Frame> m_tables;

@@ -145,8 +145,7 @@ ReturnReason execute_user(VmSpace& vm, UserContext& ctx)
     u64 last_fault = ~0ull;
     int repeats = 0;
     for (;;) {
-        // Loading CR3 makes the page-table edits since the last run visible (a full flush).
-        asm volatile("mov %0, %%cr3" ::"r"(vm.arch().root_physical()) : "memory");
+        vm.arch().load();
         arch_x86_64::write_msr(msr_fs_base, ctx.regs.fs_base);
         ctx.regs.cs = user_cs;
         ctx.regs.ss = user_ss;
