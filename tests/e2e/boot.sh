@@ -66,6 +66,15 @@ for accel in $accels; do
 done
 
 accel=${accels%% *}
+echo "the shell reads the serial line ($accel):"
+(sleep 3; printf 'echo typed on the serial line\nexit 3\n') | timeout 120 qemu-system-x86_64 -kernel "$image" \
+    -initrd "$work/initramfs.cpio" -m 256M -accel "$accel" -serial stdio -display none -no-reboot \
+    -device isa-debug-exit,iobase=0xf4,iosize=0x04 >"$work/serial" 2>/dev/null
+status=${PIPESTATUS[1]}
+tr -d '\r' <"$work/serial" | tail -n 2 | sed 's/^/    /'
+grep -q '^typed on the serial line' "$work/serial" || fail "the shell did not run what was typed"
+[ "$status" -eq 7 ] || fail "expected the shell's exit 3 (QEMU status 7), got QEMU status $status"
+
 echo "a missing init ($accel):"
 boot 256M -initrd "$work/initramfs.cpio" -append "/sbin/init"
 echo "$out" | grep -q '/sbin/init: program not found' || fail "no message for a missing init"
