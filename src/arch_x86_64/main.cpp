@@ -131,6 +131,48 @@ void check_frame_allocator()
         power_off(7);
 }
 
+/// "32M", "512K", "2G" or bytes; 0 when it is not a size.
+u64 parse_size(const std::string& text)
+{
+    u64 value = 0;
+    usize i = 0;
+    for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i)
+        value = value * 10 + static_cast<u64>(text[i] - '0');
+    if (i == 0 || i + 1 < text.size())
+        return 0;
+    if (i == text.size())
+        return value;
+    switch (text[i]) {
+    case 'K': return value << 10;
+    case 'M': return value << 20;
+    case 'G': return value << 30;
+    default: return 0;
+    }
+}
+
+/// Takes the kernel's own options off the front of the command line, as `asterix run` has them:
+/// `--mem SIZE` limits the guest's memory (the frames); `--` ends the options.
+u64 take_kernel_options(std::vector<std::string>& argv)
+{
+    u64 mem_bytes = ~0ull;
+    while (!argv.empty() && argv[0].starts_with("--")) {
+        std::string option = argv[0];
+        argv.erase(argv.begin());
+        if (option == "--")
+            break;
+        if (option == "--mem" && !argv.empty() && parse_size(argv[0]) >= (4ull << 20)) {
+            mem_bytes = parse_size(argv[0]);
+            argv.erase(argv.begin());
+            continue;
+        }
+        serial_write("Asterix: bad kernel option '");
+        serial_write(option.c_str());
+        serial_write("' (the kernel takes --mem SIZE of at least 4M, then the init and its arguments)\n");
+        power_off(2);
+    }
+    return mem_bytes;
+}
+
 /// Runs the constructors of global objects (kernel.ld collects them in .init_array).
 void run_global_constructors()
 {
@@ -166,7 +208,8 @@ extern "C" [[noreturn]] void kernel_main(u32 magic, u32 info_address)
         power_off(5);
     }
 
-    // The command line (after the loader's kernel name) is the init's argv; the first boot
+    // The command line (after the loader's kernel name) is the kernel's options and the init's
+    // argv; the first boot
     // module is the initramfs. Both are read before the frame allocator takes memory after the
     // kernel, where the loader put them.
     std::vector<std::string> argv;
@@ -184,7 +227,8 @@ extern "C" [[noreturn]] void kernel_main(u32 magic, u32 info_address)
             g_reserved_end = std::max<u64>(g_reserved_end, module[i].end);
     }
 
-    frame::init_phys_mem(g_memory_top);
+    u64 mem_bytes = take_kernel_options(argv);
+    frame::init_phys_mem(mem_bytes);
     check_frame_allocator();
 
     init_interrupts();
@@ -215,7 +259,7 @@ extern "C" [[noreturn]] void kernel_main(u32 magic, u32 info_address)
     params.program = params.argv[0];
     params.envp = {"PATH=/bin:/sbin:/usr/bin:/usr/sbin", "HOME=/root", "TERM=dumb"};
     params.initramfs = initramfs;
-    params.mem_bytes = g_memory_top;
+    params.mem_bytes = mem_bytes;
     serial_write("Asterix: starting the services with init ");
     serial_write(params.program.c_str());
     serial_write("\n");
