@@ -28,6 +28,8 @@ struct __attribute__((packed)) IdtPointer {
 
 constexpr u16 kernel_code_selector = 0x08;
 constexpr u8 interrupt_gate = 0x8e;
+constexpr u8 interrupt_gate_user = 0xee; // DPL 3
+constexpr u64 breakpoint_vector = 3;
 constexpr u64 timer_vector = 32;
 constexpr u64 invalid_opcode_vector = 6;
 
@@ -58,7 +60,10 @@ void init_interrupts()
 {
     for (u64 vector = 0; vector <= timer_vector; ++vector) {
         u64 handler = isr_table[vector];
-        g_idt[vector] = {static_cast<u16>(handler), kernel_code_selector, 0, interrupt_gate,
+        // A guest may execute int3: its gate admits ring 3 (else int3 raises #GP, not #BP,
+        // and the guest would get SIGSEGV instead of Linux's SIGTRAP).
+        u8 gate = vector == breakpoint_vector ? interrupt_gate_user : interrupt_gate;
+        g_idt[vector] = {static_cast<u16>(handler), kernel_code_selector, 0, gate,
             static_cast<u16>(handler >> 16), static_cast<u32>(handler >> 32), 0};
     }
     // SAFETY: the IDT is static and lives as long as the kernel.

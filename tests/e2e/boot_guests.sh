@@ -4,7 +4,7 @@
 # must be the one its source expects (the same expectation as hosted, `// expect-exit: N`,
 # default 0). A test with `// asterix-args: --mem SIZE` gets a boot of its own with that kernel
 # option and an initramfs of busybox and itself. Tests that never end (`// harness: skip`) are
-# left out, as are the known differences listed below.
+# left out.
 #   boot_guests.sh KERNEL_IMAGE GUEST_BIN_DIR GUEST_SOURCE_DIR
 set -u
 image=${1:?usage: boot_guests.sh KERNEL_IMAGE GUEST_BIN_DIR GUEST_SOURCE_DIR}
@@ -14,12 +14,6 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $1"; exit 1; }
 command -v qemu-system-x86_64 >/dev/null || fail "qemu-system-x86_64 is not installed"
-
-# FIXME(issue 6): sigsegv_longjmp on bare metal: after edit_context's handlers skip its three
-# ud2s (rt_sigreturn with an edited RIP), main takes a general-protection fault a few
-# instructions after signal() returns; the SIGSEGV reaches the `leave` handler, which longjmps
-# into ill()'s stale jmp_buf, so the report names ill()'s check. Each subtest alone passes.
-known_differences=" sigsegv_longjmp "
 
 directive() { sed -n "s|^[[:space:]]*//[[:space:]]*$1:[[:space:]]*\\(.*[^[:space:]]\\)[[:space:]]*\$|\\1|p" "$2" | head -n 1; }
 boot() { # boot INITRAMFS KERNEL_ARGS...: serial output appended to $work/out; nonzero on a bad power-off
@@ -37,7 +31,7 @@ echo 'cd /tmp' >"$work/run"
 for source in "$guest_src"/*.c; do
     name=$(basename "$source" .c)
     [ -x "$guest_bin/$name" ] || continue
-    if [ "$(directive harness "$source")" = skip ] || [[ $known_differences == *" $name "* ]]; then
+    if [ "$(directive harness "$source")" = skip ]; then
         echo "skipped: $name"
         continue
     fi
