@@ -33,17 +33,34 @@ ReturnReason exception(ExceptionKind kind, u64 addr = 0, Access access = Access:
 // The FPU/SSE state stays in the CPU while the kernel runs (it is built with
 // -mgeneral-regs-only), so it is switched only when another guest thread runs: the CPU holds
 // the state of g_fpu_owner, and fp_state (the FXSAVE image) is valid while `is_fp_saved`.
+// One exception: a kernel task switch (Boost.Context's jump_fcontext) saves and reloads MXCSR
+// and the x87 control word, so the CPU may hold another task's; the owner's are kept in its
+// context when it leaves ring 3 and put into the image when it is saved.
 namespace {
 UserContext* g_fpu_owner = nullptr;
 constexpr u32 initial_mxcsr = 0x1f80;
+constexpr u16 initial_control_word = 0x37f;
 constexpr usize fxsave_size = 512;
+
+constexpr usize fcw_offset = 0;
+constexpr usize mxcsr_offset = 24;
 
 void save_fpu(UserContext& ctx)
 {
     alignas(16) u8 image[fxsave_size];
     asm volatile("fxsave64 %0" : "=m"(image));
+    for (usize i = 0; i < 2; ++i)
+        image[fcw_offset + i] = static_cast<u8>(ctx.fp_control_word >> (8 * i));
+    for (usize i = 0; i < 4; ++i)
+        image[mxcsr_offset + i] = static_cast<u8>(ctx.fp_mxcsr >> (8 * i));
     ctx.fp_state.assign(image, image + fxsave_size);
     ctx.is_fp_saved = true;
+}
+
+/// Keeps the control registers the guest left in the CPU (see above).
+void note_fp_control(UserContext& ctx)
+{
+    asm volatile("stmxcsr %0; fnstcw %1" : "=m"(ctx.fp_mxcsr), "=m"(ctx.fp_control_word));
 }
 
 /// Gives the CPU's FPU to `ctx`, saving the previous owner's state.
@@ -62,10 +79,15 @@ void load_fpu(UserContext& ctx)
                      "xorps %%xmm8, %%xmm8; xorps %%xmm9, %%xmm9; xorps %%xmm10, %%xmm10; xorps %%xmm11, %%xmm11;"
                      "xorps %%xmm12, %%xmm12; xorps %%xmm13, %%xmm13; xorps %%xmm14, %%xmm14; xorps %%xmm15, %%xmm15" ::);
         ctx.is_fp_initial = false;
+        ctx.fp_mxcsr = initial_mxcsr;
+        ctx.fp_control_word = initial_control_word;
     } else {
         alignas(16) u8 image[fxsave_size];
         std::copy(ctx.fp_state.begin(), ctx.fp_state.begin() + fxsave_size, image);
         asm volatile("fxrstor64 %0" ::"m"(image));
+        ctx.fp_control_word = static_cast<u16>(image[fcw_offset] | image[fcw_offset + 1] << 8);
+        ctx.fp_mxcsr = static_cast<u32>(image[mxcsr_offset] | image[mxcsr_offset + 1] << 8
+            | image[mxcsr_offset + 2] << 16 | static_cast<u32>(image[mxcsr_offset + 3]) << 24);
     }
     ctx.is_fp_saved = false;
     g_fpu_owner = &ctx;
@@ -103,8 +125,14 @@ std::array<u8, 512> UserContext::fp_legacy_state(VmSpace&)
 {
     release_fpu(*this);
     std::array<u8, 512> image {};
-    if (is_fp_saved)
+    if (is_fp_saved) {
         std::copy(fp_state.begin(), fp_state.begin() + fxsave_size, image.begin());
+    } else { // never ran: the power-on state
+        image[fcw_offset] = initial_control_word & 0xff;
+        image[fcw_offset + 1] = initial_control_word >> 8;
+        for (usize i = 0; i < 4; ++i)
+            image[mxcsr_offset + i] = static_cast<u8>(initial_mxcsr >> (8 * i));
+    }
     return image;
 }
 
@@ -114,9 +142,8 @@ void UserContext::set_fp_legacy_state(VmSpace&, const std::array<u8, 512>& image
     fp_state.assign(image.begin(), image.end());
     // MXCSR's reserved upper half would make fxrstor fault (#GP in the kernel); clear it, as
     // Linux masks a signal frame's MXCSR.
-    constexpr usize mxcsr_high_bytes = 26;
-    fp_state[mxcsr_high_bytes] = 0;
-    fp_state[mxcsr_high_bytes + 1] = 0;
+    fp_state[mxcsr_offset + 2] = 0;
+    fp_state[mxcsr_offset + 3] = 0;
     is_fp_saved = true;
     is_fp_initial = false;
 }
@@ -153,6 +180,7 @@ ReturnReason execute_user(VmSpace& vm, UserContext& ctx)
         load_fpu(ctx);
         u64 reason = ax_enter_user(&ctx.regs);
         asm volatile("sti"); // the syscall entry and the vectors come back with interrupts off
+        note_fp_control(ctx);
         if (reason == reason_syscall)
             return {ReturnReason::Kind::syscall, {}};
         if (reason != reason_exception)

@@ -54,6 +54,10 @@ public:
 
     /// Backend bookkeeping: which address space currently holds this context's FPU state.
     VmSpace* loaded_in {nullptr};
+    /// Backend bookkeeping (bare metal): the guest's MXCSR and x87 control word as it left
+    /// ring 3 last; kernel task switches (fcontext) reload both in the CPU.
+    u32 fp_mxcsr {0x1f80};
+    u16 fp_control_word {0x37f};
 };
 
 enum class ExceptionKind : u8 {
