@@ -5,6 +5,7 @@
 
 #include "arch_x86_64/clock.h"
 
+#include "arch_x86_64/cpu.h"
 #include "arch_x86_64/serial.h"
 #include "frame/clock.h"
 #include "frame/cpu.h"
@@ -65,9 +66,7 @@ void calibrate_clock(u64 tsc_before, u64 tsc_after, u64 elapsed_us)
     if (g_tsc_per_us == 0)
         g_tsc_per_us = 1;
     g_boot_epoch_ns = read_rtc_epoch_ns();
-    u32 eax = 1, ebx, ecx, edx;
-    asm volatile("cpuid" : "+a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx));
-    g_has_rdrand = ecx & (1u << 30);
+    g_has_rdrand = cpuid(1).ecx & (1u << 30);
     g_xorshift = read_tsc() | 1;
 }
 
@@ -107,9 +106,7 @@ void random_bytes(std::span<u8> out)
 
 u64 cpu_hwcap()
 {
-    u32 eax = 1, ebx, ecx, edx;
-    asm volatile("cpuid" : "+a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx));
-    return edx; // x86-64 Linux reports CPUID.1:EDX as AT_HWCAP
+    return arch_x86_64::cpuid(1).edx; // x86-64 Linux reports CPUID.1:EDX as AT_HWCAP
 }
 
 u64 cpu_hwcap2() { return 0; }

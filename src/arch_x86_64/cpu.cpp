@@ -17,10 +17,6 @@ struct __attribute__((packed)) Tss {
 };
 static_assert(sizeof(Tss) == 104);
 
-struct __attribute__((packed)) GdtPointer {
-    u16 limit;
-    u64 base;
-};
 
 constexpr u32 msr_efer = 0xc0000080;
 constexpr u32 msr_star = 0xc0000081;
@@ -60,7 +56,7 @@ void init_cpu()
     g_gdt[5] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) | (((limit >> 16) & 0xf) << 48)
         | (((base >> 24) & 0xff) << 56);
     g_gdt[6] = base >> 32;
-    GdtPointer pointer {sizeof g_gdt - 1, reinterpret_cast<u64>(&g_gdt)};
+    DescriptorTablePointer pointer {sizeof g_gdt - 1, reinterpret_cast<u64>(&g_gdt)};
     asm volatile("lgdt %0" ::"m"(pointer));
     asm volatile("ltr %0" ::"r"(tss_selector));
 

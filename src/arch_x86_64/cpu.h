@@ -9,6 +9,23 @@ namespace asterix::arch_x86_64 {
 /// Also turns on no-execute pages (EFER.NXE) and the FPU/SSE for guests.
 void init_cpu();
 
+/// The operand of lgdt and lidt.
+struct __attribute__((packed)) DescriptorTablePointer {
+    u16 limit;
+    u64 base;
+};
+
+/// CPUID leaf `leaf` (subleaf 0).
+struct CpuidResult {
+    u32 eax, ebx, ecx, edx;
+};
+inline CpuidResult cpuid(u32 leaf)
+{
+    CpuidResult r;
+    asm volatile("cpuid" : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx) : "a"(leaf), "c"(0));
+    return r;
+}
+
 inline void write_msr(u32 msr, u64 value)
 {
     asm volatile("wrmsr" ::"c"(msr), "a"(static_cast<u32>(value)), "d"(static_cast<u32>(value >> 32)));

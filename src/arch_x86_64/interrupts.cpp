@@ -1,5 +1,6 @@
 #include "arch_x86_64/interrupts.h"
 
+#include "arch_x86_64/cpu.h"
 #include "arch_x86_64/serial.h"
 #include "arch_x86_64/user_mode.h"
 #include "frame/user_mode.h"
@@ -21,10 +22,6 @@ struct IdtEntry {
 };
 static_assert(sizeof(IdtEntry) == 16);
 
-struct __attribute__((packed)) IdtPointer {
-    u16 limit;
-    u64 base;
-};
 
 constexpr u16 kernel_code_selector = 0x08;
 constexpr u8 interrupt_gate = 0x8e;
@@ -67,7 +64,7 @@ void init_interrupts()
             static_cast<u16>(handler >> 16), static_cast<u32>(handler >> 32), 0};
     }
     // SAFETY: the IDT is static and lives as long as the kernel.
-    IdtPointer pointer {sizeof g_idt - 1, reinterpret_cast<u64>(&g_idt)};
+    DescriptorTablePointer pointer {sizeof g_idt - 1, reinterpret_cast<u64>(&g_idt)};
     asm volatile("lidt %0" ::"m"(pointer));
 }
 

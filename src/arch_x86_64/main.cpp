@@ -86,10 +86,8 @@ std::vector<std::string> split_words(const char* text)
 /// and then every access past the ranges it set up goes to memory (KVM honours that).
 void enable_write_back_memory()
 {
-    u32 eax = 1, ebx, ecx, edx;
-    asm volatile("cpuid" : "+a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx));
     constexpr u32 cpuid_mtrr = 1u << 12;
-    if (!(edx & cpuid_mtrr))
+    if (!(cpuid(1).edx & cpuid_mtrr))
         return;
     constexpr u32 mtrr_def_type = 0x2ff;
     constexpr u32 mtrr_enable = 1u << 11;

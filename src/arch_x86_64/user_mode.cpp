@@ -38,6 +38,7 @@ ReturnReason exception(ExceptionKind kind, u64 addr = 0, Access access = Access:
 // context when it leaves ring 3 and put into the image when it is saved.
 namespace {
 UserContext* g_fpu_owner = nullptr;
+u64 g_loaded_fs_base = 0; // FS_BASE is 0 at power-on
 constexpr u32 initial_mxcsr = 0x1f80;
 constexpr u16 initial_control_word = 0x37f;
 constexpr usize fxsave_size = 512;
@@ -173,7 +174,10 @@ ReturnReason execute_user(VmSpace& vm, UserContext& ctx)
     int repeats = 0;
     for (;;) {
         vm.arch().load();
-        arch_x86_64::write_msr(msr_fs_base, ctx.regs.fs_base);
+        if (ctx.regs.fs_base != g_loaded_fs_base) { // wrmsr is slow: only on a change
+            arch_x86_64::write_msr(msr_fs_base, ctx.regs.fs_base);
+            g_loaded_fs_base = ctx.regs.fs_base;
+        }
         ctx.regs.cs = user_cs;
         ctx.regs.ss = user_ss;
         ctx.regs.eflags = (ctx.regs.eflags & 0xcd5) | 0x202; // user-settable flags, IF on

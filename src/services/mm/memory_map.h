@@ -23,7 +23,7 @@ struct Area {
     u64 end;
     u8 prot; ///< PROT_* bits as the guest asked (perm bits have the same values)
     std::string name; ///< "[heap]", "[stack]", or the file it came from
-    Ref<File> file;   ///< the mapped file, for file mappings
+    Ref<File> file {}; ///< the mapped file, for file mappings
     u64 file_offset {0};
     bool is_shared {false};
 };

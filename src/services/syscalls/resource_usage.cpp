@@ -87,7 +87,7 @@ Result<long> sys_getpriority(Context& ctx, int which, i32 who)
     int best = 19;
     for (Process* process : targets)
         best = std::min(best, process->nice);
-    return 20 - best; // the raw syscall returns 20 - nice (getpriority(2) NOTES)
+    return 20 - best; // the raw syscall returns 20 - nice, see the NOTES of getpriority(2)
 }
 
 Result<long> sys_setpriority(Context& ctx, int which, i32 who, int prio)
