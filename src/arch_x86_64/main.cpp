@@ -207,9 +207,8 @@ extern "C" [[noreturn]] void kernel_main(u32 magic, u32 info_address)
     }
 
     // The command line (after the loader's kernel name) is the kernel's options and the init's
-    // argv; the first boot
-    // module is the initramfs. Both are read before the frame allocator takes memory after the
-    // kernel, where the loader put them.
+    // argv; the first boot module is the initramfs. Both are read before the frame allocator
+    // takes the memory after the kernel, where the loader put them.
     std::vector<std::string> argv;
     if (info->flags & info_has_cmdline) {
         argv = split_words(from_physical<const char>(info->cmdline)); // NUL-terminated
@@ -220,9 +219,14 @@ extern "C" [[noreturn]] void kernel_main(u32 magic, u32 info_address)
     g_reserved_end = kernel_end();
     if ((info->flags & info_has_modules) && info->mods_count > 0) {
         const auto* module = from_physical<const MultibootModule>(info->mods_addr);
-        initramfs = {from_physical<const u8>(module->start), module->end - module->start};
-        for (u32 i = 0; i < info->mods_count; ++i)
+        for (u32 i = 0; i < info->mods_count; ++i) {
+            if (module[i].end < module[i].start || module[i].end > std::min(g_memory_top, direct_map_bytes)) {
+                serial_write("Asterix: a boot module lies outside the first GiB of memory, stopping\n");
+                power_off(6);
+            }
             g_reserved_end = std::max<u64>(g_reserved_end, module[i].end);
+        }
+        initramfs = {from_physical<const u8>(module->start), module->end - module->start};
     }
 
     u64 mem_bytes = take_kernel_options(argv);
@@ -257,7 +261,7 @@ extern "C" [[noreturn]] void kernel_main(u32 magic, u32 info_address)
     params.program = params.argv[0];
     params.envp = {"PATH=/bin:/sbin:/usr/bin:/usr/sbin", "HOME=/root", "TERM=dumb"};
     params.initramfs = initramfs;
-    params.mem_bytes = mem_bytes;
+    params.mem_bytes = frame::total_frames() * page_size;
     serial_write("Asterix: starting the services with init ");
     serial_write(params.program.c_str());
     serial_write("\n");

@@ -37,12 +37,15 @@ u64 take_console_signals() { return 0; }
 void idle_wait(u64 deadline_ns, bool watch_input)
 {
     // The timer interrupt wakes the CPU at least every tick; the scheduler checks its deadlines
-    // and the console then.
-    if (arch_x86_64::timer_ticks() != g_ticks_taken || (watch_input && console_input_ready()))
-        return;
-    if (deadline_ns != ~0ull && monotonic_ns() >= deadline_ns)
-        return;
-    asm volatile("sti; hlt");
+    // and the console (polled: the UART raises no interrupt) then. Interrupts are off between
+    // the checks and hlt, and sti takes effect only after hlt starts, so no tick is missed.
+    asm volatile("cli");
+    bool is_ready = arch_x86_64::timer_ticks() != g_ticks_taken || (watch_input && console_input_ready())
+        || (deadline_ns != ~0ull && monotonic_ns() >= deadline_ns);
+    if (is_ready)
+        asm volatile("sti");
+    else
+        asm volatile("sti; hlt");
 }
 
 void log_write(std::string_view text) { write_serial(text); }
