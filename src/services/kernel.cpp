@@ -36,11 +36,14 @@ bool mount_at(const std::string& path, Ref<Inode> root, std::string source, std:
     return true;
 }
 
+/// A tmpfs may fill half of memory, as Linux's default size.
+u64 tmpfs_max_bytes() { return frame::total_frames() * page_size / 2; }
+
 /// The root: a tmpfs holding the initramfs when there is one, else the host-file root.
 bool mount_root(const frame::BootParams& params)
 {
     if (!params.initramfs.empty()) {
-        auto root = RamFs::make_tmpfs(frame::total_frames() * page_size / 2);
+        auto root = RamFs::make_tmpfs(tmpfs_max_bytes());
         std::string problem;
         if (auto unpacked = unpack_initramfs(*root, params.initramfs, problem); unpacked.is_error()) {
             frame::klog(frame::LogLevel::error, "cannot unpack the initramfs: %s%s%s", errno_message(unpacked.error()),
@@ -66,7 +69,7 @@ bool mount_file_systems(const frame::BootParams& params)
     mount_at("/dev", make_dev_fs(), "devtmpfs", "rw,nosuid");
     mount_at("/proc", make_proc_fs(), "proc", "rw,nosuid,nodev,noexec");
     for (const auto& path : params.tmpfs_mounts) {
-        if (!mount_at(path, RamFs::make_tmpfs(frame::total_frames() * page_size / 2), "tmpfs", "rw")) {
+        if (!mount_at(path, RamFs::make_tmpfs(tmpfs_max_bytes()), "tmpfs", "rw")) {
             frame::klog(frame::LogLevel::error, "--tmpfs %s: no such directory in the root", path.c_str());
             return false;
         }
