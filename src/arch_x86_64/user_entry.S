@@ -1,6 +1,8 @@
 /*
- * Entering and leaving user mode on bare metal. ax_enter_user(regs) saves the kernel's
- * callee-saved registers and stack, loads the guest registers and irets to ring 3; the
+ * Entering and leaving user mode on bare metal. ax_enter_user(regs, is_sysret) saves the
+ * kernel's callee-saved registers and stack, loads the guest registers and goes to ring 3:
+ * with sysretq when the caller found that allowed (rcx holds rip and r11 rflags, as after a
+ * syscall, and rip is canonical), with iretq otherwise. The
  * syscall entry, or an exception or interrupt taken in ring 3 (interrupts.cpp), stores the
  * guest registers back and "returns" from ax_enter_user with a reason, on the kernel's stack.
  *
@@ -22,6 +24,8 @@ ax_enter_user:
     push %r15
     mov %rsp, ax_kernel_resume_rsp(%rip)
     mov %rdi, ax_current_regs(%rip)
+    test %esi, %esi
+    jnz 1f
     pushq $USER_SS
     pushq 152(%rdi)
     pushq 144(%rdi)
@@ -43,6 +47,27 @@ ax_enter_user:
     mov 104(%rdi), %rsi
     mov 112(%rdi), %rdi
     iretq
+
+    /* sysretq takes rip from rcx and rflags (IF on) from r11. Interrupts stay off from here
+       until it runs: one taken on the guest's stack in ring 0 would write guest memory. */
+1:  cli
+    mov 0(%rdi), %r15
+    mov 8(%rdi), %r14
+    mov 16(%rdi), %r13
+    mov 24(%rdi), %r12
+    mov 32(%rdi), %rbp
+    mov 40(%rdi), %rbx
+    mov 56(%rdi), %r10
+    mov 64(%rdi), %r9
+    mov 72(%rdi), %r8
+    mov 80(%rdi), %rax
+    mov 96(%rdi), %rdx
+    mov 104(%rdi), %rsi
+    mov 128(%rdi), %rcx
+    mov 144(%rdi), %r11
+    mov 152(%rdi), %rsp
+    mov 112(%rdi), %rdi
+    sysretq
 
 /* ax_return_to_kernel(reason): back to ax_enter_user's caller, which sees `reason`. */
 .global ax_return_to_kernel

@@ -6,7 +6,7 @@
 #include "arch_x86_64/user_mode.h"
 #include "frame/user_mode.h"
 
-extern "C" asterix::u64 ax_enter_user(asterix::frame::GeneralRegs* regs);
+extern "C" asterix::u64 ax_enter_user(asterix::frame::GeneralRegs* regs, bool is_sysret);
 
 namespace asterix::arch_x86_64 {
 UserException g_user_exception;
@@ -23,6 +23,15 @@ constexpr u64 reason_exception = 2;
 constexpr u64 pf_present = 1;
 constexpr u64 pf_write = 2;
 constexpr u64 pf_fetch = 16;
+constexpr u64 user_address_end = 0x0000'8000'0000'0000;
+
+/// Whether sysretq can return to `regs`: it takes rip from rcx and rflags from r11, so they
+/// must hold those already (true after a syscall unless a signal or exec changed the frame),
+/// and a non-canonical rip would fault in ring 0 on the guest's stack (Intel's sysret).
+bool can_sysret(const GeneralRegs& regs)
+{
+    return regs.rcx == regs.rip && regs.r11 == regs.eflags && regs.rip < user_address_end;
+}
 
 ReturnReason exception(ExceptionKind kind, u64 addr = 0, Access access = Access::read, int code = 0)
 {
@@ -182,7 +191,7 @@ ReturnReason execute_user(VmSpace& vm, UserContext& ctx)
         ctx.regs.ss = user_ss;
         ctx.regs.eflags = (ctx.regs.eflags & 0xcd5) | 0x202; // user-settable flags, IF on
         load_fpu(ctx);
-        u64 reason = ax_enter_user(&ctx.regs);
+        u64 reason = ax_enter_user(&ctx.regs, can_sysret(ctx.regs));
         asm volatile("sti"); // the syscall entry and the vectors come back with interrupts off
         note_fp_control(ctx);
         if (reason == reason_syscall)
