@@ -52,6 +52,21 @@ isr_error 29
 isr_error 30
 isr_no_error 31
 isr_no_error 32
+isr_no_error 33
+isr_no_error 34
+isr_no_error 35
+isr_no_error 36
+isr_no_error 37
+isr_no_error 38
+isr_no_error 39
+isr_no_error 40
+isr_no_error 41
+isr_no_error 42
+isr_no_error 43
+isr_no_error 44
+isr_no_error 45
+isr_no_error 46
+isr_no_error 47
 
 isr_common:
     push %rax
@@ -97,6 +112,7 @@ isr_table:
     .quad isr_8, isr_9, isr_10, isr_11, isr_12, isr_13, isr_14, isr_15
     .quad isr_16, isr_17, isr_18, isr_19, isr_20, isr_21, isr_22, isr_23
     .quad isr_24, isr_25, isr_26, isr_27, isr_28, isr_29, isr_30, isr_31
-    .quad isr_32
+    .quad isr_32, isr_33, isr_34, isr_35, isr_36, isr_37, isr_38, isr_39
+    .quad isr_40, isr_41, isr_42, isr_43, isr_44, isr_45, isr_46, isr_47
 
 .section .note.GNU-stack, "", @progbits

@@ -5,7 +5,7 @@
 #include "arch_x86_64/user_mode.h"
 #include "frame/user_mode.h"
 
-extern "C" const asterix::u64 isr_table[33];
+extern "C" const asterix::u64 isr_table[48];
 
 namespace asterix::arch_x86_64 {
 
@@ -28,6 +28,9 @@ constexpr u8 interrupt_gate = 0x8e;
 constexpr u8 interrupt_gate_user = 0xee; // DPL 3
 constexpr u64 breakpoint_vector = 3;
 constexpr u64 timer_vector = 32;
+constexpr u64 serial_vector = 36; // IRQ 4, COM1
+constexpr u64 last_irq_vector = 47;
+constexpr u64 first_slave_vector = 40;
 constexpr u64 invalid_opcode_vector = 6;
 
 IdtEntry g_idt[256];
@@ -55,7 +58,7 @@ void write_hex(u64 value)
 
 void init_interrupts()
 {
-    for (u64 vector = 0; vector <= timer_vector; ++vector) {
+    for (u64 vector = 0; vector <= last_irq_vector; ++vector) {
         u64 handler = isr_table[vector];
         // A guest may execute int3: its gate admits ring 3 (else int3 raises #GP, not #BP,
         // and the guest would get SIGSEGV instead of Linux's SIGTRAP).
@@ -79,13 +82,14 @@ void start_timer(u32 hz)
     outb(0xa1, 0x02);
     outb(0x21, 0x01);
     outb(0xa1, 0x01);
-    outb(0x21, 0xfe);
+    outb(0x21, 0xee); // IRQ 0 (timer) and 4 (COM1)
     outb(0xa1, 0xff);
     // PIT channel 0, rate generator.
     u32 divisor = 1193182 / hz;
     outb(0x43, 0x36);
     outb(0x40, static_cast<u8>(divisor));
     outb(0x40, static_cast<u8>(divisor >> 8));
+    serial_enable_receive_interrupt();
     asm volatile("sti");
 }
 
@@ -138,6 +142,15 @@ extern "C" void interrupt_dispatch(InterruptFrame* frame)
         outb(0x20, 0x20); // end of interrupt
         if (is_from_user)
             leave_user_mode(frame, 3);
+        return;
+    }
+    if (frame->vector > timer_vector && frame->vector <= last_irq_vector) {
+        // Serial input is only buffered here; the console takes it at the next tick or wakeup.
+        if (frame->vector == serial_vector)
+            serial_receive_interrupt();
+        if (frame->vector >= first_slave_vector)
+            outb(0xa0, 0x20);
+        outb(0x20, 0x20);
         return;
     }
     if (is_from_user) {

@@ -11,9 +11,10 @@ struct InterruptFrame {
     u64 rip, cs, rflags, rsp, ss;
 };
 
-/// Loads the IDT: exceptions 0-31 and the timer at vector 32.
+/// Loads the IDT: exceptions 0-31 and the PIC's IRQs at vectors 32-47.
 void init_interrupts();
-/// Remaps the PICs (IRQ 0-15 to vectors 32-47, only the timer unmasked) and starts the PIT.
+/// Remaps the PICs (IRQ 0-15 to vectors 32-47; the timer and COM1 unmasked), starts the PIT
+/// and the serial port's receive interrupt.
 void start_timer(u32 hz);
 u64 timer_ticks();
 /// Invalid-opcode exceptions (ud2) in the kernel handled so far (the boot self-test).

@@ -1,5 +1,4 @@
-// The backend's platform hooks on bare metal: the scheduler's timer and idle wait, console
-// input readiness, the log, trace and record sinks (all on the serial console), halting.
+// The backend's platform hooks on bare metal: the scheduler's timer and idle wait, the log, trace and record sinks (all on the serial console), halting.
 
 #include "arch_x86_64/interrupts.h"
 #include "arch_x86_64/serial.h"
@@ -29,18 +28,14 @@ bool take_timer_tick()
     return true;
 }
 
-bool console_input_ready() { return arch_x86_64::serial_can_read(); }
-
-/// The serial console sends no terminal signals yet (^C arrives as a byte).
-u64 take_console_signals() { return 0; }
-
-void idle_wait(u64 deadline_ns, bool watch_input)
+void idle_wait(u64 deadline_ns, bool)
 {
-    // The timer interrupt wakes the CPU at least every tick; the scheduler checks its deadlines
-    // and the console (polled: the UART raises no interrupt) then. Interrupts are off between
-    // the checks and hlt, and sti takes effect only after hlt starts, so no tick is missed.
+    // The timer interrupt wakes the CPU at least every tick, the serial port's on input; the
+    // scheduler then checks its deadlines and hands input to the console (console.cpp), which
+    // takes every byte, read or not (echo, ^C). Interrupts are off between the checks and hlt,
+    // and sti takes effect only after hlt starts, so no wakeup is missed.
     asm volatile("cli");
-    bool is_ready = arch_x86_64::timer_ticks() != g_ticks_taken || (watch_input && console_input_ready())
+    bool is_ready = arch_x86_64::timer_ticks() != g_ticks_taken || arch_x86_64::serial_can_read()
         || (deadline_ns != ~0ull && monotonic_ns() >= deadline_ns);
     if (is_ready)
         asm volatile("sti");

@@ -13,12 +13,18 @@ inline u8 inb(u16 port)
     return value;
 }
 
-/// COM1, 115200 8N1: the bare-metal console.
+/// COM1, 115200 8N1: the bare-metal console. Output is polled; input is buffered by the
+/// receive interrupt (IRQ 4), enabled once the PICs are remapped.
 void serial_init();
-void serial_write(const char* text);
-/// One byte out; '\n' goes out as "\r\n".
+void serial_enable_receive_interrupt();
+/// The IRQ 4 handler: moves received bytes into the buffer.
+void serial_receive_interrupt();
+/// One byte out as it is.
+void serial_send(u8 byte);
+/// One byte of kernel text out; '\n' goes out as "\r\n".
 void serial_put(char c);
-/// Whether a received byte is waiting, and taking it.
+void serial_write(const char* text);
+/// Whether a received byte is waiting, and taking it (only after serial_can_read said so).
 bool serial_can_read();
 u8 serial_read_byte();
 void serial_write_number(u64 value);

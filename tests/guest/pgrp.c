@@ -4,7 +4,8 @@
 // group leader); the errors: setpgid of a non-child or unknown pid (ESRCH), of a child after it
 // exec'd (EACCES), of a child in another session (EPERM), of a session leader (EPERM), into a
 // group of another session or a group that does not exist (EPERM), a negative pgid (EINVAL);
-// getpgid/getsid of an unknown pid (ESRCH); kill(-pgid) and waitpid(-pgid) reach exactly the group.
+// getpgid/getsid of an unknown pid (ESRCH); kill(-pgid) and waitpid(-pgid) reach exactly the
+// group; a zombie keeps its group alive until it is reaped.
 #include "check.h"
 #include <fcntl.h>
 #include <signal.h>
@@ -241,12 +242,39 @@ static void after_exec(void)
     reap_killed(child);
 }
 
+/* A group whose only member is a zombie still exists until the zombie is reaped (a pipeline's
+   first process may exit before the shell moves the next one into its group). */
+static void zombie_group(void)
+{
+    pid_t leader = fork();
+    CHECK(leader >= 0);
+    if (leader == 0) {
+        setpgid(0, 0);
+        _exit(0);
+    }
+    siginfo_t info;
+    CHECK(waitid(P_PID, leader, &info, WEXITED | WNOWAIT) == 0); /* exited, not reaped */
+    CHECK(getpgid(leader) == leader);
+    pid_t joiner = spawn(NULL, NULL);
+    CHECK(setpgid(joiner, leader) == 0);
+    CHECK(getpgid(joiner) == leader);
+    CHECK(kill(joiner, SIGKILL) == 0);
+    CHECK(waitpid(joiner, NULL, 0) == joiner);
+    CHECK(waitpid(leader, NULL, 0) == leader);
+    /* Reaped: the group is gone. */
+    pid_t late = spawn(NULL, NULL);
+    CHECK_ERR(setpgid(late, leader), EPERM);
+    CHECK(kill(late, SIGKILL) == 0);
+    CHECK(waitpid(late, NULL, 0) == late);
+}
+
 int main(void)
 {
     self_ids();
     children();
     sessions();
     after_exec();
+    zombie_group();
     printf("pgrp: ok\n");
     return 0;
 }

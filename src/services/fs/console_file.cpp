@@ -135,7 +135,7 @@ Result<long> ConsoleFile::ioctl(Context& ctx, u32 request, u64 arg)
             return Errno::einval;
         bool is_group_in_session = false;
         for (auto& [pid, process] : ProcessTable::all())
-            is_group_in_session |= process->pgid == pgrp && process->sid == ctx.process().sid && !process->has_exited;
+            is_group_in_session |= process->pgid == pgrp && process->sid == ctx.process().sid; // zombies count
         if (!is_group_in_session)
             return Errno::eperm;
         terminal.foreground_pgrp = pgrp;

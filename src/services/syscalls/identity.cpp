@@ -83,7 +83,7 @@ Result<long> sys_setpgid(Context& ctx, i32 pid, i32 pgid)
     if (group != target->pid()) {
         bool is_group_in_session = false;
         for (auto& [id, process] : ProcessTable::all())
-            is_group_in_session |= process->pgid == group && process->sid == caller.sid && !process->has_exited;
+            is_group_in_session |= process->pgid == group && process->sid == caller.sid; // zombies count
         if (!is_group_in_session)
             return Errno::eperm;
     }
@@ -95,7 +95,7 @@ Result<long> sys_setsid(Context& ctx)
 {
     Process& caller = ctx.process();
     for (auto& [id, process] : ProcessTable::all()) {
-        if (process->pgid == caller.pid() && !process->has_exited)
+        if (process->pgid == caller.pid()) // a zombie keeps its group
             return Errno::eperm; // already a group leader
     }
     caller.sid = caller.pid();
