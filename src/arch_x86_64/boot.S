@@ -111,6 +111,8 @@ boot_info:
 .global boot_pml4
 boot_pml4:
     .skip 4096
+/* Slot 511 (the top GiB) is the region of kernel task stacks (task_stack.cpp). */
+.global boot_pdpt
 boot_pdpt:
     .skip 4096
 boot_pd:

@@ -32,6 +32,7 @@ constexpr u64 cr4_osfxsr = 1ull << 9;
 constexpr u64 cr4_osxmmexcpt = 1ull << 10;
 
 alignas(16) u8 g_interrupt_stack[32 * 1024];
+alignas(16) u8 g_double_fault_stack[16 * 1024]; // IST 1: a double fault may come from a dead stack
 Tss g_tss;
 // Null, kernel code (0x08), kernel data (0x10), user data (0x18), user code (0x20), TSS (0x28).
 u64 g_gdt[7] = {
@@ -50,6 +51,7 @@ void init_cpu()
 {
     // SAFETY: the TSS and its stack are static; their addresses go into the descriptors.
     g_tss.rsp0 = reinterpret_cast<u64>(g_interrupt_stack + sizeof g_interrupt_stack);
+    g_tss.ist[0] = reinterpret_cast<u64>(g_double_fault_stack + sizeof g_double_fault_stack);
     g_tss.io_map_base = sizeof(Tss);
     u64 base = reinterpret_cast<u64>(&g_tss);
     u64 limit = sizeof(Tss) - 1;

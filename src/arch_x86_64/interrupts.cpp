@@ -2,6 +2,7 @@
 
 #include "arch_x86_64/cpu.h"
 #include "arch_x86_64/serial.h"
+#include "arch_x86_64/task_stack.h"
 #include "arch_x86_64/user_mode.h"
 #include "frame/user_mode.h"
 
@@ -27,6 +28,10 @@ constexpr u16 kernel_code_selector = 0x08;
 constexpr u8 interrupt_gate = 0x8e;
 constexpr u8 interrupt_gate_user = 0xee; // DPL 3
 constexpr u64 breakpoint_vector = 3;
+constexpr u64 double_fault_vector = 8;
+constexpr u64 page_fault_vector = 14;
+constexpr u8 double_fault_ist = 1; // the TSS's IST 1 (cpu.cpp)
+constexpr u8 kernel_bug_code = 70;  // the power-off code of a kernel panic
 constexpr u64 timer_vector = 32;
 constexpr u64 serial_vector = 36; // IRQ 4, COM1
 constexpr u64 last_irq_vector = 47;
@@ -63,7 +68,8 @@ void init_interrupts()
         // A guest may execute int3: its gate admits ring 3 (else int3 raises #GP, not #BP,
         // and the guest would get SIGSEGV instead of Linux's SIGTRAP).
         u8 gate = vector == breakpoint_vector ? interrupt_gate_user : interrupt_gate;
-        g_idt[vector] = {static_cast<u16>(handler), kernel_code_selector, 0, gate,
+        u8 ist = vector == double_fault_vector ? double_fault_ist : 0;
+        g_idt[vector] = {static_cast<u16>(handler), kernel_code_selector, ist, gate,
             static_cast<u16>(handler >> 16), static_cast<u32>(handler >> 32), 0};
     }
     // SAFETY: the IDT is static and lives as long as the kernel.
@@ -167,6 +173,8 @@ extern "C" void interrupt_dispatch(InterruptFrame* frame)
     }
     asterix::u64 cr2;
     asm volatile("mov %%cr2, %0" : "=r"(cr2));
+    if ((frame->vector == double_fault_vector || frame->vector == page_fault_vector) && is_task_stack_guard(cr2))
+        serial_write("Asterix: kernel stack overflow: a task ran into the guard page below its stack\n");
     serial_write("Asterix: kernel ");
     serial_write(exception_name(frame->vector));
     serial_write(" at rip ");
@@ -176,5 +184,5 @@ extern "C" void interrupt_dispatch(InterruptFrame* frame)
     serial_write(", cr2 ");
     write_hex(cr2);
     serial_write("\n");
-    power_off(6);
+    power_off(kernel_bug_code);
 }

@@ -12,9 +12,11 @@
 #include "arch_x86_64/cpu.h"
 #include "arch_x86_64/interrupts.h"
 #include "arch_x86_64/serial.h"
+#include "arch_x86_64/task_stack.h"
 #include "arch_x86_64/user_mode.h"
-#include "frame/freestanding/heap.h"
+#include "frame/arch.h"
 #include "frame/boot.h"
+#include "frame/freestanding/heap.h"
 #include "frame/phys_mem.h"
 #include "services/kernel.h"
 
@@ -148,27 +150,58 @@ u64 parse_size(const std::string& text)
     }
 }
 
-/// Takes the kernel's own options off the front of the command line, as `asterix run` has them:
-/// `--mem SIZE` limits the guest's memory (the frames); `--` ends the options.
-u64 take_kernel_options(std::vector<std::string>& argv)
-{
+struct KernelOptions {
     u64 mem_bytes = ~0ull;
+    bool is_stack_overflow_test = false;
+};
+
+/// Takes the kernel's own options off the front of the command line, as `asterix run` has them:
+/// `--mem SIZE` limits the guest's memory (the frames); `--overflow-kernel-stack` is a test of
+/// the guard pages (a kernel task recurses until it faults); `--` ends the options.
+KernelOptions take_kernel_options(std::vector<std::string>& argv)
+{
+    KernelOptions options;
     while (!argv.empty() && argv[0].starts_with("--")) {
         std::string option = argv[0];
         argv.erase(argv.begin());
         if (option == "--")
             break;
         if (option == "--mem" && !argv.empty() && parse_size(argv[0]) >= (4ull << 20)) {
-            mem_bytes = parse_size(argv[0]);
+            options.mem_bytes = parse_size(argv[0]);
             argv.erase(argv.begin());
+            continue;
+        }
+        if (option == "--overflow-kernel-stack") {
+            options.is_stack_overflow_test = true;
             continue;
         }
         serial_write("Asterix: bad kernel option '");
         serial_write(option.c_str());
-        serial_write("' (the kernel takes --mem SIZE of at least 4M, then the init and its arguments)\n");
+        serial_write("' (the kernel takes --mem SIZE of at least 4M and --overflow-kernel-stack, then the init and its arguments)\n");
         power_off(2);
     }
-    return mem_bytes;
+    return options;
+}
+
+volatile bool g_keep_recursing = true;
+
+[[gnu::noinline]] u64 recurse(u64 depth)
+{
+    volatile u8 frame[512];
+    frame[0] = static_cast<u8>(depth);
+    return g_keep_recursing ? recurse(depth + 1) + frame[0] : depth;
+}
+
+/// Runs a kernel task stack into its guard page: the boot ends with the overflow reported.
+[[noreturn]] void overflow_a_task_stack()
+{
+    constexpr usize bytes = 256 * 1024;
+    void* stack = frame::arch::alloc_task_stack(bytes);
+    void* context = frame::arch::make_task_context(stack, bytes, [](void*) { recurse(0); });
+    void* boot_context;
+    frame::arch::switch_task_context(&boot_context, context, nullptr);
+    serial_write("Asterix: the task came back from its stack overflow\n");
+    power_off(9);
 }
 
 /// Runs the constructors of global objects (kernel.ld collects them in .init_array).
@@ -229,8 +262,8 @@ extern "C" [[noreturn]] void kernel_main(u32 magic, u32 info_address)
         initramfs = {from_physical<const u8>(module->start), module->end - module->start};
     }
 
-    u64 mem_bytes = take_kernel_options(argv);
-    frame::init_phys_mem(mem_bytes);
+    KernelOptions options = take_kernel_options(argv);
+    frame::init_phys_mem(options.mem_bytes);
     check_frame_allocator();
 
     init_interrupts();
@@ -246,6 +279,9 @@ extern "C" [[noreturn]] void kernel_main(u32 magic, u32 info_address)
     calibrate_clock(tsc_first_tick, tsc_now(), 100'000);
     serial_write("Asterix: timer: 10 ticks at 100 Hz\n");
     init_cpu();
+    init_task_stacks();
+    if (options.is_stack_overflow_test)
+        overflow_a_task_stack();
     if (!check_user_mode())
         power_off(8);
     serial_write("Asterix: kernel heap: ");
@@ -259,7 +295,7 @@ extern "C" [[noreturn]] void kernel_main(u32 magic, u32 info_address)
     frame::BootParams params;
     params.argv = argv.empty() ? std::vector<std::string> {"/bin/sh"} : argv;
     params.program = params.argv[0];
-    params.envp = {"PATH=/bin:/sbin:/usr/bin:/usr/sbin", "HOME=/root", "TERM=dumb"};
+    params.envp = {"PATH=/bin:/sbin:/usr/bin:/usr/sbin", "HOME=/root", "TERM=vt100"};
     params.initramfs = initramfs;
     params.mem_bytes = frame::total_frames() * page_size;
     serial_write("Asterix: starting the services with init ");

@@ -9,7 +9,9 @@
 # nested_pvm=1, as the development VMs are) KVM mis-emulates SYSCALL and int3 for a kernel that is
 # not PVM-aware, so there the faithful emulator, TCG, is the reference.
 # Then it boots the services: busybox from an initramfs runs the command line, and a
-# missing init, a truncated initramfs and no initramfs at all stop with a message and a code.
+# missing init, a truncated initramfs and no initramfs at all stop with a message and a code;
+# an interactive shell on the serial terminal (echo, line editing, ^C); a kernel task that
+# overflows its stack is caught by the guard page and reported.
 #   boot.sh KERNEL_IMAGE
 set -u
 image=${1:?usage: boot.sh KERNEL_IMAGE}
@@ -119,6 +121,12 @@ boot 256M -initrd "$work/truncated.cpio"
 echo "$out" | grep -q 'cannot unpack the initramfs: Invalid argument: file data runs past the end of the archive' \
     || fail "no message for a truncated initramfs"
 [ "$status" -eq 251 ] || fail "expected status 125 (QEMU status 251), got QEMU status $status"
+
+echo "a kernel task overflows its stack ($accel):"
+boot 256M -initrd "$work/initramfs.cpio" -append "--overflow-kernel-stack /bin/true"
+echo "$out" | grep -q '^Asterix: kernel stack overflow: a task ran into the guard page below its stack' \
+    || fail "the overflow was not caught by the guard page"
+[ "$status" -eq 141 ] || fail "expected the kernel-bug code 70 (QEMU status 141), got QEMU status $status"
 
 echo "boot with 8 MiB ($accel):"
 boot 8M
