@@ -131,10 +131,11 @@ void UserContext::reset_for_exec(u64 ip, u64 sp)
     reset_fp_state();
 }
 
-std::array<u8, 512> UserContext::fp_legacy_state(VmSpace&)
+UserContext::FpSignalImage UserContext::fp_signal_state(VmSpace&)
 {
+    // No XSAVE here (CR4.OSXSAVE is off): the frame holds the FXSAVE image alone.
     release_fpu(*this);
-    std::array<u8, 512> image {};
+    std::vector<u8> image(fxsave_size, 0);
     if (is_fp_saved) {
         std::copy(fp_state.begin(), fp_state.begin() + fxsave_size, image.begin());
     } else { // never ran: the power-on state
@@ -143,19 +144,23 @@ std::array<u8, 512> UserContext::fp_legacy_state(VmSpace&)
         for (usize i = 0; i < 4; ++i)
             image[mxcsr_offset + i] = static_cast<u8>(initial_mxcsr >> (8 * i));
     }
-    return image;
+    return {std::move(image), 0};
 }
 
-void UserContext::set_fp_legacy_state(VmSpace&, const std::array<u8, 512>& image)
+Result<void> UserContext::set_fp_signal_state(VmSpace&, std::span<const u8> image, u64)
 {
+    if (image.size() < fxsave_size)
+        return Errno::einval;
     release_fpu(*this);
-    fp_state.assign(image.begin(), image.end());
-    // MXCSR's reserved upper half would make fxrstor fault (#GP in the kernel); clear it, as
-    // Linux masks a signal frame's MXCSR.
+    fp_state.assign(image.begin(), image.begin() + fxsave_size);
+    // Software-reserved bytes are not state; MXCSR's reserved upper half would make fxrstor
+    // fault (#GP in the kernel): clear both, as Linux masks a signal frame's MXCSR.
+    std::fill(fp_state.begin() + 464, fp_state.end(), u8 {0});
     fp_state[mxcsr_offset + 2] = 0;
     fp_state[mxcsr_offset + 3] = 0;
     is_fp_saved = true;
     is_fp_initial = false;
+    return {};
 }
 
 void UserContext::reset_fp_state()
@@ -174,7 +179,7 @@ void UserContext::copy_from(VmSpace& vm, UserContext& parent)
         reset_fp_state();
         return;
     }
-    set_fp_legacy_state(vm, parent.fp_legacy_state(vm));
+    MUST(set_fp_signal_state(vm, parent.fp_signal_state(vm).bytes, 0));
 }
 
 ReturnReason execute_user(VmSpace& vm, UserContext& ctx)

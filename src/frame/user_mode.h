@@ -1,8 +1,10 @@
 #pragma once
 
 #include <array>
+#include <span>
 #include <vector>
 
+#include "frame/result.h"
 #include "frame/types.h"
 #include "frame/vm_space.h"
 
@@ -35,11 +37,20 @@ public:
     /// Starts the thread afresh at `ip` with stack `sp` (execve): registers and FPU reset.
     void reset_for_exec(u64 ip, u64 sp);
 
-    /// The legacy FXSAVE image (x87 and SSE, 512 bytes) of the thread, e.g. for a signal frame.
-    /// Fetches the state from the backend when it lives there.
-    std::array<u8, 512> fp_legacy_state(VmSpace& vm);
-    /// Replaces the x87/SSE state (rt_sigreturn); the rest of the extended state stays.
-    void set_fp_legacy_state(VmSpace& vm, const std::array<u8, 512>& image);
+    /// The FPU/SIMD state as a signal frame holds it (Linux's fpstate): the XSAVE
+    /// standard-format image of `features` (x87, SSE, AVX, AVX-512, PKRU: what the CPU has
+    /// enabled, without AMX tile data), or the 512-byte FXSAVE image alone when `features` is 0
+    /// (no XSAVE in use). Fetches the state from the backend when it lives there.
+    struct FpSignalImage {
+        std::vector<u8> bytes;
+        u64 features {0};
+    };
+    FpSignalImage fp_signal_state(VmSpace& vm);
+    /// Restores the state from a signal frame (rt_sigreturn): an image as above holding
+    /// `features` (beyond fp_signal_state's are ignored; its size at most fp_signal_state's:
+    /// EINVAL otherwise), or with `features` 0 just the FXSAVE part, the rest of the state
+    /// going back to its initial values, as Linux does for a frame without XSAVE data.
+    Result<void> set_fp_signal_state(VmSpace& vm, std::span<const u8> image, u64 features);
     /// Gives the thread the power-on FPU state (a signal handler starts with it).
     void reset_fp_state();
     /// Copies another thread's registers and FPU state (fork and clone start from the parent's).

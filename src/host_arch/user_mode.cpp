@@ -7,6 +7,7 @@
 #include <sys/user.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -56,7 +57,8 @@ void pull_fp_state(VmSpace& vm, UserContext& ctx)
         ctx.fp_state[1] = 0x03;
         ctx.fp_state[24] = 0x80;
         ctx.fp_state[25] = 0x1f;
-        ctx.fp_state[512] = 0x3; // XSTATE_BV: x87 | SSE
+        if (ctx.fp_state.size() > 512)
+            ctx.fp_state[512] = 0x3; // XSTATE_BV: x87 | SSE
         ctx.is_fp_initial = false;
     } else {
         iovec iov {ctx.fp_state.data(), ctx.fp_state.size()};
@@ -70,21 +72,90 @@ void pull_fp_state(VmSpace& vm, UserContext& ctx)
 
 } // namespace
 
-std::array<u8, 512> UserContext::fp_legacy_state(VmSpace& vm)
+namespace {
+constexpr usize fxsave_bytes = 512;
+constexpr usize xsave_header_end = 576; // the legacy area, then the 64-byte XSAVE header
+constexpr usize xstate_bv_offset = 512;
+constexpr u64 xfeature_x87_sse = 0x3;
+constexpr u64 xfeature_tile_data = 1ull << 18; // AMX: a guest never gets permission for it
+
+/// What a signal frame carries: the enabled user features but AMX tile data, and the size of
+/// their XSAVE standard-format image (CPUID leaf 0xd gives each component's offset and size).
+struct SignalLayout {
+    u64 features;
+    usize bytes;
+};
+
+SignalLayout signal_layout(usize state_bytes)
+{
+    static SignalLayout layout = [state_bytes] {
+        if (state_bytes < xsave_header_end)
+            return SignalLayout {0, fxsave_bytes}; // the host has no XSAVE
+        u32 low, high;
+        // SAFETY: xgetbv reads XCR0; the host uses XSAVE (NT_X86_XSTATE answered), so OSXSAVE is on.
+        asm volatile("xgetbv" : "=a"(low), "=d"(high) : "c"(0));
+        u64 features = ((u64 {high} << 32) | low) & ~xfeature_tile_data;
+        usize bytes = xsave_header_end;
+        for (u32 feature = 2; feature < 64; ++feature) {
+            if (!(features & (1ull << feature)))
+                continue;
+            u32 size, offset, ecx, edx;
+            // SAFETY: cpuid has no side effects.
+            asm volatile("cpuid" : "=a"(size), "=b"(offset), "=c"(ecx), "=d"(edx) : "a"(0xd), "c"(feature));
+            bytes = std::max<usize>(bytes, usize {offset} + size);
+        }
+        return SignalLayout {features, std::min(bytes, state_bytes)};
+    }();
+    return layout;
+}
+
+u64 load_u64(const u8* bytes)
+{
+    u64 value;
+    std::memcpy(&value, bytes, sizeof value);
+    return value;
+}
+
+void store_u64(u8* bytes, u64 value) { std::memcpy(bytes, &value, sizeof value); }
+} // namespace
+
+UserContext::FpSignalImage UserContext::fp_signal_state(VmSpace& vm)
 {
     pull_fp_state(vm, *this);
-    std::array<u8, 512> image;
-    std::copy(fp_state.begin(), fp_state.begin() + 512, image.begin());
+    auto layout = signal_layout(fp_state.size());
+    if (!layout.features)
+        return {{fp_state.begin(), fp_state.begin() + fxsave_bytes}, 0};
+    FpSignalImage image {{fp_state.begin(), fp_state.begin() + static_cast<isize>(layout.bytes)}, layout.features};
+    // x87 and SSE are always marked present, as Linux does, so that a handler's edits of the
+    // legacy area take effect even if the registers were in their initial state.
+    u8* header = image.bytes.data() + xstate_bv_offset;
+    store_u64(header, (load_u64(header) & layout.features) | xfeature_x87_sse);
     return image;
 }
 
-void UserContext::set_fp_legacy_state(VmSpace& vm, const std::array<u8, 512>& image)
+Result<void> UserContext::set_fp_signal_state(VmSpace& vm, std::span<const u8> image, u64 features)
 {
     pull_fp_state(vm, *this);
-    std::copy(image.begin(), image.end(), fp_state.begin());
-    // Bytes 464..511 are software-reserved; the XSAVE header must mark x87 and SSE present.
-    std::fill(fp_state.begin() + 464, fp_state.begin() + 512, u8 {0});
-    fp_state[512] |= 0x3;
+    auto layout = signal_layout(fp_state.size());
+    features &= layout.features;
+    if (image.size() < fxsave_bytes || (features && (image.size() < xsave_header_end || image.size() > layout.bytes)))
+        return Errno::einval;
+    std::copy_n(image.begin(), fxsave_bytes, fp_state.begin());
+    // Bytes 464..511 are software-reserved; MXCSR's upper half is reserved (the host refuses
+    // the state otherwise), as Linux masks a signal frame's MXCSR.
+    std::fill(fp_state.begin() + 464, fp_state.begin() + fxsave_bytes, u8 {0});
+    fp_state[26] = fp_state[27] = 0;
+    if (fp_state.size() < xsave_header_end)
+        return {};
+    u64 present = xfeature_x87_sse;
+    if (features) {
+        std::copy(image.begin() + xsave_header_end, image.end(), fp_state.begin() + xsave_header_end);
+        present = load_u64(image.data() + xstate_bv_offset) & features;
+    }
+    // The header: which components hold data (the others load as initial), and no compaction.
+    std::fill(fp_state.begin() + xstate_bv_offset, fp_state.begin() + xsave_header_end, u8 {0});
+    store_u64(fp_state.data() + xstate_bv_offset, present);
+    return {};
 }
 
 void UserContext::reset_fp_state()

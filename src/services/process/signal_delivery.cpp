@@ -8,12 +8,17 @@ namespace asterix::services {
 
 namespace {
 
+constexpr u64 uc_fp_xstate = 0x1;
 constexpr u64 uc_sigcontext_ss = 0x2;
 constexpr u64 uc_strict_restore_ss = 0x4;
 constexpr i32 ss_onstack = 1;
 constexpr i32 ss_disable = 2;
 constexpr u64 redzone_bytes = 128;
 constexpr u64 fxsave_bytes = 512;
+constexpr u64 xsave_min_bytes = 576; // the legacy area and the XSAVE header
+constexpr u64 xsave_max_bytes = 64 * 1024;
+constexpr u32 fp_xstate_magic1 = 0x46505853;
+constexpr u32 fp_xstate_magic2 = 0x46505845;
 constexpr u64 eflags_df = 0x400;
 constexpr u64 eflags_tf = 0x100;
 constexpr u64 eflags_rf = 0x10000;
@@ -53,6 +58,45 @@ bool is_on_alt_stack(const Thread& thread, u64 sp)
 {
     const auto& stack = thread.alt_stack;
     return !(stack.flags & ss_disable) && stack.size && sp > stack.sp && sp - stack.sp <= stack.size;
+}
+
+// struct _fpx_sw_bytes, in the software-reserved end of a frame's FXSAVE area: it says that
+// XSAVE data follows and how much (magic1, extended_size, xfeatures, xstate_size).
+constexpr usize sw_magic1_offset = 464;
+constexpr usize sw_extended_size_offset = 468;
+constexpr usize sw_xfeatures_offset = 472;
+constexpr usize sw_xstate_size_offset = 480;
+
+void put_le(std::vector<u8>& bytes, usize offset, u64 value, usize size)
+{
+    for (usize i = 0; i < size; ++i)
+        bytes[offset + i] = static_cast<u8>(value >> (8 * i));
+}
+
+u64 get_le(std::span<const u8> bytes, usize offset, usize size)
+{
+    u64 value = 0;
+    for (usize i = 0; i < size; ++i)
+        value |= u64 {bytes[offset + i]} << (8 * i);
+    return value;
+}
+
+/// Linux's fpstate for a frame: the FXSAVE image alone, or the XSAVE image with the software
+/// bytes and FP_XSTATE_MAGIC2 after it.
+std::vector<u8> fpstate_bytes(frame::UserContext::FpSignalImage image)
+{
+    auto& bytes = image.bytes;
+    if (!image.features)
+        return std::move(bytes);
+    usize xstate_size = bytes.size();
+    std::fill(bytes.begin() + sw_magic1_offset, bytes.begin() + fxsave_bytes, u8 {0});
+    put_le(bytes, sw_magic1_offset, fp_xstate_magic1, 4);
+    put_le(bytes, sw_extended_size_offset, xstate_size + 4, 4);
+    put_le(bytes, sw_xfeatures_offset, image.features, 8);
+    put_le(bytes, sw_xstate_size_offset, xstate_size, 4);
+    bytes.resize(xstate_size + 4);
+    put_le(bytes, xstate_size, fp_xstate_magic2, 4);
+    return std::move(bytes);
 }
 
 /// Picks the next signal to take: thread-directed first, lowest number first, SIGKILL and
@@ -141,12 +185,15 @@ Result<void> setup_frame(Thread& thread, int sig, const abi::SigInfo& info, cons
         sp = thread.alt_stack.sp + thread.alt_stack.size;
     else
         sp -= redzone_bytes;
-    u64 fp_addr = (sp - fxsave_bytes) & ~u64 {63};
+    auto fp_image = thread.context.fp_signal_state(vm);
+    bool is_xsave = fp_image.features != 0;
+    auto fpstate = fpstate_bytes(std::move(fp_image));
+    u64 fp_addr = (sp - fpstate.size()) & ~u64 {63};
     u64 frame_addr = ((fp_addr - sizeof(RtSigFrame)) & ~u64 {15}) - 8;
 
     RtSigFrame frame {};
     frame.pretcode = action.restorer;
-    frame.uc.flags = uc_sigcontext_ss | uc_strict_restore_ss;
+    frame.uc.flags = uc_sigcontext_ss | uc_strict_restore_ss | (is_xsave ? uc_fp_xstate : 0);
     frame.uc.stack = {thread.alt_stack.sp, was_on_alt_stack ? ss_onstack : thread.alt_stack.flags, 0, thread.alt_stack.size};
     auto& mc = frame.uc.mcontext;
     mc.r8 = regs.r8;
@@ -179,8 +226,7 @@ Result<void> setup_frame(Thread& thread, int sig, const abi::SigInfo& info, cons
     frame.uc.sigmask = mc.oldmask;
     frame.info = info;
 
-    auto fp_image = thread.context.fp_legacy_state(vm);
-    TRY(vm.write_bytes(fp_addr, fp_image));
+    TRY(vm.write_bytes(fp_addr, fpstate));
     TRY(vm.write(UserPtr<RtSigFrame>(frame_addr), frame));
     // The handler starts with a clean FPU (default MXCSR and control word); rt_sigreturn brings
     // the saved state back.
@@ -395,6 +441,37 @@ void deliver_signals(Thread& thread)
     }
 }
 
+namespace {
+/// Brings the FPU state back from a frame's fpstate: the XSAVE image when the software bytes
+/// and magic2 say it is there and consistent (check_xstate_in_sigframe in Linux), else the
+/// FXSAVE part alone.
+Result<void> restore_fpstate(Thread& thread, u64 fp_addr)
+{
+    auto& vm = thread.process().vm();
+    std::vector<u8> image(fxsave_bytes);
+    if (vm.read_bytes(fp_addr, image).is_error())
+        return Errno::efault;
+    u64 xstate_size = get_le(image, sw_xstate_size_offset, 4);
+    u64 features = 0;
+    if (get_le(image, sw_magic1_offset, 4) == fp_xstate_magic1 && xstate_size >= xsave_min_bytes
+        && xstate_size <= xsave_max_bytes && get_le(image, sw_extended_size_offset, 4) >= xstate_size + 4) {
+        std::vector<u8> full(xstate_size + 4);
+        if (vm.read_bytes(fp_addr, full).is_error())
+            return Errno::efault;
+        if (get_le(full, xstate_size, 4) == fp_xstate_magic2) {
+            features = get_le(image, sw_xfeatures_offset, 8);
+            full.resize(xstate_size);
+            image = std::move(full);
+        }
+    }
+    if (features && thread.context.set_fp_signal_state(vm, image, features).is_error())
+        features = 0; // larger than this CPU's state: the FXSAVE part only, as Linux falls back
+    if (!features)
+        TRY(thread.context.set_fp_signal_state(vm, std::span(image).first(fxsave_bytes), 0));
+    return {};
+}
+} // namespace
+
 Result<long> restore_signal_frame(Thread& thread)
 {
     auto& regs = thread.context.regs;
@@ -404,12 +481,8 @@ Result<long> restore_signal_frame(Thread& thread)
     if (uc.is_error())
         return Errno::efault;
     const SigContext& mc = uc.value().mcontext;
-    if (mc.fpstate) {
-        std::array<u8, fxsave_bytes> fp_image;
-        if (vm.read_bytes(mc.fpstate, fp_image).is_error())
-            return Errno::efault;
-        thread.context.set_fp_legacy_state(vm, fp_image);
-    }
+    if (mc.fpstate)
+        TRY(restore_fpstate(thread, mc.fpstate));
     regs.r8 = mc.r8;
     regs.r9 = mc.r9;
     regs.r10 = mc.r10;
