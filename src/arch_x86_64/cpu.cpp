@@ -30,6 +30,34 @@ constexpr u64 cr0_em = 1ull << 2;
 constexpr u64 cr0_ts = 1ull << 3;
 constexpr u64 cr4_osfxsr = 1ull << 9;
 constexpr u64 cr4_osxmmexcpt = 1ull << 10;
+constexpr u64 cr4_osxsave = 1ull << 18;
+constexpr u32 cpuid1_ecx_xsave = 1u << 26;
+constexpr usize fxsave_bytes = 512;
+// x87, SSE, AVX; AVX-512's opmask, ZMM_Hi256 and Hi16_ZMM go together or not at all.
+constexpr u64 xfeatures_avx = 0x7;
+constexpr u64 xfeatures_avx512 = 0xe0;
+
+u64 g_xsave_features = 0;
+usize g_fp_image_bytes = fxsave_bytes;
+
+/// XSAVE for guests: CR4.OSXSAVE and XCR0 with what the CPU supports of x87, SSE, AVX and
+/// AVX-512 (guests see OSXSAVE and the features in CPUID, and glibc picks its AVX code).
+void enable_xsave()
+{
+    if (!(cpuid(1).ecx & cpuid1_ecx_xsave))
+        return;
+    u64 cr4;
+    asm volatile("mov %%cr4, %0" : "=r"(cr4));
+    asm volatile("mov %0, %%cr4" ::"r"(cr4 | cr4_osxsave));
+    auto leaf = cpuid(0xd, 0);
+    u64 supported = (u64 {leaf.edx} << 32) | leaf.eax;
+    u64 features = supported & xfeatures_avx;
+    if ((supported & xfeatures_avx512) == xfeatures_avx512 && (features & 0x4))
+        features |= xfeatures_avx512;
+    asm volatile("xsetbv" ::"c"(0), "a"(static_cast<u32>(features)), "d"(static_cast<u32>(features >> 32)));
+    g_xsave_features = features;
+    g_fp_image_bytes = cpuid(0xd, 0).ebx; // for the components now in XCR0
+}
 
 alignas(16) u8 g_interrupt_stack[32 * 1024];
 alignas(16) u8 g_double_fault_stack[16 * 1024]; // IST 1: a double fault may come from a dead stack
@@ -70,6 +98,7 @@ void init_cpu()
     asm volatile("mov %0, %%cr0" ::"r"(cr0));
     asm volatile("mov %%cr4, %0" : "=r"(cr4));
     asm volatile("mov %0, %%cr4" ::"r"(cr4 | cr4_osfxsr | cr4_osxmmexcpt));
+    enable_xsave();
 
     write_msr(msr_efer, read_msr(msr_efer) | efer_sce | efer_nxe);
     // syscall: kernel CS 0x08 (SS 0x10); sysret: user SS 0x18|3, CS 0x20|3.
@@ -78,5 +107,8 @@ void init_cpu()
     // Clear IF, TF, DF, AC and NT on entry.
     write_msr(msr_sfmask, 0x200 | 0x100 | 0x400 | 0x40000 | 0x4000);
 }
+
+u64 xsave_features() { return g_xsave_features; }
+usize fp_image_bytes() { return g_fp_image_bytes; }
 
 } // namespace asterix::arch_x86_64

@@ -39,9 +39,10 @@ ReturnReason exception(ExceptionKind kind, u64 addr = 0, Access access = Access:
 }
 } // namespace
 
-// The FPU/SSE state stays in the CPU while the kernel runs (it is built with
+// The FPU/SIMD state stays in the CPU while the kernel runs (it is built with
 // -mgeneral-regs-only), so it is switched only when another guest thread runs: the CPU holds
-// the state of g_fpu_owner, and fp_state (the FXSAVE image) is valid while `is_fp_saved`.
+// the state of g_fpu_owner, and fp_state (the XSAVE standard-format image of xsave_features(),
+// or the FXSAVE image without XSAVE) is valid while `is_fp_saved`.
 // One exception: a kernel task switch (Boost.Context's jump_fcontext) saves and reloads MXCSR
 // and the x87 control word, so the CPU may hold another task's; the owner's are kept in its
 // context when it leaves ring 3 and put into the image when it is saved.
@@ -51,19 +52,80 @@ u64 g_loaded_fs_base = 0; // FS_BASE is 0 at power-on
 constexpr u32 initial_mxcsr = 0x1f80;
 constexpr u16 initial_control_word = 0x37f;
 constexpr usize fxsave_size = 512;
+constexpr usize xsave_header_end = 576;
+constexpr usize xstate_bv_offset = 512;
+constexpr usize max_image_bytes = 4096; // x87 to AVX-512: 2696
+constexpr u64 xfeature_x87_sse = 0x3;
 
 constexpr usize fcw_offset = 0;
 constexpr usize mxcsr_offset = 24;
 
+/// An image buffer as XSAVE/XRSTOR want it (64-byte aligned), on the kernel stack.
+struct alignas(64) FpImage {
+    u8 bytes[max_image_bytes];
+};
+
+u64 load_u64(const u8* bytes)
+{
+    u64 value = 0;
+    for (usize i = 0; i < 8; ++i)
+        value |= u64 {bytes[i]} << (8 * i);
+    return value;
+}
+
+void store_u64(u8* bytes, u64 value)
+{
+    for (usize i = 0; i < 8; ++i)
+        bytes[i] = static_cast<u8>(value >> (8 * i));
+}
+
+void store_control(u8* image, u16 control_word, u32 mxcsr)
+{
+    for (usize i = 0; i < 2; ++i)
+        image[fcw_offset + i] = static_cast<u8>(control_word >> (8 * i));
+    for (usize i = 0; i < 4; ++i)
+        image[mxcsr_offset + i] = static_cast<u8>(mxcsr >> (8 * i));
+}
+
+/// Saves the CPU's state into `image` (fp_image_bytes() of it).
+void save_image(FpImage& image)
+{
+    u64 features = arch_x86_64::xsave_features();
+    if (!features) {
+        asm volatile("fxsave64 %0" : "=m"(image.bytes));
+        return;
+    }
+    // XSAVE writes XSTATE_BV but not the rest of the header, which XRSTOR wants zero.
+    std::fill(image.bytes + xstate_bv_offset, image.bytes + xsave_header_end, u8 {0});
+    asm volatile("xsave64 %0" : "+m"(image.bytes) : "a"(static_cast<u32>(features)), "d"(static_cast<u32>(features >> 32)));
+}
+
+void restore_image(const FpImage& image)
+{
+    u64 features = arch_x86_64::xsave_features();
+    if (!features)
+        asm volatile("fxrstor64 %0" ::"m"(image.bytes));
+    else
+        asm volatile("xrstor64 %0" ::"m"(image.bytes), "a"(static_cast<u32>(features)), "d"(static_cast<u32>(features >> 32)));
+}
+
+/// The power-on state: x87 and SSE (and AVX) registers zero, the default control words.
+void fill_initial_image(u8* image, usize bytes)
+{
+    std::fill(image, image + bytes, u8 {0});
+    store_control(image, initial_control_word, initial_mxcsr);
+    if (arch_x86_64::xsave_features())
+        store_u64(image + xstate_bv_offset, xfeature_x87_sse);
+}
+
 void save_fpu(UserContext& ctx)
 {
-    alignas(16) u8 image[fxsave_size];
-    asm volatile("fxsave64 %0" : "=m"(image));
-    for (usize i = 0; i < 2; ++i)
-        image[fcw_offset + i] = static_cast<u8>(ctx.fp_control_word >> (8 * i));
-    for (usize i = 0; i < 4; ++i)
-        image[mxcsr_offset + i] = static_cast<u8>(ctx.fp_mxcsr >> (8 * i));
-    ctx.fp_state.assign(image, image + fxsave_size);
+    FpImage image;
+    save_image(image);
+    store_control(image.bytes, ctx.fp_control_word, ctx.fp_mxcsr);
+    if (arch_x86_64::xsave_features()) // the legacy area holds the control words put in above
+        store_u64(image.bytes + xstate_bv_offset, load_u64(image.bytes + xstate_bv_offset) | xfeature_x87_sse);
+    ctx.fp_state.assign(image.bytes, image.bytes + arch_x86_64::fp_image_bytes());
     ctx.is_fp_saved = true;
 }
 
@@ -80,25 +142,17 @@ void load_fpu(UserContext& ctx)
         return;
     if (g_fpu_owner)
         save_fpu(*g_fpu_owner);
+    FpImage image;
     if (ctx.is_fp_initial || !ctx.is_fp_saved) {
-        u32 mxcsr = initial_mxcsr;
-        asm volatile("fninit; ldmxcsr %0" ::"m"(mxcsr));
-        // The SSE registers are zero after power-on; give a fresh thread the same.
-        asm volatile("xorps %%xmm0, %%xmm0; xorps %%xmm1, %%xmm1; xorps %%xmm2, %%xmm2; xorps %%xmm3, %%xmm3;"
-                     "xorps %%xmm4, %%xmm4; xorps %%xmm5, %%xmm5; xorps %%xmm6, %%xmm6; xorps %%xmm7, %%xmm7;"
-                     "xorps %%xmm8, %%xmm8; xorps %%xmm9, %%xmm9; xorps %%xmm10, %%xmm10; xorps %%xmm11, %%xmm11;"
-                     "xorps %%xmm12, %%xmm12; xorps %%xmm13, %%xmm13; xorps %%xmm14, %%xmm14; xorps %%xmm15, %%xmm15" ::);
+        fill_initial_image(image.bytes, arch_x86_64::fp_image_bytes());
         ctx.is_fp_initial = false;
-        ctx.fp_mxcsr = initial_mxcsr;
-        ctx.fp_control_word = initial_control_word;
     } else {
-        alignas(16) u8 image[fxsave_size];
-        std::copy(ctx.fp_state.begin(), ctx.fp_state.begin() + fxsave_size, image);
-        asm volatile("fxrstor64 %0" ::"m"(image));
-        ctx.fp_control_word = static_cast<u16>(image[fcw_offset] | image[fcw_offset + 1] << 8);
-        ctx.fp_mxcsr = static_cast<u32>(image[mxcsr_offset] | image[mxcsr_offset + 1] << 8
-            | image[mxcsr_offset + 2] << 16 | static_cast<u32>(image[mxcsr_offset + 3]) << 24);
+        std::copy(ctx.fp_state.begin(), ctx.fp_state.end(), image.bytes);
     }
+    restore_image(image);
+    ctx.fp_control_word = static_cast<u16>(image.bytes[fcw_offset] | image.bytes[fcw_offset + 1] << 8);
+    ctx.fp_mxcsr = static_cast<u32>(image.bytes[mxcsr_offset] | image.bytes[mxcsr_offset + 1] << 8
+        | image.bytes[mxcsr_offset + 2] << 16 | static_cast<u32>(image.bytes[mxcsr_offset + 3]) << 24);
     ctx.is_fp_saved = false;
     g_fpu_owner = &ctx;
 }
@@ -133,31 +187,39 @@ void UserContext::reset_for_exec(u64 ip, u64 sp)
 
 UserContext::FpSignalImage UserContext::fp_signal_state(VmSpace&)
 {
-    // No XSAVE here (CR4.OSXSAVE is off): the frame holds the FXSAVE image alone.
     release_fpu(*this);
-    std::vector<u8> image(fxsave_size, 0);
-    if (is_fp_saved) {
-        std::copy(fp_state.begin(), fp_state.begin() + fxsave_size, image.begin());
-    } else { // never ran: the power-on state
-        image[fcw_offset] = initial_control_word & 0xff;
-        image[fcw_offset + 1] = initial_control_word >> 8;
-        for (usize i = 0; i < 4; ++i)
-            image[mxcsr_offset + i] = static_cast<u8>(initial_mxcsr >> (8 * i));
-    }
-    return {std::move(image), 0};
+    std::vector<u8> image(arch_x86_64::fp_image_bytes());
+    if (is_fp_saved)
+        std::copy(fp_state.begin(), fp_state.end(), image.begin());
+    else // never ran
+        fill_initial_image(image.data(), image.size());
+    return {std::move(image), arch_x86_64::xsave_features()};
 }
 
-Result<void> UserContext::set_fp_signal_state(VmSpace&, std::span<const u8> image, u64)
+Result<void> UserContext::set_fp_signal_state(VmSpace&, std::span<const u8> image, u64 features)
 {
-    if (image.size() < fxsave_size)
+    usize bytes = arch_x86_64::fp_image_bytes();
+    features &= arch_x86_64::xsave_features();
+    if (image.size() < fxsave_size || (features && (image.size() < xsave_header_end || image.size() > bytes)))
         return Errno::einval;
     release_fpu(*this);
-    fp_state.assign(image.begin(), image.begin() + fxsave_size);
-    // Software-reserved bytes are not state; MXCSR's reserved upper half would make fxrstor
+    std::vector<u8> state(image.begin(), image.begin() + fxsave_size);
+    state.resize(std::max(bytes, fxsave_size));
+    // Software-reserved bytes are not state; MXCSR's reserved upper half would make the restore
     // fault (#GP in the kernel): clear both, as Linux masks a signal frame's MXCSR.
-    std::fill(fp_state.begin() + 464, fp_state.end(), u8 {0});
-    fp_state[mxcsr_offset + 2] = 0;
-    fp_state[mxcsr_offset + 3] = 0;
+    std::fill(state.begin() + 464, state.begin() + fxsave_size, u8 {0});
+    state[mxcsr_offset + 2] = 0;
+    state[mxcsr_offset + 3] = 0;
+    if (arch_x86_64::xsave_features()) {
+        // The header: which components hold data (the others load as initial), no compaction.
+        u64 present = xfeature_x87_sse;
+        if (features) {
+            std::copy(image.begin() + xsave_header_end, image.end(), state.begin() + xsave_header_end);
+            present = load_u64(image.data() + xstate_bv_offset) & features;
+        }
+        store_u64(state.data() + xstate_bv_offset, present);
+    }
+    fp_state = std::move(state);
     is_fp_saved = true;
     is_fp_initial = false;
     return {};
@@ -179,7 +241,8 @@ void UserContext::copy_from(VmSpace& vm, UserContext& parent)
         reset_fp_state();
         return;
     }
-    MUST(set_fp_signal_state(vm, parent.fp_signal_state(vm).bytes, 0));
+    auto image = parent.fp_signal_state(vm);
+    MUST(set_fp_signal_state(vm, image.bytes, image.features));
 }
 
 ReturnReason execute_user(VmSpace& vm, UserContext& ctx)

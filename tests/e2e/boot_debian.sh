@@ -30,7 +30,7 @@ wait
 echo "status $?"'
 expected=$(bash -c "$script") || fail "the script failed on the host"
 
-timeout 300 qemu-system-x86_64 -kernel "$image" -initrd "$work/initramfs.cpio" -m 512M -accel tcg \
+timeout 300 qemu-system-x86_64 -kernel "$image" -initrd "$work/initramfs.cpio" -m 512M -accel tcg -cpu max \
     -append "/usr/bin/bash -c '${script//\'/\'\\\'\'}'" -serial stdio -display none -no-reboot \
     -device isa-debug-exit,iobase=0xf4,iosize=0x04 </dev/null 2>/dev/null | tr -d '\r' >"$work/serial"
 status=${PIPESTATUS[0]}

@@ -19,7 +19,7 @@ directive() { sed -n "s|^[[:space:]]*//[[:space:]]*$1:[[:space:]]*\\(.*[^[:space
 boot() { # boot INITRAMFS KERNEL_ARGS...: serial output appended to $work/out; nonzero on a bad power-off
     local initramfs=$1
     shift
-    timeout 600 qemu-system-x86_64 -kernel "$image" -initrd "$initramfs" -append "$*" -m 1G -accel tcg \
+    timeout 600 qemu-system-x86_64 -kernel "$image" -initrd "$initramfs" -append "$*" -m 1G -accel tcg -cpu max \
         -serial stdio -display none -no-reboot -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
         </dev/null 2>/dev/null | tr -d '\r' >>"$work/out"
     [ "${PIPESTATUS[0]}" -eq 1 ]

@@ -2,7 +2,8 @@
 // different MXCSR rounding mode, x87 control word and xmm values, then block and yield many
 // times (so the kernel switches between them, and between its own tasks), checking after every
 // switch that nothing of another thread's state leaked into theirs. A fresh thread starts with
-// Linux's initial MXCSR (0x1f80) and x87 control word (0x37f).
+// Linux's initial MXCSR (0x1f80) and x87 control word (0x37f). With AVX, ymm7's upper half is
+// checked too (it is XSAVE state beyond FXSAVE's).
 #include "check.h"
 #include <pthread.h>
 #include <sched.h>
@@ -13,6 +14,7 @@
 #define ROUNDS 200
 
 static pthread_barrier_t start;
+static int has_avx;
 
 static uint32_t get_mxcsr(void)
 {
@@ -39,6 +41,8 @@ static void *worker(void *arg)
     __asm__ volatile("fldcw %0" ::"m"(fcw));
     uint64_t mine = 0x1111111111111111ull * (uint64_t)(id + 1);
     __asm__ volatile("movq %0, %%xmm7" ::"r"(mine) : "xmm7");
+    if (has_avx)
+        __asm__ volatile("vinsertf128 $1, %%xmm7, %%ymm7, %%ymm7" ::: "xmm7"); // upper half = lower
     pthread_barrier_wait(&start);
     for (int i = 0; i < ROUNDS; i++) {
         if (i % 10 == 0)
@@ -47,7 +51,10 @@ static void *worker(void *arg)
             sched_yield();
         uint64_t seen;
         __asm__ volatile("movq %%xmm7, %0" : "=r"(seen));
-        if (get_mxcsr() != mxcsr || get_fcw() != fcw || seen != mine) {
+        uint64_t seen_upper = mine;
+        if (has_avx)
+            __asm__ volatile("vextractf128 $1, %%ymm7, %%xmm6; movq %%xmm6, %0" : "=r"(seen_upper) : : "xmm6");
+        if (get_mxcsr() != mxcsr || get_fcw() != fcw || seen != mine || seen_upper != mine) {
             CHECK(!"the FPU/SSE state changed across a switch");
             return (void *)1;
         }
@@ -58,6 +65,8 @@ static void *worker(void *arg)
 int main(void)
 {
     pthread_t threads[THREADS];
+    __builtin_cpu_init();
+    has_avx = __builtin_cpu_supports("avx");
     pthread_barrier_init(&start, NULL, THREADS);
     for (long i = 0; i < THREADS; i++)
         CHECK(pthread_create(&threads[i], NULL, worker, (void *)i) == 0);
@@ -66,6 +75,6 @@ int main(void)
         CHECK(pthread_join(threads[i], &result) == 0);
         CHECK(result == NULL);
     }
-    printf("fpu_threads: ok\n");
+    printf("fpu_threads: ok%s\n", has_avx ? " (with ymm)" : "");
     return 0;
 }
