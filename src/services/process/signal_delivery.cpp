@@ -181,7 +181,9 @@ Result<void> setup_frame(Thread& thread, int sig, const abi::SigInfo& info, cons
     auto& vm = thread.process().vm();
     u64 sp = regs.rsp;
     bool was_on_alt_stack = is_on_alt_stack(thread, sp);
-    if ((action.flags & sa_onstack) && !(thread.alt_stack.flags & ss_disable) && thread.alt_stack.size && !was_on_alt_stack)
+    bool is_entering_alt_stack = (action.flags & sa_onstack) && !(thread.alt_stack.flags & ss_disable)
+        && thread.alt_stack.size && !was_on_alt_stack;
+    if (is_entering_alt_stack)
         sp = thread.alt_stack.sp + thread.alt_stack.size;
     else
         sp -= redzone_bytes;
@@ -190,6 +192,10 @@ Result<void> setup_frame(Thread& thread, int sig, const abi::SigInfo& info, cons
     auto fpstate = fpstate_bytes(std::move(fp_image));
     u64 fp_addr = (sp - fpstate.size()) & ~u64 {63};
     u64 frame_addr = ((fp_addr - sizeof(RtSigFrame)) & ~u64 {15}) - 8;
+    // A frame that would overflow the alternate stack is not written: the thread dies of
+    // SIGSEGV instead, as Linux's get_sigframe has it.
+    if ((was_on_alt_stack || is_entering_alt_stack) && !is_on_alt_stack(thread, frame_addr))
+        return Errno::efault;
 
     RtSigFrame frame {};
     frame.pretcode = action.restorer;
