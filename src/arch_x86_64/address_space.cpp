@@ -14,16 +14,23 @@ constexpr u64 pte_no_execute = 1ull << 63;
 constexpr u64 address_mask = 0x000ffffffffff000ull;
 
 constexpr usize kernel_slot = 511; // the top 512 GiB: the kernel image and the direct map
+constexpr usize frame_window_slot = 256;
 
-u64* table_at(u64 physical) { return arch_x86_64::from_physical<u64>(physical); }
+/// A page table (a frame) by its physical address, through the frame window.
+u64* table_at(u64 physical)
+{
+    // SAFETY: page tables are frames, 4 KiB aligned, which the frame window maps.
+    return reinterpret_cast<u64*>(arch_x86_64::frame_window_address(physical));
+}
 } // namespace
 
-u64 physical_address(const Frame& frame) { return arch_x86_64::to_physical(frame.bytes().data()); }
+u64 physical_address(const Frame& frame) { return arch_x86_64::frame_physical(frame.pfn()); }
 
 AddressSpace::AddressSpace(Frame root) : m_root(std::move(root))
 {
     // The kernel's half, supervisor only: the kernel runs on these tables while the space is loaded.
     table_at(root_physical())[kernel_slot] = boot_pml4[kernel_slot];
+    table_at(root_physical())[frame_window_slot] = boot_pml4[frame_window_slot];
 }
 
 namespace {

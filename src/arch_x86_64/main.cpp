@@ -40,10 +40,37 @@ struct MultibootInfo {
     u32 cmdline;
     u32 mods_count;
     u32 mods_addr;
+    u32 symbols[4];
+    u32 mmap_length;
+    u32 mmap_addr;
 };
 constexpr u32 info_has_memory = 1u << 0;
 constexpr u32 info_has_cmdline = 1u << 2;
 constexpr u32 info_has_modules = 1u << 3;
+constexpr u32 info_has_memory_map = 1u << 6;
+
+/// One entry of the multiboot memory map; `size` counts the bytes after itself.
+struct __attribute__((packed)) MultibootMemoryEntry {
+    u32 size;
+    u64 base, length;
+    u32 type;
+};
+constexpr u32 memory_available = 1;
+
+/// Hands the usable RAM of the loader's memory map to the frame allocator's backend.
+void read_memory_map(const MultibootInfo& info)
+{
+    if (!(info.flags & info_has_memory_map)) { // what mem_upper says, from 1 MiB
+        add_ram_range(1ull << 20, g_memory_top);
+        return;
+    }
+    for (u32 at = 0; at + sizeof(MultibootMemoryEntry) <= info.mmap_length;) {
+        const auto& entry = *from_physical<const MultibootMemoryEntry>(info.mmap_addr + at);
+        if (entry.type == memory_available)
+            add_ram_range(entry.base, entry.base + entry.length);
+        at += entry.size + sizeof(u32);
+    }
+}
 
 struct MultibootModule {
     u32 start, end, string, reserved;
@@ -128,6 +155,31 @@ void check_frame_allocator()
     serial_write(" frames allocated and freed, ");
     serial_write(is_recycled_zero ? "recycled frames come back zeroed\n" : "a recycled frame was dirty\n");
     if (!is_recycled_zero)
+        power_off(7);
+}
+
+/// The frame window maps every frame to its own RAM: the first and the last frame hold
+/// different patterns written through the window, and read back what was written.
+void check_frame_window()
+{
+    u64 total = frame::total_frames();
+    if (total < 2)
+        return;
+    u64 last_physical = frame_physical(total - 1);
+    u8* first = frame_window_address(frame_physical(0));
+    u8* last = frame_window_address(last_physical);
+    first[0] = 0x5a;
+    last[page_size - 1] = 0xa5;
+    bool is_sound = first[0] == 0x5a && last[page_size - 1] == 0xa5 && first != last;
+    first[0] = last[page_size - 1] = 0;
+    serial_write("Asterix: frame window: ");
+    serial_write_number(total * page_size >> 20);
+    serial_write(" MiB in ");
+    serial_write_number(frame_window_ranges());
+    serial_write(is_sound ? " runs of RAM, the last frame at physical " : " runs of RAM, a frame did not read back at ");
+    serial_write_number(last_physical >> 20);
+    serial_write(" MiB\n");
+    if (!is_sound)
         power_off(7);
 }
 
@@ -229,12 +281,14 @@ extern "C" [[noreturn]] void kernel_main(u32 magic, u32 info_address)
         serial_write("Asterix: the loader gave no memory size, stopping\n");
         power_off(4);
     }
+    // The kernel's own memory (image, heap, boot modules) is in the RAM from 1 MiB up, which
+    // mem_upper measures; the frames come from all RAM in the memory map.
     g_memory_top = (1ull << 20) + u64 {info->mem_upper_kib} * 1024;
-    u64 memory_mib = g_memory_top >> 20;
+    read_memory_map(*info);
     serial_write("Asterix: memory ");
-    serial_write_number(memory_mib);
+    serial_write_number(ram_bytes() >> 20);
     serial_write(" MiB\n");
-    if (memory_mib < minimum_mib || kernel_end() + (4ull << 20) > g_memory_top) {
+    if ((g_memory_top >> 20) < minimum_mib || kernel_end() + (4ull << 20) > g_memory_top) {
         serial_write("Asterix: less memory than the kernel needs (120 MiB), stopping\n");
         power_off(5);
     }
@@ -265,6 +319,7 @@ extern "C" [[noreturn]] void kernel_main(u32 magic, u32 info_address)
     KernelOptions options = take_kernel_options(argv);
     frame::init_phys_mem(options.mem_bytes);
     check_frame_allocator();
+    check_frame_window();
 
     init_interrupts();
     asm volatile("ud2"); // the #UD handler steps over it

@@ -1,12 +1,18 @@
-// Physical memory on bare metal: the RAM between the end of the kernel and the top the boot
-// loader reported (within the first GiB, which boot.S maps at kernel_base: the direct map).
+// Physical memory on bare metal: the RAM the boot loader's memory map reports, above the kernel
+// and the boot modules, in 2 MiB pieces, mapped one after another (the holes left out) in the
+// frame window, so that the frame allocator sees one contiguous span and a page frame number
+// is an offset in it. The first GiB is also mapped at kernel_base (boot.S), for the kernel image,
+// its heap and what the loader left there.
 
 #include "arch_x86_64/boot_info.h"
+
 #include <algorithm>
 
 #include "frame/arch.h"
+#include "frame/assert.h"
 
 extern "C" char _bss_end[];
+extern "C" asterix::u64 boot_pml4[512];
 
 namespace asterix::arch_x86_64 {
 
@@ -14,10 +20,67 @@ u64 g_memory_top = 0;
 u64 g_reserved_end = 0;
 
 namespace {
-u64 g_frames_start = 0;
+constexpr u64 large_page = 2ull << 20;
+constexpr usize window_slot = 256; // PML4 slot of frame_window_base
+// The frame allocator's bookkeeping (a share count and, once freed, a free-list entry per frame)
+// lives in the 96 MiB kernel heap: 8 GiB of frames keep it well inside.
+constexpr usize max_window_gib = 8;
+constexpr usize max_ranges = 32;
+constexpr u64 pte_present = 1;
+constexpr u64 pte_writable = 2;
+constexpr u64 pte_large = 0x80;
+
+/// A run of RAM in the window: `bytes` at `physical`, mapped at frame_window_base + `offset`.
+struct WindowRange {
+    u64 physical, offset, bytes;
+};
+
+RamRange g_ram[max_ranges];
+usize g_ram_count = 0;
+WindowRange g_window[max_ranges];
+usize g_window_count = 0;
+
+alignas(4096) u64 g_window_pdpt[512];
+alignas(4096) u64 g_window_pds[max_window_gib][512];
+} // namespace
+
+void add_ram_range(u64 start, u64 end)
+{
+    start = std::max(start, u64 {1} << 20); // below 1 MiB: BIOS areas, left alone
+    if (g_ram_count < max_ranges && end > start)
+        g_ram[g_ram_count++] = {start, end};
 }
 
-u64 frame_physical(u64 pfn) { return g_frames_start + pfn * page_size; }
+u64 ram_bytes()
+{
+    u64 total = 0;
+    for (usize i = 0; i < g_ram_count; ++i)
+        total += g_ram[i].end - g_ram[i].start;
+    return total;
+}
+
+usize frame_window_ranges() { return g_window_count; }
+
+u64 frame_physical(u64 pfn)
+{
+    u64 offset = pfn * page_size;
+    for (usize i = 0; i < g_window_count; ++i) {
+        if (offset < g_window[i].offset + g_window[i].bytes)
+            return g_window[i].physical + (offset - g_window[i].offset);
+    }
+    frame::panic("page frame %llu is outside the frame window", static_cast<unsigned long long>(pfn));
+}
+
+u8* frame_window_address(u64 physical)
+{
+    for (usize i = 0; i < g_window_count; ++i) {
+        const auto& range = g_window[i];
+        if (physical >= range.physical && physical < range.physical + range.bytes)
+            // SAFETY: the window maps this range at this offset (init_phys_mem).
+            return reinterpret_cast<u8*>(frame_window_base + range.offset + (physical - range.physical));
+    }
+    frame::panic("physical address %#llx is not in the frame window", static_cast<unsigned long long>(physical));
+}
 
 u64 kernel_end() { return to_physical(_bss_end); }
 
@@ -25,18 +88,35 @@ u64 kernel_end() { return to_physical(_bss_end); }
 
 namespace asterix::frame::arch {
 
+using namespace arch_x86_64;
+
 bool is_fresh_memory_zeroed() { return false; } // RAM holds whatever was there before boot
 
 std::span<u8> init_phys_mem(u64 bytes)
 {
-    u64 start = page_round_up(std::max(arch_x86_64::kernel_end(), arch_x86_64::g_reserved_end));
-    u64 end = page_round_down(std::min(arch_x86_64::g_memory_top, arch_x86_64::direct_map_bytes));
-    if (end <= start)
-        return {};
-    u64 size = std::min(end - start, page_round_down(bytes));
-    arch_x86_64::g_frames_start = start;
-    // [start, start + size) is RAM nothing else uses.
-    return {arch_x86_64::from_physical<u8>(start), size};
+    u64 reserved = std::max(kernel_end(), g_reserved_end);
+    u64 limit = std::min<u64>(page_round_down(bytes), max_window_gib << 30);
+    u64 total = 0;
+    for (usize i = 0; i < g_ram_count && total < limit; ++i) {
+        u64 start = (std::max(g_ram[i].start, reserved) + large_page - 1) & ~(large_page - 1);
+        u64 end = g_ram[i].end & ~(large_page - 1);
+        if (end <= start)
+            continue;
+        u64 size = std::min(end - start, (limit - total + large_page - 1) & ~(large_page - 1));
+        g_window[g_window_count++] = {start, total, size};
+        for (u64 at = 0; at < size; at += large_page) {
+            u64 offset = total + at;
+            g_window_pds[offset >> 30][(offset >> 21) & 511] = (start + at) | pte_present | pte_writable | pte_large; // no NX: EFER.NXE is not on yet
+        }
+        total += size;
+    }
+    for (usize gib = 0; gib < max_window_gib; ++gib)
+        g_window_pdpt[gib] = to_physical(g_window_pds[gib]) | pte_present | pte_writable;
+    // The window goes into the kernel's half of every address space (address_space.cpp).
+    boot_pml4[window_slot] = to_physical(g_window_pdpt) | pte_present | pte_writable;
+    total = std::min(total, limit);
+    // SAFETY: the window maps `total` bytes of RAM nothing else uses.
+    return {reinterpret_cast<u8*>(frame_window_base), total};
 }
 
 } // namespace asterix::frame::arch

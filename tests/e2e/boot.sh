@@ -10,7 +10,8 @@
 # not PVM-aware, so there the faithful emulator, TCG, is the reference.
 # Then it boots the services: busybox from an initramfs runs the issue's command line, and a
 # missing init, a truncated initramfs and no initramfs at all stop with a message and a code;
-# an interactive shell on the serial terminal (echo, line editing, ^C); a kernel task that
+# 5 GiB of RAM, part of it above 4 GiB, all in the frame window; an interactive shell on the
+# serial terminal (echo, line editing, ^C); a kernel task that
 # overflows its stack is caught by the guard page and reported.
 #   boot.sh KERNEL_IMAGE
 set -u
@@ -69,6 +70,13 @@ for accel in $accels; do
 done
 
 accel=${accels%% *}
+echo "5 GiB: the frames come from RAM below and above the PCI hole ($accel):"
+boot 5G -initrd "$work/initramfs.cpio" -append "/bin/busybox free -m"
+echo "$out" | grep -qE '^Asterix: frame window: 50[0-9]{2} MiB in 2 runs of RAM, the last frame at physical 614[0-9] MiB' \
+    || fail "the frame window does not hold the RAM above 4 GiB"
+[ "$(echo "$out" | awk '/^Mem:/ { print ($2 >= 5000) }')" = 1 ] || fail "the services do not see 5 GiB"
+[ "$status" -eq 1 ] || fail "expected free's status 0 (QEMU status 1), got QEMU status $status"
+
 echo "an interactive shell on the serial terminal ($accel):"
 # Typed input goes through the kernel's line discipline: echo, line editing, ^C to the
 # foreground job. Each step waits for the shell's output before typing on, as a person would.
