@@ -136,8 +136,21 @@ Result<void> set_termios(int stream, const Termios& termios, int when)
     return {};
 }
 
-/// A serial line has no size until one is set, as on Linux.
-Result<WinSize> window_size(int stream) { return valid_stream(stream) ? Result<WinSize>(WinSize {}) : Errno::ebadf; }
+/// A serial line has no size until one is set (0x0), as on Linux.
+Result<WinSize> window_size(int stream)
+{
+    if (!valid_stream(stream))
+        return Errno::ebadf;
+    return terminal().window_size();
+}
+
+Result<void> set_window_size(int stream, const WinSize& size)
+{
+    if (!valid_stream(stream))
+        return Errno::ebadf;
+    terminal().set_window_size(size);
+    return {};
+}
 
 } // namespace console
 

@@ -48,5 +48,8 @@ struct WinSize {
     u16 rows, cols, xpixel, ypixel;
 };
 Result<WinSize> window_size(int stream);
+/// TIOCSWINSZ. A change sends SIGWINCH to the foreground process group (the terminal does it:
+/// the host's, or the bare-metal line discipline).
+Result<void> set_window_size(int stream, const WinSize& size);
 
 } // namespace asterix::frame::console

@@ -34,6 +34,7 @@ enum : int { vintr, vquit, verase, vkill, veof, vtime, vmin, vswtc, vstart, vsto
 constexpr int sigint = 2;
 constexpr int sigquit = 3;
 constexpr int sigtstp = 20;
+constexpr int sigwinch = 28;
 /// Linux's N_TTY_BUF_SIZE: input beyond it is dropped (one byte is kept for a line's end).
 constexpr usize max_input = 4096;
 
@@ -232,6 +233,15 @@ usize LineDiscipline::read(std::span<u8> dst)
     std::copy_n(m_ready.begin(), n, dst.begin());
     m_ready.erase(m_ready.begin(), m_ready.begin() + static_cast<isize>(n));
     return n;
+}
+
+void LineDiscipline::set_window_size(const console::WinSize& size)
+{
+    const auto& old = m_window_size;
+    if (old.rows == size.rows && old.cols == size.cols && old.xpixel == size.xpixel && old.ypixel == size.ypixel)
+        return;
+    m_window_size = size;
+    m_signals |= 1ull << sigwinch;
 }
 
 u64 LineDiscipline::take_signals()

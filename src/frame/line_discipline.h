@@ -38,6 +38,9 @@ public:
     void process_output(std::span<const u8> src, std::string& out) const;
 
     const console::Termios& termios() const { return m_termios; }
+    /// The terminal's size (TIOCGWINSZ); setting a different one raises SIGWINCH.
+    const console::WinSize& window_size() const { return m_window_size; }
+    void set_window_size(const console::WinSize& size);
     /// TCSETS; `is_flush` (TCSETSF) drops pending input. Leaving canonical mode makes the line
     /// being edited readable, entering it makes what is pending one line, as Linux does.
     void set_termios(const console::Termios& termios, bool is_flush);
@@ -58,6 +61,7 @@ private:
     void flush_input();
 
     console::Termios m_termios;
+    console::WinSize m_window_size {};
     std::deque<u8> m_ready;         ///< readable bytes: complete lines in canonical mode
     std::deque<usize> m_line_sizes; ///< canonical: bytes of each readable line (0 is end of file)
     std::string m_line;             ///< canonical: the line being edited

@@ -220,6 +220,16 @@ Result<WinSize> window_size(int stream)
     return WinSize {host.ws_row, host.ws_col, host.ws_xpixel, host.ws_ypixel};
 }
 
+Result<void> set_window_size(int stream, const WinSize& size)
+{
+    if (!valid_stream(stream))
+        return Errno::ebadf;
+    winsize host {size.rows, size.cols, size.xpixel, size.ypixel};
+    if (ioctl(stream, TIOCSWINSZ, &host) != 0)
+        return host::errno_from_host(errno);
+    return {};
+}
+
 } // namespace frame::console
 
 } // namespace asterix

@@ -106,6 +106,9 @@ wait_for '^got \[abd\]$'
 grep -q $'abc\b \bd' "$work/serial" || fail "the erase was not echoed as backspace, space, backspace"
 type_keys 'stty -a | grep -o "icanon iexten echo"\n'
 wait_for '^icanon iexten echo$'
+type_keys 'sh -c "trap \\"echo got SIGWINCH\\" WINCH; stty rows 40 cols 100; stty size"\n'
+wait_for '^40 100$'
+wait_for '^got SIGWINCH$'
 type_keys 'echo sleeping; sleep 100\n'
 wait_for '^sleeping'
 sleep 1

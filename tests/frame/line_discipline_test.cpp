@@ -193,3 +193,16 @@ TEST_CASE("input beyond 4096 bytes is dropped, and the line can still end")
     CHECK(line.size() == 4096);
     CHECK(line.back() == '\n');
 }
+
+TEST_CASE("a serial line has no size until one is set, and a new size raises SIGWINCH")
+{
+    LineDiscipline ld;
+    CHECK(ld.window_size().rows == 0);
+    CHECK(ld.window_size().cols == 0);
+    ld.set_window_size({40, 100, 0, 0});
+    CHECK(ld.window_size().rows == 40);
+    CHECK(ld.window_size().cols == 100);
+    CHECK(ld.take_signals() == (1ull << 28));
+    ld.set_window_size({40, 100, 0, 0}); // the same size: no signal
+    CHECK(ld.take_signals() == 0);
+}

@@ -25,6 +25,7 @@ constexpr u32 tiocspgrp = 0x5410;
 constexpr u32 tiocnotty = 0x5422;
 constexpr u32 tiocgsid = 0x5429;
 constexpr u32 tiocgwinsz = 0x5413;
+constexpr u32 tiocswinsz = 0x5414;
 } // namespace
 
 Result<usize> ConsoleFile::read(frame::UserWriter& out)
@@ -112,6 +113,11 @@ Result<long> ConsoleFile::ioctl(Context& ctx, u32 request, u64 arg)
     case tiocgwinsz: {
         auto size = TRY(frame::console::window_size(m_stream));
         TRY(ctx.user().write(UserPtr<frame::console::WinSize>(arg), size));
+        return 0;
+    }
+    case tiocswinsz: {
+        auto size = TRY(ctx.user().read(UserPtr<frame::console::WinSize>(arg)));
+        TRY(frame::console::set_window_size(m_stream, size));
         return 0;
     }
     case tiocgpgrp:
