@@ -12,8 +12,17 @@ namespace asterix::frame::console {
 /// asterix: ^C, ^\, ^Z and window changes meant for the guest's foreground process group.
 void set_signal_hook(void (*hook)(u64 signals));
 
+/// Whether the console is a raw byte line (bare metal: the serial port), on which the
+/// services run the terminal's line discipline themselves; otherwise it is the three streams
+/// asterix was given, a terminal that edits lines itself (the host's), a pipe or a file.
+bool is_raw_line();
+/// Raw line: called at a safe point when bytes arrived (also while nobody reads), so that the
+/// services can echo them and act on ^C.
+void set_input_hook(void (*hook)());
+
 /// The console is the three streams asterix itself was given (0 in, 1 out, 2 err), as they
-/// are: a terminal, a pipe or a file. `stream` is 0, 1 or 2.
+/// are: a terminal, a pipe or a file. `stream` is 0, 1 or 2. On a raw line, all three are the
+/// line: reads and writes move bytes as they are, and the terminal calls below are ENOTTY.
 
 /// Reads what is available, blocking the calling task (not the kernel) until some is.
 Result<usize> read(int stream, std::span<u8> dst);

@@ -186,10 +186,13 @@ private:
         u64 signals = arch::take_console_signals();
         if (signals && g_console_signal_hook)
             g_console_signal_hook(signals);
+        if (g_console_input_hook && arch::console_input_ready())
+            g_console_input_hook();
     }
 
 public:
     static void (*g_console_signal_hook)(u64);
+    static void (*g_console_input_hook)();
 
 private:
     u64 next_deadline() const { return m_timers.empty() ? ~0ull : m_timers.begin()->first; }
@@ -224,8 +227,10 @@ private:
 
 Scheduler* Scheduler::s_instance = nullptr;
 void (*Scheduler::g_console_signal_hook)(u64) = nullptr;
+void (*Scheduler::g_console_input_hook)() = nullptr;
 
 void console::set_signal_hook(void (*hook)(u64 signals)) { Scheduler::g_console_signal_hook = hook; }
+void console::set_input_hook(void (*hook)()) { Scheduler::g_console_input_hook = hook; }
 
 namespace {
 Scheduler& scheduler()

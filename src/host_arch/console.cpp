@@ -74,6 +74,8 @@ void host::init_console()
 
 namespace frame::console {
 
+bool is_raw_line() { return false; } // the host's terminal edits lines itself
+
 bool is_open(int stream) { return valid_stream(stream); }
 
 Result<usize> read(int stream, std::span<u8> dst)

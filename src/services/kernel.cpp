@@ -139,6 +139,8 @@ void kernel_main(const frame::BootParams& params)
     // The console is the first process's controlling terminal; it is the foreground group.
     console_terminal() = {pid, pid};
     frame::console::set_signal_hook(forward_console_signals);
+    if (frame::console::is_raw_line()) // bare metal: the services are the terminal
+        frame::console::set_input_hook(take_console_input);
     start_thread(thread);
 }
 

@@ -116,6 +116,12 @@ type_keys '\003'
 wait_for '^\^C'
 type_keys 'echo "after $?"\n'
 wait_for '^after 130$'
+type_keys 'read never; echo "not reached"\n'
+wait_for 'read never; echo'
+sleep 1
+type_keys '\003'
+type_keys 'echo "read ended with $?"\n'
+wait_for '^read ended with 130$'
 type_keys 'exit 3\n'
 exec 3>&-
 wait "$qemu_pid"

@@ -26,6 +26,23 @@ constexpr u32 tiocnotty = 0x5422;
 constexpr u32 tiocgsid = 0x5429;
 constexpr u32 tiocgwinsz = 0x5413;
 constexpr u32 tiocswinsz = 0x5414;
+constexpr u32 poll_in = 0x001;
+constexpr u32 poll_out = 0x004;
+
+/// Reads through the line discipline of a raw console line (bare metal).
+Result<usize> read_line_discipline(frame::UserWriter& out)
+{
+    auto& line = console_line_discipline();
+    for (;;) {
+        take_console_input();
+        if (line.is_readable(out.remaining()))
+            break;
+        TRY(wait_interruptible(console_readers(), ~0ull, "console read"));
+    }
+    std::vector<u8> buffer(std::min<u64>(out.remaining(), chunk_bytes));
+    usize n = line.read(buffer);
+    return TRY(out.write(std::span(buffer).first(n)));
+}
 } // namespace
 
 Result<usize> ConsoleFile::read(frame::UserWriter& out)
@@ -33,6 +50,8 @@ Result<usize> ConsoleFile::read(frame::UserWriter& out)
     if (out.remaining() == 0)
         return 0;
     TRY(check_foreground_read());
+    if (frame::console::is_raw_line())
+        return read_line_discipline(out);
     std::vector<u8> buffer(std::min<u64>(out.remaining(), chunk_bytes));
     usize n = TRY(frame::console::read(m_stream, buffer));
     return TRY(out.write(std::span(buffer).first(n)));
@@ -50,6 +69,14 @@ Result<usize> ConsoleFile::write(frame::UserReader& in)
             return got.error();
         }
         auto span = std::span<const u8>(buffer).first(got.value());
+        if (frame::console::is_raw_line()) {
+            // The line discipline's output processing (ONLCR); the line takes all of it.
+            std::vector<u8> processed;
+            console_line_discipline().process_output(span, processed);
+            TRY(frame::console::write(m_stream, processed));
+            total += span.size();
+            continue;
+        }
         while (!span.empty()) {
             auto written = frame::console::write(m_stream, span);
             if (written.is_error())
@@ -89,7 +116,21 @@ Result<void> ConsoleFile::check_foreground_read()
     return Errno::erestartsys;
 }
 
-Result<int> ConsoleFile::bytes_ready() { return frame::console::bytes_ready(m_stream); }
+Result<int> ConsoleFile::bytes_ready()
+{
+    if (!frame::console::is_raw_line())
+        return frame::console::bytes_ready(m_stream);
+    take_console_input();
+    return static_cast<int>(console_line_discipline().bytes_ready());
+}
+
+u32 ConsoleFile::poll_events()
+{
+    if (!frame::console::is_raw_line())
+        return frame::console::poll(m_stream);
+    take_console_input();
+    return poll_out | (console_line_discipline().is_readable() ? poll_in : 0);
+}
 
 std::string ConsoleFile::description() { return frame::console::describe(m_stream); }
 
@@ -97,7 +138,11 @@ Result<long> ConsoleFile::ioctl(Context& ctx, u32 request, u64 arg)
 {
     switch (request) {
     case tcgets: {
-        auto termios = TRY(frame::console::get_termios(m_stream));
+        frame::console::Termios termios;
+        if (frame::console::is_raw_line())
+            termios = console_line_discipline().termios();
+        else
+            termios = TRY(frame::console::get_termios(m_stream));
         TRY(ctx.user().write(UserPtr<frame::console::Termios>(arg), termios));
         return 0;
     }
@@ -107,17 +152,29 @@ Result<long> ConsoleFile::ioctl(Context& ctx, u32 request, u64 arg)
         if (!frame::console::is_terminal(m_stream))
             return Errno::enotty;
         auto termios = TRY(ctx.user().read(UserPtr<frame::console::Termios>(arg)));
-        TRY(frame::console::set_termios(m_stream, termios, static_cast<int>(request - tcsets)));
+        if (frame::console::is_raw_line()) // output is synchronous: TCSETSW waits for nothing
+            console_line_discipline().set_termios(termios, request == tcsetsf);
+        else
+            TRY(frame::console::set_termios(m_stream, termios, static_cast<int>(request - tcsets)));
         return 0;
     }
     case tiocgwinsz: {
-        auto size = TRY(frame::console::window_size(m_stream));
+        frame::console::WinSize size;
+        if (frame::console::is_raw_line())
+            size = console_line_discipline().window_size();
+        else
+            size = TRY(frame::console::window_size(m_stream));
         TRY(ctx.user().write(UserPtr<frame::console::WinSize>(arg), size));
         return 0;
     }
     case tiocswinsz: {
         auto size = TRY(ctx.user().read(UserPtr<frame::console::WinSize>(arg)));
-        TRY(frame::console::set_window_size(m_stream, size));
+        if (!frame::console::is_raw_line()) {
+            TRY(frame::console::set_window_size(m_stream, size));
+            return 0;
+        }
+        console_line_discipline().set_window_size(size);
+        forward_console_signals(console_line_discipline().take_signals()); // SIGWINCH
         return 0;
     }
     case tiocgpgrp:

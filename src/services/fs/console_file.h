@@ -16,7 +16,7 @@ public:
     Result<long> ioctl(Context& ctx, u32 request, u64 arg) override;
     Result<i64> seek(i64 offset, Whence whence) override;
     Result<int> bytes_ready() override;
-    u32 poll_events() override { return frame::console::poll(m_stream); }
+    u32 poll_events() override;
     bool is_polled_by_time() override { return true; }
     Result<void> sync(bool is_data_only) override { return frame::console::sync(m_stream, is_data_only); }
     std::string description() override;

@@ -1,6 +1,8 @@
 #pragma once
 
+#include "frame/task.h"
 #include "frame/types.h"
+#include "services/fs/line_discipline.h"
 
 namespace asterix::services {
 
@@ -16,5 +18,13 @@ Terminal& console_terminal();
 /// Sends the terminal signals the host delivered (^C, ^\, ^Z, window size) to the foreground
 /// process group: the frame calls it at safe points.
 void forward_console_signals(u64 signals);
+
+/// On a raw console line (bare metal), the terminal's line discipline, and the tasks waiting
+/// for it to have something to read.
+LineDiscipline& console_line_discipline();
+frame::WaitQueue& console_readers();
+/// Feeds what the line received to the line discipline: echoes it, sends the signals it
+/// raised, wakes readers. The frame calls it when bytes arrive; readers call it too.
+void take_console_input();
 
 } // namespace asterix::services

@@ -4,10 +4,11 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "frame/console.h"
 
-namespace asterix::frame {
+namespace asterix::services {
 
 /// A terminal's input and output processing, as Linux's N_TTY does it, for a console whose far
 /// end is a plain byte line (the bare-metal serial port; hosted, the host's terminal does this).
@@ -16,14 +17,14 @@ namespace asterix::frame {
 /// reads of at most one line; ECHO with ECHOE/ECHOK/ECHOKE/ECHOCTL/ECHONL; VMIN in raw mode.
 /// Output: OPOST with ONLCR/OCRNL. Not done: flow control (IXON ^S/^Q are ordinary bytes),
 /// VTIME (a VMIN 0 read never waits), column tracking (erasing a tab backs up one column).
-/// Pure logic: the backend feeds it bytes and sends what it returns.
+/// Pure logic: the console (terminal.cpp) feeds it bytes and sends what it returns.
 class LineDiscipline {
 public:
     LineDiscipline();
 
     /// One byte from the line. What goes back to the line in reply (the echo, after output
     /// processing) is appended to `echo`.
-    void receive(u8 byte, std::string& echo);
+    void receive(u8 byte, std::vector<u8>& echo);
     /// Whether a read of up to `wanted` bytes returns now: a complete line (or end of file) in
     /// canonical mode; in raw mode min(VMIN, wanted) bytes, or always when VMIN is 0.
     bool is_readable(usize wanted = ~usize {0}) const;
@@ -35,33 +36,33 @@ public:
     /// Terminal signals (a bit mask by signal number) that input raised since the last call.
     u64 take_signals();
     /// Output processing of bytes on their way to the line.
-    void process_output(std::span<const u8> src, std::string& out) const;
+    void process_output(std::span<const u8> src, std::vector<u8>& out) const;
 
-    const console::Termios& termios() const { return m_termios; }
+    const frame::console::Termios& termios() const { return m_termios; }
     /// The terminal's size (TIOCGWINSZ); setting a different one raises SIGWINCH.
-    const console::WinSize& window_size() const { return m_window_size; }
-    void set_window_size(const console::WinSize& size);
+    const frame::console::WinSize& window_size() const { return m_window_size; }
+    void set_window_size(const frame::console::WinSize& size);
     /// TCSETS; `is_flush` (TCSETSF) drops pending input. Leaving canonical mode makes the line
     /// being edited readable, entering it makes what is pending one line, as Linux does.
-    void set_termios(const console::Termios& termios, bool is_flush);
+    void set_termios(const frame::console::Termios& termios, bool is_flush);
 
 private:
     bool is_char(u8 byte, int index) const;
     bool has_lflag(u32 flag) const { return m_termios.lflag & flag; }
     /// Appends bytes for the line to `out`, with output processing.
-    void emit(u8 byte, std::string& out) const;
-    void emit(std::string_view text, std::string& out) const;
-    void put_echo(u8 byte, std::string& echo) const;
-    void raise_signal(int sig, u8 byte, std::string& echo);
+    void emit(u8 byte, std::vector<u8>& out) const;
+    void emit(std::string_view text, std::vector<u8>& out) const;
+    void put_echo(u8 byte, std::vector<u8>& echo) const;
+    void raise_signal(int sig, u8 byte, std::vector<u8>& echo);
     /// Erases the last character of the line being edited (a whole UTF-8 sequence with IUTF8).
-    void erase_char(std::string& echo);
-    void erase_word(std::string& echo);
-    void kill_line(u8 byte, std::string& echo);
+    void erase_char(std::vector<u8>& echo);
+    void erase_word(std::vector<u8>& echo);
+    void kill_line(u8 byte, std::vector<u8>& echo);
     void end_line();
     void flush_input();
 
-    console::Termios m_termios;
-    console::WinSize m_window_size {};
+    frame::console::Termios m_termios;
+    frame::console::WinSize m_window_size {};
     std::deque<u8> m_ready;         ///< readable bytes: complete lines in canonical mode
     std::deque<usize> m_line_sizes; ///< canonical: bytes of each readable line (0 is end of file)
     std::string m_line;             ///< canonical: the line being edited
@@ -69,4 +70,4 @@ private:
     bool m_is_literal_next {false};
 };
 
-} // namespace asterix::frame
+} // namespace asterix::services

@@ -1,8 +1,8 @@
-#include "frame/line_discipline.h"
+#include "services/fs/line_discipline.h"
 
 #include <algorithm>
 
-namespace asterix::frame {
+namespace asterix::services {
 
 namespace {
 // termios bits and c_cc indexes (asm-generic/termbits.h).
@@ -58,7 +58,7 @@ bool LineDiscipline::is_char(u8 byte, int index) const
     return special != 0 && byte == special; // 0 is _POSIX_VDISABLE
 }
 
-void LineDiscipline::put_echo(u8 byte, std::string& echo) const
+void LineDiscipline::put_echo(u8 byte, std::vector<u8>& echo) const
 {
     if (has_lflag(echoctl) && is_control(byte) && byte != '\t' && byte != '\n') {
         emit('^', echo);
@@ -68,7 +68,7 @@ void LineDiscipline::put_echo(u8 byte, std::string& echo) const
     emit(byte, echo);
 }
 
-void LineDiscipline::receive(u8 byte, std::string& echo)
+void LineDiscipline::receive(u8 byte, std::vector<u8>& echo)
 {
     if (m_termios.iflag & istrip)
         byte &= 0x7f;
@@ -147,7 +147,7 @@ void LineDiscipline::receive(u8 byte, std::string& echo)
         put_echo(byte, echo);
 }
 
-void LineDiscipline::raise_signal(int sig, u8 byte, std::string& echo)
+void LineDiscipline::raise_signal(int sig, u8 byte, std::vector<u8>& echo)
 {
     if (!has_lflag(noflsh))
         flush_input();
@@ -156,7 +156,7 @@ void LineDiscipline::raise_signal(int sig, u8 byte, std::string& echo)
         put_echo(byte, echo);
 }
 
-void LineDiscipline::erase_char(std::string& echo)
+void LineDiscipline::erase_char(std::vector<u8>& echo)
 {
     if (m_line.empty())
         return;
@@ -176,7 +176,7 @@ void LineDiscipline::erase_char(std::string& echo)
         emit("\b \b", echo);
 }
 
-void LineDiscipline::erase_word(std::string& echo)
+void LineDiscipline::erase_word(std::vector<u8>& echo)
 {
     while (!m_line.empty() && !is_word_byte(static_cast<u8>(m_line.back())))
         erase_char(echo);
@@ -184,7 +184,7 @@ void LineDiscipline::erase_word(std::string& echo)
         erase_char(echo);
 }
 
-void LineDiscipline::kill_line(u8 byte, std::string& echo)
+void LineDiscipline::kill_line(u8 byte, std::vector<u8>& echo)
 {
     if (has_lflag(echo_on) && has_lflag(echoke) && has_lflag(echoe)) {
         while (!m_line.empty())
@@ -235,7 +235,7 @@ usize LineDiscipline::read(std::span<u8> dst)
     return n;
 }
 
-void LineDiscipline::set_window_size(const console::WinSize& size)
+void LineDiscipline::set_window_size(const frame::console::WinSize& size)
 {
     const auto& old = m_window_size;
     if (old.rows == size.rows && old.cols == size.cols && old.xpixel == size.xpixel && old.ypixel == size.ypixel)
@@ -251,30 +251,30 @@ u64 LineDiscipline::take_signals()
     return signals;
 }
 
-void LineDiscipline::emit(u8 byte, std::string& out) const
+void LineDiscipline::emit(u8 byte, std::vector<u8>& out) const
 {
     bool is_processed = m_termios.oflag & opost;
     if (is_processed && byte == '\n' && (m_termios.oflag & onlcr))
-        out += "\r\n";
+        out.insert(out.end(), {'\r', '\n'});
     else if (is_processed && byte == '\r' && (m_termios.oflag & ocrnl))
-        out += '\n';
+        out.push_back('\n');
     else
-        out += static_cast<char>(byte);
+        out.push_back(byte);
 }
 
-void LineDiscipline::emit(std::string_view text, std::string& out) const
+void LineDiscipline::emit(std::string_view text, std::vector<u8>& out) const
 {
     for (char c : text)
         emit(static_cast<u8>(c), out);
 }
 
-void LineDiscipline::process_output(std::span<const u8> src, std::string& out) const
+void LineDiscipline::process_output(std::span<const u8> src, std::vector<u8>& out) const
 {
     for (u8 byte : src)
         emit(byte, out);
 }
 
-void LineDiscipline::set_termios(const console::Termios& termios, bool is_flush)
+void LineDiscipline::set_termios(const frame::console::Termios& termios, bool is_flush)
 {
     bool was_canonical = has_lflag(icanon);
     m_termios = termios;
@@ -289,4 +289,4 @@ void LineDiscipline::set_termios(const console::Termios& termios, bool is_flush)
     }
 }
 
-} // namespace asterix::frame
+} // namespace asterix::services
