@@ -11,7 +11,7 @@
 # Then it boots the services: busybox from an initramfs runs the command line, and a
 # missing init, a truncated initramfs and no initramfs at all stop with a message and a code;
 # 5 GiB of RAM, part of it above 4 GiB, all in the frame window; an interactive shell on the
-# serial terminal (echo, line editing, ^C); a kernel task that
+# serial terminal (echo, line editing, ^C, VTIME, ^S/^Q); a kernel task that
 # overflows its stack is caught by the guard page and reported.
 #   boot.sh KERNEL_IMAGE
 set -u
@@ -109,6 +109,18 @@ wait_for '^icanon iexten echo$'
 type_keys 'sh -c "trap \\"echo got SIGWINCH\\" WINCH; stty rows 40 cols 100; stty size"\n'
 wait_for '^40 100$'
 wait_for '^got SIGWINCH$'
+# VTIME: with VMIN 0 a read waits up to VTIME tenths of a second, then returns nothing.
+started=$(date +%s%N)
+type_keys 'stty -icanon min 0 time 10; dd bs=1 count=1 2>/dev/null | wc -c; stty icanon\n'
+wait_for '^0$'
+[ $(( ($(date +%s%N) - started) / 1000000 )) -ge 1000 ] || fail "the VTIME read returned before its second"
+# IXON: ^S holds output (the shell's too), ^Q lets it go on.
+type_keys '\023'
+type_keys 'echo flowing\n'
+sleep 2
+tr -d '\r' <"$work/serial" | grep -q '^flowing' && fail "output went on after ^S"
+type_keys '\021'
+wait_for '^flowing$'
 type_keys 'echo sleeping; sleep 100\n'
 wait_for '^sleeping'
 sleep 1

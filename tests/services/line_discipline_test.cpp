@@ -16,6 +16,8 @@ constexpr u32 noflsh = 0000200;
 constexpr u32 opost = 0000001;
 constexpr u32 iutf8 = 0040000;
 constexpr int vmin = 6;
+constexpr int vtime = 5;
+constexpr u32 ixany = 0004000;
 
 /// Feeds `input` byte by byte; returns the echo.
 std::string type(LineDiscipline& ld, std::string_view input)
@@ -45,13 +47,13 @@ TEST_CASE("canonical mode: a line is readable only once it ends, and echoed with
 {
     LineDiscipline ld;
     CHECK(type(ld, "ls -l") == "ls -l");
-    CHECK_FALSE(ld.is_readable());
+    CHECK_FALSE(ld.is_readable(100));
     CHECK(ld.bytes_ready() == 0);
     CHECK(type(ld, "\r") == "\r\n"); // ICRNL on input, ONLCR on the echo
-    CHECK(ld.is_readable());
+    CHECK(ld.is_readable(100));
     CHECK(ld.bytes_ready() == 6);
     CHECK(read_all(ld) == "ls -l\n");
-    CHECK_FALSE(ld.is_readable());
+    CHECK_FALSE(ld.is_readable(100));
 }
 
 TEST_CASE("canonical mode: a read takes at most one line, and a short read leaves the rest of it")
@@ -98,9 +100,9 @@ TEST_CASE("^D ends a line without itself, and on an empty line reads as end of f
     type(ld, "partial\x04");
     CHECK(read_all(ld) == "partial");
     type(ld, "\x04");
-    CHECK(ld.is_readable());
+    CHECK(ld.is_readable(100));
     CHECK(read_all(ld) == "");
-    CHECK_FALSE(ld.is_readable());
+    CHECK_FALSE(ld.is_readable(100));
 }
 
 TEST_CASE("^C, ^\\ and ^Z raise SIGINT, SIGQUIT and SIGTSTP and flush the input unless NOFLSH")
@@ -110,7 +112,7 @@ TEST_CASE("^C, ^\\ and ^Z raise SIGINT, SIGQUIT and SIGTSTP and flush the input 
     CHECK(type(ld, "\x03") == "^C");
     CHECK(ld.take_signals() == (1ull << 2));
     CHECK(ld.take_signals() == 0);
-    CHECK_FALSE(ld.is_readable());
+    CHECK_FALSE(ld.is_readable(100));
     type(ld, "\x1c\x1a");
     CHECK(ld.take_signals() == ((1ull << 3) | (1ull << 20)));
 
@@ -134,21 +136,21 @@ TEST_CASE("raw mode: bytes are readable at once, VMIN bytes at a time, and the e
     LineDiscipline ld;
     change(ld, 0, icanon | echo_on);
     type(ld, "a\x7f");
-    CHECK(ld.is_readable());
+    CHECK(ld.is_readable(100));
     CHECK(read_all(ld) == "a\x7f");
 
     auto termios = ld.termios();
     termios.cc[vmin] = 3;
     ld.set_termios(termios, false);
     type(ld, "xy");
-    CHECK_FALSE(ld.is_readable());
+    CHECK_FALSE(ld.is_readable(100));
     CHECK(ld.is_readable(2)); // a read of two bytes needs only two
     type(ld, "z");
-    CHECK(ld.is_readable());
+    CHECK(ld.is_readable(100));
     termios.cc[vmin] = 0;
     ld.set_termios(termios, true); // TCSETSF drops what is pending
     CHECK(ld.bytes_ready() == 0);
-    CHECK(ld.is_readable()); // VMIN 0: a read returns at once
+    CHECK(ld.is_readable(100)); // VMIN 0: a read returns at once
 }
 
 TEST_CASE("leaving canonical mode makes the line being edited readable")
@@ -205,4 +207,51 @@ TEST_CASE("a serial line has no size until one is set, and a new size raises SIG
     CHECK(ld.take_signals() == (1ull << 28));
     ld.set_window_size({40, 100, 0, 0}); // the same size: no signal
     CHECK(ld.take_signals() == 0);
+}
+
+TEST_CASE("VTIME: with VMIN 0 a read waits for one byte until the timer, with VMIN > 0 it is an inter-byte timer")
+{
+    LineDiscipline ld;
+    change(ld, 0, icanon);
+    CHECK(ld.read_timeout_ns() == 0);
+    auto termios = ld.termios();
+    termios.cc[vmin] = 0;
+    termios.cc[vtime] = 10;
+    ld.set_termios(termios, false);
+    CHECK(ld.read_timeout_ns() == 1'000'000'000);
+    CHECK_FALSE(ld.is_inter_byte_timer());
+    CHECK_FALSE(ld.is_readable(100)); // waits (up to the timer) for a byte
+    CHECK_FALSE(ld.can_poll_in());
+    type(ld, "x");
+    CHECK(ld.is_readable(100));
+    CHECK(ld.can_poll_in());
+    termios.cc[vmin] = 4;
+    ld.set_termios(termios, false);
+    CHECK(ld.is_inter_byte_timer());
+    CHECK_FALSE(ld.is_readable(100));
+    CHECK(ld.can_poll_in()); // with VTIME set, poll wants one byte
+    change(ld, icanon, 0);
+    CHECK(ld.read_timeout_ns() == 0); // canonical mode has no timer
+}
+
+TEST_CASE("IXON: ^S stops output and ^Q restarts it, neither is input; with IXANY any key restarts it")
+{
+    LineDiscipline ld;
+    CHECK_FALSE(ld.is_output_stopped());
+    CHECK(type(ld, "\x13") == "");
+    CHECK(ld.is_output_stopped());
+    type(ld, "a");
+    CHECK(ld.is_output_stopped()); // no IXANY by default
+    CHECK(type(ld, "\x11") == "");
+    CHECK_FALSE(ld.is_output_stopped());
+    type(ld, "\n");
+    CHECK(read_all(ld) == "a\n");
+
+    auto termios = ld.termios();
+    termios.iflag |= ixany;
+    ld.set_termios(termios, false);
+    type(ld, "\x13");
+    CHECK(ld.is_output_stopped());
+    type(ld, "b");
+    CHECK_FALSE(ld.is_output_stopped());
 }

@@ -3,6 +3,7 @@
 #include <map>
 #include <vector>
 
+#include "frame/clock.h"
 #include "frame/console.h"
 #include "services/fs/terminal.h"
 #include "services/process/process_table.h"
@@ -29,17 +30,30 @@ constexpr u32 tiocswinsz = 0x5414;
 constexpr u32 poll_in = 0x001;
 constexpr u32 poll_out = 0x004;
 
-/// Reads through the line discipline of a raw console line (bare metal).
+/// Reads through the line discipline of a raw console line (bare metal): a line, or in raw mode
+/// as VMIN and VTIME say (termios(3)): VTIME is a timer for the whole read when VMIN is 0, else
+/// one that starts with the first byte and restarts with each.
 Result<usize> read_line_discipline(frame::UserWriter& out)
 {
     auto& line = console_line_discipline();
-    for (;;) {
+    usize wanted = std::min<u64>(out.remaining(), chunk_bytes);
+    take_console_input();
+    u64 timeout = line.read_timeout_ns();
+    u64 deadline = timeout && !line.is_inter_byte_timer() ? frame::monotonic_ns() + timeout : ~0ull;
+    usize seen = 0;
+    while (!line.is_readable(wanted)) {
+        if (timeout && line.is_inter_byte_timer() && line.bytes_ready() != seen) {
+            seen = line.bytes_ready();
+            deadline = frame::monotonic_ns() + timeout;
+        }
+        auto waited = wait_interruptible(console_readers(), deadline, "console read");
+        if (waited.is_error() && waited.error() == Errno::etimedout)
+            break; // what has come, maybe nothing
+        if (waited.is_error())
+            return waited.error();
         take_console_input();
-        if (line.is_readable(out.remaining()))
-            break;
-        TRY(wait_interruptible(console_readers(), ~0ull, "console read"));
     }
-    std::vector<u8> buffer(std::min<u64>(out.remaining(), chunk_bytes));
+    std::vector<u8> buffer(wanted);
     usize n = line.read(buffer);
     return TRY(out.write(std::span(buffer).first(n)));
 }
@@ -70,7 +84,14 @@ Result<usize> ConsoleFile::write(frame::UserReader& in)
         }
         auto span = std::span<const u8>(buffer).first(got.value());
         if (frame::console::is_raw_line()) {
-            // The line discipline's output processing (ONLCR); the line takes all of it.
+            // Stopped by ^S until ^Q; then the line discipline's output processing (ONLCR),
+            // and the line takes all of it.
+            while (console_line_discipline().is_output_stopped()) {
+                auto waited = wait_interruptible(console_writers(), ~0ull, "console output stopped");
+                if (waited.is_error())
+                    return total > 0 ? Result<usize>(total) : waited.error();
+                take_console_input();
+            }
             std::vector<u8> processed;
             console_line_discipline().process_output(span, processed);
             TRY(frame::console::write(m_stream, processed));
@@ -129,7 +150,8 @@ u32 ConsoleFile::poll_events()
     if (!frame::console::is_raw_line())
         return frame::console::poll(m_stream);
     take_console_input();
-    return poll_out | (console_line_discipline().is_readable() ? poll_in : 0);
+    auto& line = console_line_discipline();
+    return (line.is_output_stopped() ? 0 : poll_out) | (line.can_poll_in() ? poll_in : 0);
 }
 
 std::string ConsoleFile::description() { return frame::console::describe(m_stream); }

@@ -11,6 +11,7 @@ constexpr u32 inlcr = 0000100;
 constexpr u32 igncr = 0000200;
 constexpr u32 icrnl = 0000400;
 constexpr u32 ixon = 0002000;
+constexpr u32 ixany = 0004000;
 constexpr u32 iutf8 = 0040000;
 constexpr u32 opost = 0000001;
 constexpr u32 onlcr = 0000004;
@@ -84,6 +85,17 @@ void LineDiscipline::receive(u8 byte, std::vector<u8>& echo)
                 byte = '\n';
         } else if (byte == '\n' && (m_termios.iflag & inlcr)) {
             byte = '\r';
+        }
+        if (m_termios.iflag & ixon) {
+            if (is_char(byte, vstop)) {
+                m_is_output_stopped = true;
+                return;
+            }
+            bool is_start = is_char(byte, vstart);
+            if (is_start || (m_is_output_stopped && (m_termios.iflag & ixany)))
+                m_is_output_stopped = false;
+            if (is_start)
+                return;
         }
         if (has_lflag(isig)) {
             int sig = is_char(byte, vintr) ? sigint : is_char(byte, vquit) ? sigquit : is_char(byte, vsusp) ? sigtstp : 0;
@@ -218,8 +230,25 @@ bool LineDiscipline::is_readable(usize wanted) const
     if (has_lflag(icanon))
         return !m_line_sizes.empty();
     usize vmin_bytes = m_termios.cc[vmin];
+    if (vmin_bytes == 0)
+        return m_termios.cc[vtime] == 0 || !m_ready.empty();
     return m_ready.size() >= std::min(vmin_bytes, std::max<usize>(wanted, 1));
 }
+
+bool LineDiscipline::can_poll_in() const
+{
+    if (has_lflag(icanon))
+        return !m_line_sizes.empty();
+    usize needed = m_termios.cc[vtime] == 0 && m_termios.cc[vmin] > 0 ? m_termios.cc[vmin] : 1;
+    return m_ready.size() >= needed;
+}
+
+u64 LineDiscipline::read_timeout_ns() const
+{
+    return has_lflag(icanon) ? 0 : u64 {m_termios.cc[vtime]} * 100'000'000;
+}
+
+bool LineDiscipline::is_inter_byte_timer() const { return m_termios.cc[vmin] > 0; }
 
 usize LineDiscipline::read(std::span<u8> dst)
 {

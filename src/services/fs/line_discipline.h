@@ -14,9 +14,10 @@ namespace asterix::services {
 /// end is a plain byte line (the bare-metal serial port; hosted, the host's terminal does this).
 /// Input: ICRNL/INLCR/IGNCR/ISTRIP; ISIG (^C, ^\, ^Z become signals and flush the input unless
 /// NOFLSH); ICANON line editing (erase, kill, word erase, literal next, reprint, EOF, EOL) with
-/// reads of at most one line; ECHO with ECHOE/ECHOK/ECHOKE/ECHOCTL/ECHONL; VMIN in raw mode.
-/// Output: OPOST with ONLCR/OCRNL. Not done: flow control (IXON ^S/^Q are ordinary bytes),
-/// VTIME (a VMIN 0 read never waits), column tracking (erasing a tab backs up one column).
+/// reads of at most one line; ECHO with ECHOE/ECHOK/ECHOKE/ECHOCTL/ECHONL; VMIN and VTIME in
+/// raw mode; IXON flow control (^S stops output, ^Q or with IXANY any key restarts it).
+/// Output: OPOST with ONLCR/OCRNL. Not done: column tracking (erasing a tab backs up one
+/// column), echoes held while output is stopped.
 /// Pure logic: the console (terminal.cpp) feeds it bytes and sends what it returns.
 class LineDiscipline {
 public:
@@ -25,9 +26,18 @@ public:
     /// One byte from the line. What goes back to the line in reply (the echo, after output
     /// processing) is appended to `echo`.
     void receive(u8 byte, std::vector<u8>& echo);
-    /// Whether a read of up to `wanted` bytes returns now: a complete line (or end of file) in
-    /// canonical mode; in raw mode min(VMIN, wanted) bytes, or always when VMIN is 0.
-    bool is_readable(usize wanted = ~usize {0}) const;
+    /// Whether a read of up to `wanted` bytes can return without waiting more: a complete line
+    /// (or end of file) in canonical mode; in raw mode min(VMIN, wanted) bytes, or one when VMIN
+    /// is 0 and VTIME is not, or always when both are 0 (termios(3)).
+    bool is_readable(usize wanted) const;
+    /// poll(2)'s POLLIN: a line, or in raw mode VMIN bytes (one when VTIME is set), as Linux.
+    bool can_poll_in() const;
+    /// Raw mode's VTIME in nanoseconds (0: none) and whether it is the inter-byte timer that
+    /// starts with the first byte (VMIN > 0) rather than one for the whole read (VMIN 0).
+    u64 read_timeout_ns() const;
+    bool is_inter_byte_timer() const;
+    /// IXON: output is stopped (^S) until ^Q.
+    bool is_output_stopped() const { return m_is_output_stopped; }
     /// Bytes a read could take now (FIONREAD): complete lines only, in canonical mode.
     usize bytes_ready() const { return m_ready.size(); }
     /// Takes up to one line in canonical mode (0 at end of file: ^D on an empty line), or what
@@ -68,6 +78,7 @@ private:
     std::string m_line;             ///< canonical: the line being edited
     u64 m_signals {0};
     bool m_is_literal_next {false};
+    bool m_is_output_stopped {false};
 };
 
 } // namespace asterix::services

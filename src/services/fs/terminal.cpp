@@ -27,6 +27,12 @@ frame::WaitQueue& console_readers()
     return readers;
 }
 
+frame::WaitQueue& console_writers()
+{
+    static frame::WaitQueue writers;
+    return writers;
+}
+
 void take_console_input()
 {
     auto& line = console_line_discipline();
@@ -48,8 +54,11 @@ void take_console_input()
         std::ignore = frame::console::write(1, echo); // the line takes all: a serial port does not refuse
     if (u64 signals = line.take_signals())
         forward_console_signals(signals);
-    if (has_input)
+    if (has_input) {
         console_readers().wake_all();
+        if (!line.is_output_stopped())
+            console_writers().wake_all();
+    }
 }
 
 void forward_console_signals(u64 signals)

@@ -23,8 +23,9 @@ void forward_console_signals(u64 signals);
 /// for it to have something to read.
 LineDiscipline& console_line_discipline();
 frame::WaitQueue& console_readers();
+frame::WaitQueue& console_writers(); ///< waiting for ^Q
 /// Feeds what the line received to the line discipline: echoes it, sends the signals it
-/// raised, wakes readers. The frame calls it when bytes arrive; readers call it too.
+/// raised, wakes readers (and writers, for ^Q). The frame calls it when bytes arrive; readers call it too.
 void take_console_input();
 
 } // namespace asterix::services
