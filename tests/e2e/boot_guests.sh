@@ -25,7 +25,7 @@ boot() { # boot INITRAMFS KERNEL_ARGS...: serial output appended to $work/out; n
     [ "${PIPESTATUS[0]}" -eq 1 ]
 }
 
-mappings=() expected=() own_boot=()
+expected=() own_boot=()
 echo 'cd /tmp' >"$work/run"
 : >"$work/out"
 for source in "$guest_src"/*.c; do
@@ -43,10 +43,9 @@ for source in "$guest_src"/*.c; do
         own_boot+=("$name $args")
         continue
     fi
-    mappings+=("/t/$name=$guest_bin/$name")
-    echo "/t/$name </dev/null; echo \"RESULT $name \$?\"" >>"$work/run"
+    echo "/tests/$name </dev/null; echo \"RESULT $name \$?\"" >>"$work/run"
 done
-"$here/../../tools/mkinitramfs" "$work/guests.cpio" "${mappings[@]}" "/t/run=$work/run" || fail "mkinitramfs failed"
+"$here/../../tools/mkinitramfs" "$work/guests.cpio" --guest-tests "$guest_bin" "/t/run=$work/run" || fail "mkinitramfs failed"
 status_ok=1
 boot "$work/guests.cpio" /bin/sh /t/run || status_ok=0
 for line in "${own_boot[@]}"; do
