@@ -1,4 +1,5 @@
-// The backend's platform hooks on bare metal: the scheduler's timer and idle wait, the log, trace and record sinks (all on the serial console), halting.
+// The backend's platform hooks on bare metal: the scheduler's timer and idle wait, the log,
+// trace and record sinks (all on the serial console), halting.
 
 #include "arch_x86_64/interrupts.h"
 #include "arch_x86_64/serial.h"
@@ -31,7 +32,7 @@ bool take_timer_tick()
 void idle_wait(u64 deadline_ns, bool)
 {
     // The timer interrupt wakes the CPU at least every tick, the serial port's on input; the
-    // scheduler then checks its deadlines and hands input to the console (console.cpp), which
+    // scheduler then checks its deadlines and hands input to the services' input hook, which
     // takes every byte, read or not (echo, ^C). Interrupts are off between the checks and hlt,
     // and sti takes effect only after hlt starts, so no wakeup is missed.
     asm volatile("cli");

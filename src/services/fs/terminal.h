@@ -20,12 +20,13 @@ Terminal& console_terminal();
 void forward_console_signals(u64 signals);
 
 /// On a raw console line (bare metal), the terminal's line discipline, and the tasks waiting
-/// for it to have something to read.
+/// for it to have something to read or to let output go on.
 LineDiscipline& console_line_discipline();
 frame::WaitQueue& console_readers();
 frame::WaitQueue& console_writers(); ///< waiting for ^Q
 /// Feeds what the line received to the line discipline: echoes it, sends the signals it
-/// raised, wakes readers (and writers, for ^Q). The frame calls it when bytes arrive; readers call it too.
+/// raised, wakes readers (and writers, for ^Q). The frame calls it when bytes arrive;
+/// readers, writers and poll call it too.
 void take_console_input();
 
 } // namespace asterix::services
