@@ -39,6 +39,8 @@ void* make_task_context(void* stack_base, usize stack_bytes, TaskEntry entry);
 /// Switches from the running context to `to`, passing `arg`; stores where we were in `*from`.
 void* switch_task_context(void** from, void* to, void* arg);
 void* alloc_task_stack(usize bytes);
+/// Whether `count` stacks of `bytes` could be allocated now.
+bool can_alloc_task_stacks(usize count, usize bytes);
 void free_task_stack(void* stack, usize bytes);
 
 // Interrupts and idle.

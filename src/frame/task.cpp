@@ -247,6 +247,12 @@ Task::Task(u64 id, std::string name, std::function<void()> entry)
 }
 
 Task& spawn_task(std::string name, std::function<void()> entry) { return scheduler().spawn(std::move(name), std::move(entry)); }
+
+bool can_spawn_task()
+{
+    constexpr usize margin = 4; // tasks a clone may still need before it spawns (itimers)
+    return arch::can_alloc_task_stacks(margin, task_stack_bytes);
+}
 Task& current_task() { return scheduler().current(); }
 Task* current_task_or_null() { return Scheduler::s_instance ? scheduler().current_or_null() : nullptr; }
 void for_each_task(const std::function<void(const Task&)>& fn) { scheduler().for_each(fn); }

@@ -57,6 +57,9 @@ private:
 
 /// Starts a new task; it runs when the scheduler picks it.
 Task& spawn_task(std::string name, std::function<void()> entry);
+/// Whether a new task can get its kernel stack now (with room for a few more); the services
+/// refuse a new thread (EAGAIN) rather than let a spawn find no memory.
+bool can_spawn_task();
 /// The task that is running.
 Task& current_task();
 /// The running task, or nullptr on the scheduler's own context (boot, idle).

@@ -17,6 +17,8 @@ void* alloc_task_stack(usize bytes)
     return static_cast<u8*>(base) + page_size;
 }
 
+bool can_alloc_task_stacks(usize, usize) { return true; } // reserved lazily (MAP_NORESERVE)
+
 void free_task_stack(void* stack, usize bytes)
 {
     // SAFETY: undoes alloc_task_stack.

@@ -7,7 +7,7 @@ namespace asterix::frame {
 
 namespace {
 
-constexpr usize arena_bytes = 96 * 1024 * 1024; // kernel task stacks (256 KiB each) live here too
+constexpr usize arena_bytes = 96 * 1024 * 1024;
 constexpr usize min_class_shift = 4; // 16 bytes
 constexpr usize class_count = 28;    // up to 2 GiB requests, in principle
 

@@ -55,6 +55,9 @@ Result<i32> clone_thread_or_process(Thread& parent_thread, const CloneRequest& r
     // RLIMIT_NPROC counts threads and processes: a fork (or thread) bomb stops with EAGAIN.
     if (ProcessTable::count_for_user(parent.uid) >= parent.rlimits[rlimit_nproc].cur)
         return Errno::eagain;
+    // Every thread is a kernel task with a stack of its own; without memory for one, EAGAIN.
+    if (!frame::can_spawn_task())
+        return Errno::eagain;
     i32 tid = TRY(ProcessTable::allocate_id());
 
     if (flags & clone_thread) {
