@@ -65,10 +65,10 @@ Result<usize> PipeFile::read(frame::UserWriter& out)
             return Errno::eagain;
         TRY(wait_interruptible(pipe.readable, ~0ull, "pipe read"));
     }
-    usize n = std::min<u64>(out.remaining(), pipe.bytes.size());
-    std::vector<u8> chunk(pipe.bytes.begin(), pipe.bytes.begin() + static_cast<isize>(n));
+    std::vector<u8> chunk(std::min<u64>(out.remaining(), pipe.bytes.size()));
+    usize n = pipe.bytes.peek(chunk);
     TRY(out.write(chunk));
-    pipe.bytes.erase(pipe.bytes.begin(), pipe.bytes.begin() + static_cast<isize>(n));
+    pipe.bytes.drop(n);
     pipe.writable.wake_all();
     poll_waiters().wake_all();
     return n;
@@ -102,8 +102,15 @@ Result<usize> PipeFile::write(frame::UserReader& in)
         auto got = in.read(chunk);
         if (got.is_error())
             return total ? Result<usize>(total) : got.error();
-        pipe.bytes.insert(pipe.bytes.end(), chunk.begin(), chunk.begin() + static_cast<isize>(got.value()));
-        total += got.value();
+        auto stored = pipe.bytes.append(std::span<const u8>(chunk).first(got.value()));
+        if (stored.is_error()) // no memory for the pipe's pages
+            return total ? Result<usize>(total) : stored.error();
+        total += stored.value();
+        if (stored.value() < got.value()) { // memory ran out: a short write
+            pipe.readable.wake_all();
+            poll_waiters().wake_all();
+            return total;
+        }
         pipe.readable.wake_all();
         poll_waiters().wake_all();
     }

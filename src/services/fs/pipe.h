@@ -1,11 +1,11 @@
 #pragma once
 
-#include <deque>
 #include <functional>
 #include <string>
 
 #include "frame/task.h"
 #include "services/fs/file.h"
+#include "services/fs/pipe_ring.h"
 
 namespace asterix::services {
 
@@ -17,7 +17,7 @@ public:
     static constexpr usize atomic_bytes = 4096;
 
     u64 id() const { return m_id; }
-    std::deque<u8> bytes;
+    PipeRing bytes;
     u32 readers {0};
     u32 writers {0};
     /// Writers that have come and gone (a FIFO reader stops waiting for one once one came).
