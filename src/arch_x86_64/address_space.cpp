@@ -13,8 +13,8 @@ constexpr u64 pte_user = 4;
 constexpr u64 pte_no_execute = 1ull << 63;
 constexpr u64 address_mask = 0x000ffffffffff000ull;
 
-constexpr usize kernel_slot = 511; // the top 512 GiB: the kernel image and the direct map
-constexpr usize frame_window_slot = 256;
+constexpr usize kernel_half = 256; // PML4 slots 256-511: the frame window, the heap's second
+                                   // arena, the kernel image, its direct map and task stacks
 
 /// A page table (a frame) by its physical address, through the frame window.
 u64* table_at(u64 physical)
@@ -29,8 +29,9 @@ u64 physical_address(const Frame& frame) { return arch_x86_64::frame_physical(fr
 AddressSpace::AddressSpace(Frame root) : m_root(std::move(root))
 {
     // The kernel's half, supervisor only: the kernel runs on these tables while the space is loaded.
-    table_at(root_physical())[kernel_slot] = boot_pml4[kernel_slot];
-    table_at(root_physical())[frame_window_slot] = boot_pml4[frame_window_slot];
+    // All of it is in place before the first address space (init_phys_mem, init_task_stacks).
+    for (usize slot = kernel_half; slot < 512; ++slot)
+        table_at(root_physical())[slot] = boot_pml4[slot];
 }
 
 namespace {

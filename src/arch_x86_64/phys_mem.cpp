@@ -1,6 +1,6 @@
 // Physical memory on bare metal: the RAM the boot loader's memory map reports, above the kernel
-// and the boot modules, in 2 MiB pieces, mapped one after another (the holes left out) in the
-// frame window, so that the frame allocator sees one contiguous span and a page frame number
+// and the boot modules, in 2 MiB pieces: an eighth grows the kernel heap, the rest is mapped
+// one piece after another (the holes left out) in the frame window, so that the frame allocator sees one contiguous span and a page frame number
 // is an offset in it. The first GiB is also mapped at kernel_base (boot.S), for the kernel image,
 // its heap and what the loader left there.
 
@@ -10,6 +10,7 @@
 
 #include "frame/arch.h"
 #include "frame/assert.h"
+#include "frame/freestanding/heap.h"
 
 extern "C" char _bss_end[];
 extern "C" asterix::u64 boot_pml4[512];
@@ -22,6 +23,9 @@ u64 g_reserved_end = 0;
 namespace {
 constexpr u64 large_page = 2ull << 20;
 constexpr usize window_slot = 256; // PML4 slot of frame_window_base
+constexpr usize heap_slot = 257;   // PML4 slot of the heap's second arena
+constexpr u64 heap_region_base = 0xffff808000000000ull;
+constexpr usize max_heap_gib = 1;
 // The frame allocator's bookkeeping (a share count and, once freed, a free-list entry per frame)
 // lives in the 96 MiB kernel heap: 8 GiB of frames keep it well inside.
 constexpr usize max_window_gib = 8;
@@ -42,6 +46,8 @@ usize g_window_count = 0;
 
 alignas(4096) u64 g_window_pdpt[512];
 alignas(4096) u64 g_window_pds[max_window_gib][512];
+alignas(4096) u64 g_heap_pdpt[512];
+alignas(4096) u64 g_heap_pds[max_heap_gib][512];
 } // namespace
 
 void add_ram_range(u64 start, u64 end)
@@ -94,25 +100,62 @@ bool is_fresh_memory_zeroed() { return false; } // RAM holds whatever was there 
 
 std::span<u8> init_phys_mem(u64 bytes)
 {
+    // The RAM above the kernel and the boot modules, in 2 MiB pieces.
     u64 reserved = std::max(kernel_end(), g_reserved_end);
-    u64 limit = std::min<u64>(page_round_down(bytes), max_window_gib << 30);
-    u64 total = 0;
-    for (usize i = 0; i < g_ram_count && total < limit; ++i) {
+    RamRange usable[max_ranges];
+    usize usable_count = 0;
+    u64 usable_bytes = 0;
+    for (usize i = 0; i < g_ram_count; ++i) {
         u64 start = (std::max(g_ram[i].start, reserved) + large_page - 1) & ~(large_page - 1);
         u64 end = g_ram[i].end & ~(large_page - 1);
+        if (end > start) {
+            usable[usable_count++] = {start, end};
+            usable_bytes += end - start;
+        }
+    }
+
+    // An eighth of it, from the top, grows the kernel heap: what the kernel keeps per file,
+    // mapping and thread grows with memory (the services' limits are fractions of it).
+    u64 heap_want = std::min<u64>((usable_bytes / 8) & ~(large_page - 1), max_heap_gib << 30);
+    u64 heap_bytes = 0;
+    for (usize i = usable_count; i-- > 0 && heap_bytes < heap_want;) {
+        u64 take = std::min(heap_want - heap_bytes, usable[i].end - usable[i].start);
+        u64 start = usable[i].end - take;
+        for (u64 at = 0; at < take; at += large_page) {
+            u64 offset = heap_bytes + at;
+            g_heap_pds[offset >> 30][(offset >> 21) & 511] = (start + at) | pte_present | pte_writable | pte_large;
+        }
+        heap_bytes += take;
+        usable[i].end = start;
+    }
+    if (heap_bytes) {
+        for (usize gib = 0; gib < max_heap_gib; ++gib)
+            g_heap_pdpt[gib] = to_physical(g_heap_pds[gib]) | pte_present | pte_writable;
+        boot_pml4[heap_slot] = to_physical(g_heap_pdpt) | pte_present | pte_writable;
+        // SAFETY: the heap region maps heap_bytes of RAM that nothing else uses.
+        frame::heap_add_arena(reinterpret_cast<void*>(heap_region_base), heap_bytes);
+    }
+
+    // The rest, up to `bytes`, is the frame window.
+    u64 limit = std::min<u64>(page_round_down(bytes), max_window_gib << 30);
+    u64 total = 0;
+    for (usize i = 0; i < usable_count && total < limit; ++i) {
+        u64 start = usable[i].start;
+        u64 end = usable[i].end;
         if (end <= start)
             continue;
         u64 size = std::min(end - start, (limit - total + large_page - 1) & ~(large_page - 1));
         g_window[g_window_count++] = {start, total, size};
         for (u64 at = 0; at < size; at += large_page) {
             u64 offset = total + at;
-            g_window_pds[offset >> 30][(offset >> 21) & 511] = (start + at) | pte_present | pte_writable | pte_large; // no NX: EFER.NXE is not on yet
+            g_window_pds[offset >> 30][(offset >> 21) & 511] = (start + at) | pte_present | pte_writable | pte_large;
         }
         total += size;
     }
     for (usize gib = 0; gib < max_window_gib; ++gib)
         g_window_pdpt[gib] = to_physical(g_window_pds[gib]) | pte_present | pte_writable;
-    // The window goes into the kernel's half of every address space (address_space.cpp).
+    // The window goes into the kernel's half of every address space (address_space.cpp). No
+    // NX bits in these tables: EFER.NXE is not on yet.
     boot_pml4[window_slot] = to_physical(g_window_pdpt) | pte_present | pte_writable;
     total = std::min(total, limit);
     // SAFETY: the window maps `total` bytes of RAM nothing else uses.

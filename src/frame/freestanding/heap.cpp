@@ -18,8 +18,34 @@ struct alignas(16) Header {
 };
 
 alignas(4096) u8 g_arena[arena_bytes];
-usize g_used = 0;
 Header* g_free[class_count] = {};
+
+struct Arena {
+    u8* base;
+    usize bytes;
+    usize used;
+};
+constexpr usize max_arenas = 4;
+Arena g_arenas[max_arenas] = {{g_arena, arena_bytes, 0}};
+usize g_arena_count = 1;
+usize g_current = 0; // the arena blocks are carved from; the ones before it are full
+
+/// A fresh block of `bytes` from the arenas, or nullptr.
+Header* carve(usize bytes)
+{
+    for (; g_current < g_arena_count; ++g_current) {
+        Arena& arena = g_arenas[g_current];
+        if (bytes <= arena.bytes - arena.used) {
+            // SAFETY: the block lies inside the arena, 16-byte aligned, and is handed out once.
+            auto* block = reinterpret_cast<Header*>(arena.base + arena.used);
+            arena.used += bytes;
+            return block;
+        }
+        if (g_current + 1 == g_arena_count)
+            return nullptr; // keep the last arena's rest for smaller blocks
+    }
+    return nullptr;
+}
 
 usize class_of(usize size)
 {
@@ -39,12 +65,9 @@ void* heap_allocate(size_t size)
     if (block) {
         g_free[size_class] = block->next_free;
     } else {
-        usize bytes = usize {1} << (size_class + min_class_shift);
-        if (bytes > arena_bytes - g_used)
-            panic("kernel heap exhausted (%zu bytes asked, %zu used)", size, g_used);
-        // SAFETY: the block lies inside the arena, 16-byte aligned, and is handed out once.
-        block = reinterpret_cast<Header*>(g_arena + g_used);
-        g_used += bytes;
+        block = carve(usize {1} << (size_class + min_class_shift));
+        if (!block)
+            panic("kernel heap exhausted (%zu bytes asked, %zu used)", size, heap_used_bytes());
     }
     block->size_class = size_class;
     block->next_free = nullptr;
@@ -62,6 +85,19 @@ void heap_free(void* pointer)
     g_free[block->size_class] = block;
 }
 
-size_t heap_used_bytes() { return g_used; }
+void heap_add_arena(void* base, size_t bytes)
+{
+    AX_ASSERT(g_arena_count < max_arenas && reinterpret_cast<usize>(base) % 16 == 0);
+    // SAFETY: the backend hands over memory nothing else uses, for good.
+    g_arenas[g_arena_count++] = {static_cast<u8*>(base), bytes & ~usize {15}, 0};
+}
+
+size_t heap_used_bytes()
+{
+    usize used = 0;
+    for (usize i = 0; i < g_arena_count; ++i)
+        used += g_arenas[i].used;
+    return used;
+}
 
 } // namespace asterix::frame

@@ -4,9 +4,12 @@
 
 namespace asterix::frame {
 
-/// The bare-metal kernel heap: blocks in power-of-two size classes carved from a fixed arena,
-/// recycled through a free list per class. Panics when the arena is exhausted.
+/// The bare-metal kernel heap: blocks in power-of-two size classes carved from arenas (a fixed
+/// one in the kernel image, then what the backend adds), recycled through a free list per
+/// class. Panics when the arenas are exhausted.
 void* heap_allocate(size_t size);
+/// Gives the heap more memory (16-byte aligned), used once the arenas before it are exhausted.
+void heap_add_arena(void* base, size_t bytes);
 void heap_free(void* pointer);
 /// Bytes handed out of the arena so far (for boot reports and tests).
 size_t heap_used_bytes();

@@ -24,7 +24,15 @@ Ref<Inode> RamFs::make_tmpfs(u64 max_bytes)
 {
     auto fs = make_ref<RamFs>("tmpfs", max_bytes, tmpfs_magic);
     fs->set_dev(g_next_dev++);
+    fs->set_max_inodes(std::max<u64>(max_bytes / page_size, 1));
     return Ref<Inode>(make_ref<RamInode>(fs, s_ifdir | 01777, 0, 0));
+}
+
+Result<void> RamFs::check_inode_room() const
+{
+    if (used_inodes >= m_max_inodes)
+        return Errno::enospc;
+    return {};
 }
 
 Result<Ref<File>> RamFs::make_shared_anonymous(u64 size)
@@ -49,7 +57,10 @@ RamInode::RamInode(Ref<RamFs> fs, u32 mode, u32 uid, u32 gid)
     touch_modified();
     m_atime_sec = m_mtime_sec;
     m_atime_nsec = m_mtime_nsec;
+    ++m_fs->used_inodes;
 }
+
+RamInode::~RamInode() { --m_fs->used_inodes; }
 
 void RamInode::touch_modified()
 {
@@ -115,6 +126,7 @@ Result<Ref<Inode>> RamInode::create(std::string_view name, u32 mode)
     TRY(check_name(name));
     if (m_children.contains(name))
         return Errno::eexist;
+    TRY(m_fs->check_inode_room());
     auto child = make_ref<RamInode>(m_fs, s_ifreg | (mode & 07777), m_uid, m_gid);
     add_child(std::string(name), child);
     touch_modified();
@@ -128,6 +140,7 @@ Result<void> RamInode::mkdir(std::string_view name, u32 mode)
     TRY(check_name(name));
     if (m_children.contains(name))
         return Errno::eexist;
+    TRY(m_fs->check_inode_room());
     add_child(std::string(name), make_ref<RamInode>(m_fs, s_ifdir | (mode & 07777), m_uid, m_gid));
     touch_modified();
     return {};
@@ -140,6 +153,7 @@ Result<void> RamInode::mkfifo(std::string_view name, u32 mode)
     TRY(check_name(name));
     if (m_children.contains(name))
         return Errno::eexist;
+    TRY(m_fs->check_inode_room());
     add_child(std::string(name), make_ref<RamInode>(m_fs, s_ififo | (mode & 07777), m_uid, m_gid));
     touch_modified();
     return {};
@@ -152,6 +166,7 @@ Result<void> RamInode::symlink(std::string_view name, std::string_view target)
     TRY(check_name(name));
     if (m_children.contains(name))
         return Errno::eexist;
+    TRY(m_fs->check_inode_room());
     auto link = make_ref<RamInode>(m_fs, s_iflnk | 0777, m_uid, m_gid);
     link->m_link_target = std::string(target);
     add_child(std::string(name), link);
@@ -225,8 +240,7 @@ Result<void> RamInode::rename(std::string_view name, Inode& new_dir, std::string
                 --target_dir.m_nlink;
             }
         }
-        it->second = other;
-        existing->second = moving;
+        std::swap(it->second, existing->second);
         touch_modified();
         target_dir.touch_modified();
         return {};
@@ -306,8 +320,10 @@ Result<frame::StatFs> RamInode::statfs()
 {
     u64 blocks = m_fs->max_bytes() / page_size;
     u64 used = m_fs->used_bytes / page_size;
+    u64 files = m_fs->max_inodes() == ~0ull ? blocks : m_fs->max_inodes();
     return frame::StatFs {m_fs->magic(), page_size, blocks, blocks - std::min(used, blocks),
-        blocks - std::min(used, blocks), blocks, blocks, m_fs->dev(), name_max, page_size, 0};
+        blocks - std::min(used, blocks), files, files - std::min(m_fs->used_inodes, files), m_fs->dev(), name_max,
+        page_size, 0};
 }
 
 Result<usize> RamInode::read_at(u64 offset, frame::UserWriter& out)

@@ -18,6 +18,13 @@ public:
     void set_dev(u64 dev) { m_dev = dev; }
     u64 max_bytes() const { return m_max_bytes; }
     u64 used_bytes {0};
+    /// Inodes (files of any kind): a tmpfs allows one per page of its size, as Linux's
+    /// nr_inodes default does, so a guest making empty files runs into ENOSPC, not out of
+    /// kernel memory.
+    u64 max_inodes() const { return m_max_inodes; }
+    u64 used_inodes {0};
+    Result<void> check_inode_room() const;
+    void set_max_inodes(u64 count) { m_max_inodes = count; }
 
     /// A new tmpfs; its root directory.
     static Ref<Inode> make_tmpfs(u64 max_bytes);
@@ -26,6 +33,7 @@ public:
 
 private:
     u64 m_max_bytes;
+    u64 m_max_inodes {~0ull};
     u64 m_magic;
     u64 m_last_ino {1};
     u64 m_dev {0};
@@ -36,6 +44,7 @@ private:
 class RamInode : public Inode, public FileData {
 public:
     RamInode(Ref<RamFs> fs, u32 mode, u32 uid, u32 gid);
+    ~RamInode() override;
 
     FileSystem& fs() override { return *m_fs; }
     RamFs& ram_fs() { return *m_fs; }
