@@ -19,7 +19,37 @@ TEST_CASE("anonymous mappings go top down below mmap_top and never overlap")
     u64 b = MUST(map.map_anonymous(0, page_size + 1, rw, Placement::anywhere));
     CHECK(a == mmap_top - 3 * page_size);
     CHECK(b == a - 2 * page_size);
-    CHECK(map.areas().size() == 2);
+    // Adjacent private anonymous memory with the same protection is one area, as on Linux.
+    REQUIRE(map.areas().size() == 1);
+    CHECK(map.areas().begin()->second.end == mmap_top);
+    u64 c = MUST(map.map_anonymous(0, page_size, frame::perm_read, Placement::anywhere));
+    CHECK(c == b - page_size);
+    CHECK(map.areas().size() == 2); // another protection: an area of its own
+    MUST(map.protect(c, page_size, rw));
+    CHECK(map.areas().size() == 1); // the same again: merged
+}
+
+TEST_CASE("a process has at most max_map_count areas; splits past it get ENOMEM")
+{
+    auto map = new_map();
+    u64 start = 0x10000000;
+    u64 count = 0;
+    for (;; ++count) {
+        auto placed = map.map_anonymous(start + 2 * count * page_size, page_size, rw, Placement::fixed);
+        if (placed.is_error()) {
+            CHECK(placed.error() == Errno::enomem);
+            break;
+        }
+    }
+    CHECK(count == max_map_count);
+    CHECK(map.areas().size() == max_map_count);
+    MUST(map.unmap(start, page_size)); // one area fewer: room for one more
+    u64 big = MUST(map.map_anonymous(0, 4 * page_size, rw, Placement::anywhere));
+    CHECK(map.areas().size() == max_map_count);
+    // Protecting the middle of an area splits it in three: past the limit.
+    CHECK(map.protect(big + page_size, page_size, frame::perm_read).error() == Errno::enomem);
+    CHECK(map.unmap(big + page_size, page_size).error() == Errno::enomem);
+    MUST(map.protect(big, 4 * page_size, frame::perm_read)); // the whole area: no split
 }
 
 TEST_CASE("a fixed mapping replaces what was there and splits the areas around it")

@@ -95,20 +95,62 @@ bool MemoryMap::is_range_free(u64 start, u64 end) const
     return true;
 }
 
-Result<u64> MemoryMap::find_free(u64 len) const
+Result<u64> MemoryMap::find_free(u64 len)
 {
-    // Top down from mmap_top, like Linux's default layout.
-    u64 end = mmap_top;
-    for (auto it = m_areas.lower_bound(end); it != m_areas.begin();) {
-        --it;
-        const Area& area = it->second;
-        if (area.end <= end && end - area.end >= len)
+    // Top down, like Linux's default layout: from the last placement, then from mmap_top.
+    for (u64 top : {std::min(m_free_hint, mmap_top), mmap_top}) {
+        u64 end = top;
+        for (auto it = m_areas.lower_bound(end); it != m_areas.begin();) {
+            --it;
+            const Area& area = it->second;
+            if (area.end <= end && end - area.end >= len) {
+                m_free_hint = end - len;
+                return end - len;
+            }
+            end = std::min(end, area.start);
+        }
+        if (end >= mmap_min_addr && end - mmap_min_addr >= len) {
+            m_free_hint = end - len;
             return end - len;
-        end = std::min(end, area.start);
+        }
+        if (top == mmap_top)
+            break;
     }
-    if (end >= mmap_min_addr && end - mmap_min_addr >= len)
-        return end - len;
     return Errno::enomem;
+}
+
+bool MemoryMap::has_room_to_split(u64 start, u64 end) const
+{
+    usize splits = 0;
+    for (u64 at : {start, end}) {
+        const Area* area = find_area(at);
+        splits += area && area->start < at;
+    }
+    return m_areas.size() + splits <= max_map_count;
+}
+
+void MemoryMap::merge_around(u64 start, u64 end)
+{
+    auto it = m_areas.upper_bound(start);
+    if (it != m_areas.begin())
+        --it;
+    if (it != m_areas.begin())
+        --it;
+    while (it != m_areas.end() && it->first <= end) {
+        auto next = std::next(it);
+        if (next == m_areas.end())
+            break;
+        Area& left = it->second;
+        const Area& right = next->second;
+        bool is_mergeable = left.end == right.start && left.prot == right.prot && !left.file && !right.file
+            && !left.is_shared && !right.is_shared && left.name == right.name;
+        if (is_mergeable) {
+            left.end = right.end;
+            m_areas.erase(next);
+        } else {
+            it = next;
+        }
+    }
 }
 
 void MemoryMap::split_at(u64 addr)
@@ -130,6 +172,8 @@ void MemoryMap::split_at(u64 addr)
 
 void MemoryMap::remove_range(u64 start, u64 end)
 {
+    if (m_free_hint != ~0ull)
+        m_free_hint = std::max(m_free_hint, end);
     split_at(start);
     split_at(end);
     auto it = m_areas.lower_bound(start);
@@ -176,8 +220,11 @@ Result<u64> MemoryMap::map_anonymous(u64 addr, u64 len, u8 prot, Placement place
     // Linux's heuristic overcommit: one mapping larger than all memory cannot succeed.
     if (size / page_size > frame::total_frames())
         return Errno::enomem;
+    if (m_areas.size() >= max_map_count) // vm.max_map_count
+        return Errno::enomem;
     u64 start = TRY(place(addr, size, placement));
     m_areas.insert_or_assign(start, Area {start, start + size, prot, std::move(name)});
+    merge_around(start, start + size);
     return start;
 }
 
@@ -193,6 +240,8 @@ Result<u64> MemoryMap::map_file(u64 addr, u64 len, u8 prot, Placement placement,
     Inode* inode = file->inode();
     if (!inode || !inode->page_cache())
         return Errno::enodev;
+    if (m_areas.size() >= max_map_count) // vm.max_map_count
+        return Errno::enomem;
     u64 start = TRY(place(addr, size, placement));
     std::string name = file->description();
     m_areas.insert_or_assign(start, Area {start, start + size, prot, std::move(name), std::move(file), offset, is_shared});
@@ -303,6 +352,8 @@ Result<void> MemoryMap::unmap(u64 addr, u64 len)
     u64 size = page_round_up(len);
     if (size < len || addr >= frame::user_space_end || size > frame::user_space_end - addr)
         return Errno::einval;
+    if (!has_room_to_split(addr, addr + size))
+        return Errno::enomem; // munmap(2): the split would pass the limit on mappings
     remove_range(addr, addr + size);
     return {};
 }
@@ -331,6 +382,8 @@ Result<void> MemoryMap::protect(u64 addr, u64 len, u8 prot)
             return Errno::eacces;
         at = area->end;
     }
+    if (!has_room_to_split(addr, end))
+        return Errno::enomem;
     split_at(addr);
     split_at(end);
     for (auto it = m_areas.lower_bound(addr); it != m_areas.end() && it->first < end; ++it) {
@@ -348,6 +401,7 @@ Result<void> MemoryMap::protect(u64 addr, u64 len, u8 prot)
             m_vm->protect(area.start, area.end - area.start, effective_perms(prot));
         }
     }
+    merge_around(addr, end);
     return {};
 }
 

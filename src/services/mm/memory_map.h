@@ -30,6 +30,10 @@ struct Area {
 
 enum class Placement : u8 { anywhere, hint, fixed, fixed_noreplace };
 
+/// Linux's vm.max_map_count default: a process has at most this many areas (mmap, and the
+/// splits of munmap and mprotect, get ENOMEM beyond), so its map stays cheap to search.
+inline constexpr usize max_map_count = 65530;
+
 /// The regions of one process's address space and the policy behind them: demand-zero
 /// anonymous memory, brk, and what a page fault means. Pages live in the frame's VmSpace.
 class MemoryMap : public RefCounted<MemoryMap> {
@@ -91,7 +95,7 @@ public:
 private:
     const Area* find_area(u64 addr) const;
     bool is_range_free(u64 start, u64 end) const;
-    Result<u64> find_free(u64 len) const;
+    Result<u64> find_free(u64 len);
     Result<u64> place(u64 addr, u64 size, Placement placement);
     Result<void> fault_file_page(const Area& area, u64 page, frame::Access access);
     void map_file_neighbours(const Area& area, u64 page, u64 file_size);
@@ -99,9 +103,18 @@ private:
     /// Cuts [start, end) out of the areas, splitting the ones that straddle its edges.
     void remove_range(u64 start, u64 end);
     void split_at(u64 addr);
+    /// Whether cutting at `start` and `end` (splits) leaves the map within max_map_count.
+    bool has_room_to_split(u64 start, u64 end) const;
+    /// Joins the areas around [start, end) with their neighbours where Linux would: adjacent
+    /// private anonymous memory with the same protection and name.
+    void merge_around(u64 start, u64 end);
 
     Ref<frame::VmSpace> m_vm;
     std::map<u64, Area> m_areas; // by start
+    /// Where the last top-down placement went: the next search for room starts there, so
+    /// that a process with many areas does not walk them all on every mmap (an unmap above it
+    /// moves it up again). Linux's free_area_cache did the same.
+    u64 m_free_hint {~0ull};
     u64 m_brk_start {0};
     u64 m_brk {0};
 };
