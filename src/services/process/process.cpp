@@ -1,6 +1,7 @@
 #include "services/process/process.h"
 
 #include <algorithm>
+#include <map>
 
 namespace asterix::services {
 
@@ -10,27 +11,62 @@ Process::~Process() = default;
 
 i32 Process::ppid() const { return m_parent ? m_parent->pid() : 0; }
 
-void PendingSignals::add(const abi::SigInfo& info)
+namespace {
+std::map<u32, u64>& queued_by_uid()
+{
+    static std::map<u32, u64> queued;
+    return queued;
+}
+
+void uncharge(const PendingSignals::Entry& entry)
+{
+    auto& queued = queued_by_uid();
+    if (auto it = queued.find(entry.uid); it != queued.end() && --it->second == 0)
+        queued.erase(it);
+}
+} // namespace
+
+PendingSignals::~PendingSignals()
+{
+    for (const auto& entry : queue)
+        uncharge(entry);
+}
+
+u64 PendingSignals::queued_for(u32 uid)
+{
+    auto it = queued_by_uid().find(uid);
+    return it == queued_by_uid().end() ? 0 : it->second;
+}
+
+bool PendingSignals::add(const abi::SigInfo& info, u32 uid, u64 limit)
 {
     int sig = info.signo;
     bool is_realtime = sig >= 32;
     if (has(sig) && !is_realtime)
-        return; // a standard signal is pending once
+        return true; // a standard signal is pending once
+    if (queued_for(uid) >= limit) {
+        if (is_realtime)
+            return false;
+        mask |= 1ull << (sig - 1); // pending, its siginfo lost
+        return true;
+    }
     mask |= 1ull << (sig - 1);
-    queue.push_back(info);
+    queue.push_back({info, uid});
+    ++queued_by_uid()[uid];
+    return true;
 }
 
 abi::SigInfo PendingSignals::take(int sig)
 {
     abi::SigInfo info {};
     info.signo = sig;
-    auto it = std::find_if(queue.begin(), queue.end(), [sig](const abi::SigInfo& entry) { return entry.signo == sig; });
-    if (it != queue.end()) {
-        info = *it;
+    auto is_sig = [sig](const Entry& entry) { return entry.info.signo == sig; };
+    if (auto it = std::find_if(queue.begin(), queue.end(), is_sig); it != queue.end()) {
+        info = it->info;
+        uncharge(*it);
         queue.erase(it);
     }
-    bool is_still_queued = std::any_of(queue.begin(), queue.end(), [sig](const abi::SigInfo& entry) { return entry.signo == sig; });
-    if (!is_still_queued)
+    if (std::none_of(queue.begin(), queue.end(), is_sig))
         mask &= ~(1ull << (sig - 1));
     return info;
 }
@@ -38,7 +74,12 @@ abi::SigInfo PendingSignals::take(int sig)
 void PendingSignals::discard(int sig)
 {
     mask &= ~(1ull << (sig - 1));
-    std::erase_if(queue, [sig](const abi::SigInfo& entry) { return entry.signo == sig; });
+    std::erase_if(queue, [sig](const Entry& entry) {
+        if (entry.info.signo != sig)
+            return false;
+        uncharge(entry);
+        return true;
+    });
 }
 
 } // namespace asterix::services

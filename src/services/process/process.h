@@ -23,6 +23,7 @@ inline constexpr int rlimit_count = 16;
 inline constexpr int rlimit_nproc = 6;
 inline constexpr int rlimit_stack = 3;
 inline constexpr int rlimit_nofile = 7;
+inline constexpr int rlimit_sigpending = 11;
 
 /// The root, working directory and umask: shared by processes cloned with CLONE_FS.
 class FsContext : public RefCounted<FsContext> {
@@ -41,11 +42,26 @@ public:
 /// Signals sent but not yet delivered, with their siginfo. A standard signal is pending at
 /// most once; real-time signals queue.
 struct PendingSignals {
+    /// A queued instance, charged to the receiving user (RLIMIT_SIGPENDING).
+    struct Entry {
+        abi::SigInfo info;
+        u32 uid;
+    };
     u64 mask {0};
-    std::deque<abi::SigInfo> queue;
+    std::deque<Entry> queue;
+
+    PendingSignals() = default;
+    PendingSignals(const PendingSignals&) = delete;
+    PendingSignals& operator=(const PendingSignals&) = delete;
+    ~PendingSignals();
 
     bool has(int sig) const { return mask & (1ull << (sig - 1)); }
-    void add(const abi::SigInfo& info);
+    /// Makes the signal pending, with its siginfo queued and charged to `uid` while the user
+    /// has fewer than `limit` queued. Past it a standard signal is pending without its siginfo
+    /// and a real-time one is not queued: false then, as Linux's __send_signal.
+    bool add(const abi::SigInfo& info, u32 uid, u64 limit);
+    /// Signals queued for `uid` in all processes.
+    static u64 queued_for(u32 uid);
     /// Removes the signal (its first queued instance); returns its siginfo.
     abi::SigInfo take(int sig);
     void discard(int sig);

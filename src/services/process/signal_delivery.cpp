@@ -323,8 +323,8 @@ void send_signal(Process& target, const abi::SigInfo& info)
         is_blocked_everywhere &= (thread->sig_mask & sig_bit(sig)) != 0;
     if (is_ignored(target, sig) && !is_blocked_everywhere)
         return;
-    target.shared_pending.add(info);
-    wake_for_signal(target, sig);
+    if (target.shared_pending.add(info, target.uid, target.rlimits[rlimit_sigpending].cur))
+        wake_for_signal(target, sig);
 }
 
 void send_signal(Thread& target, const abi::SigInfo& info)
@@ -341,8 +341,7 @@ void send_signal(Thread& target, const abi::SigInfo& info)
         continue_process(process);
     if (is_ignored(process, sig) && !(target.sig_mask & sig_bit(sig)))
         return;
-    target.pending.add(info);
-    if (target.task)
+    if (target.pending.add(info, process.uid, process.rlimits[rlimit_sigpending].cur) && target.task)
         target.task->interrupt();
 }
 
@@ -354,7 +353,7 @@ void force_signal(Thread& target, const abi::SigInfo& info)
         target.sig_mask &= ~sig_bit(sig);
         action.handler = sig_dfl;
     }
-    target.pending.add(info);
+    target.pending.add(info, target.process().uid, abi::rlim_infinity); // a fault's signal is never lost
 }
 
 Result<void> set_temporary_sig_mask(Thread& thread, u64 mask, u64 sigsetsize)

@@ -171,6 +171,7 @@ std::array<abi::Rlimit, rlimit_count> default_rlimits()
     limits[rlimit_stack] = {stack_max_bytes, abi::rlim_infinity};
     limits[rlimit_nofile] = {1024, 4096};
     limits[rlimit_nproc] = {4096, 4096};
+    limits[rlimit_sigpending] = {4096, 4096}; // Linux sets it with RLIMIT_NPROC, from max_threads
     limits[4] = {0, abi::rlim_infinity};            // RLIMIT_CORE
     limits[8] = {8 * 1024 * 1024, 8 * 1024 * 1024}; // RLIMIT_MEMLOCK
     limits[14] = {0, 0};                            // RLIMIT_RTPRIO
