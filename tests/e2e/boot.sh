@@ -63,7 +63,7 @@ for accel in $accels; do
     boot 256M -initrd "$work/initramfs.cpio" -append "/bin/busybox sh -c 'echo hello from bare metal; ls /; cat /proc/self/stat'"
     echo "$out" | grep -qx 'hello from bare metal' || fail "no greeting from busybox"
     # The console is a terminal, so ls writes columns.
-    [ "$(echo "$out" | grep -A1 -x 'hello from bare metal' | sed -n 2p | tr -s ' ')" = "bin dev etc proc root tmp" ] \
+    [ "$(echo "$out" | grep -A1 -x 'hello from bare metal' | sed -n 2p | tr -s ' ')" = "bin dev etc mnt proc root tmp" ] \
         || fail "ls / does not show the initramfs"
     echo "$out" | grep -qE '^[0-9]+ \(cat\) R [0-9]+' || fail "no /proc/self/stat line"
     [ "$status" -eq 1 ] || fail "expected init's status 0 (QEMU status 1), got QEMU status $status"

@@ -2,7 +2,7 @@
 # The tests/guest programs inside the bare-metal kernel (QEMU, TCG): one boot with an initramfs
 # of busybox and every guest test, where /bin/sh runs each and prints its exit status, which
 # must be the one its source expects (the same expectation as hosted, `// expect-exit: N`,
-# default 0). A test with `// asterix-args: --mem SIZE [--tmpfs /tmp]` gets a boot of its own
+# default 0). A test with `// asterix-args: --mem SIZE [--tmpfs DIR]` gets a boot of its own
 # with that kernel option and an initramfs of busybox and itself. Tests that never end (`// harness: skip`) are
 # left out.
 #   boot_guests.sh KERNEL_IMAGE GUEST_BIN_DIR GUEST_SOURCE_DIR
@@ -39,8 +39,8 @@ for source in "$guest_src"/*.c; do
     expected+=("$name ${expect:-0}")
     args=$(directive asterix-args "$source")
     if [ -n "$args" ]; then
-        # /tmp is a tmpfs on bare metal already (the initramfs root): --tmpfs /tmp goes.
-        args=${args% --tmpfs /tmp}
+        # The root is a tmpfs on bare metal already (the initramfs): a --tmpfs DIR goes.
+        args=${args% --tmpfs /*}
         [[ $args =~ ^--mem\ [0-9]+[KMG]$ ]] || fail "$name: the bare-metal kernel takes only --mem SIZE (got '$args')"
         own_boot+=("$name $args")
         continue

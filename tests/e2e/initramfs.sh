@@ -23,7 +23,7 @@ status=$?
 echo "$out" | sed 's/^/    /'
 [ "$status" -eq 1 ] || fail "expected status 1 (from 'ls /usr'), got $status"
 echo "$out" | grep -qx 'hello from bare metal' || fail "no greeting"
-[ "$(echo "$out" | sed -n '2,7p' | tr '\n' ' ')" = "bin dev etc proc root tmp " ] || fail "ls / does not show the archive's tree"
+[ "$(echo "$out" | sed -n '2,8p' | tr '\n' ' ')" = "bin dev etc mnt proc root tmp " ] || fail "ls / does not show the archive's tree"
 echo "$out" | grep -qE '^[0-9]+ \(cat\) R [0-9]+' || fail "no /proc/self/stat line"
 echo "$out" | grep -q "ls: /usr: No such file or directory" || fail "a host directory is visible"
 
