@@ -1,16 +1,18 @@
 // Physical memory on bare metal: the RAM the boot loader's memory map reports, above the kernel
-// and the boot modules, in 2 MiB pieces: an eighth grows the kernel heap, the rest is mapped
-// one piece after another (the holes left out) in the frame window, so that the frame allocator sees one contiguous span and a page frame number
+// and the boot modules, in 2 MiB pieces mapped one after another (the holes left out) in the
+// frame window, so that the frame allocator sees one contiguous span and a page frame number
 // is an offset in it. The first GiB is also mapped at kernel_base (boot.S), for the kernel image,
 // its heap and what the loader left there.
 
 #include "arch_x86_64/boot_info.h"
 
 #include <algorithm>
+#include <new>
 
 #include "frame/arch.h"
 #include "frame/assert.h"
 #include "frame/freestanding/heap.h"
+#include "frame/phys_mem.h"
 
 extern "C" char _bss_end[];
 extern "C" asterix::u64 boot_pml4[512];
@@ -23,9 +25,9 @@ u64 g_reserved_end = 0;
 namespace {
 constexpr u64 large_page = 2ull << 20;
 constexpr usize window_slot = 256; // PML4 slot of frame_window_base
-constexpr usize heap_slot = 257;   // PML4 slot of the heap's second arena
+constexpr usize heap_slot = 257;   // PML4 slot of the heap's region
 constexpr u64 heap_region_base = 0xffff808000000000ull;
-constexpr usize max_heap_gib = 1;
+constexpr usize max_heap_gib = 1;  // what the heap may grow by, from frames
 // The frame allocator's bookkeeping (a share count and, once freed, a free-list entry per frame)
 // lives in the 96 MiB kernel heap: 8 GiB of frames keep it well inside.
 constexpr usize max_window_gib = 8;
@@ -48,6 +50,49 @@ alignas(4096) u64 g_window_pdpt[512];
 alignas(4096) u64 g_window_pds[max_window_gib][512];
 alignas(4096) u64 g_heap_pdpt[512];
 alignas(4096) u64 g_heap_pds[max_heap_gib][512];
+constexpr usize max_heap_pages = (max_heap_gib << 30) / page_size;
+constexpr usize max_heap_tables = max_heap_gib * 512;
+u64 g_heap_tables[max_heap_tables]; // the physical address of each page table; 0: none yet
+u64 g_heap_mapped = 0;              // bytes of the region backed so far
+// The frames behind the heap's region, kept for good: handles moved into raw storage (zero,
+// so in .bss) and never destroyed, so their frames are never freed.
+alignas(frame::Frame) u8 g_kept_frames[sizeof(frame::Frame) * (max_heap_pages + max_heap_tables)];
+usize g_kept_count = 0;
+
+/// The physical address of a frame that now belongs to the heap for good.
+u64 keep(frame::Frame frame)
+{
+    u64 physical = frame_physical(frame.pfn());
+    // SAFETY: the slot is unused raw storage of the right size and alignment.
+    new (g_kept_frames + g_kept_count++ * sizeof(frame::Frame)) frame::Frame(std::move(frame));
+    return physical;
+}
+
+/// Backs the heap's region with frames up to `end` (4 KiB pages, page tables as needed).
+bool map_heap_up_to(void* end)
+{
+    // SAFETY: `end` lies in the heap's region (the heap asks only for its own arena).
+    u64 wanted = page_round_up(reinterpret_cast<u64>(end) - heap_region_base);
+    while (g_heap_mapped < wanted) {
+        usize page = g_heap_mapped / page_size;
+        usize table = page / 512;
+        if (!g_heap_tables[table]) {
+            auto frame = frame::Frame::alloc_zeroed();
+            if (frame.is_error())
+                return false;
+            g_heap_tables[table] = keep(frame.release_value());
+            g_heap_pds[table / 512][table % 512] = g_heap_tables[table] | pte_present | pte_writable;
+        }
+        auto frame = frame::Frame::alloc_zeroed();
+        if (frame.is_error())
+            return false;
+        // SAFETY: the page table is a frame, which the frame window maps.
+        auto* entries = reinterpret_cast<u64*>(frame_window_address(g_heap_tables[table]));
+        entries[page % 512] = keep(frame.release_value()) | pte_present | pte_writable;
+        g_heap_mapped += page_size;
+    }
+    return true;
+}
 } // namespace
 
 void add_ram_range(u64 start, u64 end)
@@ -104,39 +149,14 @@ std::span<u8> init_phys_mem(u64 bytes)
     u64 reserved = std::max(kernel_end(), g_reserved_end);
     RamRange usable[max_ranges];
     usize usable_count = 0;
-    u64 usable_bytes = 0;
     for (usize i = 0; i < g_ram_count; ++i) {
         u64 start = (std::max(g_ram[i].start, reserved) + large_page - 1) & ~(large_page - 1);
         u64 end = g_ram[i].end & ~(large_page - 1);
-        if (end > start) {
+        if (end > start)
             usable[usable_count++] = {start, end};
-            usable_bytes += end - start;
-        }
     }
 
-    // An eighth of it, from the top, grows the kernel heap: what the kernel keeps per file,
-    // mapping and thread grows with memory (the services' limits are fractions of it).
-    u64 heap_want = std::min<u64>((usable_bytes / 8) & ~(large_page - 1), max_heap_gib << 30);
-    u64 heap_bytes = 0;
-    for (usize i = usable_count; i-- > 0 && heap_bytes < heap_want;) {
-        u64 take = std::min(heap_want - heap_bytes, usable[i].end - usable[i].start);
-        u64 start = usable[i].end - take;
-        for (u64 at = 0; at < take; at += large_page) {
-            u64 offset = heap_bytes + at;
-            g_heap_pds[offset >> 30][(offset >> 21) & 511] = (start + at) | pte_present | pte_writable | pte_large;
-        }
-        heap_bytes += take;
-        usable[i].end = start;
-    }
-    if (heap_bytes) {
-        for (usize gib = 0; gib < max_heap_gib; ++gib)
-            g_heap_pdpt[gib] = to_physical(g_heap_pds[gib]) | pte_present | pte_writable;
-        boot_pml4[heap_slot] = to_physical(g_heap_pdpt) | pte_present | pte_writable;
-        // SAFETY: the heap region maps heap_bytes of RAM that nothing else uses.
-        frame::heap_add_arena(reinterpret_cast<void*>(heap_region_base), heap_bytes);
-    }
-
-    // The rest, up to `bytes`, is the frame window.
+    // Up to `bytes` of it is the frame window.
     u64 limit = std::min<u64>(page_round_down(bytes), max_window_gib << 30);
     u64 total = 0;
     for (usize i = 0; i < usable_count && total < limit; ++i) {
@@ -157,6 +177,12 @@ std::span<u8> init_phys_mem(u64 bytes)
     // The window goes into the kernel's half of every address space (address_space.cpp). No
     // NX bits in these tables: EFER.NXE is not on yet.
     boot_pml4[window_slot] = to_physical(g_window_pdpt) | pte_present | pte_writable;
+    // The heap grows into its own region from frames once its first arena is full.
+    for (usize gib = 0; gib < max_heap_gib; ++gib)
+        g_heap_pdpt[gib] = to_physical(g_heap_pds[gib]) | pte_present | pte_writable;
+    boot_pml4[heap_slot] = to_physical(g_heap_pdpt) | pte_present | pte_writable;
+    // SAFETY: the region is address space nothing else uses; map_heap_up_to backs it.
+    frame::heap_add_arena(reinterpret_cast<void*>(heap_region_base), max_heap_gib << 30, map_heap_up_to);
     total = std::min(total, limit);
     // SAFETY: the window maps `total` bytes of RAM nothing else uses.
     return {reinterpret_cast<u8*>(frame_window_base), total};

@@ -32,6 +32,9 @@ void init_phys_mem(u64 bytes)
     g_frames.is_fresh_zeroed = arch::is_fresh_memory_zeroed();
     u64 count = g_frames.direct_map.size() / page_size;
     g_frames.share_counts.assign(count, 0);
+    // Room for every frame up front: freeing a frame never allocates (on bare metal the kernel
+    // heap grows from frames, so an allocation inside the allocator would re-enter it).
+    g_frames.free_list.reserve(count);
     g_frames.free_count = count;
 }
 

@@ -10,7 +10,8 @@
 # not PVM-aware, so there the faithful emulator, TCG, is the reference.
 # Then it boots the services: busybox from an initramfs runs the issue's command line, and a
 # missing init, a truncated initramfs and no initramfs at all stop with a message and a code;
-# 5 GiB of RAM, part of it above 4 GiB, all in the frame window; an interactive shell on the
+# 5 GiB of RAM, part of it above 4 GiB, all in the frame window; the kernel heap growing from
+# frames (a quarter of a million files in a 2 GiB boot); an interactive shell on the
 # serial terminal (echo, line editing, ^C, VTIME, ^S/^Q); a kernel task that
 # overflows its stack is caught by the guard page and reported.
 #   boot.sh KERNEL_IMAGE
@@ -77,6 +78,35 @@ last=$(echo "$out" | sed -n 's/^Asterix: frame window: [0-9]* MiB in 2 runs of R
 [ "${last:-0}" -gt 4096 ] || fail "the frame window does not hold the RAM above 4 GiB"
 [ "$(echo "$out" | awk '/^Mem:/ { print ($2 >= 4300) }')" = 1 ] || fail "the services do not see the 4.3 GiB of frames"
 [ "$status" -eq 1 ] || fail "expected free's status 0 (QEMU status 1), got QEMU status $status"
+
+echo "2 GiB: the kernel heap grows from frames past its first 96 MiB ($accel):"
+# A quarter of a million empty files in /tmp (until the tmpfs runs out of inodes) take about
+# 150 MiB of kernel memory for their inodes and names.
+gcc -static -O1 -x c -o "$work/make_files" - <<'PROGRAM' || fail "cannot build the file maker"
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
+int main(void)
+{
+    char name[64];
+    for (long i = 0;; i++) {
+        snprintf(name, sizeof name, "/tmp/a-file-with-a-longer-name-%ld", i);
+        int fd = open(name, O_CREAT | O_WRONLY, 0644);
+        if (fd < 0) {
+            perror("open");
+            printf("%ld files\n", i);
+            return 0;
+        }
+        close(fd);
+    }
+}
+PROGRAM
+"$here/../../tools/mkinitramfs" "$work/files.cpio" "/make_files=$work/make_files" || fail "mkinitramfs failed"
+boot 2G -initrd "$work/files.cpio" -append /make_files
+files=$(echo "$out" | sed -n 's/^\([0-9]*\) files$/\1/p')
+[ "${files:-0}" -gt 200000 ] || fail "expected more than 200000 files before ENOSPC, got '${files:-none}'"
+echo "$out" | grep -q '^open: No space left on device' || fail "the tmpfs did not end with ENOSPC"
+[ "$status" -eq 1 ] || fail "expected status 0 (QEMU status 1), got QEMU status $status"
 
 echo "an interactive shell on the serial terminal ($accel):"
 # Typed input goes through the kernel's line discipline: echo, line editing, ^C to the

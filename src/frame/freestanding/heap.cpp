@@ -24,9 +24,10 @@ struct Arena {
     u8* base;
     usize bytes;
     usize used;
+    bool (*map_up_to)(void* end);
 };
 constexpr usize max_arenas = 4;
-Arena g_arenas[max_arenas] = {{g_arena, arena_bytes, 0}};
+Arena g_arenas[max_arenas] = {{g_arena, arena_bytes, 0, nullptr}};
 usize g_arena_count = 1;
 usize g_current = 0; // the arena blocks are carved from; the ones before it are full
 
@@ -35,7 +36,10 @@ Header* carve(usize bytes)
 {
     for (; g_current < g_arena_count; ++g_current) {
         Arena& arena = g_arenas[g_current];
-        if (bytes <= arena.bytes - arena.used) {
+        bool has_room = bytes <= arena.bytes - arena.used;
+        if (has_room && arena.map_up_to && !arena.map_up_to(arena.base + arena.used + bytes))
+            return nullptr; // no memory left to back it
+        if (has_room) {
             // SAFETY: the block lies inside the arena, 16-byte aligned, and is handed out once.
             auto* block = reinterpret_cast<Header*>(arena.base + arena.used);
             arena.used += bytes;
@@ -85,11 +89,12 @@ void heap_free(void* pointer)
     g_free[block->size_class] = block;
 }
 
-void heap_add_arena(void* base, size_t bytes)
+void heap_add_arena(void* base, size_t bytes, bool (*map_up_to)(void* end))
 {
     AX_ASSERT(g_arena_count < max_arenas && reinterpret_cast<usize>(base) % 16 == 0);
-    // SAFETY: the backend hands over memory nothing else uses, for good.
-    g_arenas[g_arena_count++] = {static_cast<u8*>(base), bytes & ~usize {15}, 0};
+    // SAFETY: the backend hands over memory (or address space it backs on request) nothing
+    // else uses, for good.
+    g_arenas[g_arena_count++] = {static_cast<u8*>(base), bytes & ~usize {15}, 0, map_up_to};
 }
 
 size_t heap_used_bytes()

@@ -9,7 +9,9 @@ namespace asterix::frame {
 /// class. Panics when the arenas are exhausted.
 void* heap_allocate(size_t size);
 /// Gives the heap more memory (16-byte aligned), used once the arenas before it are exhausted.
-void heap_add_arena(void* base, size_t bytes);
+/// With `map_up_to`, the arena is address space only: the heap asks it to back [base, end)
+/// before handing a block out there (false when memory is out).
+void heap_add_arena(void* base, size_t bytes, bool (*map_up_to)(void* end) = nullptr);
 void heap_free(void* pointer);
 /// Bytes handed out of the arena so far (for boot reports and tests).
 size_t heap_used_bytes();
