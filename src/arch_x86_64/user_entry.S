@@ -24,34 +24,19 @@ ax_enter_user:
     push %r15
     mov %rsp, ax_kernel_resume_rsp(%rip)
     mov %rdi, ax_current_regs(%rip)
-    test %esi, %esi
+    mov %esi, %r11d             /* is_sysret, kept until the registers are loaded */
+    test %r11d, %r11d
     jnz 1f
-    pushq $USER_SS
+    pushq $USER_SS              /* the iretq frame */
     pushq 152(%rdi)
     pushq 144(%rdi)
     pushq $USER_CS
     pushq 128(%rdi)
-    mov 0(%rdi), %r15
-    mov 8(%rdi), %r14
-    mov 16(%rdi), %r13
-    mov 24(%rdi), %r12
-    mov 32(%rdi), %rbp
-    mov 40(%rdi), %rbx
-    mov 48(%rdi), %r11
-    mov 56(%rdi), %r10
-    mov 64(%rdi), %r9
-    mov 72(%rdi), %r8
-    mov 80(%rdi), %rax
-    mov 88(%rdi), %rcx
-    mov 96(%rdi), %rdx
-    mov 104(%rdi), %rsi
-    mov 112(%rdi), %rdi
-    iretq
-
+    jmp 2f
     /* sysretq takes rip from rcx and rflags (IF on) from r11. Interrupts stay off from here
        until it runs: one taken on the guest's stack in ring 0 would write guest memory. */
 1:  cli
-    mov 0(%rdi), %r15
+2:  mov 0(%rdi), %r15
     mov 8(%rdi), %r14
     mov 16(%rdi), %r13
     mov 24(%rdi), %r12
@@ -63,7 +48,13 @@ ax_enter_user:
     mov 80(%rdi), %rax
     mov 96(%rdi), %rdx
     mov 104(%rdi), %rsi
-    mov 128(%rdi), %rcx
+    test %r11d, %r11d
+    jnz 3f
+    mov 48(%rdi), %r11
+    mov 88(%rdi), %rcx
+    mov 112(%rdi), %rdi
+    iretq
+3:  mov 128(%rdi), %rcx
     mov 144(%rdi), %r11
     mov 152(%rdi), %rsp
     mov 112(%rdi), %rdi

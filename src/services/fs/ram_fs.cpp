@@ -119,7 +119,7 @@ void RamInode::add_child(std::string name, Ref<RamInode> child)
     m_children.insert_or_assign(std::move(name), std::move(child));
 }
 
-Result<Ref<Inode>> RamInode::create(std::string_view name, u32 mode)
+Result<Ref<RamInode>> RamInode::make_child(std::string_view name, u32 mode)
 {
     if (!is_directory())
         return Errno::enotdir;
@@ -127,50 +127,33 @@ Result<Ref<Inode>> RamInode::create(std::string_view name, u32 mode)
     if (m_children.contains(name))
         return Errno::eexist;
     TRY(m_fs->check_inode_room());
-    auto child = make_ref<RamInode>(m_fs, s_ifreg | (mode & 07777), m_uid, m_gid);
+    auto child = make_ref<RamInode>(m_fs, mode, m_uid, m_gid);
     add_child(std::string(name), child);
     touch_modified();
-    return Ref<Inode>(child);
+    return child;
+}
+
+Result<Ref<Inode>> RamInode::create(std::string_view name, u32 mode)
+{
+    return Ref<Inode>(TRY(make_child(name, s_ifreg | (mode & 07777))));
 }
 
 Result<void> RamInode::mkdir(std::string_view name, u32 mode)
 {
-    if (!is_directory())
-        return Errno::enotdir;
-    TRY(check_name(name));
-    if (m_children.contains(name))
-        return Errno::eexist;
-    TRY(m_fs->check_inode_room());
-    add_child(std::string(name), make_ref<RamInode>(m_fs, s_ifdir | (mode & 07777), m_uid, m_gid));
-    touch_modified();
+    TRY(make_child(name, s_ifdir | (mode & 07777)));
     return {};
 }
 
 Result<void> RamInode::mkfifo(std::string_view name, u32 mode)
 {
-    if (!is_directory())
-        return Errno::enotdir;
-    TRY(check_name(name));
-    if (m_children.contains(name))
-        return Errno::eexist;
-    TRY(m_fs->check_inode_room());
-    add_child(std::string(name), make_ref<RamInode>(m_fs, s_ififo | (mode & 07777), m_uid, m_gid));
-    touch_modified();
+    TRY(make_child(name, s_ififo | (mode & 07777)));
     return {};
 }
 
 Result<void> RamInode::symlink(std::string_view name, std::string_view target)
 {
-    if (!is_directory())
-        return Errno::enotdir;
-    TRY(check_name(name));
-    if (m_children.contains(name))
-        return Errno::eexist;
-    TRY(m_fs->check_inode_room());
-    auto link = make_ref<RamInode>(m_fs, s_iflnk | 0777, m_uid, m_gid);
+    auto link = TRY(make_child(name, s_iflnk | 0777));
     link->m_link_target = std::string(target);
-    add_child(std::string(name), link);
-    touch_modified();
     return {};
 }
 

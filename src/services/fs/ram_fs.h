@@ -78,6 +78,8 @@ public:
     void set_link_target(std::string target) { m_link_target = std::move(target); }
 
 protected:
+    /// A new entry `name` of this directory: a fresh inode of `mode` (type bits included).
+    Result<Ref<RamInode>> make_child(std::string_view name, u32 mode);
     void touch_modified();
 
     Ref<RamFs> m_fs;

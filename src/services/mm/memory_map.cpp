@@ -468,7 +468,7 @@ Result<void> MemoryMap::fault_file_page(const Area& area, u64 page, frame::Acces
     u64 index = (page - area.start + area.file_offset) / page_size;
     u64 file_size = TRY(inode.data_size());
     if (index * page_size >= page_round_up(file_size)) {
-        is_bus_error = true; // past the end of the file: SIGBUS, as mmap(2) says
+        is_bus_error = true; // past the end of the file: SIGBUS, as the mmap man page says
         return Errno::efault;
     }
     auto cache = inode.page_cache();

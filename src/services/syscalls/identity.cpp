@@ -136,24 +136,30 @@ Result<long> sys_setresgid(Context& ctx, u32 rgid, u32 egid, u32 sgid)
     return set_ids(p.gid, p.egid, p.sgid, p.fsgid, p.euid == 0, rgid, egid, sgid);
 }
 
+namespace {
+/// setreuid/setregid on one family of IDs: an unprivileged caller may set the real ID only to
+/// the real or effective one; the saved ID becomes the new effective one when the real one is
+/// set or the effective one changes to something other than the old real ID.
+Result<long> set_real_effective(u32& real, u32& effective, u32& saved, u32& fs, bool is_privileged, u32 new_real, u32 new_effective)
+{
+    bool is_saved_set = new_real != unchanged || (new_effective != unchanged && new_effective != real);
+    u32 new_saved = is_saved_set ? (new_effective != unchanged ? new_effective : effective) : unchanged;
+    if (!is_privileged && new_real != unchanged && new_real != real && new_real != effective)
+        return Errno::eperm;
+    return set_ids(real, effective, saved, fs, is_privileged, new_real, new_effective, new_saved);
+}
+} // namespace
+
 Result<long> sys_setreuid(Context& ctx, u32 ruid, u32 euid)
 {
     Process& p = ctx.process();
-    // The saved ID becomes the new effective one when the real one is set or the effective one
-    // changes to something other than the old real ID.
-    u32 new_saved = (ruid != unchanged || (euid != unchanged && euid != p.uid)) ? (euid != unchanged ? euid : p.euid) : unchanged;
-    if (p.euid != 0 && ruid != unchanged && ruid != p.uid && ruid != p.euid)
-        return Errno::eperm;
-    return set_ids(p.uid, p.euid, p.suid, p.fsuid, p.euid == 0, ruid, euid, new_saved);
+    return set_real_effective(p.uid, p.euid, p.suid, p.fsuid, p.euid == 0, ruid, euid);
 }
 
 Result<long> sys_setregid(Context& ctx, u32 rgid, u32 egid)
 {
     Process& p = ctx.process();
-    u32 new_saved = (rgid != unchanged || (egid != unchanged && egid != p.gid)) ? (egid != unchanged ? egid : p.egid) : unchanged;
-    if (p.euid != 0 && rgid != unchanged && rgid != p.gid && rgid != p.egid)
-        return Errno::eperm;
-    return set_ids(p.gid, p.egid, p.sgid, p.fsgid, p.euid == 0, rgid, egid, new_saved);
+    return set_real_effective(p.gid, p.egid, p.sgid, p.fsgid, p.euid == 0, rgid, egid);
 }
 
 Result<long> sys_setuid(Context& ctx, u32 uid)
