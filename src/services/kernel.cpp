@@ -108,7 +108,6 @@ void kernel_main(const frame::BootParams& params)
     process->fs->cwd = cwd.is_error() ? process->fs->root : cwd.value();
     process->sighand = make_ref<SignalHandlers>();
     process->files = make_ref<FdTable>();
-    process->set_all_ids(params.uid, params.gid);
     process->rlimits = default_rlimits();
     process->argv = params.argv;
     process->envp = params.envp;
@@ -127,7 +126,7 @@ void kernel_main(const frame::BootParams& params)
         frame::power_off(is_missing ? exit_not_found : exit_cannot_execute);
         return;
     }
-    process->threads.push_back(std::make_unique<Thread>(pid, process));
+    process->threads.push_back(std::make_unique<Thread>(pid, process, Credentials::for_user(params.uid, params.gid)));
     Thread& thread = *process->threads.back();
     if (auto error = exec_program(thread, path.value(), params.argv, params.envp)) {
         frame::klog(frame::LogLevel::error, "%s: %s", params.program.c_str(), error->reason.c_str());

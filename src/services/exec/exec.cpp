@@ -316,6 +316,10 @@ std::optional<ExecError> exec_program(Thread& thread, const std::string& path_in
     if (stack.is_error())
         return failure(stack.error(), "cannot map the stack");
 
+    // The program's credentials (capabilities(7), "Transformation of capabilities during execve").
+    auto creds = thread.credentials().copy();
+    bool is_secure = creds->apply_exec(creds->euid, creds->egid, false);
+
     std::array<u8, 16> random;
     frame::random_bytes(random);
     std::vector<AuxEntry> auxv = {
@@ -326,14 +330,14 @@ std::optional<ExecError> exec_program(Thread& thread, const std::string& path_in
         {at_base, interp_base},
         {at_flags, 0},
         {at_entry, bias + image.header.entry},
-        {at_uid, process.uid},
-        {at_euid, process.euid},
-        {at_gid, process.gid},
-        {at_egid, process.egid},
+        {at_uid, creds->uid},
+        {at_euid, creds->euid},
+        {at_gid, creds->gid},
+        {at_egid, creds->egid},
         {at_hwcap, frame::cpu_hwcap()},
         {at_hwcap2, frame::cpu_hwcap2()},
         {at_clktck, 100},
-        {at_secure, 0},
+        {at_secure, is_secure ? 1u : 0u},
     };
     auto built = build_initial_stack(stack_top, argv, envp, path_in, random, std::move(auxv), stack_max_bytes / 4);
     if (built.is_error())
@@ -349,6 +353,7 @@ std::optional<ExecError> exec_program(Thread& thread, const std::string& path_in
     process.argv = argv;
     process.envp = envp;
     process.comm = base_name(path_in).substr(0, 15);
+    thread.set_credentials(std::move(creds));
     thread.context.reset_for_exec(entry, image_on_stack.sp);
     thread.rseq_area = 0;
     thread.rseq_len = 0;

@@ -235,7 +235,7 @@ Result<long> ConsoleFile::ioctl(Context& ctx, u32 request, u64 arg)
         Terminal& terminal = console_terminal();
         if (terminal.session == caller.sid)
             return 0;
-        if (terminal.session != 0 && ProcessTable::find(terminal.session) && !(arg == 1 && caller.euid == 0))
+        if (terminal.session != 0 && ProcessTable::find(terminal.session) && !(arg == 1 && ctx.thread().credentials().has_capability(abi::Capability::sys_admin)))
             return Errno::eperm;
         terminal.session = caller.sid;
         terminal.foreground_pgrp = caller.pgid;

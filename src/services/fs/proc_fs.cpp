@@ -289,11 +289,19 @@ Ref<Inode> pid_dir(i32 pid)
         u64 vsize = 0;
         for (const auto& [start, area] : p.memory->areas())
             vsize += area.end - area.start;
+        const Credentials& c = p.credentials();
+        std::string groups;
+        for (u32 group : c.groups)
+            groups += format("%u ", group);
         return format("Name:\t%s\nUmask:\t%04o\nState:\tR (running)\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n"
-                      "TracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t64\nGroups:\t\n",
-                   p.comm.c_str(), p.fs->umask, p.pid(), p.pid(), p.ppid(), p.uid, p.euid, p.suid, p.fsuid, p.gid, p.egid, p.sgid, p.fsgid)
+                      "TracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t64\nGroups:\t%s\n",
+                   p.comm.c_str(), p.fs->umask, p.pid(), p.pid(), p.ppid(), c.uid, c.euid, c.suid, c.fsuid, c.gid, c.egid, c.sgid, c.fsgid,
+                   groups.c_str())
             + format("VmSize:\t%8" PRIu64 " kB\nVmRSS:\t%8" PRIu64 " kB\nThreads:\t%zu\nSigQ:\t0/63459\n", vsize / 1024,
-                p.vm().mapped_pages() * 4, p.threads.size());
+                p.vm().mapped_pages() * 4, p.threads.size())
+            + format("CapInh:\t%016" PRIx64 "\nCapPrm:\t%016" PRIx64 "\nCapEff:\t%016" PRIx64 "\nCapBnd:\t%016" PRIx64
+                     "\nCapAmb:\t%016" PRIx64 "\n",
+                c.inheritable.bits(), c.permitted.bits(), c.effective.bits(), c.bounding.bits(), c.ambient.bits());
     }));
     auto dir = make_ref<ProcDir>([entries] { return entries; });
     return Ref<Inode>(dir);

@@ -53,7 +53,7 @@ Result<i32> clone_thread_or_process(Thread& parent_thread, const CloneRequest& r
     u64 flags = request.flags;
 
     // RLIMIT_NPROC counts threads and processes: a fork (or thread) bomb stops with EAGAIN.
-    if (ProcessTable::count_for_user(parent.uid) >= parent.rlimits[rlimit_nproc].cur)
+    if (ProcessTable::count_for_user(parent_thread.credentials().uid) >= parent.rlimits[rlimit_nproc].cur)
         return Errno::eagain;
     // Every thread is a kernel task with a stack of its own; without memory for one, EAGAIN.
     if (!frame::can_spawn_task())
@@ -61,7 +61,7 @@ Result<i32> clone_thread_or_process(Thread& parent_thread, const CloneRequest& r
     i32 tid = TRY(ProcessTable::allocate_id());
 
     if (flags & clone_thread) {
-        auto thread = std::make_unique<Thread>(tid, Ref<Process>(&parent));
+        auto thread = std::make_unique<Thread>(tid, Ref<Process>(&parent), parent_thread.credentials_ref());
         Thread& child = *thread;
         init_child_context(parent_thread, child, request);
         if (flags & clone_child_cleartid)
@@ -99,15 +99,6 @@ Result<i32> clone_thread_or_process(Thread& parent_thread, const CloneRequest& r
     process->exe_path = parent.exe_path;
     process->argv = parent.argv;
     process->envp = parent.envp;
-    process->uid = parent.uid;
-    process->gid = parent.gid;
-    process->euid = parent.euid;
-    process->suid = parent.suid;
-    process->fsuid = parent.fsuid;
-    process->egid = parent.egid;
-    process->sgid = parent.sgid;
-    process->fsgid = parent.fsgid;
-    process->groups = parent.groups;
     process->pgid = parent.pgid;
     process->sid = parent.sid;
     process->rlimits = parent.rlimits;
@@ -116,7 +107,7 @@ Result<i32> clone_thread_or_process(Thread& parent_thread, const CloneRequest& r
     process->start_time_ns = ProcessTable::uptime_ns();
     process->is_vfork_child = flags & clone_vfork;
 
-    auto thread = std::make_unique<Thread>(tid, process);
+    auto thread = std::make_unique<Thread>(tid, process, parent_thread.credentials_ref());
     Thread& child = *thread;
     init_child_context(parent_thread, child, request);
     if (flags & clone_child_cleartid)

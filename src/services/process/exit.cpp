@@ -112,7 +112,7 @@ void finalize_process(Process& process)
     if (process.exit_signal) {
         // The signal clone(2) chose (SIGCHLD for fork), with SIGCHLD's siginfo.
         auto info = make_signal_info(process.exit_signal, sig ? ((process.wait_status & 0x80) ? cld_dumped : cld_killed) : cld_exited,
-            process.pid(), process.uid);
+            process.pid(), process.credentials().uid);
         info.set_status(sig ? sig : (process.wait_status >> 8) & 0xff);
         send_signal(*parent, info);
     }
@@ -141,6 +141,8 @@ void finish_thread(Thread& thread)
             process->wait_status = 0;
         }
     }
+    if (process->threads.size() == 1)
+        process->keep_credentials(thread.credentials_ref());
     std::erase_if(process->threads, [&](const auto& other) { return other.get() == &thread; });
     if (process->threads.empty())
         finalize_process(*process);

@@ -11,6 +11,14 @@ Process::~Process() = default;
 
 i32 Process::ppid() const { return m_parent ? m_parent->pid() : 0; }
 
+const Credentials& Process::credentials() const
+{
+    if (!threads.empty())
+        return threads.front()->credentials();
+    AX_ASSERT(m_exit_credentials);
+    return *m_exit_credentials;
+}
+
 namespace {
 std::map<u32, u64>& queued_by_uid()
 {

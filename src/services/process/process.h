@@ -13,6 +13,7 @@
 #include "services/fs/dentry.h"
 #include "services/fs/fd_table.h"
 #include "services/mm/memory_map.h"
+#include "services/process/credentials.h"
 
 namespace asterix::services {
 
@@ -90,17 +91,11 @@ public:
     /// When the process started (ns since boot), for /proc/PID/stat.
     u64 start_time_ns {0};
 
-    /// Credentials: real (uid, gid), effective, saved and file-system IDs, and groups.
-    u32 uid {0};
-    u32 gid {0};
-    u32 euid {0}, suid {0}, fsuid {0};
-    u32 egid {0}, sgid {0}, fsgid {0};
-    std::vector<u32> groups;
-    void set_all_ids(u32 user, u32 group)
-    {
-        uid = euid = suid = fsuid = user;
-        gid = egid = sgid = fsgid = group;
-    }
+    /// The credentials others see the process by (kill, /proc, wait): its leader's, or the
+    /// last thread's once all have exited.
+    const Credentials& credentials() const;
+    /// Kept when the last thread leaves, for a zombie's credentials.
+    void keep_credentials(Ref<const Credentials> credentials) { m_exit_credentials = std::move(credentials); }
     i32 pgid {0};
     i32 sid {0};
 
@@ -149,19 +144,28 @@ public:
 private:
     i32 m_pid;
     Process* m_parent;
+    Ref<const Credentials> m_exit_credentials;
 };
 
 /// A guest thread: a register set that runs in its process's address space, and the kernel
 /// task that runs it.
 class Thread {
 public:
-    Thread(i32 tid, Ref<Process> process) : m_tid(tid), m_process(std::move(process)) {}
+    Thread(i32 tid, Ref<Process> process, Ref<const Credentials> credentials)
+        : m_tid(tid), m_process(std::move(process)), m_credentials(std::move(credentials))
+    {
+    }
 
     i32 tid() const { return m_tid; }
     /// exec from a non-leader thread: the thread takes over the process's id.
     void set_tid(i32 tid) { m_tid = tid; }
     Process& process() { return *m_process; }
     Ref<Process> process_ref() { return m_process; }
+    /// What the thread acts as. setuid(2) and friends change the calling thread only (glibc
+    /// makes the other threads follow).
+    const Credentials& credentials() const { return *m_credentials; }
+    const Ref<const Credentials>& credentials_ref() const { return m_credentials; }
+    void set_credentials(Ref<const Credentials> credentials) { m_credentials = std::move(credentials); }
 
     frame::UserContext context;
     frame::Task* task {nullptr};
@@ -193,6 +197,7 @@ public:
 private:
     i32 m_tid;
     Ref<Process> m_process;
+    Ref<const Credentials> m_credentials;
 };
 
 /// Limits a new process starts with (Linux defaults).

@@ -62,7 +62,7 @@ usize ProcessTable::count_for_user(u32 uid)
     usize count = 0;
     // Linux counts every task (thread) of the user against RLIMIT_NPROC.
     for (auto& [pid, process] : processes()) {
-        if (process->uid == uid && !process->has_exited)
+        if (process->credentials().uid == uid && !process->has_exited)
             count += std::max<usize>(1, process->threads.size());
     }
     return count;

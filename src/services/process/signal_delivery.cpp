@@ -127,7 +127,7 @@ void notify_parent_of_stop(Process& process, int code, int status)
         return;
     const auto& action = parent->sighand->actions[sigchld - 1];
     if (!(action.flags & sa_nocldstop)) {
-        auto info = make_signal_info(sigchld, code, process.pid(), process.uid);
+        auto info = make_signal_info(sigchld, code, process.pid(), process.credentials().uid);
         info.set_status(status);
         send_signal(*parent, info);
     }
@@ -323,7 +323,7 @@ void send_signal(Process& target, const abi::SigInfo& info)
         is_blocked_everywhere &= (thread->sig_mask & sig_bit(sig)) != 0;
     if (is_ignored(target, sig) && !is_blocked_everywhere)
         return;
-    if (target.shared_pending.add(info, target.uid, target.rlimits[rlimit_sigpending].cur))
+    if (target.shared_pending.add(info, target.credentials().uid, target.rlimits[rlimit_sigpending].cur))
         wake_for_signal(target, sig);
 }
 
@@ -341,7 +341,7 @@ void send_signal(Thread& target, const abi::SigInfo& info)
         continue_process(process);
     if (is_ignored(process, sig) && !(target.sig_mask & sig_bit(sig)))
         return;
-    if (target.pending.add(info, process.uid, process.rlimits[rlimit_sigpending].cur) && target.task)
+    if (target.pending.add(info, process.credentials().uid, process.rlimits[rlimit_sigpending].cur) && target.task)
         target.task->interrupt();
 }
 
@@ -353,7 +353,7 @@ void force_signal(Thread& target, const abi::SigInfo& info)
         target.sig_mask &= ~sig_bit(sig);
         action.handler = sig_dfl;
     }
-    target.pending.add(info, target.process().uid, abi::rlim_infinity); // a fault's signal is never lost
+    target.pending.add(info, target.process().credentials().uid, abi::rlim_infinity); // a fault's signal is never lost
 }
 
 Result<void> set_temporary_sig_mask(Thread& thread, u64 mask, u64 sigsetsize)

@@ -177,15 +177,22 @@ Result<long> sys_faccessat2(Context& ctx, int dirfd, UserPtr<char> path, int mod
         return Errno::erofs;
     // access(2) checks with the real IDs, AT_EACCESS with the effective ones. Root may do all
     // but run a file that has no execute bit.
-    bool is_effective = flags & at_eaccess;
-    u32 uid = is_effective ? ctx.process().euid : ctx.process().uid;
-    u32 gid = is_effective ? ctx.process().egid : ctx.process().gid;
-    if (uid == 0) {
+    // access(2) checks as the real IDs would, with capabilities only if the real uid is 0
+    // (Linux's access_override_creds); AT_EACCESS as the caller is.
+    Ref<const Credentials> creds = ctx.thread().credentials_ref();
+    if (!(flags & at_eaccess)) {
+        auto real = creds->copy();
+        real->fsuid = real->uid;
+        real->fsgid = real->gid;
+        real->effective = real->uid == 0 ? real->permitted : CapSet();
+        creds = std::move(real);
+    }
+    if (creds->has_capability(abi::Capability::dac_override)) {
         if ((mode & x_ok) && !dentry->inode().is_directory() && !(st.mode & 0111))
             return Errno::eacces;
         return 0;
     }
-    u32 granted = st.uid == uid ? (st.mode >> 6) & 7 : st.gid == gid ? (st.mode >> 3) & 7 : st.mode & 7;
+    u32 granted = st.uid == creds->fsuid ? (st.mode >> 6) & 7 : creds->is_in_group(st.gid) ? (st.mode >> 3) & 7 : st.mode & 7;
     if ((static_cast<u32>(mode) & granted) != static_cast<u32>(mode))
         return Errno::eacces;
     return 0;

@@ -46,7 +46,7 @@ Result<long> sys_fchdir(Context& ctx, int fd)
 
 Result<long> sys_chroot(Context& ctx, UserPtr<char> path)
 {
-    if (ctx.process().uid != 0)
+    if (!ctx.thread().credentials().has_capability(abi::Capability::sys_chroot))
         return Errno::eperm;
     std::string name = TRY(read_path(ctx, path));
     auto dentry = TRY(lookup_at(ctx, abi::at_fdcwd, name, Follow::follow));

@@ -1,5 +1,5 @@
 // getpid, gettid, getppid, getuid, geteuid, getgid, getegid, getgroups, getpgrp, getpgid,
-// setpgid, getsid, setsid, and the set*id calls for the one user
+// setpgid, getsid, setsid, and the set*id calls on the calling thread's credentials
 
 #include "services/process/process_table.h"
 #include "services/syscalls/handlers.h"
@@ -9,14 +9,14 @@ namespace asterix::services {
 Result<long> sys_getpid(Context& ctx) { return ctx.process().pid(); }
 Result<long> sys_gettid(Context& ctx) { return ctx.thread().tid(); }
 Result<long> sys_getppid(Context& ctx) { return ctx.process().ppid(); }
-Result<long> sys_getuid(Context& ctx) { return ctx.process().uid; }
-Result<long> sys_geteuid(Context& ctx) { return ctx.process().euid; }
-Result<long> sys_getgid(Context& ctx) { return ctx.process().gid; }
-Result<long> sys_getegid(Context& ctx) { return ctx.process().egid; }
+Result<long> sys_getuid(Context& ctx) { return ctx.thread().credentials().uid; }
+Result<long> sys_geteuid(Context& ctx) { return ctx.thread().credentials().euid; }
+Result<long> sys_getgid(Context& ctx) { return ctx.thread().credentials().gid; }
+Result<long> sys_getegid(Context& ctx) { return ctx.thread().credentials().egid; }
 
 Result<long> sys_getgroups(Context& ctx, int size, UserPtr<u32> list)
 {
-    const auto& groups = ctx.process().groups;
+    const auto& groups = ctx.thread().credentials().groups;
     if (size < 0)
         return Errno::einval;
     if (size == 0)
@@ -33,12 +33,14 @@ Result<long> sys_setgroups(Context& ctx, int size, UserPtr<u32> list)
     constexpr int ngroups_max = 65536;
     if (size < 0 || size > ngroups_max)
         return Errno::einval;
-    if (ctx.process().euid != 0)
+    if (!ctx.thread().credentials().has_capability(abi::Capability::setgid))
         return Errno::eperm;
     std::vector<u32> groups(static_cast<usize>(size));
     for (int i = 0; i < size; ++i)
         groups[i] = TRY(ctx.user().read(list.element(i)));
-    ctx.process().groups = std::move(groups);
+    auto changed = ctx.thread().credentials().copy();
+    changed->groups = std::move(groups);
+    ctx.thread().set_credentials(std::move(changed));
     return 0;
 }
 
@@ -106,110 +108,126 @@ Result<long> sys_setsid(Context& ctx)
 namespace {
 constexpr u32 unchanged = ~0u;
 
-/// setresuid(2)'s rule: privileged (effective root) may set anything; others only to one of
-/// their current real, effective or saved IDs. The file-system ID follows the effective one.
-Result<long> set_ids(u32& real, u32& effective, u32& saved, u32& fs, bool is_privileged, u32 new_real, u32 new_effective, u32 new_saved)
+/// Which IDs a set*id call changes: the user family or the group family.
+enum class IdFamily { user, group };
+
+struct IdRefs {
+    u32& real;
+    u32& effective;
+    u32& saved;
+    u32& fs;
+};
+
+IdRefs ids_of(Credentials& creds, IdFamily family)
 {
-    auto allowed = [&](u32 id) { return id == unchanged || is_privileged || id == real || id == effective || id == saved; };
+    if (family == IdFamily::user)
+        return {creds.uid, creds.euid, creds.suid, creds.fsuid};
+    return {creds.gid, creds.egid, creds.sgid, creds.fsgid};
+}
+
+/// Whether the caller may set any ID of the family: CAP_SETUID or CAP_SETGID.
+bool is_privileged(const Credentials& creds, IdFamily family)
+{
+    return creds.has_capability(family == IdFamily::user ? abi::Capability::setuid : abi::Capability::setgid);
+}
+
+/// Makes the change on a copy of the calling thread's credentials and installs it, with the
+/// capability rules that follow a change of uids.
+Result<long> commit(Context& ctx, Ref<Credentials> changed)
+{
+    changed->fix_capabilities_after_setuid(ctx.thread().credentials());
+    ctx.thread().set_credentials(std::move(changed));
+    return 0;
+}
+
+/// setresuid(2)'s rule: privileged may set anything; others only to one of their current
+/// real, effective or saved IDs. The file-system ID follows the effective one.
+Result<long> set_ids(Context& ctx, IdFamily family, u32 new_real, u32 new_effective, u32 new_saved)
+{
+    const Credentials& old = ctx.thread().credentials();
+    auto changed = old.copy();
+    auto ids = ids_of(*changed, family);
+    bool privileged = is_privileged(old, family);
+    auto allowed = [&](u32 id) { return id == unchanged || privileged || id == ids.real || id == ids.effective || id == ids.saved; };
     if (!allowed(new_real) || !allowed(new_effective) || !allowed(new_saved))
         return Errno::eperm;
     if (new_real != unchanged)
-        real = new_real;
+        ids.real = new_real;
     if (new_effective != unchanged)
-        effective = new_effective;
+        ids.effective = new_effective;
     if (new_saved != unchanged)
-        saved = new_saved;
-    fs = effective;
-    return 0;
-}
-} // namespace
-
-Result<long> sys_setresuid(Context& ctx, u32 ruid, u32 euid, u32 suid)
-{
-    Process& p = ctx.process();
-    return set_ids(p.uid, p.euid, p.suid, p.fsuid, p.euid == 0, ruid, euid, suid);
+        ids.saved = new_saved;
+    ids.fs = ids.effective;
+    return commit(ctx, std::move(changed));
 }
 
-Result<long> sys_setresgid(Context& ctx, u32 rgid, u32 egid, u32 sgid)
-{
-    Process& p = ctx.process();
-    return set_ids(p.gid, p.egid, p.sgid, p.fsgid, p.euid == 0, rgid, egid, sgid);
-}
-
-namespace {
 /// setreuid/setregid on one family of IDs: an unprivileged caller may set the real ID only to
 /// the real or effective one; the saved ID becomes the new effective one when the real one is
 /// set or the effective one changes to something other than the old real ID.
-Result<long> set_real_effective(u32& real, u32& effective, u32& saved, u32& fs, bool is_privileged, u32 new_real, u32 new_effective)
+Result<long> set_real_effective(Context& ctx, IdFamily family, u32 new_real, u32 new_effective)
 {
-    bool is_saved_set = new_real != unchanged || (new_effective != unchanged && new_effective != real);
-    u32 new_saved = is_saved_set ? (new_effective != unchanged ? new_effective : effective) : unchanged;
-    if (!is_privileged && new_real != unchanged && new_real != real && new_real != effective)
+    const Credentials& old = ctx.thread().credentials();
+    auto current = old.copy();
+    auto ids = ids_of(*current, family);
+    bool is_saved_set = new_real != unchanged || (new_effective != unchanged && new_effective != ids.real);
+    u32 new_saved = is_saved_set ? (new_effective != unchanged ? new_effective : ids.effective) : unchanged;
+    if (!is_privileged(old, family) && new_real != unchanged && new_real != ids.real && new_real != ids.effective)
         return Errno::eperm;
-    return set_ids(real, effective, saved, fs, is_privileged, new_real, new_effective, new_saved);
+    return set_ids(ctx, family, new_real, new_effective, new_saved);
+}
+
+/// setuid/setgid: privileged, all three IDs; otherwise the effective one, to the real or saved.
+Result<long> set_one_id(Context& ctx, IdFamily family, u32 id)
+{
+    if (is_privileged(ctx.thread().credentials(), family))
+        return set_ids(ctx, family, id, id, id);
+    return set_ids(ctx, family, unchanged, id, unchanged);
+}
+
+/// setfsuid/setfsgid: the old ID is returned whether or not the change is allowed.
+Result<long> set_fs_id(Context& ctx, IdFamily family, u32 id)
+{
+    const Credentials& old = ctx.thread().credentials();
+    auto changed = old.copy();
+    auto ids = ids_of(*changed, family);
+    u32 previous = ids.fs;
+    if (id == unchanged)
+        return previous;
+    if (is_privileged(old, family) || id == ids.real || id == ids.effective || id == ids.saved || id == ids.fs) {
+        ids.fs = id;
+        if (family == IdFamily::user)
+            changed->fix_capabilities_after_setfsuid(old);
+        ctx.thread().set_credentials(std::move(changed));
+    }
+    return previous;
 }
 } // namespace
 
-Result<long> sys_setreuid(Context& ctx, u32 ruid, u32 euid)
-{
-    Process& p = ctx.process();
-    return set_real_effective(p.uid, p.euid, p.suid, p.fsuid, p.euid == 0, ruid, euid);
-}
-
-Result<long> sys_setregid(Context& ctx, u32 rgid, u32 egid)
-{
-    Process& p = ctx.process();
-    return set_real_effective(p.gid, p.egid, p.sgid, p.fsgid, p.euid == 0, rgid, egid);
-}
-
-Result<long> sys_setuid(Context& ctx, u32 uid)
-{
-    Process& p = ctx.process();
-    if (p.euid == 0)
-        return set_ids(p.uid, p.euid, p.suid, p.fsuid, true, uid, uid, uid);
-    return set_ids(p.uid, p.euid, p.suid, p.fsuid, false, unchanged, uid, unchanged);
-}
-
-Result<long> sys_setgid(Context& ctx, u32 gid)
-{
-    Process& p = ctx.process();
-    if (p.euid == 0)
-        return set_ids(p.gid, p.egid, p.sgid, p.fsgid, true, gid, gid, gid);
-    return set_ids(p.gid, p.egid, p.sgid, p.fsgid, false, unchanged, gid, unchanged);
-}
+Result<long> sys_setresuid(Context& ctx, u32 ruid, u32 euid, u32 suid) { return set_ids(ctx, IdFamily::user, ruid, euid, suid); }
+Result<long> sys_setresgid(Context& ctx, u32 rgid, u32 egid, u32 sgid) { return set_ids(ctx, IdFamily::group, rgid, egid, sgid); }
+Result<long> sys_setreuid(Context& ctx, u32 ruid, u32 euid) { return set_real_effective(ctx, IdFamily::user, ruid, euid); }
+Result<long> sys_setregid(Context& ctx, u32 rgid, u32 egid) { return set_real_effective(ctx, IdFamily::group, rgid, egid); }
+Result<long> sys_setuid(Context& ctx, u32 uid) { return set_one_id(ctx, IdFamily::user, uid); }
+Result<long> sys_setgid(Context& ctx, u32 gid) { return set_one_id(ctx, IdFamily::group, gid); }
+Result<long> sys_setfsuid(Context& ctx, u32 fsuid) { return set_fs_id(ctx, IdFamily::user, fsuid); }
+Result<long> sys_setfsgid(Context& ctx, u32 fsgid) { return set_fs_id(ctx, IdFamily::group, fsgid); }
 
 Result<long> sys_getresuid(Context& ctx, UserPtr<u32> ruid, UserPtr<u32> euid, UserPtr<u32> suid)
 {
-    TRY(ctx.user().write(ruid, ctx.process().uid));
-    TRY(ctx.user().write(euid, ctx.process().euid));
-    TRY(ctx.user().write(suid, ctx.process().suid));
+    const Credentials& creds = ctx.thread().credentials();
+    TRY(ctx.user().write(ruid, creds.uid));
+    TRY(ctx.user().write(euid, creds.euid));
+    TRY(ctx.user().write(suid, creds.suid));
     return 0;
 }
 
 Result<long> sys_getresgid(Context& ctx, UserPtr<u32> rgid, UserPtr<u32> egid, UserPtr<u32> sgid)
 {
-    TRY(ctx.user().write(rgid, ctx.process().gid));
-    TRY(ctx.user().write(egid, ctx.process().egid));
-    TRY(ctx.user().write(sgid, ctx.process().sgid));
+    const Credentials& creds = ctx.thread().credentials();
+    TRY(ctx.user().write(rgid, creds.gid));
+    TRY(ctx.user().write(egid, creds.egid));
+    TRY(ctx.user().write(sgid, creds.sgid));
     return 0;
-}
-
-Result<long> sys_setfsuid(Context& ctx, u32 fsuid)
-{
-    Process& p = ctx.process();
-    u32 old = p.fsuid;
-    if (p.euid == 0 || fsuid == p.uid || fsuid == p.euid || fsuid == p.suid || fsuid == p.fsuid)
-        p.fsuid = fsuid;
-    return old;
-}
-
-Result<long> sys_setfsgid(Context& ctx, u32 fsgid)
-{
-    Process& p = ctx.process();
-    u32 old = p.fsgid;
-    if (p.euid == 0 || fsgid == p.gid || fsgid == p.egid || fsgid == p.sgid || fsgid == p.fsgid)
-        p.fsgid = fsgid;
-    return old;
 }
 
 } // namespace asterix::services

@@ -22,7 +22,7 @@ Result<long> sys_prlimit64(Context& ctx, i32 pid, u32 resource, UserPtr<abi::Rli
             return Errno::einval;
         if (resource == rlimit_nofile && limit.max > nr_open)
             return Errno::eperm;
-        if (limit.max > previous.max && ctx.process().uid != 0)
+        if (limit.max > previous.max && !ctx.thread().credentials().has_capability(abi::Capability::sys_resource))
             return Errno::eperm;
         slot = limit;
     }

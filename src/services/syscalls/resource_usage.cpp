@@ -68,7 +68,7 @@ std::vector<Process*> priority_targets(Context& ctx, int which, i32 who)
             continue;
         bool is_match = which == prio_process ? pid == (who ? who : ctx.process().pid())
             : which == prio_pgrp               ? process->pgid == (who ? who : ctx.process().pgid)
-                                               : process->uid == static_cast<u32>(who ? who : static_cast<i32>(ctx.process().uid));
+                                               : process->credentials().uid == static_cast<u32>(who ? who : static_cast<i32>(ctx.thread().credentials().uid));
         if (is_match)
             targets.push_back(process);
     }
@@ -99,7 +99,7 @@ Result<long> sys_setpriority(Context& ctx, int which, i32 who, int prio)
         return Errno::esrch;
     int nice = std::clamp(prio, -20, 19);
     for (Process* process : targets) {
-        if (nice < process->nice && ctx.process().euid != 0)
+        if (nice < process->nice && !ctx.thread().credentials().has_capability(abi::Capability::sys_nice))
             return Errno::eacces;
         process->nice = nice;
     }

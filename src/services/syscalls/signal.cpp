@@ -108,12 +108,23 @@ namespace asterix::services {
 
 namespace {
 
-/// kill(2)'s permission rule, for the one user the kernel knows of.
-bool may_signal(const Process& sender, const Process& target) { return sender.uid == 0 || sender.uid == target.uid; }
+/// kill(2)'s permission rule (Linux's check_kill_permission): the sender's real or effective
+/// uid is the target's real or saved uid, or the sender has CAP_KILL; SIGCONT may go to any
+/// process of the sender's session.
+bool may_signal(Context& ctx, const Process& target, int sig)
+{
+    const Credentials& sender = ctx.thread().credentials();
+    const Credentials& receiver = target.credentials();
+    if (sender.has_capability(abi::Capability::kill))
+        return true;
+    if (sender.euid == receiver.suid || sender.euid == receiver.uid || sender.uid == receiver.suid || sender.uid == receiver.uid)
+        return true;
+    return sig == sigcont && ctx.process().sid == target.sid;
+}
 
 Result<long> kill_process(Context& ctx, Process& target, const abi::SigInfo& info)
 {
-    if (!may_signal(ctx.process(), target))
+    if (!may_signal(ctx, target, info.signo))
         return Errno::eperm;
     if (info.signo)
         send_signal(target, info);
@@ -154,7 +165,7 @@ Result<long> sys_kill(Context& ctx, i32 pid, int sig)
 {
     if (sig < 0 || sig > signal_count)
         return Errno::einval;
-    auto info = make_signal_info(sig, si_user, ctx.process().pid(), ctx.process().uid);
+    auto info = make_signal_info(sig, si_user, ctx.process().pid(), ctx.thread().credentials().uid);
     if (pid > 0) {
         // A zombie still exists for kill (the signal is dropped).
         Process* target = ProcessTable::find(pid);
@@ -187,10 +198,10 @@ Result<long> sys_tkill(Context& ctx, i32 tid, int sig)
     if (tid <= 0 || sig < 0 || sig > signal_count)
         return Errno::einval;
     Thread* thread = TRY(find_thread_in(0, tid));
-    if (!may_signal(ctx.process(), thread->process()))
+    if (!may_signal(ctx, thread->process(), sig))
         return Errno::eperm;
     if (sig)
-        send_signal(*thread, make_signal_info(sig, si_tkill, ctx.process().pid(), ctx.process().uid));
+        send_signal(*thread, make_signal_info(sig, si_tkill, ctx.process().pid(), ctx.thread().credentials().uid));
     return 0;
 }
 
@@ -199,10 +210,10 @@ Result<long> sys_tgkill(Context& ctx, i32 tgid, i32 tid, int sig)
     if (tgid <= 0 || tid <= 0 || sig < 0 || sig > signal_count)
         return Errno::einval;
     Thread* thread = TRY(find_thread_in(tgid, tid));
-    if (!may_signal(ctx.process(), thread->process()))
+    if (!may_signal(ctx, thread->process(), sig))
         return Errno::eperm;
     if (sig)
-        send_signal(*thread, make_signal_info(sig, si_tkill, ctx.process().pid(), ctx.process().uid));
+        send_signal(*thread, make_signal_info(sig, si_tkill, ctx.process().pid(), ctx.thread().credentials().uid));
     return 0;
 }
 
@@ -218,7 +229,7 @@ Result<long> sys_rt_sigqueueinfo(Context& ctx, i32 pid, int sig, UserPtr<abi::Si
     Process* target = ProcessTable::find(pid);
     if (!target || target->has_exited)
         return Errno::esrch;
-    if (sig >= 32 && PendingSignals::queued_for(target->uid) >= target->rlimits[rlimit_sigpending].cur)
+    if (sig >= 32 && PendingSignals::queued_for(target->credentials().uid) >= target->rlimits[rlimit_sigpending].cur)
         return Errno::eagain; // sigqueue(3): the limit on queued signals was reached
     return kill_process(ctx, *target, info);
 }
@@ -233,7 +244,7 @@ Result<long> sys_rt_tgsigqueueinfo(Context& ctx, i32 tgid, i32 tid, int sig, Use
     info.signo = sig;
     Thread* thread = TRY(find_thread_in(tgid, tid));
     Process& target = thread->process();
-    if (sig >= 32 && PendingSignals::queued_for(target.uid) >= target.rlimits[rlimit_sigpending].cur)
+    if (sig >= 32 && PendingSignals::queued_for(target.credentials().uid) >= target.rlimits[rlimit_sigpending].cur)
         return Errno::eagain;
     send_signal(*thread, info);
     return 0;

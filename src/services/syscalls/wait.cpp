@@ -77,7 +77,7 @@ Result<std::optional<WaitOutcome>> find_change(Process& parent, const Selector& 
         if (child.has_exited && (options & wexited)) {
             int sig = child.wait_status & 0x7f;
             WaitOutcome outcome {child.pid(), child.wait_status, sig ? ((child.wait_status & 0x80) ? cld_dumped : cld_killed) : cld_exited,
-                sig ? sig : (child.wait_status >> 8) & 0xff, child.uid};
+                sig ? sig : (child.wait_status >> 8) & 0xff, child.credentials().uid};
             if (usage)
                 *usage = rusage_of(child);
             if (!(options & wnowait))
@@ -87,12 +87,12 @@ Result<std::optional<WaitOutcome>> find_change(Process& parent, const Selector& 
         if (child.has_stop_to_report && (options & wuntraced) && !child.has_exited) {
             if (!(options & wnowait))
                 child.has_stop_to_report = false;
-            return std::optional(WaitOutcome {child.pid(), (child.stop_signal << 8) | 0x7f, cld_stopped, child.stop_signal, child.uid});
+            return std::optional(WaitOutcome {child.pid(), (child.stop_signal << 8) | 0x7f, cld_stopped, child.stop_signal, child.credentials().uid});
         }
         if (child.has_continue_to_report && (options & wcontinued) && !child.has_exited) {
             if (!(options & wnowait))
                 child.has_continue_to_report = false;
-            return std::optional(WaitOutcome {child.pid(), 0xffff, cld_continued, sigcont, child.uid});
+            return std::optional(WaitOutcome {child.pid(), 0xffff, cld_continued, sigcont, child.credentials().uid});
         }
     }
     if (!has_match)
