@@ -67,5 +67,24 @@ inline constexpr u32 secbit_keep_caps = 1u << 4;
 inline constexpr u32 secbit_keep_caps_locked = 1u << 5;
 inline constexpr u32 secbit_no_cap_ambient_raise = 1u << 6;
 inline constexpr u32 secbit_no_cap_ambient_raise_locked = 1u << 7;
+/// Every securebit flag, and every lock bit (each lock is its flag shifted left by one).
+inline constexpr u32 secure_all_bits = secbit_noroot | secbit_no_setuid_fixup | secbit_keep_caps | secbit_no_cap_ambient_raise;
+inline constexpr u32 secure_all_locks = secure_all_bits << 1;
+
+} // namespace asterix::services::abi
+
+namespace asterix::services::abi {
+
+/// capget/capset's header and one 32-bit slice of the three sets (linux/capability.h).
+struct CapUserHeader {
+    u32 version;
+    i32 pid;
+};
+
+struct CapUserData {
+    u32 effective;
+    u32 permitted;
+    u32 inheritable;
+};
 
 } // namespace asterix::services::abi

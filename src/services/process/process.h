@@ -183,6 +183,8 @@ public:
     u32 rseq_len {0};
     u32 rseq_signature {0};
     bool is_exiting {false};
+    /// PR_SET_NO_NEW_PRIVS: exec never grants privileges; inherited by clone, kept by exec.
+    bool has_no_new_privs {false};
     /// CPU time of this thread, in ns: running guest code, and in the kernel for it.
     u64 user_ns {0};
     u64 system_ns {0};

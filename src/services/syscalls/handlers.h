@@ -5,6 +5,8 @@
 #include "frame/result.h"
 #include "frame/user_ptr.h"
 #include "services/abi.h"
+#include <optional>
+
 #include "services/syscalls/context.h"
 
 namespace asterix::services {
@@ -225,6 +227,10 @@ Result<long> sys_sched_yield(Context& ctx);
 Result<long> sys_sched_getaffinity(Context& ctx, i32 pid, u64 len, UserPtr<u8> mask);
 // prctl.cpp
 Result<long> sys_prctl(Context& ctx, int option, u64 arg2, u64 arg3, u64 arg4, u64 arg5);
+Result<long> sys_capget(Context& ctx, UserPtr<abi::CapUserHeader> header, UserPtr<abi::CapUserData> data);
+Result<long> sys_capset(Context& ctx, UserPtr<abi::CapUserHeader> header, UserPtr<abi::CapUserData> data);
+/// The capability and privilege options of prctl(2); nullopt for an option they are not.
+std::optional<Result<long>> prctl_privileges(Context& ctx, int option, u64 arg2, u64 arg3, u64 arg4, u64 arg5);
 // thread.cpp
 Result<long> sys_arch_prctl(Context& ctx, int code, u64 addr);
 Result<long> sys_set_tid_address(Context& ctx, UserPtr<i32> tidptr);

@@ -13,6 +13,8 @@ constexpr usize task_comm_len = 16;
 
 Result<long> sys_prctl(Context& ctx, int option, u64 arg2, u64 arg3, u64 arg4, u64 arg5)
 {
+    if (auto handled = prctl_privileges(ctx, option, arg2, arg3, arg4, arg5))
+        return *handled;
     switch (option) {
     case pr_set_name: {
         // The name is truncated to 15 bytes; a longer string is not an error.
