@@ -27,9 +27,7 @@ u64 arch::take_console_signals() { return 0; }
 
 namespace console {
 
-bool is_raw_line() { return true; }
-bool is_open(int stream) { return valid_stream(stream); }
-bool is_terminal(int stream) { return valid_stream(stream); }
+StreamKind stream_kind(int stream) { return valid_stream(stream) ? StreamKind::raw_line : StreamKind::closed; }
 
 Result<usize> read(int stream, std::span<u8> dst)
 {

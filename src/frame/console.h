@@ -12,10 +12,16 @@ namespace asterix::frame::console {
 /// asterix: ^C, ^\, ^Z and window changes meant for the guest's foreground process group.
 void set_signal_hook(void (*hook)(u64 signals));
 
-/// Whether the console is a raw byte line (bare metal: the serial port), on which the
-/// services run the terminal's line discipline themselves; otherwise it is the three streams
-/// asterix was given, a terminal that edits lines itself (the host's), a pipe or a file.
-bool is_raw_line();
+/// What a console stream is, asked once at boot by the services to choose its driver.
+enum class StreamKind : u8 {
+    closed,        ///< asterix was started without it (the host fd is /dev/null now)
+    host_file,     ///< a host pipe, file or device that is not a terminal: bytes as they are
+    host_terminal, ///< a host terminal, which edits lines itself (the services pass through)
+    raw_line,      ///< a raw byte line (bare metal: the serial port), on which the services run
+                   ///< the terminal's line discipline themselves
+};
+/// `stream` is 0, 1 or 2; anything else is closed.
+StreamKind stream_kind(int stream);
 /// Raw line: called at a safe point when bytes arrived (also while nobody reads), so that the
 /// services can echo them and act on ^C.
 void set_input_hook(void (*hook)());
@@ -32,9 +38,6 @@ Result<FileStat> stat(int stream);
 Result<i64> seek(int stream, i64 offset, int whence);
 /// Bytes ready to read (FIONREAD).
 Result<int> bytes_ready(int stream);
-/// Whether asterix was given this stream at all (it may have been started with it closed).
-bool is_open(int stream);
-bool is_terminal(int stream);
 /// poll(2) readiness of the stream on the host now (POLLIN, POLLOUT, POLLHUP, POLLERR bits).
 u32 poll(int stream);
 /// What the stream is on the host ("/dev/pts/3", "pipe:[123]", a file's path), for /proc.

@@ -74,9 +74,13 @@ void host::init_console()
 
 namespace frame::console {
 
-bool is_raw_line() { return false; } // the host's terminal edits lines itself
-
-bool is_open(int stream) { return valid_stream(stream); }
+StreamKind stream_kind(int stream)
+{
+    if (!valid_stream(stream))
+        return StreamKind::closed;
+    // The host's terminal edits lines itself; a pipe or a file is only bytes.
+    return isatty(stream) ? StreamKind::host_terminal : StreamKind::host_file;
+}
 
 Result<usize> read(int stream, std::span<u8> dst)
 {
@@ -173,8 +177,6 @@ u32 status_flags(int stream)
     int flags = valid_stream(stream) ? fcntl(stream, F_GETFL) : -1;
     return flags < 0 ? 0 : static_cast<u32>(flags) & ~static_cast<u32>(O_LARGEFILE);
 }
-
-bool is_terminal(int stream) { return valid_stream(stream) && isatty(stream); }
 
 Result<Termios> get_termios(int stream)
 {

@@ -1,21 +1,19 @@
 #include "services/kernel.h"
 
 #include "frame/clock.h"
-#include "frame/console.h"
 #include "frame/log.h"
 #include "frame/phys_mem.h"
 #include "services/exec/exec.h"
-#include "services/fs/console_file.h"
 #include "services/fs/dev_fs.h"
 #include "services/fs/host_fs.h"
 #include "services/fs/proc_fs.h"
 #include "services/fs/initramfs.h"
 #include "services/fs/ram_fs.h"
-#include "services/fs/terminal.h"
 #include "services/fs/vfs.h"
 #include "services/process/process_table.h"
 #include "services/syscalls/strace.h"
 #include "services/syscalls/syscall_table.h"
+#include "services/tty/console.h"
 
 namespace asterix::services {
 
@@ -111,11 +109,12 @@ void kernel_main(const frame::BootParams& params)
     process->rlimits = default_rlimits();
     process->argv = params.argv;
     process->envp = params.envp;
+    // The console: each stream a host file or a terminal, chosen once here; the first terminal
+    // is the first process's controlling terminal, with its group in the foreground.
+    init_console(pid);
     for (int stream = 0; stream < 3; ++stream) {
-        if (frame::console::is_open(stream)) {
-            auto file = make_ref<ConsoleFile>(stream, frame::console::status_flags(stream));
+        if (auto file = open_console_stream(stream))
             MUST(process->files->install_at(stream, file, false, process->rlimits[rlimit_nofile].cur));
-        }
     }
 
     auto path = resolve_program(*process, params.program, params.envp);
@@ -135,11 +134,6 @@ void kernel_main(const frame::BootParams& params)
     }
     ProcessTable::add(*process);
     process->start_time_ns = ProcessTable::uptime_ns();
-    // The console is the first process's controlling terminal; it is the foreground group.
-    console_terminal() = {pid, pid};
-    frame::console::set_signal_hook(forward_console_signals);
-    if (frame::console::is_raw_line()) // bare metal: the services are the terminal
-        frame::console::set_input_hook(take_console_input);
     start_thread(thread);
 }
 

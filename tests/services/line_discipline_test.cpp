@@ -3,21 +3,15 @@
 #include <string>
 #include <vector>
 
-#include "services/fs/line_discipline.h"
+#include "services/abi/termios.h"
+#include "services/tty/line_discipline.h"
 
 using namespace asterix;
 using services::LineDiscipline;
 
 namespace {
-constexpr u32 icanon = 0000002;
-constexpr u32 echo_on = 0000010;
-constexpr u32 echonl = 0000100;
-constexpr u32 noflsh = 0000200;
-constexpr u32 opost = 0000001;
-constexpr u32 iutf8 = 0040000;
-constexpr int vmin = 6;
-constexpr int vtime = 5;
-constexpr u32 ixany = 0004000;
+using namespace services::abi;
+constexpr u32 echo_on = services::abi::echo;
 
 /// Feeds `input` byte by byte; returns the echo.
 std::string type(LineDiscipline& ld, std::string_view input)

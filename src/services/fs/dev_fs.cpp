@@ -4,8 +4,7 @@
 #include <vector>
 
 #include "frame/clock.h"
-#include "frame/console.h"
-#include "services/fs/console_file.h"
+#include "services/tty/console.h"
 #include "services/fs/ram_fs.h"
 
 namespace asterix::services {
@@ -86,14 +85,8 @@ public:
     {
         if (flags & o_path)
             return RamInode::open(dentry, flags);
-        if (m_device == Device::tty || m_device == Device::console) {
-            // The controlling terminal: the first console stream that is a terminal.
-            for (int stream = 0; stream < 3; ++stream) {
-                if (frame::console::is_terminal(stream))
-                    return Ref<File>(make_ref<ConsoleFile>(stream, flags));
-            }
-            return Errno::enxio;
-        }
+        if (m_device == Device::tty || m_device == Device::console)
+            return open_console_terminal(flags); // the console's terminal, if it has one
         return Ref<File>(make_ref<DeviceFile>(dentry, m_device, flags));
     }
 

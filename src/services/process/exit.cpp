@@ -7,6 +7,7 @@
 #include "services/process/signals.h"
 #include "services/syscalls/futex.h"
 #include "services/syscalls/strace.h"
+#include "services/tty/job_control.h"
 
 namespace asterix::services {
 
@@ -96,6 +97,8 @@ void finalize_process(Process& process)
         frame::power_off(exit_code_of(process.wait_status));
         return;
     }
+    if (process.sid == process.pid())
+        JobControl::on_session_leader_exit(process.sid); // its controlling terminal hangs up
     Process* parent = process.parent();
     if (!parent) {
         ProcessTable::remove(process);

@@ -18,7 +18,7 @@ namespace asterix::services {
 /// raw mode; IXON flow control (^S stops output, ^Q or with IXANY any key restarts it).
 /// Output: OPOST with ONLCR/OCRNL. Not done: column tracking (erasing a tab backs up one
 /// column), echoes held while output is stopped.
-/// Pure logic: the console (terminal.cpp) feeds it bytes and sends what it returns.
+/// Pure logic: its driver (serial_driver.cpp) feeds it bytes and sends what it returns.
 class LineDiscipline {
 public:
     LineDiscipline();

@@ -1,37 +1,13 @@
-#include "services/fs/line_discipline.h"
+#include "services/tty/line_discipline.h"
 
 #include <algorithm>
+
+#include "services/abi/termios.h"
 
 namespace asterix::services {
 
 namespace {
-// termios bits and c_cc indexes (asm-generic/termbits.h).
-constexpr u32 istrip = 0000040;
-constexpr u32 inlcr = 0000100;
-constexpr u32 igncr = 0000200;
-constexpr u32 icrnl = 0000400;
-constexpr u32 ixon = 0002000;
-constexpr u32 ixany = 0004000;
-constexpr u32 iutf8 = 0040000;
-constexpr u32 opost = 0000001;
-constexpr u32 onlcr = 0000004;
-constexpr u32 ocrnl = 0000010;
-constexpr u32 b115200 = 0010002;
-constexpr u32 cs8 = 0000060;
-constexpr u32 cread = 0000200;
-constexpr u32 clocal = 0004000;
-constexpr u32 isig = 0000001;
-constexpr u32 icanon = 0000002;
-constexpr u32 echo_on = 0000010;
-constexpr u32 echoe = 0000020;
-constexpr u32 echok = 0000040;
-constexpr u32 echonl = 0000100;
-constexpr u32 noflsh = 0000200;
-constexpr u32 echoctl = 0001000;
-constexpr u32 echoke = 0004000;
-constexpr u32 iexten = 0100000;
-enum : int { vintr, vquit, verase, vkill, veof, vtime, vmin, vswtc, vstart, vstop, vsusp, veol, vreprint,
-    vdiscard, vwerase, vlnext, veol2 };
+using namespace abi;
 constexpr int sigint = 2;
 constexpr int sigquit = 3;
 constexpr int sigtstp = 20;
@@ -48,7 +24,7 @@ LineDiscipline::LineDiscipline()
 {
     // Linux's defaults for a serial console (tty_std_termios at 115200 baud, CLOCAL).
     m_termios = {icrnl | ixon, opost | onlcr, b115200 | cs8 | cread | clocal,
-        isig | icanon | echo_on | echoe | echok | echoctl | echoke | iexten, 0, {}};
+        isig | icanon | abi::echo | echoe | echok | echoctl | echoke | iexten, 0, {}};
     constexpr u8 defaults[] = {003, 034, 0177, 025, 004, 0, 1, 0, 021, 023, 032, 0, 022, 017, 027, 026, 0};
     std::copy(std::begin(defaults), std::end(defaults), m_termios.cc);
 }
@@ -74,7 +50,7 @@ void LineDiscipline::receive(u8 byte, std::vector<u8>& echo)
     if (m_termios.iflag & istrip)
         byte &= 0x7f;
     bool is_canonical = has_lflag(icanon);
-    bool is_echo = has_lflag(echo_on);
+    bool is_echo = has_lflag(abi::echo);
     if (m_is_literal_next) {
         m_is_literal_next = false; // taken as it is; its echo overwrites the "^" shown for ^V
     } else {
@@ -164,7 +140,7 @@ void LineDiscipline::raise_signal(int sig, u8 byte, std::vector<u8>& echo)
     if (!has_lflag(noflsh))
         flush_input();
     m_signals |= 1ull << sig;
-    if (has_lflag(echo_on))
+    if (has_lflag(abi::echo))
         put_echo(byte, echo);
 }
 
@@ -177,7 +153,7 @@ void LineDiscipline::erase_char(std::vector<u8>& echo)
         last = static_cast<u8>(m_line.back());
         m_line.pop_back();
     } while ((m_termios.iflag & iutf8) && is_utf8_continuation(last) && !m_line.empty());
-    if (!has_lflag(echo_on))
+    if (!has_lflag(abi::echo))
         return;
     if (!has_lflag(echoe)) {
         put_echo(m_termios.cc[verase], echo);
@@ -198,13 +174,13 @@ void LineDiscipline::erase_word(std::vector<u8>& echo)
 
 void LineDiscipline::kill_line(u8 byte, std::vector<u8>& echo)
 {
-    if (has_lflag(echo_on) && has_lflag(echoke) && has_lflag(echoe)) {
+    if (has_lflag(abi::echo) && has_lflag(echoke) && has_lflag(echoe)) {
         while (!m_line.empty())
             erase_char(echo);
         return;
     }
     m_line.clear();
-    if (has_lflag(echo_on)) {
+    if (has_lflag(abi::echo)) {
         put_echo(byte, echo);
         if (has_lflag(echok))
             emit('\n', echo);

@@ -1,0 +1,30 @@
+#pragma once
+
+#include "services/fs/file.h"
+#include "services/tty/tty.h"
+
+namespace asterix::services {
+
+/// An open terminal, whatever its driver: job control first (SIGTTIN for a background read,
+/// SIGTTOU for a background write with TOSTOP or a change of modes), then the driver.
+class TerminalFile final : public File {
+public:
+    TerminalFile(Ref<Tty> tty, u32 status_flags) : File(status_flags), m_tty(std::move(tty)) {}
+
+    Result<usize> read(frame::UserWriter& out) override;
+    Result<usize> write(frame::UserReader& in) override;
+    Result<frame::FileStat> stat() override { return m_tty->driver().stat(); }
+    Result<long> ioctl(Context& ctx, u32 request, u64 arg) override;
+    // A terminal has no position and nothing to sync (ESPIPE and EINVAL, as Linux's tty files).
+    Result<i64> seek(i64, Whence) override { return Errno::espipe; }
+    Result<void> sync(bool) override { return Errno::einval; }
+    Result<int> bytes_ready() override { return m_tty->driver().bytes_ready(); }
+    u32 poll_events() override { return m_tty->driver().poll_events(); }
+    bool is_polled_by_time() override { return true; }
+    std::string description() override { return m_tty->driver().description(); }
+
+private:
+    Ref<Tty> m_tty;
+};
+
+} // namespace asterix::services
