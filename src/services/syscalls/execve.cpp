@@ -58,7 +58,7 @@ Result<long> sys_execveat(Context& ctx, int dirfd, UserPtr<char> path, UserPtr<u
         exec_path = TRY(start_dir(ctx, dirfd))->path() + "/" + name;
     }
     if (flags & abi::at_symlink_nofollow) {
-        auto dentry = TRY(lookup_at(ctx, dirfd, name, Follow::no_follow, flags & abi::at_empty_path));
+        auto dentry = TRY(lookup_at(ctx, dirfd, name, flags));
         if (dentry->inode().is_symlink())
             return Errno::eloop;
     }
