@@ -5,6 +5,7 @@
 #include <array>
 
 #include "frame/types.h"
+#include "services/abi/fcntl.h"
 
 namespace asterix::services::abi {
 
@@ -173,10 +174,6 @@ inline constexpr i16 pollrdnorm = 0x40;
 inline constexpr i16 pollwrnorm = 0x100;
 
 inline constexpr u64 rlim_infinity = ~0ull;
-inline constexpr int at_fdcwd = -100;
-inline constexpr int at_symlink_nofollow = 0x100;
-inline constexpr int at_empty_path = 0x1000;
-inline constexpr int at_no_automount = 0x800;
 inline constexpr int path_max = 4096;
 
 } // namespace asterix::services::abi

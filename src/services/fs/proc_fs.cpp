@@ -249,9 +249,15 @@ Ref<Inode> pid_dir(i32 pid)
             [pid, pick]() -> Result<Ref<Dentry>> { return pick(*TRY(find_process(pid))); }));
     };
     std::vector<std::pair<std::string, Ref<Inode>>> entries;
-    entries.emplace_back("exe", Ref<Inode>(make_ref<ProcLink>([pid]() -> Result<std::string> {
-        return TRY(find_process(pid))->exe_path;
-    })));
+    // exe is a magic link, as in Linux: it leads to the program itself, so openat2's
+    // RESOLVE_NO_MAGICLINKS and RESOLVE_NO_XDEV see the jump out of procfs.
+    // FIXME: the process should keep its program's dentry; a renamed program is not found.
+    entries.emplace_back("exe", Ref<Inode>(make_ref<ProcLink>(
+        [pid]() -> Result<std::string> { return TRY(find_process(pid))->exe_path; },
+        [pid]() -> Result<Ref<Dentry>> {
+            std::string path = TRY(find_process(pid))->exe_path;
+            return walk_path(Vfs::root(), Vfs::root(), path, Follow::follow);
+        })));
     entries.emplace_back("cwd", dentry_link([](Process& p) { return p.fs->cwd; }));
     entries.emplace_back("root", dentry_link([](Process& p) { return p.fs->root; }));
     entries.emplace_back("fd", fd_dir(pid));

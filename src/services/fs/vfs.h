@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "services/fs/dentry.h"
+#include "services/fs/lookup.h"
 
 namespace asterix::services {
 
@@ -26,23 +27,11 @@ public:
     static const std::vector<Mount>& mounts();
 };
 
-/// Most symlinks one lookup follows (Linux's MAXSYMLINKS).
-inline constexpr int max_symlinks = 40;
-
-enum class Follow : u8 { follow, no_follow };
-
-/// The result of walking all but the last component of a path.
-struct ParentAndName {
-    Ref<Dentry> parent;
-    std::string name; ///< empty for "/" ; "." or ".." are returned as they are
-    bool has_trailing_slash;
-};
-
-/// Walks `path` from `start` (absolute paths from `root`) to a dentry. Symlinks in the middle
-/// are always followed, the last one when `follow` says so (or the path ends in "/"). ".." never
-/// climbs above `root`.
+/// Walks `path` from `start` (absolute paths from `root`) to a dentry, as the kernel itself does
+/// (no RESOLVE_* rules, root's credentials): a PathLookup of one call. The last symlink is
+/// followed when `follow` says so (or the path ends in "/"). ".." never climbs above `root`.
 Result<Ref<Dentry>> walk_path(const Ref<Dentry>& root, const Ref<Dentry>& start, std::string_view path, Follow follow);
-/// Walks to the parent of the last component.
+/// Walks to the parent of the last component, as walk_path.
 Result<ParentAndName> walk_parent(const Ref<Dentry>& root, const Ref<Dentry>& start, std::string_view path);
 
 } // namespace asterix::services

@@ -15,6 +15,12 @@ Ref<const Credentials> Credentials::for_user(u32 uid, u32 gid)
     return creds;
 }
 
+Ref<const Credentials> Credentials::kernel()
+{
+    static const Ref<const Credentials> root = for_user(0, 0);
+    return root;
+}
+
 Ref<Credentials> Credentials::copy() const { return make_ref<Credentials>(*this); }
 
 bool Credentials::is_in_group(u32 group) const

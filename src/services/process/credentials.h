@@ -58,6 +58,9 @@ class Credentials : public RefCounted<Credentials> {
 public:
     /// Credentials of a user at boot: uid 0 holds every capability, others none.
     static Ref<const Credentials> for_user(u32 uid, u32 gid);
+    /// The kernel's own credentials (uid 0, every capability), for lookups the kernel makes
+    /// for itself: mounts at boot, the program to run (Linux's init_cred).
+    static Ref<const Credentials> kernel();
     Ref<Credentials> copy() const;
 
     u32 uid {0}, euid {0}, suid {0}, fsuid {0};

@@ -13,7 +13,6 @@ constexpr i64 utime_omit = (1l << 30) - 2;
 constexpr int r_ok = 4;
 constexpr int w_ok = 2;
 constexpr int x_ok = 1;
-constexpr int at_eaccess = 0x200;
 
 Result<void> apply(Context& ctx, Dentry& dentry, const SetAttr& attr)
 {
@@ -27,8 +26,7 @@ Result<void> apply(Context& ctx, Dentry& dentry, const SetAttr& attr)
 Result<Ref<Dentry>> path_or_fd(Context& ctx, int dirfd, UserPtr<char> path, int flags)
 {
     std::string name = TRY(read_path(ctx, path));
-    Follow follow = (flags & abi::at_symlink_nofollow) ? Follow::no_follow : Follow::follow;
-    return lookup_at(ctx, dirfd, name, follow, flags & abi::at_empty_path);
+    return lookup_at(ctx, dirfd, name, flags);
 }
 
 /// chown's arguments: -1 leaves an ID as it is.
@@ -138,7 +136,7 @@ Result<long> sys_truncate(Context& ctx, UserPtr<char> path, i64 length)
     if (length < 0)
         return Errno::einval;
     std::string name = TRY(read_path(ctx, path));
-    auto dentry = TRY(lookup_at(ctx, abi::at_fdcwd, name, Follow::follow));
+    auto dentry = TRY(lookup_at(ctx, abi::at_fdcwd, name, 0));
     if (dentry->inode().is_directory())
         return Errno::eisdir;
     if (!dentry->inode().is_regular())
@@ -168,19 +166,17 @@ Result<long> sys_faccessat2(Context& ctx, int dirfd, UserPtr<char> path, int mod
 {
     if (mode & ~(r_ok | w_ok | x_ok))
         return Errno::einval;
-    if (flags & ~(abi::at_symlink_nofollow | abi::at_empty_path | at_eaccess))
+    if (flags & ~(abi::at_symlink_nofollow | abi::at_empty_path | abi::at_eaccess))
         return Errno::einval;
     auto dentry = TRY(path_or_fd(ctx, dirfd, path, flags));
     auto st = TRY(dentry->inode().stat());
     if ((mode & w_ok) && dentry->inode().fs().is_read_only() && !dentry->inode().is_symlink()
         && (dentry->inode().is_regular() || dentry->inode().is_directory()))
         return Errno::erofs;
-    // access(2) checks with the real IDs, AT_EACCESS with the effective ones. Root may do all
-    // but run a file that has no execute bit.
     // access(2) checks as the real IDs would, with capabilities only if the real uid is 0
     // (Linux's access_override_creds); AT_EACCESS as the caller is.
     Ref<const Credentials> creds = ctx.thread().credentials_ref();
-    if (!(flags & at_eaccess)) {
+    if (!(flags & abi::at_eaccess)) {
         auto real = creds->copy();
         real->fsuid = real->uid;
         real->fsgid = real->gid;

@@ -28,7 +28,7 @@ Result<long> sys_getcwd(Context& ctx, UserPtr<char> buf, u64 size)
 Result<long> sys_chdir(Context& ctx, UserPtr<char> path)
 {
     std::string name = TRY(read_path(ctx, path));
-    auto dentry = TRY(lookup_at(ctx, abi::at_fdcwd, name, Follow::follow));
+    auto dentry = TRY(lookup_at(ctx, abi::at_fdcwd, name, 0));
     if (!dentry->inode().is_directory())
         return Errno::enotdir;
     ctx.process().fs->cwd = dentry;
@@ -49,7 +49,7 @@ Result<long> sys_chroot(Context& ctx, UserPtr<char> path)
     if (!ctx.thread().credentials().has_capability(abi::Capability::sys_chroot))
         return Errno::eperm;
     std::string name = TRY(read_path(ctx, path));
-    auto dentry = TRY(lookup_at(ctx, abi::at_fdcwd, name, Follow::follow));
+    auto dentry = TRY(lookup_at(ctx, abi::at_fdcwd, name, 0));
     if (!dentry->inode().is_directory())
         return Errno::enotdir;
     ctx.process().fs->root = dentry;

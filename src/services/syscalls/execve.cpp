@@ -55,10 +55,12 @@ Result<long> sys_execveat(Context& ctx, int dirfd, UserPtr<char> path, UserPtr<u
     } else if (name.front() == '/' || dirfd == abi::at_fdcwd) {
         exec_path = name;
     } else {
+        // FIXME: exec_program resolves a path string again; it should take the dentry this
+        // lookup found (the string is the global path, wrong for a chrooted process).
         exec_path = TRY(start_dir(ctx, dirfd))->path() + "/" + name;
     }
     if (flags & abi::at_symlink_nofollow) {
-        auto dentry = TRY(lookup_at(ctx, dirfd, name, Follow::no_follow, flags & abi::at_empty_path));
+        auto dentry = TRY(lookup_at(ctx, dirfd, name, flags));
         if (dentry->inode().is_symlink())
             return Errno::eloop;
     }

@@ -8,8 +8,6 @@
 namespace asterix::services {
 
 namespace {
-constexpr int at_removedir = 0x200;
-constexpr int at_symlink_follow = 0x400;
 constexpr u32 rename_noreplace = 1;
 constexpr u32 rename_exchange = 2;
 constexpr u32 rename_whiteout = 4;
@@ -44,9 +42,9 @@ Result<long> sys_mkdir(Context& ctx, UserPtr<char> path, u32 mode) { return sys_
 
 Result<long> sys_unlinkat(Context& ctx, int dirfd, UserPtr<char> path, int flags)
 {
-    if (flags & ~at_removedir)
+    if (flags & ~abi::at_removedir)
         return Errno::einval;
-    bool is_rmdir = flags & at_removedir;
+    bool is_rmdir = flags & abi::at_removedir;
     std::string name = TRY(read_path(ctx, path));
     auto where = TRY(lookup_parent_at(ctx, dirfd, name));
     if (is_rmdir) {
@@ -73,7 +71,7 @@ Result<long> sys_unlinkat(Context& ctx, int dirfd, UserPtr<char> path, int flags
 }
 
 Result<long> sys_unlink(Context& ctx, UserPtr<char> path) { return sys_unlinkat(ctx, abi::at_fdcwd, path, 0); }
-Result<long> sys_rmdir(Context& ctx, UserPtr<char> path) { return sys_unlinkat(ctx, abi::at_fdcwd, path, at_removedir); }
+Result<long> sys_rmdir(Context& ctx, UserPtr<char> path) { return sys_unlinkat(ctx, abi::at_fdcwd, path, abi::at_removedir); }
 
 Result<long> sys_renameat2(Context& ctx, int old_dirfd, UserPtr<char> old_path, int new_dirfd, UserPtr<char> new_path, u32 flags)
 {
@@ -122,12 +120,13 @@ Result<long> sys_rename(Context& ctx, UserPtr<char> old_path, UserPtr<char> new_
 
 Result<long> sys_linkat(Context& ctx, int old_dirfd, UserPtr<char> old_path, int new_dirfd, UserPtr<char> new_path, int flags)
 {
-    if (flags & ~(at_symlink_follow | abi::at_empty_path))
+    if (flags & ~(abi::at_symlink_follow | abi::at_empty_path))
         return Errno::einval;
     std::string old_name = TRY(read_path(ctx, old_path));
     std::string new_name = TRY(read_path(ctx, new_path));
-    Follow follow = (flags & at_symlink_follow) ? Follow::follow : Follow::no_follow;
-    auto target = TRY(lookup_at(ctx, old_dirfd, old_name, follow, flags & abi::at_empty_path));
+    // linkat(2) does not follow a symlink in the last place unless AT_SYMLINK_FOLLOW says so.
+    int at_flags = (flags & abi::at_empty_path) | ((flags & abi::at_symlink_follow) ? 0 : abi::at_symlink_nofollow);
+    auto target = TRY(lookup_at(ctx, old_dirfd, old_name, at_flags));
     if (target->inode().is_directory())
         return Errno::eperm;
     auto where = TRY(lookup_parent_at(ctx, new_dirfd, new_name));
@@ -173,7 +172,7 @@ Result<long> sys_readlinkat(Context& ctx, int dirfd, UserPtr<char> path, UserPtr
     if (size <= 0)
         return Errno::einval;
     std::string name = TRY(read_path(ctx, path));
-    auto dentry = TRY(lookup_at(ctx, dirfd, name, Follow::no_follow, true));
+    auto dentry = TRY(lookup_at(ctx, dirfd, name, abi::at_symlink_nofollow | abi::at_empty_path));
     if (!dentry->inode().is_symlink())
         return Errno::einval;
     std::string target = TRY(dentry->inode().read_link());

@@ -1,5 +1,6 @@
 // open, openat, openat2, creat
 
+#include "services/abi/fcntl.h"
 #include "services/fs/file.h"
 #include "services/mm/truncate.h"
 #include "services/syscalls/handlers.h"
@@ -13,64 +14,36 @@ constexpr u32 valid_open_flags = o_accmode | o_creat | o_excl | o_noctty | o_tru
     | o_async | o_direct | o_largefile | o_directory | o_nofollow | o_noatime | o_cloexec | o_sync | o_path | o_tmpfile;
 constexpr u32 o_path_allowed = o_path | o_directory | o_nofollow | o_cloexec;
 
-// openat2 resolve flags.
-constexpr u64 resolve_no_xdev = 0x01;
-constexpr u64 resolve_no_magiclinks = 0x02;
-constexpr u64 resolve_no_symlinks = 0x04;
-constexpr u64 resolve_beneath = 0x08;
-constexpr u64 resolve_in_root = 0x10;
-constexpr u64 resolve_cached = 0x20;
-
-/// Finds, or with O_CREAT creates, what `path` names from `start`. A symlink in the last place
-/// is followed even when its target does not exist yet: O_CREAT creates the target.
-Result<Ref<Dentry>> open_or_create(Context& ctx, const Ref<Dentry>& start, const std::string& path, u32 flags, u32 mode, int links_left)
+/// Finds, or with O_CREAT creates, what the lookup's path names. With O_CREAT a symlink in the
+/// last place is followed even when its target does not exist yet: O_CREAT creates the target.
+/// Every symlink met, last ones included, counts against the one budget of the lookup.
+Result<Ref<Dentry>> open_or_create(Context& ctx, PathLookup& lookup, const std::string& path, u32 flags, u32 mode)
 {
-    const Ref<Dentry>& root = ctx.process().fs->root;
-    Follow follow = (flags & o_nofollow) ? Follow::no_follow : Follow::follow;
     if (!(flags & o_creat))
-        return walk_path(root, start, path, follow);
-
-    auto where = TRY(walk_parent(root, start, path));
-    if (where.name.empty() || where.name == "." || where.name == "..")
-        return Errno::eisdir;
-    auto existing = where.parent->child(where.name);
-    if (!existing.is_error()) {
-        if (flags & o_excl)
-            return Errno::eexist;
-        Inode& inode = existing.value()->inode();
-        if (inode.is_symlink() && follow == Follow::follow && !existing.value()->mounted) {
-            if (--links_left < 0)
-                return Errno::eloop;
-            if (inode.is_magic_link())
-                return inode.follow_magic_link();
-            std::string target = TRY(inode.read_link());
-            return open_or_create(ctx, where.parent, target, flags, mode, links_left);
-        }
-        return walk_path(root, where.parent, where.name, Follow::no_follow);
-    }
-    if (existing.error() != Errno::enoent)
-        return existing.error();
-    if (where.has_trailing_slash)
-        return Errno::eisdir;
-    TRY(check_writable_fs(*where.parent));
-    TRY(where.parent->inode().create(where.name, mode & ~ctx.process().fs->umask & 07777));
-    return where.parent->child(where.name);
+        return lookup.walk(path);
+    auto target = TRY(lookup.walk_to_create(path, flags & o_excl));
+    if (target.existing)
+        return target.existing;
+    TRY(check_writable_fs(*target.parent));
+    TRY(target.parent->inode().create(target.name, mode & ~ctx.process().fs->umask & 07777));
+    return target.parent->child(target.name);
 }
 
-} // namespace
-
-Result<long> open_file(Context& ctx, int dirfd, const std::string& path, u32 flags, u32 mode)
+/// open(2) with openat2's RESOLVE_* flags (none for open and openat).
+Result<long> open_resolved(Context& ctx, int dirfd, const std::string& path, u32 flags, u32 mode, u64 resolve)
 {
     if (flags & ~valid_open_flags)
         return Errno::einval;
+    // RESOLVE_CACHED cannot create or truncate: that would need to block (openat2(2)).
+    if ((resolve & abi::resolve_cached) && (flags & (o_creat | o_trunc | o_tmpfile)))
+        return Errno::eagain;
     if ((flags & o_tmpfile) == o_tmpfile)
         return Errno::enotsup; // FIXME: O_TMPFILE needs unnamed inodes
     if (flags & o_path)
         flags &= o_path_allowed;
-    if (path.empty())
-        return Errno::enoent;
-    Ref<Dentry> start = path.front() == '/' ? ctx.process().fs->root : TRY(start_dir(ctx, dirfd));
-    auto dentry = TRY(open_or_create(ctx, start, path, flags, mode, max_symlinks));
+    int at_flags = (flags & o_nofollow) ? abi::at_symlink_nofollow : 0;
+    auto lookup = TRY(make_lookup(ctx, dirfd, path, at_flags, resolve));
+    auto dentry = TRY(open_or_create(ctx, lookup, path, flags, mode));
     Inode& inode = dentry->inode();
     u32 access = flags & o_accmode;
     if (inode.is_symlink() && !(flags & o_path))
@@ -82,6 +55,7 @@ Result<long> open_file(Context& ctx, int dirfd, const std::string& path, u32 fla
     bool is_writing = !(flags & o_path) && (access != o_rdonly || (flags & o_trunc));
     if (is_writing && inode.is_regular())
         TRY(check_writable_fs(*dentry));
+    // The lookup is over: a blocking open (a FIFO without a writer) holds nothing of it.
     auto file = TRY(inode.open(dentry, flags & ~(o_creat | o_excl | o_noctty | o_trunc | o_cloexec)));
     if ((flags & o_trunc) && inode.is_regular() && access != o_rdonly) {
         SetAttr attr;
@@ -90,6 +64,13 @@ Result<long> open_file(Context& ctx, int dirfd, const std::string& path, u32 fla
         unmap_truncated_pages(inode, 0);
     }
     return TRY(ctx.files().install(file, flags & o_cloexec, 0, ctx.process().rlimits[rlimit_nofile].cur));
+}
+
+} // namespace
+
+Result<long> open_file(Context& ctx, int dirfd, const std::string& path, u32 flags, u32 mode)
+{
+    return open_resolved(ctx, dirfd, path, flags, mode, 0);
 }
 
 Result<long> sys_open(Context& ctx, UserPtr<char> path, int flags, u32 mode)
@@ -124,22 +105,12 @@ Result<long> sys_openat2(Context& ctx, int dirfd, UserPtr<char> path, UserPtr<ab
         return Errno::einval;
     if (how.mode & ~u64 {07777} || (how.mode && !(how.flags & o_creat)))
         return Errno::einval;
-    if (how.resolve & ~(resolve_no_xdev | resolve_no_magiclinks | resolve_no_symlinks | resolve_beneath | resolve_in_root | resolve_cached))
+    if (how.resolve & ~abi::resolve_all)
         return Errno::einval;
-    if ((how.resolve & resolve_beneath) && (how.resolve & resolve_in_root))
+    if ((how.resolve & abi::resolve_beneath) && (how.resolve & abi::resolve_in_root))
         return Errno::einval;
-    if (how.resolve & (resolve_no_symlinks | resolve_cached))
-        return Errno::enotsup; // FIXME: these resolve modes need a walk that reports symlinks
     std::string name = TRY(read_path(ctx, path));
-    if (how.resolve & (resolve_in_root | resolve_beneath)) {
-        // Resolve with the starting directory as the root: absolute paths and ".." stay inside.
-        Ref<Dentry> saved_root = ctx.process().fs->root;
-        ctx.process().fs->root = TRY(start_dir(ctx, dirfd));
-        auto result = open_file(ctx, dirfd, name, static_cast<u32>(how.flags), static_cast<u32>(how.mode));
-        ctx.process().fs->root = saved_root;
-        return result;
-    }
-    return open_file(ctx, dirfd, name, static_cast<u32>(how.flags), static_cast<u32>(how.mode));
+    return open_resolved(ctx, dirfd, name, static_cast<u32>(how.flags), static_cast<u32>(how.mode), how.resolve);
 }
 
 } // namespace asterix::services

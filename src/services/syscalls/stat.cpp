@@ -7,7 +7,6 @@ namespace asterix::services {
 
 namespace {
 
-constexpr int at_statx_sync_type = 0x6000;
 constexpr u32 statx_basic_stats = 0x7ff;
 
 abi::Stat to_abi(const frame::FileStat& st)
@@ -44,8 +43,7 @@ Result<frame::FileStat> stat_at(Context& ctx, int dirfd, UserPtr<char> path_ptr,
         auto file = TRY(ctx.files().get(dirfd));
         return file->stat();
     }
-    Follow follow = (flags & abi::at_symlink_nofollow) ? Follow::no_follow : Follow::follow;
-    auto dentry = TRY(lookup_at(ctx, dirfd, path, follow, flags & abi::at_empty_path));
+    auto dentry = TRY(lookup_at(ctx, dirfd, path, flags));
     return dentry->inode().stat();
 }
 
@@ -98,9 +96,9 @@ Result<long> sys_newfstatat(Context& ctx, int dirfd, UserPtr<char> path, UserPtr
 
 Result<long> sys_statx(Context& ctx, int dirfd, UserPtr<char> path, int flags, u32 mask, UserPtr<abi::Statx> buf)
 {
-    if (flags & ~(abi::at_symlink_nofollow | abi::at_empty_path | abi::at_no_automount | at_statx_sync_type))
+    if (flags & ~(abi::at_symlink_nofollow | abi::at_empty_path | abi::at_no_automount | abi::at_statx_sync_type))
         return Errno::einval;
-    if ((flags & at_statx_sync_type) == at_statx_sync_type)
+    if ((flags & abi::at_statx_sync_type) == abi::at_statx_sync_type)
         return Errno::einval;
     if (mask & 0x80000000u) // STATX__RESERVED
         return Errno::einval;
@@ -129,7 +127,7 @@ Result<long> sys_statx(Context& ctx, int dirfd, UserPtr<char> path, int flags, u
 Result<long> sys_statfs(Context& ctx, UserPtr<char> path, UserPtr<abi::StatFs> buf)
 {
     std::string name = TRY(read_path(ctx, path));
-    auto dentry = TRY(lookup_at(ctx, abi::at_fdcwd, name, Follow::follow));
+    auto dentry = TRY(lookup_at(ctx, abi::at_fdcwd, name, 0));
     return write_statfs(ctx, TRY(dentry->inode().statfs()), buf);
 }
 

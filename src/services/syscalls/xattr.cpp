@@ -11,7 +11,7 @@ namespace {
 Result<void> check_path(Context& ctx, UserPtr<char> path, Follow follow)
 {
     std::string name = TRY(read_path(ctx, path));
-    TRY(lookup_at(ctx, abi::at_fdcwd, name, follow));
+    TRY(lookup_at(ctx, abi::at_fdcwd, name, follow == Follow::no_follow ? abi::at_symlink_nofollow : 0));
     return {};
 }
 
