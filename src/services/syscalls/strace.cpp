@@ -209,7 +209,8 @@ void trace_syscall(Context& ctx, u64 number, const SyscallEntry* entry, const Sy
         for (usize index = 0; index < description->args.size(); ++index) {
             if (index)
                 line += ", ";
-            line += inputs[index].empty() ? arg_text(ctx, description->args[index], args, index, result) : inputs[index];
+            const auto& spec = description->args[index];
+            line += inputs[index].empty() ? arg_text(ctx, spec, args, index, result) : inputs[index];
         }
     } else {
         for (usize index = 0; index < strace::max_syscall_args; ++index)

@@ -271,7 +271,8 @@ consteval bool fits(const ArgSpec& spec)
 }
 
 /// Whether a description matches its handler: the same number of arguments, each of a kind its
-/// parameter can have, and an input buffer's length in an integer argument.
+/// parameter can have, flag sets and enumerations with their tables, and an input buffer's
+/// length in an integer argument.
 template<typename... Args>
 consteval bool agrees_with(const SyscallDescription* description, Result<long> (*)(Context&, Args...))
 {
@@ -282,6 +283,8 @@ consteval bool agrees_with(const SyscallDescription* description, Result<long> (
     usize index = 0;
     bool does_fit = (fits<std::remove_cvref_t<Args>>(description->args[index++]) && ...);
     for (const ArgSpec& spec : description->args.specs()) {
+        if ((spec.kind == flag_set && !spec.flags) || (spec.kind == named_value && !spec.values))
+            return false;
         if (spec.kind != input_buffer)
             continue;
         if (spec.length_arg >= description->args.size())
@@ -323,7 +326,8 @@ consteval bool are_names_unique()
 }
 
 static_assert(are_names_unique(), "--strace: a syscall is described twice");
-static_assert(implemented_count == std::size(descriptions), "--strace: a description names a syscall Asterix does not implement");
+static_assert(implemented_count == std::size(descriptions),
+    "--strace: a description names a syscall Asterix does not implement");
 
 constexpr usize index_size = 512;
 
