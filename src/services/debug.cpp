@@ -2,23 +2,16 @@
 // printed from kernel state while asterix is stopped. They only read.
 
 #include <cinttypes>
-#include <cstdio>
 #include <string>
 
 #include "frame/debug.h"
+#include "frame/format.h"
 #include "services/process/process_table.h"
 
 using namespace asterix;
 using namespace asterix::services;
 
 namespace {
-
-std::string format(const char* fmt, auto... args)
-{
-    char buffer[512];
-    std::snprintf(buffer, sizeof buffer, fmt, args...);
-    return buffer;
-}
 
 Process* find_or_current(int pid)
 {
@@ -35,7 +28,7 @@ __attribute__((used, noinline)) void ax_debug_processes()
     frame::debug_print("    pid   ppid   pgid    sid  state    threads  comm\n");
     for (auto& [pid, process] : ProcessTable::all()) {
         const char* state = process->has_exited ? "zombie" : process->is_stopped ? "stopped" : "live";
-        frame::debug_print(format("%7d %6d %6d %6d  %-8s %7zu  %s\n", pid, process->ppid(), process->pgid, process->sid,
+        frame::debug_print(frame::format("%7d %6d %6d %6d  %-8s %7zu  %s\n", pid, process->ppid(), process->pgid, process->sid,
             state, process->threads.size(), process->comm.c_str()));
     }
 }
@@ -58,10 +51,10 @@ __attribute__((used, noinline)) void ax_debug_maps(int pid)
             perms[2] = 'x';
         if (area.is_shared)
             perms[3] = 's';
-        frame::debug_print(format("%012" PRIx64 "-%012" PRIx64 " %s %08" PRIx64 " %s\n", area.start, area.end, perms.c_str(),
+        frame::debug_print(frame::format("%012" PRIx64 "-%012" PRIx64 " %s %08" PRIx64 " %s\n", area.start, area.end, perms.c_str(),
             area.file_offset, area.name.c_str()));
     }
-    frame::debug_print(format("%zu pages resident\n", process->vm().mapped_pages()));
+    frame::debug_print(frame::format("%zu pages resident\n", process->vm().mapped_pages()));
 }
 
 /// Prints the open file descriptors of a process (the current one for pid 0).
@@ -76,7 +69,7 @@ __attribute__((used, noinline)) void ax_debug_fds(int pid)
         auto file = process->files->get(fd);
         if (file.is_error())
             continue;
-        frame::debug_print(format("%4d %s flags %#o%s\n", fd, file.value()->description().c_str(), file.value()->status_flags(),
+        frame::debug_print(frame::format("%4d %s flags %#o%s\n", fd, file.value()->description().c_str(), file.value()->status_flags(),
             process->files->is_cloexec(fd) ? " cloexec" : ""));
     }
 }

@@ -7,14 +7,30 @@ asterix=${1:?usage: spin_kill.sh ASTERIX_BIN SPIN_FOREVER_BIN}
 spin=${2:?usage: spin_kill.sh ASTERIX_BIN SPIN_FOREVER_BIN}
 "$asterix" run "$spin" &
 pid=$!
-sleep 0.5
-children=$(pgrep -P "$pid")
-# Each address-space process runs under its seccomp filter (mode 2).
-seccomp_modes=$(for child in $children; do awk '/^Seccomp:/ { print $2 }' "/proc/$child/status"; done | sort -u)
+# Wait until the guest's address-space process runs under its seccomp filter (mode 2), up to
+# 10 s since a loaded machine starts slowly, then let the guest spin a moment.
+children= seccomp_modes=
+for _ in $(seq 1 100); do
+    children=$(pgrep -P "$pid")
+    seccomp_modes=$(for child in $children; do awk '/^Seccomp:/ { print $2 }' "/proc/$child/status"; done | sort -u)
+    [ -n "$children" ] && [ "$seccomp_modes" = 2 ] && break
+    sleep 0.1
+done
+sleep 0.2
 kill -TERM "$pid"
 wait "$pid"
 status=$?
-sleep 0.3
+# The address-space processes die with asterix; allow them up to 5 s to be gone.
+for _ in $(seq 1 50); do
+    alive=
+    for child in $children; do
+        if kill -0 "$child" 2>/dev/null && ! grep -q '^State:.*Z' "/proc/$child/status" 2>/dev/null; then
+            alive=1
+        fi
+    done
+    [ -z "$alive" ] && break
+    sleep 0.1
+done
 echo "asterix exit status $status; address-space processes while running: $(echo $children)"
 [ "$status" -eq 143 ] || { echo "FAIL: expected asterix to die of SIGTERM (143)"; exit 1; }
 [ -n "$children" ] || { echo "FAIL: no address-space process seen while running"; exit 1; }

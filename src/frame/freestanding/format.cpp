@@ -1,6 +1,6 @@
 // printf-style formatting for the bare-metal kernel: snprintf and vsnprintf with the
-// conversions the kernel's log, strace and procfs use (d i u x X o c s p %, the flags - 0 + and
-// space, width and precision, also as *, and the length modifiers hh h l ll z j t).
+// conversions the kernel's log, strace and procfs use (d i u x X o c s p %, the flags - 0 + #
+// and space, width and precision, also as *, and the length modifiers hh h l ll z j t).
 
 #include <cstdarg>
 #include <cstddef>
@@ -32,7 +32,7 @@ struct Output {
 };
 
 struct Spec {
-    bool is_left {false}, is_zero {false}, is_plus {false}, is_space {false};
+    bool is_left {false}, is_zero {false}, is_plus {false}, is_space {false}, is_alternate {false};
     int width {0};
     int precision {-1};
 };
@@ -42,6 +42,9 @@ void put_number(Output& out, const Spec& spec, u64 magnitude, bool is_negative, 
     char digits[24];
     int count = 0;
     const char* alphabet = is_upper ? "0123456789ABCDEF" : "0123456789abcdef";
+    // '#' as in C: 0x before a non-zero hex number, a leading 0 on an octal one.
+    const char* prefix = spec.is_alternate && base == 16 && magnitude != 0 ? (is_upper ? "0X" : "0x") : "";
+    int prefix_length = prefix[0] ? 2 : 0;
     do {
         digits[count++] = alphabet[magnitude % base];
         magnitude /= base;
@@ -49,14 +52,18 @@ void put_number(Output& out, const Spec& spec, u64 magnitude, bool is_negative, 
     if (spec.precision == 0 && count == 1 && digits[0] == '0')
         count = 0;
     int zeros = spec.precision > count ? spec.precision - count : 0;
+    if (spec.is_alternate && base == 8 && zeros == 0 && (count == 0 || digits[count - 1] != '0'))
+        zeros = 1;
     char sign = is_negative ? '-' : spec.is_plus ? '+' : spec.is_space ? ' ' : 0;
-    int total = count + zeros + (sign ? 1 : 0);
+    int total = count + zeros + prefix_length + (sign ? 1 : 0);
     int pad = spec.width > total ? spec.width - total : 0;
     bool is_zero_padded = spec.is_zero && !spec.is_left && spec.precision < 0;
     if (!spec.is_left && !is_zero_padded)
         out.repeat(' ', pad);
     if (sign)
         out.put(sign);
+    for (int i = 0; i < prefix_length; ++i)
+        out.put(prefix[i]);
     if (is_zero_padded)
         out.repeat('0', pad);
     out.repeat('0', zeros);
@@ -99,7 +106,7 @@ extern "C" int vsnprintf(char* buffer, size_t size, const char* format, va_list 
             case '0': spec.is_zero = true; break;
             case '+': spec.is_plus = true; break;
             case ' ': spec.is_space = true; break;
-            case '#': break;
+            case '#': spec.is_alternate = true; break;
             default: is_flag = false;
             }
         }

@@ -5,9 +5,9 @@
 
 #include "services/fs/initramfs.h"
 
-#include <cstdio>
 #include <map>
 
+#include "frame/format.h"
 #include "frame/user_io.h"
 #include "services/fs/ram_fs.h"
 
@@ -29,9 +29,7 @@ struct Entry {
 
 std::string at_offset(usize offset, const char* what)
 {
-    char text[96];
-    std::snprintf(text, sizeof text, "%s at byte %zu", what, offset);
-    return text;
+    return frame::format("%s at byte %zu", what, offset);
 }
 
 /// Parses the entry at `offset`; advances `offset` past it.

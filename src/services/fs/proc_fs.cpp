@@ -1,11 +1,11 @@
 #include "services/fs/proc_fs.h"
 
 #include <cinttypes>
-#include <cstdio>
 #include <functional>
 
 #include "frame/bytes.h"
 #include "frame/clock.h"
+#include "frame/format.h"
 #include "frame/phys_mem.h"
 #include "services/fs/ram_fs.h"
 #include "services/fs/vfs.h"
@@ -21,13 +21,6 @@ Ref<RamFs>& proc_fs_instance()
 {
     static Ref<RamFs> fs;
     return fs;
-}
-
-std::string format(const char* fmt, auto... args)
-{
-    char buffer[256];
-    std::snprintf(buffer, sizeof buffer, fmt, args...);
-    return buffer;
 }
 
 /// An open proc file: the text generated when it was opened.
@@ -230,7 +223,7 @@ Ref<Inode> fdinfo_dir(i32 pid)
             bool is_cloexec = process->files->is_cloexec(fd);
             entries.emplace_back(std::to_string(fd), Ref<Inode>(make_ref<ProcFile>([open_file, is_cloexec]() -> Result<std::string> {
                 u32 flags = open_file->status_flags() | (is_cloexec ? o_cloexec : 0);
-                return format("pos:\t0\nflags:\t0%o\nmnt_id:\t0\nino:\t%llu\n", flags,
+                return frame::format("pos:\t0\nflags:\t0%o\nmnt_id:\t0\nino:\t%llu\n", flags,
                     static_cast<unsigned long long>(open_file->stat().is_error() ? 0 : open_file->stat().value().ino));
             })));
         }
@@ -269,7 +262,7 @@ Ref<Inode> pid_dir(i32 pid)
     entries.emplace_back("maps", text([](Process& p) {
         std::string out;
         for (const auto& [start, area] : p.memory->areas()) {
-            out += format("%08" PRIx64 "-%08" PRIx64 " %s %08" PRIx64 " 00:00 0", area.start, area.end,
+            out += frame::format("%08" PRIx64 "-%08" PRIx64 " %s %08" PRIx64 " 00:00 0", area.start, area.end,
                 prot_text(area.prot).c_str(), u64 {0});
             if (!area.name.empty())
                 out += std::string(25 - std::min<usize>(25, 0), ' ') + area.name;
@@ -285,8 +278,8 @@ Ref<Inode> pid_dir(i32 pid)
         // Fields of proc(5): state, ppid, pgrp, session, tty, tpgid, flags, faults, utime, stime,
         // cutime, cstime, priority, nice, threads, itrealvalue, starttime, vsize, rss, rsslim...
         const char* state = p.is_stopped ? "T" : "R";
-        return format("%d (%s) %s %d %d %d 0 -1 4194560 0 0 0 0 ", p.pid(), p.comm.c_str(), state, p.ppid(), p.pgid, p.sid)
-            + format("%" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %d %d %zu 0 %" PRIu64 " %" PRIu64 " %zu",
+        return frame::format("%d (%s) %s %d %d %d 0 -1 4194560 0 0 0 0 ", p.pid(), p.comm.c_str(), state, p.ppid(), p.pgid, p.sid)
+            + frame::format("%" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %d %d %zu 0 %" PRIu64 " %" PRIu64 " %zu",
                 ticks(p.user_ns), ticks(p.system_ns), ticks(p.children_user_ns), ticks(p.children_system_ns), 20 + p.nice,
                 p.nice, p.threads.size(), ticks(p.start_time_ns), vsize, p.vm().mapped_pages())
             + " 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n";
@@ -298,14 +291,14 @@ Ref<Inode> pid_dir(i32 pid)
         const Credentials& c = p.credentials();
         std::string groups;
         for (u32 group : c.groups)
-            groups += format("%u ", group);
-        return format("Name:\t%s\nUmask:\t%04o\nState:\tR (running)\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n"
+            groups += frame::format("%u ", group);
+        return frame::format("Name:\t%s\nUmask:\t%04o\nState:\tR (running)\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n"
                       "TracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t64\nGroups:\t%s\n",
                    p.comm.c_str(), p.fs->umask, p.pid(), p.pid(), p.ppid(), c.uid, c.euid, c.suid, c.fsuid, c.gid, c.egid, c.sgid, c.fsgid,
                    groups.c_str())
-            + format("VmSize:\t%8" PRIu64 " kB\nVmRSS:\t%8" PRIu64 " kB\nThreads:\t%zu\nSigQ:\t0/63459\n", vsize / 1024,
+            + frame::format("VmSize:\t%8" PRIu64 " kB\nVmRSS:\t%8" PRIu64 " kB\nThreads:\t%zu\nSigQ:\t0/63459\n", vsize / 1024,
                 p.vm().mapped_pages() * 4, p.threads.size())
-            + format("CapInh:\t%016" PRIx64 "\nCapPrm:\t%016" PRIx64 "\nCapEff:\t%016" PRIx64 "\nCapBnd:\t%016" PRIx64
+            + frame::format("CapInh:\t%016" PRIx64 "\nCapPrm:\t%016" PRIx64 "\nCapEff:\t%016" PRIx64 "\nCapBnd:\t%016" PRIx64
                      "\nCapAmb:\t%016" PRIx64 "\n",
                 c.inheritable.bits(), c.permitted.bits(), c.effective.bits(), c.bounding.bits(), c.ambient.bits());
     }));
@@ -317,7 +310,7 @@ std::string meminfo_text()
 {
     u64 total_kb = frame::total_frames() * 4;
     u64 free_kb = frame::free_frames() * 4;
-    return format("MemTotal:       %8" PRIu64 " kB\nMemFree:        %8" PRIu64 " kB\nMemAvailable:   %8" PRIu64
+    return frame::format("MemTotal:       %8" PRIu64 " kB\nMemFree:        %8" PRIu64 " kB\nMemAvailable:   %8" PRIu64
                   " kB\nBuffers:               0 kB\nCached:                0 kB\nSwapCached:            0 kB\n",
                total_kb, free_kb, free_kb)
         + "SwapTotal:             0 kB\nSwapFree:              0 kB\nShmem:                 0 kB\n";
@@ -365,15 +358,15 @@ Ref<Inode> make_proc_fs()
                              "cpu MHz\t\t: 1000.000\ncache size\t: 0 KB\nflags\t\t: fpu sse sse2\n\n")},
         {"stat", generated([] {
              u64 ticks = ProcessTable::uptime_ns() / 10'000'000;
-             return format("cpu  %" PRIu64 " 0 0 0 0 0 0 0 0 0\ncpu0 %" PRIu64 " 0 0 0 0 0 0 0 0 0\n", ticks, ticks)
-                 + format("intr 0\nctxt 0\nbtime %" PRIu64 "\nprocesses %zu\nprocs_running 1\nprocs_blocked 0\n",
+             return frame::format("cpu  %" PRIu64 " 0 0 0 0 0 0 0 0 0\ncpu0 %" PRIu64 " 0 0 0 0 0 0 0 0 0\n", ticks, ticks)
+                 + frame::format("intr 0\nctxt 0\nbtime %" PRIu64 "\nprocesses %zu\nprocs_running 1\nprocs_blocked 0\n",
                      ProcessTable::boot_epoch_sec(), ProcessTable::all().size());
          })},
         {"uptime", generated([] {
              u64 ns = ProcessTable::uptime_ns();
-             return format("%" PRIu64 ".%02" PRIu64 " 0.00\n", ns / 1'000'000'000, ns / 10'000'000 % 100);
+             return frame::format("%" PRIu64 ".%02" PRIu64 " 0.00\n", ns / 1'000'000'000, ns / 10'000'000 % 100);
          })},
-        {"loadavg", generated([] { return format("0.00 0.00 0.00 1/%zu 1\n", ProcessTable::all().size()); })},
+        {"loadavg", generated([] { return frame::format("0.00 0.00 0.00 1/%zu 1\n", ProcessTable::all().size()); })},
         {"filesystems", constant("nodev\tproc\nnodev\ttmpfs\nnodev\tdevtmpfs\nnodev\thostfs\n")},
         {"version", constant("Linux version 6.1.0-asterix (asterix) #1 SMP PREEMPT_DYNAMIC Asterix\n")},
         {"sys", Ref<Inode>(sys_dir)},

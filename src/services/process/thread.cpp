@@ -1,10 +1,10 @@
 // The life of a guest thread: its loop, its start, and how threads and processes end.
 
-#include <cstdio>
 #include <string>
 
 #include "frame/boot.h"
 #include "frame/clock.h"
+#include "frame/format.h"
 #include "frame/log.h"
 #include "frame/phys_mem.h"
 #include "services/process/process_table.h"
@@ -78,10 +78,8 @@ void report_crash(Thread& thread, const frame::ExceptionInfo& info, int sig)
     const auto& regs = thread.context.regs;
     std::string where = "an unmapped area";
     if (const Area* area = process.memory->area_at(regs.rip)) {
-        char text[512];
-        std::snprintf(text, sizeof text, "%s[%#llx+%#llx]", area->name.empty() ? "anonymous memory" : area->name.c_str(),
+        where = frame::format("%s[%#llx+%#llx]", area->name.empty() ? "anonymous memory" : area->name.c_str(),
             static_cast<unsigned long long>(area->start), static_cast<unsigned long long>(area->end - area->start));
-        where = text;
     }
     if (info.kind == frame::ExceptionKind::page_fault) {
         // No "error" field: a tracer is not told whether the access was a read or a write.

@@ -44,9 +44,9 @@ constexpr usize table_size = 512;
 constexpr std::array<SyscallEntry, table_size> make_table()
 {
     std::array<SyscallEntry, table_size> table {};
-#define AX_SYSCALL(number, name, trace)                                                            \
+#define AX_SYSCALL(number, name)                                                                   \
     table[number] = SyscallEntry {#name,                                                           \
-        [](Context& ctx, const SyscallArgs& args) { return invoke(&sys_##name, ctx, args); }, trace};
+        [](Context& ctx, const SyscallArgs& args) { return invoke(&sys_##name, ctx, args); }};
 #include "services/syscalls/syscall_list.h"
 #undef AX_SYSCALL
     return table;

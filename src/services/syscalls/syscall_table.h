@@ -12,7 +12,6 @@ using SyscallArgs = std::array<u64, 6>;
 struct SyscallEntry {
     const char* name;
     Result<long> (*handler)(Context&, const SyscallArgs&);
-    const char* trace_args; ///< argument kinds for --strace
 };
 
 /// The table entry of a syscall number, or nullptr for one Asterix does not implement.

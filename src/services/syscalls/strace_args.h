@@ -1,0 +1,119 @@
+#pragma once
+
+// How --strace shows a syscall: a typed description per syscall (the kind of each argument and
+// of the result), checked at compile time against the syscall table (strace_table.cpp). Flag
+// sets and named values are tables written once and shared by every syscall that takes them.
+
+#include <array>
+#include <initializer_list>
+#include <span>
+#include <string_view>
+
+#include "frame/types.h"
+
+namespace asterix::services::strace {
+
+/// One bit of a flag set and its name ({0x20, "MAP_ANONYMOUS"}).
+struct FlagName {
+    u64 bit;
+    std::string_view name;
+};
+
+/// A flag set: names OR-ed together, leftover bits in hex, `zero` for no bit at all.
+struct FlagSet {
+    std::span<const FlagName> names;
+    std::string_view zero;
+};
+
+/// One value of an enumeration and its name ({1, "CLOCK_MONOTONIC"}).
+struct ValueName {
+    u64 value;
+    std::string_view name;
+};
+
+/// An enumeration shown by name, in decimal when the value has none.
+struct ValueSet {
+    std::span<const ValueName> names;
+};
+
+enum class ArgKind : u8 {
+    integer,          ///< an int, in decimal
+    long_integer,     ///< a signed 64-bit value (offsets, lengths), in decimal
+    unsigned_integer, ///< an unsigned 64-bit value (sizes, counts), in decimal
+    hex,              ///< bits Asterix does not name yet
+    octal,            ///< modes and access masks
+    pointer,          ///< an address, NULL for 0
+    fd,               ///< a file descriptor
+    dirfd,            ///< a directory descriptor or AT_FDCWD
+    path,             ///< a NUL-terminated path the call reads
+    string,           ///< any other NUL-terminated string the call reads (xattr names)
+    input_buffer,     ///< bytes the call reads; their count is in argument `length_arg`
+    output_buffer,    ///< bytes the call writes; their count is the result
+    flag_set,         ///< bits named by `flags`
+    named_value,      ///< a value named by `values`
+    open_flags,       ///< O_RDONLY/O_WRONLY/O_RDWR, then the open flag set
+    clone_flags,      ///< the clone flag set, then the exit signal in the low byte
+    stat_out,         ///< a struct stat the call fills
+    signal,           ///< a signal number
+};
+
+/// How one argument is shown: its kind and what that kind needs.
+struct ArgSpec {
+    ArgKind kind {ArgKind::hex};
+    u8 length_arg {0};
+    const FlagSet* flags {nullptr};
+    const ValueSet* values {nullptr};
+
+    constexpr ArgSpec() = default;
+    constexpr ArgSpec(ArgKind kind) : kind(kind) {}
+};
+
+/// Whether the argument is read from guest memory before the call runs: after it, the memory
+/// may be gone (execve) or changed.
+constexpr bool is_read_before_call(const ArgSpec& spec)
+{
+    return spec.kind == ArgKind::path || spec.kind == ArgKind::string || spec.kind == ArgKind::input_buffer;
+}
+
+constexpr usize max_syscall_args = 6;
+
+/// The arguments of one syscall, at most six.
+class ArgList {
+public:
+    constexpr ArgList() = default;
+    constexpr ArgList(std::initializer_list<ArgSpec> specs)
+    {
+        for (const ArgSpec& spec : specs) {
+            if (m_count == max_syscall_args)
+                too_many_arguments(); // not constexpr: a seventh argument fails to compile
+            m_specs[m_count++] = spec;
+        }
+    }
+
+    constexpr usize size() const { return m_count; }
+    constexpr const ArgSpec& operator[](usize index) const { return m_specs[index]; }
+    constexpr std::span<const ArgSpec> specs() const { return std::span(m_specs).first(m_count); }
+
+private:
+    static void too_many_arguments() {}
+
+    std::array<ArgSpec, max_syscall_args> m_specs {};
+    usize m_count {0};
+};
+
+/// How the result is shown when it is not an error.
+enum class ResultKind : u8 {
+    decimal,
+    address, ///< mmap, brk: in hex
+};
+
+struct SyscallDescription {
+    std::string_view name;
+    ArgList args;
+    ResultKind result {ResultKind::decimal};
+};
+
+/// The description of an implemented syscall, or nullptr for a number Asterix does not implement.
+const SyscallDescription* describe_syscall(u64 number);
+
+} // namespace asterix::services::strace

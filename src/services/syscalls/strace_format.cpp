@@ -1,0 +1,157 @@
+#include "services/syscalls/strace_format.h"
+
+#include <cinttypes>
+
+#include "frame/errno.h"
+#include "frame/format.h"
+#include "services/process/signals.h"
+#include "services/syscalls/strace_flags.h"
+
+namespace asterix::services::strace {
+
+namespace {
+
+std::string decimal_int(u64 value) { return frame::format("%d", static_cast<int>(value)); }
+
+/// Joins the names with '|'; an empty text stays empty so that callers can add a prefix.
+void append_flag(std::string& out, std::string_view name)
+{
+    if (!out.empty())
+        out += '|';
+    out += name;
+}
+
+std::string flag_names_or_empty(u64 value, const FlagSet& set)
+{
+    std::string out;
+    for (const auto& flag : set.names) {
+        if (value & flag.bit) {
+            append_flag(out, flag.name);
+            value &= ~flag.bit;
+        }
+    }
+    if (value)
+        append_flag(out, hex(value));
+    return out;
+}
+
+} // namespace
+
+std::string hex(u64 value) { return frame::format("%#" PRIx64, value); }
+
+std::string flags_text(u64 value, const FlagSet& set)
+{
+    std::string out = flag_names_or_empty(value, set);
+    return out.empty() ? std::string(set.zero) : out;
+}
+
+std::string value_text(u64 value, const ValueSet& set)
+{
+    for (const auto& named : set.names) {
+        if (named.value == value)
+            return std::string(named.name);
+    }
+    return decimal_int(value);
+}
+
+std::string open_flags_text(u64 value)
+{
+    u64 mode = value & open_access_mode_mask;
+    std::string out = mode == 0 ? "O_RDONLY" : mode == 1 ? "O_WRONLY" : mode == 2 ? "O_RDWR" : hex(mode);
+    std::string rest = flag_names_or_empty(value & ~open_access_mode_mask, open_flag_set);
+    if (!rest.empty())
+        out += "|" + rest;
+    return out;
+}
+
+std::string clone_flags_text(u64 value)
+{
+    std::string out = flag_names_or_empty(value & ~clone_signal_mask, clone_flag_set);
+    if (value & clone_signal_mask) {
+        const char* name = signal_name(static_cast<int>(value & clone_signal_mask));
+        append_flag(out, name ? name : "?");
+    }
+    return out.empty() ? "0" : out;
+}
+
+std::string signal_text(int signal)
+{
+    const char* name = signal_name(signal);
+    return name ? name : frame::format("%d", signal);
+}
+
+std::string quoted(std::span<const u8> shown, bool is_cut)
+{
+    std::string out = "\"";
+    for (u8 c : shown) {
+        switch (c) {
+        case '\n': out += "\\n"; break;
+        case '\t': out += "\\t"; break;
+        case '\r': out += "\\r"; break;
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        default:
+            if (c >= 0x20 && c < 0x7f)
+                out += static_cast<char>(c);
+            else
+                out += frame::format("\\%o", c);
+        }
+    }
+    out += '"';
+    if (is_cut)
+        out += "...";
+    return out;
+}
+
+std::string stat_text(const abi::Stat& stat)
+{
+    const char* type = "S_IFREG";
+    switch (stat.mode & 0170000) {
+    case 0040000: type = "S_IFDIR"; break;
+    case 0120000: type = "S_IFLNK"; break;
+    case 0020000: type = "S_IFCHR"; break;
+    case 0060000: type = "S_IFBLK"; break;
+    case 0010000: type = "S_IFIFO"; break;
+    case 0140000: type = "S_IFSOCK"; break;
+    }
+    return frame::format("{st_mode=%s|%#o, st_size=%lld, ...}", type, static_cast<unsigned>(stat.mode & 07777),
+        static_cast<long long>(stat.size));
+}
+
+std::string scalar_text(const ArgSpec& spec, u64 value)
+{
+    switch (spec.kind) {
+    case ArgKind::integer:
+    case ArgKind::fd: return decimal_int(value);
+    case ArgKind::dirfd: return static_cast<int>(value) == abi::at_fdcwd ? "AT_FDCWD" : decimal_int(value);
+    case ArgKind::long_integer: return frame::format("%" PRId64, static_cast<i64>(value));
+    case ArgKind::unsigned_integer: return frame::format("%" PRIu64, value);
+    case ArgKind::octal: return frame::format("%#" PRIo64, value);
+    case ArgKind::pointer: return value ? hex(value) : "NULL";
+    case ArgKind::flag_set: return flags_text(value, *spec.flags);
+    case ArgKind::named_value: return value_text(value, *spec.values);
+    case ArgKind::open_flags: return open_flags_text(value);
+    case ArgKind::clone_flags: return clone_flags_text(value);
+    case ArgKind::signal: return signal_text(static_cast<int>(value));
+    case ArgKind::hex:
+    case ArgKind::path:
+    case ArgKind::string:
+    case ArgKind::input_buffer:
+    case ArgKind::output_buffer:
+    case ArgKind::stat_out: return hex(value);
+    }
+    return hex(value);
+}
+
+std::string result_text(const SyscallDescription* description, long result)
+{
+    if (result < 0 && result > -4096) {
+        auto error = static_cast<Errno>(-result);
+        return frame::format("-1 %s (%s)", errno_name(error), errno_message(error));
+    }
+    if (description && description->result == ResultKind::address)
+        return hex(static_cast<u64>(result));
+    return frame::format("%ld", result);
+}
+
+} // namespace asterix::services::strace

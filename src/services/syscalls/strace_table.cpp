@@ -1,0 +1,352 @@
+// How --strace shows each implemented syscall, and the compile-time checks that keep this table
+// and the syscall table (syscall_list.h, handlers.h) in step: every implemented syscall has
+// Linux's number and a description, no description names a syscall that is not implemented,
+// and each description has as many arguments as its handler, each of a kind its parameter type
+// can hold (a path or a buffer where the handler takes a guest pointer, a number where it takes
+// an integer).
+
+#include <type_traits>
+
+#include "services/syscalls/handlers.h"
+#include "services/syscalls/strace_args.h"
+#include "services/syscalls/strace_flags.h"
+#include "services/syscalls/syscall_names.h"
+
+namespace asterix::services::strace {
+
+namespace {
+
+using enum ArgKind;
+
+constexpr ArgSpec buffer_out {output_buffer};
+
+/// Bytes the call reads, as many as argument `length_arg` says.
+constexpr ArgSpec buffer_in(u8 length_arg)
+{
+    ArgSpec spec {input_buffer};
+    spec.length_arg = length_arg;
+    return spec;
+}
+
+constexpr ArgSpec flags_of(const FlagSet& set)
+{
+    ArgSpec spec {flag_set};
+    spec.flags = &set;
+    return spec;
+}
+
+constexpr ArgSpec one_of(const ValueSet& set)
+{
+    ArgSpec spec {named_value};
+    spec.values = &set;
+    return spec;
+}
+
+constexpr ArgSpec mmap_prot = flags_of(prot_flag_set);
+constexpr ArgSpec map_flags = flags_of(map_flag_set);
+constexpr ArgSpec clock = one_of(clock_value_set);
+
+// In the order of syscall_list.h (by number).
+constexpr SyscallDescription descriptions[] = {
+    {"read", {fd, buffer_out, unsigned_integer}},
+    {"write", {fd, buffer_in(2), unsigned_integer}},
+    {"open", {path, open_flags, octal}},
+    {"close", {fd}},
+    {"stat", {path, stat_out}},
+    {"fstat", {fd, stat_out}},
+    {"lstat", {path, stat_out}},
+    {"poll", {pointer, unsigned_integer, integer}},
+    {"lseek", {fd, long_integer, integer}},
+    {"mmap", {pointer, unsigned_integer, mmap_prot, map_flags, fd, hex}, ResultKind::address},
+    {"mprotect", {pointer, unsigned_integer, mmap_prot}},
+    {"munmap", {pointer, unsigned_integer}},
+    {"brk", {pointer}, ResultKind::address},
+    {"rt_sigaction", {signal, pointer, pointer, unsigned_integer}},
+    {"rt_sigprocmask", {integer, pointer, pointer, unsigned_integer}},
+    {"rt_sigreturn", {}},
+    {"ioctl", {fd, hex, hex}},
+    {"pread64", {fd, buffer_out, unsigned_integer, long_integer}},
+    {"pwrite64", {fd, buffer_in(2), unsigned_integer, long_integer}},
+    {"readv", {fd, pointer, integer}},
+    {"writev", {fd, pointer, integer}},
+    {"access", {path, octal}},
+    {"pipe", {pointer}},
+    {"select", {integer, pointer, pointer, pointer, pointer}},
+    {"sched_yield", {}},
+    {"mremap", {pointer, unsigned_integer, unsigned_integer, hex, pointer}},
+    {"msync", {pointer, unsigned_integer, hex}},
+    {"mincore", {pointer, unsigned_integer, pointer}},
+    {"madvise", {pointer, unsigned_integer, integer}},
+    {"dup", {fd}},
+    {"dup2", {fd, fd}},
+    {"pause", {}},
+    {"nanosleep", {pointer, pointer}},
+    {"getitimer", {integer, pointer}},
+    {"alarm", {unsigned_integer}},
+    {"setitimer", {integer, pointer, pointer}},
+    {"getpid", {}},
+    {"sendfile", {fd, fd, pointer, unsigned_integer}},
+    {"connect", {fd, pointer, unsigned_integer}},
+    {"accept", {fd, pointer, pointer}},
+    {"sendto", {fd, pointer, unsigned_integer, hex, pointer, unsigned_integer}},
+    {"recvfrom", {fd, pointer, unsigned_integer, hex, pointer, pointer}},
+    {"sendmsg", {fd, pointer, hex}},
+    {"recvmsg", {fd, pointer, hex}},
+    {"shutdown", {fd, integer}},
+    {"bind", {fd, pointer, unsigned_integer}},
+    {"listen", {fd, integer}},
+    {"getsockname", {fd, pointer, pointer}},
+    {"getpeername", {fd, pointer, pointer}},
+    {"setsockopt", {fd, integer, integer, pointer, unsigned_integer}},
+    {"getsockopt", {fd, integer, integer, pointer, pointer}},
+    {"clone", {clone_flags, pointer, pointer, pointer, pointer}},
+    {"fork", {}},
+    {"vfork", {}},
+    {"execve", {path, pointer, pointer}},
+    {"exit", {integer}},
+    {"wait4", {integer, pointer, hex, pointer}},
+    {"kill", {integer, signal}},
+    {"uname", {pointer}},
+    {"fcntl", {fd, integer, hex}},
+    {"fsync", {fd}},
+    {"fdatasync", {fd}},
+    {"truncate", {path, long_integer}},
+    {"ftruncate", {fd, long_integer}},
+    {"getcwd", {pointer, unsigned_integer}},
+    {"chdir", {path}},
+    {"fchdir", {fd}},
+    {"rename", {path, path}},
+    {"mkdir", {path, octal}},
+    {"rmdir", {path}},
+    {"creat", {path, octal}},
+    {"link", {path, path}},
+    {"unlink", {path}},
+    {"symlink", {path, path}},
+    {"readlink", {path, pointer, integer}},
+    {"chmod", {path, octal}},
+    {"fchmod", {fd, octal}},
+    {"chown", {path, integer, integer}},
+    {"fchown", {fd, integer, integer}},
+    {"lchown", {path, integer, integer}},
+    {"umask", {octal}},
+    {"gettimeofday", {pointer, pointer}},
+    {"getrlimit", {integer, pointer}},
+    {"getrusage", {integer, pointer}},
+    {"sysinfo", {pointer}},
+    {"times", {pointer}},
+    {"getuid", {}},
+    {"getgid", {}},
+    {"setuid", {integer}},
+    {"setgid", {integer}},
+    {"geteuid", {}},
+    {"getegid", {}},
+    {"setpgid", {integer, integer}},
+    {"getppid", {}},
+    {"getpgrp", {}},
+    {"setsid", {}},
+    {"setreuid", {integer, integer}},
+    {"setregid", {integer, integer}},
+    {"getgroups", {integer, pointer}},
+    {"setgroups", {integer, pointer}},
+    {"setresuid", {integer, integer, integer}},
+    {"getresuid", {pointer, pointer, pointer}},
+    {"setresgid", {integer, integer, integer}},
+    {"getresgid", {pointer, pointer, pointer}},
+    {"getpgid", {integer}},
+    {"setfsuid", {integer}},
+    {"setfsgid", {integer}},
+    {"getsid", {integer}},
+    {"capget", {pointer, pointer}},
+    {"capset", {pointer, pointer}},
+    {"rt_sigpending", {pointer, unsigned_integer}},
+    {"rt_sigtimedwait", {pointer, pointer, pointer, unsigned_integer}},
+    {"rt_sigqueueinfo", {integer, signal, pointer}},
+    {"rt_sigsuspend", {pointer, unsigned_integer}},
+    {"sigaltstack", {pointer, pointer}},
+    {"mknod", {path, octal, hex}},
+    {"statfs", {path, pointer}},
+    {"fstatfs", {fd, pointer}},
+    {"getpriority", {integer, integer}},
+    {"setpriority", {integer, integer, integer}},
+    {"sched_getparam", {integer, pointer}},
+    {"sched_getscheduler", {integer}},
+    {"prctl", {integer, hex, hex, hex, hex}},
+    {"arch_prctl", {hex, hex}},
+    {"setrlimit", {integer, pointer}},
+    {"chroot", {path}},
+    {"sync", {}},
+    {"gettid", {}},
+    {"setxattr", {path, string, pointer, unsigned_integer, hex}},
+    {"lsetxattr", {path, string, pointer, unsigned_integer, hex}},
+    {"fsetxattr", {fd, string, pointer, unsigned_integer, hex}},
+    {"getxattr", {path, string, pointer, unsigned_integer}},
+    {"lgetxattr", {path, string, pointer, unsigned_integer}},
+    {"fgetxattr", {fd, string, pointer, unsigned_integer}},
+    {"listxattr", {path, pointer, unsigned_integer}},
+    {"llistxattr", {path, pointer, unsigned_integer}},
+    {"flistxattr", {fd, pointer, unsigned_integer}},
+    {"removexattr", {path, string}},
+    {"lremovexattr", {path, string}},
+    {"fremovexattr", {fd, string}},
+    {"tkill", {integer, signal}},
+    {"time", {pointer}},
+    {"futex", {pointer, integer, unsigned_integer, pointer, pointer, unsigned_integer}},
+    {"sched_setaffinity", {integer, unsigned_integer, pointer}},
+    {"sched_getaffinity", {integer, unsigned_integer, pointer}},
+    {"getdents64", {fd, pointer, unsigned_integer}},
+    {"set_tid_address", {pointer}},
+    {"restart_syscall", {}},
+    {"fadvise64", {fd, long_integer, long_integer, integer}},
+    {"clock_gettime", {clock, pointer}},
+    {"clock_getres", {clock, pointer}},
+    {"clock_nanosleep", {clock, hex, pointer, pointer}},
+    {"exit_group", {integer}},
+    {"tgkill", {integer, integer, signal}},
+    {"waitid", {integer, integer, pointer, hex, pointer}},
+    {"openat", {dirfd, path, open_flags, octal}},
+    {"mkdirat", {dirfd, path, octal}},
+    {"mknodat", {dirfd, path, octal, hex}},
+    {"fchownat", {dirfd, path, integer, integer, hex}},
+    {"newfstatat", {dirfd, path, stat_out, hex}},
+    {"unlinkat", {dirfd, path, hex}},
+    {"renameat", {dirfd, path, dirfd, path}},
+    {"linkat", {dirfd, path, dirfd, path, hex}},
+    {"symlinkat", {path, dirfd, path}},
+    {"readlinkat", {dirfd, path, pointer, integer}},
+    {"fchmodat", {dirfd, path, octal}},
+    {"faccessat", {dirfd, path, octal}},
+    {"pselect6", {integer, pointer, pointer, pointer, pointer, pointer}},
+    {"ppoll", {pointer, unsigned_integer, pointer, pointer, unsigned_integer}},
+    {"set_robust_list", {pointer, unsigned_integer}},
+    {"utimensat", {dirfd, path, pointer, hex}},
+    {"accept4", {fd, pointer, pointer, hex}},
+    {"dup3", {fd, fd, hex}},
+    {"pipe2", {pointer, open_flags}},
+    {"preadv", {fd, pointer, integer, long_integer}},
+    {"pwritev", {fd, pointer, integer, long_integer}},
+    {"rt_tgsigqueueinfo", {integer, integer, signal, pointer}},
+    {"prlimit64", {integer, integer, pointer, pointer}},
+    {"syncfs", {fd}},
+    {"renameat2", {dirfd, path, dirfd, path, hex}},
+    {"getrandom", {pointer, unsigned_integer, hex}},
+    {"execveat", {dirfd, path, pointer, pointer, hex}},
+    {"copy_file_range", {fd, pointer, fd, pointer, unsigned_integer, hex}},
+    {"preadv2", {fd, pointer, integer, long_integer, hex}},
+    {"pwritev2", {fd, pointer, integer, long_integer, hex}},
+    {"statx", {dirfd, path, hex, hex, pointer}},
+    {"rseq", {pointer, unsigned_integer, hex, hex}},
+    {"clone3", {pointer, unsigned_integer}},
+    {"close_range", {unsigned_integer, unsigned_integer, hex}},
+    {"openat2", {dirfd, path, pointer, unsigned_integer}},
+    {"faccessat2", {dirfd, path, octal, hex}},
+};
+
+constexpr const SyscallDescription* find_description(std::string_view name)
+{
+    for (const auto& description : descriptions) {
+        if (description.name == name)
+            return &description;
+    }
+    return nullptr;
+}
+
+template<typename T>
+constexpr bool is_user_ptr = false;
+template<typename T>
+constexpr bool is_user_ptr<UserPtr<T>> = true;
+
+/// Whether a handler parameter of type T can be shown as `spec` says: strings and buffers are
+/// guest pointers, numbers are integers, and an address may be either.
+template<typename T>
+consteval bool fits(const ArgSpec& spec)
+{
+    switch (spec.kind) {
+    case path:
+    case string: return std::is_same_v<T, UserPtr<char>>;
+    case input_buffer:
+    case output_buffer:
+    case stat_out: return is_user_ptr<T>;
+    case pointer:
+    case hex: return true;
+    default: return std::is_integral_v<T>;
+    }
+}
+
+/// Whether a description matches its handler: the same number of arguments, each of a kind its
+/// parameter can have, flag sets and enumerations with their tables, and an input buffer's
+/// length in an integer argument.
+template<typename... Args>
+consteval bool agrees_with(const SyscallDescription* description, Result<long> (*)(Context&, Args...))
+{
+    if (!description)
+        return true; // reported by the "has no description" assertion
+    if (description->args.size() != sizeof...(Args))
+        return false;
+    usize index = 0;
+    bool does_fit = (fits<std::remove_cvref_t<Args>>(description->args[index++]) && ...);
+    for (const ArgSpec& spec : description->args.specs()) {
+        if ((spec.kind == flag_set && !spec.flags) || (spec.kind == named_value && !spec.values))
+            return false;
+        if (spec.kind != input_buffer)
+            continue;
+        if (spec.length_arg >= description->args.size())
+            return false;
+        auto length_kind = description->args[spec.length_arg].kind;
+        if (length_kind != unsigned_integer && length_kind != integer && length_kind != long_integer)
+            return false;
+    }
+    return does_fit;
+}
+
+consteval bool is_linux_number(u64 number, std::string_view name)
+{
+    const char* linux_name = syscall_name(number);
+    return linux_name && name == linux_name;
+}
+
+#define AX_SYSCALL(number, name)                                                                   \
+    static_assert(is_linux_number(number, #name), "syscall_list.h: " #name " is not Linux's number " #number); \
+    static_assert(find_description(#name), "--strace: strace_table.cpp has no description of " #name); \
+    static_assert(agrees_with(find_description(#name), &sys_##name),                               \
+        "--strace: the description of " #name " disagrees with the parameters of sys_" #name);
+#include "services/syscalls/syscall_list.h"
+#undef AX_SYSCALL
+
+constexpr usize implemented_count = 0
+#define AX_SYSCALL(number, name) +1
+#include "services/syscalls/syscall_list.h"
+#undef AX_SYSCALL
+    ;
+
+consteval bool are_names_unique()
+{
+    for (const auto& description : descriptions) {
+        if (find_description(description.name) != &description)
+            return false;
+    }
+    return true;
+}
+
+static_assert(are_names_unique(), "--strace: a syscall is described twice");
+static_assert(implemented_count == std::size(descriptions),
+    "--strace: a description names a syscall Asterix does not implement");
+
+constexpr usize index_size = 512;
+
+/// The descriptions by syscall number.
+constexpr std::array<const SyscallDescription*, index_size> by_number = [] {
+    std::array<const SyscallDescription*, index_size> index {};
+#define AX_SYSCALL(number, name) index[number] = find_description(#name);
+#include "services/syscalls/syscall_list.h"
+#undef AX_SYSCALL
+    return index;
+}();
+
+} // namespace
+
+const SyscallDescription* describe_syscall(u64 number)
+{
+    return number < index_size ? by_number[number] : nullptr;
+}
+
+} // namespace asterix::services::strace
