@@ -6,7 +6,6 @@
 #include "frame/boot.h"
 #include "frame/clock.h"
 #include "frame/log.h"
-#include "frame/phys_mem.h"
 #include "services/abi/signal.h"
 #include "services/mm/oom_kill.h"
 #include "services/process/process_table.h"
@@ -65,7 +64,7 @@ abi::SigInfo fault_signal(const frame::ExceptionInfo& info)
         break;
     case frame::ExceptionKind::bus_error:
         signal.signo = sigbus;
-        signal.code = info.code ? info.code : 2; // BUS_ADRERR
+        signal.code = info.code ? info.code : abi::bus_adrerr;
         signal.set_addr(info.addr);
         break;
     case frame::ExceptionKind::address_space_lost:
