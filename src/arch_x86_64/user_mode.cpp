@@ -37,6 +37,11 @@ ReturnReason exception(ExceptionKind kind, u64 addr = 0, Access access = Access:
 {
     return {ReturnReason::Kind::exception, {kind, addr, access, code}};
 }
+
+ReturnReason page_fault(u64 addr, Access access, FaultOutcome outcome)
+{
+    return {ReturnReason::Kind::exception, {ExceptionKind::page_fault, addr, access, 0, outcome}};
+}
 } // namespace
 
 // The FPU/SIMD state stays in the CPU while the kernel runs (it is built with
@@ -274,11 +279,14 @@ ReturnReason execute_user(VmSpace& vm, UserContext& ctx)
             last_fault = fault.address;
             if (!(fault.error_code & pf_present) && vm.fill_tlb(fault.address))
                 continue;
-            if (repeats < 4 && !vm.handle_fault({fault.address, access}).is_error()) {
+            // A fault the handler keeps calling handled yet that comes back is one the page
+            // table cannot give: the mapping forbids the access.
+            FaultOutcome outcome = repeats < 4 ? vm.handle_fault({fault.address, access}) : FaultOutcome::access_denied;
+            if (outcome == FaultOutcome::handled) {
                 vm.fill_tlb(fault.address);
                 continue;
             }
-            return exception(ExceptionKind::page_fault, fault.address, access, (fault.error_code & pf_present) ? 2 : 1);
+            return page_fault(fault.address, access, outcome);
         }
         case 0:
             return exception(ExceptionKind::divide_error, ctx.regs.rip);

@@ -36,13 +36,15 @@ constexpr u8 sse_program[] = {0x66, 0x48, 0x0f, 0x6e, 0xc7, 0xb8, 0x27, 0x00, 0x
 constexpr u8 spin_program[] = {0xeb, 0xfe};
 
 /// Demand paging for the stack range only; everything else is a bad address.
-Result<void> map_stack_on_demand(VmSpace& vm, const PageFault& fault)
+FaultOutcome map_stack_on_demand(VmSpace& vm, const PageFault& fault)
 {
     if (fault.addr < stack_bottom || fault.addr >= stack_top)
-        return Errno::efault;
-    auto frame = TRY(Frame::alloc_zeroed());
-    vm.map(fault.addr & ~(page_size - 1), std::move(frame), perm_read | perm_write);
-    return {};
+        return FaultOutcome::no_mapping;
+    auto frame = Frame::alloc_zeroed();
+    if (frame.is_error())
+        return FaultOutcome::out_of_memory;
+    vm.map(fault.addr & ~(page_size - 1), frame.release_value(), perm_read | perm_write);
+    return FaultOutcome::handled;
 }
 
 struct Outcome {
@@ -164,7 +166,7 @@ bool check_user_mode()
     Outcome faulted = run(vm, ctx);
     bool is_fault_reported = !faulted.is_exit && faulted.last.kind == ReturnReason::Kind::exception
         && faulted.last.exception.kind == ExceptionKind::page_fault && faulted.last.exception.addr == 0
-        && faulted.last.exception.access == Access::write;
+        && faulted.last.exception.access == Access::write && faulted.last.exception.fault == FaultOutcome::no_mapping;
     serial_write(is_fault_reported ? "Asterix: user mode: a write to address 0 came back as a page fault\n"
                                    : "Asterix: user mode: the bad write was not reported\n");
     bool is_exit_right = exited.is_exit && exited.exit_code == pid + 41 && exited.syscalls == 2;

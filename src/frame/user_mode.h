@@ -85,7 +85,10 @@ struct ExceptionInfo {
     ExceptionKind kind;
     u64 addr;     ///< faulting address (page faults, bus errors)
     Access access; ///< for page faults
-    int code;     ///< finer code, Linux si_code style, when the backend knows it
+    int code;     ///< finer code, Linux si_code style, when the backend knows it (not page faults)
+    /// For page faults: what the fault handler made of this fault (never `handled`: those
+    /// faults are retried inside execute_user). Signal delivery derives the signal from it.
+    FaultOutcome fault {FaultOutcome::no_mapping};
 };
 
 struct ReturnReason {

@@ -117,10 +117,10 @@ std::optional<Mapping> VmSpace::query(u64 va) const
     return Mapping {it->second.frame, it->second.perms};
 }
 
-Result<void> VmSpace::handle_fault(const PageFault& fault)
+FaultOutcome VmSpace::handle_fault(const PageFault& fault)
 {
     if (!m_fault_handler || fault.addr >= user_space_end)
-        return Errno::efault;
+        return FaultOutcome::no_mapping;
     return m_fault_handler(*this, fault);
 }
 
@@ -175,7 +175,9 @@ Result<void> VmSpace::for_each_user_chunk(u64 va, u64 len, Access access, Fn&& f
         u64 vpn = addr >> page_shift;
         auto it = m_pages.find(vpn);
         if (it == m_pages.end() || !allows(it->second.perms, access)) {
-            if (handle_fault({addr, access}).is_error())
+            // Whatever stopped the access (no mapping, no backing, no memory), a user copy
+            // fails with EFAULT as Linux's do; the outcome is the fault's and goes no further.
+            if (handle_fault({addr, access}) != FaultOutcome::handled)
                 return Errno::efault;
             it = m_pages.find(vpn);
             if (it == m_pages.end() || !allows(it->second.perms, access))

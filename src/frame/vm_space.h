@@ -41,6 +41,18 @@ struct PageFault {
     Access access;
 };
 
+/// What one page fault came to, as the services' fault handler decided it. It is returned for
+/// that fault alone and nothing keeps it: the backends carry it to signal delivery in the
+/// exception info, the user-copy paths turn anything but `handled` into EFAULT. The kinds map
+/// one to one to Linux's signals and si_codes; the services own those numbers.
+enum class FaultOutcome : u8 {
+    handled,       ///< the page table now allows the access: retry it
+    no_mapping,    ///< nothing is mapped there (SIGSEGV, SEGV_MAPERR)
+    access_denied, ///< a mapping is there but forbids the access (SIGSEGV, SEGV_ACCERR)
+    no_backing,    ///< mapped, but nothing backs the page, e.g. past the end of its file (SIGBUS, BUS_ADRERR)
+    out_of_memory, ///< no memory to back the page: the faulting process dies (the OOM kill)
+};
+
 /// What the page table holds for one page.
 struct Mapping {
     Frame frame;
@@ -52,8 +64,8 @@ struct Mapping {
 class VmSpace : public RefCounted<VmSpace> {
 public:
     /// Services handle faults on pages the page table does not allow: demand paging, COW, or
-    /// an error that becomes SIGSEGV.
-    using FaultHandler = std::function<Result<void>(VmSpace&, const PageFault&)>;
+    /// an outcome that becomes a signal (or EFAULT in a user copy).
+    using FaultHandler = std::function<FaultOutcome(VmSpace&, const PageFault&)>;
 
     /// Creates an empty address space (on the host: starts an address-space process).
     static Result<Ref<VmSpace>> create();
@@ -73,8 +85,9 @@ public:
     void for_each_page(u64 start, u64 end, const std::function<void(u64, const Mapping&)>& fn) const;
 
     void set_fault_handler(FaultHandler handler) { m_fault_handler = std::move(handler); }
-    /// Runs the services' fault handler; EFAULT when there is none or it cannot resolve it.
-    Result<void> handle_fault(const PageFault& fault);
+    /// Runs the services' fault handler; `no_mapping` when there is none or the address is not
+    /// user memory.
+    FaultOutcome handle_fault(const PageFault& fault);
 
     /// Copies guest memory at `va` into `dst` (EFAULT on any unmapped or unreadable page).
     Result<void> read_bytes(u64 va, std::span<u8> dst);

@@ -235,6 +235,11 @@ ReturnReason exception(ExceptionKind kind, u64 addr = 0, Access access = Access:
     return {ReturnReason::Kind::exception, {kind, addr, access, code}};
 }
 
+ReturnReason page_fault(u64 addr, Access access, FaultOutcome outcome)
+{
+    return {ReturnReason::Kind::exception, {ExceptionKind::page_fault, addr, access, 0, outcome}};
+}
+
 /// The access that faulted. The host does not tell a tracer (the error code is only in the
 /// signal frame), so infer it: a page the backend has not mapped yet was mapped with the page
 /// table's permissions and retried; a fault on a page that is mapped must break them.
@@ -299,12 +304,16 @@ ReturnReason execute_user(VmSpace& vm, UserContext& ctx)
             repeated_faults = (addr == last_fault_addr) ? repeated_faults + 1 : 0;
             last_fault_addr = addr;
             Access access = infer_access(vm, addr, ctx.regs.rip);
-            if (repeated_faults < max_repeated_faults && !vm.handle_fault({addr, access}).is_error()) {
+            // A fault the handler keeps calling handled yet that comes back is one the page
+            // table cannot give (the inferred access was not the real one): the mapping
+            // forbids it.
+            FaultOutcome outcome = repeated_faults < max_repeated_faults ? vm.handle_fault({addr, access}) : FaultOutcome::access_denied;
+            if (outcome == FaultOutcome::handled) {
                 // Map what the handler added now, saving the guest a second fault.
                 vm.fill_tlb(addr);
                 continue;
             }
-            return exception(ExceptionKind::page_fault, addr, access, info.si_code);
+            return page_fault(addr, access, outcome);
         }
         case SIGBUS:
             return exception(ExceptionKind::bus_error, addr, Access::read, info.si_code);

@@ -111,18 +111,41 @@ TEST_CASE("user copy calls the fault handler for missing pages")
 {
     auto vm = new_space();
     int calls = 0;
-    vm->set_fault_handler([&](VmSpace& space, const frame::PageFault& fault) -> Result<void> {
+    vm->set_fault_handler([&](VmSpace& space, const frame::PageFault& fault) {
         ++calls;
         if (fault.addr >= base + 4 * page_size)
-            return Errno::efault;
+            return frame::FaultOutcome::no_mapping;
         space.map(page_round_down(fault.addr), MUST(Frame::alloc_zeroed()), frame::perm_read | frame::perm_write);
-        return {};
+        return frame::FaultOutcome::handled;
     });
     std::vector<u8> data(3 * page_size, 7);
     REQUIRE(!vm->write_bytes(base + 10, data).is_error());
     CHECK(calls == 4);
     CHECK(vm->mapped_pages() == 4);
     CHECK(vm->write_bytes(base + 3 * page_size, data).error() == Errno::efault);
+}
+
+TEST_CASE("every outcome but handled fails a user copy with EFAULT, and none outlives its fault")
+{
+    auto vm = new_space();
+    auto outcome = frame::FaultOutcome::no_backing;
+    vm->set_fault_handler([&](VmSpace& space, const frame::PageFault& fault) {
+        if (outcome == frame::FaultOutcome::handled)
+            space.map(page_round_down(fault.addr), MUST(Frame::alloc_zeroed()), frame::perm_read | frame::perm_write);
+        return outcome;
+    });
+    std::array<u8, 8> buffer {};
+    for (auto failing : {frame::FaultOutcome::no_mapping, frame::FaultOutcome::access_denied,
+             frame::FaultOutcome::no_backing, frame::FaultOutcome::out_of_memory}) {
+        outcome = failing;
+        CHECK(vm->read_bytes(base, buffer).error() == Errno::efault);
+        CHECK(vm->handle_fault({base, frame::Access::read}) == failing);
+    }
+    // The next fault is answered afresh: the earlier failures left nothing behind.
+    outcome = frame::FaultOutcome::handled;
+    CHECK(!vm->read_bytes(base, buffer).is_error());
+    // Beyond user space no handler is asked.
+    CHECK(vm->handle_fault({frame::user_space_end, frame::Access::read}) == frame::FaultOutcome::no_mapping);
 }
 
 TEST_CASE("read_cstring stops at NUL, across pages, and bounds the length")

@@ -1,6 +1,9 @@
 #include <doctest/doctest.h>
 
+#include <array>
+
 #include "frame/phys_mem.h"
+#include "services/fs/ram_fs.h"
 #include "services/mm/memory_map.h"
 
 using namespace asterix;
@@ -87,13 +90,48 @@ TEST_CASE("faults fill zero pages only inside areas that allow the access")
     auto map = new_map();
     u64 start = 0x30000000;
     MUST(map.map_anonymous(start, 64 * page_size, frame::perm_read, Placement::fixed));
-    CHECK(!map.handle_fault({start + 5 * page_size, frame::Access::read}).is_error());
+    CHECK(map.handle_fault({start + 5 * page_size, frame::Access::read}) == frame::FaultOutcome::handled);
     auto page = map.vm().query(start + 5 * page_size);
     REQUIRE(page);
     CHECK(page->perms == frame::perm_read);
     CHECK(map.vm().mapped_pages() == 16); // one aligned block of fault-around
-    CHECK(map.handle_fault({start + 40 * page_size, frame::Access::write}).is_error());
-    CHECK(map.handle_fault({start - page_size, frame::Access::read}).is_error());
+    CHECK(map.handle_fault({start + 40 * page_size, frame::Access::write}) == frame::FaultOutcome::access_denied);
+    CHECK(map.handle_fault({start - page_size, frame::Access::read}) == frame::FaultOutcome::no_mapping);
+}
+
+TEST_CASE("a fault's outcome follows Linux's rule: no area is MAPERR, an area that forbids is ACCERR")
+{
+    auto map = new_map();
+    u64 start = 0x38000000;
+    MUST(map.map_anonymous(start, 4 * page_size, frame::perm_read, Placement::fixed));
+    MUST(map.map_anonymous(start + 4 * page_size, page_size, frame::perm_none, Placement::fixed));
+    // Untouched or present, a write to a read-only page is refused by its area.
+    CHECK(map.handle_fault({start, frame::Access::write}) == frame::FaultOutcome::access_denied);
+    CHECK(map.handle_fault({start, frame::Access::read}) == frame::FaultOutcome::handled);
+    CHECK(map.handle_fault({start, frame::Access::write}) == frame::FaultOutcome::access_denied);
+    CHECK(map.handle_fault({start + 4 * page_size, frame::Access::read}) == frame::FaultOutcome::access_denied);
+    CHECK(map.handle_fault({start, frame::Access::exec}) == frame::FaultOutcome::access_denied);
+    CHECK(map.handle_fault({start + 5 * page_size, frame::Access::read}) == frame::FaultOutcome::no_mapping);
+    CHECK(map.handle_fault({0, frame::Access::read}) == frame::FaultOutcome::no_mapping);
+}
+
+TEST_CASE("past the end of a mapped file a fault has no backing, and the next fault does not inherit it")
+{
+    auto map = new_map();
+    auto file = MUST(RamFs::make_shared_anonymous(page_size)); // one page of file
+    u64 shared = MUST(map.map_file(0, 2 * page_size, rw, Placement::anywhere, file, 0, true));
+    u64 priv = MUST(map.map_file(0, 2 * page_size, rw, Placement::anywhere, file, 0, false));
+    u64 anon = MUST(map.map_anonymous(0, page_size, frame::perm_read, Placement::anywhere));
+    CHECK(map.handle_fault({shared + page_size, frame::Access::read}) == frame::FaultOutcome::no_backing);
+    CHECK(map.handle_fault({priv + page_size + 8, frame::Access::write}) == frame::FaultOutcome::no_backing);
+    // What a user copy from there gets: EFAULT, and nothing that lasts.
+    std::array<u8, 16> buffer {};
+    CHECK(map.vm().read_bytes(priv + page_size, buffer).error() == Errno::efault);
+    CHECK(map.handle_fault({0x1000, frame::Access::read}) == frame::FaultOutcome::no_mapping);
+    CHECK(map.handle_fault({anon, frame::Access::write}) == frame::FaultOutcome::access_denied);
+    // The page the file has is there to read and (privately) to write.
+    CHECK(map.handle_fault({priv, frame::Access::write}) == frame::FaultOutcome::handled);
+    CHECK(map.handle_fault({shared, frame::Access::read}) == frame::FaultOutcome::handled);
 }
 
 TEST_CASE("brk grows and shrinks the heap and refuses what it cannot do")

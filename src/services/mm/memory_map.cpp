@@ -5,6 +5,7 @@
 #include "frame/phys_mem.h"
 #include "services/fs/inode.h"
 #include "services/fs/page_cache.h"
+#include "services/mm/oom_kill.h"
 
 namespace asterix::services {
 
@@ -39,7 +40,15 @@ u8 effective_perms(u8 prot)
 
 MemoryMap::MemoryMap(Ref<frame::VmSpace> vm) : m_vm(std::move(vm))
 {
-    m_vm->set_fault_handler([this](frame::VmSpace&, const frame::PageFault& fault) { return handle_fault(fault); });
+    m_vm->set_fault_handler([this](frame::VmSpace&, const frame::PageFault& fault) {
+        // Like Linux's OOM killer, which runs where the allocation failed: whether the guest
+        // touched the page or a syscall copied to it, the processes on this map die (a copy
+        // still returns EFAULT, and the kill lands before the guest runs again).
+        auto outcome = handle_fault(fault);
+        if (outcome == frame::FaultOutcome::out_of_memory)
+            oom_kill(*this);
+        return outcome;
+    });
 }
 
 void MemoryMap::drop_file_pages_past(const PageCache& cache, u64 size)
@@ -288,7 +297,7 @@ void MemoryMap::populate(u64 addr, u64 len)
 {
     for (u64 va = addr; va < addr + len; va += page_size) {
         if (!m_vm->query(va))
-            static_cast<void>(handle_fault({va, frame::Access::read}));
+            handle_fault({va, frame::Access::read}); // no kill here: MAP_POPULATE is best effort
     }
 }
 
@@ -462,41 +471,37 @@ u64 MemoryMap::brk(u64 requested)
     return m_brk;
 }
 
-Result<void> MemoryMap::fault_file_page(const Area& area, u64 page, frame::Access access)
+frame::FaultOutcome MemoryMap::fault_file_page(const Area& area, u64 page, frame::Access access)
 {
     Inode& inode = *area.file->inode();
     u64 index = (page - area.start + area.file_offset) / page_size;
-    u64 file_size = TRY(inode.data_size());
-    if (index * page_size >= page_round_up(file_size)) {
-        is_bus_error = true; // past the end of the file: SIGBUS, as the mmap man page says
-        return Errno::efault;
-    }
+    auto size = inode.data_size();
+    if (size.is_error())
+        return frame::FaultOutcome::no_backing; // an I/O error is SIGBUS on Linux too
+    u64 file_size = size.value();
+    if (index * page_size >= page_round_up(file_size))
+        return frame::FaultOutcome::no_backing; // past the end of the file: SIGBUS (mmap(2))
     auto cache = inode.page_cache();
     auto frame = cache->get(index, [&](u64 i, std::span<u8> bytes) { return inode.fill_page(i, bytes); });
-    if (frame.is_error()) {
-        if (frame.error() == Errno::enomem)
-            is_out_of_memory = true;
-        return frame.error();
-    }
+    if (frame.is_error())
+        return frame.error() == Errno::enomem ? frame::FaultOutcome::out_of_memory : frame::FaultOutcome::no_backing;
     u8 perms = effective_perms(area.prot);
     if (!area.is_shared && (perms & frame::perm_write)) {
         if (access == frame::Access::write) {
             // Copy on write right away: the private copy is this process's own.
             auto copy = alloc_frame();
-            if (copy.is_error()) {
-                is_out_of_memory = true;
-                return Errno::enomem;
-            }
+            if (copy.is_error())
+                return frame::FaultOutcome::out_of_memory;
             auto source = frame.value().bytes();
             std::copy(source.begin(), source.end(), copy.value().bytes().begin());
             m_vm->map(page, copy.release_value(), perms);
-            return {};
+            return frame::FaultOutcome::handled;
         }
         perms &= ~frame::perm_write; // the first write will copy
     }
     m_vm->map(page, frame.release_value(), perms);
     map_file_neighbours(area, page, file_size);
-    return {};
+    return frame::FaultOutcome::handled;
 }
 
 void MemoryMap::map_file_neighbours(const Area& area, u64 page, u64 file_size)
@@ -525,32 +530,34 @@ void MemoryMap::map_file_neighbours(const Area& area, u64 page, u64 file_size)
     }
 }
 
-Result<void> MemoryMap::handle_fault(const frame::PageFault& fault)
+frame::FaultOutcome MemoryMap::handle_fault(const frame::PageFault& fault)
 {
+    // Linux's rule: outside every mapping there was none (SEGV_MAPERR); inside one, the access
+    // broke its permissions (SEGV_ACCERR).
     const Area* area = find_area(fault.addr);
-    if (!area || !allows(area->prot, fault.access))
-        return Errno::efault;
+    if (!area)
+        return frame::FaultOutcome::no_mapping;
+    if (!allows(area->prot, fault.access))
+        return frame::FaultOutcome::access_denied;
     u64 page = page_round_down(fault.addr);
     if (auto present = m_vm->query(page)) {
         // Present but the page table refused the access: a write to a private page that is
         // shared (a page-cache page) copies it; anything else is a real protection fault.
         if (fault.access != frame::Access::write || area->is_shared || !(area->prot & frame::perm_write))
-            return Errno::efault;
+            return frame::FaultOutcome::access_denied;
         // The page table and `present` hold the only two handles: nobody else shares the page
         // any more (the other side of a fork copied it or went away), so it becomes writable.
         if (present->frame.share_count() <= 2) {
             m_vm->map(page, present->frame, effective_perms(area->prot));
-            return {};
+            return frame::FaultOutcome::handled;
         }
         auto copy = alloc_frame();
-        if (copy.is_error()) {
-            is_out_of_memory = true;
-            return Errno::enomem;
-        }
+        if (copy.is_error())
+            return frame::FaultOutcome::out_of_memory;
         auto source = present->frame.bytes();
         std::copy(source.begin(), source.end(), copy.value().bytes().begin());
         m_vm->map(page, copy.release_value(), effective_perms(area->prot));
-        return {};
+        return frame::FaultOutcome::handled;
     }
     if (area->file)
         return fault_file_page(*area, page, fault.access);
@@ -563,17 +570,15 @@ Result<void> MemoryMap::handle_fault(const frame::PageFault& fault)
             continue;
         auto frame = alloc_frame();
         if (frame.is_error()) {
-            if (va <= page && page < va + page_size) {
-                is_out_of_memory = true;
-                return Errno::enomem;
-            }
+            if (va <= page && page < va + page_size)
+                return frame::FaultOutcome::out_of_memory;
             if (va > page)
                 break;
             continue;
         }
         m_vm->map(va, frame.release_value(), perms);
     }
-    return {};
+    return frame::FaultOutcome::handled;
 }
 
 } // namespace asterix::services

@@ -74,7 +74,9 @@ public:
     /// brk(2): returns the new break, or the old one when it cannot move.
     u64 brk(u64 requested);
 
-    Result<void> handle_fault(const frame::PageFault& fault);
+    /// What a fault at `fault.addr` means, resolving it (demand paging, copy on write) when it
+    /// can. It decides for this fault alone: nothing of it is kept for the next one.
+    frame::FaultOutcome handle_fault(const frame::PageFault& fault);
     /// Unmaps the pages of mappings of `cache`'s file that lie wholly past `size` (the file was
     /// truncated): the next access faults, and gets SIGBUS.
     void drop_file_pages_past(const PageCache& cache, u64 size);
@@ -87,17 +89,13 @@ public:
         const Area* area = find_area(addr);
         return area && area->is_shared;
     }
-    /// Set when a fault needed memory that was not there: the process must die (OOM).
-    bool is_out_of_memory {false};
-    /// Set when a fault touched a file mapping past the end of its file: SIGBUS, not SIGSEGV.
-    bool is_bus_error {false};
 
 private:
     const Area* find_area(u64 addr) const;
     bool is_range_free(u64 start, u64 end) const;
     Result<u64> find_free(u64 len);
     Result<u64> place(u64 addr, u64 size, Placement placement);
-    Result<void> fault_file_page(const Area& area, u64 page, frame::Access access);
+    frame::FaultOutcome fault_file_page(const Area& area, u64 page, frame::Access access);
     void map_file_neighbours(const Area& area, u64 page, u64 file_size);
     void write_back_range(const Area& area, u64 start, u64 end);
     /// Cuts [start, end) out of the areas, splitting the ones that straddle its edges.

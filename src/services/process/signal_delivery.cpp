@@ -1,6 +1,7 @@
 // Sending signals, taking them on the way back to user mode, and the x86-64 signal frame.
 
 #include "frame/log.h"
+#include "services/abi/signal.h"
 #include "services/process/process_table.h"
 #include "services/process/signals.h"
 
@@ -225,7 +226,9 @@ Result<void> setup_frame(Thread& thread, int sig, const abi::SigInfo& info, cons
     if (sig == sigsegv || sig == sigbus) {
         mc.trapno = 14;
         mc.cr2 = info.fields[0];
-        mc.err = 4 | (info.code == 2 ? 1 : 0); // user mode; present for access errors
+        // User mode; the page was present only for a permission fault (not for SIGBUS's
+        // BUS_ADRERR, which has the same number).
+        mc.err = 4 | (sig == sigsegv && info.code == abi::segv_accerr ? 1 : 0);
     }
     mc.oldmask = thread.has_saved_sig_mask ? thread.saved_sig_mask : thread.sig_mask;
     mc.fpstate = fp_addr;

@@ -6,7 +6,8 @@
 #include "frame/clock.h"
 #include "frame/format.h"
 #include "frame/log.h"
-#include "frame/phys_mem.h"
+#include "services/abi/signal.h"
+#include "services/mm/oom_kill.h"
 #include "services/process/process_table.h"
 #include "services/process/signals.h"
 #include "services/syscalls/strace.h"
@@ -36,8 +37,11 @@ abi::SigInfo fault_signal(const frame::ExceptionInfo& info)
     abi::SigInfo signal {};
     switch (info.kind) {
     case frame::ExceptionKind::page_fault:
-        signal.signo = sigsegv;
-        signal.code = info.code == 2 ? 2 /* SEGV_ACCERR */ : 1 /* SEGV_MAPERR */;
+        // What the fault handler decided for this fault, and nothing older.
+        signal.signo = info.fault == frame::FaultOutcome::no_backing ? sigbus : sigsegv;
+        signal.code = info.fault == frame::FaultOutcome::no_backing  ? abi::bus_adrerr
+            : info.fault == frame::FaultOutcome::access_denied      ? abi::segv_accerr
+                                                                     : abi::segv_maperr;
         signal.set_addr(info.addr);
         break;
     case frame::ExceptionKind::general_protection:
@@ -60,7 +64,7 @@ abi::SigInfo fault_signal(const frame::ExceptionInfo& info)
         break;
     case frame::ExceptionKind::bus_error:
         signal.signo = sigbus;
-        signal.code = info.code ? info.code : 2; // BUS_ADRERR
+        signal.code = info.code ? info.code : abi::bus_adrerr;
         signal.set_addr(info.addr);
         break;
     case frame::ExceptionKind::address_space_lost:
@@ -97,18 +101,12 @@ void report_crash(Thread& thread, const frame::ExceptionInfo& info, int sig)
 void handle_exception(Thread& thread, const frame::ExceptionInfo& info)
 {
     Process& process = thread.process();
-    if (process.memory->is_out_of_memory)
-        return; // the OOM kill below reports it
+    if (info.kind == frame::ExceptionKind::page_fault && info.fault == frame::FaultOutcome::out_of_memory) {
+        // The fault handler's OOM kill has already doomed the process; make sure of it.
+        oom_kill(*process.memory);
+        return;
+    }
     auto signal = fault_signal(info);
-    if (info.kind == frame::ExceptionKind::page_fault) {
-        // Linux's rule: inside a mapping the access broke its permissions, outside there was none.
-        signal.code = process.memory->area_at(info.addr) ? 2 /* SEGV_ACCERR */ : 1 /* SEGV_MAPERR */;
-    }
-    if (process.memory->is_bus_error && info.kind == frame::ExceptionKind::page_fault) {
-        process.memory->is_bus_error = false;
-        signal.signo = sigbus;
-        signal.code = 2; // BUS_ADRERR
-    }
     const auto& action = process.sighand->actions[signal.signo - 1];
     bool is_fatal = action.handler == sig_dfl || action.handler == sig_ign || (thread.sig_mask & sig_bit(signal.signo));
     if (is_fatal)
@@ -150,12 +148,6 @@ void run_thread(Thread& thread)
         u64 handled = frame::monotonic_ns() - returned - (frame::current_task().off_cpu_ns() - off_cpu_before);
         thread.system_ns += handled;
         process.system_ns += handled;
-        if (process.memory->is_out_of_memory && !process.is_exiting) {
-            frame::klog(frame::Subsystem::vm, frame::LogLevel::error, "out of guest memory (%llu MiB): pid %d (%s) killed",
-                static_cast<unsigned long long>(frame::total_frames() * page_size >> 20), process.pid(),
-                process.comm.c_str());
-            exit_process(process, sigkill);
-        }
         frame::preempt_point();
     }
 }
