@@ -1,6 +1,7 @@
 #include "services/fs/ram_fs.h"
 
 #include "frame/clock.h"
+#include "frame/frame_io.h"
 #include "frame/phys_mem.h"
 #include "services/fs/dentry.h"
 #include "services/fs/fifo.h"
@@ -320,9 +321,11 @@ Result<usize> RamInode::read_at(u64 offset, frame::UserWriter& out)
         u64 pos = offset + total;
         u64 in_page = pos % page_size;
         u64 len = std::min<u64>(page_size - in_page, end - pos);
+        // A page that is cached (and maybe mapped and changing) is copied straight to the
+        // reader; a hole reads as zeros.
         const frame::Frame* page = m_pages->find(pos / page_size);
-        std::span<const u8> source = page ? std::span<const u8>(page->bytes()) : std::span<const u8>(zeros);
-        auto n = out.write(source.subspan(in_page, len));
+        auto n = page ? frame::FrameReader(*page).read_to(in_page, len, out)
+                      : out.write(std::span(zeros).subspan(in_page, len));
         if (n.is_error())
             return total ? Result<usize>(total) : n.error();
         total += len;
@@ -349,7 +352,7 @@ Result<usize> RamInode::write_at(u64 offset, frame::UserReader& in)
         auto got = in.read(std::span(buffer).first(len));
         if (got.is_error())
             return total ? Result<usize>(total) : got.error();
-        std::copy(buffer.begin(), buffer.begin() + len, page.value().bytes().begin() + in_page);
+        MUST(frame::FrameWriter(page.value()).write(in_page, std::span(buffer).first(len)));
         total += len;
     }
     m_size = std::max(m_size, offset + total);
