@@ -63,6 +63,36 @@ while IFS= read -r -d '' file; do
     done < <(printf '%s\n' "$code" | grep -nE '\bv?s(n)?printf\s*\(|#\s*include\s*<cstdio>')
 done < <(find "$dir" -type f \( -name '*.cpp' -o -name '*.h' \) -print0)
 
+# Raw frame views: a guest may map a frame and change it at any moment, so services copy
+# through FrameReader/FrameWriter (frame/frame_io.h) and never hold the bytes in place.
+while IFS= read -r -d '' file; do
+    code=$(sed -e 's://.*$::' -e 's/"\([^"\\]\|\\.\)*"/""/g' "$file")
+    while IFS= read -r hit; do
+        [ -z "$hit" ] && continue
+        report "$file" "raw frame view (copy through FrameReader/FrameWriter): $hit"
+    done < <(printf '%s\n' "$code" | grep -nE '(\.|->)\s*bytes\s*\(\s*\)|\bframe_direct_bytes\b')
+done < <(find "$dir" -type f \( -name '*.cpp' -o -name '*.h' \) -print0)
+
+# Downcasts: only the unit that owns a class (its .h and .cpp, e.g. ram_fs.* for RamInode) may
+# cast a base reference or pointer down to it, because only it knows that the object really is
+# one. Anyone else asks through a virtual on the base, or an operation of the owning file system.
+# There is no RTTI to catch a wrong guess, so a wrong static_cast is memory corruption.
+owners_of() {
+    grep -rlE --include='*.h' --include='*.cpp' \
+        "^\s*(class|struct)\s+$1\b\s*(final\s*)?(:|\{|$)" "$dir" | sed -e 's:.*/::' -e 's:\.[^.]*$::' | sort -u
+}
+while IFS= read -r -d '' file; do
+    code=$(sed -e 's://.*$::' -e 's/"\([^"\\]\|\\.\)*"/""/g' "$file")
+    stem=$(basename "$file"); stem=${stem%.*}
+    while IFS=: read -r line cast; do
+        [ -z "$cast" ] && continue
+        type=$(printf '%s\n' "$cast" | sed -E 's/^[a-z]+_cast<\s*(const\s+)?//; s/\s*[&*]+\s*>$//; s/.*:://')
+        if ! owners_of "$type" | grep -qxF "$stem"; then
+            report "$file" "downcast to $type outside the unit that owns it (line $line): $cast"
+        fi
+    done < <(printf '%s\n' "$code" | grep -noE '\b(static|dynamic)_cast<\s*(const\s+)?[A-Za-z_0-9:]*[A-Z][A-Za-z_0-9]*\s*[&*]+\s*>')
+done < <(find "$dir" -type f \( -name '*.cpp' -o -name '*.h' \) -print0)
+
 files=$(find "$dir" -type f \( -name '*.cpp' -o -name '*.h' \) | wc -l)
 if [ "$violations" -gt 0 ]; then
     echo "boundary: $violations violation(s) in $files files"

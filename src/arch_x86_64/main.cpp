@@ -15,6 +15,7 @@
 #include "arch_x86_64/task_stack.h"
 #include "arch_x86_64/user_mode.h"
 #include "frame/arch.h"
+#include "frame/internal.h"
 #include "frame/boot.h"
 #include "frame/freestanding/heap.h"
 #include "frame/phys_mem.h"
@@ -136,7 +137,7 @@ void check_frame_allocator()
         auto frame = frame::Frame::alloc_zeroed();
         if (frame.is_error())
             break;
-        auto bytes = frame.value().bytes();
+        auto bytes = frame::frame_direct_bytes(frame.value());
         for (u8 byte : bytes) {
             if (byte != 0) {
                 serial_write("Asterix: a new frame was not zero\n");
@@ -149,7 +150,7 @@ void check_frame_allocator()
     u64 in_use = total - frame::free_frames();
     held.clear();
     auto again = frame::Frame::alloc_zeroed();
-    bool is_recycled_zero = !again.is_error() && again.value().bytes()[0] == 0;
+    bool is_recycled_zero = !again.is_error() && frame::frame_direct_bytes(again.value())[0] == 0;
     serial_write("Asterix: frame allocator: ");
     serial_write_number(in_use);
     serial_write(" frames allocated and freed, ");

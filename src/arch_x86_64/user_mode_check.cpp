@@ -7,6 +7,7 @@
 
 #include "arch_x86_64/serial.h"
 #include "arch_x86_64/user_mode.h"
+#include "frame/internal.h"
 #include "frame/user_mode.h"
 #include "frame/vm_space.h"
 
@@ -133,7 +134,7 @@ bool check_user_mode()
     auto code = Frame::alloc_zeroed();
     if (code.is_error())
         return false;
-    auto bytes = code.value().bytes();
+    auto bytes = frame_direct_bytes(code.value());
     std::copy(std::begin(exit_program), std::end(exit_program), bytes.begin());
     std::copy(std::begin(fault_program), std::end(fault_program), bytes.begin() + (fault_entry - code_page));
     std::copy(std::begin(sse_program), std::end(sse_program), bytes.begin() + (sse_entry - code_page));

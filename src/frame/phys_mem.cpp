@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "frame/arch.h"
+#include "frame/internal.h"
 
 namespace asterix::frame {
 
@@ -101,10 +102,10 @@ void Frame::release()
     m_pfn = no_pfn;
 }
 
-std::span<u8> Frame::bytes() const
+std::span<u8> frame_direct_bytes(const Frame& frame)
 {
-    AX_ASSERT(!is_null());
-    return g_frames.direct_map.subspan(m_pfn * page_size, page_size);
+    AX_ASSERT(!frame.is_null());
+    return g_frames.direct_map.subspan(frame.m_pfn * page_size, page_size);
 }
 
 u32 Frame::share_count() const { return is_null() ? 0 : g_frames.share_counts[m_pfn]; }

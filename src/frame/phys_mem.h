@@ -8,7 +8,9 @@
 namespace asterix::frame {
 
 /// A counted handle to one 4 KiB physical page; the page is freed when the last handle goes.
-/// Services never see a physical address as a pointer: they see the frame's bytes as a span.
+/// Services never see a physical address or the page's bytes in place: a guest may map the
+/// page and change it at any moment, so they copy through FrameReader and FrameWriter
+/// (frame/frame_io.h).
 class Frame {
 public:
     /// Allocates a zero-filled frame; ENOMEM when physical memory is exhausted.
@@ -24,12 +26,14 @@ public:
     bool is_null() const { return m_pfn == no_pfn; }
     /// The page frame number: the frame's offset in physical memory divided by the page size.
     u64 pfn() const { return m_pfn; }
-    /// The frame's contents through the kernel's direct map. Valid while this handle lives.
-    std::span<u8> bytes() const;
     /// How many handles (and page-table entries) share this frame.
     u32 share_count() const;
 
 private:
+    // The frame and its backends reach the bytes in place through frame_direct_bytes()
+    // (frame/internal.h); services cannot, and check_boundary.sh rejects any try.
+    friend std::span<u8> frame_direct_bytes(const Frame& frame);
+
     static constexpr u64 no_pfn = ~0ull;
     explicit Frame(u64 pfn) : m_pfn(pfn) {}
     void release();

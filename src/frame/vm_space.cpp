@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "frame/arch.h"
+#include "frame/internal.h"
 
 namespace asterix::frame {
 
@@ -185,7 +186,7 @@ Result<void> VmSpace::for_each_user_chunk(u64 va, u64 len, Access access, Fn&& f
         }
         u64 in_page = addr & (page_size - 1);
         u64 chunk = std::min(page_size - in_page, len - done);
-        fn(it->second.frame.bytes().subspan(in_page, chunk), done);
+        fn(frame_direct_bytes(it->second.frame).subspan(in_page, chunk), done);
         done += chunk;
     }
     return {};

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "frame/clock.h"
+#include "frame/internal.h"
 #include "frame/log.h"
 #include "frame/user_mode.h"
 #include "host_arch/host.h"
@@ -220,7 +221,7 @@ void AddressSpace::flush()
 
 void AddressSpace::run_batch(usize first, usize count)
 {
-    auto page = m_stub_data.bytes();
+    auto page = frame::frame_direct_bytes(m_stub_data);
     write_ops(page, m_pending.data() + first, count);
     user_regs_struct regs {};
     if (ptrace(PTRACE_GETREGS, m_pid, 0, &regs) != 0) {

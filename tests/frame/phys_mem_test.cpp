@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "frame/phys_mem.h"
+#include "frame/internal.h"
 
 using namespace asterix;
 using frame::Frame;
@@ -14,7 +15,7 @@ TEST_CASE("a new frame is zero-filled and counted as used until its last handle 
     {
         auto frame = Frame::alloc_zeroed();
         REQUIRE(!frame.is_error());
-        auto bytes = frame.value().bytes();
+        auto bytes = frame::frame_direct_bytes(frame.value());
         CHECK(bytes.size() == page_size);
         CHECK(std::all_of(bytes.begin(), bytes.end(), [](u8 b) { return b == 0; }));
         CHECK(frame::free_frames() == free_before - 1);
@@ -31,11 +32,11 @@ TEST_CASE("a recycled frame comes back zeroed")
     {
         auto frame = MUST(Frame::alloc_zeroed());
         pfn = frame.pfn();
-        std::fill(frame.bytes().begin(), frame.bytes().end(), u8 {0xab});
+        std::fill(frame::frame_direct_bytes(frame).begin(), frame::frame_direct_bytes(frame).end(), u8 {0xab});
     }
     auto again = MUST(Frame::alloc_zeroed());
     CHECK(again.pfn() == pfn); // the free list is LIFO
-    CHECK(std::all_of(again.bytes().begin(), again.bytes().end(), [](u8 b) { return b == 0; }));
+    CHECK(std::all_of(frame::frame_direct_bytes(again).begin(), frame::frame_direct_bytes(again).end(), [](u8 b) { return b == 0; }));
 }
 
 TEST_CASE("allocation fails with ENOMEM when physical memory is exhausted, and recovers")

@@ -18,8 +18,8 @@ TEST_CASE("a spinning guest is preempted so that another kernel task runs")
     // The guest: "jmp ." at a code page.
     constexpr u64 code = 0x400000;
     auto page = MUST(frame::Frame::alloc_zeroed());
-    page.bytes()[0] = 0xeb;
-    page.bytes()[1] = 0xfe;
+    frame::frame_direct_bytes(page)[0] = 0xeb;
+    frame::frame_direct_bytes(page)[1] = 0xfe;
     vm->map(code, page, frame::perm_read | frame::perm_exec);
 
     frame::arch::start_timer(10'000'000);

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "frame/vm_space.h"
+#include "frame/internal.h"
 
 using namespace asterix;
 using frame::Frame;
@@ -68,9 +69,9 @@ TEST_CASE("user copy crosses page boundaries through the direct map")
     std::iota(data.begin(), data.end(), u8 {1});
     u64 at = base + page_size - 40; // 40 bytes in the first page, 60 in the second
     REQUIRE(!vm->write_bytes(at, data).is_error());
-    CHECK(first.bytes()[page_size - 40] == 1);
-    CHECK(second.bytes()[0] == 41);
-    CHECK(second.bytes()[59] == 100);
+    CHECK(frame::frame_direct_bytes(first)[page_size - 40] == 1);
+    CHECK(frame::frame_direct_bytes(second)[0] == 41);
+    CHECK(frame::frame_direct_bytes(second)[59] == 100);
 
     std::vector<u8> back(100);
     REQUIRE(!vm->read_bytes(at, back).is_error());
@@ -156,11 +157,11 @@ TEST_CASE("read_cstring stops at NUL, across pages, and bounds the length")
     vm->map(base, first, frame::perm_read);
     vm->map(base + page_size, second, frame::perm_read);
     // "hel" ends the first page, "lo" and the NUL start the second.
-    first.bytes()[page_size - 3] = 'h';
-    first.bytes()[page_size - 2] = 'e';
-    first.bytes()[page_size - 1] = 'l';
-    second.bytes()[0] = 'l';
-    second.bytes()[1] = 'o';
+    frame::frame_direct_bytes(first)[page_size - 3] = 'h';
+    frame::frame_direct_bytes(first)[page_size - 2] = 'e';
+    frame::frame_direct_bytes(first)[page_size - 1] = 'l';
+    frame::frame_direct_bytes(second)[0] = 'l';
+    frame::frame_direct_bytes(second)[1] = 'o';
     auto read = vm->read_cstring(base + page_size - 3, 100);
     REQUIRE(!read.is_error());
     CHECK(read.value() == "hello");
@@ -168,7 +169,7 @@ TEST_CASE("read_cstring stops at NUL, across pages, and bounds the length")
     CHECK(vm->read_cstring(base + page_size - 3, 4).error() == Errno::enametoolong);
     CHECK(vm->read_cstring(base + 2 * page_size, 100).error() == Errno::efault);
     // A string that runs into an unmapped page is EFAULT.
-    second.bytes()[2] = 'x';
-    std::fill(second.bytes().begin(), second.bytes().end(), u8 {'x'});
+    frame::frame_direct_bytes(second)[2] = 'x';
+    std::fill(frame::frame_direct_bytes(second).begin(), frame::frame_direct_bytes(second).end(), u8 {'x'});
     CHECK(vm->read_cstring(base + page_size - 3, 100000).error() == Errno::efault);
 }

@@ -1,9 +1,12 @@
 #include "services/exec/exec.h"
 
+#include <algorithm>
 #include <variant>
+#include <vector>
 
 #include "frame/clock.h"
 #include "frame/cpu.h"
+#include "frame/frame_io.h"
 #include "services/exec/elf.h"
 #include "services/exec/initial_stack.h"
 #include "services/fs/file.h"
@@ -101,17 +104,18 @@ std::optional<ExecError> load_segment(MemoryMap& memory, File& file, const elf::
         return failure(mapped.error(), "cannot map a segment");
     u64 file_end_va = bias + ph.vaddr + ph.filesz;
     u64 file_offset_of_start = page_round_down(ph.offset);
+    std::vector<u8> buffer(page_size);
     for (u64 va = start; va < file_end_va; va += page_size) {
         auto frame = alloc_frame();
         if (frame.is_error())
             return failure(Errno::enomem, "out of guest memory");
-        auto bytes = frame.value().bytes();
-        if (read_at(file, file_offset_of_start + (va - start), bytes).is_error())
+        // Only the file's part of the page is read: the rest stays as the fresh frame came, zero.
+        auto part = std::span(buffer).first(std::min<u64>(page_size, file_end_va - va));
+        auto got = read_at(file, file_offset_of_start + (va - start), part);
+        if (got.is_error())
             return failure(Errno::eio, "cannot read the program");
-        if (file_end_va - va < page_size) {
-            auto tail = bytes.subspan(file_end_va - va);
-            std::fill(tail.begin(), tail.end(), u8 {0});
-        }
+        if (frame::FrameWriter(frame.value()).write(0, part.first(got.value())).is_error())
+            return failure(Errno::eio, "cannot read the program");
         if (memory.install_page(va, frame.release_value()).is_error())
             return failure(Errno::enomem, "cannot map a segment");
     }

@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "frame/frame_io.h"
 #include "services/fs/fifo.h"
 #include "services/fs/inode_file.h"
 
@@ -156,10 +157,8 @@ Result<usize> HostInode::read_at(u64 offset, frame::UserWriter& out)
                 u64 pos = offset + total + at;
                 u64 in_page = pos % page_size;
                 u64 len = std::min<u64>(page_size - in_page, n - at);
-                if (auto* page = cache->find(pos / page_size)) {
-                    auto source = page->bytes().subspan(in_page, len);
-                    std::copy(source.begin(), source.end(), chunk.begin() + at);
-                }
+                if (auto* page = cache->find(pos / page_size))
+                    MUST(frame::FrameReader(*page).read(in_page, chunk.subspan(at, len)));
                 at += len;
             }
         }

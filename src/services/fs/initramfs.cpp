@@ -9,7 +9,7 @@
 
 #include "frame/format.h"
 #include "frame/user_io.h"
-#include "services/fs/ram_fs.h"
+#include "services/fs/inode_file.h"
 
 namespace asterix::services {
 
@@ -100,12 +100,15 @@ Result<Ref<Inode>> parent_of(Inode& root, std::string_view path, std::string_vie
 
 Result<void> write_data(Inode& file, std::span<const u8> data)
 {
-    // The tree is a tmpfs made for the archive, so every regular file is a RamInode.
-    auto& ram_file = static_cast<RamInode&>(file);
+    // The file system says how its files hold data; a tree that offers no way (not a tmpfs)
+    // cannot take the archive's contents.
+    FileData* contents = file.file_data();
+    if (!contents)
+        return Errno::einval;
     auto reader = frame::UserReader::for_kernel(data);
-    TRY(ram_file.truncate(0));
+    TRY(contents->truncate(0));
     while (reader.remaining())
-        TRY(ram_file.write_at(reader.consumed(), reader));
+        TRY(contents->write_at(reader.consumed(), reader));
     return {};
 }
 

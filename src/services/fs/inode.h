@@ -17,6 +17,7 @@ namespace asterix::services {
 
 class Dentry;
 class File;
+class FileData;
 class FileSystem;
 class PageCache;
 
@@ -100,6 +101,9 @@ public:
     virtual Result<void> write_back(u64 index, std::span<const u8> page) { return {}; }
     virtual Result<u64> data_size() { return Errno::enodev; }
     virtual Result<frame::StatFs> statfs();
+    /// A regular file's contents, read and written at an offset without an open file (the
+    /// initramfs unpacker fills files through it); null when the file system offers none.
+    virtual FileData* file_data() { return nullptr; }
 
 protected:
     explicit Inode(u32 type_bits) : m_type_bits(type_bits & s_ifmt) {}

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <utility>
+#include <vector>
 
+#include "frame/frame_io.h"
 #include "frame/vm_space.h"
 
 namespace asterix::services {
@@ -56,7 +58,11 @@ Result<frame::Frame> PageCache::get(u64 index, const Filler& fill)
     if (auto it = m_pages.find(index); it != m_pages.end())
         return it->second;
     auto frame = TRY(alloc_frame());
-    TRY(fill(index, frame.bytes()));
+    // The filler writes into a kernel buffer, not the frame in place: services hold no view of
+    // a frame, and the page reaches the frame in one copy.
+    std::vector<u8> buffer(page_size);
+    TRY(fill(index, buffer));
+    TRY(frame::FrameWriter(frame).write(0, buffer));
     m_pages.emplace(index, frame);
     return frame;
 }
@@ -76,8 +82,7 @@ void PageCache::update(u64 offset, std::span<const u8> bytes)
         u64 page_start = it->first * page_size;
         u64 from = std::max(offset, page_start);
         u64 to = std::min(end, page_start + page_size);
-        auto source = bytes.subspan(from - offset, to - from);
-        std::copy(source.begin(), source.end(), it->second.bytes().begin() + (from - page_start));
+        MUST(frame::FrameWriter(it->second).write(from - page_start, bytes.subspan(from - offset, to - from)));
     }
 }
 
@@ -87,8 +92,7 @@ void PageCache::truncate(u64 size)
     m_pages.erase(m_pages.lower_bound(first_gone), m_pages.end());
     if (size % page_size) {
         if (auto it = m_pages.find(size / page_size); it != m_pages.end()) {
-            auto tail = it->second.bytes().subspan(size % page_size);
-            std::fill(tail.begin(), tail.end(), u8 {0});
+            MUST(frame::FrameWriter(it->second).zero(size % page_size, page_size - size % page_size));
         }
     }
 }

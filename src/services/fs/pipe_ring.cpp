@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "frame/frame_io.h"
+
 namespace asterix::services {
 
 usize PipeRing::peek(std::span<u8> dst) const
@@ -9,9 +11,8 @@ usize PipeRing::peek(std::span<u8> dst) const
     usize n = std::min(dst.size(), m_size);
     usize at = m_head;
     for (usize copied = 0, page = 0; copied < n; ++page, at = 0) {
-        auto bytes = m_pages[page].bytes().subspan(at);
-        usize part = std::min(bytes.size(), n - copied);
-        std::copy_n(bytes.begin(), part, dst.begin() + static_cast<isize>(copied));
+        usize part = std::min<usize>(page_size - at, n - copied);
+        MUST(frame::FrameReader(m_pages[page]).read(at, dst.subspan(copied, part)));
         copied += part;
     }
     return n;
@@ -41,9 +42,9 @@ Result<usize> PipeRing::append(std::span<const u8> src)
                 return stored ? Result<usize>(stored) : page.error();
             m_pages.push_back(page.release_value());
         }
-        auto room = m_pages[end / page_size].bytes().subspan(end % page_size);
-        usize part = std::min(room.size(), src.size() - stored);
-        std::copy_n(src.begin() + static_cast<isize>(stored), part, room.begin());
+        usize in_page = end % page_size;
+        usize part = std::min<usize>(page_size - in_page, src.size() - stored);
+        MUST(frame::FrameWriter(m_pages[end / page_size]).write(in_page, src.subspan(stored, part)));
         stored += part;
         m_size += part;
     }

@@ -1,6 +1,7 @@
 #include "services/fs/ram_fs.h"
 
 #include "frame/clock.h"
+#include "frame/frame_io.h"
 #include "frame/phys_mem.h"
 #include "services/fs/dentry.h"
 #include "services/fs/fifo.h"
@@ -60,7 +61,12 @@ RamInode::RamInode(Ref<RamFs> fs, u32 mode, u32 uid, u32 gid)
     ++m_fs->used_inodes;
 }
 
-RamInode::~RamInode() { --m_fs->used_inodes; }
+RamInode::~RamInode()
+{
+    // The last reference to the inode went (unlinked and closed): its pages are free space again.
+    m_fs->used_bytes -= std::min<u64>(m_fs->used_bytes, m_pages->pages().size() * page_size);
+    --m_fs->used_inodes;
+}
 
 void RamInode::touch_modified()
 {
@@ -185,6 +191,8 @@ Result<void> RamInode::unlink(std::string_view name, bool is_directory)
         if (!child.m_children.empty())
             return Errno::enotempty;
         --m_nlink;
+        // rmdir(2): the "." link goes with the entry, so a directory still open shows 0 links.
+        --child.m_nlink;
     } else if (child.is_directory()) {
         return Errno::eisdir;
     }
@@ -320,9 +328,11 @@ Result<usize> RamInode::read_at(u64 offset, frame::UserWriter& out)
         u64 pos = offset + total;
         u64 in_page = pos % page_size;
         u64 len = std::min<u64>(page_size - in_page, end - pos);
+        // A page that is cached (and maybe mapped and changing) is copied straight to the
+        // reader; a hole reads as zeros.
         const frame::Frame* page = m_pages->find(pos / page_size);
-        std::span<const u8> source = page ? std::span<const u8>(page->bytes()) : std::span<const u8>(zeros);
-        auto n = out.write(source.subspan(in_page, len));
+        auto n = page ? frame::FrameReader(*page).read_to(in_page, len, out)
+                      : out.write(std::span(zeros).subspan(in_page, len));
         if (n.is_error())
             return total ? Result<usize>(total) : n.error();
         total += len;
@@ -334,24 +344,35 @@ Result<usize> RamInode::write_at(u64 offset, frame::UserReader& in)
 {
     std::array<u8, page_size> buffer;
     usize total = 0;
+    Errno error {};
     while (in.remaining() > 0) {
         u64 pos = offset + total;
         u64 in_page = pos % page_size;
         u64 len = std::min<u64>(page_size - in_page, in.remaining());
         bool is_new_page = !m_pages->find(pos / page_size);
-        if (is_new_page && m_fs->used_bytes + page_size > m_fs->max_bytes())
-            return total ? Result<usize>(total) : Errno::enospc;
+        if (is_new_page && m_fs->used_bytes + page_size > m_fs->max_bytes()) {
+            error = Errno::enospc;
+            break;
+        }
         auto page = m_pages->get(pos / page_size, [](u64, std::span<u8>) -> Result<void> { return {}; });
-        if (page.is_error())
-            return total ? Result<usize>(total) : Errno::enospc;
+        if (page.is_error()) {
+            error = Errno::enospc;
+            break;
+        }
         if (is_new_page)
             m_fs->used_bytes += page_size;
         auto got = in.read(std::span(buffer).first(len));
-        if (got.is_error())
-            return total ? Result<usize>(total) : got.error();
-        std::copy(buffer.begin(), buffer.begin() + len, page.value().bytes().begin() + in_page);
+        if (got.is_error()) {
+            error = got.error();
+            break;
+        }
+        MUST(frame::FrameWriter(page.value()).write(in_page, std::span(buffer).first(len)));
         total += len;
     }
+    if (total == 0 && error != Errno {})
+        return error;
+    // A short write (the file system filled up, a bad guest page) still wrote what it counts:
+    // the size covers it, as write(2) promises.
     m_size = std::max(m_size, offset + total);
     touch_modified();
     return total;

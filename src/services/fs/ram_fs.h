@@ -72,6 +72,7 @@ public:
     Ref<PageCache> page_cache() override { return is_regular() ? m_pages : Ref<PageCache>(); }
     Result<void> fill_page(u64 index, std::span<u8> page) override;
     Result<u64> data_size() override { return m_size; }
+    FileData* file_data() override { return is_regular() ? this : nullptr; }
 
     /// Adds a child made elsewhere (devfs and procfs build their trees with it).
     void add_child(std::string name, Ref<RamInode> child);

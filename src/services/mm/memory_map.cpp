@@ -1,7 +1,9 @@
 #include "services/mm/memory_map.h"
 
 #include <algorithm>
+#include <vector>
 
+#include "frame/frame_io.h"
 #include "frame/phys_mem.h"
 #include "services/fs/inode.h"
 #include "services/fs/page_cache.h"
@@ -262,12 +264,16 @@ void MemoryMap::write_back_range(const Area& area, u64 start, u64 end)
     if (!area.file || !area.is_shared || !(area.prot & frame::perm_write))
         return;
     Inode* inode = area.file->inode();
+    std::vector<u8> page(page_size);
     for (u64 va = std::max(start, area.start); va < std::min(end, area.end); va += page_size) {
         auto mapping = m_vm->query(va);
         if (!mapping)
             continue;
         u64 index = (va - area.start + area.file_offset) / page_size;
-        static_cast<void>(inode->write_back(index, mapping->frame.bytes()));
+        // The guest may still be writing the page: the file gets one consistent copy of it.
+        if (frame::FrameReader(mapping->frame).read(0, page).is_error())
+            continue;
+        static_cast<void>(inode->write_back(index, page));
     }
 }
 
@@ -492,8 +498,7 @@ frame::FaultOutcome MemoryMap::fault_file_page(const Area& area, u64 page, frame
             auto copy = alloc_frame();
             if (copy.is_error())
                 return frame::FaultOutcome::out_of_memory;
-            auto source = frame.value().bytes();
-            std::copy(source.begin(), source.end(), copy.value().bytes().begin());
+            MUST(frame::FrameWriter(copy.value()).copy_from(frame.value()));
             m_vm->map(page, copy.release_value(), perms);
             return frame::FaultOutcome::handled;
         }
@@ -554,8 +559,7 @@ frame::FaultOutcome MemoryMap::handle_fault(const frame::PageFault& fault)
         auto copy = alloc_frame();
         if (copy.is_error())
             return frame::FaultOutcome::out_of_memory;
-        auto source = present->frame.bytes();
-        std::copy(source.begin(), source.end(), copy.value().bytes().begin());
+        MUST(frame::FrameWriter(copy.value()).copy_from(present->frame));
         m_vm->map(page, copy.release_value(), effective_perms(area->prot));
         return frame::FaultOutcome::handled;
     }

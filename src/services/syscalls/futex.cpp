@@ -1,12 +1,12 @@
 // futex: wait queues keyed by guest address.
 
-#include <map>
-#include <memory>
+#include <algorithm>
 
 #include "frame/clock.h"
 #include "frame/task.h"
 #include "services/process/signals.h"
 #include "services/syscalls/futex.h"
+#include "services/syscalls/futex_waiters.h"
 #include "services/syscalls/handlers.h"
 
 namespace asterix::services {
@@ -20,40 +20,12 @@ constexpr int futex_wait_bitset = 9;
 constexpr int futex_wake_bitset = 10;
 constexpr int futex_private_flag = 128;
 constexpr int futex_clock_realtime = 256;
-constexpr u32 bitset_match_any = 0xffffffff;
 
-struct Waiter {
-    frame::WaitQueue queue;
-    u32 bitset;
-    bool is_woken {false};
-};
-
-/// Waiters by futex key: (address space, address), or (none, physical address) for futexes in
-/// MAP_SHARED memory.
-std::multimap<std::pair<const void*, u64>, Waiter*>& futex_waiters()
+FutexWaiters& futex_waiters()
 {
-    static std::multimap<std::pair<const void*, u64>, Waiter*> waiters;
+    static FutexWaiters waiters;
     return waiters;
 }
-
-u32 wake_bitset(const void* space, u64 addr, u32 count, u32 bitset)
-{
-    auto& waiters = futex_waiters();
-    auto range = waiters.equal_range({space, addr});
-    u32 woken = 0;
-    for (auto it = range.first; it != range.second && woken < count;) {
-        if (it->second->bitset & bitset) {
-            it->second->is_woken = true;
-            it->second->queue.wake_all();
-            it = waiters.erase(it);
-            ++woken;
-        } else {
-            ++it;
-        }
-    }
-    return woken;
-}
-using FutexKey = std::pair<const void*, u64>;
 
 /// Linux's futex keys: a private futex, or a shared one in private memory, is keyed by address
 /// space and address; one in a MAP_SHARED mapping by its physical page, so that processes
@@ -77,7 +49,7 @@ u32 futex_wake(Process& process, u64 addr, u32 count)
     auto key = futex_key(process, addr, false);
     if (key.is_error())
         return 0;
-    return wake_bitset(key.value().first, key.value().second, count, bitset_match_any);
+    return futex_waiters().wake(key.value(), count, futex_bitset_match_any);
 }
 
 Result<long> sys_futex(Context& ctx, UserPtr<u32> uaddr, int op, u32 val, u64 timeout_or_val2, UserPtr<u32> uaddr2, u32 val3)
@@ -86,11 +58,11 @@ Result<long> sys_futex(Context& ctx, UserPtr<u32> uaddr, int op, u32 val, u64 ti
     if (uaddr.addr() % 4)
         return Errno::einval;
     bool is_private = op & futex_private_flag;
-    auto [space, key] = TRY(futex_key(ctx.process(), uaddr.addr(), is_private));
+    auto key = TRY(futex_key(ctx.process(), uaddr.addr(), is_private));
     switch (cmd) {
     case futex_wait:
     case futex_wait_bitset: {
-        u32 bitset = cmd == futex_wait ? bitset_match_any : val3;
+        u32 bitset = cmd == futex_wait ? futex_bitset_match_any : val3;
         if (bitset == 0)
             return Errno::einval;
         if ((op & futex_clock_realtime) && cmd == futex_wait)
@@ -112,40 +84,30 @@ Result<long> sys_futex(Context& ctx, UserPtr<u32> uaddr, int op, u32 val, u64 ti
                 deadline = frame::monotonic_ns() + (ns > now ? ns - now : 0);
             }
         }
-        auto waiter = std::make_unique<Waiter>();
-        waiter->bitset = bitset;
-        auto entry = futex_waiters().emplace(std::pair {space, key}, waiter.get());
-        auto waited = wait_interruptible(waiter->queue, deadline, "futex");
-        if (!waiter->is_woken) {
-            futex_waiters().erase(entry);
+        FutexWaiter waiter;
+        waiter.bitset = bitset;
+        futex_waiters().enqueue(key, waiter);
+        auto waited = wait_interruptible(waiter.queue, deadline, "futex");
+        if (!waiter.is_woken) {
+            futex_waiters().remove(waiter);
             return waited.is_error() ? waited.error() : Errno::etimedout;
         }
         return 0;
     }
     case futex_wake_op:
     case futex_wake_bitset: {
-        u32 bitset = cmd == futex_wake_op ? bitset_match_any : val3;
+        u32 bitset = cmd == futex_wake_op ? futex_bitset_match_any : val3;
         if (bitset == 0)
             return Errno::einval;
-        return wake_bitset(space, key, val, bitset);
+        return futex_waiters().wake(key, val, bitset);
     }
     case futex_requeue:
     case futex_cmp_requeue: {
         if (cmd == futex_cmp_requeue && TRY(ctx.user().read(uaddr)) != val3)
             return Errno::eagain;
-        u32 woken = wake_bitset(space, key, val, bitset_match_any);
-        // Move up to val2 of the rest to uaddr2.
-        auto& waiters = futex_waiters();
-        auto range = waiters.equal_range({space, key});
-        std::vector<Waiter*> moved;
-        for (auto it = range.first; it != range.second && moved.size() < timeout_or_val2;) {
-            moved.push_back(it->second);
-            it = waiters.erase(it);
-        }
         auto key2 = TRY(futex_key(ctx.process(), uaddr2.addr(), is_private));
-        for (Waiter* waiter : moved)
-            waiters.emplace(key2, waiter);
-        return static_cast<long>(woken + moved.size());
+        u32 requeue_count = static_cast<u32>(std::min<u64>(timeout_or_val2, 0xffffffff));
+        return futex_waiters().requeue(key, key2, val, requeue_count);
     }
     default:
         return Errno::enosys;
