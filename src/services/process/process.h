@@ -9,21 +9,16 @@
 #include "frame/ref.h"
 #include "frame/task.h"
 #include "frame/user_mode.h"
-#include "services/abi.h"
+#include "services/abi/resource.h"
+#include "services/abi/signal.h"
 #include "services/fs/dentry.h"
 #include "services/fs/fd_table.h"
 #include "services/mm/memory_map.h"
 
 namespace asterix::services {
 
-inline constexpr int signal_count = 64;
-
-/// Resource limits, by RLIMIT_* number.
-inline constexpr int rlimit_count = 16;
-inline constexpr int rlimit_nproc = 6;
-inline constexpr int rlimit_stack = 3;
-inline constexpr int rlimit_nofile = 7;
-inline constexpr int rlimit_sigpending = 11;
+using abi::signal_count, abi::rlimit_count, abi::rlimit_nproc, abi::rlimit_stack, abi::rlimit_nofile,
+    abi::rlimit_sigpending;
 
 /// The root, working directory and umask: shared by processes cloned with CLONE_FS.
 class FsContext : public RefCounted<FsContext> {
