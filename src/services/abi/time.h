@@ -7,8 +7,6 @@
 
 namespace asterix::services::abi {
 
-inline constexpr i64 ns_per_s = 1'000'000'000;
-
 // Clock ids.
 inline constexpr int clock_realtime = 0;
 inline constexpr int clock_monotonic = 1;
