@@ -59,8 +59,21 @@ inline constexpr int f_getpipe_sz = 1032;
 inline constexpr int f_add_seals = 1033;
 inline constexpr int f_get_seals = 1034;
 inline constexpr int fd_cloexec = 1;
-/// struct flock's l_type for "no lock".
+// struct flock's l_type.
+inline constexpr i16 f_rdlck = 0;
+inline constexpr i16 f_wrlck = 1;
 inline constexpr i16 f_unlck = 2;
+
+/// struct flock, as fcntl(2)'s lock commands read it.
+struct Flock {
+    i16 type;
+    i16 whence;
+    i32 pad;
+    i64 start;
+    i64 len;
+    i32 pid;
+    i32 pad2;
+};
 
 // close_range(2) flags.
 inline constexpr u32 close_range_unshare = 1u << 1;
