@@ -89,6 +89,7 @@ inline constexpr int si_queue = -1;
 inline constexpr int si_tkill = -6;
 inline constexpr int segv_maperr = 1;
 inline constexpr int segv_accerr = 2;
+inline constexpr int bus_adrerr = 2;
 inline constexpr int cld_exited = 1;
 inline constexpr int cld_killed = 2;
 inline constexpr int cld_dumped = 3;

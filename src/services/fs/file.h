@@ -7,6 +7,7 @@
 #include "frame/result.h"
 #include "frame/user_io.h"
 #include "services/abi/fcntl.h"
+#include "services/abi/poll.h"
 
 namespace asterix::services {
 
@@ -44,7 +45,7 @@ public:
     virtual Result<int> bytes_ready() { return Errno::enotty; }
     /// poll(2) readiness now: POLLIN, POLLOUT, POLLHUP, POLLERR bits. Files in the tree are
     /// always ready.
-    virtual u32 poll_events() { return 0x1 | 0x4 | 0x40 | 0x100; }
+    virtual u32 poll_events() { return abi::pollin | abi::pollout | abi::pollrdnorm | abi::pollwrnorm; }
     /// Whether readiness comes from outside the kernel (the console), so pollers must look again
     /// from time to time rather than wait for a wake-up.
     virtual bool is_polled_by_time() { return false; }

@@ -42,7 +42,7 @@ struct PendingSignals {
         abi::SigInfo info;
         u32 uid;
     };
-    u64 mask {0};
+    abi::SigSet mask;
     std::deque<Entry> queue;
 
     PendingSignals() = default;
@@ -50,7 +50,7 @@ struct PendingSignals {
     PendingSignals& operator=(const PendingSignals&) = delete;
     ~PendingSignals();
 
-    bool has(int sig) const { return mask & (1ull << (sig - 1)); }
+    bool has(int sig) const { return mask.has(sig); }
     /// Makes the signal pending, with its siginfo queued and charged to `uid` while the user
     /// has fewer than `limit` queued. Past it a standard signal is pending without its siginfo
     /// and a real-time one is not queued: false then, as Linux's __send_signal.
@@ -165,7 +165,7 @@ public:
     u64 saved_sig_mask {0};
     bool has_saved_sig_mask {false};
     PendingSignals pending;
-    abi::StackT alt_stack {0, 2 /* SS_DISABLE */, 0, 0};
+    abi::StackT alt_stack {0, abi::ss_disable, 0, 0};
     u64 clear_child_tid {0};
     u64 robust_list_head {0};
     u64 robust_list_len {0};

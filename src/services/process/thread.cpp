@@ -7,6 +7,8 @@
 #include "frame/clock.h"
 #include "frame/log.h"
 #include "frame/phys_mem.h"
+#include "services/abi/resource.h"
+#include "services/abi/signal.h"
 #include "services/process/process_table.h"
 #include "services/process/signals.h"
 #include "services/syscalls/strace.h"
@@ -37,7 +39,7 @@ abi::SigInfo fault_signal(const frame::ExceptionInfo& info)
     switch (info.kind) {
     case frame::ExceptionKind::page_fault:
         signal.signo = sigsegv;
-        signal.code = info.code == 2 ? 2 /* SEGV_ACCERR */ : 1 /* SEGV_MAPERR */;
+        signal.code = info.code == abi::segv_accerr ? abi::segv_accerr : abi::segv_maperr;
         signal.set_addr(info.addr);
         break;
     case frame::ExceptionKind::general_protection:
@@ -104,12 +106,12 @@ void handle_exception(Thread& thread, const frame::ExceptionInfo& info)
     auto signal = fault_signal(info);
     if (info.kind == frame::ExceptionKind::page_fault) {
         // Linux's rule: inside a mapping the access broke its permissions, outside there was none.
-        signal.code = process.memory->area_at(info.addr) ? 2 /* SEGV_ACCERR */ : 1 /* SEGV_MAPERR */;
+        signal.code = process.memory->area_at(info.addr) ? abi::segv_accerr : abi::segv_maperr;
     }
     if (process.memory->is_bus_error && info.kind == frame::ExceptionKind::page_fault) {
         process.memory->is_bus_error = false;
         signal.signo = sigbus;
-        signal.code = 2; // BUS_ADRERR
+        signal.code = abi::bus_adrerr;
     }
     const auto& action = process.sighand->actions[signal.signo - 1];
     bool is_fatal = action.handler == sig_dfl || action.handler == sig_ign || (thread.sig_mask & sig_bit(signal.signo));
@@ -172,9 +174,9 @@ std::array<abi::Rlimit, rlimit_count> default_rlimits()
     limits[rlimit_nofile] = {1024, 4096};
     limits[rlimit_nproc] = {4096, 4096};
     limits[rlimit_sigpending] = {4096, 4096}; // Linux sets it with RLIMIT_NPROC, from max_threads
-    limits[4] = {0, abi::rlim_infinity};            // RLIMIT_CORE
-    limits[8] = {8 * 1024 * 1024, 8 * 1024 * 1024}; // RLIMIT_MEMLOCK
-    limits[14] = {0, 0};                            // RLIMIT_RTPRIO
+    limits[abi::rlimit_core] = {0, abi::rlim_infinity};
+    limits[abi::rlimit_memlock] = {8 * 1024 * 1024, 8 * 1024 * 1024};
+    limits[abi::rlimit_rtprio] = {0, 0};
     return limits;
 }
 

@@ -207,7 +207,7 @@ Result<long> sys_rt_sigqueueinfo(Context& ctx, i32 pid, int sig, UserPtr<abi::Si
     Process* target = ProcessTable::find(pid);
     if (!target || target->has_exited)
         return Errno::esrch;
-    if (sig >= 32 && PendingSignals::queued_for(target->uid) >= target->rlimits[rlimit_sigpending].cur)
+    if (sig >= abi::sigrtmin && PendingSignals::queued_for(target->uid) >= target->rlimits[rlimit_sigpending].cur)
         return Errno::eagain; // sigqueue(3): the limit on queued signals was reached
     return kill_process(ctx, *target, info);
 }
@@ -222,7 +222,7 @@ Result<long> sys_rt_tgsigqueueinfo(Context& ctx, i32 tgid, i32 tid, int sig, Use
     info.signo = sig;
     Thread* thread = TRY(find_thread_in(tgid, tid));
     Process& target = thread->process();
-    if (sig >= 32 && PendingSignals::queued_for(target.uid) >= target.rlimits[rlimit_sigpending].cur)
+    if (sig >= abi::sigrtmin && PendingSignals::queued_for(target.uid) >= target.rlimits[rlimit_sigpending].cur)
         return Errno::eagain;
     send_signal(*thread, info);
     return 0;
@@ -243,7 +243,7 @@ Result<long> sys_rt_sigpending(Context& ctx, UserPtr<u64> set, u64 sigsetsize)
 {
     if (sigsetsize > 8)
         return Errno::einval;
-    u64 pending = (ctx.thread().pending.mask | ctx.process().shared_pending.mask) & ctx.thread().sig_mask;
+    u64 pending = (ctx.thread().pending.mask | ctx.process().shared_pending.mask).bits() & ctx.thread().sig_mask;
     TRY(ctx.user().write(set, pending));
     return 0;
 }
@@ -283,7 +283,7 @@ Result<long> sys_rt_sigtimedwait(Context& ctx, UserPtr<u64> set, UserPtr<abi::Si
     // The awaited signals are unblocked for the wait, so they interrupt it.
     u64 saved_mask = thread.sig_mask;
     for (;;) {
-        u64 ready = (thread.pending.mask | ctx.process().shared_pending.mask) & wanted;
+        u64 ready = (thread.pending.mask | ctx.process().shared_pending.mask).bits() & wanted;
         if (ready) {
             int sig = __builtin_ctzll(ready) + 1;
             abi::SigInfo info = thread.pending.has(sig) ? thread.pending.take(sig) : ctx.process().shared_pending.take(sig);
@@ -299,7 +299,7 @@ Result<long> sys_rt_sigtimedwait(Context& ctx, UserPtr<u64> set, UserPtr<abi::Si
         if (waited.is_error()) {
             if (waited.error() == Errno::etimedout)
                 return Errno::eagain;
-            u64 now_ready = (thread.pending.mask | ctx.process().shared_pending.mask) & wanted;
+            u64 now_ready = (thread.pending.mask | ctx.process().shared_pending.mask).bits() & wanted;
             if (!now_ready)
                 return Errno::eintr;
         }
