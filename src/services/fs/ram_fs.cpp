@@ -39,7 +39,7 @@ Result<void> RamFs::check_inode_room() const
 Result<Ref<File>> RamFs::make_shared_anonymous(u64 size)
 {
     static Ref<RamFs> shmem = [] {
-        auto fs = make_ref<RamFs>("tmpfs", ~0ull, tmpfs_magic);
+        auto fs = make_ref<RamFs>("tmpfs", ~0ull, abi::tmpfs_magic);
         fs->set_dev(g_next_dev++);
         return fs;
     }();
