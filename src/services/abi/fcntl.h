@@ -30,6 +30,12 @@ inline constexpr u32 o_cloexec = 02000000;
 inline constexpr u32 o_sync = 04010000;
 inline constexpr u32 o_path = 010000000;
 inline constexpr u32 o_tmpfile = 020200000;
+/// VALID_OPEN_FLAGS: every flag open(2) knows; openat2(2) rejects any other.
+inline constexpr u32 valid_open_flags = o_accmode | o_creat | o_excl | o_noctty | o_trunc | o_append | o_nonblock
+    | o_dsync | o_async | o_direct | o_largefile | o_directory | o_nofollow | o_noatime | o_cloexec | o_sync | o_path
+    | o_tmpfile;
+/// O_PATH_FLAGS: the flags that keep their meaning with O_PATH; the others are dropped.
+inline constexpr u32 o_path_flags = o_path | o_directory | o_nofollow | o_cloexec;
 
 // The *at() calls: the directory fd that means the working directory, and their flags.
 inline constexpr int at_fdcwd = -100;
