@@ -17,7 +17,7 @@ Result<long> sys_prlimit64(Context& ctx, i32 pid, u32 resource, UserPtr<abi::Rli
         abi::Rlimit limit = TRY(ctx.user().read(new_limit));
         if (limit.cur > limit.max)
             return Errno::einval;
-        if (resource == rlimit_nofile && limit.max > abi::nr_open)
+        if (resource == rlimit_nofile && limit.max > abi::sysctl_nr_open)
             return Errno::eperm;
         if (limit.max > previous.max && ctx.process().uid != 0)
             return Errno::eperm;
