@@ -44,8 +44,19 @@ static_assert(map_known == (0x1f | 0x20 | 0x100 | 0x800 | 0x1000 | 0x2000 | 0x40
                   | 0x40000 | 0x80000 | 0x100000 | 0x7c000000));
 
 inline constexpr int madv_normal = 0;
+inline constexpr int madv_random = 1;
+inline constexpr int madv_sequential = 2;
+inline constexpr int madv_willneed = 3;
 inline constexpr int madv_dontneed = 4;
 inline constexpr int madv_free = 8;
+inline constexpr int madv_dontfork = 10;
+inline constexpr int madv_dofork = 11;
+inline constexpr int madv_mergeable = 12;
+inline constexpr int madv_unmergeable = 13;
+inline constexpr int madv_hugepage = 14;
+inline constexpr int madv_nohugepage = 15;
+inline constexpr int madv_dontdump = 16;
+inline constexpr int madv_dodump = 17;
 
 inline constexpr int ms_async = 1;
 inline constexpr int ms_invalidate = 2;

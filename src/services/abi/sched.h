@@ -1,6 +1,7 @@
 #pragma once
 
-// Linux's clone ABI (uapi linux/sched.h): clone(2) flags and the sizes of struct clone_args.
+// Linux's clone and scheduling ABI (uapi linux/sched.h): clone(2) flags, struct clone_args and
+// scheduling policies.
 
 #include "frame/types.h"
 
@@ -26,6 +27,9 @@ inline constexpr u64 clone_detached = 0x400000;
 inline constexpr u64 clone_untraced = 0x800000;
 inline constexpr u64 clone_child_settid = 0x01000000;
 inline constexpr u64 clone_io = 0x80000000ull;
+
+/// SCHED_OTHER: the default, time-shared scheduling policy.
+inline constexpr int sched_other = 0;
 
 /// struct clone_args (clone3), up to the fields Linux 5.7 has.
 struct CloneArgs {

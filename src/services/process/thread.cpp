@@ -48,12 +48,12 @@ abi::SigInfo fault_signal(const frame::ExceptionInfo& info)
         break;
     case frame::ExceptionKind::invalid_opcode:
         signal.signo = sigill;
-        signal.code = 2; // ILL_ILLOPN
+        signal.code = abi::ill_illopn;
         signal.set_addr(info.addr);
         break;
     case frame::ExceptionKind::divide_error:
         signal.signo = sigfpe;
-        signal.code = info.code ? info.code : 1; // FPE_INTDIV
+        signal.code = info.code ? info.code : abi::fpe_intdiv;
         signal.set_addr(info.addr);
         break;
     case frame::ExceptionKind::breakpoint:
@@ -62,7 +62,7 @@ abi::SigInfo fault_signal(const frame::ExceptionInfo& info)
         break;
     case frame::ExceptionKind::bus_error:
         signal.signo = sigbus;
-        signal.code = info.code ? info.code : 2; // BUS_ADRERR
+        signal.code = info.code ? info.code : abi::bus_adrerr;
         signal.set_addr(info.addr);
         break;
     case frame::ExceptionKind::address_space_lost:

@@ -88,17 +88,17 @@ Result<long> sys_madvise(Context& ctx, u64 addr, u64 len, int advice)
         TRY(ctx.memory().discard(addr, len));
         return 0;
     case abi::madv_normal:
-    case 1: // MADV_RANDOM
-    case 2: // MADV_SEQUENTIAL
-    case 3: // MADV_WILLNEED
-    case 10: // MADV_DONTFORK
-    case 11: // MADV_DOFORK
-    case 12: // MADV_MERGEABLE
-    case 13: // MADV_UNMERGEABLE
-    case 14: // MADV_HUGEPAGE
-    case 15: // MADV_NOHUGEPAGE
-    case 16: // MADV_DONTDUMP
-    case 17: // MADV_DODUMP
+    case abi::madv_random:
+    case abi::madv_sequential:
+    case abi::madv_willneed:
+    case abi::madv_dontfork:
+    case abi::madv_dofork:
+    case abi::madv_mergeable:
+    case abi::madv_unmergeable:
+    case abi::madv_hugepage:
+    case abi::madv_nohugepage:
+    case abi::madv_dontdump:
+    case abi::madv_dodump:
         return 0;
     default:
         return Errno::einval;

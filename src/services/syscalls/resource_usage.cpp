@@ -7,6 +7,7 @@
 #include "frame/clock.h"
 #include "frame/phys_mem.h"
 #include "services/abi/resource.h"
+#include "services/abi/sched.h"
 #include "services/process/process_table.h"
 #include "services/syscalls/handlers.h"
 
@@ -120,7 +121,7 @@ Result<long> sys_sched_getscheduler(Context& ctx, i32 pid)
         return Errno::einval;
     if (pid != 0 && !ProcessTable::find_thread(pid))
         return Errno::esrch;
-    return 0; // SCHED_OTHER
+    return abi::sched_other;
 }
 
 Result<long> sys_sched_getparam(Context& ctx, i32 pid, UserPtr<i32> param)
