@@ -343,7 +343,7 @@ void force_signal(Thread& target, const abi::SigInfo& info)
 
 Result<void> set_temporary_sig_mask(Thread& thread, u64 mask, u64 sigsetsize)
 {
-    if (sigsetsize != 8)
+    if (sigsetsize != abi::sigset_bytes)
         return Errno::einval;
     thread.saved_sig_mask = thread.sig_mask;
     thread.has_saved_sig_mask = true;

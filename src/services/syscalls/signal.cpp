@@ -250,7 +250,7 @@ Result<long> sys_rt_sigpending(Context& ctx, UserPtr<u64> set, u64 sigsetsize)
 
 Result<long> sys_rt_sigsuspend(Context& ctx, UserPtr<u64> mask, u64 sigsetsize)
 {
-    if (sigsetsize != 8)
+    if (sigsetsize != abi::sigset_bytes)
         return Errno::einval;
     TRY(set_temporary_sig_mask(ctx.thread(), TRY(ctx.user().read(mask)), sigsetsize));
     frame::WaitQueue never;
@@ -269,7 +269,7 @@ Result<long> sys_pause(Context& ctx)
 
 Result<long> sys_rt_sigtimedwait(Context& ctx, UserPtr<u64> set, UserPtr<abi::SigInfo> info_ptr, UserPtr<abi::Timespec> timeout, u64 sigsetsize)
 {
-    if (sigsetsize != 8)
+    if (sigsetsize != abi::sigset_bytes)
         return Errno::einval;
     u64 wanted = TRY(ctx.user().read(set)) & ~unblockable_signals;
     u64 deadline = ~0ull;
