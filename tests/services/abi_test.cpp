@@ -125,7 +125,8 @@ static_assert(abi::mremap_maymove == MREMAP_MAYMOVE && abi::mremap_fixed == MREM
 static_assert(abi::wnohang == WNOHANG && abi::wuntraced == WUNTRACED && abi::wstopped == WSTOPPED);
 static_assert(abi::wexited == WEXITED && abi::wcontinued == WCONTINUED && abi::wnowait == WNOWAIT);
 static_assert(abi::wnothread == __WNOTHREAD && abi::wall == __WALL && abi::wclone == static_cast<int>(__WCLONE));
-static_assert(abi::p_all == P_ALL && abi::p_pid == P_PID && abi::p_pgid == P_PGID);
+static_assert(static_cast<int>(abi::WaitIdType::all) == P_ALL && static_cast<int>(abi::WaitIdType::pid) == P_PID);
+static_assert(static_cast<int>(abi::WaitIdType::pgid) == P_PGID);
 static_assert(abi::csignal == CSIGNAL && abi::clone_vm == CLONE_VM && abi::clone_fs == CLONE_FS && abi::clone_files == CLONE_FILES);
 static_assert(abi::clone_sighand == CLONE_SIGHAND && abi::clone_pidfd == CLONE_PIDFD && abi::clone_ptrace == CLONE_PTRACE);
 static_assert(abi::clone_vfork == CLONE_VFORK && abi::clone_parent == CLONE_PARENT && abi::clone_thread == CLONE_THREAD);

@@ -14,7 +14,7 @@ namespace {
 
 /// Which children a wait is about: all (-1), one pid, or a process group.
 struct Selector {
-    int kind;
+    abi::WaitIdType kind;
     i32 id;
 };
 
@@ -28,9 +28,9 @@ bool matches(const Process& parent, const Process& child, const Selector& select
             return false;
     }
     switch (selector.kind) {
-    case abi::p_pid:
+    case abi::WaitIdType::pid:
         return child.pid() == selector.id;
-    case abi::p_pgid:
+    case abi::WaitIdType::pgid:
         return child.pgid == (selector.id ? selector.id : parent.pgid);
     default:
         return true;
@@ -110,13 +110,13 @@ Result<long> sys_wait4(Context& ctx, i32 pid, UserPtr<i32> status, int options, 
         return Errno::einval;
     if (pid == std::numeric_limits<i32>::min())
         return Errno::esrch;
-    Selector selector {abi::p_all, 0};
+    Selector selector {abi::WaitIdType::all, 0};
     if (pid > 0)
-        selector = {abi::p_pid, pid};
+        selector = {abi::WaitIdType::pid, pid};
     else if (pid == 0)
-        selector = {abi::p_pgid, 0};
+        selector = {abi::WaitIdType::pgid, 0};
     else if (pid < -1)
-        selector = {abi::p_pgid, -pid};
+        selector = {abi::WaitIdType::pgid, -pid};
     abi::Rusage usage {};
     auto outcome = TRY(wait_for_child(ctx, selector, options | abi::wexited, &usage));
     if (outcome.pid > 0) {
@@ -134,16 +134,16 @@ Result<long> sys_waitid(Context& ctx, int idtype, i32 id, UserPtr<abi::SigInfo> 
         return Errno::einval;
     if (!(options & (abi::wuntraced | abi::wexited | abi::wcontinued)))
         return Errno::einval;
-    Selector selector {abi::p_all, 0};
-    if (idtype == abi::p_pid) {
+    Selector selector {abi::WaitIdType::all, 0};
+    if (idtype == static_cast<int>(abi::WaitIdType::pid)) {
         if (id <= 0)
             return Errno::einval;
-        selector = {abi::p_pid, id};
-    } else if (idtype == abi::p_pgid) {
+        selector = {abi::WaitIdType::pid, id};
+    } else if (idtype == static_cast<int>(abi::WaitIdType::pgid)) {
         if (id < 0)
             return Errno::einval;
-        selector = {abi::p_pgid, id};
-    } else if (idtype != abi::p_all) {
+        selector = {abi::WaitIdType::pgid, id};
+    } else if (idtype != static_cast<int>(abi::WaitIdType::all)) {
         return Errno::einval;
     }
     abi::Rusage usage {};
