@@ -130,7 +130,9 @@ Result<long> sys_wait4(Context& ctx, i32 pid, UserPtr<i32> status, int options, 
 
 Result<long> sys_waitid(Context& ctx, int idtype, i32 id, UserPtr<abi::SigInfo> infop, int options, UserPtr<abi::Rusage> rusage)
 {
-    if (options & ~(abi::wnohang | abi::wuntraced | abi::wexited | abi::wcontinued | abi::wnowait | abi::wnothread | abi::wall | abi::wclone))
+    if (options
+        & ~(abi::wnohang | abi::wuntraced | abi::wexited | abi::wcontinued | abi::wnowait | abi::wnothread | abi::wall
+            | abi::wclone))
         return Errno::einval;
     if (!(options & (abi::wuntraced | abi::wexited | abi::wcontinued)))
         return Errno::einval;
