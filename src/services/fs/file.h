@@ -15,7 +15,8 @@ class Context;
 class Dentry;
 class Inode;
 
-enum class Whence : u8 { set, cur, end };
+/// lseek(2)'s whence; fd.cpp converts the guest's number after checking its range.
+enum class Whence : u8 { set = abi::seek_set, cur = abi::seek_cur, end = abi::seek_end };
 
 // open(2) flags, from services/abi/fcntl.h.
 using abi::o_accmode, abi::o_rdonly, abi::o_wronly, abi::o_rdwr, abi::o_creat, abi::o_excl, abi::o_noctty,
