@@ -12,6 +12,16 @@ allowed_std='algorithm|array|bit|bitset|cctype|cinttypes|climits|concepts|cstdde
 # Frame headers that are backend-facing, not the public API.
 private_frame='frame/(arch|internal)\.h'
 
+# Linux ABI constants live in services/abi/, one header per uapi header (signal.h, fcntl.h, ...),
+# so each is defined once and checked against Linux once. A .cpp file that defines a constant
+# named the way Linux's uapi names them (O_*, AT_*, SIG*, SA_*, MAP_*, CLONE_*, TC*/TIOC*, ...)
+# has grown a private copy; it should include the abi header instead (and add the constant there).
+abi_name='(o|at|sig|sa|ss|si|cld|segv|bus|map|prot|madv|mremap|ms|clone|futex|robust_list|rlimit|rlim|rusage|prio|f|fd|close_range|fio|poll|rwf|rename|resolve|s_i|dt|utime|statx|seek|clock|timer|itimer|grnd|rseq|pr|arch|uc|fp_xstate|eflags|p|nr)_[a-z0-9_]+'
+abi_name+='|(sig|tc|tioc|fio|poll)[a-z0-9_]*|minsigstksz|csignal|[rwxf]_ok'
+abi_name+='|w(nohang|untraced|stopped|exited|continued|nowait|nothread|all|clone)'
+abi_name+='|[ioc](strip|nlcr|gncr|crnl|xon|xany|utf8|post|s8|read|local)|l?(isig|icanon|iexten)|echo[a-z_]*|noflsh|b[0-9]+'
+abi_constant="^\s*(static\s+|inline\s+)*constexpr\s+(const\s+)?(int|unsigned|long|u8|u16|u32|u64|i8|i16|i32|i64|usize|isize|auto)\s+($abi_name)\s*[={]"
+
 violations=0
 report() {
     echo "boundary: $1: $2"
@@ -43,6 +53,12 @@ while IFS= read -r -d '' file; do
         '\.data\(\)\s*[-+]|pointer arithmetic on .data()'
         '(^|[^t]\s)(u8|char|void)\s*\*\s*[A-Za-z_]+\s*=|raw pointer to bytes'
     )
+    if [[ $file == *.cpp ]]; then
+        while IFS= read -r hit; do
+            [ -z "$hit" ] && continue
+            report "$file" "ABI constant outside services/abi (include its header): $hit"
+        done < <(printf '%s\n' "$code" | grep -nE "$abi_constant")
+    fi
     for check in "${checks[@]}"; do
         pattern=${check%|*}
         what=${check##*|}

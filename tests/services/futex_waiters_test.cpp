@@ -22,16 +22,16 @@ TEST_CASE("futex waiters: a wake takes at most `count`, oldest first, and only f
     waiters.enqueue(key1, second);
     waiters.enqueue(key1, third);
     waiters.enqueue(other_space, elsewhere);
-    CHECK(waiters.wake(key1, 2, futex_bitset_match_any) == 2);
+    CHECK(waiters.wake(key1, 2, abi::futex_bitset_match_any) == 2);
     CHECK(first.is_woken);
     CHECK(second.is_woken);
     CHECK(!third.is_woken);
     CHECK(!elsewhere.is_woken); // same address, another address space: another futex
     CHECK(waiters.count(key1) == 1);
-    CHECK(waiters.wake(key1, 5, futex_bitset_match_any) == 1);
-    CHECK(waiters.wake(key1, 5, futex_bitset_match_any) == 0); // nobody left: 0, not an error
-    CHECK(waiters.wake(shared, 1, futex_bitset_match_any) == 0);
-    CHECK(waiters.wake(other_space, 0, futex_bitset_match_any) == 0); // a count of 0 wakes none
+    CHECK(waiters.wake(key1, 5, abi::futex_bitset_match_any) == 1);
+    CHECK(waiters.wake(key1, 5, abi::futex_bitset_match_any) == 0); // nobody left: 0, not an error
+    CHECK(waiters.wake(shared, 1, abi::futex_bitset_match_any) == 0);
+    CHECK(waiters.wake(other_space, 0, abi::futex_bitset_match_any) == 0); // a count of 0 wakes none
     CHECK(!elsewhere.is_woken);
     waiters.remove(elsewhere);
 }
@@ -70,15 +70,15 @@ TEST_CASE("futex waiters: requeue wakes some and moves up to the limit of the re
     CHECK(waiters.count(key1) == 2);
     CHECK(waiters.count(key2) == 3);
     // Moved waiters queue behind those already on the target, in their old order.
-    CHECK(waiters.wake(key2, 1, futex_bitset_match_any) == 1);
+    CHECK(waiters.wake(key2, 1, abi::futex_bitset_match_any) == 1);
     CHECK(already.is_woken);
-    CHECK(waiters.wake(key2, 1, futex_bitset_match_any) == 1);
+    CHECK(waiters.wake(key2, 1, abi::futex_bitset_match_any) == 1);
     CHECK(w[1].is_woken);
     CHECK(!w[2].is_woken);
-    CHECK(waiters.wake(key1, 10, futex_bitset_match_any) == 2); // w[3] and w[4] stayed
+    CHECK(waiters.wake(key1, 10, abi::futex_bitset_match_any) == 2); // w[3] and w[4] stayed
     CHECK(w[3].is_woken);
     CHECK(w[4].is_woken);
-    CHECK(waiters.wake(key2, 10, futex_bitset_match_any) == 1);
+    CHECK(waiters.wake(key2, 10, abi::futex_bitset_match_any) == 1);
     CHECK(w[2].is_woken);
 }
 
@@ -95,13 +95,13 @@ TEST_CASE("futex waiters: a requeued waiter that times out leaves its new futex 
     waiters.remove(sleeper); // its timeout
     CHECK(waiters.count(key1) == 0);
     CHECK(waiters.count(key2) == 1);
-    CHECK(waiters.wake(key2, 10, futex_bitset_match_any) == 1);
+    CHECK(waiters.wake(key2, 10, abi::futex_bitset_match_any) == 1);
     CHECK(other.is_woken);
     CHECK(!sleeper.is_woken);
     // Removing a waiter that was woken (it raced with its timeout) changes nothing.
     waiters.enqueue(key1, sleeper);
     waiters.enqueue(key1, other);
-    CHECK(waiters.wake(key1, 1, futex_bitset_match_any) == 1);
+    CHECK(waiters.wake(key1, 1, abi::futex_bitset_match_any) == 1);
     waiters.remove(sleeper);
     CHECK(waiters.count(key1) == 1);
     waiters.remove(other);
@@ -117,8 +117,8 @@ TEST_CASE("futex waiters: a requeue onto the same futex puts the moved ones at t
     waiters.enqueue(key1, c);
     CHECK(waiters.requeue(key1, key1, 0, 1) == 1);
     CHECK(waiters.count(key1) == 3);
-    CHECK(waiters.wake(key1, 1, futex_bitset_match_any) == 1);
+    CHECK(waiters.wake(key1, 1, abi::futex_bitset_match_any) == 1);
     CHECK(b.is_woken);
     CHECK(!a.is_woken);
-    CHECK(waiters.wake(key1, 10, futex_bitset_match_any) == 2);
+    CHECK(waiters.wake(key1, 10, abi::futex_bitset_match_any) == 2);
 }

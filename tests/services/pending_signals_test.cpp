@@ -8,8 +8,8 @@ using namespace asterix::services;
 
 namespace {
 constexpr u64 no_limit = ~0ull;
-constexpr int sigrtmin = 34;
-constexpr int sigusr1 = 10;
+using abi::sigrtmin;
+using abi::sigusr1;
 
 abi::SigInfo info_of(int sig, u64 value = 0)
 {
@@ -96,7 +96,7 @@ TEST_CASE("pending signals: discard drops every instance and its charge; a queue
 TEST_CASE("pending signals: taking a signal that is pending without siginfo gives a bare one")
 {
     PendingSignals pending;
-    pending.mask |= sig_bit(sigchld);
+    pending.mask.add(sigchld);
     auto info = pending.take(sigchld);
     CHECK(info.signo == sigchld);
     CHECK(!pending.has(sigchld));

@@ -1,8 +1,15 @@
 #pragma once
 
-// prctl(2) options and their arguments (linux/prctl.h).
+// prctl(2) and arch_prctl(2) options (uapi linux/prctl.h, asm/prctl.h).
+
+#include "frame/types.h"
 
 namespace asterix::services::abi {
+
+inline constexpr int pr_set_name = 15;
+inline constexpr int pr_get_name = 16;
+/// TASK_COMM_LEN: a thread's name, with its terminating NUL.
+inline constexpr usize task_comm_len = 16;
 
 inline constexpr int pr_get_keepcaps = 7;
 inline constexpr int pr_set_keepcaps = 8;
@@ -19,5 +26,10 @@ inline constexpr int pr_cap_ambient_is_set = 1;
 inline constexpr int pr_cap_ambient_raise = 2;
 inline constexpr int pr_cap_ambient_lower = 3;
 inline constexpr int pr_cap_ambient_clear_all = 4;
+
+inline constexpr int arch_set_gs = 0x1001;
+inline constexpr int arch_set_fs = 0x1002;
+inline constexpr int arch_get_fs = 0x1003;
+inline constexpr int arch_get_gs = 0x1004;
 
 } // namespace asterix::services::abi

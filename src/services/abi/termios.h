@@ -4,21 +4,9 @@
 // asm-generic/termbits.h). The struct itself is the frame's console::Termios.
 
 #include "frame/types.h"
+#include "services/abi/ioctls.h"
 
 namespace asterix::services::abi {
-
-// ioctl requests on terminals (asm-generic/ioctls.h).
-inline constexpr u32 tcgets = 0x5401;
-inline constexpr u32 tcsets = 0x5402;
-inline constexpr u32 tcsetsw = 0x5403;
-inline constexpr u32 tcsetsf = 0x5404;
-inline constexpr u32 tiocsctty = 0x540e;
-inline constexpr u32 tiocgpgrp = 0x540f;
-inline constexpr u32 tiocspgrp = 0x5410;
-inline constexpr u32 tiocgwinsz = 0x5413;
-inline constexpr u32 tiocswinsz = 0x5414;
-inline constexpr u32 tiocnotty = 0x5422;
-inline constexpr u32 tiocgsid = 0x5429;
 
 // c_iflag bits.
 inline constexpr u32 istrip = 0000040;
@@ -73,5 +61,8 @@ enum : int {
     vlnext,
     veol2,
 };
+
+/// N_TTY_BUF_SIZE: the line discipline's input buffer.
+inline constexpr usize n_tty_buf_size = 4096;
 
 } // namespace asterix::services::abi

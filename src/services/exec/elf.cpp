@@ -24,9 +24,9 @@ std::variant<Header, ParseError> parse_header(std::span<const u8> head, u64 file
     const auto& id = header.ident;
     if (id[0] != 0x7f || id[1] != 'E' || id[2] != 'L' || id[3] != 'F')
         return corrupt("not an ELF file");
-    if (id[4] != 2 /* ELFCLASS64 */ || header.machine != em_x86_64)
+    if (id[4] != elfclass64 || header.machine != em_x86_64)
         return corrupt("not an x86-64 executable (wrong ELF class or machine)");
-    if (id[5] != 1 /* ELFDATA2LSB */ || id[6] != 1 || header.version != 1)
+    if (id[5] != elfdata2lsb || id[6] != ev_current || header.version != ev_current)
         return corrupt("corrupt ELF header (encoding or version)");
     if (header.type != et_exec && header.type != et_dyn)
         return corrupt("not an executable (ELF type is neither EXEC nor DYN)");

@@ -41,6 +41,11 @@ struct ProgramHeader {
 };
 static_assert(sizeof(ProgramHeader) == 56);
 
+// e_ident bytes.
+inline constexpr u8 elfclass64 = 2;
+inline constexpr u8 elfdata2lsb = 1;
+inline constexpr u8 ev_current = 1;
+
 inline constexpr u16 et_exec = 2;
 inline constexpr u16 et_dyn = 3;
 inline constexpr u16 em_x86_64 = 62;

@@ -5,29 +5,14 @@
 #include <vector>
 
 #include "frame/result.h"
+#include "services/abi/auxvec.h"
 
 namespace asterix::services {
 
-// Auxiliary vector types (elf.h AT_*).
-inline constexpr u64 at_null = 0;
-inline constexpr u64 at_phdr = 3;
-inline constexpr u64 at_phent = 4;
-inline constexpr u64 at_phnum = 5;
-inline constexpr u64 at_pagesz = 6;
-inline constexpr u64 at_base = 7;
-inline constexpr u64 at_flags = 8;
-inline constexpr u64 at_entry = 9;
-inline constexpr u64 at_uid = 11;
-inline constexpr u64 at_euid = 12;
-inline constexpr u64 at_gid = 13;
-inline constexpr u64 at_egid = 14;
-inline constexpr u64 at_platform = 15;
-inline constexpr u64 at_hwcap = 16;
-inline constexpr u64 at_clktck = 17;
-inline constexpr u64 at_secure = 23;
-inline constexpr u64 at_random = 25;
-inline constexpr u64 at_hwcap2 = 26;
-inline constexpr u64 at_execfn = 31;
+// Auxiliary vector types, from services/abi/auxvec.h.
+using abi::at_null, abi::at_phdr, abi::at_phent, abi::at_phnum, abi::at_pagesz, abi::at_base, abi::at_flags,
+    abi::at_entry, abi::at_uid, abi::at_euid, abi::at_gid, abi::at_egid, abi::at_platform, abi::at_hwcap,
+    abi::at_clktck, abi::at_secure, abi::at_random, abi::at_hwcap2, abi::at_execfn;
 
 struct AuxEntry {
     u64 type;

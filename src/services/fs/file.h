@@ -6,6 +6,8 @@
 #include "frame/ref.h"
 #include "frame/result.h"
 #include "frame/user_io.h"
+#include "services/abi/fcntl.h"
+#include "services/abi/poll.h"
 
 namespace asterix::services {
 
@@ -13,30 +15,14 @@ class Context;
 class Dentry;
 class Inode;
 
-enum class Whence : u8 { set, cur, end };
+/// lseek(2)'s whence; fd.cpp converts the guest's number after checking its range.
+enum class Whence : u8 { set = abi::seek_set, cur = abi::seek_cur, end = abi::seek_end };
 
-// open(2) flags.
-inline constexpr u32 o_accmode = 03;
-inline constexpr u32 o_rdonly = 0;
-inline constexpr u32 o_wronly = 01;
-inline constexpr u32 o_rdwr = 02;
-inline constexpr u32 o_creat = 0100;
-inline constexpr u32 o_excl = 0200;
-inline constexpr u32 o_noctty = 0400;
-inline constexpr u32 o_trunc = 01000;
-inline constexpr u32 o_append = 02000;
-inline constexpr u32 o_nonblock = 04000;
-inline constexpr u32 o_dsync = 010000;
-inline constexpr u32 o_async = 020000;
-inline constexpr u32 o_direct = 040000;
-inline constexpr u32 o_largefile = 0100000;
-inline constexpr u32 o_directory = 0200000;
-inline constexpr u32 o_nofollow = 0400000;
-inline constexpr u32 o_noatime = 01000000;
-inline constexpr u32 o_cloexec = 02000000;
-inline constexpr u32 o_sync = 04010000;
-inline constexpr u32 o_path = 010000000;
-inline constexpr u32 o_tmpfile = 020200000;
+// open(2) flags, from services/abi/fcntl.h.
+using abi::o_accmode, abi::o_rdonly, abi::o_wronly, abi::o_rdwr, abi::o_creat, abi::o_excl, abi::o_noctty,
+    abi::o_trunc, abi::o_append, abi::o_nonblock, abi::o_dsync, abi::o_async, abi::o_direct,
+    abi::o_largefile, abi::o_directory, abi::o_nofollow, abi::o_noatime, abi::o_cloexec, abi::o_sync,
+    abi::o_path, abi::o_tmpfile;
 
 /// An open file description: what a file descriptor refers to. Reads fill a UserWriter and
 /// writes drain a UserReader, so guest memory is touched only as late as Linux touches it.
@@ -60,7 +46,7 @@ public:
     virtual Result<int> bytes_ready() { return Errno::enotty; }
     /// poll(2) readiness now: POLLIN, POLLOUT, POLLHUP, POLLERR bits. Files in the tree are
     /// always ready.
-    virtual u32 poll_events() { return 0x1 | 0x4 | 0x40 | 0x100; }
+    virtual u32 poll_events() { return abi::pollin | abi::pollout | abi::pollrdnorm | abi::pollwrnorm; }
     /// Whether readiness comes from outside the kernel (the console), so pollers must look again
     /// from time to time rather than wait for a wake-up.
     virtual bool is_polled_by_time() { return false; }

@@ -11,6 +11,8 @@
 #include "frame/ref.h"
 #include "frame/result.h"
 #include "frame/user_io.h"
+#include "services/abi/limits.h"
+#include "services/abi/stat.h"
 #include "services/fs/page_cache.h"
 
 namespace asterix::services {
@@ -21,25 +23,10 @@ class FileData;
 class FileSystem;
 class PageCache;
 
-// File types, as the S_IFMT bits of st_mode.
-inline constexpr u32 s_ifmt = 0170000;
-inline constexpr u32 s_ifsock = 0140000;
-inline constexpr u32 s_iflnk = 0120000;
-inline constexpr u32 s_ifreg = 0100000;
-inline constexpr u32 s_ifblk = 0060000;
-inline constexpr u32 s_ifdir = 0040000;
-inline constexpr u32 s_ifchr = 0020000;
-inline constexpr u32 s_ififo = 0010000;
-
-// getdents64 d_type values.
-inline constexpr u8 dt_unknown = 0;
-inline constexpr u8 dt_fifo = 1;
-inline constexpr u8 dt_chr = 2;
-inline constexpr u8 dt_dir = 4;
-inline constexpr u8 dt_reg = 8;
-inline constexpr u8 dt_lnk = 10;
-
-inline constexpr usize name_max = 255;
+// File types and d_type values, from services/abi/stat.h, and NAME_MAX.
+using abi::s_ifmt, abi::s_ifsock, abi::s_iflnk, abi::s_ifreg, abi::s_ifblk, abi::s_ifdir, abi::s_ifchr,
+    abi::s_ififo, abi::dt_unknown, abi::dt_fifo, abi::dt_chr, abi::dt_dir, abi::dt_reg, abi::dt_lnk,
+    abi::name_max;
 
 struct DirEntry {
     u64 ino;

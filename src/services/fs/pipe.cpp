@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "frame/clock.h"
-#include "services/abi.h"
+#include "services/abi/poll.h"
 #include "services/fs/poll_waiters.h"
 #include "services/process/process_table.h"
 #include "services/process/signals.h"

@@ -7,6 +7,7 @@
 #include "frame/clock.h"
 #include "frame/format.h"
 #include "frame/phys_mem.h"
+#include "services/abi/magic.h"
 #include "services/fs/ram_fs.h"
 #include "services/fs/vfs.h"
 #include "services/process/process_table.h"
@@ -15,7 +16,6 @@ namespace asterix::services {
 
 namespace {
 
-constexpr u64 proc_magic = 0x9fa0;
 
 Ref<RamFs>& proc_fs_instance()
 {
@@ -320,7 +320,7 @@ std::string meminfo_text()
 
 Ref<Inode> make_proc_fs()
 {
-    auto fs = make_ref<RamFs>("proc", 0, proc_magic);
+    auto fs = make_ref<RamFs>("proc", 0, abi::proc_super_magic);
     fs->set_dev(0x16);
     proc_fs_instance() = fs;
     auto constant = [](std::string text) {

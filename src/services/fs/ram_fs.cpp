@@ -3,13 +3,14 @@
 #include "frame/clock.h"
 #include "frame/frame_io.h"
 #include "frame/phys_mem.h"
+#include "services/abi/fcntl.h"
+#include "services/abi/magic.h"
 #include "services/fs/dentry.h"
 #include "services/fs/fifo.h"
 
 namespace asterix::services {
 
 namespace {
-constexpr u64 tmpfs_magic = 0x01021994;
 constexpr usize chunk_bytes = 64 * 1024;
 u64 g_next_dev = 0x100;
 
@@ -23,7 +24,7 @@ Result<void> check_name(std::string_view name)
 
 Ref<Inode> RamFs::make_tmpfs(u64 max_bytes)
 {
-    auto fs = make_ref<RamFs>("tmpfs", max_bytes, tmpfs_magic);
+    auto fs = make_ref<RamFs>("tmpfs", max_bytes, abi::tmpfs_magic);
     fs->set_dev(g_next_dev++);
     fs->set_max_inodes(std::max<u64>(max_bytes / page_size, 1));
     return Ref<Inode>(make_ref<RamInode>(fs, s_ifdir | 01777, 0, 0));
@@ -39,7 +40,7 @@ Result<void> RamFs::check_inode_room() const
 Result<Ref<File>> RamFs::make_shared_anonymous(u64 size)
 {
     static Ref<RamFs> shmem = [] {
-        auto fs = make_ref<RamFs>("tmpfs", ~0ull, tmpfs_magic);
+        auto fs = make_ref<RamFs>("tmpfs", ~0ull, abi::tmpfs_magic);
         fs->set_dev(g_next_dev++);
         return fs;
     }();
@@ -206,9 +207,7 @@ Result<void> RamInode::rename(std::string_view name, Inode& new_dir, std::string
 {
     if (&new_dir.fs() != m_fs.ptr())
         return Errno::exdev;
-    constexpr u32 rename_noreplace = 1;
-    constexpr u32 rename_exchange = 2;
-    if (flags & ~(rename_noreplace | rename_exchange))
+    if (flags & ~(abi::rename_noreplace | abi::rename_exchange))
         return Errno::einval;
     TRY(check_name(new_name));
     auto& target_dir = static_cast<RamInode&>(new_dir);
@@ -217,7 +216,7 @@ Result<void> RamInode::rename(std::string_view name, Inode& new_dir, std::string
         return Errno::enoent;
     Ref<RamInode> moving = it->second;
     auto existing = target_dir.m_children.find(new_name);
-    if (flags & rename_exchange) {
+    if (flags & abi::rename_exchange) {
         if (existing == target_dir.m_children.end())
             return Errno::enoent;
         Ref<RamInode> other = existing->second;
@@ -237,7 +236,7 @@ Result<void> RamInode::rename(std::string_view name, Inode& new_dir, std::string
         return {};
     }
     if (existing != target_dir.m_children.end()) {
-        if (flags & rename_noreplace)
+        if (flags & abi::rename_noreplace)
             return Errno::eexist;
         // rename(2): two links to the same file: nothing happens, both stay.
         if (existing->second == moving)

@@ -9,7 +9,7 @@ namespace {
 
 constexpr u64 supported_flags = clone_vm | clone_fs | clone_files | clone_sighand | clone_pidfd | clone_ptrace
     | clone_vfork | clone_parent | clone_thread | clone_sysvsem | clone_settls | clone_parent_settid
-    | clone_child_cleartid | clone_detached | clone_untraced | clone_child_settid | clone_io | 0xff;
+    | clone_child_cleartid | clone_detached | clone_untraced | clone_child_settid | clone_io | abi::csignal;
 
 /// The flag rules of copy_process().
 Result<void> check_flags(u64 flags)

@@ -1,28 +1,15 @@
 #pragma once
 
+#include "services/abi/sched.h"
 #include "services/process/process.h"
 
 namespace asterix::services {
 
-// clone(2) flags.
-inline constexpr u64 clone_vm = 0x100;
-inline constexpr u64 clone_fs = 0x200;
-inline constexpr u64 clone_files = 0x400;
-inline constexpr u64 clone_sighand = 0x800;
-inline constexpr u64 clone_pidfd = 0x1000;
-inline constexpr u64 clone_ptrace = 0x2000;
-inline constexpr u64 clone_vfork = 0x4000;
-inline constexpr u64 clone_parent = 0x8000;
-inline constexpr u64 clone_thread = 0x10000;
-inline constexpr u64 clone_newns = 0x20000;
-inline constexpr u64 clone_sysvsem = 0x40000;
-inline constexpr u64 clone_settls = 0x80000;
-inline constexpr u64 clone_parent_settid = 0x100000;
-inline constexpr u64 clone_child_cleartid = 0x200000;
-inline constexpr u64 clone_detached = 0x400000;
-inline constexpr u64 clone_untraced = 0x800000;
-inline constexpr u64 clone_child_settid = 0x01000000;
-inline constexpr u64 clone_io = 0x80000000ull;
+// clone(2) flags, from services/abi/sched.h.
+using abi::clone_vm, abi::clone_fs, abi::clone_files, abi::clone_sighand, abi::clone_pidfd,
+    abi::clone_ptrace, abi::clone_vfork, abi::clone_parent, abi::clone_thread, abi::clone_newns,
+    abi::clone_sysvsem, abi::clone_settls, abi::clone_parent_settid, abi::clone_child_cleartid,
+    abi::clone_detached, abi::clone_untraced, abi::clone_child_settid, abi::clone_io;
 
 /// What clone, clone3, fork and vfork ask for.
 struct CloneRequest {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "frame/boot.h"
+#include "services/abi/futex.h"
 #include "services/process/process_table.h"
 #include "services/process/signals.h"
 #include "services/syscalls/futex.h"
@@ -13,10 +14,6 @@ namespace asterix::services {
 
 namespace {
 
-constexpr u32 futex_owner_died = 0x40000000;
-constexpr u32 futex_waiters = 0x80000000;
-constexpr u32 futex_tid_mask = 0x3fffffff;
-constexpr int robust_list_limit = 2048;
 
 /// Marks the robust futexes the thread still holds as owner-died and wakes a waiter of each
 /// (get_robust_list(2), the kernel's exit_robust_list).
@@ -36,16 +33,16 @@ void release_robust_futexes(Thread& thread)
     auto release = [&](u64 entry) {
         u64 word_addr = entry + static_cast<u64>(head.value().futex_offset);
         auto word = vm.read(UserPtr<u32>(word_addr));
-        if (word.is_error() || (word.value() & futex_tid_mask) != static_cast<u32>(thread.tid()))
+        if (word.is_error() || (word.value() & abi::futex_tid_mask) != static_cast<u32>(thread.tid()))
             return;
-        u32 updated = (word.value() & futex_waiters) | futex_owner_died;
+        u32 updated = (word.value() & abi::futex_waiters) | abi::futex_owner_died;
         if (vm.write(UserPtr<u32>(word_addr), updated).is_error())
             return;
-        if (word.value() & futex_waiters)
+        if (word.value() & abi::futex_waiters)
             futex_wake(thread.process(), word_addr, 1);
     };
     u64 entry = head.value().next;
-    for (int i = 0; i < robust_list_limit && entry != thread.robust_list_head && entry; ++i) {
+    for (int i = 0; i < abi::robust_list_limit && entry != thread.robust_list_head && entry; ++i) {
         auto next = vm.read(UserPtr<u64>(entry));
         if (next.is_error())
             break;

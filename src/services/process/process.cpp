@@ -49,16 +49,16 @@ u64 PendingSignals::queued_for(u32 uid)
 bool PendingSignals::add(const abi::SigInfo& info, u32 uid, u64 limit)
 {
     int sig = info.signo;
-    bool is_realtime = sig >= 32;
+    bool is_realtime = sig >= abi::sigrtmin;
     if (has(sig) && !is_realtime)
         return true; // a standard signal is pending once
     if (queued_for(uid) >= limit) {
         if (is_realtime)
             return false;
-        mask |= 1ull << (sig - 1); // pending, its siginfo lost
+        mask.add(sig); // pending, its siginfo lost
         return true;
     }
-    mask |= 1ull << (sig - 1);
+    mask.add(sig);
     queue.push_back({info, uid});
     ++queued_by_uid()[uid];
     return true;
@@ -75,13 +75,13 @@ abi::SigInfo PendingSignals::take(int sig)
         queue.erase(it);
     }
     if (std::none_of(queue.begin(), queue.end(), is_sig))
-        mask &= ~(1ull << (sig - 1));
+        mask.remove(sig);
     return info;
 }
 
 void PendingSignals::discard(int sig)
 {
-    mask &= ~(1ull << (sig - 1));
+    mask.remove(sig);
     std::erase_if(queue, [sig](const Entry& entry) {
         if (entry.info.signo != sig)
             return false;

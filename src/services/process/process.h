@@ -9,7 +9,8 @@
 #include "frame/ref.h"
 #include "frame/task.h"
 #include "frame/user_mode.h"
-#include "services/abi.h"
+#include "services/abi/resource.h"
+#include "services/abi/signal.h"
 #include "services/fs/dentry.h"
 #include "services/fs/fd_table.h"
 #include "services/mm/memory_map.h"
@@ -17,14 +18,8 @@
 
 namespace asterix::services {
 
-inline constexpr int signal_count = 64;
-
-/// Resource limits, by RLIMIT_* number.
-inline constexpr int rlimit_count = 16;
-inline constexpr int rlimit_nproc = 6;
-inline constexpr int rlimit_stack = 3;
-inline constexpr int rlimit_nofile = 7;
-inline constexpr int rlimit_sigpending = 11;
+using abi::signal_count, abi::rlimit_count, abi::rlimit_nproc, abi::rlimit_stack, abi::rlimit_nofile,
+    abi::rlimit_sigpending;
 
 /// The root, working directory and umask: shared by processes cloned with CLONE_FS.
 class FsContext : public RefCounted<FsContext> {
@@ -48,7 +43,7 @@ struct PendingSignals {
         abi::SigInfo info;
         u32 uid;
     };
-    u64 mask {0};
+    abi::SigSet mask;
     std::deque<Entry> queue;
 
     PendingSignals() = default;
@@ -56,7 +51,7 @@ struct PendingSignals {
     PendingSignals& operator=(const PendingSignals&) = delete;
     ~PendingSignals();
 
-    bool has(int sig) const { return mask & (1ull << (sig - 1)); }
+    bool has(int sig) const { return mask.has(sig); }
     /// Makes the signal pending, with its siginfo queued and charged to `uid` while the user
     /// has fewer than `limit` queued. Past it a standard signal is pending without its siginfo
     /// and a real-time one is not queued: false then, as Linux's __send_signal.
@@ -174,7 +169,7 @@ public:
     u64 saved_sig_mask {0};
     bool has_saved_sig_mask {false};
     PendingSignals pending;
-    abi::StackT alt_stack {0, 2 /* SS_DISABLE */, 0, 0};
+    abi::StackT alt_stack {0, abi::ss_disable, 0, 0};
     u64 clear_child_tid {0};
     u64 robust_list_head {0};
     u64 robust_list_len {0};

@@ -1,7 +1,9 @@
 // Sending signals, taking them on the way back to user mode, and the x86-64 signal frame.
 
 #include "frame/log.h"
+#include "services/abi/sigcontext.h"
 #include "services/abi/signal.h"
+#include "services/abi/unistd.h"
 #include "services/process/process_table.h"
 #include "services/process/signals.h"
 
@@ -9,24 +11,13 @@ namespace asterix::services {
 
 namespace {
 
-constexpr u64 uc_fp_xstate = 0x1;
-constexpr u64 uc_sigcontext_ss = 0x2;
-constexpr u64 uc_strict_restore_ss = 0x4;
-constexpr i32 ss_onstack = 1;
-constexpr i32 ss_disable = 2;
-constexpr u64 redzone_bytes = 128;
-constexpr u64 fxsave_bytes = 512;
-constexpr u64 xsave_min_bytes = 576; // the legacy area and the XSAVE header
+// The signal frame's ABI constants (services/abi/sigcontext.h), by their short names here.
+using abi::uc_fp_xstate, abi::uc_sigcontext_ss, abi::uc_strict_restore_ss, abi::ss_onstack, abi::ss_disable,
+    abi::redzone_bytes, abi::fxsave_bytes, abi::xsave_min_bytes, abi::fp_xstate_magic1, abi::fp_xstate_magic2,
+    abi::sw_magic1_offset, abi::sw_extended_size_offset, abi::sw_xfeatures_offset, abi::sw_xstate_size_offset,
+    abi::eflags_df, abi::eflags_tf, abi::eflags_rf, abi::eflags_user_mask, abi::user_cs, abi::user_ss;
+
 constexpr u64 xsave_max_bytes = 64 * 1024;
-constexpr u32 fp_xstate_magic1 = 0x46505853;
-constexpr u32 fp_xstate_magic2 = 0x46505845;
-constexpr u64 eflags_df = 0x400;
-constexpr u64 eflags_tf = 0x100;
-constexpr u64 eflags_rf = 0x10000;
-/// The flags a signal handler may change through rt_sigreturn (Linux's FIX_EFLAGS).
-constexpr u64 eflags_user_mask = 0x40dd5 | 0x200000; // + ID
-constexpr u64 user_cs = 0x33;
-constexpr u64 user_ss = 0x2b;
 
 /// struct sigcontext (64-bit), as in uapi/asm/sigcontext.h.
 struct SigContext {
@@ -60,13 +51,6 @@ bool is_on_alt_stack(const Thread& thread, u64 sp)
     const auto& stack = thread.alt_stack;
     return !(stack.flags & ss_disable) && stack.size && sp > stack.sp && sp - stack.sp <= stack.size;
 }
-
-// struct _fpx_sw_bytes, in the software-reserved end of a frame's FXSAVE area: it says that
-// XSAVE data follows and how much (magic1, extended_size, xfeatures, xstate_size).
-constexpr usize sw_magic1_offset = 464;
-constexpr usize sw_extended_size_offset = 468;
-constexpr usize sw_xfeatures_offset = 472;
-constexpr usize sw_xstate_size_offset = 480;
 
 void put_le(std::vector<u8>& bytes, usize offset, u64 value, usize size)
 {
@@ -104,7 +88,7 @@ std::vector<u8> fpstate_bytes(frame::UserContext::FpSignalImage image)
 /// SIGSTOP ahead of all. Returns 0 when none is deliverable.
 int next_signal(Thread& thread)
 {
-    u64 deliverable = (thread.pending.mask | thread.process().shared_pending.mask) & ~(thread.sig_mask & ~unblockable_signals);
+    u64 deliverable = (thread.pending.mask | thread.process().shared_pending.mask).bits() & ~(thread.sig_mask & ~unblockable_signals);
     if (!deliverable)
         return 0;
     for (int sig : {sigkill, sigstop}) {
@@ -289,7 +273,7 @@ void finish_interrupted_syscall(Thread& thread, const abi::KSigAction* handler)
         if (handler) {
             regs.rax = static_cast<u64>(-static_cast<i64>(Errno::eintr));
         } else {
-            regs.rax = 219; // __NR_restart_syscall
+            regs.rax = abi::nr_restart_syscall;
             regs.rip -= 2;
         }
         break;
@@ -361,7 +345,7 @@ void force_signal(Thread& target, const abi::SigInfo& info)
 
 Result<void> set_temporary_sig_mask(Thread& thread, u64 mask, u64 sigsetsize)
 {
-    if (sigsetsize != 8)
+    if (sigsetsize != abi::sigset_bytes)
         return Errno::einval;
     thread.saved_sig_mask = thread.sig_mask;
     thread.has_saved_sig_mask = true;

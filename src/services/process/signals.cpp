@@ -15,7 +15,7 @@ const char* signal_name(int sig)
 {
     if (sig > 0 && static_cast<usize>(sig) < std::size(signal_names))
         return signal_names[sig];
-    if (sig >= 32 && sig <= 64)
+    if (sig >= abi::sigrtmin && sig <= abi::signal_count)
         return "SIGRT";
     return nullptr;
 }
@@ -24,9 +24,9 @@ DefaultAction default_action(int sig)
 {
     switch (sig) {
     case sigquit: case sigill: case sigtrap: case sigabrt: case sigbus: case sigfpe: case sigsegv:
-    case 24: case 25: case sigsys:
+    case sigxcpu: case sigxfsz: case sigsys:
         return DefaultAction::core;
-    case sigchld: case 23 /* SIGURG */: case 28 /* SIGWINCH */:
+    case sigchld: case sigurg: case sigwinch:
         return DefaultAction::ignore;
     case sigcont:
         return DefaultAction::cont;

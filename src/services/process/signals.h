@@ -1,56 +1,23 @@
 #pragma once
 
 #include "frame/task.h"
-#include "services/abi.h"
+#include "services/abi/signal.h"
 #include "services/process/process.h"
 
 namespace asterix::services {
 
-inline constexpr int sighup = 1;
-inline constexpr int sigint = 2;
-inline constexpr int sigquit = 3;
-inline constexpr int sigill = 4;
-inline constexpr int sigtrap = 5;
-inline constexpr int sigabrt = 6;
-inline constexpr int sigbus = 7;
-inline constexpr int sigfpe = 8;
-inline constexpr int sigkill = 9;
-inline constexpr int sigsegv = 11;
-inline constexpr int sigpipe = 13;
-inline constexpr int sigalrm = 14;
-inline constexpr int sigterm = 15;
-inline constexpr int sigchld = 17;
-inline constexpr int sigcont = 18;
-inline constexpr int sigstop = 19;
-inline constexpr int sigtstp = 20;
-inline constexpr int sigttin = 21;
-inline constexpr int sigttou = 22;
-inline constexpr int sigsys = 31;
+// The signal ABI lives in services/abi/signal.h; these names were this header's before it and
+// stay visible here for its users.
+using abi::sighup, abi::sigint, abi::sigquit, abi::sigill, abi::sigtrap, abi::sigabrt, abi::sigbus,
+    abi::sigfpe, abi::sigkill, abi::sigusr1, abi::sigsegv, abi::sigusr2, abi::sigpipe, abi::sigalrm,
+    abi::sigterm, abi::sigstkflt, abi::sigchld, abi::sigcont, abi::sigstop, abi::sigtstp, abi::sigttin,
+    abi::sigttou, abi::sigurg, abi::sigxcpu, abi::sigxfsz, abi::sigvtalrm, abi::sigprof, abi::sigwinch,
+    abi::sigio, abi::sigpwr, abi::sigsys, abi::sigrtmin;
+using abi::si_user, abi::si_kernel, abi::si_queue, abi::si_tkill, abi::cld_exited, abi::cld_killed,
+    abi::cld_dumped, abi::cld_stopped, abi::cld_continued;
+using abi::sig_dfl, abi::sig_ign, abi::sa_nocldstop, abi::sa_nocldwait, abi::sa_siginfo, abi::sa_restorer,
+    abi::sa_onstack, abi::sa_restart, abi::sa_nodefer, abi::sa_resethand, abi::sig_bit;
 
-// si_code values.
-inline constexpr int si_user = 0;
-inline constexpr int si_kernel = 0x80;
-inline constexpr int si_queue = -1;
-inline constexpr int si_tkill = -6;
-inline constexpr int cld_exited = 1;
-inline constexpr int cld_killed = 2;
-inline constexpr int cld_dumped = 3;
-inline constexpr int cld_stopped = 5;
-inline constexpr int cld_continued = 6;
-
-// sigaction flags and special handlers.
-inline constexpr u64 sig_dfl = 0;
-inline constexpr u64 sig_ign = 1;
-inline constexpr u64 sa_nocldstop = 1;
-inline constexpr u64 sa_nocldwait = 2;
-inline constexpr u64 sa_siginfo = 4;
-inline constexpr u64 sa_restorer = 0x04000000;
-inline constexpr u64 sa_onstack = 0x08000000;
-inline constexpr u64 sa_restart = 0x10000000;
-inline constexpr u64 sa_nodefer = 0x40000000;
-inline constexpr u64 sa_resethand = 0x80000000;
-
-constexpr u64 sig_bit(int sig) { return 1ull << (sig - 1); }
 /// SIGKILL and SIGSTOP can be neither blocked, caught nor ignored.
 inline constexpr u64 unblockable_signals = sig_bit(sigkill) | sig_bit(sigstop);
 

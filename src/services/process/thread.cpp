@@ -6,6 +6,8 @@
 #include "frame/clock.h"
 #include "frame/format.h"
 #include "frame/log.h"
+#include "frame/phys_mem.h"
+#include "services/abi/resource.h"
 #include "services/abi/signal.h"
 #include "services/mm/oom_kill.h"
 #include "services/process/process_table.h"
@@ -50,12 +52,12 @@ abi::SigInfo fault_signal(const frame::ExceptionInfo& info)
         break;
     case frame::ExceptionKind::invalid_opcode:
         signal.signo = sigill;
-        signal.code = 2; // ILL_ILLOPN
+        signal.code = abi::ill_illopn;
         signal.set_addr(info.addr);
         break;
     case frame::ExceptionKind::divide_error:
         signal.signo = sigfpe;
-        signal.code = info.code ? info.code : 1; // FPE_INTDIV
+        signal.code = info.code ? info.code : abi::fpe_intdiv;
         signal.set_addr(info.addr);
         break;
     case frame::ExceptionKind::breakpoint:
@@ -162,9 +164,9 @@ std::array<abi::Rlimit, rlimit_count> default_rlimits()
     limits[rlimit_nofile] = {1024, 4096};
     limits[rlimit_nproc] = {4096, 4096};
     limits[rlimit_sigpending] = {4096, 4096}; // Linux sets it with RLIMIT_NPROC, from max_threads
-    limits[4] = {0, abi::rlim_infinity};            // RLIMIT_CORE
-    limits[8] = {8 * 1024 * 1024, 8 * 1024 * 1024}; // RLIMIT_MEMLOCK
-    limits[14] = {0, 0};                            // RLIMIT_RTPRIO
+    limits[abi::rlimit_core] = {0, abi::rlim_infinity};
+    limits[abi::rlimit_memlock] = {8 * 1024 * 1024, 8 * 1024 * 1024};
+    limits[abi::rlimit_rtprio] = {0, 0};
     return limits;
 }
 

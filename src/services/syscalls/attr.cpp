@@ -2,17 +2,14 @@
 // access, faccessat, faccessat2
 
 #include "services/mm/truncate.h"
+#include "services/abi/fcntl.h"
+#include "services/abi/stat.h"
 #include "services/syscalls/handlers.h"
 #include "services/syscalls/path.h"
 
 namespace asterix::services {
 
 namespace {
-constexpr i64 utime_now = (1l << 30) - 1;
-constexpr i64 utime_omit = (1l << 30) - 2;
-constexpr int r_ok = 4;
-constexpr int w_ok = 2;
-constexpr int x_ok = 1;
 
 Result<void> apply(Context& ctx, Dentry& dentry, const SetAttr& attr)
 {
@@ -103,9 +100,9 @@ Result<long> sys_utimensat(Context& ctx, int dirfd, UserPtr<char> path, UserPtr<
     if (!times.is_null()) {
         auto value = TRY(ctx.user().read(times));
         auto convert = [](const abi::Timespec& ts, i64& sec, i64& nsec) -> Result<void> {
-            if (ts.nsec == utime_now) {
+            if (ts.nsec == abi::utime_now) {
                 nsec = -1;
-            } else if (ts.nsec == utime_omit) {
+            } else if (ts.nsec == abi::utime_omit) {
                 nsec = -2;
             } else {
                 if (ts.nsec < 0 || ts.nsec >= 1'000'000'000)
@@ -164,13 +161,13 @@ Result<long> sys_ftruncate(Context& ctx, int fd, i64 length)
 
 Result<long> sys_faccessat2(Context& ctx, int dirfd, UserPtr<char> path, int mode, int flags)
 {
-    if (mode & ~(r_ok | w_ok | x_ok))
+    if (mode & ~(abi::r_ok | abi::w_ok | abi::x_ok))
         return Errno::einval;
     if (flags & ~(abi::at_symlink_nofollow | abi::at_empty_path | abi::at_eaccess))
         return Errno::einval;
     auto dentry = TRY(path_or_fd(ctx, dirfd, path, flags));
     auto st = TRY(dentry->inode().stat());
-    if ((mode & w_ok) && dentry->inode().fs().is_read_only() && !dentry->inode().is_symlink()
+    if ((mode & abi::w_ok) && dentry->inode().fs().is_read_only() && !dentry->inode().is_symlink()
         && (dentry->inode().is_regular() || dentry->inode().is_directory()))
         return Errno::erofs;
     // access(2) checks as the real IDs would, with capabilities only if the real uid is 0
@@ -184,7 +181,7 @@ Result<long> sys_faccessat2(Context& ctx, int dirfd, UserPtr<char> path, int mod
         creds = std::move(real);
     }
     if (creds->has_capability(abi::Capability::dac_override)) {
-        if ((mode & x_ok) && !dentry->inode().is_directory() && !(st.mode & 0111))
+        if ((mode & abi::x_ok) && !dentry->inode().is_directory() && !(st.mode & 0111))
             return Errno::eacces;
         return 0;
     }

@@ -3,35 +3,18 @@
 #include <vector>
 
 #include "frame/bytes.h"
+#include "services/abi/sched.h"
 #include "services/process/clone.h"
 #include "services/process/signals.h"
 #include "services/syscalls/handlers.h"
 
 namespace asterix::services {
 
-namespace {
-/// struct clone_args (clone3), up to the fields Linux 5.7 has.
-struct CloneArgs {
-    u64 flags;
-    u64 pidfd;
-    u64 child_tid;
-    u64 parent_tid;
-    u64 exit_signal;
-    u64 stack;
-    u64 stack_size;
-    u64 tls;
-    u64 set_tid;
-    u64 set_tid_size;
-    u64 cgroup;
-};
-constexpr u64 clone_args_size_ver0 = 64;
-} // namespace
-
 Result<long> sys_clone(Context& ctx, u64 flags, u64 stack, UserPtr<i32> parent_tid, UserPtr<i32> child_tid, u64 tls)
 {
     CloneRequest request;
-    request.flags = flags & ~u64 {0xff};
-    request.exit_signal = static_cast<int>(flags & 0xff);
+    request.flags = flags & ~abi::csignal;
+    request.exit_signal = static_cast<int>(flags & abi::csignal);
     if (request.exit_signal > signal_count)
         return Errno::einval;
     request.stack = stack;
@@ -43,18 +26,18 @@ Result<long> sys_clone(Context& ctx, u64 flags, u64 stack, UserPtr<i32> parent_t
 
 Result<long> sys_clone3(Context& ctx, UserPtr<u8> args_ptr, u64 size)
 {
-    if (size < clone_args_size_ver0 || size > page_size)
+    if (size < abi::clone_args_size_ver0 || size > page_size)
         return Errno::einval;
-    CloneArgs args {};
+    abi::CloneArgs args {};
     std::vector<u8> raw(size);
     TRY(ctx.user().read_bytes(args_ptr.addr(), raw));
-    for (u64 at = sizeof(CloneArgs); at < size; ++at) {
+    for (u64 at = sizeof(abi::CloneArgs); at < size; ++at) {
         if (raw[at])
             return Errno::e2big;
     }
     auto bytes = object_bytes(args);
-    std::copy(raw.begin(), raw.begin() + std::min<u64>(size, sizeof(CloneArgs)), bytes.begin());
-    if (args.exit_signal > signal_count || (args.flags & 0xff) || args.set_tid || args.set_tid_size || args.cgroup)
+    std::copy(raw.begin(), raw.begin() + std::min<u64>(size, sizeof(abi::CloneArgs)), bytes.begin());
+    if (args.exit_signal > signal_count || (args.flags & abi::csignal) || args.set_tid || args.set_tid_size || args.cgroup)
         return Errno::einval;
     if ((args.stack == 0) != (args.stack_size == 0))
         return Errno::einval;

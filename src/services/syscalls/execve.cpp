@@ -1,6 +1,7 @@
 // execve, execveat
 
 #include "frame/task.h"
+#include "services/abi/signal.h"
 #include "services/exec/exec.h"
 #include "services/process/process_table.h"
 #include "services/syscalls/handlers.h"
@@ -99,8 +100,7 @@ Result<long> sys_execveat(Context& ctx, int dirfd, UserPtr<char> path, UserPtr<u
     }
     process.files->close_on_exec();
     for (auto& action : process.sighand->actions) {
-        constexpr u64 sig_ign = 1;
-        if (action.handler != sig_ign)
+        if (action.handler != abi::sig_ign)
             action = {};
     }
     ctx.thread().alt_stack = {0, 2 /* SS_DISABLE */, 0, 0};

@@ -1,47 +1,15 @@
 // close, dup, dup2, dup3, fcntl, lseek, ioctl: operations on the descriptor table.
 
+#include "services/abi/fcntl.h"
+#include "services/abi/ioctls.h"
 #include "services/syscalls/handlers.h"
 
 namespace asterix::services {
 
 namespace {
-constexpr int f_dupfd = 0;
-constexpr int f_getfd = 1;
-constexpr int f_setfd = 2;
-constexpr int f_getfl = 3;
-constexpr int f_setfl = 4;
-constexpr int f_dupfd_cloexec = 1030;
-constexpr int fd_cloexec = 1;
 // Only these status flags can change after open (fcntl(2) F_SETFL).
-constexpr u32 settable_flags = 02000 /* O_APPEND */ | 020000 /* O_ASYNC */ | 040000 /* O_DIRECT */
-    | 01000000 /* O_NOATIME */ | 04000 /* O_NONBLOCK */;
-constexpr int f_getlk = 5;
-constexpr int f_setlk = 6;
-constexpr int f_setlkw = 7;
-constexpr int f_ofd_getlk = 36;
-constexpr int f_ofd_setlk = 37;
-constexpr int f_ofd_setlkw = 38;
-constexpr int f_setpipe_sz = 1031;
-constexpr int f_getpipe_sz = 1032;
-constexpr int f_add_seals = 1033;
-constexpr int f_get_seals = 1034;
-constexpr u32 fionclex = 0x5450;
-constexpr u32 fioclex = 0x5451;
-constexpr u32 fionread = 0x541b;
-constexpr u32 close_range_unshare = 1u << 1;
-constexpr u32 close_range_cloexec = 1u << 2;
-constexpr i16 f_unlck = 2;
+constexpr u32 settable_flags = o_append | o_async | o_direct | o_noatime | o_nonblock;
 
-/// struct flock: the lock a F_GETLK caller asks about.
-struct Flock {
-    i16 type;
-    i16 whence;
-    i32 pad;
-    i64 start;
-    i64 len;
-    i32 pid;
-    i32 pad2;
-};
 
 u64 fd_limit(Context& ctx) { return ctx.process().rlimits[rlimit_nofile].cur; }
 } // namespace
@@ -80,50 +48,50 @@ Result<long> sys_fcntl(Context& ctx, int fd, int cmd, u64 arg)
 {
     auto file = TRY(ctx.files().get(fd));
     switch (cmd) {
-    case f_dupfd:
-    case f_dupfd_cloexec:
+    case abi::f_dupfd:
+    case abi::f_dupfd_cloexec:
         if (static_cast<i64>(static_cast<int>(arg)) < 0 || static_cast<u64>(static_cast<int>(arg)) >= fd_limit(ctx))
             return Errno::einval;
-        return TRY(ctx.files().install(file, cmd == f_dupfd_cloexec, static_cast<int>(arg), fd_limit(ctx)));
-    case f_getfd:
-        return ctx.files().is_cloexec(fd) ? fd_cloexec : 0;
-    case f_setfd:
-        TRY(ctx.files().set_cloexec(fd, arg & fd_cloexec));
+        return TRY(ctx.files().install(file, cmd == abi::f_dupfd_cloexec, static_cast<int>(arg), fd_limit(ctx)));
+    case abi::f_getfd:
+        return ctx.files().is_cloexec(fd) ? abi::fd_cloexec : 0;
+    case abi::f_setfd:
+        TRY(ctx.files().set_cloexec(fd, arg & abi::fd_cloexec));
         return 0;
-    case f_getfl:
+    case abi::f_getfl:
         return file->status_flags();
-    case f_setfl:
+    case abi::f_setfl:
         file->set_status_flags((file->status_flags() & ~settable_flags) | (static_cast<u32>(arg) & settable_flags));
         return 0;
-    case f_getlk:
-    case f_ofd_getlk: {
+    case abi::f_getlk:
+    case abi::f_ofd_getlk: {
         // FIXME: locks are advisory no-ops that always succeed: with one process tree and no
         // lock table, nothing ever conflicts, so F_GETLK reports the range as free.
-        Flock lock = TRY(ctx.user().read(UserPtr<Flock>(arg)));
-        if (lock.type < 0 || lock.type > f_unlck)
+        abi::Flock lock = TRY(ctx.user().read(UserPtr<abi::Flock>(arg)));
+        if (lock.type < 0 || lock.type > abi::f_unlck)
             return Errno::einval;
-        lock.type = f_unlck;
-        TRY(ctx.user().write(UserPtr<Flock>(arg), lock));
+        lock.type = abi::f_unlck;
+        TRY(ctx.user().write(UserPtr<abi::Flock>(arg), lock));
         return 0;
     }
-    case f_setlk:
-    case f_setlkw:
-    case f_ofd_setlk:
-    case f_ofd_setlkw: {
-        Flock lock = TRY(ctx.user().read(UserPtr<Flock>(arg)));
-        if (lock.type < 0 || lock.type > f_unlck || lock.whence < 0 || lock.whence > 2)
+    case abi::f_setlk:
+    case abi::f_setlkw:
+    case abi::f_ofd_setlk:
+    case abi::f_ofd_setlkw: {
+        abi::Flock lock = TRY(ctx.user().read(UserPtr<abi::Flock>(arg)));
+        if (lock.type < 0 || lock.type > abi::f_unlck || lock.whence < abi::seek_set || lock.whence > abi::seek_end)
             return Errno::einval;
-        if ((lock.type == 0 && !file->is_readable()) || (lock.type == 1 && !file->is_writable()))
+        if ((lock.type == abi::f_rdlck && !file->is_readable()) || (lock.type == abi::f_wrlck && !file->is_writable()))
             return Errno::ebadf;
         return 0;
     }
-    case f_getpipe_sz:
-    case f_setpipe_sz:
+    case abi::f_getpipe_sz:
+    case abi::f_setpipe_sz:
         if (file->inode())
             return Errno::ebadf;
         return 65536;
-    case f_get_seals:
-    case f_add_seals:
+    case abi::f_get_seals:
+    case abi::f_add_seals:
         return Errno::einval;
     default:
         return Errno::einval;
@@ -132,13 +100,13 @@ Result<long> sys_fcntl(Context& ctx, int fd, int cmd, u64 arg)
 
 Result<long> sys_close_range(Context& ctx, u32 first, u32 last, u32 flags)
 {
-    if (flags & ~(close_range_unshare | close_range_cloexec) || first > last)
+    if (flags & ~(abi::close_range_unshare | abi::close_range_cloexec) || first > last)
         return Errno::einval;
     u64 limit = std::min<u64>(u64 {last} + 1, ctx.process().rlimits[rlimit_nofile].max);
     for (u64 fd = first; fd < limit; ++fd) {
         if (ctx.files().get(static_cast<int>(fd)).is_error())
             continue;
-        if (flags & close_range_cloexec)
+        if (flags & abi::close_range_cloexec)
             static_cast<void>(ctx.files().set_cloexec(static_cast<int>(fd), true));
         else
             static_cast<void>(ctx.files().close(static_cast<int>(fd)));
@@ -151,7 +119,7 @@ Result<long> sys_lseek(Context& ctx, int fd, i64 offset, int whence)
     auto file = TRY(ctx.files().get(fd));
     if (file->is_path_only())
         return Errno::ebadf;
-    if (whence < 0 || whence > 2)
+    if (whence < abi::seek_set || whence > abi::seek_end)
         return Errno::einval;
     return TRY(file->seek(offset, static_cast<Whence>(whence)));
 }
@@ -162,11 +130,11 @@ Result<long> sys_ioctl(Context& ctx, int fd, u32 request, u64 arg)
     if (file->is_path_only())
         return Errno::ebadf;
     switch (request) {
-    case fioclex:
-    case fionclex:
-        TRY(ctx.files().set_cloexec(fd, request == fioclex));
+    case abi::fioclex:
+    case abi::fionclex:
+        TRY(ctx.files().set_cloexec(fd, request == abi::fioclex));
         return 0;
-    case fionread: {
+    case abi::fionread: {
         i32 count = TRY(file->bytes_ready());
         TRY(ctx.user().write(UserPtr<i32>(arg), count));
         return 0;

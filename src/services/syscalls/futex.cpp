@@ -4,6 +4,7 @@
 
 #include "frame/clock.h"
 #include "frame/task.h"
+#include "services/abi/futex.h"
 #include "services/process/signals.h"
 #include "services/syscalls/futex.h"
 #include "services/syscalls/futex_waiters.h"
@@ -12,15 +13,6 @@
 namespace asterix::services {
 
 namespace {
-constexpr int futex_wait = 0;
-constexpr int futex_wake_op = 1;
-constexpr int futex_requeue = 3;
-constexpr int futex_cmp_requeue = 4;
-constexpr int futex_wait_bitset = 9;
-constexpr int futex_wake_bitset = 10;
-constexpr int futex_private_flag = 128;
-constexpr int futex_clock_realtime = 256;
-
 FutexWaiters& futex_waiters()
 {
     static FutexWaiters waiters;
@@ -49,23 +41,23 @@ u32 futex_wake(Process& process, u64 addr, u32 count)
     auto key = futex_key(process, addr, false);
     if (key.is_error())
         return 0;
-    return futex_waiters().wake(key.value(), count, futex_bitset_match_any);
+    return futex_waiters().wake(key.value(), count, abi::futex_bitset_match_any);
 }
 
 Result<long> sys_futex(Context& ctx, UserPtr<u32> uaddr, int op, u32 val, u64 timeout_or_val2, UserPtr<u32> uaddr2, u32 val3)
 {
-    int cmd = op & ~(futex_private_flag | futex_clock_realtime);
+    int cmd = op & ~(abi::futex_private_flag | abi::futex_clock_realtime);
     if (uaddr.addr() % 4)
         return Errno::einval;
-    bool is_private = op & futex_private_flag;
+    bool is_private = op & abi::futex_private_flag;
     auto key = TRY(futex_key(ctx.process(), uaddr.addr(), is_private));
     switch (cmd) {
-    case futex_wait:
-    case futex_wait_bitset: {
-        u32 bitset = cmd == futex_wait ? futex_bitset_match_any : val3;
+    case abi::futex_wait:
+    case abi::futex_wait_bitset: {
+        u32 bitset = cmd == abi::futex_wait ? abi::futex_bitset_match_any : val3;
         if (bitset == 0)
             return Errno::einval;
-        if ((op & futex_clock_realtime) && cmd == futex_wait)
+        if ((op & abi::futex_clock_realtime) && cmd == abi::futex_wait)
             return Errno::enosys;
         u32 current = TRY(ctx.user().read(uaddr));
         if (current != val)
@@ -76,11 +68,11 @@ Result<long> sys_futex(Context& ctx, UserPtr<u32> uaddr, int op, u32 val, u64 ti
             if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1'000'000'000)
                 return Errno::einval;
             u64 ns = static_cast<u64>(ts.sec) * 1'000'000'000 + static_cast<u64>(ts.nsec);
-            if (cmd == futex_wait) {
+            if (cmd == abi::futex_wait) {
                 deadline = frame::monotonic_ns() + ns; // relative
             } else {
                 // Absolute, on CLOCK_MONOTONIC or (FUTEX_CLOCK_REALTIME) the real-time clock.
-                u64 now = (op & futex_clock_realtime) ? frame::realtime_ns() : frame::monotonic_ns();
+                u64 now = (op & abi::futex_clock_realtime) ? frame::realtime_ns() : frame::monotonic_ns();
                 deadline = frame::monotonic_ns() + (ns > now ? ns - now : 0);
             }
         }
@@ -94,16 +86,16 @@ Result<long> sys_futex(Context& ctx, UserPtr<u32> uaddr, int op, u32 val, u64 ti
         }
         return 0;
     }
-    case futex_wake_op:
-    case futex_wake_bitset: {
-        u32 bitset = cmd == futex_wake_op ? futex_bitset_match_any : val3;
+    case abi::futex_wake:
+    case abi::futex_wake_bitset: {
+        u32 bitset = cmd == abi::futex_wake ? abi::futex_bitset_match_any : val3;
         if (bitset == 0)
             return Errno::einval;
         return futex_waiters().wake(key, val, bitset);
     }
-    case futex_requeue:
-    case futex_cmp_requeue: {
-        if (cmd == futex_cmp_requeue && TRY(ctx.user().read(uaddr)) != val3)
+    case abi::futex_requeue:
+    case abi::futex_cmp_requeue: {
+        if (cmd == abi::futex_cmp_requeue && TRY(ctx.user().read(uaddr)) != val3)
             return Errno::eagain;
         auto key2 = TRY(futex_key(ctx.process(), uaddr2.addr(), is_private));
         u32 requeue_count = static_cast<u32>(std::min<u64>(timeout_or_val2, 0xffffffff));

@@ -47,7 +47,7 @@ u32 FutexWaiters::wake(const FutexKey& key, u32 count, u32 bitset)
 
 u32 FutexWaiters::requeue(const FutexKey& from, const FutexKey& to, u32 wake_count, u32 requeue_count)
 {
-    u32 woken = wake(from, wake_count, futex_bitset_match_any);
+    u32 woken = wake(from, wake_count, abi::futex_bitset_match_any);
     // Taken off first and put back after, so that a requeue onto the same futex moves them
     // behind the others as Linux does, instead of meeting them again.
     std::vector<FutexWaiter*> moved;

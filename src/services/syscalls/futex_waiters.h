@@ -5,11 +5,9 @@
 
 #include "frame/task.h"
 #include "frame/types.h"
+#include "services/abi/futex.h"
 
 namespace asterix::services {
-
-/// FUTEX_BITSET_MATCH_ANY: what FUTEX_WAIT and FUTEX_WAKE use.
-inline constexpr u32 futex_bitset_match_any = 0xffffffff;
 
 /// Linux's futex key: (address space, address) for a private futex, or (null, physical
 /// address) for one in MAP_SHARED memory, so that processes sharing the page meet on it.
@@ -18,7 +16,7 @@ using FutexKey = std::pair<const void*, u64>;
 /// A thread blocked in FUTEX_WAIT: woken through its queue, with the bitset it waits for.
 struct FutexWaiter {
     frame::WaitQueue queue;
-    u32 bitset {futex_bitset_match_any};
+    u32 bitset {abi::futex_bitset_match_any};
     bool is_woken {false};
     /// The futex it waits on now: FUTEX_REQUEUE moves it.
     FutexKey key {nullptr, 0};

@@ -4,9 +4,17 @@
 
 #include "frame/result.h"
 #include "frame/user_ptr.h"
-#include "services/abi.h"
 #include <optional>
 
+#include "services/abi/fcntl.h"
+#include "services/abi/poll.h"
+#include "services/abi/resource.h"
+#include "services/abi/signal.h"
+#include "services/abi/stat.h"
+#include "services/abi/time.h"
+#include "services/abi/uio.h"
+#include "services/abi/utsname.h"
+#include "services/abi/capability.h"
 #include "services/syscalls/context.h"
 
 namespace asterix::services {

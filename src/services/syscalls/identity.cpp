@@ -1,6 +1,7 @@
 // getpid, gettid, getppid, getuid, geteuid, getgid, getegid, getgroups, getpgrp, getpgid,
 // setpgid, getsid, setsid, and the set*id calls on the calling thread's credentials
 
+#include "services/abi/limits.h"
 #include "services/process/process_table.h"
 #include "services/syscalls/handlers.h"
 
@@ -30,8 +31,7 @@ Result<long> sys_getgroups(Context& ctx, int size, UserPtr<u32> list)
 
 Result<long> sys_setgroups(Context& ctx, int size, UserPtr<u32> list)
 {
-    constexpr int ngroups_max = 65536;
-    if (size < 0 || size > ngroups_max)
+    if (size < 0 || size > abi::ngroups_max)
         return Errno::einval;
     if (!ctx.thread().credentials().has_capability(abi::Capability::setgid))
         return Errno::eperm;

@@ -2,12 +2,12 @@
 
 #include <vector>
 
+#include "services/abi/uio.h"
 #include "services/syscalls/context.h"
 
 namespace asterix::services {
 
-inline constexpr u64 max_rw_count = 0x7ffff000;
-inline constexpr int iov_max = 1024;
+using abi::max_rw_count, abi::iov_max;
 
 /// Reads and checks an iovec array (readv(2): EINVAL for a bad count or a total over
 /// SSIZE_MAX, EFAULT for a bad array). Segments are trimmed so the total stays <= MAX_RW_COUNT.

@@ -1,15 +1,13 @@
 // alarm, setitimer, getitimer
 
 #include "frame/clock.h"
+#include "services/abi/time.h"
 #include "services/process/itimer.h"
 #include "services/syscalls/handlers.h"
 
 namespace asterix::services {
 
 namespace {
-constexpr int itimer_real = 0;
-constexpr int itimer_virtual = 1;
-constexpr int itimer_prof = 2;
 
 abi::Timeval to_timeval(u64 ns) { return {static_cast<i64>(ns / 1'000'000'000), static_cast<i64>(ns % 1'000'000'000 / 1000)}; }
 
@@ -35,10 +33,10 @@ Result<long> sys_alarm(Context& ctx, u32 seconds)
 
 Result<long> sys_getitimer(Context& ctx, int which, UserPtr<abi::ITimerVal> value)
 {
-    if (which < itimer_real || which > itimer_prof)
+    if (which < abi::itimer_real || which > abi::itimer_prof)
         return Errno::einval;
     abi::ITimerVal out {};
-    if (which == itimer_real)
+    if (which == abi::itimer_real)
         out = current_value(ctx.process());
     TRY(ctx.user().write(value, out));
     return 0;
@@ -46,7 +44,7 @@ Result<long> sys_getitimer(Context& ctx, int which, UserPtr<abi::ITimerVal> valu
 
 Result<long> sys_setitimer(Context& ctx, int which, UserPtr<abi::ITimerVal> new_value, UserPtr<abi::ITimerVal> old_value)
 {
-    if (which < itimer_real || which > itimer_prof)
+    if (which < abi::itimer_real || which > abi::itimer_prof)
         return Errno::einval;
     abi::ITimerVal value {};
     if (!new_value.is_null())
@@ -54,7 +52,7 @@ Result<long> sys_setitimer(Context& ctx, int which, UserPtr<abi::ITimerVal> new_
     auto check = [](const abi::Timeval& tv) { return tv.sec >= 0 && tv.usec >= 0 && tv.usec < 1'000'000; };
     if (!check(value.interval) || !check(value.value))
         return Errno::einval;
-    if (which != itimer_real)
+    if (which != abi::itimer_real)
         return Errno::einval; // FIXME: ITIMER_VIRTUAL and ITIMER_PROF need timers on CPU time
     abi::ITimerVal old = current_value(ctx.process());
     auto ns = [](const abi::Timeval& tv) { return static_cast<u64>(tv.sec) * 1'000'000'000 + static_cast<u64>(tv.usec) * 1000; };

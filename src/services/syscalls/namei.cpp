@@ -2,15 +2,13 @@
 // symlinkat, readlink, readlinkat, mknod, mknodat: operations on names in directories.
 
 #include "frame/bytes.h"
+#include "services/abi/fcntl.h"
 #include "services/syscalls/handlers.h"
 #include "services/syscalls/path.h"
 
 namespace asterix::services {
 
 namespace {
-constexpr u32 rename_noreplace = 1;
-constexpr u32 rename_exchange = 2;
-constexpr u32 rename_whiteout = 4;
 
 bool is_dot_name(const std::string& name) { return name == "." || name == ".."; }
 
@@ -75,11 +73,11 @@ Result<long> sys_rmdir(Context& ctx, UserPtr<char> path) { return sys_unlinkat(c
 
 Result<long> sys_renameat2(Context& ctx, int old_dirfd, UserPtr<char> old_path, int new_dirfd, UserPtr<char> new_path, u32 flags)
 {
-    if (flags & ~(rename_noreplace | rename_exchange | rename_whiteout))
+    if (flags & ~(abi::rename_noreplace | abi::rename_exchange | abi::rename_whiteout))
         return Errno::einval;
-    if ((flags & rename_exchange) && (flags & (rename_noreplace | rename_whiteout)))
+    if ((flags & abi::rename_exchange) && (flags & (abi::rename_noreplace | abi::rename_whiteout)))
         return Errno::einval;
-    if (flags & rename_whiteout)
+    if (flags & abi::rename_whiteout)
         return Errno::einval;
     std::string old_name = TRY(read_path(ctx, old_path));
     std::string new_name = TRY(read_path(ctx, new_path));
@@ -98,7 +96,7 @@ Result<long> sys_renameat2(Context& ctx, int old_dirfd, UserPtr<char> old_path, 
         return Errno::einval;
     TRY(check_writable_fs(*from.parent));
     TRY(from.parent->inode().rename(from.name, to.parent->inode(), to.name, flags));
-    if (flags & rename_exchange) {
+    if (flags & abi::rename_exchange) {
         from.parent->forget_child(from.name);
         to.parent->forget_child(to.name);
     } else {

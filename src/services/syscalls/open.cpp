@@ -10,9 +10,6 @@ namespace asterix::services {
 
 namespace {
 
-constexpr u32 valid_open_flags = o_accmode | o_creat | o_excl | o_noctty | o_trunc | o_append | o_nonblock | o_dsync
-    | o_async | o_direct | o_largefile | o_directory | o_nofollow | o_noatime | o_cloexec | o_sync | o_path | o_tmpfile;
-constexpr u32 o_path_allowed = o_path | o_directory | o_nofollow | o_cloexec;
 
 /// Finds, or with O_CREAT creates, what the lookup's path names. With O_CREAT a symlink in the
 /// last place is followed even when its target does not exist yet: O_CREAT creates the target.
@@ -32,7 +29,7 @@ Result<Ref<Dentry>> open_or_create(Context& ctx, PathLookup& lookup, const std::
 /// open(2) with openat2's RESOLVE_* flags (none for open and openat).
 Result<long> open_resolved(Context& ctx, int dirfd, const std::string& path, u32 flags, u32 mode, u64 resolve)
 {
-    if (flags & ~valid_open_flags)
+    if (flags & ~abi::valid_open_flags)
         return Errno::einval;
     // RESOLVE_CACHED cannot create or truncate: that would need to block (openat2(2)).
     if ((resolve & abi::resolve_cached) && (flags & (o_creat | o_trunc | o_tmpfile)))
@@ -40,7 +37,7 @@ Result<long> open_resolved(Context& ctx, int dirfd, const std::string& path, u32
     if ((flags & o_tmpfile) == o_tmpfile)
         return Errno::enotsup; // FIXME: O_TMPFILE needs unnamed inodes
     if (flags & o_path)
-        flags &= o_path_allowed;
+        flags &= abi::o_path_flags;
     int at_flags = (flags & o_nofollow) ? abi::at_symlink_nofollow : 0;
     auto lookup = TRY(make_lookup(ctx, dirfd, path, at_flags, resolve));
     auto dentry = TRY(open_or_create(ctx, lookup, path, flags, mode));
@@ -101,7 +98,7 @@ Result<long> sys_openat2(Context& ctx, int dirfd, UserPtr<char> path, UserPtr<ab
         if (TRY(ctx.user().read(UserPtr<u8>(how_ptr.addr() + at))) != 0)
             return Errno::e2big;
     }
-    if (how.flags > 0xffffffffull || (how.flags & ~u64 {valid_open_flags}))
+    if (how.flags > 0xffffffffull || (how.flags & ~u64 {abi::valid_open_flags}))
         return Errno::einval;
     if (how.mode & ~u64 {07777} || (how.mode && !(how.flags & o_creat)))
         return Errno::einval;

@@ -7,8 +7,8 @@ namespace asterix::services {
 
 Result<long> sys_pipe2(Context& ctx, UserPtr<std::array<i32, 2>> fds, int flags)
 {
-    constexpr u32 o_direct_packet = o_direct;
-    if (static_cast<u32>(flags) & ~(o_cloexec | o_nonblock | o_direct_packet))
+    // O_DIRECT asks for packet mode (pipe(2)); it is accepted and ignored.
+    if (static_cast<u32>(flags) & ~(o_cloexec | o_nonblock | o_direct))
         return Errno::einval;
     u32 status = static_cast<u32>(flags) & o_nonblock;
     bool is_cloexec = flags & o_cloexec;

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "frame/clock.h"
+#include "services/abi/signal.h"
 #include "services/fs/poll_waiters.h"
 #include "services/process/signals.h"
 #include "services/syscalls/handlers.h"
@@ -68,7 +69,7 @@ Result<void> swap_mask(Context& ctx, UserPtr<u64> mask, u64 sigsetsize)
 {
     if (mask.is_null())
         return {};
-    if (sigsetsize != 8)
+    if (sigsetsize != abi::sigset_bytes)
         return Errno::einval;
     return set_temporary_sig_mask(ctx.thread(), TRY(ctx.user().read(mask)), sigsetsize);
 }

@@ -1,25 +1,20 @@
 // prctl
 
 #include "frame/bytes.h"
+#include "services/abi/prctl.h"
 #include "services/syscalls/handlers.h"
 
 namespace asterix::services {
-
-namespace {
-constexpr int pr_set_name = 15;
-constexpr int pr_get_name = 16;
-constexpr usize task_comm_len = 16;
-} // namespace
 
 Result<long> sys_prctl(Context& ctx, int option, u64 arg2, u64 arg3, u64 arg4, u64 arg5)
 {
     if (auto handled = prctl_privileges(ctx, option, arg2, arg3, arg4, arg5))
         return *handled;
     switch (option) {
-    case pr_set_name: {
+    case abi::pr_set_name: {
         // The name is truncated to 15 bytes; a longer string is not an error.
-        std::array<u8, task_comm_len> name {};
-        for (usize i = 0; i + 1 < task_comm_len; ++i) {
+        std::array<u8, abi::task_comm_len> name {};
+        for (usize i = 0; i + 1 < abi::task_comm_len; ++i) {
             u8 byte = TRY(ctx.user().read(UserPtr<u8>(arg2 + i)));
             if (byte == 0)
                 break;
@@ -28,11 +23,11 @@ Result<long> sys_prctl(Context& ctx, int option, u64 arg2, u64 arg3, u64 arg4, u
         ctx.process().comm.assign(name.begin(), std::find(name.begin(), name.end(), u8 {0}));
         return 0;
     }
-    case pr_get_name: {
-        std::array<u8, task_comm_len> name {};
+    case abi::pr_get_name: {
+        std::array<u8, abi::task_comm_len> name {};
         const std::string& comm = ctx.process().comm;
-        std::copy(comm.begin(), comm.begin() + std::min(comm.size(), task_comm_len - 1), name.begin());
-        TRY(ctx.user().write(UserPtr<std::array<u8, task_comm_len>>(arg2), name));
+        std::copy(comm.begin(), comm.begin() + std::min(comm.size(), abi::task_comm_len - 1), name.begin());
+        TRY(ctx.user().write(UserPtr<std::array<u8, abi::task_comm_len>>(arg2), name));
         return 0;
     }
     default:

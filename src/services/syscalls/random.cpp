@@ -3,23 +3,21 @@
 #include <array>
 
 #include "frame/clock.h"
+#include "services/abi/random.h"
 #include "services/syscalls/handlers.h"
 
 namespace asterix::services {
 
 namespace {
-constexpr u32 grnd_nonblock = 1;
-constexpr u32 grnd_random = 2;
-constexpr u32 grnd_insecure = 4;
 /// Linux returns at most this much from one call (INT_MAX >> 6).
 constexpr u64 max_getrandom_bytes = 33554431;
 } // namespace
 
 Result<long> sys_getrandom(Context& ctx, UserPtr<u8> buf, u64 len, u32 flags)
 {
-    if (flags & ~(grnd_nonblock | grnd_random | grnd_insecure))
+    if (flags & ~(abi::grnd_nonblock | abi::grnd_random | abi::grnd_insecure))
         return Errno::einval;
-    if ((flags & grnd_insecure) && (flags & grnd_random))
+    if ((flags & abi::grnd_insecure) && (flags & abi::grnd_random))
         return Errno::einval;
     len = std::min(len, max_getrandom_bytes);
     auto writer = TRY(frame::UserWriter::create(ctx.user(), buf.addr(), len));

@@ -1,12 +1,12 @@
 // read, readv, pread64, preadv, preadv2
 
+#include "services/abi/uio.h"
 #include "services/syscalls/handlers.h"
 #include "services/syscalls/iovec.h"
 
 namespace asterix::services {
 
 namespace {
-constexpr int rwf_supported = 0x1f; // RWF_HIPRI | DSYNC | SYNC | NOWAIT | APPEND
 
 /// Reads into each segment in turn, stopping at a short read; an error after some bytes
 /// returns the bytes.
@@ -61,7 +61,7 @@ Result<long> sys_pread64(Context& ctx, int fd, UserPtr<u8> buf, u64 count, i64 o
 
 Result<long> sys_preadv2(Context& ctx, int fd, UserPtr<abi::IoVec> iov, int iovcnt, i64 offset, int flags)
 {
-    if (flags & ~rwf_supported)
+    if (flags & ~abi::rwf_supported)
         return Errno::enotsup;
     auto file = TRY(readable_file(ctx, fd));
     if (offset == -1)

@@ -1,12 +1,9 @@
 // prlimit64, getrlimit, setrlimit
 
+#include "services/abi/limits.h"
 #include "services/syscalls/handlers.h"
 
 namespace asterix::services {
-
-namespace {
-constexpr u64 nr_open = 1024 * 1024;
-}
 
 Result<long> sys_prlimit64(Context& ctx, i32 pid, u32 resource, UserPtr<abi::Rlimit> new_limit, UserPtr<abi::Rlimit> old_limit)
 {
@@ -20,7 +17,7 @@ Result<long> sys_prlimit64(Context& ctx, i32 pid, u32 resource, UserPtr<abi::Rli
         abi::Rlimit limit = TRY(ctx.user().read(new_limit));
         if (limit.cur > limit.max)
             return Errno::einval;
-        if (resource == rlimit_nofile && limit.max > nr_open)
+        if (resource == rlimit_nofile && limit.max > abi::sysctl_nr_open)
             return Errno::eperm;
         if (limit.max > previous.max && !ctx.thread().credentials().has_capability(abi::Capability::sys_resource))
             return Errno::eperm;

@@ -6,18 +6,14 @@
 
 #include "frame/clock.h"
 #include "frame/phys_mem.h"
+#include "services/abi/resource.h"
+#include "services/abi/sched.h"
 #include "services/process/process_table.h"
 #include "services/syscalls/handlers.h"
 
 namespace asterix::services {
 
 namespace {
-constexpr int rusage_self = 0;
-constexpr int rusage_children = -1;
-constexpr int rusage_thread = 1;
-constexpr int prio_process = 0;
-constexpr int prio_pgrp = 1;
-constexpr int prio_user = 2;
 
 abi::Timeval to_timeval(u64 ns) { return {static_cast<i64>(ns / 1'000'000'000), static_cast<i64>(ns % 1'000'000'000 / 1000)}; }
 
@@ -29,15 +25,15 @@ Result<long> sys_getrusage(Context& ctx, int who, UserPtr<abi::Rusage> usage)
     Process& process = ctx.process();
     abi::Rusage out {};
     switch (who) {
-    case rusage_self:
+    case abi::rusage_self:
         out.utime = to_timeval(process.user_ns);
         out.stime = to_timeval(process.system_ns);
         break;
-    case rusage_thread:
+    case abi::rusage_thread:
         out.utime = to_timeval(ctx.thread().user_ns);
         out.stime = to_timeval(ctx.thread().system_ns);
         break;
-    case rusage_children:
+    case abi::rusage_children:
         out.utime = to_timeval(process.children_user_ns);
         out.stime = to_timeval(process.children_system_ns);
         break;
@@ -66,9 +62,9 @@ std::vector<Process*> priority_targets(Context& ctx, int which, i32 who)
     for (auto& [pid, process] : ProcessTable::all()) {
         if (process->has_exited)
             continue;
-        bool is_match = which == prio_process ? pid == (who ? who : ctx.process().pid())
-            : which == prio_pgrp               ? process->pgid == (who ? who : ctx.process().pgid)
-                                               : process->credentials().uid == static_cast<u32>(who ? who : static_cast<i32>(ctx.thread().credentials().uid));
+        bool is_match = which == abi::prio_process ? pid == (who ? who : ctx.process().pid())
+            : which == abi::prio_pgrp ? process->pgid == (who ? who : ctx.process().pgid)
+                                      : process->credentials().uid == static_cast<u32>(who ? who : static_cast<i32>(ctx.thread().credentials().uid));
         if (is_match)
             targets.push_back(process);
     }
@@ -79,7 +75,7 @@ std::vector<Process*> priority_targets(Context& ctx, int which, i32 who)
 // FIXME: the scheduler is round robin; the nice value is kept and reported, not yet obeyed.
 Result<long> sys_getpriority(Context& ctx, int which, i32 who)
 {
-    if (which < prio_process || which > prio_user)
+    if (which < abi::prio_process || which > abi::prio_user)
         return Errno::einval;
     auto targets = priority_targets(ctx, which, who);
     if (targets.empty())
@@ -92,7 +88,7 @@ Result<long> sys_getpriority(Context& ctx, int which, i32 who)
 
 Result<long> sys_setpriority(Context& ctx, int which, i32 who, int prio)
 {
-    if (which < prio_process || which > prio_user)
+    if (which < abi::prio_process || which > abi::prio_user)
         return Errno::einval;
     auto targets = priority_targets(ctx, which, who);
     if (targets.empty())
@@ -125,7 +121,7 @@ Result<long> sys_sched_getscheduler(Context& ctx, i32 pid)
         return Errno::einval;
     if (pid != 0 && !ProcessTable::find_thread(pid))
         return Errno::esrch;
-    return 0; // SCHED_OTHER
+    return abi::sched_other;
 }
 
 Result<long> sys_sched_getparam(Context& ctx, i32 pid, UserPtr<i32> param)

@@ -2,13 +2,12 @@
 // preempted inside a critical section restarts at its abort handler (rseq(2)).
 
 #include "services/process/signals.h"
+#include "services/abi/rseq.h"
 #include "services/syscalls/handlers.h"
 
 namespace asterix::services {
 
 namespace {
-constexpr int rseq_flag_unregister = 1;
-constexpr u32 rseq_min_len = 32;
 
 struct RseqCs {
     u32 version;
@@ -22,9 +21,9 @@ struct RseqCs {
 Result<long> sys_rseq(Context& ctx, u64 rseq, u32 rseq_len, int flags, u32 sig)
 {
     Thread& thread = ctx.thread();
-    if (flags & ~rseq_flag_unregister)
+    if (flags & ~abi::rseq_flag_unregister)
         return Errno::einval;
-    if (flags & rseq_flag_unregister) {
+    if (flags & abi::rseq_flag_unregister) {
         if (thread.rseq_area != rseq || thread.rseq_len != rseq_len)
             return Errno::einval;
         if (thread.rseq_signature != sig)
@@ -38,7 +37,7 @@ Result<long> sys_rseq(Context& ctx, u64 rseq, u32 rseq_len, int flags, u32 sig)
             return Errno::einval;
         return thread.rseq_signature == sig ? Errno::ebusy : Errno::eperm;
     }
-    if (rseq % 32 || rseq_len < rseq_min_len)
+    if (rseq % 32 || rseq_len < abi::rseq_min_len)
         return Errno::einval;
     // cpu_id_start and cpu_id: the one CPU; node_id and mm_cid follow when the area has them.
     TRY(ctx.user().write(UserPtr<std::array<u32, 2>>(rseq), std::array<u32, 2> {0, 0}));

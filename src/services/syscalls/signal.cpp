@@ -5,27 +5,16 @@
 #include <map>
 
 #include "frame/clock.h"
+#include "services/abi/signal.h"
 #include "services/process/process_table.h"
 #include "services/process/signals.h"
 #include "services/syscalls/handlers.h"
 
 namespace asterix::services {
 
-namespace {
-constexpr u64 sigset_bytes = 8;
-constexpr u64 unblockable = (1ull << (sigkill - 1)) | (1ull << (sigstop - 1));
-constexpr int sig_block = 0;
-constexpr int sig_unblock = 1;
-constexpr int sig_setmask = 2;
-constexpr i32 ss_onstack = 1;
-constexpr i32 ss_disable = 2;
-constexpr i32 ss_autodisarm = 1 << 31;
-constexpr u64 minsigstksz = 2048;
-} // namespace
-
 Result<long> sys_rt_sigaction(Context& ctx, int sig, UserPtr<abi::KSigAction> act, UserPtr<abi::KSigAction> old_act, u64 sigsetsize)
 {
-    if (sigsetsize != sigset_bytes || sig < 1 || sig > signal_count)
+    if (sigsetsize != abi::sigset_bytes || !abi::is_valid_signal(sig))
         return Errno::einval;
     if (!act.is_null() && (sig == sigkill || sig == sigstop))
         return Errno::einval;
@@ -33,7 +22,7 @@ Result<long> sys_rt_sigaction(Context& ctx, int sig, UserPtr<abi::KSigAction> ac
     abi::KSigAction previous = slot;
     if (!act.is_null()) {
         abi::KSigAction action = TRY(ctx.user().read(act));
-        action.mask &= ~unblockable;
+        action.mask &= ~unblockable_signals;
         slot = action;
         // A signal now ignored leaves the pending sets (sigaction(2), POSIX).
         if (is_ignored(ctx.process(), sig)) {
@@ -49,26 +38,26 @@ Result<long> sys_rt_sigaction(Context& ctx, int sig, UserPtr<abi::KSigAction> ac
 
 Result<long> sys_rt_sigprocmask(Context& ctx, int how, UserPtr<u64> set, UserPtr<u64> old_set, u64 sigsetsize)
 {
-    if (sigsetsize != sigset_bytes)
+    if (sigsetsize != abi::sigset_bytes)
         return Errno::einval;
     u64& mask = ctx.thread().sig_mask;
     u64 previous = mask;
     if (!set.is_null()) {
         u64 change = TRY(ctx.user().read(set));
         switch (how) {
-        case sig_block:
+        case abi::sig_block:
             mask |= change;
             break;
-        case sig_unblock:
+        case abi::sig_unblock:
             mask &= ~change;
             break;
-        case sig_setmask:
+        case abi::sig_setmask:
             mask = change;
             break;
         default:
             return Errno::einval;
         }
-        mask &= ~unblockable;
+        mask &= ~unblockable_signals;
     }
     if (!old_set.is_null())
         TRY(ctx.user().write(old_set, previous));
@@ -79,20 +68,20 @@ Result<long> sys_sigaltstack(Context& ctx, UserPtr<abi::StackT> stack, UserPtr<a
 {
     abi::StackT previous = ctx.thread().alt_stack;
     u64 sp = ctx.thread().context.regs.rsp;
-    bool is_on_stack = !(previous.flags & ss_disable) && previous.size && sp > previous.sp && sp - previous.sp <= previous.size;
+    bool is_on_stack = !(previous.flags & abi::ss_disable) && previous.size && sp > previous.sp && sp - previous.sp <= previous.size;
     if (is_on_stack)
-        previous.flags = ss_onstack;
+        previous.flags = abi::ss_onstack;
     if (!stack.is_null()) {
         if (is_on_stack)
             return Errno::eperm; // sigaltstack(2): not while running on it
         abi::StackT next = TRY(ctx.user().read(stack));
         next.pad = 0;
-        i32 mode = next.flags & ~ss_autodisarm;
-        if (mode != 0 && mode != ss_disable && mode != ss_onstack)
+        i32 mode = next.flags & ~abi::ss_autodisarm;
+        if (mode != 0 && mode != abi::ss_disable && mode != abi::ss_onstack)
             return Errno::einval;
-        if (mode == ss_disable) {
-            next = {0, ss_disable, 0, 0};
-        } else if (next.size < minsigstksz) {
+        if (mode == abi::ss_disable) {
+            next = {0, abi::ss_disable, 0, 0};
+        } else if (next.size < abi::minsigstksz) {
             return Errno::enomem;
         }
         ctx.thread().alt_stack = next;
@@ -229,7 +218,7 @@ Result<long> sys_rt_sigqueueinfo(Context& ctx, i32 pid, int sig, UserPtr<abi::Si
     Process* target = ProcessTable::find(pid);
     if (!target || target->has_exited)
         return Errno::esrch;
-    if (sig >= 32 && PendingSignals::queued_for(target->credentials().uid) >= target->rlimits[rlimit_sigpending].cur)
+    if (sig >= abi::sigrtmin && PendingSignals::queued_for(target->credentials().uid) >= target->rlimits[rlimit_sigpending].cur)
         return Errno::eagain; // sigqueue(3): the limit on queued signals was reached
     return kill_process(ctx, *target, info);
 }
@@ -244,7 +233,7 @@ Result<long> sys_rt_tgsigqueueinfo(Context& ctx, i32 tgid, i32 tid, int sig, Use
     info.signo = sig;
     Thread* thread = TRY(find_thread_in(tgid, tid));
     Process& target = thread->process();
-    if (sig >= 32 && PendingSignals::queued_for(target.credentials().uid) >= target.rlimits[rlimit_sigpending].cur)
+    if (sig >= abi::sigrtmin && PendingSignals::queued_for(target.credentials().uid) >= target.rlimits[rlimit_sigpending].cur)
         return Errno::eagain;
     send_signal(*thread, info);
     return 0;
@@ -265,14 +254,14 @@ Result<long> sys_rt_sigpending(Context& ctx, UserPtr<u64> set, u64 sigsetsize)
 {
     if (sigsetsize > 8)
         return Errno::einval;
-    u64 pending = (ctx.thread().pending.mask | ctx.process().shared_pending.mask) & ctx.thread().sig_mask;
+    u64 pending = (ctx.thread().pending.mask | ctx.process().shared_pending.mask).bits() & ctx.thread().sig_mask;
     TRY(ctx.user().write(set, pending));
     return 0;
 }
 
 Result<long> sys_rt_sigsuspend(Context& ctx, UserPtr<u64> mask, u64 sigsetsize)
 {
-    if (sigsetsize != 8)
+    if (sigsetsize != abi::sigset_bytes)
         return Errno::einval;
     TRY(set_temporary_sig_mask(ctx.thread(), TRY(ctx.user().read(mask)), sigsetsize));
     frame::WaitQueue never;
@@ -291,7 +280,7 @@ Result<long> sys_pause(Context& ctx)
 
 Result<long> sys_rt_sigtimedwait(Context& ctx, UserPtr<u64> set, UserPtr<abi::SigInfo> info_ptr, UserPtr<abi::Timespec> timeout, u64 sigsetsize)
 {
-    if (sigsetsize != 8)
+    if (sigsetsize != abi::sigset_bytes)
         return Errno::einval;
     u64 wanted = TRY(ctx.user().read(set)) & ~unblockable_signals;
     u64 deadline = ~0ull;
@@ -305,7 +294,7 @@ Result<long> sys_rt_sigtimedwait(Context& ctx, UserPtr<u64> set, UserPtr<abi::Si
     // The awaited signals are unblocked for the wait, so they interrupt it.
     u64 saved_mask = thread.sig_mask;
     for (;;) {
-        u64 ready = (thread.pending.mask | ctx.process().shared_pending.mask) & wanted;
+        u64 ready = (thread.pending.mask | ctx.process().shared_pending.mask).bits() & wanted;
         if (ready) {
             int sig = __builtin_ctzll(ready) + 1;
             abi::SigInfo info = thread.pending.has(sig) ? thread.pending.take(sig) : ctx.process().shared_pending.take(sig);
@@ -321,7 +310,7 @@ Result<long> sys_rt_sigtimedwait(Context& ctx, UserPtr<u64> set, UserPtr<abi::Si
         if (waited.is_error()) {
             if (waited.error() == Errno::etimedout)
                 return Errno::eagain;
-            u64 now_ready = (thread.pending.mask | ctx.process().shared_pending.mask) & wanted;
+            u64 now_ready = (thread.pending.mask | ctx.process().shared_pending.mask).bits() & wanted;
             if (!now_ready)
                 return Errno::eintr;
         }

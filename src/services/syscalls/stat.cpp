@@ -1,5 +1,6 @@
 // stat, lstat, fstat, newfstatat, statx, statfs, fstatfs
 
+#include "services/abi/stat.h"
 #include "services/syscalls/handlers.h"
 #include "services/syscalls/path.h"
 
@@ -7,7 +8,6 @@ namespace asterix::services {
 
 namespace {
 
-constexpr u32 statx_basic_stats = 0x7ff;
 
 abi::Stat to_abi(const frame::FileStat& st)
 {
@@ -104,7 +104,7 @@ Result<long> sys_statx(Context& ctx, int dirfd, UserPtr<char> path, int flags, u
         return Errno::einval;
     auto st = TRY(stat_at(ctx, dirfd, path, flags));
     abi::Statx out {};
-    out.mask = statx_basic_stats;
+    out.mask = abi::statx_basic_stats;
     out.blksize = static_cast<u32>(st.blksize);
     out.nlink = st.nlink;
     out.uid = st.uid;

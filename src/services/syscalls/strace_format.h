@@ -6,7 +6,8 @@
 #include <span>
 #include <string>
 
-#include "services/abi.h"
+#include "services/abi/fcntl.h"
+#include "services/abi/stat.h"
 #include "services/syscalls/strace_args.h"
 
 namespace asterix::services::strace {

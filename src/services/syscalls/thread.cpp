@@ -1,15 +1,12 @@
 // arch_prctl, set_tid_address, set_robust_list
 
+#include "services/abi/futex.h"
+#include "services/abi/prctl.h"
 #include "services/syscalls/handlers.h"
 
 namespace asterix::services {
 
 namespace {
-constexpr int arch_set_gs = 0x1001;
-constexpr int arch_set_fs = 0x1002;
-constexpr int arch_get_fs = 0x1003;
-constexpr int arch_get_gs = 0x1004;
-constexpr u64 robust_list_head_bytes = 24;
 /// TASK_SIZE_MAX: a segment base must be a user address.
 constexpr u64 task_size_max = (1ull << 47) - page_size;
 } // namespace
@@ -18,20 +15,20 @@ Result<long> sys_arch_prctl(Context& ctx, int code, u64 addr)
 {
     auto& regs = ctx.thread().context.regs;
     switch (code) {
-    case arch_set_fs:
+    case abi::arch_set_fs:
         if (addr >= task_size_max)
             return Errno::eperm;
         regs.fs_base = addr;
         return 0;
-    case arch_set_gs:
+    case abi::arch_set_gs:
         if (addr >= task_size_max)
             return Errno::eperm;
         regs.gs_base = addr;
         return 0;
-    case arch_get_fs:
+    case abi::arch_get_fs:
         TRY(ctx.user().write(UserPtr<u64>(addr), regs.fs_base));
         return 0;
-    case arch_get_gs:
+    case abi::arch_get_gs:
         TRY(ctx.user().write(UserPtr<u64>(addr), regs.gs_base));
         return 0;
     default:
@@ -47,7 +44,7 @@ Result<long> sys_set_tid_address(Context& ctx, UserPtr<i32> tidptr)
 
 Result<long> sys_set_robust_list(Context& ctx, u64 head, u64 len)
 {
-    if (len != robust_list_head_bytes)
+    if (len != abi::robust_list_head_bytes)
         return Errno::einval;
     ctx.thread().robust_list_head = head;
     ctx.thread().robust_list_len = len;

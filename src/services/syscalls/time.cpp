@@ -2,6 +2,7 @@
 
 #include "frame/clock.h"
 #include "frame/task.h"
+#include "services/abi/time.h"
 #include "services/process/process_table.h"
 #include "services/process/signals.h"
 #include "services/syscalls/handlers.h"
@@ -9,35 +10,25 @@
 namespace asterix::services {
 
 namespace {
-constexpr int clock_realtime = 0;
-constexpr int clock_monotonic = 1;
-constexpr int clock_process_cputime = 2;
-constexpr int clock_thread_cputime = 3;
-constexpr int clock_monotonic_raw = 4;
-constexpr int clock_realtime_coarse = 5;
-constexpr int clock_monotonic_coarse = 6;
-constexpr int clock_boottime = 7;
-constexpr int clock_tai = 11;
-constexpr int timer_abstime = 1;
 constexpr i64 ns_per_s = 1'000'000'000;
 
 Result<u64> read_clock(int clock)
 {
     switch (clock) {
-    case clock_realtime:
-    case clock_realtime_coarse:
-    case clock_tai:
+    case abi::clock_realtime:
+    case abi::clock_realtime_coarse:
+    case abi::clock_tai:
         return frame::realtime_ns();
-    case clock_monotonic:
-    case clock_monotonic_raw:
-    case clock_monotonic_coarse:
-    case clock_boottime:
+    case abi::clock_monotonic:
+    case abi::clock_monotonic_raw:
+    case abi::clock_monotonic_coarse:
+    case abi::clock_boottime:
         return frame::monotonic_ns();
-    case clock_process_cputime:
+    case abi::clock_process_cputime_id:
         if (Process* process = ProcessTable::current())
             return process->user_ns + process->system_ns;
         return 0;
-    case clock_thread_cputime:
+    case abi::clock_thread_cputime_id:
         if (Thread* thread = ProcessTable::current_thread())
             return thread->user_ns + thread->system_ns;
         return 0;
@@ -76,7 +67,7 @@ bool sleep_until_clock(Thread& thread, int clock, u64 deadline_ns)
 /// continues it when no handler runs.
 Result<long> interrupted_sleep(Context& ctx, int clock, int flags, u64 deadline, UserPtr<abi::Timespec> rem)
 {
-    if (!(flags & timer_abstime) && !rem.is_null()) {
+    if (!(flags & abi::timer_abstime) && !rem.is_null()) {
         u64 now = read_clock(clock).value();
         TRY(ctx.user().write(rem, to_timespec(deadline > now ? deadline - now : 0)));
     }
@@ -96,7 +87,7 @@ Result<long> sys_clock_gettime(Context& ctx, int clock, UserPtr<abi::Timespec> t
 Result<long> sys_clock_getres(Context& ctx, int clock, UserPtr<abi::Timespec> tp)
 {
     TRY(read_clock(clock));
-    bool is_coarse = clock == clock_realtime_coarse || clock == clock_monotonic_coarse;
+    bool is_coarse = clock == abi::clock_realtime_coarse || clock == abi::clock_monotonic_coarse;
     if (!tp.is_null())
         TRY(ctx.user().write(tp, abi::Timespec {0, is_coarse ? 4'000'000 : 1}));
     return 0;
@@ -125,18 +116,18 @@ Result<long> sys_time(Context& ctx, UserPtr<i64> tloc)
 
 Result<long> sys_nanosleep(Context& ctx, UserPtr<abi::Timespec> req, UserPtr<abi::Timespec> rem)
 {
-    return sys_clock_nanosleep(ctx, clock_monotonic, 0, req, rem);
+    return sys_clock_nanosleep(ctx, abi::clock_monotonic, 0, req, rem);
 }
 
 Result<long> sys_clock_nanosleep(Context& ctx, int clock, int flags, UserPtr<abi::Timespec> req, UserPtr<abi::Timespec> rem)
 {
-    if (clock == clock_thread_cputime)
+    if (clock == abi::clock_thread_cputime_id)
         return Errno::einval;
     TRY(read_clock(clock));
     abi::Timespec request = TRY(ctx.user().read(req));
     u64 ns = TRY(checked_ns(request));
     u64 now = read_clock(clock).value();
-    u64 deadline = (flags & timer_abstime) ? ns : (ns > ~0ull - now ? ~0ull - 1 : now + ns);
+    u64 deadline = (flags & abi::timer_abstime) ? ns : (ns > ~0ull - now ? ~0ull - 1 : now + ns);
     if (!sleep_until_clock(ctx.thread(), clock, deadline))
         return interrupted_sleep(ctx, clock, flags, deadline, rem);
     return 0;
@@ -147,7 +138,7 @@ Result<long> sys_restart_syscall(Context& ctx)
     // The only restartable call here is a sleep; it goes on to the deadline it had.
     Thread& thread = ctx.thread();
     if (!sleep_until_clock(thread, thread.restart_clock, thread.restart_deadline_ns))
-        return interrupted_sleep(ctx, thread.restart_clock, timer_abstime, thread.restart_deadline_ns, UserPtr<abi::Timespec>());
+        return interrupted_sleep(ctx, thread.restart_clock, abi::timer_abstime, thread.restart_deadline_ns, UserPtr<abi::Timespec>());
     return 0;
 }
 

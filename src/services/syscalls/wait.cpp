@@ -3,6 +3,7 @@
 #include <limits>
 #include <optional>
 
+#include "services/abi/wait.h"
 #include "services/process/process_table.h"
 #include "services/process/signals.h"
 #include "services/syscalls/handlers.h"
@@ -10,21 +11,10 @@
 namespace asterix::services {
 
 namespace {
-constexpr int wnohang = 1;
-constexpr int wuntraced = 2; // also WSTOPPED for waitid
-constexpr int wexited = 4;
-constexpr int wcontinued = 8;
-constexpr int wnowait = 0x01000000;
-constexpr int wnothread = 0x20000000;
-constexpr int wall = 0x40000000;
-constexpr int wclone = static_cast<int>(0x80000000);
-constexpr int p_all = 0;
-constexpr int p_pid = 1;
-constexpr int p_pgid = 2;
 
 /// Which children a wait is about: all (-1), one pid, or a process group.
 struct Selector {
-    int kind;
+    abi::WaitIdType kind;
     i32 id;
 };
 
@@ -32,15 +22,15 @@ bool matches(const Process& parent, const Process& child, const Selector& select
 {
     // wait(2): without __WALL, plain waits see "normal" children (exit signal SIGCHLD) and
     // __WCLONE waits the others.
-    if (!(options & wall)) {
+    if (!(options & abi::wall)) {
         bool is_clone_child = child.exit_signal != sigchld;
-        if (is_clone_child != ((options & wclone) != 0))
+        if (is_clone_child != ((options & abi::wclone) != 0))
             return false;
     }
     switch (selector.kind) {
-    case p_pid:
+    case abi::WaitIdType::pid:
         return child.pid() == selector.id;
-    case p_pgid:
+    case abi::WaitIdType::pgid:
         return child.pgid == (selector.id ? selector.id : parent.pgid);
     default:
         return true;
@@ -74,23 +64,23 @@ Result<std::optional<WaitOutcome>> find_change(Process& parent, const Selector& 
         if (!matches(parent, child, selector, options))
             continue;
         has_match = true;
-        if (child.has_exited && (options & wexited)) {
+        if (child.has_exited && (options & abi::wexited)) {
             int sig = child.wait_status & 0x7f;
             WaitOutcome outcome {child.pid(), child.wait_status, sig ? ((child.wait_status & 0x80) ? cld_dumped : cld_killed) : cld_exited,
                 sig ? sig : (child.wait_status >> 8) & 0xff, child.credentials().uid};
             if (usage)
                 *usage = rusage_of(child);
-            if (!(options & wnowait))
+            if (!(options & abi::wnowait))
                 reap(parent, child);
             return std::optional(outcome);
         }
-        if (child.has_stop_to_report && (options & wuntraced) && !child.has_exited) {
-            if (!(options & wnowait))
+        if (child.has_stop_to_report && (options & abi::wuntraced) && !child.has_exited) {
+            if (!(options & abi::wnowait))
                 child.has_stop_to_report = false;
             return std::optional(WaitOutcome {child.pid(), (child.stop_signal << 8) | 0x7f, cld_stopped, child.stop_signal, child.credentials().uid});
         }
-        if (child.has_continue_to_report && (options & wcontinued) && !child.has_exited) {
-            if (!(options & wnowait))
+        if (child.has_continue_to_report && (options & abi::wcontinued) && !child.has_exited) {
+            if (!(options & abi::wnowait))
                 child.has_continue_to_report = false;
             return std::optional(WaitOutcome {child.pid(), 0xffff, cld_continued, sigcont, child.credentials().uid});
         }
@@ -107,7 +97,7 @@ Result<WaitOutcome> wait_for_child(Context& ctx, const Selector& selector, int o
         auto found = TRY(find_change(parent, selector, options, usage));
         if (found)
             return *found;
-        if (options & wnohang)
+        if (options & abi::wnohang)
             return WaitOutcome {0, 0, 0, 0, 0};
         TRY(wait_interruptible(parent.child_event, ~0ull, "wait for a child"));
     }
@@ -116,19 +106,19 @@ Result<WaitOutcome> wait_for_child(Context& ctx, const Selector& selector, int o
 
 Result<long> sys_wait4(Context& ctx, i32 pid, UserPtr<i32> status, int options, UserPtr<abi::Rusage> rusage)
 {
-    if (options & ~(wnohang | wuntraced | wcontinued | wnothread | wall | wclone))
+    if (options & ~(abi::wnohang | abi::wuntraced | abi::wcontinued | abi::wnothread | abi::wall | abi::wclone))
         return Errno::einval;
     if (pid == std::numeric_limits<i32>::min())
         return Errno::esrch;
-    Selector selector {p_all, 0};
+    Selector selector {abi::WaitIdType::all, 0};
     if (pid > 0)
-        selector = {p_pid, pid};
+        selector = {abi::WaitIdType::pid, pid};
     else if (pid == 0)
-        selector = {p_pgid, 0};
+        selector = {abi::WaitIdType::pgid, 0};
     else if (pid < -1)
-        selector = {p_pgid, -pid};
+        selector = {abi::WaitIdType::pgid, -pid};
     abi::Rusage usage {};
-    auto outcome = TRY(wait_for_child(ctx, selector, options | wexited, &usage));
+    auto outcome = TRY(wait_for_child(ctx, selector, options | abi::wexited, &usage));
     if (outcome.pid > 0) {
         if (!status.is_null())
             TRY(ctx.user().write(status, outcome.status));
@@ -140,20 +130,22 @@ Result<long> sys_wait4(Context& ctx, i32 pid, UserPtr<i32> status, int options, 
 
 Result<long> sys_waitid(Context& ctx, int idtype, i32 id, UserPtr<abi::SigInfo> infop, int options, UserPtr<abi::Rusage> rusage)
 {
-    if (options & ~(wnohang | wuntraced | wexited | wcontinued | wnowait | wnothread | wall | wclone))
+    if (options
+        & ~(abi::wnohang | abi::wuntraced | abi::wexited | abi::wcontinued | abi::wnowait | abi::wnothread | abi::wall
+            | abi::wclone))
         return Errno::einval;
-    if (!(options & (wuntraced | wexited | wcontinued)))
+    if (!(options & (abi::wuntraced | abi::wexited | abi::wcontinued)))
         return Errno::einval;
-    Selector selector {p_all, 0};
-    if (idtype == p_pid) {
+    Selector selector {abi::WaitIdType::all, 0};
+    if (idtype == static_cast<int>(abi::WaitIdType::pid)) {
         if (id <= 0)
             return Errno::einval;
-        selector = {p_pid, id};
-    } else if (idtype == p_pgid) {
+        selector = {abi::WaitIdType::pid, id};
+    } else if (idtype == static_cast<int>(abi::WaitIdType::pgid)) {
         if (id < 0)
             return Errno::einval;
-        selector = {p_pgid, id};
-    } else if (idtype != p_all) {
+        selector = {abi::WaitIdType::pgid, id};
+    } else if (idtype != static_cast<int>(abi::WaitIdType::all)) {
         return Errno::einval;
     }
     abi::Rusage usage {};

@@ -1,12 +1,12 @@
 // write, writev, pwrite64, pwritev, pwritev2
 
+#include "services/abi/uio.h"
 #include "services/syscalls/handlers.h"
 #include "services/syscalls/iovec.h"
 
 namespace asterix::services {
 
 namespace {
-constexpr int rwf_supported = 0x1f;
 
 template<typename WriteOne>
 Result<long> write_segments(Context& ctx, UserPtr<abi::IoVec> iov, int iovcnt, WriteOne&& write_one)
@@ -58,7 +58,7 @@ Result<long> sys_pwrite64(Context& ctx, int fd, UserPtr<u8> buf, u64 count, i64 
 
 Result<long> sys_pwritev2(Context& ctx, int fd, UserPtr<abi::IoVec> iov, int iovcnt, i64 offset, int flags)
 {
-    if (flags & ~rwf_supported)
+    if (flags & ~abi::rwf_supported)
         return Errno::enotsup;
     auto file = TRY(writable_file(ctx, fd));
     if (offset == -1)

@@ -1,17 +1,16 @@
 #include "services/tty/host_terminal_driver.h"
 
-namespace asterix::services {
+#include "services/abi/poll.h"
 
-namespace {
-constexpr u32 poll_out = 0x004;
-}
+namespace asterix::services {
 
 u32 HostTerminalDriver::poll_events()
 {
     u32 events = frame::console::poll(m_read_stream);
     if (m_write_stream == m_read_stream)
         return events;
-    return (events & ~poll_out) | (frame::console::poll(m_write_stream) & poll_out);
+    constexpr auto writable = static_cast<u32>(abi::pollout);
+    return (events & ~writable) | (frame::console::poll(m_write_stream) & writable);
 }
 
 } // namespace asterix::services

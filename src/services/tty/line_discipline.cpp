@@ -2,18 +2,15 @@
 
 #include <algorithm>
 
+#include "services/abi/signal.h"
 #include "services/abi/termios.h"
 
 namespace asterix::services {
 
 namespace {
 using namespace abi;
-constexpr int sigint = 2;
-constexpr int sigquit = 3;
-constexpr int sigtstp = 20;
-constexpr int sigwinch = 28;
 /// Linux's N_TTY_BUF_SIZE: input beyond it is dropped (one byte is kept for a line's end).
-constexpr usize max_input = 4096;
+constexpr usize max_input = n_tty_buf_size;
 
 bool is_control(u8 byte) { return byte < 0x20 || byte == 0x7f; }
 bool is_utf8_continuation(u8 byte) { return (byte & 0xc0) == 0x80; }

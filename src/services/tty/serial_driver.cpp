@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "frame/clock.h"
+#include "services/abi/poll.h"
 #include "services/process/signals.h"
 
 namespace asterix::services {
@@ -13,8 +14,6 @@ namespace {
 // The line is all three console streams; these name the directions.
 constexpr int line_in = 0;
 constexpr int line_out = 1;
-constexpr u32 poll_in = 0x001;
-constexpr u32 poll_out = 0x004;
 } // namespace
 
 void SerialDriver::take_input()
@@ -89,7 +88,7 @@ Result<int> SerialDriver::bytes_ready()
 u32 SerialDriver::poll_events()
 {
     take_input();
-    return (m_line.is_output_stopped() ? 0 : poll_out) | (m_line.can_poll_in() ? poll_in : 0);
+    return (m_line.is_output_stopped() ? 0u : u32 {abi::pollout}) | (m_line.can_poll_in() ? u32 {abi::pollin} : 0u);
 }
 
 Result<void> SerialDriver::set_termios(const frame::console::Termios& termios, int when)

@@ -1,0 +1,24 @@
+#pragma once
+
+// Linux's ioctl request numbers (uapi asm-generic/ioctls.h): terminals and generic files.
+
+#include "frame/types.h"
+
+namespace asterix::services::abi {
+
+inline constexpr u32 tcgets = 0x5401;
+inline constexpr u32 tcsets = 0x5402;
+inline constexpr u32 tcsetsw = 0x5403;
+inline constexpr u32 tcsetsf = 0x5404;
+inline constexpr u32 tiocsctty = 0x540e;
+inline constexpr u32 tiocgpgrp = 0x540f;
+inline constexpr u32 tiocspgrp = 0x5410;
+inline constexpr u32 tiocgwinsz = 0x5413;
+inline constexpr u32 tiocswinsz = 0x5414;
+inline constexpr u32 fionread = 0x541b;
+inline constexpr u32 tiocnotty = 0x5422;
+inline constexpr u32 tiocgsid = 0x5429;
+inline constexpr u32 fionclex = 0x5450;
+inline constexpr u32 fioclex = 0x5451;
+
+} // namespace asterix::services::abi

@@ -1,0 +1,13 @@
+#pragma once
+
+// File system magic numbers, as statfs(2) reports them (uapi linux/magic.h).
+
+#include "frame/types.h"
+
+namespace asterix::services::abi {
+
+inline constexpr u64 tmpfs_magic = 0x01021994;
+inline constexpr u64 proc_super_magic = 0x9fa0;
+inline constexpr u64 pipefs_magic = 0x50495045;
+
+} // namespace asterix::services::abi

@@ -1,0 +1,52 @@
+#pragma once
+
+// Linux's clone and scheduling ABI (uapi linux/sched.h): clone(2) flags, struct clone_args and
+// scheduling policies.
+
+#include "frame/types.h"
+
+namespace asterix::services::abi {
+
+/// The low byte of clone(2)'s flags: the signal the child sends its parent when it exits.
+inline constexpr u64 csignal = 0xff;
+inline constexpr u64 clone_vm = 0x100;
+inline constexpr u64 clone_fs = 0x200;
+inline constexpr u64 clone_files = 0x400;
+inline constexpr u64 clone_sighand = 0x800;
+inline constexpr u64 clone_pidfd = 0x1000;
+inline constexpr u64 clone_ptrace = 0x2000;
+inline constexpr u64 clone_vfork = 0x4000;
+inline constexpr u64 clone_parent = 0x8000;
+inline constexpr u64 clone_thread = 0x10000;
+inline constexpr u64 clone_newns = 0x20000;
+inline constexpr u64 clone_sysvsem = 0x40000;
+inline constexpr u64 clone_settls = 0x80000;
+inline constexpr u64 clone_parent_settid = 0x100000;
+inline constexpr u64 clone_child_cleartid = 0x200000;
+inline constexpr u64 clone_detached = 0x400000;
+inline constexpr u64 clone_untraced = 0x800000;
+inline constexpr u64 clone_child_settid = 0x01000000;
+inline constexpr u64 clone_io = 0x80000000ull;
+
+/// SCHED_OTHER: the default, time-shared scheduling policy.
+inline constexpr int sched_other = 0;
+
+/// struct clone_args (clone3), up to the fields Linux 5.7 has.
+struct CloneArgs {
+    u64 flags;
+    u64 pidfd;
+    u64 child_tid;
+    u64 parent_tid;
+    u64 exit_signal;
+    u64 stack;
+    u64 stack_size;
+    u64 tls;
+    u64 set_tid;
+    u64 set_tid_size;
+    u64 cgroup;
+};
+
+/// CLONE_ARGS_SIZE_VER0: the first struct clone_args, which clone3(2) must at least get.
+inline constexpr u64 clone_args_size_ver0 = 64;
+
+} // namespace asterix::services::abi
