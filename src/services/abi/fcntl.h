@@ -64,6 +64,13 @@ inline constexpr int f_setpipe_sz = 1031;
 inline constexpr int f_getpipe_sz = 1032;
 inline constexpr int f_add_seals = 1033;
 inline constexpr int f_get_seals = 1034;
+/// File seals (F_ADD_SEALS/F_GET_SEALS, memfd_create(2)).
+inline constexpr u32 f_seal_seal = 0x1;
+inline constexpr u32 f_seal_shrink = 0x2;
+inline constexpr u32 f_seal_grow = 0x4;
+inline constexpr u32 f_seal_write = 0x8;
+inline constexpr u32 f_seal_future_write = 0x10;
+inline constexpr u32 f_seal_all = f_seal_seal | f_seal_shrink | f_seal_grow | f_seal_write | f_seal_future_write;
 inline constexpr int fd_cloexec = 1;
 // struct flock's l_type.
 inline constexpr i16 f_rdlck = 0;

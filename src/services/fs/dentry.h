@@ -38,6 +38,8 @@ public:
     /// The absolute guest path ("/usr/bin"); "(deleted)" marks a detached dentry.
     std::string path() const;
     bool is_detached() const { return m_is_detached; }
+    /// Marks a dentry that was never in its parent's directory (a memfd) as detached.
+    void set_detached() { m_is_detached = true; }
 
 private:
     std::string m_name;

@@ -91,6 +91,9 @@ public:
     /// A regular file's contents, read and written at an offset without an open file (the
     /// initramfs unpacker fills files through it); null when the file system offers none.
     virtual FileData* file_data() { return nullptr; }
+    /// File seals (F_GET_SEALS): only memfds have them; EINVAL for every other file.
+    virtual Result<u32> seals() { return Errno::einval; }
+    virtual Result<void> add_seals(u32 seals) { return Errno::einval; }
 
 protected:
     explicit Inode(u32 type_bits) : m_type_bits(type_bits & s_ifmt) {}

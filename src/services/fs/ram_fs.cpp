@@ -37,17 +37,54 @@ Result<void> RamFs::check_inode_room() const
     return {};
 }
 
-Result<Ref<File>> RamFs::make_shared_anonymous(u64 size)
+namespace {
+/// The tmpfs of shared anonymous memory and memfds, mounted nowhere.
+Ref<RamFs> shared_memory_fs()
 {
     static Ref<RamFs> shmem = [] {
         auto fs = make_ref<RamFs>("tmpfs", ~0ull, abi::tmpfs_magic);
         fs->set_dev(g_next_dev++);
         return fs;
     }();
-    auto inode = make_ref<RamInode>(shmem, s_ifreg | 0600, 0, 0);
+    return shmem;
+}
+} // namespace
+
+Result<Ref<File>> RamFs::make_shared_anonymous(u64 size)
+{
+    auto inode = make_ref<RamInode>(shared_memory_fs(), s_ifreg | 0600, 0, 0);
     TRY(inode->truncate(size));
     auto dentry = make_ref<Dentry>("dev/zero", Ref<Dentry>(), Ref<Inode>(inode));
     return inode->open(dentry, o_rdwr);
+}
+
+Result<Ref<File>> RamFs::make_memfd(std::string_view name, u32 uid, u32 gid, bool is_sealable)
+{
+    auto inode = make_ref<RamInode>(shared_memory_fs(), s_ifreg | 0777, uid, gid);
+    inode->make_memfd(is_sealable ? 0u : abi::f_seal_seal);
+    // Linux shows a memfd as "/memfd:NAME (deleted)" in /proc/PID/fd and maps: a name under
+    // the root of the internal tmpfs, never in its directory.
+    static Ref<Dentry> root = make_ref<Dentry>("", Ref<Dentry>(), make_ref<RamInode>(shared_memory_fs(), s_ifdir | 01777, 0, 0));
+    auto dentry = make_ref<Dentry>("memfd:" + std::string(name), root, Ref<Inode>(inode));
+    dentry->set_detached();
+    return inode->open(dentry, o_rdwr);
+}
+
+Result<u32> RamInode::seals()
+{
+    if (!m_seals)
+        return Errno::einval;
+    return *m_seals;
+}
+
+Result<void> RamInode::add_seals(u32 seals)
+{
+    if (!m_seals)
+        return Errno::einval;
+    if (*m_seals & abi::f_seal_seal)
+        return Errno::eperm;
+    *m_seals |= seals;
+    return {};
 }
 
 RamInode::RamInode(Ref<RamFs> fs, u32 mode, u32 uid, u32 gid)
@@ -341,6 +378,11 @@ Result<usize> RamInode::read_at(u64 offset, frame::UserWriter& out)
 
 Result<usize> RamInode::write_at(u64 offset, frame::UserReader& in)
 {
+    // memfd_create(2): F_SEAL_WRITE forbids writes, F_SEAL_GROW writes past the end.
+    if (m_seals && (*m_seals & (abi::f_seal_write | abi::f_seal_future_write)))
+        return Errno::eperm;
+    if (m_seals && (*m_seals & abi::f_seal_grow) && offset + in.remaining() > m_size)
+        return Errno::eperm;
     std::array<u8, page_size> buffer;
     usize total = 0;
     Errno error {};
@@ -390,6 +432,8 @@ Result<void> RamInode::truncate(u64 size)
 {
     if (is_directory())
         return Errno::eisdir;
+    if (m_seals && (*m_seals & (size < m_size ? abi::f_seal_shrink : size > m_size ? abi::f_seal_grow : 0)))
+        return Errno::eperm;
     u64 before = m_pages->pages().size();
     m_pages->truncate(size);
     m_fs->used_bytes -= (before - m_pages->pages().size()) * page_size;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 
 #include "services/fs/inode.h"
 #include "services/fs/inode_file.h"
@@ -30,6 +31,9 @@ public:
     static Ref<Inode> make_tmpfs(u64 max_bytes);
     /// The unnamed file behind a MAP_SHARED|MAP_ANONYMOUS mapping of `size` bytes.
     static Result<Ref<File>> make_shared_anonymous(u64 size);
+    /// A memfd (memfd_create(2)): an unnamed, empty tmpfs file owned by `uid`/`gid`; without
+    /// `is_sealable` it starts sealed against new seals.
+    static Result<Ref<File>> make_memfd(std::string_view name, u32 uid, u32 gid, bool is_sealable);
 
 private:
     u64 m_max_bytes;
@@ -73,6 +77,14 @@ public:
     Result<void> fill_page(u64 index, std::span<u8> page) override;
     Result<u64> data_size() override { return m_size; }
     FileData* file_data() override { return is_regular() ? this : nullptr; }
+    Result<u32> seals() override;
+    Result<void> add_seals(u32 seals) override;
+    /// Makes the file a memfd: in no directory (no links), with seals, starting with `seals`.
+    void make_memfd(u32 seals)
+    {
+        m_seals = seals;
+        m_nlink = 0;
+    }
 
     /// Adds a child made elsewhere (devfs and procfs build their trees with it).
     void add_child(std::string name, Ref<RamInode> child);
@@ -93,6 +105,8 @@ protected:
     i64 m_atime_sec {0}, m_atime_nsec {0}, m_mtime_sec {0}, m_mtime_nsec {0}, m_ctime_sec {0}, m_ctime_nsec {0};
     std::map<std::string, Ref<RamInode>, std::less<>> m_children;
     std::string m_link_target;
+    /// A memfd's seals; none for every other file (F_GET_SEALS is EINVAL there).
+    std::optional<u32> m_seals;
     Ref<PageCache> m_pages;
 };
 

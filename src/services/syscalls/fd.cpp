@@ -3,6 +3,7 @@
 #include "services/abi/fcntl.h"
 #include "services/abi/ioctls.h"
 #include "services/syscalls/handlers.h"
+#include "services/syscalls/memfd.h"
 
 namespace asterix::services {
 
@@ -92,7 +93,7 @@ Result<long> sys_fcntl(Context& ctx, int fd, int cmd, u64 arg)
         return 65536;
     case abi::f_get_seals:
     case abi::f_add_seals:
-        return Errno::einval;
+        return fcntl_seals(ctx, *file, cmd, arg);
     default:
         return Errno::einval;
     }

@@ -4,6 +4,7 @@
 #include "services/abi/mman.h"
 #include "services/fs/ram_fs.h"
 #include "services/syscalls/handlers.h"
+#include "services/syscalls/memfd.h"
 
 namespace asterix::services {
 
@@ -51,6 +52,8 @@ Result<long> sys_mmap(Context& ctx, u64 addr, u64 len, int prot, int flags, int 
         bool is_shared = type != abi::map_private;
         if (is_shared && (perms & frame::perm_write) && !file->is_writable())
             return Errno::eacces;
+        if (is_shared)
+            TRY(check_seals_for_mapping(*file, perms));
         if (!file->inode() || !file->inode()->page_cache())
             return Errno::enodev;
         start = TRY(ctx.memory().map_file(addr, len, perms, placement, file, offset, is_shared));

@@ -229,6 +229,7 @@ constexpr SyscallDescription descriptions[] = {
     {"syncfs", {fd}},
     {"renameat2", {dirfd, path, dirfd, path, hex}},
     {"getrandom", {pointer, unsigned_integer, hex}},
+    {"memfd_create", {string, hex}},
     {"execveat", {dirfd, path, pointer, pointer, hex}},
     {"copy_file_range", {fd, pointer, fd, pointer, unsigned_integer, hex}},
     {"preadv2", {fd, pointer, integer, long_integer, hex}},
