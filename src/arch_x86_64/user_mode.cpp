@@ -290,11 +290,14 @@ ReturnReason execute_user(VmSpace& vm, UserContext& ctx)
         }
         case 0:
             return exception(ExceptionKind::divide_error, ctx.regs.rip);
+        case 1: // a single step: the guest set EFLAGS.TF (syscall entry masks it for the kernel)
         case 3:
             return exception(ExceptionKind::breakpoint, ctx.regs.rip);
         case 6:
             return exception(ExceptionKind::invalid_opcode, ctx.regs.rip);
         default:
+            // Among them int $0x80: vector 0x80 has no gate, so it raises #GP at the
+            // instruction, as on Linux without IA32 emulation (and as the hosted backend answers).
             return exception(ExceptionKind::general_protection);
         }
     }

@@ -13,9 +13,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <iterator>
 #include <vector>
 
 #include "frame/clock.h"
@@ -26,6 +28,7 @@
 
 extern "C" const char ax_stub_start[];
 extern "C" const char ax_stub_end[];
+extern "C" const char ax_stub_trap[];
 
 namespace asterix::frame::arch {
 
@@ -40,11 +43,66 @@ int to_host_prot(u8 perms)
         | ((perms & perm_exec) ? PROT_EXEC : 0);
 }
 
+/// Writes a batch into the stub's data page. The page is the guest's too (it is mapped in its
+/// address space), so everything the stub reads is written anew here: the header area whole,
+/// and every op with its result cleared.
 void write_ops(std::span<u8> page, const StubOp* ops, usize count)
 {
+    std::memset(page.data(), 0, stub_ops_offset);
     u64 header = count;
     std::memcpy(page.data(), &header, sizeof header);
-    std::memcpy(page.data() + stub_ops_offset, ops, count * sizeof(StubOp));
+    for (usize i = 0; i < count; ++i) {
+        StubOp op = ops[i];
+        op.result = 0;
+        std::memcpy(page.data() + stub_ops_offset + i * sizeof(StubOp), &op, sizeof op);
+    }
+}
+
+/// Where the stub's closing int3 leaves rip: the instruction after it.
+u64 stub_trap_return_addr() { return stub_code_addr + static_cast<u64>(ax_stub_trap - ax_stub_start) + 1; }
+
+/// The stub's own register set: 64-bit user code and stack selectors, only IF set (never TF,
+/// never the guest's flags), null data selectors and bases (the stub addresses nothing through
+/// them), and a stack pointer into the otherwise unused part of the data page's header (the
+/// stub pushes nothing; no signal is ever delivered to it).
+user_regs_struct stub_regs()
+{
+    user_regs_struct regs {};
+    regs.rip = stub_code_addr;
+    regs.rsp = stub_data_addr + stub_ops_offset;
+    regs.eflags = 0x202;
+    regs.cs = 0x33;
+    regs.ss = 0x2b;
+    regs.orig_rax = ~0ull; // not in a syscall: no restart logic may move rip
+    return regs;
+}
+
+/// A stop while the stub runs that is not the batch's end but may be passed over: an interrupt
+/// the timer asked for just as the guest stopped (PTRACE_INTERRUPT left pending), or a host
+/// signal that is no fault. A fault or a trap anywhere else means the stub did not run as the
+/// kernel set it up.
+bool is_harmless_stub_stop(int status)
+{
+    if ((status >> 16) == PTRACE_EVENT_STOP)
+        return true;
+    switch (WSTOPSIG(status)) {
+    case SIGSEGV:
+    case SIGBUS:
+    case SIGILL:
+    case SIGFPE:
+    case SIGTRAP:
+    case SIGSYS:
+        return false;
+    default:
+        return true;
+    }
+}
+
+/// Whether a finished op's result is what the host gives on success: the address asked for by
+/// a fixed mmap, 0 for munmap and mprotect.
+bool is_expected_result(const StubOp& op)
+{
+    return op.nr == SYS_mmap ? static_cast<u64>(op.result) == op.args[0] : op.result == 0;
 }
 
 [[noreturn]] void die_in_child() { _exit(127); }
@@ -61,6 +119,14 @@ const std::vector<sock_filter>& stub_filter()
             panic("libseccomp: cannot create a filter");
         for (int nr : {SCMP_SYS(mmap), SCMP_SYS(munmap), SCMP_SYS(mprotect), SCMP_SYS(exit), SCMP_SYS(exit_group)}) {
             if (seccomp_rule_add(filter, SCMP_ACT_ALLOW, nr, 0) != 0)
+                panic("libseccomp: cannot add a rule");
+        }
+        // The host emulates a call into the legacy vsyscall page as one of these three and asks
+        // this filter first (SYSEMU never sees it). The stub never makes them, so a trap here is
+        // such a call: SIGSYS tells the tracer, which gives the guest vsyscall=none's SIGSEGV
+        // (execute_user) instead of the process being killed.
+        for (int nr : {SCMP_SYS(gettimeofday), SCMP_SYS(time), SCMP_SYS(getcpu)}) {
+            if (seccomp_rule_add(filter, SCMP_ACT_TRAP, nr, 0) != 0)
                 panic("libseccomp: cannot add a rule");
         }
         int fd = memfd_create("asterix-stub-filter", MFD_CLOEXEC);
@@ -214,7 +280,7 @@ void AddressSpace::flush()
         m_pending.clear();
         return;
     }
-    for (usize first = 0; first < m_pending.size(); first += stub_max_ops)
+    for (usize first = 0; first < m_pending.size() && m_is_alive; first += stub_max_ops)
         run_batch(first, std::min(stub_max_ops, m_pending.size() - first));
     m_pending.clear();
 }
@@ -223,35 +289,63 @@ void AddressSpace::run_batch(usize first, usize count)
 {
     auto page = frame::frame_direct_bytes(m_stub_data);
     write_ops(page, m_pending.data() + first, count);
-    user_regs_struct regs {};
-    if (ptrace(PTRACE_GETREGS, m_pid, 0, &regs) != 0) {
-        m_is_alive = false;
+    // The stub runs with its own registers, never the guest's (whose trap flag would
+    // single-step it, whose code segment may be 32-bit): execute_user loads the guest's
+    // registers again before the guest runs, so they need no saving here.
+    user_regs_struct regs = stub_regs();
+    if (ptrace(PTRACE_SETREGS, m_pid, 0, &regs) != 0 || ptrace(PTRACE_CONT, m_pid, 0, 0) != 0) {
+        lose("cannot start the stub");
         return;
     }
-    regs.rip = stub_code_addr;
-    regs.orig_rax = ~0ull; // not in a syscall: no restart logic may move rip
-    ptrace(PTRACE_SETREGS, m_pid, 0, &regs);
-    ptrace(PTRACE_CONT, m_pid, 0, 0);
-    for (;;) {
+    constexpr int max_harmless_stops = 16;
+    for (int harmless = 0;; ++harmless) {
         int status = wait_for_stop(m_pid);
         if (WIFEXITED(status) || WIFSIGNALED(status)) {
             klog(Subsystem::vm, LogLevel::error, "address-space process %d died in the stub (status %#x)", m_pid, status);
             m_is_alive = false;
             return;
         }
-        if (WSTOPSIG(status) == SIGTRAP && (status >> 16) == 0)
-            break;
-        // A stale interrupt stop: let the stub finish.
+        if (WSTOPSIG(status) == SIGTRAP && (status >> 16) == 0) {
+            // Only the closing int3 ends a batch: check where the trap came from.
+            if (ptrace(PTRACE_GETREGS, m_pid, 0, &regs) == 0 && regs.rip == stub_trap_return_addr())
+                break;
+            lose("the stub trapped outside its closing int3", status, regs.rip);
+            return;
+        }
+        if (!is_harmless_stub_stop(status) || harmless >= max_harmless_stops) {
+            ptrace(PTRACE_GETREGS, m_pid, 0, &regs);
+            lose("unexpected stop in the stub", status, regs.rip);
+            return;
+        }
         ptrace(PTRACE_CONT, m_pid, 0, 0);
     }
     for (usize i = 0; i < count; ++i) {
         StubOp op;
         std::memcpy(&op, page.data() + stub_ops_offset + i * sizeof(StubOp), sizeof op);
+        // What was read back is only the result; the request is the kernel's own copy.
+        const StubOp& asked = m_pending[first + i];
+        op.nr = asked.nr;
+        std::copy(std::begin(asked.args), std::end(asked.args), std::begin(op.args));
         if (op.result < 0 && op.result > -4096)
             panic("stub syscall %llu(%#llx, %#llx) failed in address-space process %d: %s",
                 static_cast<unsigned long long>(op.nr), static_cast<unsigned long long>(op.args[0]),
                 static_cast<unsigned long long>(op.args[1]), m_pid, strerror(static_cast<int>(-op.result)));
+        if (!is_expected_result(op)) {
+            lose("a stub call returned an impossible result", 0, static_cast<u64>(op.result));
+            break;
+        }
     }
+    // The batch held memfd offsets of guest memory; the guest can read this page, so leave
+    // nothing of it there (nor whatever the guest wrote: the page reads as zero between runs).
+    std::fill(page.begin(), page.end(), u8 {0});
+}
+
+void AddressSpace::lose(const char* why, int status, u64 rip)
+{
+    klog(Subsystem::vm, LogLevel::error, "address-space process %d: %s (status %#x, rip %#llx): killing its processes",
+        m_pid, why, status, static_cast<unsigned long long>(rip));
+    kill(m_pid, SIGKILL);
+    m_is_alive = false;
 }
 
 void tlb_map(AddressSpace& space, u64 va, u64 pfn, u64 pages, u8 perms)

@@ -45,6 +45,9 @@ public:
 
 private:
     void run_batch(usize first, usize count);
+    /// Gives up the address space after the stub misbehaved: the process is killed, and every
+    /// guest thread that runs in it next gets address_space_lost (SIGKILL for its process).
+    void lose(const char* why, int status = 0, u64 rip = 0);
 
     pid_t m_pid;
     Frame m_stub_data;

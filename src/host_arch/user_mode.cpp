@@ -1,6 +1,7 @@
 // UserMode on the host: a guest thread runs in its address-space process under PTRACE_SYSEMU.
 
 #include <elf.h>
+#include <linux/audit.h>
 #include <signal.h>
 #include <sys/ptrace.h>
 #include <sys/uio.h>
@@ -255,6 +256,35 @@ Access infer_access(VmSpace& vm, u64 addr, u64 rip)
     return Access::read;
 }
 
+constexpr u64 user_cs_64 = 0x33;
+constexpr u64 vsyscall_page = 0xffffffffff600000ull;
+constexpr int sys_seccomp_code = 1; // SIGSYS's si_code for a seccomp trap
+
+/// The head of the host's struct ptrace_syscall_info: all that is needed here is the ABI.
+struct SyscallInfoHead {
+    u8 op;
+    u8 reserved[3];
+    u32 arch;
+};
+
+/// Whether a syscall stop came from a 32-bit entry (int $0x80, sysenter, or syscall in
+/// compatibility mode), which Linux serves from the i386 table. The syscall instruction in
+/// 64-bit code leaves the return address in rcx and the flags in r11, so a stop where either
+/// differs, or whose code segment is not the 64-bit one, came another way; only those stops
+/// pay for asking the host which (a guest that forges rcx and r11 before an int $0x80 gets a
+/// 64-bit call, which it could have made itself).
+bool is_compat_syscall(pid_t pid, const GeneralRegs& regs)
+{
+    if (regs.cs == user_cs_64 && regs.rcx == regs.rip && regs.r11 == regs.eflags)
+        return false;
+    SyscallInfoHead info {};
+    if (ptrace(PTRACE_GET_SYSCALL_INFO, pid, sizeof info, &info) > 0)
+        return info.arch != AUDIT_ARCH_X86_64;
+    return true;
+}
+
+bool is_in_vsyscall_page(u64 addr) { return page_round_down(addr) == vsyscall_page; }
+
 } // namespace
 
 ReturnReason execute_user(VmSpace& vm, UserContext& ctx)
@@ -285,8 +315,17 @@ ReturnReason execute_user(VmSpace& vm, UserContext& ctx)
         }
         ptrace(PTRACE_GETREGS, pid, 0, &ctx.regs);
         int sig = WSTOPSIG(status);
-        if (sig == (SIGTRAP | 0x80))
+        if (sig == (SIGTRAP | 0x80)) {
+            if (is_compat_syscall(pid, ctx.regs)) {
+                // Asterix has no i386 syscall table. It answers as Linux built without IA32
+                // emulation, which has no gate for int $0x80: a general protection fault at
+                // the instruction (all three 32-bit entries are two bytes long), rax intact.
+                ctx.regs.rip -= 2;
+                ctx.regs.rax = ctx.regs.orig_rax;
+                return exception(ExceptionKind::general_protection);
+            }
             return {ReturnReason::Kind::syscall, {}};
+        }
         if ((status >> 16) == PTRACE_EVENT_STOP)
             return {ReturnReason::Kind::interrupted, {}};
 
@@ -297,6 +336,9 @@ ReturnReason execute_user(VmSpace& vm, UserContext& ctx)
             static_cast<unsigned long long>(addr), static_cast<unsigned long long>(ctx.regs.rip));
         switch (sig) {
         case SIGSEGV: {
+            // A misaligned call into the vsyscall page: the same fault as any other call there.
+            if (info.si_code == SI_KERNEL && is_in_vsyscall_page(ctx.regs.rip))
+                return page_fault(ctx.regs.rip, Access::exec, FaultOutcome::no_mapping);
             if (info.si_code == SI_KERNEL)
                 return exception(ExceptionKind::general_protection, 0, Access::read, info.si_code);
             if (vm.fill_tlb(addr))
@@ -323,6 +365,19 @@ ReturnReason execute_user(VmSpace& vm, UserContext& ctx)
             return exception(ExceptionKind::divide_error, addr, Access::read, info.si_code);
         case SIGTRAP:
             return exception(ExceptionKind::breakpoint, addr, Access::exec, info.si_code);
+        case SIGSYS: {
+            // A call into the legacy vsyscall page: the host emulated it as gettimeofday, time
+            // or getcpu, the stub's filter trapped (address_space.cpp), and the host has made
+            // the call return already. Asterix answers as Linux with vsyscall=none (as on bare
+            // metal, which has no such page): undo the return and fault at the called address.
+            // (rax reads -ENOSYS: the host's emulation overwrote it.)
+            u64 call_addr = reinterpret_cast<u64>(info.si_call_addr);
+            if (info.si_code != sys_seccomp_code || !is_in_vsyscall_page(call_addr))
+                continue;
+            ctx.regs.rip = call_addr;
+            ctx.regs.rsp -= 8;
+            return page_fault(call_addr, Access::exec, FaultOutcome::no_mapping);
+        }
         default:
             // A host signal that is not the guest's business (the guest's signals are the
             // kernel's own): suppress it and go on.
