@@ -15,6 +15,9 @@
  *             ENOSYS; i386 mkdir (39) on a host path never reaches the host.
  *   sysenter  sysenter with i386 mkdir on a host path: the guest may die or get an error, the
  *             host never sees the call.
+ *   orphan    an orphan made with clone(exit_signal=SIGKILL) is reparented to us (pid 1, or a
+ *             subreaper natively) and exits: Linux resets its exit signal to SIGCHLD, so we
+ *             live. (The fuzzer found this one: issue [2 of 11] item 6.)
  * Each case runs in a child with an alarm; prints "FAIL ..." on a failure, exits 0 when the
  * case held. --native skips what would really act on the host natively (int80/sysenter mkdir).
  */
@@ -27,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
 #include <sys/wait.h>
@@ -271,6 +275,32 @@ static int case_sysenter(const char *canary_dir)
     return 0;
 }
 
+static int case_orphan(void)
+{
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
+    pid_t middle = fork();
+    if (middle == 0) {
+        /* The grandchild outlives its parent, then exits with SIGKILL as its exit signal. */
+        long r = syscall(SYS_clone, (long)SIGKILL, 0L, 0L, 0L, 0L);
+        if (r == 0) {
+            struct timespec ts = {0, 100000000};
+            nanosleep(&ts, NULL);
+            _exit(0);
+        }
+        _exit(r > 0 ? 0 : 1);
+    }
+    int status = 0;
+    waitpid(middle, &status, 0);
+    /* Reap the orphan (it becomes ours), with a bound. */
+    for (int i = 0; i < 100; i++) {
+        if (waitpid(-1, &status, WNOHANG | __WALL) > 0)
+            return 0;
+        struct timespec ts = {0, 20000000};
+        nanosleep(&ts, NULL);
+    }
+    return printf("FAIL orphan: the orphan was never reaped\n"), 1;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
@@ -296,6 +326,8 @@ int main(int argc, char **argv)
             r = case_stubjump();
         else if (!strcmp(name, "int80"))
             r = case_int80(canary_dir, native);
+        else if (!strcmp(name, "orphan"))
+            r = case_orphan();
         else if (!strcmp(name, "sysenter") && canary_dir)
             r = case_sysenter(canary_dir);
         fflush(stdout);
