@@ -71,6 +71,14 @@ enum {
 /* Calls that end the child, block it for good, or replace its program: the campaign would
  * only lose its children to them. (fork, vfork, clone and clone3 are fuzzed: their child ends
  * at once, see raw_clone_call.) */
+static const char *name_of(long nr)
+{
+    for (size_t i = 0; i < COUNT(implemented); i++)
+        if (implemented[i] == nr)
+            return implemented_names[i];
+    return "?";
+}
+
 static int is_skipped(long nr)
 {
     return nr == SKIP_EXIT || nr == SKIP_EXIT_GROUP || nr == SKIP_PAUSE ||
@@ -667,8 +675,8 @@ int main(int argc, char **argv)
                 if (killed) {
                     /* A SIGKILLed child that never ends is a kernel hang. */
                     fprintf(stderr, "fuzz: HANG: child %ld (seed %llu) survives SIGKILL; last "
-                                    "call %ld\n", index, (unsigned long long)seed,
-                            shared->last_nr);
+                                    "call %s\n", index, (unsigned long long)seed,
+                            name_of(shared->last_nr));
                     return 4;
                 }
                 kill(pid, SIGKILL);
@@ -682,9 +690,9 @@ int main(int argc, char **argv)
         if (WIFSIGNALED(status) && !killed)
             signalled++;
         if (verbose && (killed || WIFSIGNALED(status)))
-            fprintf(stderr, "fuzz: child %ld %s after %ld calls, last call %ld\n", index,
+            fprintf(stderr, "fuzz: child %ld %s after %ld calls, last call %s\n", index,
                     killed ? "timed out" : strsignal(WTERMSIG(status)), shared->calls - before,
-                    shared->last_nr);
+                    name_of(shared->last_nr));
         clean_dir("/tmp/fuzz", 0);
         /* Its descendants (from fuzzed forks) end at once; reap what is left. */
         while (waitpid(-1, NULL, WNOHANG) > 0) {
@@ -694,6 +702,5 @@ int main(int argc, char **argv)
            "died by a signal, %ld timed out and were killed\n",
            (unsigned long long)seed, shared->calls, children, COUNT(implemented),
            now_ms() - start, signalled, timeouts);
-    (void)implemented_names;
     return 0;
 }
