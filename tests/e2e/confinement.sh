@@ -33,12 +33,7 @@ timeout_s=${E2E_TIMEOUT:-60}
 
 # name=reason. Remove an entry when its fix lands (the suite then fails with XPASS until it is).
 KNOWN_GAPS=(
-    "tricks.tf=issue [2 of 11] item 1: the stub runs its batch with the guest's EFLAGS.TF (fix in progress: the stub gets a register set of its own)"
-    "tricks.mode32=issue [2 of 11] item 2: a fault in 32-bit mode (cs 0x23) is not served (SIGSEGV here; a livelock on some paths)"
-    "tricks.vsyscall=issue [2 of 11] item 7: a vsyscall call kills the address space (the stub's seccomp filter)"
-    "tricks.int80=issue [2 of 11] item 7: int \$0x80 is served with the 64-bit table (i386 getpid 20 runs writev)"
     "tricks.orphan=issue [2 of 11] item 6: a reparented orphan keeps its exit signal (SIGKILL kills init; Linux resets it to SIGCHLD)"
-    "hostcalls.huge=the syscall number's upper 32 bits are not ignored ((1<<32)|39 gives ENOSYS; Linux: getpid)"
     "rofs.open_tmpfile=O_TMPFILE gives EOPNOTSUPP before the read-only check (Linux: EROFS)"
     "rofs.setxattr=setxattr gives EOPNOTSUPP before the read-only check (Linux: EROFS)"
     "rofs.fsetxattr=fsetxattr gives EOPNOTSUPP before the read-only check (Linux: EROFS)"

@@ -77,7 +77,8 @@ void dispatch_syscall(Thread& thread)
 {
     Context ctx(thread);
     auto& regs = thread.context;
-    u64 number = regs.syscall_number();
+    // Linux takes the number as an int: the upper half of rax is ignored (do_syscall_64).
+    u64 number = static_cast<u32>(regs.syscall_number());
     SyscallArgs args = regs.syscall_args();
     const SyscallEntry* entry = find_syscall(number);
 
