@@ -37,12 +37,6 @@ bool mount_at(const std::string& path, Ref<Inode> root, std::string source, std:
     return true;
 }
 
-Ref<Process>& kernel_init()
-{
-    static Ref<Process> init;
-    return init;
-}
-
 /// A tmpfs may fill half of memory, as Linux's default size.
 u64 tmpfs_max_bytes() { return frame::total_frames() * page_size / 2; }
 
@@ -107,8 +101,10 @@ void start_kernel_init()
     init->keep_credentials(Credentials::for_user(0, 0));
     init->start_time_ns = ProcessTable::uptime_ns();
     ProcessTable::add(*init);
-    // The table holds raw pointers: the kernel's init lives as long as the instance.
-    kernel_init() = std::move(init);
+    // The table holds raw pointers, so the kernel's init keeps a reference it never drops: it
+    // lives as long as the instance, and like every guest process it is never destroyed at
+    // exit (a static owner would run its destructor after the statics it needs are gone).
+    init->ref();
 }
 
 bool mount_file_systems(const frame::BootParams& params)
