@@ -1,7 +1,8 @@
 // With --pid1 the program itself is init: signals it has no handler for are dropped, whoever
 // sends them (root, or uid 65534 whose kill is refused anyway), a signal it handles arrives,
 // and an orphan with exit signal SIGKILL is reparented to it with SIGCHLD instead, so it can
-// reap the orphan and live on. Natively the test cannot be pid 1: it runs only under asterix.
+// reap the orphan and live on. Last, init itself becomes uid 65534, whose kill of it is allowed
+// and must be dropped all the same. Natively the test cannot be pid 1: it runs only under asterix.
 // asterix-args: --pid1
 // native: skip
 #include "init_protection.h"
@@ -45,6 +46,11 @@ int main(void)
     if (orphan_code != 0)
         fprintf(stderr, "orphan ended with %d\n", orphan_code);
     CHECK(orphan_code == 0);
+    /* Init running as uid 65534 may be signalled by its own user: the signals are dropped. */
+    if (is_root) {
+        CHECK(setgid(65534) == 0 && setuid(65534) == 0);
+        kill_init_from_child(0);
+    }
     puts("init_pid1: ok");
     return 0;
 }

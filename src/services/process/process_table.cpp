@@ -67,9 +67,10 @@ Thread* ProcessTable::find_thread(i32 tid)
 usize ProcessTable::count_for_user(u32 uid)
 {
     usize count = 0;
-    // Linux counts every task (thread) of the user against RLIMIT_NPROC.
+    // Linux counts every task (thread) of the user against RLIMIT_NPROC. The kernel's init
+    // runs no task.
     for (auto& [pid, process] : processes()) {
-        if (process->credentials().uid == uid && !process->has_exited)
+        if (process->credentials().uid == uid && !process->has_exited && !process->is_kernel_init)
             count += std::max<usize>(1, process->threads.size());
     }
     return count;
