@@ -31,6 +31,17 @@ struct BootParams {
     bool is_recording_syscalls {false};
     /// Stop the kernel with a panic (backtrace, task, registers) at the first syscall it lacks.
     bool is_panic_on_enosys {false};
+    /// Run the program itself as pid 1 (--pid1) instead of as pid 2 under the kernel's own init.
+    bool is_program_pid1 {false};
+    /// --max-threads: kernel.threads-max and its ceiling; 0 when not given (Linux's default for
+    /// the memory size then, within host_thread_budget).
+    u64 max_threads {0};
+    /// The most guest threads the host can carry (hosted: each kernel stack costs host
+    /// mappings); 0 for no bound but memory.
+    u64 host_thread_budget {0};
+    /// The most guest processes that have not exited (each an address space: hosted, a host
+    /// process); 0 for no bound but memory and threads.
+    u64 max_processes {0};
 };
 
 using ServicesEntry = void (*)(const BootParams&);

@@ -13,6 +13,7 @@
 #include "frame/boot.h"
 #include "frame/log.h"
 #include "host_arch/host.h"
+#include "host_arch/host_limits.h"
 #include "services/kernel.h"
 
 extern char** environ;
@@ -42,6 +43,15 @@ options:
   --record-syscalls FILE  write every syscall and its result compactly to FILE (for diffs)
   --panic-on-enosys stop with a kernel panic (backtrace, task, registers) at the first
                     syscall Asterix does not implement
+  --pid1            run PROGRAM itself as pid 1 (it then ignores every signal it has no
+                    handler for, ^C included); by default the kernel's own init is pid 1,
+                    reaps orphans, and PROGRAM runs as pid 2
+  --max-threads N   kernel.threads-max: the most guest threads (default: Linux's for --mem,
+                    within what asterix's host mappings allow); root may lower it in
+                    /proc/sys/kernel/threads-max. clone past it fails with EAGAIN
+  --max-processes N the most guest processes, each a host process (default: half of what
+                    the host's pid_max, threads-max, RLIMIT_NPROC and pids cgroup leave
+                    free); fork past it fails with EAGAIN
   --env K=V         set a variable in the guest's environment
   --unset-env K     remove a variable from the guest's environment
   --cwd DIR         the guest's working directory (default: asterix's, when inside the root)
@@ -52,7 +62,8 @@ options:
   -h, --help        show this help
 
 PROGRAM without a slash is looked up in the guest's PATH. The exit status is the guest's
-(128+N when a signal N killed it).
+(128+N when a signal N killed it). When PROGRAM ends, the instance ends: processes it left
+running are killed, as under `docker run --init`.
 )";
 
 /// The whole of a host file, or false with errno set.
@@ -105,6 +116,24 @@ bool parse_size(std::string_view text, u64& out)
     if (value > ~0ull / scale)
         return false;
     out = value * scale;
+    return true;
+}
+
+/// A positive count no larger than a guest thread id can be (FUTEX_TID_MASK).
+bool parse_count(std::string_view text, u64& out)
+{
+    constexpr u64 max_count = 0x3fffffff;
+    u64 value = 0;
+    if (text.empty() || text.size() > 10)
+        return false;
+    for (char c : text) {
+        if (c < '0' || c > '9')
+            return false;
+        value = value * 10 + static_cast<u64>(c - '0');
+    }
+    if (value == 0 || value > max_count)
+        return false;
+    out = value;
     return true;
 }
 
@@ -208,6 +237,15 @@ int run(int argc, char** argv)
         } else if (arg == "--record-syscalls") {
             record_file = value_of("--record-syscalls");
             params.is_recording_syscalls = true;
+        } else if (arg == "--pid1") {
+            params.is_program_pid1 = true;
+        } else if (arg == "--max-threads" || arg == "--max-processes") {
+            std::string option(arg);
+            std::string text = value_of(option.c_str());
+            u64 value = 0;
+            if (!parse_count(text, value))
+                fail(option + " wants a number from 1 to 1073741823 (got '" + text + "')");
+            (arg == "--max-threads" ? params.max_threads : params.max_processes) = value;
         } else if (arg == "--env") {
             std::string assignment = value_of("--env");
             if (assignment.find('=') == std::string::npos || assignment.front() == '=')
@@ -250,6 +288,9 @@ int run(int argc, char** argv)
     if (!host::set_root(root))
         fail("cannot open root directory '" + root + "': " + std::strerror(errno));
     params.cwd = cwd.empty() ? guest_cwd(root) : cwd;
+    params.host_thread_budget = host::thread_budget();
+    if (params.max_processes == 0)
+        params.max_processes = host::process_budget();
     params.uid = getuid();
     params.gid = getgid();
 

@@ -1,8 +1,11 @@
 #include "services/kernel.h"
 
+#include <algorithm>
+
 #include "frame/clock.h"
 #include "frame/log.h"
 #include "frame/phys_mem.h"
+#include "services/abi/futex.h"
 #include "services/exec/exec.h"
 #include "services/fs/dev_fs.h"
 #include "services/fs/host_fs.h"
@@ -60,6 +63,50 @@ bool mount_root(const frame::BootParams& params)
     return true;
 }
 
+/// kernel.threads-max and the bound on processes. Linux's default threads-max lets kernel
+/// stacks (16 KiB each) take an eighth of memory (kernel/fork.c, set_max_threads).
+void set_instance_limits(const frame::BootParams& params)
+{
+    constexpr u64 linux_thread_stack_bytes = 16384;
+    u64 ceiling = params.max_threads ? params.max_threads : params.host_thread_budget ? params.host_thread_budget : abi::futex_tid_mask;
+    ceiling = std::min<u64>(ceiling, abi::futex_tid_mask);
+    u64 linux_default = frame::total_frames() * page_size / (8 * linux_thread_stack_bytes);
+    u64 threads_max = params.max_threads ? ceiling : std::min(linux_default, ceiling);
+    ProcessTable::set_limits(threads_max, ceiling, params.max_processes ? params.max_processes : ceiling);
+    frame::klog(frame::LogLevel::info, "limits: threads-max %llu (at most %llu), processes %llu",
+        static_cast<unsigned long long>(ProcessTable::threads_max()), static_cast<unsigned long long>(ceiling),
+        static_cast<unsigned long long>(ProcessTable::max_processes()));
+}
+
+/// The kernel's own init, pid 1: a process with no program, no threads and no address space.
+/// It takes no signal (all its actions are the default ones), and it reaps the orphans it
+/// inherits as they end (exit.cpp), as tini does under `docker run --init`.
+void start_kernel_init()
+{
+    i32 pid = MUST(ProcessTable::allocate_id());
+    auto init = make_ref<Process>(pid, nullptr);
+    init->is_kernel_init = true;
+    init->is_unkillable = true;
+    init->comm = "init";
+    init->exe_path = "/init";
+    init->argv = {"init"};
+    init->pgid = pid;
+    init->sid = pid;
+    init->fs = make_ref<FsContext>();
+    init->fs->root = Vfs::root();
+    init->fs->cwd = Vfs::root();
+    init->sighand = make_ref<SignalHandlers>();
+    init->files = make_ref<FdTable>();
+    init->rlimits = default_rlimits();
+    init->keep_credentials(Credentials::for_user(0, 0));
+    init->start_time_ns = ProcessTable::uptime_ns();
+    ProcessTable::add(*init);
+    // The table holds raw pointers, so the kernel's init keeps a reference it never drops: it
+    // lives as long as the instance, and like every guest process it is never destroyed at
+    // exit (a static owner would run its destructor after the statics it needs are gone).
+    init->ref();
+}
+
 bool mount_file_systems(const frame::BootParams& params)
 {
     if (!mount_root(params))
@@ -96,8 +143,14 @@ void kernel_main(const frame::BootParams& params)
         frame::power_off(exit_kernel_error);
         return;
     }
+    set_instance_limits(params);
+    if (!params.is_program_pid1)
+        start_kernel_init();
     i32 pid = MUST(ProcessTable::allocate_id());
-    auto process = make_ref<Process>(pid, nullptr);
+    Process* init = ProcessTable::find(1);
+    auto process = make_ref<Process>(pid, init);
+    process->is_unkillable = pid == 1;
+    ProcessTable::set_instance_leader(pid);
     process->pgid = pid;
     process->sid = pid;
     process->fs = make_ref<FsContext>();
@@ -133,6 +186,8 @@ void kernel_main(const frame::BootParams& params)
         return;
     }
     ProcessTable::add(*process);
+    if (init)
+        init->children.push_back(process);
     process->start_time_ns = ProcessTable::uptime_ns();
     start_thread(thread);
 }

@@ -4,7 +4,8 @@
 
 namespace asterix::services {
 
-/// The services' entry: runs the first guest program as pid 1; its exit powers off.
+/// The services' entry: starts the kernel's init as pid 1 (unless --pid1) and runs the guest
+/// program as pid 2 (1 with --pid1); the program's exit powers off.
 void kernel_main(const frame::BootParams& params);
 
 } // namespace asterix::services

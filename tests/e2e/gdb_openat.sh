@@ -15,7 +15,7 @@ echo "$out" | grep -v '^\[' | head -n 30
 fail() { echo "FAIL: $1"; exit 1; }
 echo "$out" | grep -qE 'Breakpoint 1(\.[0-9]+)?, asterix::services::open_file' || fail "the breakpoint in open_file was not hit"
 echo "$out" | grep -q '^\$1 = "/etc/hostname"' || fail "the guest's path argument was not /etc/hostname"
-echo "$out" | grep -q '^\$2 = 1$' || fail "the calling guest's pid was not 1"
+echo "$out" | grep -q '^\$2 = 2$' || fail "the calling guest's pid was not 2"
 echo "$out" | grep -qx "$(cat /etc/hostname)" || fail "the guest did not finish its work after continue"
 echo "$out" | grep -q 'exited normally' || fail "asterix did not exit cleanly under gdb"
 echo "PASS"

@@ -1,3 +1,4 @@
+// Run as pid 1 (--pid1), so the orphans of phase 2 are ours to reap and no other process counts.
 // RLIMIT_NPROC: with the limit at 20, fork fails with EAGAIN once the user has 20 processes
 // (under asterix, where this test is alone, exactly 19 children); the children are killed and
 // reaped, after which fork works again. Then a real (bounded) fork bomb in its own process group:
@@ -6,6 +7,7 @@
 // (pthread_create gets EAGAIN).
 // Natively, root (CAP_SYS_RESOURCE/CAP_SYS_ADMIN) is exempt from RLIMIT_NPROC: the checks that
 // need the limit are made only when it was seen to apply.
+// asterix-args: --pid1
 #include "check.h"
 #include <pthread.h>
 #include <signal.h>

@@ -1,5 +1,6 @@
 #include "services/fs/proc_fs.h"
 
+#include <array>
 #include <cinttypes>
 #include <functional>
 
@@ -23,10 +24,17 @@ Ref<RamFs>& proc_fs_instance()
     return fs;
 }
 
-/// An open proc file: the text generated when it was opened.
+/// Takes what a guest writes to a sysctl file (the whole write, as text).
+using TextSetter = std::function<Result<void>(std::string_view)>;
+
+/// An open proc file: the text generated when it was opened, and for a writable sysctl what
+/// takes a write.
 class ProcTextFile final : public File {
 public:
-    ProcTextFile(Ref<Dentry> dentry, std::string text, u32 flags) : File(flags), m_dentry(std::move(dentry)), m_text(std::move(text)) {}
+    ProcTextFile(Ref<Dentry> dentry, std::string text, u32 flags, TextSetter set = {})
+        : File(flags), m_dentry(std::move(dentry)), m_text(std::move(text)), m_set(std::move(set))
+    {
+    }
 
     Result<usize> read(frame::UserWriter& out) override
     {
@@ -41,7 +49,20 @@ public:
         std::span<const u8> bytes(reinterpret_text(m_text));
         return out.write(bytes.subspan(offset));
     }
-    Result<usize> write(frame::UserReader&) override { return Errno::eacces; }
+    Result<usize> write(frame::UserReader& in) override
+    {
+        if (!m_set)
+            return Errno::eacces;
+        // A sysctl number is short (Linux's proc_get_long reads at most 22 bytes of it).
+        constexpr usize max_text_bytes = 64;
+        if (in.remaining() > max_text_bytes)
+            return Errno::einval;
+        std::array<u8, max_text_bytes> buffer {};
+        usize n = TRY(in.read(std::span<u8>(buffer).first(static_cast<usize>(in.remaining()))));
+        std::string text(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(n));
+        TRY(m_set(text));
+        return n;
+    }
     Result<i64> seek(i64 offset, Whence whence) override
     {
         i64 base = whence == Whence::set ? 0 : whence == Whence::cur ? static_cast<i64>(m_offset) : static_cast<i64>(m_text.size());
@@ -59,6 +80,7 @@ private:
     static std::span<const u8> reinterpret_text(const std::string& text);
     Ref<Dentry> m_dentry;
     std::string m_text;
+    TextSetter m_set;
     u64 m_offset {0};
 };
 
@@ -71,20 +93,47 @@ using ChildLookup = std::function<Result<Ref<Inode>>(std::string_view)>;
 
 class ProcFile final : public RamInode {
 public:
-    ProcFile(TextGenerator generate, u32 mode = 0444)
-        : RamInode(proc_fs_instance(), s_ifreg | mode, 0, 0), m_generate(std::move(generate))
+    /// A read-only file, or with `set` a sysctl that root may write (mode 0644).
+    ProcFile(TextGenerator generate, u32 mode = 0444, TextSetter set = {})
+        : RamInode(proc_fs_instance(), s_ifreg | (set ? 0644 : mode), 0, 0), m_generate(std::move(generate)), m_set(std::move(set))
     {
     }
     Result<Ref<File>> open(const Ref<Dentry>& dentry, u32 flags) override
     {
-        if ((flags & o_accmode) != o_rdonly)
-            return Errno::eacces;
-        return Ref<File>(make_ref<ProcTextFile>(dentry, TRY(m_generate()), flags));
+        if ((flags & o_accmode) != o_rdonly) {
+            // Only root writes a sysctl (Linux's sysctl_perm tests the owner's bits for euid 0).
+            Thread* thread = ProcessTable::current_thread();
+            if (!m_set || !thread || thread->credentials().euid != 0)
+                return Errno::eacces;
+        }
+        return Ref<File>(make_ref<ProcTextFile>(dentry, TRY(m_generate()), flags, m_set));
     }
 
 private:
     TextGenerator m_generate;
+    TextSetter m_set;
 };
+
+/// An unsigned decimal sysctl value, with surrounding white space (what `echo N >` writes).
+Result<u64> parse_sysctl_number(std::string_view text)
+{
+    auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n'; };
+    usize i = 0;
+    while (i < text.size() && is_space(text[i]))
+        ++i;
+    u64 value = 0;
+    usize digits = 0;
+    for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, ++digits) {
+        if (value > (~0ull - 9) / 10)
+            return Errno::einval;
+        value = value * 10 + static_cast<u64>(text[i] - '0');
+    }
+    while (i < text.size() && is_space(text[i]))
+        ++i;
+    if (digits == 0 || i != text.size())
+        return Errno::einval;
+    return value;
+}
 
 class ProcLink final : public RamInode {
 public:
@@ -186,7 +235,7 @@ Ref<Inode> fd_dir(i32 pid)
     return Ref<Inode>(make_ref<ProcDir>([pid] {
         std::vector<std::pair<std::string, Ref<Inode>>> entries;
         Process* process = ProcessTable::find(pid);
-        if (!process)
+        if (!process || !process->files)
             return entries;
         for (int fd = 0; fd < 65536; ++fd) {
             auto file = process->files->get(fd);
@@ -213,7 +262,7 @@ Ref<Inode> fdinfo_dir(i32 pid)
     return Ref<Inode>(make_ref<ProcDir>([pid] {
         std::vector<std::pair<std::string, Ref<Inode>>> entries;
         Process* process = ProcessTable::find(pid);
-        if (!process)
+        if (!process || !process->files)
             return entries;
         for (int fd = 0; fd <= 1024; ++fd) {
             auto file = process->files->get(fd);
@@ -237,9 +286,15 @@ Ref<Inode> pid_dir(i32 pid)
         return Ref<Inode>(make_ref<ProcFile>([pid, make]() -> Result<std::string> { return make(*TRY(find_process(pid))); }));
     };
     auto dentry_link = [pid](std::function<Ref<Dentry>(Process&)> pick) {
+        // A zombie has no root or working directory left.
+        auto picked = [pid, pick]() -> Result<Ref<Dentry>> {
+            Process* process = TRY(find_process(pid));
+            if (!process->fs)
+                return Errno::enoent;
+            return pick(*process);
+        };
         return Ref<Inode>(make_ref<ProcLink>(
-            [pid, pick]() -> Result<std::string> { return pick(*TRY(find_process(pid)))->path(); },
-            [pid, pick]() -> Result<Ref<Dentry>> { return pick(*TRY(find_process(pid))); }));
+            [picked]() -> Result<std::string> { return TRY(picked())->path(); }, picked));
     };
     std::vector<std::pair<std::string, Ref<Inode>>> entries;
     // exe is a magic link, as in Linux: it leads to the program itself, so openat2's
@@ -261,6 +316,8 @@ Ref<Inode> pid_dir(i32 pid)
     entries.emplace_back("mounts", text([](Process&) { return mounts_text(); }));
     entries.emplace_back("maps", text([](Process& p) {
         std::string out;
+        if (!p.memory)
+            return out; // a zombie, or the kernel's init
         for (const auto& [start, area] : p.memory->areas()) {
             out += frame::format("%08" PRIx64 "-%08" PRIx64 " %s %08" PRIx64 " 00:00 0", area.start, area.end,
                 prot_text(area.prot).c_str(), u64 {0});
@@ -273,31 +330,39 @@ Ref<Inode> pid_dir(i32 pid)
     entries.emplace_back("stat", text([](Process& p) {
         auto ticks = [](u64 ns) { return ns / 10'000'000; };
         u64 vsize = 0;
-        for (const auto& [start, area] : p.memory->areas())
-            vsize += area.end - area.start;
+        u64 rss_pages = 0;
+        if (p.memory) { // none for a zombie or the kernel's init
+            for (const auto& [start, area] : p.memory->areas())
+                vsize += area.end - area.start;
+            rss_pages = p.vm().mapped_pages();
+        }
         // Fields of proc(5): state, ppid, pgrp, session, tty, tpgid, flags, faults, utime, stime,
         // cutime, cstime, priority, nice, threads, itrealvalue, starttime, vsize, rss, rsslim...
         const char* state = p.is_stopped ? "T" : "R";
         return frame::format("%d (%s) %s %d %d %d 0 -1 4194560 0 0 0 0 ", p.pid(), p.comm.c_str(), state, p.ppid(), p.pgid, p.sid)
             + frame::format("%" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %d %d %zu 0 %" PRIu64 " %" PRIu64 " %zu",
                 ticks(p.user_ns), ticks(p.system_ns), ticks(p.children_user_ns), ticks(p.children_system_ns), 20 + p.nice,
-                p.nice, p.threads.size(), ticks(p.start_time_ns), vsize, p.vm().mapped_pages())
+                p.nice, p.threads.size(), ticks(p.start_time_ns), vsize, rss_pages)
             + " 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n";
     }));
     entries.emplace_back("status", text([](Process& p) {
         u64 vsize = 0;
-        for (const auto& [start, area] : p.memory->areas())
-            vsize += area.end - area.start;
+        u64 rss_pages = 0;
+        if (p.memory) { // none for a zombie or the kernel's init
+            for (const auto& [start, area] : p.memory->areas())
+                vsize += area.end - area.start;
+            rss_pages = p.vm().mapped_pages();
+        }
         const Credentials& c = p.credentials();
         std::string groups;
         for (u32 group : c.groups)
             groups += frame::format("%u ", group);
         return frame::format("Name:\t%s\nUmask:\t%04o\nState:\tR (running)\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n"
                       "TracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t64\nGroups:\t%s\n",
-                   p.comm.c_str(), p.fs->umask, p.pid(), p.pid(), p.ppid(), c.uid, c.euid, c.suid, c.fsuid, c.gid, c.egid, c.sgid, c.fsgid,
+                   p.comm.c_str(), p.fs ? p.fs->umask : 0u, p.pid(), p.pid(), p.ppid(), c.uid, c.euid, c.suid, c.fsuid, c.gid, c.egid, c.sgid, c.fsgid,
                    groups.c_str())
             + frame::format("VmSize:\t%8" PRIu64 " kB\nVmRSS:\t%8" PRIu64 " kB\nThreads:\t%zu\nSigQ:\t0/63459\n", vsize / 1024,
-                p.vm().mapped_pages() * 4, p.threads.size())
+                rss_pages * 4, p.threads.size())
             + frame::format("CapInh:\t%016" PRIx64 "\nCapPrm:\t%016" PRIx64 "\nCapEff:\t%016" PRIx64 "\nCapBnd:\t%016" PRIx64
                      "\nCapAmb:\t%016" PRIx64 "\n",
                 c.inheritable.bits(), c.permitted.bits(), c.effective.bits(), c.bounding.bits(), c.ambient.bits());
@@ -335,6 +400,11 @@ Ref<Inode> make_proc_fs()
             {"osrelease", constant("6.1.0-asterix\n")},
             {"hostname", constant("asterix\n")},
             {"pid_max", constant("4194304\n")},
+            {"threads-max", Ref<Inode>(make_ref<ProcFile>(
+                 []() -> Result<std::string> { return std::to_string(ProcessTable::threads_max()) + "\n"; }, 0644,
+                 [](std::string_view text) -> Result<void> {
+                     return ProcessTable::set_threads_max(TRY(parse_sysctl_number(text)));
+                 }))},
             {"ngroups_max", constant("65536\n")},
         };
     });

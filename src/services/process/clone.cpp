@@ -56,6 +56,8 @@ Result<i32> clone_thread_or_process(Thread& parent_thread, const CloneRequest& r
     // RLIMIT_NPROC counts threads and processes: a fork (or thread) bomb stops with EAGAIN.
     if (ProcessTable::count_for_user(parent_thread.credentials().uid) >= parent.rlimits[rlimit_nproc].cur)
         return Errno::eagain;
+    // kernel.threads-max and the instance's bound on processes (address spaces).
+    TRY(ProcessTable::check_room_for(!(flags & clone_thread)));
     // Every thread is a kernel task with a stack of its own; without memory for one, EAGAIN.
     if (!frame::can_spawn_task())
         return Errno::eagain;

@@ -82,15 +82,24 @@ void finalize_process(Process& process)
         init = nullptr;
     for (auto& child : process.children) {
         child->set_parent(init);
-        if (init) {
-            init->children.push_back(child);
-            if (child->has_exited)
-                init->child_event.wake_all();
+        // An orphan's exit signal becomes SIGCHLD, so that no orphan can kill init with the
+        // signal clone() chose (Linux's reparent_leader).
+        child->exit_signal = sigchld;
+        if (!init)
+            continue;
+        if (child->has_exited && init->is_kernel_init) {
+            ProcessTable::remove(*child);
+            continue;
         }
+        init->children.push_back(child);
+        if (child->has_exited)
+            init->child_event.wake_all();
     }
     process.children.clear();
 
-    if (process.pid() == 1) {
+    if (process.pid() == ProcessTable::instance_leader()) {
+        // The program's end is the instance's, as under `docker run --init`: whatever it
+        // leaves running dies with the instance, and its status is the instance's.
         frame::power_off(exit_code_of(process.wait_status));
         return;
     }
@@ -99,6 +108,11 @@ void finalize_process(Process& process)
     Process* parent = process.parent();
     if (!parent) {
         ProcessTable::remove(process);
+        return;
+    }
+    if (parent->is_kernel_init) {
+        // The kernel's init waits for every child at once.
+        reap(*parent, process);
         return;
     }
     const auto& action = parent->sighand->actions[sigchld - 1];

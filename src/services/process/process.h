@@ -122,6 +122,12 @@ public:
     bool is_vfork_child {false};
     /// The process has exec'd since it was forked (its parent may no longer setpgid it).
     bool has_execed {false};
+    /// Linux's SIGNAL_UNKILLABLE, set on pid 1: a signal whose action is the default is
+    /// dropped, whoever sends it (the kernel's own fault signals still kill).
+    bool is_unkillable {false};
+    /// The kernel's own init (pid 1 unless --pid1): no threads, no address space; it reaps
+    /// the orphans it inherits at once.
+    bool is_kernel_init {false};
     /// The nice value (getpriority/setpriority), -20..19.
     int nice {0};
     /// The signal the parent gets when this process ends (SIGCHLD unless clone said otherwise).

@@ -24,6 +24,13 @@ std::map<i32, Thread*>& threads()
 
 i32 g_last_id = 0;
 u64 g_boot_monotonic_ns = 0;
+
+/// Linux's MIN_THREADS (kernel/fork.c): kernel.threads-max cannot go below it.
+constexpr u64 min_threads = 20;
+u64 g_threads_max = ~0ull;
+u64 g_threads_ceiling = ~0ull;
+u64 g_max_processes = ~0ull;
+i32 g_instance_leader = 1;
 } // namespace
 
 Result<i32> ProcessTable::allocate_id()
@@ -60,13 +67,56 @@ Thread* ProcessTable::find_thread(i32 tid)
 usize ProcessTable::count_for_user(u32 uid)
 {
     usize count = 0;
-    // Linux counts every task (thread) of the user against RLIMIT_NPROC.
+    // Linux counts every task (thread) of the user against RLIMIT_NPROC. The kernel's init
+    // runs no task.
     for (auto& [pid, process] : processes()) {
-        if (process->credentials().uid == uid && !process->has_exited)
+        if (process->credentials().uid == uid && !process->has_exited && !process->is_kernel_init)
             count += std::max<usize>(1, process->threads.size());
     }
     return count;
 }
+
+void ProcessTable::set_limits(u64 threads_max, u64 threads_ceiling, u64 max_processes)
+{
+    g_threads_ceiling = std::max(threads_ceiling, min_threads);
+    g_threads_max = std::clamp(threads_max, min_threads, g_threads_ceiling);
+    g_max_processes = std::max<u64>(max_processes, 1);
+}
+
+u64 ProcessTable::threads_max() { return g_threads_max; }
+
+Result<void> ProcessTable::set_threads_max(u64 value)
+{
+    if (value < min_threads || value > g_threads_ceiling)
+        return Errno::einval;
+    g_threads_max = value;
+    return {};
+}
+
+u64 ProcessTable::max_processes() { return g_max_processes; }
+
+usize ProcessTable::thread_count() { return threads().size(); }
+
+usize ProcessTable::live_process_count()
+{
+    usize count = 0;
+    for (auto& [pid, process] : processes())
+        count += !process->has_exited && !process->is_kernel_init;
+    return count;
+}
+
+Result<void> ProcessTable::check_room_for(bool is_new_process)
+{
+    // Linux's copy_process() checks nr_threads against max_threads for root too.
+    if (thread_count() >= g_threads_max)
+        return Errno::eagain;
+    if (is_new_process && live_process_count() >= g_max_processes)
+        return Errno::eagain;
+    return {};
+}
+
+void ProcessTable::set_instance_leader(i32 pid) { g_instance_leader = pid; }
+i32 ProcessTable::instance_leader() { return g_instance_leader; }
 
 Thread* ProcessTable::current_thread()
 {

@@ -22,6 +22,28 @@ public:
     /// Processes owned by `uid` that have not exited (RLIMIT_NPROC).
     static usize count_for_user(u32 uid);
 
+    /// Instance-wide bounds on what a guest may create. Each guest thread costs a kernel task
+    /// and its stack, each guest process an address space (hosted, a host process), so clone()
+    /// past them gets EAGAIN instead of exhausting the host. `threads_ceiling` is the most
+    /// kernel.threads-max may be raised to; `max_processes` counts processes that have not
+    /// exited. Set once at boot.
+    static void set_limits(u64 threads_max, u64 threads_ceiling, u64 max_processes);
+    /// kernel.threads-max (/proc/sys/kernel/threads-max).
+    static u64 threads_max();
+    /// Sets kernel.threads-max; EINVAL outside [20, the ceiling], as Linux's sysctl_max_threads.
+    static Result<void> set_threads_max(u64 value);
+    static u64 max_processes();
+    /// Guest threads that have not finished, and processes that have not exited (the kernel's
+    /// own init, which has no address space, not counted).
+    static usize thread_count();
+    static usize live_process_count();
+    /// EAGAIN when a new thread, or with `is_new_process` a new process, would pass a limit.
+    static Result<void> check_room_for(bool is_new_process);
+
+    /// The process whose end ends the instance: the program (pid 2, or pid 1 with --pid1).
+    static void set_instance_leader(i32 pid);
+    static i32 instance_leader();
+
     /// The thread the running kernel task runs (none on kernel-only tasks).
     static Thread* current_thread();
     static Process* current();

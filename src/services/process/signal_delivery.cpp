@@ -290,10 +290,22 @@ bool is_ignored(Process& process, int sig)
     return action.handler == sig_ign || (action.handler == sig_dfl && default_action(sig) == DefaultAction::ignore);
 }
 
+namespace {
+/// Init takes only the signals it has a handler for (or ignores): the rest are dropped, SIGKILL
+/// and SIGSTOP included, whoever sends them (Linux's sig_task_ignored on SIGNAL_UNKILLABLE).
+/// Faults still kill it: force_signal() does not come this way.
+bool is_dropped_by_init(const Process& target, int sig)
+{
+    return target.is_unkillable && target.sighand->actions[sig - 1].handler == sig_dfl;
+}
+} // namespace
+
 void send_signal(Process& target, const abi::SigInfo& info)
 {
     int sig = info.signo;
     if (sig <= 0 || sig > signal_count || target.has_exited || target.is_exiting)
+        return;
+    if (is_dropped_by_init(target, sig))
         return;
     if (sig == sigkill) {
         exit_process(target, sigkill);
@@ -319,6 +331,8 @@ void send_signal(Thread& target, const abi::SigInfo& info)
     int sig = info.signo;
     Process& process = target.process();
     if (sig <= 0 || sig > signal_count || process.has_exited || process.is_exiting)
+        return;
+    if (is_dropped_by_init(process, sig))
         return;
     if (sig == sigkill) {
         exit_process(process, sigkill);
