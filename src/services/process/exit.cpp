@@ -77,9 +77,17 @@ void finalize_process(Process& process)
     process.fs = Ref<FsContext>();
     process.vfork_done.wake_all();
 
+    // Orphans go to the nearest living ancestor that is a child subreaper
+    // (PR_SET_CHILD_SUBREAPER), else to init (Linux's find_new_reaper).
     Process* init = ProcessTable::find(1);
     if (init == &process)
         init = nullptr;
+    for (Process* ancestor = process.parent(); ancestor; ancestor = ancestor->parent()) {
+        if (ancestor->is_child_subreaper && !ancestor->is_exiting) {
+            init = ancestor;
+            break;
+        }
+    }
     for (auto& child : process.children) {
         child->set_parent(init);
         // An orphan's exit signal becomes SIGCHLD, so that no orphan can kill init with the

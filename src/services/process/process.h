@@ -128,6 +128,8 @@ public:
     /// The kernel's own init (pid 1 unless --pid1): no threads, no address space; it reaps
     /// the orphans it inherits at once.
     bool is_kernel_init {false};
+    /// PR_SET_CHILD_SUBREAPER: orphans of its descendants come to it instead of to init.
+    bool is_child_subreaper {false};
     /// The nice value (getpriority/setpriority), -20..19.
     int nice {0};
     /// The signal the parent gets when this process ends (SIGCHLD unless clone said otherwise).
