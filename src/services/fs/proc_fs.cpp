@@ -85,7 +85,11 @@ struct PidOwner {
         if (st.is_error() || pid == 0)
             return st;
         if (Process* process = ProcessTable::find(pid)) {
-            auto owner = dump_owner(*process);
+            // A world-searchable directory (/proc/PID itself) keeps the effective owner even
+            // when the process is not dumpable: stat(/proc/PID) is how tools learn its euid.
+            const Credentials& creds = process->credentials();
+            bool is_public_dir = st.value().mode == (s_ifdir | 0555);
+            auto owner = is_public_dir ? DumpOwner {creds.euid, creds.egid} : dump_owner(*process);
             st.value().uid = owner.uid;
             st.value().gid = owner.gid;
         }
