@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "services/fs/permission.h"
+#include "services/fs/lookup.h"
 #include "services/fs/ram_fs.h"
 
 using namespace asterix;
@@ -182,4 +183,26 @@ TEST_CASE("permission: a write without CAP_FSETID clears setuid, and setgid only
     CHECK(mode_without_privs(*writer, file(abi::s_ifreg | 02755, 1000, 1000)) == std::optional<u32>(0755));
     CHECK_FALSE(mode_without_privs(*writer, file(abi::s_ifreg | 0755, 1000, 1000)).has_value());
     CHECK_FALSE(mode_without_privs(*root_with({Capability::fsetid}), file(abi::s_ifreg | 04755, 1, 1)).has_value());
+}
+
+TEST_CASE("permission: a lookup needs search permission on every directory it walks through")
+{
+    auto root_inode = RamFs::make_tmpfs(1 << 20);
+    MUST(root_inode->mkdir("closed", 0700, {}));
+    auto closed = MUST(root_inode->lookup("closed"));
+    MUST(closed->create("file", 0644, {}));
+    MUST(root_inode->mkdir("open", 0711, {}));
+    auto open_dir = MUST(root_inode->lookup("open"));
+    MUST(open_dir->create("file", 0644, {}));
+    auto root = make_ref<Dentry>("/", Ref<Dentry>(), root_inode);
+    auto nobody = user(65534, 65534);
+    auto walk = [&](const Ref<const Credentials>& creds, std::string_view path) {
+        return PathLookup(root, root, 0, 0, creds).walk(path);
+    };
+    CHECK(walk(nobody, "/closed/file").error() == Errno::eacces);
+    CHECK(walk(nobody, "/closed/../open/file").error() == Errno::eacces);
+    CHECK(!walk(nobody, "/open/file").is_error()); // search without read is enough
+    CHECK(!walk(nobody, "/closed").is_error());     // the last component needs no search
+    CHECK(!walk(Credentials::kernel(), "/closed/file").is_error());
+    CHECK(!walk(root_with({Capability::dac_read_search}), "/closed/file").is_error());
 }
