@@ -34,10 +34,10 @@ Result<FileStat> HostNode::stat() const { return Errno::enodev; }
 Result<std::string> HostNode::read_link() const { return Errno::enodev; }
 Result<StatFs> HostNode::statfs() const { return Errno::enodev; }
 Result<HostFile> HostNode::open(HostAccess) const { return Errno::enodev; }
-Result<void> HostNode::create(std::string_view, u32) const { return Errno::enodev; }
-Result<void> HostNode::mkdir(std::string_view, u32) const { return Errno::enodev; }
-Result<void> HostNode::mkfifo(std::string_view, u32) const { return Errno::enodev; }
-Result<void> HostNode::symlink(std::string_view, std::string_view) const { return Errno::enodev; }
+Result<void> HostNode::create(std::string_view, u32, HostOwner) const { return Errno::enodev; }
+Result<void> HostNode::mkdir(std::string_view, u32, HostOwner) const { return Errno::enodev; }
+Result<void> HostNode::mkfifo(std::string_view, u32, HostOwner) const { return Errno::enodev; }
+Result<void> HostNode::symlink(std::string_view, std::string_view, HostOwner) const { return Errno::enodev; }
 Result<void> HostNode::link(std::string_view, const HostNode&) const { return Errno::enodev; }
 Result<void> HostNode::unlink(std::string_view, bool) const { return Errno::enodev; }
 Result<void> HostNode::rename(std::string_view, const HostNode&, std::string_view, u32) const { return Errno::enodev; }

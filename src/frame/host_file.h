@@ -51,6 +51,14 @@ private:
 
 enum class HostAccess : u8 { read_only, write_only, read_write };
 
+/// Who a new host object belongs to. When the kernel runs as host root, the object is given
+/// to these IDs before anyone can open it (it is made with no permission bits, then chowned,
+/// then given its mode); otherwise it stays the kernel's user's, the only one it can have.
+struct HostOwner {
+    u32 uid;
+    u32 gid;
+};
+
 /// One host file-system object below the root.
 class HostNode {
 public:
@@ -70,10 +78,11 @@ public:
     /// Opens this object for I/O (regular files and directories).
     Result<HostFile> open(HostAccess access) const;
 
-    Result<void> create(std::string_view name, u32 mode) const;
-    Result<void> mkdir(std::string_view name, u32 mode) const;
-    Result<void> mkfifo(std::string_view name, u32 mode) const;
-    Result<void> symlink(std::string_view name, std::string_view target) const;
+    /// New objects get exactly `mode` (the host's umask does not apply) and `owner`.
+    Result<void> create(std::string_view name, u32 mode, HostOwner owner) const;
+    Result<void> mkdir(std::string_view name, u32 mode, HostOwner owner) const;
+    Result<void> mkfifo(std::string_view name, u32 mode, HostOwner owner) const;
+    Result<void> symlink(std::string_view name, std::string_view target, HostOwner owner) const;
     Result<void> link(std::string_view name, const HostNode& target) const;
     Result<void> unlink(std::string_view name, bool is_directory) const;
     Result<void> rename(std::string_view name, const HostNode& new_dir, std::string_view new_name, u32 flags) const;

@@ -10,6 +10,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <string>
 
 #include "frame/host_file.h"
@@ -37,6 +38,36 @@ Result<std::string> component(std::string_view name)
 
 /// The /proc/self/fd path that reopens an O_PATH descriptor (the host's own magic link).
 std::string fd_path(int fd) { return "/proc/self/fd/" + std::to_string(fd); }
+
+/// Gives a new object, open on `fd` (O_PATH or not), to the guest's owner when the kernel is
+/// host root, then its mode (not filtered by the host's umask: chmod never is). The object
+/// was made with mode 0, so until then only host root could open it.
+Result<void> settle_new(int fd, frame::HostOwner owner, std::optional<u32> mode)
+{
+    if (geteuid() == 0)
+        TRY(check(fchownat(fd, "", owner.uid, owner.gid, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW)));
+    if (mode)
+        TRY(check(fchmodat(AT_FDCWD, fd_path(fd).c_str(), *mode, 0)));
+    return {};
+}
+
+/// settle_new for the child `name` of `dir_fd`, just made; it is removed again (with
+/// `unlink_flags`) when it cannot be settled, so no object with the wrong owner remains.
+Result<void> settle_new_child(int dir_fd, const std::string& name, frame::HostOwner owner, std::optional<u32> mode,
+    int unlink_flags)
+{
+    int fd = openat(dir_fd, name.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) {
+        int error = errno;
+        unlinkat(dir_fd, name.c_str(), unlink_flags);
+        return host::errno_from_host(error);
+    }
+    auto settled = settle_new(fd, owner, mode);
+    ::close(fd);
+    if (settled.is_error())
+        unlinkat(dir_fd, name.c_str(), unlink_flags);
+    return settled;
+}
 } // namespace
 
 bool host::set_root(const std::string& path)
@@ -210,33 +241,41 @@ Result<HostFile> HostNode::open(HostAccess access) const
     return HostFile(fd);
 }
 
-Result<void> HostNode::create(std::string_view name, u32 mode) const
+Result<void> HostNode::create(std::string_view name, u32 mode, HostOwner owner) const
 {
     auto child = TRY(component(name));
-    int fd = openat(m_fd, child.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, mode);
+    // Made with no permission bits, so that nobody opens it before its owner and mode are set.
+    int fd = openat(m_fd, child.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0);
     if (fd < 0)
         return host::errno_from_host(errno);
+    auto settled = settle_new(fd, owner, mode);
     ::close(fd);
-    return {};
+    if (settled.is_error())
+        unlinkat(m_fd, child.c_str(), 0);
+    return settled;
 }
 
-Result<void> HostNode::mkdir(std::string_view name, u32 mode) const
+Result<void> HostNode::mkdir(std::string_view name, u32 mode, HostOwner owner) const
 {
     auto child = TRY(component(name));
-    return check(mkdirat(m_fd, child.c_str(), mode));
+    TRY(check(mkdirat(m_fd, child.c_str(), 0)));
+    return settle_new_child(m_fd, child, owner, mode, AT_REMOVEDIR);
 }
 
-Result<void> HostNode::mkfifo(std::string_view name, u32 mode) const
+Result<void> HostNode::mkfifo(std::string_view name, u32 mode, HostOwner owner) const
 {
     auto child = TRY(component(name));
-    return check(mkfifoat(m_fd, child.c_str(), mode));
+    TRY(check(mkfifoat(m_fd, child.c_str(), 0)));
+    return settle_new_child(m_fd, child, owner, mode, 0);
 }
 
-Result<void> HostNode::symlink(std::string_view name, std::string_view target) const
+Result<void> HostNode::symlink(std::string_view name, std::string_view target, HostOwner owner) const
 {
     auto child = TRY(component(name));
     std::string text(target);
-    return check(symlinkat(text.c_str(), m_fd, child.c_str()));
+    TRY(check(symlinkat(text.c_str(), m_fd, child.c_str())));
+    // A symlink's own mode is always 0777 and means nothing; only its owner is set.
+    return settle_new_child(m_fd, child, owner, std::nullopt, 0);
 }
 
 Result<void> HostNode::link(std::string_view name, const HostNode& target) const

@@ -59,7 +59,7 @@ bool mount_root(const frame::BootParams& params)
         frame::klog(frame::LogLevel::error, "cannot open the root directory: %s", errno_message(root.error()));
         return false;
     }
-    Vfs::set_root(root.release_value(), "hostfs", params.is_root_read_only ? "ro" : "rw");
+    Vfs::set_root(root.release_value(), "hostfs", params.is_root_read_only ? "ro,nosuid" : "rw,nosuid");
     return true;
 }
 

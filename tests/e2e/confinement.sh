@@ -33,18 +33,8 @@ timeout_s=${E2E_TIMEOUT:-60}
 
 # name=reason. Remove an entry when its fix lands (the suite then fails with XPASS until it is).
 KNOWN_GAPS=(
-    "tricks.orphan=issue [2 of 11] item 6: a reparented orphan keeps its exit signal (SIGKILL kills init; Linux resets it to SIGCHLD)"
     "rofs.open_tmpfile=O_TMPFILE gives EOPNOTSUPP before the read-only check (Linux: EROFS)"
-    "rofs.setxattr=setxattr gives EOPNOTSUPP before the read-only check (Linux: EROFS)"
-    "rofs.fsetxattr=fsetxattr gives EOPNOTSUPP before the read-only check (Linux: EROFS)"
-    "rofs.removexattr=removexattr gives ENODATA before the read-only check (Linux: EROFS)"
     "rofs.mknod_chr=mknod of a device gives EPERM before the read-only check (Linux: EROFS)"
-    "perms.open_read=issue [3 of 11]: no DAC checks on open yet"
-    "perms.open_write=issue [3 of 11]: no DAC checks on open yet"
-    "perms.chmod=issue [3 of 11]: chmod does not check the owner"
-    "perms.chown=issue [3 of 11]: chown does not check CAP_CHOWN"
-    "perms.create=issue [3 of 11]: no write permission check on the parent directory"
-    "perms.sticky_unlink=issue [3 of 11]: no sticky-bit rule"
 )
 
 passed=0 failed=0 xfailed=0 xpassed=0
@@ -193,7 +183,7 @@ echo "== signals to host pids"
 # The shell that execs asterix passes its own $$, which is then asterix's host pid.
 sleep 300 &
 bystander=$!
-out=$(timeout -k 5 "$timeout_s" bash -c 'exec "$1" run --root "$2" --read-only /t/hostcalls kill $$ "$3" "$4" 1' \
+out=$(timeout -k 5 "$timeout_s" bash -c 'exec "$1" run --root "$2" --read-only /t/hostcalls kill $$ "$3" "$4"' \
     run "$asterix" "$root" "$$" "$bystander" 2>&1)
 status=$?
 echo "$out" | grep -E '^FAIL' | sed 's/^/    /'

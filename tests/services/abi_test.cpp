@@ -21,6 +21,7 @@
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -97,6 +98,9 @@ static_assert(abi::seek_set == SEEK_SET && abi::seek_cur == SEEK_CUR && abi::see
 static_assert(abi::seek_data == SEEK_DATA && abi::seek_hole == SEEK_HOLE);
 static_assert(abi::s_ifmt == S_IFMT && abi::s_ifsock == S_IFSOCK && abi::s_iflnk == S_IFLNK && abi::s_ifreg == S_IFREG);
 static_assert(abi::s_ifblk == S_IFBLK && abi::s_ifdir == S_IFDIR && abi::s_ifchr == S_IFCHR && abi::s_ififo == S_IFIFO);
+static_assert(abi::st_nosuid == ST_NOSUID);
+static_assert(abi::s_isuid == S_ISUID && abi::s_isgid == S_ISGID && abi::s_isvtx == S_ISVTX && abi::s_ixgrp == S_IXGRP
+    && abi::s_ixugo == (S_IXUSR | S_IXGRP | S_IXOTH));
 static_assert(abi::dt_unknown == DT_UNKNOWN && abi::dt_fifo == DT_FIFO && abi::dt_chr == DT_CHR && abi::dt_dir == DT_DIR);
 static_assert(abi::dt_reg == DT_REG && abi::dt_lnk == DT_LNK);
 static_assert(abi::utime_now == UTIME_NOW && abi::utime_omit == UTIME_OMIT && abi::statx_basic_stats == STATX_BASIC_STATS);
@@ -151,6 +155,7 @@ static_assert(abi::futex_bitset_match_any == FUTEX_BITSET_MATCH_ANY && abi::fute
 static_assert(abi::futex_owner_died == FUTEX_OWNER_DIED && abi::futex_tid_mask == FUTEX_TID_MASK);
 static_assert(abi::robust_list_limit == ROBUST_LIST_LIMIT && abi::robust_list_head_bytes == sizeof(robust_list_head));
 static_assert(abi::pr_set_name == PR_SET_NAME && abi::pr_get_name == PR_GET_NAME);
+static_assert(abi::pr_get_dumpable == PR_GET_DUMPABLE && abi::pr_set_dumpable == PR_SET_DUMPABLE);
 static_assert(abi::grnd_nonblock == GRND_NONBLOCK && abi::grnd_random == GRND_RANDOM && abi::grnd_insecure == GRND_INSECURE);
 static_assert(abi::nr_read == SYS_read && abi::nr_restart_syscall == SYS_restart_syscall && abi::nr_clone3 == SYS_clone3);
 

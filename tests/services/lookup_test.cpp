@@ -16,20 +16,20 @@ Ref<Dentry> make_tree()
 {
     auto root_inode = RamFs::make_tmpfs(1 << 20);
     Vfs::set_root(root_inode, "tmpfs", "rw");
-    MUST(root_inode->mkdir("top", 0755));
+    MUST(root_inode->mkdir("top", 0755, {}));
     auto top = MUST(root_inode->lookup("top"));
-    MUST(top->create("file", 0644));
-    MUST(top->mkdir("root", 0755));
+    MUST(top->create("file", 0644, {}));
+    MUST(top->mkdir("root", 0755, {}));
     auto root = MUST(top->lookup("root"));
-    MUST(root->create("file", 0644));
-    MUST(root->mkdir("sub", 0755));
-    MUST(root->symlink("rel", "sub"));
-    MUST(root->symlink("abs", "/top/file"));
-    MUST(root->symlink("up", "../file"));
-    MUST(top->symlink("d", "."));
-    MUST(top->symlink("l0", "newfile"));
+    MUST(root->create("file", 0644, {}));
+    MUST(root->mkdir("sub", 0755, {}));
+    MUST(root->symlink("rel", "sub", {}));
+    MUST(root->symlink("abs", "/top/file", {}));
+    MUST(root->symlink("up", "../file", {}));
+    MUST(top->symlink("d", ".", {}));
+    MUST(top->symlink("l0", "newfile", {}));
     for (int i = 1; i <= 25; ++i)
-        MUST(top->symlink("l" + std::to_string(i), "d/l" + std::to_string(i - 1)));
+        MUST(top->symlink("l" + std::to_string(i), "d/l" + std::to_string(i - 1), {}));
     return Vfs::root();
 }
 
@@ -121,7 +121,7 @@ TEST_CASE("lookup: RESOLVE_NO_XDEV refuses to enter or leave a mount")
 {
     auto root = make_tree();
     auto mounted = RamFs::make_tmpfs(1 << 20);
-    MUST(mounted->create("inner", 0644));
+    MUST(mounted->create("inner", 0644, {}));
     MUST(Vfs::mount(at(root, "/top/root/sub"), mounted, "tmpfs", "rw"));
     CHECK(open_path(lookup(root, "/top/root"), "sub/inner").value() == "/top/root/sub/inner");
     CHECK(open_path(lookup(root, "/top/root", abi::resolve_no_xdev), "sub/inner").error() == Errno::exdev);

@@ -37,18 +37,18 @@ u64 free_blocks(Inode& inode) { return MUST(inode.statfs()).blocks_free; }
 TEST_CASE("ramfs: create, lookup and the errors of a name")
 {
     auto root = RamFs::make_tmpfs(1 << 20);
-    auto file = MUST(root->create("f", 0644));
+    auto file = MUST(root->create("f", 0644, {}));
     CHECK(file->is_regular());
     CHECK((MUST(file->stat()).mode & 07777) == 0644);
     CHECK(MUST(root->lookup("f")).ptr() == file.ptr());
-    CHECK(root->create("f", 0644).error() == Errno::eexist);
-    CHECK(root->mkdir("f", 0755).error() == Errno::eexist);
+    CHECK(root->create("f", 0644, {}).error() == Errno::eexist);
+    CHECK(root->mkdir("f", 0755, {}).error() == Errno::eexist);
     CHECK(root->lookup("nope").error() == Errno::enoent);
-    CHECK(file->create("x", 0644).error() == Errno::enotdir);
+    CHECK(file->create("x", 0644, {}).error() == Errno::enotdir);
     CHECK(file->lookup("x").error() == Errno::enotdir);
     std::string long_name(name_max + 1, 'n');
-    CHECK(root->create(long_name, 0644).error() == Errno::enametoolong);
-    CHECK(!root->create(std::string(name_max, 'n'), 0644).is_error());
+    CHECK(root->create(long_name, 0644, {}).error() == Errno::enametoolong);
+    CHECK(!root->create(std::string(name_max, 'n'), 0644, {}).is_error());
     // A new file and the directory it went into both count as modified.
     CHECK(size_of(*file) == 0);
     CHECK(nlink(*file) == 1);
@@ -58,12 +58,12 @@ TEST_CASE("ramfs: hard links count, and unlink/rmdir follow unlink(2) and rmdir(
 {
     auto root = RamFs::make_tmpfs(1 << 20);
     CHECK(nlink(*root) == 2);
-    auto file = MUST(root->create("f", 0644));
+    auto file = MUST(root->create("f", 0644, {}));
     MUST(root->link("g", *file));
     CHECK(nlink(*file) == 2);
     CHECK(MUST(root->lookup("g")).ptr() == file.ptr());
     CHECK(root->link("g", *file).error() == Errno::eexist);
-    MUST(root->mkdir("d", 0755));
+    MUST(root->mkdir("d", 0755, {}));
     auto dir = MUST(root->lookup("d"));
     CHECK(nlink(*root) == 3); // "d/.." points at the root
     CHECK(nlink(*dir) == 2);
@@ -74,7 +74,7 @@ TEST_CASE("ramfs: hard links count, and unlink/rmdir follow unlink(2) and rmdir(
     CHECK(root->unlink("d", false).error() == Errno::eisdir); // unlink() on a directory
     CHECK(root->unlink("f", true).error() == Errno::enotdir); // rmdir() on a file
     CHECK(root->unlink("missing", false).error() == Errno::enoent);
-    MUST(dir->create("inside", 0644));
+    MUST(dir->create("inside", 0644, {}));
     CHECK(root->unlink("d", true).error() == Errno::enotempty);
     MUST(dir->unlink("inside", false));
     MUST(root->unlink("d", true));
@@ -88,13 +88,13 @@ TEST_CASE("ramfs: hard links count, and unlink/rmdir follow unlink(2) and rmdir(
 TEST_CASE("ramfs: rename replaces, refuses mismatched kinds, and moves directory link counts")
 {
     auto root = RamFs::make_tmpfs(1 << 20);
-    auto a = MUST(root->create("a", 0644));
-    auto b = MUST(root->create("b", 0644));
-    MUST(root->mkdir("d", 0755));
-    MUST(root->mkdir("e", 0755));
+    auto a = MUST(root->create("a", 0644, {}));
+    auto b = MUST(root->create("b", 0644, {}));
+    MUST(root->mkdir("d", 0755, {}));
+    MUST(root->mkdir("e", 0755, {}));
     auto d = MUST(root->lookup("d"));
     auto e = MUST(root->lookup("e"));
-    MUST(e->create("full", 0644));
+    MUST(e->create("full", 0644, {}));
 
     CHECK(root->rename("a", *root, "d", 0).error() == Errno::eisdir);   // file over directory
     CHECK(root->rename("d", *root, "a", 0).error() == Errno::enotdir);  // directory over file
@@ -129,10 +129,10 @@ TEST_CASE("ramfs: rename replaces, refuses mismatched kinds, and moves directory
 TEST_CASE("ramfs: RENAME_EXCHANGE swaps two names, also a file and a directory")
 {
     auto root = RamFs::make_tmpfs(1 << 20);
-    auto f = MUST(root->create("f", 0644));
-    MUST(root->mkdir("sub", 0755));
+    auto f = MUST(root->create("f", 0644, {}));
+    MUST(root->mkdir("sub", 0755, {}));
     auto sub = MUST(root->lookup("sub"));
-    MUST(sub->mkdir("d", 0755));
+    MUST(sub->mkdir("d", 0755, {}));
     auto d = MUST(sub->lookup("d"));
     CHECK(root->rename("f", *sub, "missing", rename_exchange).error() == Errno::enoent);
     MUST(root->rename("f", *sub, "d", rename_exchange));
@@ -146,7 +146,7 @@ TEST_CASE("ramfs: RENAME_EXCHANGE swaps two names, also a file and a directory")
 TEST_CASE("ramfs: sizes, holes read as zero, and truncate zeroes what it cuts")
 {
     auto root = RamFs::make_tmpfs(1 << 20);
-    auto file = MUST(root->create("f", 0644));
+    auto file = MUST(root->create("f", 0644, {}));
     std::string text = "hello world";
     std::vector<u8> bytes(text.begin(), text.end());
     CHECK(MUST(write_file(*file, 0, bytes)) == bytes.size());
@@ -169,7 +169,7 @@ TEST_CASE("ramfs: sizes, holes read as zero, and truncate zeroes what it cuts")
     MUST(file->file_data()->truncate(11));
     CHECK(read_file(*file, 0, 11) == std::vector<u8> {'h', 'e', 'l', 'l', 'o', 0, 0, 0, 0, 0, 0});
     CHECK(MUST(file->file_data()->size()) == 11);
-    MUST(root->mkdir("dir", 0755));
+    MUST(root->mkdir("dir", 0755, {}));
     CHECK(MUST(root->lookup("dir"))->file_data() == nullptr); // a directory has no data
 }
 
@@ -177,7 +177,7 @@ TEST_CASE("ramfs: a full tmpfs is ENOSPC, a short write first; freed space is us
 {
     auto root = RamFs::make_tmpfs(4 * page_size);
     CHECK(free_blocks(*root) == 4);
-    auto file = MUST(root->create("f", 0644));
+    auto file = MUST(root->create("f", 0644, {}));
     std::vector<u8> data(5 * page_size, 'x');
     CHECK(MUST(write_file(*file, 0, data)) == 4 * page_size); // what fits
     CHECK(free_blocks(*root) == 0);
@@ -188,7 +188,7 @@ TEST_CASE("ramfs: a full tmpfs is ENOSPC, a short write first; freed space is us
 
     MUST(file->file_data()->truncate(page_size));
     CHECK(free_blocks(*root) == 3);
-    auto second = MUST(root->create("g", 0644));
+    auto second = MUST(root->create("g", 0644, {}));
     CHECK(MUST(write_file(*second, 0, std::span(data).first(3 * page_size))) == 3 * page_size);
     CHECK(free_blocks(*root) == 0);
 }
@@ -198,14 +198,14 @@ TEST_CASE("ramfs: an unlinked file's pages come back to the tmpfs when its last 
     auto root = RamFs::make_tmpfs(4 * page_size);
     std::vector<u8> data(4 * page_size, 'y');
     {
-        auto file = MUST(root->create("f", 0644));
+        auto file = MUST(root->create("f", 0644, {}));
         CHECK(MUST(write_file(*file, 0, data)) == data.size());
         MUST(root->unlink("f", false));
         CHECK(free_blocks(*root) == 0); // still open: its data is still there
         CHECK(read_file(*file, 0, 1) == std::vector<u8> {'y'});
     }
     CHECK(free_blocks(*root) == 4);
-    auto again = MUST(root->create("g", 0644));
+    auto again = MUST(root->create("g", 0644, {}));
     auto wrote = write_file(*again, 0, data);
     REQUIRE(!wrote.is_error());
     CHECK(wrote.value() == data.size());
@@ -214,13 +214,13 @@ TEST_CASE("ramfs: an unlinked file's pages come back to the tmpfs when its last 
 TEST_CASE("ramfs: a tmpfs has one inode per page of its size; ENOSPC past it")
 {
     auto root = RamFs::make_tmpfs(3 * page_size); // the root and two more
-    MUST(root->create("a", 0644));
-    MUST(root->mkdir("b", 0755));
-    CHECK(root->create("c", 0644).error() == Errno::enospc);
-    CHECK(root->mkdir("c", 0755).error() == Errno::enospc);
-    CHECK(root->symlink("c", "a").error() == Errno::enospc);
+    MUST(root->create("a", 0644, {}));
+    MUST(root->mkdir("b", 0755, {}));
+    CHECK(root->create("c", 0644, {}).error() == Errno::enospc);
+    CHECK(root->mkdir("c", 0755, {}).error() == Errno::enospc);
+    CHECK(root->symlink("c", "a", {}).error() == Errno::enospc);
     MUST(root->unlink("a", false));
-    MUST(root->create("c", 0644));
+    MUST(root->create("c", 0644, {}));
     auto stats = MUST(root->statfs());
     CHECK(stats.files == 3);
     CHECK(stats.files_free == 0);

@@ -14,16 +14,16 @@ Ref<Dentry> make_tree()
     auto root_inode = RamFs::make_tmpfs(1 << 20);
     Vfs::set_root(root_inode, "tmpfs", "rw");
     auto root = Vfs::root();
-    MUST(root_inode->mkdir("a", 0755));
+    MUST(root_inode->mkdir("a", 0755, {}));
     auto a = MUST(root_inode->lookup("a"));
-    MUST(a->mkdir("b", 0755));
+    MUST(a->mkdir("b", 0755, {}));
     auto b = MUST(a->lookup("b"));
-    MUST(b->create("file", 0644));
-    MUST(a->symlink("link", "b"));
-    MUST(a->symlink("abs", "/a/b"));
-    MUST(root_inode->symlink("loop1", "loop2"));
-    MUST(root_inode->symlink("loop2", "loop1"));
-    MUST(root_inode->symlink("dangling", "/nope"));
+    MUST(b->create("file", 0644, {}));
+    MUST(a->symlink("link", "b", {}));
+    MUST(a->symlink("abs", "/a/b", {}));
+    MUST(root_inode->symlink("loop1", "loop2", {}));
+    MUST(root_inode->symlink("loop2", "loop1", {}));
+    MUST(root_inode->symlink("dangling", "/nope", {}));
     return root;
 }
 
@@ -77,10 +77,10 @@ TEST_CASE("path walk: forty symlinks are followed, the forty-first is ELOOP")
 {
     auto root = make_tree();
     auto& root_inode = root->inode();
-    MUST(root_inode.create("target", 0644));
-    MUST(root_inode.symlink("l0", "target"));
+    MUST(root_inode.create("target", 0644, {}));
+    MUST(root_inode.symlink("l0", "target", {}));
     for (int i = 1; i <= 40; ++i)
-        MUST(root_inode.symlink("l" + std::to_string(i), "l" + std::to_string(i - 1)));
+        MUST(root_inode.symlink("l" + std::to_string(i), "l" + std::to_string(i - 1), {}));
     CHECK(resolve(root, "/l39").value() == "/target");
     CHECK(resolve(root, "/l40").error() == Errno::eloop);
 }
@@ -90,7 +90,7 @@ TEST_CASE("mounts cover a directory, and .. leaves a mounted file system through
     auto root = make_tree();
     auto a = MUST(walk_path(root, root, "/a", Follow::follow));
     auto mounted = RamFs::make_tmpfs(1 << 20);
-    MUST(mounted->mkdir("inner", 0755));
+    MUST(mounted->mkdir("inner", 0755, {}));
     MUST(Vfs::mount(a, mounted, "tmpfs", "rw"));
     CHECK(resolve(root, "/a/inner").value() == "/a/inner");
     CHECK(resolve(root, "/a/b").error() == Errno::enoent); // covered
@@ -112,9 +112,9 @@ TEST_CASE("tmpfs: rename, unlink and rmdir keep link counts and refuse what Linu
 {
     auto root = make_tree();
     auto& dir = root->inode();
-    MUST(dir.create("f", 0644));
-    MUST(dir.mkdir("d", 0755));
-    CHECK(dir.mkdir("d", 0755).error() == Errno::eexist);
+    MUST(dir.create("f", 0644, {}));
+    MUST(dir.mkdir("d", 0755, {}));
+    CHECK(dir.mkdir("d", 0755, {}).error() == Errno::eexist);
     CHECK(dir.unlink("d", false).error() == Errno::eisdir);
     CHECK(dir.unlink("f", true).error() == Errno::enotdir);
     CHECK(dir.unlink("a", true).error() == Errno::enotempty);

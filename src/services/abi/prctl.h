@@ -11,6 +11,10 @@ inline constexpr int pr_get_name = 16;
 /// TASK_COMM_LEN: a thread's name, with its terminating NUL.
 inline constexpr usize task_comm_len = 16;
 
+inline constexpr int pr_get_dumpable = 3;
+inline constexpr int pr_set_dumpable = 4;
+inline constexpr int pr_set_child_subreaper = 36;
+inline constexpr int pr_get_child_subreaper = 37;
 inline constexpr int pr_get_keepcaps = 7;
 inline constexpr int pr_set_keepcaps = 8;
 inline constexpr int pr_capbset_read = 23;

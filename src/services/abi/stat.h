@@ -20,6 +20,13 @@ inline constexpr u32 s_ifdir = 0040000;
 inline constexpr u32 s_ifchr = 0020000;
 inline constexpr u32 s_ififo = 0010000;
 
+// Permission bits of st_mode beyond rwx (linux/stat.h).
+inline constexpr u32 s_isuid = 04000;
+inline constexpr u32 s_isgid = 02000;
+inline constexpr u32 s_isvtx = 01000;
+inline constexpr u32 s_ixgrp = 00010;
+inline constexpr u32 s_ixugo = 00111;
+
 // getdents64 d_type values.
 inline constexpr u8 dt_unknown = 0;
 inline constexpr u8 dt_fifo = 1;
@@ -31,6 +38,9 @@ inline constexpr u8 dt_lnk = 10;
 // utimensat(2)'s special tv_nsec values.
 inline constexpr i64 utime_now = (1l << 30) - 1;
 inline constexpr i64 utime_omit = (1l << 30) - 2;
+
+/// statfs(2)'s f_flags: the mount is nosuid (ST_NOSUID).
+inline constexpr u64 st_nosuid = 0x0002;
 
 /// STATX_BASIC_STATS: the fields every statx(2) answer fills.
 inline constexpr u32 statx_basic_stats = 0x7ff;

@@ -11,7 +11,9 @@
 #include "services/exec/initial_stack.h"
 #include "services/fs/file.h"
 #include "services/fs/page_cache.h"
+#include "services/fs/permission.h"
 #include "services/fs/vfs.h"
+#include "services/process/process.h"
 
 namespace asterix::services {
 
@@ -47,9 +49,21 @@ std::string base_name(const std::string& path)
 
 ExecError failure(Errno error, std::string reason) { return {error, std::move(reason)}; }
 
+struct ExecIds {
+    u32 euid, egid;
+};
+
 Result<Ref<Dentry>> lookup(Process& process, const std::string& path)
 {
     return walk_path(process.fs->root, process.fs->cwd, path, Follow::follow);
+}
+
+/// The lookup of a program the thread is to run: with its own credentials, so every
+/// directory on the way must be searchable by it.
+Result<Ref<Dentry>> lookup_as(Thread& thread, const std::string& path)
+{
+    Process& process = thread.process();
+    return PathLookup(process.fs->root, process.fs->cwd, 0, 0, thread.credentials_ref()).walk(path);
 }
 
 /// Reads up to `buffer.size()` bytes at `offset`; returns how many.
@@ -66,16 +80,17 @@ Result<usize> read_at(File& file, u64 offset, std::span<u8> buffer)
     return done;
 }
 
-/// An executable opened for exec: checked to be a regular file with an execute bit.
+/// An executable opened for exec: checked to be a regular file the caller may execute.
 struct Executable {
     Ref<Dentry> dentry;
     Ref<File> file;
     u64 size;
+    frame::FileStat stat;
 };
 
-std::variant<Executable, ExecError> open_executable(Process& process, const std::string& path)
+std::variant<Executable, ExecError> open_executable(Thread& thread, const std::string& path)
 {
-    auto dentry = lookup(process, path);
+    auto dentry = lookup_as(thread, path);
     if (dentry.is_error())
         return failure(dentry.error(), dentry.error() == Errno::enoent ? "program not found" : errno_message(dentry.error()));
     Inode& inode = dentry.value()->inode();
@@ -84,12 +99,31 @@ std::variant<Executable, ExecError> open_executable(Process& process, const std:
         return failure(st.error(), errno_message(st.error()));
     if (inode.is_directory())
         return failure(Errno::eacces, "is a directory");
-    if (!inode.is_regular() || !(st.value().mode & 0111))
-        return failure(Errno::eacces, "permission denied (not an executable file)");
+    if (!inode.is_regular())
+        return failure(Errno::eacces, "permission denied (not a regular file)");
+    // Linux's do_open_execat asks for execute permission only: a 0111 program runs.
+    if (generic_permission(thread.credentials(), st.value(), may_exec).is_error())
+        return failure(Errno::eacces, "permission denied (not executable by this user)");
     auto file = inode.open(dentry.value(), o_rdonly);
     if (file.is_error())
         return failure(file.error(), errno_message(file.error()));
-    return Executable {dentry.release_value(), file.release_value(), static_cast<u64>(st.value().size)};
+    return Executable {dentry.release_value(), file.release_value(), static_cast<u64>(st.value().size), st.value()};
+}
+
+/// The effective IDs a program runs with (Linux's bprm_fill_uid): a setuid file's owner, a
+/// setgid (and group-executable) file's group, unless its mount is nosuid or the thread has
+/// no_new_privs; else the caller's.
+ExecIds exec_ids(Thread& thread, const Executable& exe)
+{
+    const Credentials& creds = thread.credentials();
+    ExecIds ids {creds.euid, creds.egid};
+    if (thread.has_no_new_privs || exe.dentry->inode().fs().is_nosuid())
+        return ids;
+    if (exe.stat.mode & abi::s_isuid)
+        ids.euid = exe.stat.uid;
+    if ((exe.stat.mode & (abi::s_isgid | abi::s_ixgrp)) == (abi::s_isgid | abi::s_ixgrp))
+        ids.egid = exe.stat.gid;
+    return ids;
 }
 
 /// Copies one PT_LOAD into fresh frames. Each page gets the whole file page it overlaps, as
@@ -236,7 +270,7 @@ std::optional<ExecError> exec_program(Thread& thread, const std::string& path_in
     std::string path = path_in;
     Executable exe;
     for (int depth = 0;; ++depth) {
-        auto opened = open_executable(process, path);
+        auto opened = open_executable(thread, path);
         if (auto* error = std::get_if<ExecError>(&opened))
             return *error;
         exe = std::get<Executable>(std::move(opened));
@@ -275,7 +309,7 @@ std::optional<ExecError> exec_program(Thread& thread, const std::string& path_in
         if (got.is_error() || got.value() != raw.size() || raw.back() != 0)
             return failure(Errno::enoexec, "corrupt PT_INTERP");
         std::string interp_path(raw.begin(), raw.end() - 1);
-        auto opened = open_executable(process, interp_path);
+        auto opened = open_executable(thread, interp_path);
         if (auto* error = std::get_if<ExecError>(&opened))
             return failure(error->error, "dynamic loader " + interp_path + ": " + error->reason);
         interp = std::get<Executable>(std::move(opened));
@@ -322,7 +356,13 @@ std::optional<ExecError> exec_program(Thread& thread, const std::string& path_in
 
     // The program's credentials (capabilities(7), "Transformation of capabilities during execve").
     auto creds = thread.credentials().copy();
-    bool is_secure = creds->apply_exec(creds->euid, creds->egid, false);
+    auto ids = exec_ids(thread, exe);
+    bool is_setid = ids.euid != creds->uid || ids.egid != creds->gid;
+    bool is_secure = creds->apply_exec(ids.euid, ids.egid, is_setid);
+    // Linux's begin_new_exec: a program running as someone else, or one its caller could not
+    // read, may not be reached into by its caller's user (ptrace_may_access, /proc/PID/*).
+    bool is_dumpable = !is_secure && creds->euid == creds->uid && creds->egid == creds->gid
+        && !generic_permission(thread.credentials(), exe.stat, may_read).is_error();
 
     std::array<u8, 16> random;
     frame::random_bytes(random);
@@ -358,6 +398,7 @@ std::optional<ExecError> exec_program(Thread& thread, const std::string& path_in
     process.envp = envp;
     process.comm = base_name(path_in).substr(0, 15);
     thread.set_credentials(std::move(creds));
+    process.is_dumpable = is_dumpable;
     thread.context.reset_for_exec(entry, image_on_stack.sp);
     thread.rseq_area = 0;
     thread.rseq_len = 0;

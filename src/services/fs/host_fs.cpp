@@ -3,6 +3,7 @@
 #include <array>
 
 #include "frame/frame_io.h"
+#include "services/abi/stat.h"
 #include "services/fs/fifo.h"
 #include "services/fs/inode_file.h"
 
@@ -43,10 +44,39 @@ Result<std::vector<DirEntry>> HostInode::read_dir()
     return entries;
 }
 
-Result<Ref<Inode>> HostInode::create(std::string_view name, u32 mode)
+namespace {
+/// The mode a host object may have: no setuid or setgid file on a nosuid mount.
+u32 host_mode(const FileSystem& fs, u32 type, u32 mode)
 {
-    TRY(m_node.create(name, mode));
+    if (!fs.is_nosuid())
+        return mode & 07777;
+    if (type == s_ifdir)
+        return mode & 07777 & ~abi::s_isuid;
+    return mode & 07777 & ~(abi::s_isuid | abi::s_isgid);
+}
+
+frame::HostOwner host_owner(Owner owner) { return {owner.uid, owner.gid}; }
+} // namespace
+
+Result<Ref<Inode>> HostInode::create(std::string_view name, u32 mode, Owner owner)
+{
+    TRY(m_node.create(name, host_mode(*m_fs, s_ifreg, mode), host_owner(owner)));
     return lookup(name);
+}
+
+Result<void> HostInode::mkdir(std::string_view name, u32 mode, Owner owner)
+{
+    return m_node.mkdir(name, host_mode(*m_fs, s_ifdir, mode), host_owner(owner));
+}
+
+Result<void> HostInode::mkfifo(std::string_view name, u32 mode, Owner owner)
+{
+    return m_node.mkfifo(name, host_mode(*m_fs, s_ififo, mode), host_owner(owner));
+}
+
+Result<void> HostInode::symlink(std::string_view name, std::string_view target, Owner owner)
+{
+    return m_node.symlink(name, target, host_owner(owner));
 }
 
 Result<void> HostInode::link(std::string_view name, Inode& target)
@@ -81,7 +111,7 @@ Result<Ref<File>> HostInode::open(const Ref<Dentry>& dentry, u32 flags)
 Result<void> HostInode::set_attr(const SetAttr& attr)
 {
     if (attr.mode)
-        TRY(m_node.chmod(*attr.mode & 07777));
+        TRY(m_node.chmod(host_mode(*m_fs, type_bits(), *attr.mode)));
     if (attr.uid || attr.gid)
         TRY(m_node.chown(attr.uid.value_or(~0u), attr.gid.value_or(~0u)));
     if (attr.size)
@@ -89,6 +119,14 @@ Result<void> HostInode::set_attr(const SetAttr& attr)
     if (attr.has_times)
         TRY(m_node.set_times(attr.atime_sec, attr.atime_nsec, attr.mtime_sec, attr.mtime_nsec));
     return {};
+}
+
+Result<frame::StatFs> HostInode::statfs()
+{
+    auto st = TRY(m_node.statfs());
+    if (m_fs->is_nosuid())
+        st.flags |= abi::st_nosuid;
+    return st;
 }
 
 Result<frame::HostFile*> HostInode::data(bool needs_write)

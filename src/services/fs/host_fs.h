@@ -11,9 +11,17 @@ namespace asterix::services {
 
 /// hostfs: a host directory (--root) passed through read-write, resolved one component at a
 /// time by the frame's host-file channel.
+///
+/// Ownership policy: the host side is never more permissive than the guest's view. hostfs is
+/// always mounted nosuid: a setuid program on it runs with its caller's IDs, and no setuid or
+/// setgid file is ever made on the host (create and chmod drop those bits; a directory keeps
+/// setgid, which only passes its group on). When the kernel runs as host root, a new object
+/// belongs on the host to the guest's fsuid and fsgid (the frame gives it to them before anyone
+/// can open it) and a guest chown is a host chown; otherwise objects belong to the kernel's
+/// host user and a guest chown to another user fails with the host's EPERM.
 class HostFs final : public FileSystem {
 public:
-    explicit HostFs(bool is_read_only) : FileSystem("hostfs", is_read_only) {}
+    explicit HostFs(bool is_read_only) : FileSystem("hostfs", is_read_only) { set_nosuid(true); }
     u64 magic() const override { return 0x00c0ffee; }
     /// The root inode (the --root directory).
     static Result<Ref<Inode>> mount(bool is_read_only);
@@ -27,17 +35,17 @@ public:
     Result<frame::FileStat> stat() override { return m_node.stat(); }
     Result<Ref<Inode>> lookup(std::string_view name) override;
     Result<std::vector<DirEntry>> read_dir() override;
-    Result<Ref<Inode>> create(std::string_view name, u32 mode) override;
-    Result<void> mkdir(std::string_view name, u32 mode) override { return m_node.mkdir(name, mode); }
-    Result<void> mkfifo(std::string_view name, u32 mode) override { return m_node.mkfifo(name, mode); }
-    Result<void> symlink(std::string_view name, std::string_view target) override { return m_node.symlink(name, target); }
+    Result<Ref<Inode>> create(std::string_view name, u32 mode, Owner owner) override;
+    Result<void> mkdir(std::string_view name, u32 mode, Owner owner) override;
+    Result<void> mkfifo(std::string_view name, u32 mode, Owner owner) override;
+    Result<void> symlink(std::string_view name, std::string_view target, Owner owner) override;
     Result<void> link(std::string_view name, Inode& target) override;
     Result<void> unlink(std::string_view name, bool is_directory) override { return m_node.unlink(name, is_directory); }
     Result<void> rename(std::string_view name, Inode& new_dir, std::string_view new_name, u32 flags) override;
     Result<std::string> read_link() override { return m_node.read_link(); }
     Result<Ref<File>> open(const Ref<Dentry>& dentry, u32 flags) override;
     Result<void> set_attr(const SetAttr& attr) override;
-    Result<frame::StatFs> statfs() override { return m_node.statfs(); }
+    Result<frame::StatFs> statfs() override;
 
     // FileData: regular file contents, through the page cache.
     Result<usize> read_at(u64 offset, frame::UserWriter& out) override;

@@ -149,16 +149,17 @@ Result<void> unpack_initramfs(Inode& root, std::span<const u8> archive, std::str
         auto& dir = *parent.value();
         u32 type = entry.fields[mode] & s_ifmt;
         u32 permissions = entry.fields[mode] & 07777;
+        Owner owner {static_cast<u32>(entry.fields[uid]), static_cast<u32>(entry.fields[gid])};
         if (type != s_ifdir && !dir.lookup(leaf).is_error())
             TRY(dir.unlink(leaf, false)); // a later entry replaces an earlier one
         if (type == s_ifdir) {
-            if (auto made = dir.mkdir(leaf, permissions); made.is_error() && made.error() != Errno::eexist)
+            if (auto made = dir.mkdir(leaf, permissions, owner); made.is_error() && made.error() != Errno::eexist)
                 return made.error();
         } else if (type == s_iflnk) {
-            TRY(dir.symlink(leaf, std::string(entry.data.begin(), entry.data.end())));
+            TRY(dir.symlink(leaf, std::string(entry.data.begin(), entry.data.end()), owner));
             continue;
         } else if (type == s_ififo) {
-            TRY(dir.mkfifo(leaf, permissions));
+            TRY(dir.mkfifo(leaf, permissions, owner));
         } else if (type == s_ifreg) {
             auto key = std::make_pair(entry.fields[devmajor] << 32 | entry.fields[devminor], entry.fields[ino]);
             auto linked = links.find(key);
@@ -168,7 +169,7 @@ Result<void> unpack_initramfs(Inode& root, std::span<const u8> archive, std::str
                     TRY(write_data(*linked->second, entry.data));
                 continue;
             }
-            auto file = TRY(dir.create(leaf, permissions));
+            auto file = TRY(dir.create(leaf, permissions, owner));
             TRY(write_data(*file, entry.data));
             if (entry.fields[nlink] > 1)
                 links.emplace(key, file);

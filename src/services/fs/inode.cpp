@@ -6,7 +6,8 @@ namespace asterix::services {
 
 Result<frame::StatFs> Inode::statfs()
 {
-    return frame::StatFs {fs().magic(), page_size, 0, 0, 0, 0, 0, 0, name_max, page_size, 0};
+    u64 flags = fs().is_nosuid() ? abi::st_nosuid : 0;
+    return frame::StatFs {fs().magic(), page_size, 0, 0, 0, 0, 0, 0, name_max, page_size, flags};
 }
 
 Result<Ref<Dentry>> Inode::follow_magic_link() { return Errno::einval; }

@@ -34,6 +34,12 @@ struct DirEntry {
     std::string name;
 };
 
+/// Who owns a new object: the uid and gid it is made with (see owner_of_new).
+struct Owner {
+    u32 uid {0};
+    u32 gid {0};
+};
+
 /// What setattr changes (chmod, chown, utimensat, truncate); unset fields stay.
 struct SetAttr {
     std::optional<u32> mode;
@@ -41,6 +47,8 @@ struct SetAttr {
     std::optional<u32> gid;
     std::optional<u64> size;
     bool has_times {false};
+    /// A chown(2), even one that changes nothing: it clears setuid and setgid of a file.
+    bool is_chown {false};
     i64 atime_sec {0}, atime_nsec {-2}, mtime_sec {0}, mtime_nsec {-2}; ///< nsec -1 now, -2 omit
 };
 
@@ -60,10 +68,12 @@ public:
     // Directories.
     virtual Result<Ref<Inode>> lookup(std::string_view name) { return Errno::enotdir; }
     virtual Result<std::vector<DirEntry>> read_dir() { return Errno::enotdir; }
-    virtual Result<Ref<Inode>> create(std::string_view name, u32 mode) { return Errno::enotdir; }
-    virtual Result<void> mkdir(std::string_view name, u32 mode) { return Errno::enotdir; }
-    virtual Result<void> mkfifo(std::string_view name, u32 mode) { return Errno::eperm; }
-    virtual Result<void> symlink(std::string_view name, std::string_view target) { return Errno::enotdir; }
+    // New objects are made with the owner the caller decided (the permission checks and
+    // owner_of_new are the syscall's); `mode` holds the permission bits only.
+    virtual Result<Ref<Inode>> create(std::string_view name, u32 mode, Owner owner) { return Errno::enotdir; }
+    virtual Result<void> mkdir(std::string_view name, u32 mode, Owner owner) { return Errno::enotdir; }
+    virtual Result<void> mkfifo(std::string_view name, u32 mode, Owner owner) { return Errno::eperm; }
+    virtual Result<void> symlink(std::string_view name, std::string_view target, Owner owner) { return Errno::enotdir; }
     virtual Result<void> link(std::string_view name, Inode& target) { return Errno::enotdir; }
     virtual Result<void> unlink(std::string_view name, bool is_directory) { return Errno::enotdir; }
     virtual Result<void> rename(std::string_view name, Inode& new_dir, std::string_view new_name, u32 flags)
@@ -109,11 +119,15 @@ public:
     virtual ~FileSystem() = default;
     const std::string& type() const { return m_type; }
     bool is_read_only() const { return m_is_read_only; }
+    /// Mounted nosuid: setuid and setgid bits give an exec no new IDs.
+    bool is_nosuid() const { return m_is_nosuid; }
+    void set_nosuid(bool is_nosuid) { m_is_nosuid = is_nosuid; }
     virtual u64 magic() const = 0;
 
 private:
     std::string m_type;
     bool m_is_read_only;
+    bool m_is_nosuid {false};
 };
 
 /// DT_* type of st_mode bits.

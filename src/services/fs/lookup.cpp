@@ -1,6 +1,7 @@
 #include "services/fs/lookup.h"
 
 #include "services/abi/fcntl.h"
+#include "services/fs/permission.h"
 
 namespace asterix::services {
 
@@ -38,8 +39,8 @@ Result<void> PathLookup::cross(Crossing crossing, const Dentry& from, const Dent
 {
     switch (crossing) {
     case Crossing::search:
-        // FIXME: search (execute) permission on `from` for m_credentials, as Linux's may_lookup.
-        return {};
+        // Linux's may_lookup: every directory walked through needs search permission.
+        return inode_permission(*m_credentials, from.inode(), may_exec);
     case Crossing::symlink:
         if (--m_links_left < 0)
             return Errno::eloop;

@@ -12,6 +12,7 @@
 #include "services/fs/ram_fs.h"
 #include "services/fs/vfs.h"
 #include "services/process/process_table.h"
+#include "services/process/ptrace_access.h"
 
 namespace asterix::services {
 
@@ -91,13 +92,55 @@ using LinkGenerator = std::function<Result<std::string>()>;
 using DirGenerator = std::function<std::vector<std::pair<std::string, Ref<Inode>>>()>;
 using ChildLookup = std::function<Result<Ref<Inode>>(std::string_view)>;
 
+Result<Process*> find_process(i32 pid);
+
+/// The process a /proc/PID entry belongs to: the entry is owned by its dump owner (Linux's
+/// task_dump_owner), and a guarded entry (environ, maps, fd, cwd, root, exe) may be reached
+/// only by whom ptrace_may_access allows, else EACCES, as Linux's proc_mem_open and
+/// proc_fd_access_allowed answer.
+struct PidOwner {
+    i32 pid {0};
+    bool is_guarded {false};
+
+    Result<frame::FileStat> patch(Result<frame::FileStat> st) const
+    {
+        if (st.is_error() || pid == 0)
+            return st;
+        if (Process* process = ProcessTable::find(pid)) {
+            // A world-searchable directory (/proc/PID itself) keeps the effective owner even
+            // when the process is not dumpable: stat(/proc/PID) is how tools learn its euid.
+            const Credentials& creds = process->credentials();
+            bool is_public_dir = st.value().mode == (s_ifdir | 0555);
+            auto owner = is_public_dir ? DumpOwner {creds.euid, creds.egid} : dump_owner(*process);
+            st.value().uid = owner.uid;
+            st.value().gid = owner.gid;
+        }
+        return st;
+    }
+
+    Result<void> check() const
+    {
+        if (!is_guarded)
+            return {};
+        Process* target = TRY(find_process(pid));
+        Thread* caller = ProcessTable::current_thread();
+        if (!caller)
+            return {}; // the kernel's own access
+        if (ptrace_may_access(caller->credentials(), &caller->process(), *target, PtraceCreds::fs).is_error())
+            return Errno::eacces;
+        return {};
+    }
+};
+
 class ProcFile final : public RamInode {
 public:
     /// A read-only file, or with `set` a sysctl that root may write (mode 0644).
-    ProcFile(TextGenerator generate, u32 mode = 0444, TextSetter set = {})
-        : RamInode(proc_fs_instance(), s_ifreg | (set ? 0644 : mode), 0, 0), m_generate(std::move(generate)), m_set(std::move(set))
+    ProcFile(TextGenerator generate, u32 mode = 0444, PidOwner owner = {}, TextSetter set = {})
+        : RamInode(proc_fs_instance(), s_ifreg | (set ? 0644 : mode), 0, 0), m_generate(std::move(generate)),
+          m_owner(owner), m_set(std::move(set))
     {
     }
+    Result<frame::FileStat> stat() override { return m_owner.patch(RamInode::stat()); }
     Result<Ref<File>> open(const Ref<Dentry>& dentry, u32 flags) override
     {
         if ((flags & o_accmode) != o_rdonly) {
@@ -106,11 +149,13 @@ public:
             if (!m_set || !thread || thread->credentials().euid != 0)
                 return Errno::eacces;
         }
+        TRY(m_owner.check());
         return Ref<File>(make_ref<ProcTextFile>(dentry, TRY(m_generate()), flags, m_set));
     }
 
 private:
     TextGenerator m_generate;
+    PidOwner m_owner;
     TextSetter m_set;
 };
 
@@ -138,22 +183,37 @@ Result<u64> parse_sysctl_number(std::string_view text)
 class ProcLink final : public RamInode {
 public:
     /// `magic`, when set, makes it a magic link that leads to a dentry directly.
-    ProcLink(LinkGenerator target, std::function<Result<Ref<Dentry>>()> magic = {})
-        : RamInode(proc_fs_instance(), s_iflnk | 0777, 0, 0), m_target(std::move(target)), m_magic(std::move(magic))
+    ProcLink(LinkGenerator target, std::function<Result<Ref<Dentry>>()> magic = {}, PidOwner owner = {})
+        : RamInode(proc_fs_instance(), s_iflnk | 0777, 0, 0), m_target(std::move(target)), m_magic(std::move(magic)),
+          m_owner(owner)
     {
     }
-    Result<std::string> read_link() override { return m_target(); }
+    Result<frame::FileStat> stat() override { return m_owner.patch(RamInode::stat()); }
+    Result<std::string> read_link() override
+    {
+        TRY(m_owner.check());
+        return m_target();
+    }
     bool is_magic_link() override { return static_cast<bool>(m_magic); }
-    Result<Ref<Dentry>> follow_magic_link() override { return m_magic(); }
+    Result<Ref<Dentry>> follow_magic_link() override
+    {
+        TRY(m_owner.check());
+        return m_magic();
+    }
 
 private:
     LinkGenerator m_target;
     std::function<Result<Ref<Dentry>>()> m_magic;
+    PidOwner m_owner;
 };
 
 class ProcDir final : public RamInode {
 public:
-    ProcDir(DirGenerator list, u32 mode = 0555) : RamInode(proc_fs_instance(), s_ifdir | mode, 0, 0), m_list(std::move(list)) {}
+    ProcDir(DirGenerator list, u32 mode = 0555, PidOwner owner = {})
+        : RamInode(proc_fs_instance(), s_ifdir | mode, 0, 0), m_list(std::move(list)), m_owner(owner)
+    {
+    }
+    Result<frame::FileStat> stat() override { return m_owner.patch(RamInode::stat()); }
     Result<Ref<Inode>> lookup(std::string_view name) override
     {
         for (auto& [entry_name, inode] : m_list()) {
@@ -174,6 +234,7 @@ public:
 
 private:
     DirGenerator m_list;
+    PidOwner m_owner;
 };
 
 /// An inode standing for an open file that has no name in the tree (a pipe, the console):
@@ -251,10 +312,11 @@ Ref<Inode> fd_dir(i32 pid)
                     if (open_file->dentry())
                         return Ref<Dentry>(open_file->dentry());
                     return make_ref<Dentry>("fd", Ref<Dentry>(), Ref<Inode>(make_ref<OpenFileInode>(open_file)));
-                })));
+                },
+                PidOwner {pid, true})));
         }
         return entries;
-    }, 0500));
+    }, 0500, PidOwner {pid, false}));
 }
 
 Ref<Inode> fdinfo_dir(i32 pid)
@@ -274,16 +336,17 @@ Ref<Inode> fdinfo_dir(i32 pid)
                 u32 flags = open_file->status_flags() | (is_cloexec ? o_cloexec : 0);
                 return frame::format("pos:\t0\nflags:\t0%o\nmnt_id:\t0\nino:\t%llu\n", flags,
                     static_cast<unsigned long long>(open_file->stat().is_error() ? 0 : open_file->stat().value().ino));
-            })));
+            }, 0444, PidOwner {pid, true})));
         }
         return entries;
-    }, 0500));
+    }, 0500, PidOwner {pid, false}));
 }
 
 Ref<Inode> pid_dir(i32 pid)
 {
-    auto text = [pid](std::function<std::string(Process&)> make) {
-        return Ref<Inode>(make_ref<ProcFile>([pid, make]() -> Result<std::string> { return make(*TRY(find_process(pid))); }));
+    auto text = [pid](std::function<std::string(Process&)> make, u32 mode = 0444, bool is_guarded = false) {
+        return Ref<Inode>(make_ref<ProcFile>([pid, make]() -> Result<std::string> { return make(*TRY(find_process(pid))); },
+            mode, PidOwner {pid, is_guarded}));
     };
     auto dentry_link = [pid](std::function<Ref<Dentry>(Process&)> pick) {
         // A zombie has no root or working directory left.
@@ -294,7 +357,7 @@ Ref<Inode> pid_dir(i32 pid)
             return pick(*process);
         };
         return Ref<Inode>(make_ref<ProcLink>(
-            [picked]() -> Result<std::string> { return TRY(picked())->path(); }, picked));
+            [picked]() -> Result<std::string> { return TRY(picked())->path(); }, picked, PidOwner {pid, true}));
     };
     std::vector<std::pair<std::string, Ref<Inode>>> entries;
     // exe is a magic link, as in Linux: it leads to the program itself, so openat2's
@@ -305,13 +368,14 @@ Ref<Inode> pid_dir(i32 pid)
         [pid]() -> Result<Ref<Dentry>> {
             std::string path = TRY(find_process(pid))->exe_path;
             return walk_path(Vfs::root(), Vfs::root(), path, Follow::follow);
-        })));
+        },
+        PidOwner {pid, true})));
     entries.emplace_back("cwd", dentry_link([](Process& p) { return p.fs->cwd; }));
     entries.emplace_back("root", dentry_link([](Process& p) { return p.fs->root; }));
     entries.emplace_back("fd", fd_dir(pid));
     entries.emplace_back("fdinfo", fdinfo_dir(pid));
     entries.emplace_back("cmdline", text([](Process& p) { return join_nul(p.argv); }));
-    entries.emplace_back("environ", text([](Process& p) { return join_nul(p.envp); }));
+    entries.emplace_back("environ", text([](Process& p) { return join_nul(p.envp); }, 0400, true));
     entries.emplace_back("comm", text([](Process& p) { return p.comm + "\n"; }));
     entries.emplace_back("mounts", text([](Process&) { return mounts_text(); }));
     entries.emplace_back("maps", text([](Process& p) {
@@ -326,7 +390,7 @@ Ref<Inode> pid_dir(i32 pid)
             out += '\n';
         }
         return out;
-    }));
+    }, 0444, true));
     entries.emplace_back("stat", text([](Process& p) {
         auto ticks = [](u64 ns) { return ns / 10'000'000; };
         u64 vsize = 0;
@@ -367,7 +431,7 @@ Ref<Inode> pid_dir(i32 pid)
                      "\nCapAmb:\t%016" PRIx64 "\n",
                 c.inheritable.bits(), c.permitted.bits(), c.effective.bits(), c.bounding.bits(), c.ambient.bits());
     }));
-    auto dir = make_ref<ProcDir>([entries] { return entries; });
+    auto dir = make_ref<ProcDir>([entries] { return entries; }, 0555, PidOwner {pid, false});
     return Ref<Inode>(dir);
 }
 
@@ -401,7 +465,7 @@ Ref<Inode> make_proc_fs()
             {"hostname", constant("asterix\n")},
             {"pid_max", constant("4194304\n")},
             {"threads-max", Ref<Inode>(make_ref<ProcFile>(
-                 []() -> Result<std::string> { return std::to_string(ProcessTable::threads_max()) + "\n"; }, 0644,
+                 []() -> Result<std::string> { return std::to_string(ProcessTable::threads_max()) + "\n"; }, 0644, PidOwner {},
                  [](std::string_view text) -> Result<void> {
                      return ProcessTable::set_threads_max(TRY(parse_sysctl_number(text)));
                  }))},

@@ -163,7 +163,7 @@ void RamInode::add_child(std::string name, Ref<RamInode> child)
     m_children.insert_or_assign(std::move(name), std::move(child));
 }
 
-Result<Ref<RamInode>> RamInode::make_child(std::string_view name, u32 mode)
+Result<Ref<RamInode>> RamInode::make_child(std::string_view name, u32 mode, Owner owner)
 {
     if (!is_directory())
         return Errno::enotdir;
@@ -171,32 +171,32 @@ Result<Ref<RamInode>> RamInode::make_child(std::string_view name, u32 mode)
     if (m_children.contains(name))
         return Errno::eexist;
     TRY(m_fs->check_inode_room());
-    auto child = make_ref<RamInode>(m_fs, mode, m_uid, m_gid);
+    auto child = make_ref<RamInode>(m_fs, mode, owner.uid, owner.gid);
     add_child(std::string(name), child);
     touch_modified();
     return child;
 }
 
-Result<Ref<Inode>> RamInode::create(std::string_view name, u32 mode)
+Result<Ref<Inode>> RamInode::create(std::string_view name, u32 mode, Owner owner)
 {
-    return Ref<Inode>(TRY(make_child(name, s_ifreg | (mode & 07777))));
+    return Ref<Inode>(TRY(make_child(name, s_ifreg | (mode & 07777), owner)));
 }
 
-Result<void> RamInode::mkdir(std::string_view name, u32 mode)
+Result<void> RamInode::mkdir(std::string_view name, u32 mode, Owner owner)
 {
-    TRY(make_child(name, s_ifdir | (mode & 07777)));
+    TRY(make_child(name, s_ifdir | (mode & 07777), owner));
     return {};
 }
 
-Result<void> RamInode::mkfifo(std::string_view name, u32 mode)
+Result<void> RamInode::mkfifo(std::string_view name, u32 mode, Owner owner)
 {
-    TRY(make_child(name, s_ififo | (mode & 07777)));
+    TRY(make_child(name, s_ififo | (mode & 07777), owner));
     return {};
 }
 
-Result<void> RamInode::symlink(std::string_view name, std::string_view target)
+Result<void> RamInode::symlink(std::string_view name, std::string_view target, Owner owner)
 {
-    auto link = TRY(make_child(name, s_iflnk | 0777));
+    auto link = TRY(make_child(name, s_iflnk | 0777, owner));
     link->m_link_target = std::string(target);
     return {};
 }

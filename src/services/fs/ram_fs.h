@@ -55,10 +55,10 @@ public:
     Result<frame::FileStat> stat() override;
     Result<Ref<Inode>> lookup(std::string_view name) override;
     Result<std::vector<DirEntry>> read_dir() override;
-    Result<Ref<Inode>> create(std::string_view name, u32 mode) override;
-    Result<void> mkdir(std::string_view name, u32 mode) override;
-    Result<void> mkfifo(std::string_view name, u32 mode) override;
-    Result<void> symlink(std::string_view name, std::string_view target) override;
+    Result<Ref<Inode>> create(std::string_view name, u32 mode, Owner owner) override;
+    Result<void> mkdir(std::string_view name, u32 mode, Owner owner) override;
+    Result<void> mkfifo(std::string_view name, u32 mode, Owner owner) override;
+    Result<void> symlink(std::string_view name, std::string_view target, Owner owner) override;
     Result<void> link(std::string_view name, Inode& target) override;
     Result<void> unlink(std::string_view name, bool is_directory) override;
     Result<void> rename(std::string_view name, Inode& new_dir, std::string_view new_name, u32 flags) override;
@@ -91,8 +91,9 @@ public:
     void set_link_target(std::string target) { m_link_target = std::move(target); }
 
 protected:
-    /// A new entry `name` of this directory: a fresh inode of `mode` (type bits included).
-    Result<Ref<RamInode>> make_child(std::string_view name, u32 mode);
+    /// A new entry `name` of this directory: a fresh inode of `mode` (type bits included)
+    /// owned by `owner`.
+    Result<Ref<RamInode>> make_child(std::string_view name, u32 mode, Owner owner);
     void touch_modified();
 
     Ref<RamFs> m_fs;

@@ -17,6 +17,18 @@ VfsState& state()
     return *vfs;
 }
 
+/// Takes the flags the file system itself honours from a mount's option string.
+void apply_options(Inode& root_inode, std::string_view options)
+{
+    while (!options.empty()) {
+        auto comma = options.find(',');
+        std::string_view option = options.substr(0, comma);
+        if (option == "nosuid")
+            root_inode.fs().set_nosuid(true);
+        options = comma == std::string_view::npos ? std::string_view {} : options.substr(comma + 1);
+    }
+}
+
 Ref<Dentry> follow_mounts(Ref<Dentry> dentry)
 {
     while (dentry->mounted)
@@ -29,6 +41,7 @@ Ref<Dentry> follow_mounts(Ref<Dentry> dentry)
 void Vfs::set_root(Ref<Inode> root_inode, std::string source, std::string options)
 {
     auto& vfs = state();
+    apply_options(*root_inode, options);
     vfs.root = make_ref<Dentry>("/", Ref<Dentry>(), std::move(root_inode));
     vfs.mounts.clear();
     vfs.mounts.push_back({std::move(source), Ref<Dentry>(), vfs.root, std::move(options)});
@@ -40,6 +53,7 @@ Result<void> Vfs::mount(const Ref<Dentry>& at, Ref<Inode> root_inode, std::strin
 {
     if (!at->inode().is_directory())
         return Errno::enotdir;
+    apply_options(*root_inode, options);
     Ref<Dentry> top = follow_mounts(at);
     auto mounted = make_ref<Dentry>(top->name(), Ref<Dentry>(), std::move(root_inode));
     mounted->covered = top.ptr();

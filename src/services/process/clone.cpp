@@ -100,6 +100,7 @@ Result<i32> clone_thread_or_process(Thread& parent_thread, const CloneRequest& r
     }
     process->comm = parent.comm;
     process->exe_path = parent.exe_path;
+    process->is_dumpable = parent.is_dumpable;
     process->argv = parent.argv;
     process->envp = parent.envp;
     process->pgid = parent.pgid;

@@ -28,6 +28,12 @@ bool Credentials::is_in_group(u32 group) const
     return group == fsgid || std::find(groups.begin(), groups.end(), group) != groups.end();
 }
 
+bool Credentials::is_identity_change_from(const Credentials& old) const
+{
+    return euid != old.euid || egid != old.egid || fsuid != old.fsuid || fsgid != old.fsgid
+        || !permitted.is_subset_of(old.permitted);
+}
+
 void Credentials::fix_capabilities_after_setuid(const Credentials& old)
 {
     if (securebits & abi::secbit_no_setuid_fixup)

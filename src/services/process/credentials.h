@@ -75,6 +75,9 @@ public:
     /// The file-system group or a supplementary group (Linux's in_group_p).
     bool is_in_group(u32 group) const;
 
+    /// A change of effective or file-system IDs, or a gain of permitted capabilities, from
+    /// `old` (what makes Linux's commit_creds drop dumpability).
+    bool is_identity_change_from(const Credentials& old) const;
     /// After a change of the real, effective or saved uid, the capability rules of
     /// capabilities(7) "Effect of user ID changes on capabilities" (cap_task_fix_setuid).
     void fix_capabilities_after_setuid(const Credentials& old);

@@ -130,6 +130,9 @@ public:
     bool is_kernel_init {false};
     /// PR_SET_CHILD_SUBREAPER: orphans of its descendants come to it instead of to init.
     bool is_child_subreaper {false};
+    /// PR_SET_DUMPABLE (Linux keeps it in the mm): others of its user may reach into it
+    /// (/proc/PID/environ, mem, fd...). Cleared by a change of identity and a setuid exec.
+    bool is_dumpable {true};
     /// The nice value (getpriority/setpriority), -20..19.
     int nice {0};
     /// The signal the parent gets when this process ends (SIGCHLD unless clone said otherwise).
@@ -168,7 +171,14 @@ public:
     /// makes the other threads follow).
     const Credentials& credentials() const { return *m_credentials; }
     const Ref<const Credentials>& credentials_ref() const { return m_credentials; }
-    void set_credentials(Ref<const Credentials> credentials) { m_credentials = std::move(credentials); }
+    void set_credentials(Ref<const Credentials> credentials)
+    {
+        // Linux's commit_creds: a process that changes identity may hold what its old
+        // identity could read, so it is no longer open to its (new or old) user.
+        if (m_credentials && credentials->is_identity_change_from(*m_credentials))
+            m_process->is_dumpable = false;
+        m_credentials = std::move(credentials);
+    }
 
     frame::UserContext context;
     frame::Task* task {nullptr};

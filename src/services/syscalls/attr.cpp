@@ -4,6 +4,7 @@
 #include "services/mm/truncate.h"
 #include "services/abi/fcntl.h"
 #include "services/abi/stat.h"
+#include "services/fs/permission.h"
 #include "services/syscalls/handlers.h"
 #include "services/syscalls/path.h"
 
@@ -11,9 +12,19 @@ namespace asterix::services {
 
 namespace {
 
-Result<void> apply(Context& ctx, Dentry& dentry, const SetAttr& attr)
+/// Checks a change of attributes against the caller's credentials (prepare_set_attr), then
+/// makes it.
+Result<void> apply(Context& ctx, Dentry& dentry, SetAttr attr)
 {
     TRY(check_writable_fs(dentry));
+    const Credentials& creds = ctx.thread().credentials();
+    TRY(prepare_set_attr(creds, dentry.inode(), attr));
+    if (attr.size) {
+        // truncate(2) of a setuid file by someone without CAP_FSETID clears it, as a write does.
+        auto st = TRY(dentry.inode().stat());
+        if (auto mode = mode_without_privs(creds, st))
+            attr.mode = *mode;
+    }
     TRY(dentry.inode().set_attr(attr));
     if (attr.size)
         unmap_truncated_pages(dentry.inode(), *attr.size);
@@ -30,6 +41,7 @@ Result<Ref<Dentry>> path_or_fd(Context& ctx, int dirfd, UserPtr<char> path, int 
 SetAttr owner_change(u32 uid, u32 gid)
 {
     SetAttr attr;
+    attr.is_chown = true;
     if (uid != ~0u)
         attr.uid = uid;
     if (gid != ~0u)
@@ -124,6 +136,9 @@ Result<long> sys_utimensat(Context& ctx, int dirfd, UserPtr<char> path, UserPtr<
     } else {
         dentry = TRY(path_or_fd(ctx, dirfd, path, flags));
     }
+    // utimensat(2): with both times UTIME_OMIT nothing changes and nothing is checked.
+    if (attr.atime_nsec == -2 && attr.mtime_nsec == -2)
+        return 0;
     TRY(apply(ctx, *dentry, attr));
     return 0;
 }
@@ -154,6 +169,7 @@ Result<long> sys_ftruncate(Context& ctx, int fd, i64 length)
     if (!file->is_writable() || !file->inode() || !file->inode()->is_regular())
         return file->inode() && file->inode()->is_directory() ? Errno::eisdir : Errno::einval;
     TRY(check_writable_fs(*file->dentry()));
+    TRY(remove_privs(ctx.thread().credentials(), *file->inode()));
     TRY(file->truncate(static_cast<u64>(length)));
     unmap_truncated_pages(*file->inode(), static_cast<u64>(length));
     return 0;
@@ -180,14 +196,8 @@ Result<long> sys_faccessat2(Context& ctx, int dirfd, UserPtr<char> path, int mod
         real->effective = real->uid == 0 ? real->permitted : CapSet();
         creds = std::move(real);
     }
-    if (creds->has_capability(abi::Capability::dac_override)) {
-        if ((mode & abi::x_ok) && !dentry->inode().is_directory() && !(st.mode & 0111))
-            return Errno::eacces;
-        return 0;
-    }
-    u32 granted = st.uid == creds->fsuid ? (st.mode >> 6) & 7 : creds->is_in_group(st.gid) ? (st.mode >> 3) & 7 : st.mode & 7;
-    if ((static_cast<u32>(mode) & granted) != static_cast<u32>(mode))
-        return Errno::eacces;
+    static_assert(abi::r_ok == may_read && abi::w_ok == may_write && abi::x_ok == may_exec);
+    TRY(generic_permission(*creds, st, static_cast<u32>(mode)));
     return 0;
 }
 

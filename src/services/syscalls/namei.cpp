@@ -3,6 +3,7 @@
 
 #include "frame/bytes.h"
 #include "services/abi/fcntl.h"
+#include "services/fs/permission.h"
 #include "services/syscalls/handlers.h"
 #include "services/syscalls/path.h"
 
@@ -21,6 +22,29 @@ bool is_within(const Dentry* dentry, const Dentry* ancestor)
     }
     return false;
 }
+
+/// rename(2)'s permissions (Linux's vfs_rename): the source may leave its directory, the target
+/// (if any) may be replaced, or a new name may be made; a directory that changes parents must
+/// be writable itself, since its ".." changes.
+Result<void> may_rename(const Credentials& creds, const ParentAndName& from, Dentry& source, const ParentAndName& to,
+    u32 flags)
+{
+    Inode& old_dir = from.parent->inode();
+    Inode& new_dir = to.parent->inode();
+    TRY(may_delete(creds, old_dir, source.inode()));
+    auto target = to.parent->child(to.name);
+    if (target.is_error())
+        TRY(may_create(creds, new_dir));
+    else
+        TRY(may_delete(creds, new_dir, target.value()->inode()));
+    if (&old_dir != &new_dir) {
+        if (source.inode().is_directory())
+            TRY(inode_permission(creds, source.inode(), may_write));
+        if ((flags & abi::rename_exchange) && !target.is_error() && target.value()->inode().is_directory())
+            TRY(inode_permission(creds, target.value()->inode(), may_write));
+    }
+    return {};
+}
 } // namespace
 
 Result<long> sys_mkdirat(Context& ctx, int dirfd, UserPtr<char> path, u32 mode)
@@ -32,7 +56,12 @@ Result<long> sys_mkdirat(Context& ctx, int dirfd, UserPtr<char> path, u32 mode)
     if (!where.parent->child(where.name).is_error())
         return Errno::eexist;
     TRY(check_writable_fs(*where.parent));
-    TRY(where.parent->inode().mkdir(where.name, mode & ~ctx.process().fs->umask & 07777));
+    const Credentials& creds = ctx.thread().credentials();
+    Inode& dir = where.parent->inode();
+    TRY(may_create(creds, dir));
+    u32 perms = s_ifdir | (mode & ~ctx.process().fs->umask & 07777);
+    Owner owner = TRY(owner_of_new(creds, dir, perms));
+    TRY(dir.mkdir(where.name, perms & 07777, owner));
     return 0;
 }
 
@@ -59,6 +88,7 @@ Result<long> sys_unlinkat(Context& ctx, int dirfd, UserPtr<char> path, int flags
     if (victim->mounted || victim == ctx.process().fs->root)
         return Errno::ebusy;
     TRY(check_writable_fs(*where.parent));
+    TRY(may_delete(ctx.thread().credentials(), where.parent->inode(), victim->inode()));
     if (is_rmdir && !victim->inode().is_directory())
         return Errno::enotdir;
     if (!is_rmdir && victim->inode().is_directory())
@@ -95,6 +125,7 @@ Result<long> sys_renameat2(Context& ctx, int old_dirfd, UserPtr<char> old_path, 
     if (source->inode().is_directory() && is_within(to.parent.ptr(), source.ptr()))
         return Errno::einval;
     TRY(check_writable_fs(*from.parent));
+    TRY(may_rename(ctx.thread().credentials(), from, *source, to, flags));
     TRY(from.parent->inode().rename(from.name, to.parent->inode(), to.name, flags));
     if (flags & abi::rename_exchange) {
         from.parent->forget_child(from.name);
@@ -135,6 +166,9 @@ Result<long> sys_linkat(Context& ctx, int old_dirfd, UserPtr<char> old_path, int
     if (&target->inode().fs() != &where.parent->inode().fs())
         return Errno::exdev;
     TRY(check_writable_fs(*where.parent));
+    // Linux's do_linkat asks may_linkat (EPERM) before vfs_link asks may_create (EACCES).
+    TRY(may_link(ctx.thread().credentials(), target->inode()));
+    TRY(may_create(ctx.thread().credentials(), where.parent->inode()));
     TRY(where.parent->inode().link(where.name, target->inode()));
     return 0;
 }
@@ -156,7 +190,12 @@ Result<long> sys_symlinkat(Context& ctx, UserPtr<char> target, int new_dirfd, Us
     if (where.has_trailing_slash)
         return Errno::enoent;
     TRY(check_writable_fs(*where.parent));
-    TRY(where.parent->inode().symlink(where.name, text));
+    const Credentials& creds = ctx.thread().credentials();
+    Inode& dir = where.parent->inode();
+    TRY(may_create(creds, dir));
+    u32 link_mode = abi::s_iflnk | 0777;
+    Owner owner = TRY(owner_of_new(creds, dir, link_mode));
+    TRY(dir.symlink(where.name, text, owner));
     return 0;
 }
 
@@ -194,11 +233,15 @@ Result<long> sys_mknodat(Context& ctx, int dirfd, UserPtr<char> path, u32 mode, 
     if (where.name.empty() || is_dot_name(where.name) || !where.parent->child(where.name).is_error())
         return Errno::eexist;
     TRY(check_writable_fs(*where.parent));
-    u32 perms = mode & ~ctx.process().fs->umask & 07777;
+    const Credentials& creds = ctx.thread().credentials();
+    Inode& dir = where.parent->inode();
+    TRY(may_create(creds, dir));
+    u32 perms = (type == 0 ? s_ifreg : type) | (mode & ~ctx.process().fs->umask & 07777);
+    Owner owner = TRY(owner_of_new(creds, dir, perms));
     if (type == s_ififo)
-        TRY(where.parent->inode().mkfifo(where.name, perms));
+        TRY(dir.mkfifo(where.name, perms & 07777, owner));
     else
-        TRY(where.parent->inode().create(where.name, perms));
+        TRY(dir.create(where.name, perms & 07777, owner));
     return 0;
 }
 

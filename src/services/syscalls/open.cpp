@@ -2,6 +2,7 @@
 
 #include "services/abi/fcntl.h"
 #include "services/fs/file.h"
+#include "services/fs/permission.h"
 #include "services/mm/truncate.h"
 #include "services/syscalls/handlers.h"
 #include "services/syscalls/path.h"
@@ -11,19 +12,45 @@ namespace asterix::services {
 namespace {
 
 
+struct Opened {
+    Ref<Dentry> dentry;
+    bool is_created;
+};
+
 /// Finds, or with O_CREAT creates, what the lookup's path names. With O_CREAT a symlink in the
 /// last place is followed even when its target does not exist yet: O_CREAT creates the target.
 /// Every symlink met, last ones included, counts against the one budget of the lookup.
-Result<Ref<Dentry>> open_or_create(Context& ctx, PathLookup& lookup, const std::string& path, u32 flags, u32 mode)
+Result<Opened> open_or_create(Context& ctx, PathLookup& lookup, const std::string& path, u32 flags, u32 mode)
 {
     if (!(flags & o_creat))
-        return lookup.walk(path);
+        return Opened {TRY(lookup.walk(path)), false};
     auto target = TRY(lookup.walk_to_create(path, flags & o_excl));
     if (target.existing)
-        return target.existing;
+        return Opened {target.existing, false};
     TRY(check_writable_fs(*target.parent));
-    TRY(target.parent->inode().create(target.name, mode & ~ctx.process().fs->umask & 07777));
-    return target.parent->child(target.name);
+    Inode& dir = target.parent->inode();
+    TRY(may_create(lookup.credentials(), dir));
+    u32 perms = mode & ~ctx.process().fs->umask & 07777;
+    Owner owner = TRY(owner_of_new(lookup.credentials(), dir, perms));
+    TRY(dir.create(target.name, perms, owner));
+    return Opened {TRY(target.parent->child(target.name)), true};
+}
+
+/// What an open asks of an existing object (Linux's may_open): read and write as the access
+/// mode says (3 asks for both), write for O_TRUNC; O_NOATIME only for the owner or CAP_FOWNER.
+Result<void> may_open(const Credentials& creds, Inode& inode, u32 flags)
+{
+    if (flags & o_path)
+        return {};
+    u32 access = flags & o_accmode;
+    u32 mask = (access == o_rdonly ? may_read : access == o_wronly ? may_write : may_read | may_write);
+    if ((flags & o_trunc) && inode.is_regular())
+        mask |= may_write;
+    auto st = TRY(inode.stat());
+    TRY(generic_permission(creds, st, mask));
+    if ((flags & o_noatime) && !is_owner_or_capable(creds, st))
+        return Errno::eperm;
+    return {};
 }
 
 /// open(2) with openat2's RESOLVE_* flags (none for open and openat).
@@ -40,7 +67,7 @@ Result<long> open_resolved(Context& ctx, int dirfd, const std::string& path, u32
         flags &= abi::o_path_flags;
     int at_flags = (flags & o_nofollow) ? abi::at_symlink_nofollow : 0;
     auto lookup = TRY(make_lookup(ctx, dirfd, path, at_flags, resolve));
-    auto dentry = TRY(open_or_create(ctx, lookup, path, flags, mode));
+    auto [dentry, is_created] = TRY(open_or_create(ctx, lookup, path, flags, mode));
     Inode& inode = dentry->inode();
     u32 access = flags & o_accmode;
     if (inode.is_symlink() && !(flags & o_path))
@@ -52,9 +79,14 @@ Result<long> open_resolved(Context& ctx, int dirfd, const std::string& path, u32
     bool is_writing = !(flags & o_path) && (access != o_rdonly || (flags & o_trunc));
     if (is_writing && inode.is_regular())
         TRY(check_writable_fs(*dentry));
+    // A file this open made is the caller's whatever mode it got (open(2): creat(path, 0444)
+    // returns a writable descriptor).
+    if (!is_created)
+        TRY(may_open(lookup.credentials(), inode, flags));
     // The lookup is over: a blocking open (a FIFO without a writer) holds nothing of it.
     auto file = TRY(inode.open(dentry, flags & ~(o_creat | o_excl | o_noctty | o_trunc | o_cloexec)));
     if ((flags & o_trunc) && inode.is_regular() && access != o_rdonly) {
+        TRY(remove_privs(lookup.credentials(), inode));
         SetAttr attr;
         attr.size = 0;
         TRY(inode.set_attr(attr));

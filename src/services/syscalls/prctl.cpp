@@ -30,6 +30,20 @@ Result<long> sys_prctl(Context& ctx, int option, u64 arg2, u64 arg3, u64 arg4, u
         TRY(ctx.user().write(UserPtr<std::array<u8, abi::task_comm_len>>(arg2), name));
         return 0;
     }
+    case abi::pr_get_dumpable:
+        return ctx.process().is_dumpable ? 1 : 0;
+    case abi::pr_set_dumpable:
+        // Only 0 and 1: SUID_DUMP_ROOT (2) is for the kernel's own use (prctl(2)).
+        if (arg2 > 1)
+            return Errno::einval;
+        ctx.process().is_dumpable = arg2 == 1;
+        return 0;
+    case abi::pr_set_child_subreaper:
+        ctx.process().is_child_subreaper = arg2 != 0;
+        return 0;
+    case abi::pr_get_child_subreaper:
+        TRY(ctx.user().write(UserPtr<i32>(arg2), i32 {ctx.process().is_child_subreaper}));
+        return 0;
     default:
         // FIXME: the other options come as programs need them.
         return Errno::einval;

@@ -1,6 +1,7 @@
 // write, writev, pwrite64, pwritev, pwritev2
 
 #include "services/abi/uio.h"
+#include "services/fs/permission.h"
 #include "services/syscalls/handlers.h"
 #include "services/syscalls/iovec.h"
 
@@ -30,6 +31,10 @@ Result<Ref<File>> writable_file(Context& ctx, int fd)
     auto file = TRY(ctx.files().get(fd));
     if (!file->is_writable())
         return Errno::ebadf;
+    // A write by someone without CAP_FSETID takes setuid and setgid off the file (Linux's
+    // file_remove_privs), so an altered program cannot run with its owner's IDs.
+    if (Inode* inode = file->inode(); inode && inode->is_regular())
+        TRY(remove_privs(ctx.thread().credentials(), *inode));
     return file;
 }
 } // namespace
