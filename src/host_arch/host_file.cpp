@@ -232,6 +232,12 @@ Result<void> HostNode::mkfifo(std::string_view name, u32 mode) const
     return check(mkfifoat(m_fd, child.c_str(), mode));
 }
 
+Result<void> HostNode::mksock(std::string_view name, u32 mode) const
+{
+    auto child = TRY(component(name));
+    return check(mknodat(m_fd, child.c_str(), S_IFSOCK | (mode & 07777), 0));
+}
+
 Result<void> HostNode::symlink(std::string_view name, std::string_view target) const
 {
     auto child = TRY(component(name));

@@ -157,6 +157,12 @@ Result<void> RamInode::mkfifo(std::string_view name, u32 mode)
     return {};
 }
 
+Result<void> RamInode::mksock(std::string_view name, u32 mode)
+{
+    TRY(make_child(name, s_ifsock | (mode & 07777)));
+    return {};
+}
+
 Result<void> RamInode::symlink(std::string_view name, std::string_view target)
 {
     auto link = TRY(make_child(name, s_iflnk | 0777));

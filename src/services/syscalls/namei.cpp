@@ -187,7 +187,7 @@ Result<long> sys_readlink(Context& ctx, UserPtr<char> path, UserPtr<char> buf, i
 Result<long> sys_mknodat(Context& ctx, int dirfd, UserPtr<char> path, u32 mode, u64 dev)
 {
     u32 type = mode & s_ifmt;
-    if (type != s_ififo && type != s_ifreg && type != 0)
+    if (type != s_ififo && type != s_ifsock && type != s_ifreg && type != 0)
         return Errno::eperm; // FIXME: device nodes need devices to back them
     std::string name = TRY(read_path(ctx, path));
     auto where = TRY(lookup_parent_at(ctx, dirfd, name));
@@ -197,6 +197,8 @@ Result<long> sys_mknodat(Context& ctx, int dirfd, UserPtr<char> path, u32 mode, 
     u32 perms = mode & ~ctx.process().fs->umask & 07777;
     if (type == s_ififo)
         TRY(where.parent->inode().mkfifo(where.name, perms));
+    else if (type == s_ifsock)
+        TRY(where.parent->inode().mksock(where.name, perms));
     else
         TRY(where.parent->inode().create(where.name, perms));
     return 0;
