@@ -128,6 +128,9 @@ Result<long> sys_msync(Context& ctx, u64 addr, u64 len, int flags);
 Result<long> sys_mincore(Context& ctx, u64 addr, u64 len, UserPtr<u8> vec);
 // socket.cpp
 Result<long> sys_socket(Context& ctx, int domain, int type, int protocol);
+/// readv and writev on a socket: one message gathered from or scattered into every segment.
+Result<long> socket_readv(Context& ctx, Socket& socket, UserPtr<abi::IoVec> iov, int iovcnt);
+Result<long> socket_writev(Context& ctx, Socket& socket, UserPtr<abi::IoVec> iov, int iovcnt);
 Result<long> sys_socketpair(Context& ctx, int domain, int type, int protocol, UserPtr<std::array<i32, 2>> fds);
 Result<long> sys_recvmmsg(Context& ctx, int fd, UserPtr<abi::MMsgHdr> vec, u32 vlen, int flags, UserPtr<abi::Timespec> timeout);
 Result<long> sys_sendmmsg(Context& ctx, int fd, UserPtr<abi::MMsgHdr> vec, u32 vlen, int flags);

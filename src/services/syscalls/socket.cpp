@@ -263,6 +263,28 @@ Result<long> receive_one(Context& ctx, Socket& socket, u64 header_addr, const ab
 
 } // namespace
 
+Result<long> socket_readv(Context& ctx, Socket& socket, UserPtr<abi::IoVec> iov, int iovcnt)
+{
+    auto segments = TRY(read_iovecs(ctx, iov, iovcnt));
+    std::vector<frame::UserWriter> writers;
+    for (const auto& segment : segments)
+        writers.push_back(TRY(frame::UserWriter::create(ctx.user(), segment.base, segment.len)));
+    ReceiveMessage message;
+    message.data = ScatterWriter(std::move(writers));
+    return static_cast<long>(TRY(socket.receive(ctx, message)));
+}
+
+Result<long> socket_writev(Context& ctx, Socket& socket, UserPtr<abi::IoVec> iov, int iovcnt)
+{
+    auto segments = TRY(read_iovecs(ctx, iov, iovcnt));
+    std::vector<frame::UserReader> readers;
+    for (const auto& segment : segments)
+        readers.push_back(TRY(frame::UserReader::create(ctx.user(), segment.base, segment.len)));
+    SendMessage message;
+    message.data = GatherReader(std::move(readers));
+    return static_cast<long>(TRY(socket.send(ctx, message)));
+}
+
 Result<long> sys_socket(Context& ctx, int domain, int type, int protocol)
 {
     int flags = type & ~abi::sock_type_mask;
