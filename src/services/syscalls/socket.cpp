@@ -257,7 +257,7 @@ Result<long> receive_one(Context& ctx, Socket& socket, u64 header_addr, const ab
         TRY(control.put_files(message.files, flags & abi::msg_cmsg_cloexec));
     TRY(ctx.user().write(UserPtr<u32>(header_addr + offsetof(abi::MsgHdr, namelen)), namelen));
     TRY(ctx.user().write(UserPtr<u64>(header_addr + offsetof(abi::MsgHdr, controllen)), control.used()));
-    TRY(ctx.user().write(UserPtr<i32>(header_addr + offsetof(abi::MsgHdr, flags)), message.out_flags | control.flags()));
+    TRY(ctx.user().write(UserPtr<i32>(header_addr + offsetof(abi::MsgHdr, flags)), message.out_flags | control.flags() | (flags & abi::msg_cmsg_cloexec)));
     return received;
 }
 
