@@ -176,12 +176,26 @@ int main(void)
     close(sv[1]);
     CHECK_ERR(write(p[1], "x", 1), EPIPE);
     close(p[1]);
-    /* A socket passed through itself: closing both ends must not hang or crash. */
+    /* A socket passed over itself, with a pipe's read end: once every descriptor is closed,
+     * only the cycle holds them, and the collector frees both (the pipe loses its reader). */
     int loop[2];
     CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, loop) == 0);
-    CHECK(send_fds(loop[0], &loop[1], 1, "self") == 4);
+    CHECK(pipe(p) == 0);
+    int passed[2] = {loop[1], p[0]};
+    CHECK(send_fds(loop[0], passed, 2, "self") == 4);
+    close(p[0]);
     close(loop[0]);
     close(loop[1]);
+    int is_freed = 0;
+    for (int i = 0; i < 200 && !is_freed; ++i) {
+        close(socket(AF_UNIX, SOCK_STREAM, 0));
+        errno = 0;
+        is_freed = write(p[1], "x", 1) < 0 && errno == EPIPE;
+        if (!is_freed)
+            usleep(10000);
+    }
+    CHECK(is_freed);
+    close(p[1]);
     close(sv[0]);
     puts("unix_scm: ok");
     return 0;

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "services/abi/un.h"
 #include "services/fs/inode.h"
@@ -130,7 +131,100 @@ Result<Ref<UnixEndpoint>> find_endpoint(Context& ctx, const UnixName& name, int 
 
 u64 g_next_autobind = 0;
 
+/// Every AF_UNIX socket file alive, for the collector of SCM_RIGHTS cycles.
+std::set<UnixSocket*>& live_sockets()
+{
+    static std::set<UnixSocket*> sockets;
+    return sockets;
+}
+
+/// Calls `visit` with every file queued on `socket`, its pending connections' queues included.
+template<typename Visit>
+void for_each_queued_file(UnixSocket& socket, Visit&& visit)
+{
+    auto visit_queue = [&](UnixEndpoint& end) {
+        for (const auto& message : end.messages) {
+            for (const auto& file : message.files.files())
+                visit(file.ptr());
+        }
+    };
+    visit_queue(socket.endpoint());
+    for (const auto& pending : socket.endpoint().pending)
+        visit_queue(pending->endpoint());
+}
+
+bool g_is_collecting = false;
+
 } // namespace
+
+/// unix_gc: a socket whose every reference is a queued SCM_RIGHTS message, reachable only
+/// from sockets like it, can never be read again. Such a cycle (a socket passed over itself,
+/// two passed to each other) would keep its files for ever; this finds them the way Linux's
+/// collector does and empties their queues, which frees them.
+void collect_unix_cycles()
+{
+    if (g_is_collecting || InFlightFiles::total() == 0)
+        return;
+    g_is_collecting = true;
+    std::map<File*, u32> in_flight;
+    for (UnixSocket* socket : live_sockets())
+        for_each_queued_file(*socket, [&](File* file) { ++in_flight[file]; });
+    // Candidates: sockets that only queued messages hold.
+    std::map<File*, UnixSocket*> candidates;
+    for (UnixSocket* socket : live_sockets()) {
+        auto it = in_flight.find(socket);
+        if (it != in_flight.end() && it->second == socket->ref_count())
+            candidates[socket] = socket;
+    }
+    // References from candidates' own queues; a candidate with more references than that is
+    // held from outside, and so is everything queued on it.
+    std::map<File*, u32> internal;
+    for (auto& [file, socket] : candidates)
+        for_each_queued_file(*socket, [&](File* queued) {
+            if (candidates.contains(queued))
+                ++internal[queued];
+        });
+    std::set<File*> reachable;
+    std::vector<UnixSocket*> work;
+    for (auto& [file, socket] : candidates) {
+        if (socket->ref_count() > internal[file]) {
+            reachable.insert(file);
+            work.push_back(socket);
+        }
+    }
+    while (!work.empty()) {
+        UnixSocket* socket = work.back();
+        work.pop_back();
+        for_each_queued_file(*socket, [&](File* queued) {
+            auto it = candidates.find(queued);
+            if (it != candidates.end() && reachable.insert(queued).second)
+                work.push_back(it->second);
+        });
+    }
+    std::vector<std::deque<UnixMessage>> garbage;
+    for (auto& [file, socket] : candidates) {
+        if (reachable.contains(file))
+            continue;
+        UnixEndpoint& end = socket->endpoint();
+        garbage.push_back(std::move(end.messages));
+        end.messages.clear();
+        end.queued_bytes = 0;
+        for (auto& pending : end.pending) {
+            garbage.push_back(std::move(pending->endpoint().messages));
+            pending->endpoint().messages.clear();
+            pending->endpoint().queued_bytes = 0;
+        }
+    }
+    // Dropping the messages releases the sockets of the cycle, one after the other.
+    for (auto& queue : garbage) {
+        for (auto& message : queue) {
+            if (message.sender)
+                message.sender->sent_bytes -= std::min(message.sender->sent_bytes, message.charge);
+        }
+    }
+    garbage.clear();
+    g_is_collecting = false;
+}
 
 InFlightFiles::InFlightFiles(std::vector<Ref<File>> files, u32 uid) : m_files(std::move(files)), m_uid(uid)
 {
@@ -170,6 +264,14 @@ void InFlightFiles::release()
     // list before the files go.
     auto files = std::move(m_files);
     m_files.clear();
+}
+
+u64 InFlightFiles::total()
+{
+    u64 sum = 0;
+    for (const auto& [uid, count] : in_flight_by_user())
+        sum += count;
+    return sum;
 }
 
 u64 InFlightFiles::count_for(u32 uid)
@@ -242,9 +344,15 @@ void UnixEndpoint::release()
 UnixSocket::UnixSocket(int type, u32 status_flags)
     : Socket(abi::af_unix, type, 0, status_flags), m_end(make_ref<UnixEndpoint>(type))
 {
+    live_sockets().insert(this);
 }
 
-UnixSocket::~UnixSocket() { m_end->release(); }
+UnixSocket::~UnixSocket()
+{
+    live_sockets().erase(this);
+    m_end->release();
+    collect_unix_cycles();
+}
 
 int UnixSocket::take_error()
 {
@@ -724,6 +832,8 @@ Result<Ref<Socket>> create_unix_socket(int type, int protocol, u32 status_flags)
         type = abi::sock_dgram;
     if (type != abi::sock_stream && type != abi::sock_dgram && type != abi::sock_seqpacket)
         return Errno::esocktnosupport;
+    // A cycle whose last descriptor was closed frees nothing by itself: look for one now.
+    collect_unix_cycles();
     return Ref<Socket>(make_ref<UnixSocket>(type, status_flags));
 }
 

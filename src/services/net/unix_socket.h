@@ -25,6 +25,7 @@ public:
     bool is_empty() const { return m_files.empty(); }
     /// How many files the user has in flight now.
     static u64 count_for(u32 uid);
+    static u64 total();
 
 private:
     void release();
@@ -130,6 +131,10 @@ private:
 
     Ref<UnixEndpoint> m_end;
 };
+
+/// Frees SCM_RIGHTS cycles that nothing outside them can reach (see unix_socket.cpp). Runs
+/// when a socket closes, when one is made and before a send that passes files.
+void collect_unix_cycles();
 
 /// Files passed with SCM_RIGHTS that sit in queues, by the sending user.
 inline u64 unix_files_in_flight(u32 uid) { return InFlightFiles::count_for(uid); }

@@ -125,6 +125,7 @@ Result<void> parse_control(Context& ctx, Socket& socket, std::span<const u8> con
         offset += step;
     }
     if (!message.files.empty()) {
+        collect_unix_cycles();
         // too_many_unix_fds: the files a user has in flight are bounded by its RLIMIT_NOFILE.
         const Credentials& creds = ctx.thread().credentials();
         bool is_privileged = creds.has_capability(abi::Capability::sys_resource) || creds.has_capability(abi::Capability::sys_admin);
