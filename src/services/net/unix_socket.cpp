@@ -69,8 +69,12 @@ Result<UnixName> parse_name(std::span<const u8> address)
 /// The sockaddr_un of a name: a path gets its terminating NUL counted, as Linux reports it.
 std::vector<u8> encode_name(const std::string& name)
 {
-    std::vector<u8> out {static_cast<u8>(abi::af_unix), 0};
-    out.insert(out.end(), name.begin(), name.end());
+    std::vector<u8> out;
+    out.reserve(abi::sun_path_offset + name.size() + 1);
+    out.push_back(static_cast<u8>(abi::af_unix));
+    out.push_back(0);
+    for (char c : name)
+        out.push_back(static_cast<u8>(c));
     if (!name.empty() && name[0] != 0)
         out.push_back(0);
     return out;
