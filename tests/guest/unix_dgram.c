@@ -100,6 +100,20 @@ int main(void)
     close(b);
     close(c);
 
+    /* SO_PASSCRED on an unbound sender autobinds it on sendto: the receiver sees a name. */
+    int r = socket(AF_UNIX, SOCK_DGRAM, 0), u = socket(AF_UNIX, SOCK_DGRAM, 0);
+    struct sockaddr_un r_addr;
+    socklen_t r_len = abstract_addr(&r_addr, "r");
+    CHECK(bind(r, (struct sockaddr *)&r_addr, r_len) == 0);
+    int on = 1;
+    CHECK(setsockopt(u, SOL_SOCKET, SO_PASSCRED, &on, sizeof(on)) == 0);
+    CHECK(sendto(u, "auto", 4, 0, (struct sockaddr *)&r_addr, r_len) == 4);
+    from_len = sizeof(from);
+    CHECK(recvfrom(r, buf, sizeof(buf), 0, (struct sockaddr *)&from, &from_len) == 4);
+    CHECK(from_len == sizeof(sa_family_t) + 6 && from.sun_path[0] == 0);
+    close(r);
+    close(u);
+
     /* sendmmsg and recvmmsg over a socketpair. */
     int sv[2];
     CHECK(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) == 0);

@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -160,6 +161,13 @@ int main(void)
     CHECK(read(sv[1], buf, sizeof(buf)) == 5 && memcmp(buf, "hello", 5) == 0);
     CHECK(avail == 0);
     CHECK_ERR(recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT), EAGAIN);
+    /* A stream peek spans several writes and leaves them; FIONREAD counts them. */
+    CHECK(write(sv[0], "ab", 2) == 2 && write(sv[0], "cd", 2) == 2);
+    CHECK(ioctl(sv[1], FIONREAD, &avail) == 0 && avail == 4);
+    CHECK(recv(sv[1], buf, sizeof(buf), MSG_PEEK) == 4 && memcmp(buf, "abcd", 4) == 0);
+    CHECK(recv(sv[1], buf, 3, 0) == 3 && memcmp(buf, "abc", 3) == 0);
+    CHECK(recv(sv[1], buf, sizeof(buf), 0) == 1 && buf[0] == 'd');
+    avail = 0;
     CHECK_ERR(connect(sv[0], (struct sockaddr *)&addr, sizeof(sa_family_t)), EINVAL);
     close(sv[0]);
     close(sv[1]);
