@@ -33,4 +33,39 @@ for mode in select default; do
         echo "ok   $mode"
     fi
 done
+# A socket file that a host process made and listens on is not a guest socket: the guest's
+# connect is refused and never reaches the host listener.
+host_sock=$tmp/host.sock
+"$PY" -c '
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1])
+s.listen(1)
+s.settimeout(20)
+try:
+    s.accept()
+    print("host listener reached")
+except socket.timeout:
+    pass
+' "$host_sock" >"$tmp/host.out" 2>&1 &
+listener=$!
+for _ in $(seq 1 100); do [ -S "$host_sock" ] && break; sleep 0.1; done
+TMPDIR=$tmp timeout -k 5 60 "$asterix" run "$PY" -c '
+import socket, sys
+c = socket.socket(socket.AF_UNIX)
+try:
+    c.connect(sys.argv[1])
+    print("connected")
+except ConnectionRefusedError:
+    print("refused")
+' "$host_sock" >"$tmp/guest.out" 2>"$tmp/guest.err"
+kill "$listener" 2>/dev/null
+wait "$listener" 2>/dev/null
+if [ "$(cat "$tmp/guest.out")" = refused ] && ! grep -q reached "$tmp/host.out"; then
+    echo "ok   host socket refused"
+else
+    echo "FAIL host socket: guest said '$(cat "$tmp/guest.out")', host: '$(cat "$tmp/host.out")'"
+    cat "$tmp/guest.err"
+    status=1
+fi
 exit $status
