@@ -226,6 +226,26 @@ int main(void)
     close(second);
     close(dgram);
 
+    /* The same in a memory file system (tmpfs natively, the kernel's own /dev under asterix). */
+    char shm_path[96];
+    snprintf(shm_path, sizeof(shm_path), "/dev/shm/unix_stream.%d", getpid());
+    server = socket(AF_UNIX, SOCK_STREAM, 0);
+    len = path_addr(&addr, shm_path);
+    CHECK(bind(server, (struct sockaddr *)&addr, len) == 0);
+    CHECK(stat(shm_path, &st) == 0 && S_ISSOCK(st.st_mode));
+    CHECK(listen(server, 1) == 0);
+    client = socket(AF_UNIX, SOCK_STREAM, 0);
+    CHECK(connect(client, (struct sockaddr *)&addr, len) == 0);
+    conn = accept(server, NULL, NULL);
+    CHECK(conn >= 0 && write(client, "shm", 3) == 3 && read(conn, buf, sizeof(buf)) == 3);
+    second = socket(AF_UNIX, SOCK_STREAM, 0);
+    CHECK_ERR(bind(second, (struct sockaddr *)&addr, len), EADDRINUSE);
+    close(second);
+    close(conn);
+    close(client);
+    close(server);
+    CHECK(unlink(shm_path) == 0);
+
     unlink(plain);
     unlink(orphan);
     CHECK(rmdir(dir) == 0);
