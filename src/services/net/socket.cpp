@@ -199,10 +199,9 @@ Result<void> Socket::set_option(int level, int name, std::span<const u8> value)
         // bookkeeping, and never below the minimum.
         u32 value_bytes = static_cast<u32>(TRY(int_value(value)));
         bool is_send = name == abi::so_sndbuf || name == abi::so_sndbufforce;
-        if (name == abi::so_sndbuf || name == abi::so_rcvbuf)
-            value_bytes = std::min(value_bytes, is_send ? abi::wmem_max : abi::rmem_max);
-        else
-            value_bytes = std::min<u32>(value_bytes, 0x7fffffff / 2);
+        // SO_*BUFFORCE may pass the sysctl on Linux; here the cap stays, so no guest sizes a
+        // socket's kernel memory past it.
+        value_bytes = std::min(value_bytes, is_send ? abi::wmem_max : abi::rmem_max);
         u32 doubled = value_bytes * 2;
         if (is_send)
             m_options.send_buffer_bytes = std::max(doubled, abi::sock_min_sndbuf);

@@ -593,8 +593,10 @@ Result<usize> UnixSocket::send_stream(Context& ctx, SendMessage& message)
     usize sent = 0;
     auto partial = [&](Errno error) -> Result<usize> { return sent ? Result<usize>(sent) : error; };
     while (message.data.remaining() > 0) {
-        UnixEndpoint* peer = m_end->peer.ptr();
-        if (m_end->is_write_shut || !peer || peer->is_released || peer->is_read_shut) {
+        // Held by reference: copying the guest's bytes may block, and the peer may close then.
+        Ref<UnixEndpoint> peer = m_end->peer;
+        auto is_broken = [&] { return m_end->is_write_shut || !peer || peer->is_released || peer->is_read_shut; };
+        if (is_broken()) {
             if (!(message.flags & abi::msg_nosignal))
                 send_signal(ctx.thread(), make_signal_info(sigpipe, si_kernel));
             return partial(Errno::epipe);
@@ -613,6 +615,11 @@ Result<usize> UnixSocket::send_stream(Context& ctx, SendMessage& message)
         if (got.is_error())
             return partial(got.error());
         bytes.resize(got.value());
+        if (is_broken()) {
+            if (!(message.flags & abi::msg_nosignal))
+                send_signal(ctx.thread(), make_signal_info(sigpipe, si_kernel));
+            return partial(Errno::epipe);
+        }
         push_message(*peer, make_message(message, std::move(bytes)));
         sent += got.value();
         if (got.value() < chunk_bytes)
@@ -685,14 +692,38 @@ Result<usize> UnixSocket::receive(Context& ctx, ReceiveMessage& message)
 {
     if (message.flags & abi::msg_oob)
         return Errno::enotsup;
-    if (type() == abi::sock_stream) {
-        if (m_end->state != UnixEndpoint::State::connected)
-            return Errno::einval;
-        return receive_stream(message);
-    }
+    if (type() == abi::sock_stream && m_end->state != UnixEndpoint::State::connected)
+        return Errno::einval;
     if (type() == abi::sock_seqpacket && m_end->state != UnixEndpoint::State::connected)
         return Errno::enotconn;
-    return receive_datagram(message);
+    // One receiver at a time works on the queue (Linux's iolock): copying into guest memory
+    // may block, and a queued message must not go away under the copy.
+    lock_receive();
+    auto result = type() == abi::sock_stream ? receive_stream(message) : receive_datagram(message);
+    unlock_receive();
+    return result;
+}
+
+void UnixSocket::lock_receive()
+{
+    while (m_end->is_receiving)
+        m_end->changed.wait();
+    m_end->is_receiving = true;
+}
+
+void UnixSocket::unlock_receive()
+{
+    m_end->is_receiving = false;
+    m_end->changed.wake_all();
+}
+
+Result<void> UnixSocket::wait_for_data(int flags, u64 deadline_ns, u64 timeout_ns)
+{
+    // The lock is let go while waiting, so another receiver is not kept out by an empty queue.
+    unlock_receive();
+    auto waited = wait(m_end->changed, flags, deadline_ns, timeout_ns, "unix recv");
+    lock_receive();
+    return waited;
 }
 
 Result<usize> UnixSocket::receive_stream(ReceiveMessage& message)
@@ -719,7 +750,7 @@ Result<usize> UnixSocket::receive_stream(ReceiveMessage& message)
             }
             if (m_end->is_read_shut)
                 break;
-            auto waited = wait(m_end->changed, message.flags, deadline, timeout, "unix recv");
+            auto waited = wait_for_data(message.flags, deadline, timeout);
             if (waited.is_error())
                 return copied ? Result<usize>(copied) : waited.error();
             continue;
@@ -777,7 +808,7 @@ Result<usize> UnixSocket::receive_datagram(ReceiveMessage& message)
             return static_cast<Errno>(take_error());
         if (m_end->is_read_shut)
             return 0;
-        TRY(wait(m_end->changed, message.flags, deadline, timeout, "unix recvmsg"));
+        TRY(wait_for_data(message.flags, deadline, timeout));
     }
     UnixMessage& queued = m_end->messages.front();
     usize length = queued.bytes.size();

@@ -67,6 +67,8 @@ public:
     bool is_write_shut {false};
     /// An accepted connection still in its listener's queue (its close resets the peer).
     bool is_embryo {false};
+    /// A receiver is working on the queue (see UnixSocket::lock_receive).
+    bool is_receiving {false};
     int error {0};
     std::deque<UnixMessage> messages;
     usize queued_bytes {0};
@@ -126,6 +128,9 @@ private:
     Result<usize> send_datagram(Context& ctx, SendMessage& message);
     Result<usize> receive_stream(ReceiveMessage& message);
     Result<usize> receive_datagram(ReceiveMessage& message);
+    void lock_receive();
+    void unlock_receive();
+    Result<void> wait_for_data(int flags, u64 deadline_ns, u64 timeout_ns);
     UnixMessage make_message(SendMessage& message, std::vector<u8> bytes);
     void push_message(UnixEndpoint& target, UnixMessage message);
 
