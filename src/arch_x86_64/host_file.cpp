@@ -37,6 +37,7 @@ Result<HostFile> HostNode::open(HostAccess) const { return Errno::enodev; }
 Result<void> HostNode::create(std::string_view, u32, HostOwner) const { return Errno::enodev; }
 Result<void> HostNode::mkdir(std::string_view, u32, HostOwner) const { return Errno::enodev; }
 Result<void> HostNode::mkfifo(std::string_view, u32, HostOwner) const { return Errno::enodev; }
+Result<void> HostNode::mksock(std::string_view, u32, HostOwner) const { return Errno::enodev; }
 Result<void> HostNode::symlink(std::string_view, std::string_view, HostOwner) const { return Errno::enodev; }
 Result<void> HostNode::link(std::string_view, const HostNode&) const { return Errno::enodev; }
 Result<void> HostNode::unlink(std::string_view, bool) const { return Errno::enodev; }

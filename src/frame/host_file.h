@@ -82,6 +82,8 @@ public:
     Result<void> create(std::string_view name, u32 mode, HostOwner owner) const;
     Result<void> mkdir(std::string_view name, u32 mode, HostOwner owner) const;
     Result<void> mkfifo(std::string_view name, u32 mode, HostOwner owner) const;
+    /// A socket file (S_IFSOCK) that nothing listens on: a name for a socket of the services.
+    Result<void> mksock(std::string_view name, u32 mode, HostOwner owner) const;
     Result<void> symlink(std::string_view name, std::string_view target, HostOwner owner) const;
     Result<void> link(std::string_view name, const HostNode& target) const;
     Result<void> unlink(std::string_view name, bool is_directory) const;

@@ -269,6 +269,13 @@ Result<void> HostNode::mkfifo(std::string_view name, u32 mode, HostOwner owner) 
     return settle_new_child(m_fd, child, owner, mode, 0);
 }
 
+Result<void> HostNode::mksock(std::string_view name, u32 mode, HostOwner owner) const
+{
+    auto child = TRY(component(name));
+    TRY(check(mknodat(m_fd, child.c_str(), S_IFSOCK, 0)));
+    return settle_new_child(m_fd, child, owner, mode, 0);
+}
+
 Result<void> HostNode::symlink(std::string_view name, std::string_view target, HostOwner owner) const
 {
     auto child = TRY(component(name));

@@ -14,6 +14,8 @@ inline constexpr i16 pollhup = 0x10;
 inline constexpr i16 pollnval = 0x20;
 inline constexpr i16 pollrdnorm = 0x40;
 inline constexpr i16 pollwrnorm = 0x100;
+inline constexpr i16 pollwrband = 0x200;
+inline constexpr i16 pollrdhup = 0x2000;
 
 struct PollFd {
     i32 fd;

@@ -14,6 +14,7 @@ namespace asterix::services {
 class Context;
 class Dentry;
 class Inode;
+class Socket;
 
 /// lseek(2)'s whence; fd.cpp converts the guest's number after checking its range.
 enum class Whence : u8 { set = abi::seek_set, cur = abi::seek_cur, end = abi::seek_end };
@@ -54,6 +55,8 @@ public:
     /// The dentry and inode behind the file, for files in the tree (not pipes or the console).
     virtual Dentry* dentry() { return nullptr; }
     virtual Inode* inode() { return nullptr; }
+    /// The socket this file is (net/socket.h), or null: the socket calls' ENOTSOCK check.
+    virtual Socket* socket() { return nullptr; }
     /// What /proc/PID/fd/N shows ("/etc/passwd", "pipe:[7]", "/dev/tty").
     virtual std::string description() = 0;
 

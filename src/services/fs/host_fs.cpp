@@ -74,6 +74,11 @@ Result<void> HostInode::mkfifo(std::string_view name, u32 mode, Owner owner)
     return m_node.mkfifo(name, host_mode(*m_fs, s_ififo, mode), host_owner(owner));
 }
 
+Result<void> HostInode::mksock(std::string_view name, u32 mode, Owner owner)
+{
+    return m_node.mksock(name, host_mode(*m_fs, s_ifsock, mode), host_owner(owner));
+}
+
 Result<void> HostInode::symlink(std::string_view name, std::string_view target, Owner owner)
 {
     return m_node.symlink(name, target, host_owner(owner));

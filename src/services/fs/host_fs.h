@@ -38,6 +38,8 @@ public:
     Result<Ref<Inode>> create(std::string_view name, u32 mode, Owner owner) override;
     Result<void> mkdir(std::string_view name, u32 mode, Owner owner) override;
     Result<void> mkfifo(std::string_view name, u32 mode, Owner owner) override;
+    /// A placeholder socket file on the host; the guest socket bound to it lives in the kernel.
+    Result<void> mksock(std::string_view name, u32 mode, Owner owner) override;
     Result<void> symlink(std::string_view name, std::string_view target, Owner owner) override;
     Result<void> link(std::string_view name, Inode& target) override;
     Result<void> unlink(std::string_view name, bool is_directory) override { return m_node.unlink(name, is_directory); }

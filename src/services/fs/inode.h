@@ -73,6 +73,8 @@ public:
     virtual Result<Ref<Inode>> create(std::string_view name, u32 mode, Owner owner) { return Errno::enotdir; }
     virtual Result<void> mkdir(std::string_view name, u32 mode, Owner owner) { return Errno::enotdir; }
     virtual Result<void> mkfifo(std::string_view name, u32 mode, Owner owner) { return Errno::eperm; }
+    /// A socket inode for bind(2) on AF_UNIX; the socket itself is found by the inode's number.
+    virtual Result<void> mksock(std::string_view name, u32 mode, Owner owner) { return Errno::eperm; }
     virtual Result<void> symlink(std::string_view name, std::string_view target, Owner owner) { return Errno::enotdir; }
     virtual Result<void> link(std::string_view name, Inode& target) { return Errno::enotdir; }
     virtual Result<void> unlink(std::string_view name, bool is_directory) { return Errno::enotdir; }

@@ -194,6 +194,12 @@ Result<void> RamInode::mkfifo(std::string_view name, u32 mode, Owner owner)
     return {};
 }
 
+Result<void> RamInode::mksock(std::string_view name, u32 mode, Owner owner)
+{
+    TRY(make_child(name, s_ifsock | (mode & 07777), owner));
+    return {};
+}
+
 Result<void> RamInode::symlink(std::string_view name, std::string_view target, Owner owner)
 {
     auto link = TRY(make_child(name, s_iflnk | 0777, owner));

@@ -58,6 +58,7 @@ public:
     Result<Ref<Inode>> create(std::string_view name, u32 mode, Owner owner) override;
     Result<void> mkdir(std::string_view name, u32 mode, Owner owner) override;
     Result<void> mkfifo(std::string_view name, u32 mode, Owner owner) override;
+    Result<void> mksock(std::string_view name, u32 mode, Owner owner) override;
     Result<void> symlink(std::string_view name, std::string_view target, Owner owner) override;
     Result<void> link(std::string_view name, Inode& target) override;
     Result<void> unlink(std::string_view name, bool is_directory) override;

@@ -135,6 +135,12 @@ Result<long> sys_ioctl(Context& ctx, int fd, u32 request, u64 arg)
     case abi::fionclex:
         TRY(ctx.files().set_cloexec(fd, request == abi::fioclex));
         return 0;
+    case abi::fionbio: {
+        // do_vfs_ioctl: FIONBIO sets or clears O_NONBLOCK on any file (sockets above all).
+        i32 is_on = TRY(ctx.user().read(UserPtr<i32>(arg)));
+        file->set_status_flags(is_on ? file->status_flags() | o_nonblock : file->status_flags() & ~o_nonblock);
+        return 0;
+    }
     case abi::fionread: {
         i32 count = TRY(file->bytes_ready());
         TRY(ctx.user().write(UserPtr<i32>(arg), count));

@@ -10,6 +10,7 @@
 #include "services/abi/poll.h"
 #include "services/abi/resource.h"
 #include "services/abi/signal.h"
+#include "services/abi/socket.h"
 #include "services/abi/stat.h"
 #include "services/abi/time.h"
 #include "services/abi/uio.h"
@@ -126,6 +127,13 @@ Result<long> sys_mremap(Context& ctx, u64 addr, u64 old_len, u64 new_len, int fl
 Result<long> sys_msync(Context& ctx, u64 addr, u64 len, int flags);
 Result<long> sys_mincore(Context& ctx, u64 addr, u64 len, UserPtr<u8> vec);
 // socket.cpp
+Result<long> sys_socket(Context& ctx, int domain, int type, int protocol);
+/// readv and writev on a socket: one message gathered from or scattered into every segment.
+Result<long> socket_readv(Context& ctx, Socket& socket, UserPtr<abi::IoVec> iov, int iovcnt);
+Result<long> socket_writev(Context& ctx, Socket& socket, UserPtr<abi::IoVec> iov, int iovcnt);
+Result<long> sys_socketpair(Context& ctx, int domain, int type, int protocol, UserPtr<std::array<i32, 2>> fds);
+Result<long> sys_recvmmsg(Context& ctx, int fd, UserPtr<abi::MMsgHdr> vec, u32 vlen, int flags, UserPtr<abi::Timespec> timeout);
+Result<long> sys_sendmmsg(Context& ctx, int fd, UserPtr<abi::MMsgHdr> vec, u32 vlen, int flags);
 Result<long> sys_connect(Context& ctx, int fd, u64 addr, u32 len);
 Result<long> sys_accept(Context& ctx, int fd, u64 addr, u64 len);
 Result<long> sys_accept4(Context& ctx, int fd, u64 addr, u64 len, int flags);

@@ -226,7 +226,7 @@ Result<long> sys_readlink(Context& ctx, UserPtr<char> path, UserPtr<char> buf, i
 Result<long> sys_mknodat(Context& ctx, int dirfd, UserPtr<char> path, u32 mode, u64 dev)
 {
     u32 type = mode & s_ifmt;
-    if (type != s_ififo && type != s_ifreg && type != 0)
+    if (type != s_ififo && type != s_ifsock && type != s_ifreg && type != 0)
         return Errno::eperm; // FIXME: device nodes need devices to back them
     std::string name = TRY(read_path(ctx, path));
     auto where = TRY(lookup_parent_at(ctx, dirfd, name));
@@ -240,6 +240,8 @@ Result<long> sys_mknodat(Context& ctx, int dirfd, UserPtr<char> path, u32 mode, 
     Owner owner = TRY(owner_of_new(creds, dir, perms));
     if (type == s_ififo)
         TRY(dir.mkfifo(where.name, perms & 07777, owner));
+    else if (type == s_ifsock)
+        TRY(dir.mksock(where.name, perms & 07777, owner));
     else
         TRY(dir.create(where.name, perms & 07777, owner));
     return 0;

@@ -47,6 +47,8 @@ Result<long> sys_read(Context& ctx, int fd, UserPtr<u8> buf, u64 count)
 Result<long> sys_readv(Context& ctx, int fd, UserPtr<abi::IoVec> iov, int iovcnt)
 {
     auto file = TRY(readable_file(ctx, fd));
+    if (Socket* socket = file->socket())
+        return socket_readv(ctx, *socket, iov, iovcnt);
     return read_segments(ctx, iov, iovcnt, [&](frame::UserWriter& writer, u64) { return file->read(writer); });
 }
 

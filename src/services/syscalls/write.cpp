@@ -49,6 +49,8 @@ Result<long> sys_write(Context& ctx, int fd, UserPtr<u8> buf, u64 count)
 Result<long> sys_writev(Context& ctx, int fd, UserPtr<abi::IoVec> iov, int iovcnt)
 {
     auto file = TRY(writable_file(ctx, fd));
+    if (Socket* socket = file->socket())
+        return socket_writev(ctx, *socket, iov, iovcnt);
     return write_segments(ctx, iov, iovcnt, [&](frame::UserReader& reader, u64) { return file->write(reader); });
 }
 
