@@ -14,6 +14,7 @@ namespace asterix::services {
 
 class Context;
 class Dentry;
+class EpollFile;
 class Inode;
 
 /// lseek(2)'s whence; fd.cpp converts the guest's number after checking its range.
@@ -73,6 +74,8 @@ public:
     /// The dentry and inode behind the file, for files in the tree (not pipes or the console).
     virtual Dentry* dentry() { return nullptr; }
     virtual Inode* inode() { return nullptr; }
+    /// The epoll instance the file is, for epoll_ctl's checks (EINVAL, loops, nesting).
+    virtual EpollFile* as_epoll() { return nullptr; }
     /// What /proc/PID/fd/N shows ("/etc/passwd", "pipe:[7]", "/dev/tty").
     virtual std::string description() = 0;
 

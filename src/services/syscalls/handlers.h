@@ -15,6 +15,7 @@
 #include "services/abi/uio.h"
 #include "services/abi/utsname.h"
 #include "services/abi/capability.h"
+#include "services/abi/eventpoll.h"
 #include "services/syscalls/context.h"
 
 namespace asterix::services {
@@ -203,6 +204,13 @@ Result<long> sys_poll(Context& ctx, UserPtr<abi::PollFd> ufds, u32 nfds, int tim
 Result<long> sys_ppoll(Context& ctx, UserPtr<abi::PollFd> ufds, u32 nfds, UserPtr<abi::Timespec> timeout, UserPtr<u64> sigmask, u64 sigsetsize);
 Result<long> sys_select(Context& ctx, int nfds, u64 readfds, u64 writefds, u64 exceptfds, UserPtr<abi::Timeval> timeout);
 Result<long> sys_pselect6(Context& ctx, int nfds, u64 readfds, u64 writefds, u64 exceptfds, UserPtr<abi::Timespec> timeout, u64 sigmask);
+// epoll.cpp
+Result<long> sys_epoll_create(Context& ctx, int size);
+Result<long> sys_epoll_create1(Context& ctx, int flags);
+Result<long> sys_epoll_ctl(Context& ctx, int epfd, int op, int fd, UserPtr<abi::EpollEvent> event);
+Result<long> sys_epoll_wait(Context& ctx, int epfd, UserPtr<abi::EpollEvent> events, int max_events, int timeout_ms);
+Result<long> sys_epoll_pwait(Context& ctx, int epfd, UserPtr<abi::EpollEvent> events, int max_events, int timeout_ms, UserPtr<u64> sigmask, u64 sigsetsize);
+Result<long> sys_epoll_pwait2(Context& ctx, int epfd, UserPtr<abi::EpollEvent> events, int max_events, UserPtr<abi::Timespec> timeout, UserPtr<u64> sigmask, u64 sigsetsize);
 // resource_usage.cpp
 Result<long> sys_getrusage(Context& ctx, int who, UserPtr<abi::Rusage> usage);
 Result<long> sys_times(Context& ctx, UserPtr<abi::Tms> buf);

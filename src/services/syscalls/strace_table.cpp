@@ -193,6 +193,7 @@ constexpr SyscallDescription descriptions[] = {
     {"futex", {pointer, integer, unsigned_integer, pointer, pointer, unsigned_integer}},
     {"sched_setaffinity", {integer, unsigned_integer, pointer}},
     {"sched_getaffinity", {integer, unsigned_integer, pointer}},
+    {"epoll_create", {integer}},
     {"getdents64", {fd, pointer, unsigned_integer}},
     {"set_tid_address", {pointer}},
     {"restart_syscall", {}},
@@ -201,6 +202,8 @@ constexpr SyscallDescription descriptions[] = {
     {"clock_getres", {clock, pointer}},
     {"clock_nanosleep", {clock, hex, pointer, pointer}},
     {"exit_group", {integer}},
+    {"epoll_wait", {fd, pointer, integer, integer}},
+    {"epoll_ctl", {fd, integer, fd, pointer}},
     {"tgkill", {integer, integer, signal}},
     {"waitid", {integer, integer, pointer, hex, pointer}},
     {"openat", {dirfd, path, open_flags, octal}},
@@ -219,7 +222,9 @@ constexpr SyscallDescription descriptions[] = {
     {"ppoll", {pointer, unsigned_integer, pointer, pointer, unsigned_integer}},
     {"set_robust_list", {pointer, unsigned_integer}},
     {"utimensat", {dirfd, path, pointer, hex}},
+    {"epoll_pwait", {fd, pointer, integer, integer, pointer, unsigned_integer}},
     {"accept4", {fd, pointer, pointer, hex}},
+    {"epoll_create1", {hex}},
     {"dup3", {fd, fd, hex}},
     {"pipe2", {pointer, open_flags}},
     {"preadv", {fd, pointer, integer, long_integer}},
@@ -239,6 +244,7 @@ constexpr SyscallDescription descriptions[] = {
     {"close_range", {unsigned_integer, unsigned_integer, hex}},
     {"openat2", {dirfd, path, pointer, unsigned_integer}},
     {"faccessat2", {dirfd, path, octal, hex}},
+    {"epoll_pwait2", {fd, pointer, integer, pointer, pointer, unsigned_integer}},
 };
 
 constexpr const SyscallDescription* find_description(std::string_view name)
