@@ -16,6 +16,8 @@ class Context;
 class Dentry;
 class EpollFile;
 class Inode;
+class SignalFile;
+class TimerFile;
 
 /// lseek(2)'s whence; fd.cpp converts the guest's number after checking its range.
 enum class Whence : u8 { set = abi::seek_set, cur = abi::seek_cur, end = abi::seek_end };
@@ -76,6 +78,9 @@ public:
     virtual Inode* inode() { return nullptr; }
     /// The epoll instance the file is, for epoll_ctl's checks (EINVAL, loops, nesting).
     virtual EpollFile* as_epoll() { return nullptr; }
+    /// The timerfd or signalfd the file is, for the syscalls that change one (EINVAL otherwise).
+    virtual TimerFile* as_timer() { return nullptr; }
+    virtual SignalFile* as_signal() { return nullptr; }
     /// What /proc/PID/fd/N shows ("/etc/passwd", "pipe:[7]", "/dev/tty").
     virtual std::string description() = 0;
 

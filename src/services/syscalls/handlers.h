@@ -16,6 +16,7 @@
 #include "services/abi/utsname.h"
 #include "services/abi/capability.h"
 #include "services/abi/eventpoll.h"
+#include "services/abi/timerfd.h"
 #include "services/syscalls/context.h"
 
 namespace asterix::services {
@@ -211,6 +212,14 @@ Result<long> sys_epoll_ctl(Context& ctx, int epfd, int op, int fd, UserPtr<abi::
 Result<long> sys_epoll_wait(Context& ctx, int epfd, UserPtr<abi::EpollEvent> events, int max_events, int timeout_ms);
 Result<long> sys_epoll_pwait(Context& ctx, int epfd, UserPtr<abi::EpollEvent> events, int max_events, int timeout_ms, UserPtr<u64> sigmask, u64 sigsetsize);
 Result<long> sys_epoll_pwait2(Context& ctx, int epfd, UserPtr<abi::EpollEvent> events, int max_events, UserPtr<abi::Timespec> timeout, UserPtr<u64> sigmask, u64 sigsetsize);
+// eventfd.cpp, timerfd.cpp, signalfd.cpp
+Result<long> sys_eventfd(Context& ctx, u32 initial);
+Result<long> sys_eventfd2(Context& ctx, u32 initial, int flags);
+Result<long> sys_timerfd_create(Context& ctx, int clock_id, int flags);
+Result<long> sys_timerfd_settime(Context& ctx, int fd, int flags, UserPtr<abi::ITimerSpec> new_value, UserPtr<abi::ITimerSpec> old_value);
+Result<long> sys_timerfd_gettime(Context& ctx, int fd, UserPtr<abi::ITimerSpec> cur_value);
+Result<long> sys_signalfd(Context& ctx, int fd, UserPtr<u64> mask, u64 sizemask);
+Result<long> sys_signalfd4(Context& ctx, int fd, UserPtr<u64> mask, u64 sizemask, int flags);
 // resource_usage.cpp
 Result<long> sys_getrusage(Context& ctx, int who, UserPtr<abi::Rusage> usage);
 Result<long> sys_times(Context& ctx, UserPtr<abi::Tms> buf);
