@@ -16,6 +16,7 @@
 #include "services/abi/utsname.h"
 #include "services/abi/capability.h"
 #include "services/abi/eventpoll.h"
+#include "services/abi/posix_timer.h"
 #include "services/abi/timerfd.h"
 #include "services/syscalls/context.h"
 
@@ -241,6 +242,12 @@ Result<long> sys_time(Context& ctx, UserPtr<i64> tloc);
 Result<long> sys_nanosleep(Context& ctx, UserPtr<abi::Timespec> req, UserPtr<abi::Timespec> rem);
 Result<long> sys_clock_nanosleep(Context& ctx, int clock, int flags, UserPtr<abi::Timespec> req, UserPtr<abi::Timespec> rem);
 Result<long> sys_restart_syscall(Context& ctx);
+// posix_timer.cpp
+Result<long> sys_timer_create(Context& ctx, int clock_id, UserPtr<abi::SigEvent> event, UserPtr<i32> id);
+Result<long> sys_timer_settime(Context& ctx, i32 id, int flags, UserPtr<abi::ITimerSpec> new_value, UserPtr<abi::ITimerSpec> old_value);
+Result<long> sys_timer_gettime(Context& ctx, i32 id, UserPtr<abi::ITimerSpec> cur_value);
+Result<long> sys_timer_getoverrun(Context& ctx, i32 id);
+Result<long> sys_timer_delete(Context& ctx, i32 id);
 // random.cpp
 Result<long> sys_getrandom(Context& ctx, UserPtr<u8> buf, u64 len, u32 flags);
 // resource.cpp
