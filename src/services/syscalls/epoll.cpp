@@ -143,7 +143,10 @@ Result<long> sys_epoll_pwait2(Context& ctx, int epfd, UserPtr<abi::EpollEvent> e
         auto ts = TRY(ctx.user().read(timeout));
         if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= 1'000'000'000)
             return Errno::einval;
-        deadline = frame::monotonic_ns() + static_cast<u64>(ts.sec) * 1'000'000'000 + static_cast<u64>(ts.nsec);
+        // A timeout of centuries is for ever, not a wrapped deadline in the past.
+        constexpr i64 max_sec = 1ll << 32;
+        if (ts.sec < max_sec)
+            deadline = frame::monotonic_ns() + static_cast<u64>(ts.sec) * 1'000'000'000 + static_cast<u64>(ts.nsec);
     }
     TRY(swap_mask(ctx, sigmask, sigsetsize));
     return wait_events(ctx, epfd, events, max_events, deadline);
