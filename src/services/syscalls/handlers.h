@@ -103,6 +103,8 @@ Result<long> sys_dup(Context& ctx, int fd);
 Result<long> sys_dup2(Context& ctx, int old_fd, int new_fd);
 Result<long> sys_dup3(Context& ctx, int old_fd, int new_fd, int flags);
 Result<long> sys_fcntl(Context& ctx, int fd, int cmd, u64 arg);
+// flock.cpp
+Result<long> sys_flock(Context& ctx, int fd, u32 operation);
 Result<long> sys_lseek(Context& ctx, int fd, i64 offset, int whence);
 Result<long> sys_ioctl(Context& ctx, int fd, u32 request, u64 arg);
 // stat.cpp

@@ -108,6 +108,7 @@ constexpr SyscallDescription descriptions[] = {
     {"kill", {integer, signal}},
     {"uname", {pointer}},
     {"fcntl", {fd, integer, hex}},
+    {"flock", {fd, hex}},
     {"fsync", {fd}},
     {"fdatasync", {fd}},
     {"truncate", {path, long_integer}},
