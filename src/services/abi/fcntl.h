@@ -127,4 +127,12 @@ inline constexpr int seek_end = 2;
 inline constexpr int seek_data = 3;
 inline constexpr int seek_hole = 4;
 
+// flock(2) operations.
+inline constexpr int lock_sh = 1;
+inline constexpr int lock_ex = 2;
+inline constexpr int lock_nb = 4;
+inline constexpr int lock_un = 8;
+/// Mandatory locks, which Linux no longer supports: such a request is ignored (returns 0).
+inline constexpr int lock_mand = 32;
+
 } // namespace asterix::services::abi

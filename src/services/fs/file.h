@@ -8,13 +8,17 @@
 #include "frame/user_io.h"
 #include "services/abi/fcntl.h"
 #include "services/abi/poll.h"
+#include "services/fs/poll_queue.h"
 
 namespace asterix::services {
 
 class Context;
 class Dentry;
+class EpollFile;
 class Inode;
 class Socket;
+class SignalFile;
+class TimerFile;
 
 /// lseek(2)'s whence; fd.cpp converts the guest's number after checking its range.
 enum class Whence : u8 { set = abi::seek_set, cur = abi::seek_cur, end = abi::seek_end };
@@ -29,7 +33,9 @@ using abi::o_accmode, abi::o_rdonly, abi::o_wronly, abi::o_rdwr, abi::o_creat, a
 /// writes drain a UserReader, so guest memory is touched only as late as Linux touches it.
 class File : public RefCounted<File> {
 public:
-    virtual ~File() = default;
+    /// Entries that watch the file (epoll's) hear that it is going: an epoll entry lives only
+    /// as long as its file's last reference (epoll(7)).
+    virtual ~File() { m_release_watchers.notify(); }
 
     virtual Result<usize> read(frame::UserWriter& out) = 0;
     virtual Result<usize> write(frame::UserReader& in) = 0;
@@ -48,15 +54,36 @@ public:
     /// poll(2) readiness now: POLLIN, POLLOUT, POLLHUP, POLLERR bits. Files in the tree are
     /// always ready.
     virtual u32 poll_events() { return abi::pollin | abi::pollout | abi::pollrdnorm | abi::pollwrnorm; }
-    /// Whether readiness comes from outside the kernel (the console), so pollers must look again
-    /// from time to time rather than wait for a wake-up.
+    /// Where the file announces that its readiness may have changed (pipes, terminals, eventfd,
+    /// timerfd, signalfd, epoll): poll, select and epoll attach a PollWatcher to it and wait for
+    /// the news rather than look again and again. nullptr for a file whose readiness never
+    /// changes (files in the tree) or that nobody inside the kernel hears change (see below).
+    virtual PollQueue* poll_queue() { return nullptr; }
+    /// Whether readiness comes from outside the kernel (the host's console streams), so pollers
+    /// must look again from time to time rather than wait for a wake-up.
     virtual bool is_polled_by_time() { return false; }
+    /// Whether epoll may watch the file: Linux refuses files without a poll method (regular
+    /// files, directories) with EPERM.
+    bool can_poll() { return poll_queue() != nullptr || is_polled_by_time(); }
+    /// Attaches `watcher` to the file's poll queue, when it has one.
+    void watch_readiness(PollWatcher& watcher)
+    {
+        if (PollQueue* queue = poll_queue())
+            watcher.attach(*queue);
+    }
+    /// Attaches `watcher` to hear when the file goes (its last reference is dropped).
+    void watch_release(PollWatcher& watcher) { watcher.attach(m_release_watchers); }
 
     /// The dentry and inode behind the file, for files in the tree (not pipes or the console).
     virtual Dentry* dentry() { return nullptr; }
     virtual Inode* inode() { return nullptr; }
     /// The socket this file is (net/socket.h), or null: the socket calls' ENOTSOCK check.
     virtual Socket* socket() { return nullptr; }
+    /// The epoll instance the file is, for epoll_ctl's checks (EINVAL, loops, nesting).
+    virtual EpollFile* as_epoll() { return nullptr; }
+    /// The timerfd or signalfd the file is, for the syscalls that change one (EINVAL otherwise).
+    virtual TimerFile* as_timer() { return nullptr; }
+    virtual SignalFile* as_signal() { return nullptr; }
     /// What /proc/PID/fd/N shows ("/etc/passwd", "pipe:[7]", "/dev/tty").
     virtual std::string description() = 0;
 
@@ -74,6 +101,7 @@ protected:
 
 private:
     u32 m_status_flags;
+    PollQueue m_release_watchers;
 };
 
 } // namespace asterix::services

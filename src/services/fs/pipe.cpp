@@ -6,7 +6,6 @@
 
 #include "frame/clock.h"
 #include "services/abi/poll.h"
-#include "services/fs/poll_waiters.h"
 #include "services/process/process_table.h"
 #include "services/process/signals.h"
 
@@ -36,6 +35,8 @@ PipeFile::PipeFile(Ref<PipeBuffer> buffer, End end, u32 flags, std::string path)
     }
     if (!g_pipe_created_sec)
         g_pipe_created_sec = frame::realtime_ns() / 1'000'000'000;
+    // A FIFO's other end may be waiting in poll for a writer to come (and then hang up).
+    m_buffer->poll_queue.notify();
 }
 
 PipeFile::~PipeFile()
@@ -48,7 +49,8 @@ PipeFile::~PipeFile()
         --m_buffer->writers;
         m_buffer->readable.wake_all();
     }
-    poll_waiters().wake_all();
+    // As Linux's pipe_release: the other end may now see POLLHUP or POLLERR.
+    m_buffer->poll_queue.notify();
 }
 
 Result<usize> PipeFile::read(frame::UserWriter& out)
@@ -70,7 +72,7 @@ Result<usize> PipeFile::read(frame::UserWriter& out)
     TRY(out.write(chunk));
     pipe.bytes.drop(n);
     pipe.writable.wake_all();
-    poll_waiters().wake_all();
+    pipe.poll_queue.notify(abi::pollout | abi::pollwrnorm);
     return n;
 }
 
@@ -108,11 +110,11 @@ Result<usize> PipeFile::write(frame::UserReader& in)
         total += stored.value();
         if (stored.value() < got.value()) { // memory ran out: a short write
             pipe.readable.wake_all();
-            poll_waiters().wake_all();
+            pipe.poll_queue.notify(abi::pollin | abi::pollrdnorm);
             return total;
         }
         pipe.readable.wake_all();
-        poll_waiters().wake_all();
+        pipe.poll_queue.notify(abi::pollin | abi::pollrdnorm);
     }
     return total;
 }

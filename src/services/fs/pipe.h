@@ -26,6 +26,8 @@ public:
     frame::WaitQueue writable;
     /// FIFO opens wait here for the other end.
     frame::WaitQueue opened;
+    /// poll, select and epoll of either end hear changes here.
+    PollQueue poll_queue;
     /// Called when the last end closes (a FIFO forgets its buffer).
     std::function<void()> on_last_close;
 
@@ -49,6 +51,7 @@ public:
     Result<frame::FileStat> stat() override;
     Result<int> bytes_ready() override { return static_cast<int>(m_buffer->bytes.size()); }
     u32 poll_events() override;
+    PollQueue* poll_queue() override { return &m_buffer->poll_queue; }
     std::string description() override;
 
 private:

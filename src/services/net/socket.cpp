@@ -6,7 +6,6 @@
 #include "frame/bytes.h"
 #include "frame/clock.h"
 #include "services/abi/stat.h"
-#include "services/fs/poll_waiters.h"
 #include "services/net/unix_socket.h"
 #include "services/process/process_table.h"
 #include "services/process/signals.h"
@@ -170,7 +169,13 @@ std::string Socket::description() { return "socket:[" + std::to_string(m_ino) + 
 
 u64 Socket::deadline_after(u64 timeout_ns) { return timeout_ns ? frame::monotonic_ns() + timeout_ns : ~0ull; }
 
-void Socket::notify_readiness() { poll_waiters().wake_all(); }
+PollQueue& Socket::shared_poll_queue()
+{
+    static PollQueue queue;
+    return queue;
+}
+
+void Socket::notify_readiness() { shared_poll_queue().notify(); }
 
 Result<void> Socket::wait(frame::WaitQueue& queue, int flags, u64 deadline_ns, u64 timeout_ns, const char* reason)
 {

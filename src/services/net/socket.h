@@ -81,6 +81,9 @@ struct SocketOptions {
 /// family sees sockaddr bytes, gather and scatter lists and looked-up files.
 class Socket : public File {
 public:
+    /// Tells pollers that this socket's readiness may have changed.
+    static void notify_readiness();
+    static PollQueue& shared_poll_queue();
     ~Socket() override = default;
 
     int domain() const { return m_domain; }
@@ -93,6 +96,10 @@ public:
     Result<usize> write(frame::UserReader& in) override;
     Result<frame::FileStat> stat() override;
     std::string description() override;
+    /// Every socket announces changes on one shared queue: a change on one end often changes
+    /// what its peer may do (room to send), so pollers of any socket re-check on any change.
+    /// FIXME: a queue per endpoint, notified for the peer too, would wake fewer pollers.
+    PollQueue* poll_queue() override { return &shared_poll_queue(); }
     Socket* socket() override { return this; }
 
     virtual Result<void> bind(Context& ctx, std::span<const u8> address) { return Errno::enotsup; }
@@ -126,8 +133,6 @@ protected:
     Result<void> wait(frame::WaitQueue& queue, int flags, u64 deadline_ns, u64 timeout_ns, const char* reason);
     /// The monotonic deadline of a call that started now with `timeout_ns` (0: none).
     static u64 deadline_after(u64 timeout_ns);
-    /// Tells pollers that this socket's readiness may have changed.
-    static void notify_readiness();
 
 private:
     int m_domain, m_type, m_protocol;

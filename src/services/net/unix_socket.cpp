@@ -14,7 +14,6 @@
 
 #include "services/abi/un.h"
 #include "services/fs/inode.h"
-#include "services/fs/poll_waiters.h"
 #include "services/process/process_table.h"
 #include "services/process/signals.h"
 #include "services/syscalls/path.h"
@@ -291,7 +290,7 @@ UnixEndpoint::~UnixEndpoint() = default;
 void UnixEndpoint::wake()
 {
     changed.wake_all();
-    poll_waiters().wake_all();
+    Socket::notify_readiness();
 }
 
 void UnixEndpoint::pop_front()

@@ -4,6 +4,7 @@
 #include "services/abi/sigcontext.h"
 #include "services/abi/signal.h"
 #include "services/abi/unistd.h"
+#include "services/fs/signal_file.h"
 #include "services/process/process_table.h"
 #include "services/process/signals.h"
 
@@ -324,6 +325,7 @@ void send_signal(Process& target, const abi::SigInfo& info)
         return;
     if (target.shared_pending.add(info, target.credentials().uid, target.rlimits[rlimit_sigpending].cur))
         wake_for_signal(target, sig);
+    signalfd_watchers().notify();
 }
 
 void send_signal(Thread& target, const abi::SigInfo& info)
@@ -344,6 +346,7 @@ void send_signal(Thread& target, const abi::SigInfo& info)
         return;
     if (target.pending.add(info, process.credentials().uid, process.rlimits[rlimit_sigpending].cur) && target.task)
         target.task->interrupt();
+    signalfd_watchers().notify();
 }
 
 void force_signal(Thread& target, const abi::SigInfo& info)

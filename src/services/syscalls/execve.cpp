@@ -3,6 +3,7 @@
 #include "frame/task.h"
 #include "services/abi/signal.h"
 #include "services/exec/exec.h"
+#include "services/process/posix_timer.h"
 #include "services/process/process_table.h"
 #include "services/syscalls/handlers.h"
 #include "services/syscalls/path.h"
@@ -99,6 +100,7 @@ Result<long> sys_execveat(Context& ctx, int dirfd, UserPtr<char> path, UserPtr<u
         process.sighand = own;
     }
     process.files->close_on_exec();
+    drop_posix_timers(process); // timer_create(2): exec deletes them; itimers stay
     for (auto& action : process.sighand->actions) {
         if (action.handler != abi::sig_ign)
             action = {};

@@ -16,6 +16,9 @@
 #include "services/abi/uio.h"
 #include "services/abi/utsname.h"
 #include "services/abi/capability.h"
+#include "services/abi/eventpoll.h"
+#include "services/abi/posix_timer.h"
+#include "services/abi/timerfd.h"
 #include "services/syscalls/context.h"
 
 namespace asterix::services {
@@ -101,6 +104,8 @@ Result<long> sys_dup(Context& ctx, int fd);
 Result<long> sys_dup2(Context& ctx, int old_fd, int new_fd);
 Result<long> sys_dup3(Context& ctx, int old_fd, int new_fd, int flags);
 Result<long> sys_fcntl(Context& ctx, int fd, int cmd, u64 arg);
+// flock.cpp
+Result<long> sys_flock(Context& ctx, int fd, u32 operation);
 Result<long> sys_lseek(Context& ctx, int fd, i64 offset, int whence);
 Result<long> sys_ioctl(Context& ctx, int fd, u32 request, u64 arg);
 // stat.cpp
@@ -211,6 +216,21 @@ Result<long> sys_poll(Context& ctx, UserPtr<abi::PollFd> ufds, u32 nfds, int tim
 Result<long> sys_ppoll(Context& ctx, UserPtr<abi::PollFd> ufds, u32 nfds, UserPtr<abi::Timespec> timeout, UserPtr<u64> sigmask, u64 sigsetsize);
 Result<long> sys_select(Context& ctx, int nfds, u64 readfds, u64 writefds, u64 exceptfds, UserPtr<abi::Timeval> timeout);
 Result<long> sys_pselect6(Context& ctx, int nfds, u64 readfds, u64 writefds, u64 exceptfds, UserPtr<abi::Timespec> timeout, u64 sigmask);
+// epoll.cpp
+Result<long> sys_epoll_create(Context& ctx, int size);
+Result<long> sys_epoll_create1(Context& ctx, int flags);
+Result<long> sys_epoll_ctl(Context& ctx, int epfd, int op, int fd, UserPtr<abi::EpollEvent> event);
+Result<long> sys_epoll_wait(Context& ctx, int epfd, UserPtr<abi::EpollEvent> events, int max_events, int timeout_ms);
+Result<long> sys_epoll_pwait(Context& ctx, int epfd, UserPtr<abi::EpollEvent> events, int max_events, int timeout_ms, UserPtr<u64> sigmask, u64 sigsetsize);
+Result<long> sys_epoll_pwait2(Context& ctx, int epfd, UserPtr<abi::EpollEvent> events, int max_events, UserPtr<abi::Timespec> timeout, UserPtr<u64> sigmask, u64 sigsetsize);
+// eventfd.cpp, timerfd.cpp, signalfd.cpp
+Result<long> sys_eventfd(Context& ctx, u32 initial);
+Result<long> sys_eventfd2(Context& ctx, u32 initial, int flags);
+Result<long> sys_timerfd_create(Context& ctx, int clock_id, int flags);
+Result<long> sys_timerfd_settime(Context& ctx, int fd, int flags, UserPtr<abi::ITimerSpec> new_value, UserPtr<abi::ITimerSpec> old_value);
+Result<long> sys_timerfd_gettime(Context& ctx, int fd, UserPtr<abi::ITimerSpec> cur_value);
+Result<long> sys_signalfd(Context& ctx, int fd, UserPtr<u64> mask, u64 sizemask);
+Result<long> sys_signalfd4(Context& ctx, int fd, UserPtr<u64> mask, u64 sizemask, int flags);
 // resource_usage.cpp
 Result<long> sys_getrusage(Context& ctx, int who, UserPtr<abi::Rusage> usage);
 Result<long> sys_times(Context& ctx, UserPtr<abi::Tms> buf);
@@ -232,6 +252,12 @@ Result<long> sys_time(Context& ctx, UserPtr<i64> tloc);
 Result<long> sys_nanosleep(Context& ctx, UserPtr<abi::Timespec> req, UserPtr<abi::Timespec> rem);
 Result<long> sys_clock_nanosleep(Context& ctx, int clock, int flags, UserPtr<abi::Timespec> req, UserPtr<abi::Timespec> rem);
 Result<long> sys_restart_syscall(Context& ctx);
+// posix_timer.cpp
+Result<long> sys_timer_create(Context& ctx, int clock_id, UserPtr<abi::SigEvent> event, UserPtr<i32> id);
+Result<long> sys_timer_settime(Context& ctx, i32 id, int flags, UserPtr<abi::ITimerSpec> new_value, UserPtr<abi::ITimerSpec> old_value);
+Result<long> sys_timer_gettime(Context& ctx, i32 id, UserPtr<abi::ITimerSpec> cur_value);
+Result<long> sys_timer_getoverrun(Context& ctx, i32 id);
+Result<long> sys_timer_delete(Context& ctx, i32 id);
 // random.cpp
 Result<long> sys_getrandom(Context& ctx, UserPtr<u8> buf, u64 len, u32 flags);
 // resource.cpp

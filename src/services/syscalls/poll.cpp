@@ -1,10 +1,10 @@
 // poll, ppoll, select, pselect6
 
+#include <memory>
 #include <vector>
 
 #include "frame/clock.h"
 #include "services/abi/signal.h"
-#include "services/fs/poll_waiters.h"
 #include "services/process/signals.h"
 #include "services/syscalls/handlers.h"
 
@@ -15,20 +15,28 @@ namespace {
 constexpr u64 console_poll_interval_ns = 10'000'000;
 constexpr int max_fd_set_bits = 1024 * 1024;
 
+/// The files a poll or select call watches, held for the whole call as Linux holds them, each
+/// with a watcher that wakes the caller when the file announces a change.
+struct Watched {
+    Ref<File> file;
+    std::unique_ptr<PollWatcher> watcher;
+};
+
 /// Fills each entry's revents; returns how many are ready. Looks at each file once.
-int poll_once(Context& ctx, std::vector<abi::PollFd>& fds, bool& has_timed_source)
+int poll_once(std::vector<abi::PollFd>& fds, const std::vector<Watched>& watched, bool& has_timed_source)
 {
     int ready = 0;
-    for (auto& entry : fds) {
+    for (usize i = 0; i < fds.size(); ++i) {
+        auto& entry = fds[i];
         entry.revents = 0;
         if (entry.fd < 0)
             continue;
-        auto file = ctx.files().get(entry.fd);
-        if (file.is_error()) {
+        if (!watched[i].file) {
             entry.revents = abi::pollnval;
         } else {
-            u32 events = file.value()->poll_events();
-            has_timed_source |= file.value()->is_polled_by_time();
+            File& file = *watched[i].file;
+            u32 events = file.poll_events();
+            has_timed_source |= file.is_polled_by_time();
             entry.revents = static_cast<i16>(events & (static_cast<u16>(entry.events) | abi::pollerr | abi::pollhup));
         }
         ready += entry.revents != 0;
@@ -36,19 +44,40 @@ int poll_once(Context& ctx, std::vector<abi::PollFd>& fds, bool& has_timed_sourc
     return ready;
 }
 
-/// Polls until something is ready, the deadline passes (0 ready), or a signal comes.
+/// Polls until something is ready, the deadline passes (0 ready), or a signal comes. The
+/// caller sleeps on a queue of its own that the files' watchers wake; it looks again only
+/// when one did (or from time to time, for a console stream the host feeds).
 Result<int> poll_until(Context& ctx, std::vector<abi::PollFd>& fds, u64 deadline_ns)
 {
+    frame::WaitQueue woken;
+    bool has_news = true;
+    std::vector<Watched> watched(fds.size());
+    for (usize i = 0; i < fds.size(); ++i) {
+        if (fds[i].fd < 0)
+            continue;
+        auto file = ctx.files().get(fds[i].fd);
+        if (file.is_error())
+            continue;
+        watched[i].file = file.value();
+        watched[i].watcher = std::make_unique<PollWatcher>([&woken, &has_news](u32) {
+            has_news = true;
+            woken.wake_all();
+        });
+        watched[i].file->watch_readiness(*watched[i].watcher);
+    }
     for (;;) {
         bool has_timed_source = false;
-        int ready = poll_once(ctx, fds, has_timed_source);
+        has_news = false;
+        int ready = poll_once(fds, watched, has_timed_source);
         if (ready > 0)
             return ready;
         u64 now = frame::monotonic_ns();
         if (now >= deadline_ns)
             return 0;
+        if (has_news)
+            continue; // poll_events itself brought news (a serial line took input)
         u64 wake_at = has_timed_source ? std::min(deadline_ns, now + console_poll_interval_ns) : deadline_ns;
-        auto waited = wait_interruptible(poll_waiters(), wake_at, "poll");
+        auto waited = wait_interruptible(woken, wake_at, "poll");
         if (waited.is_error() && waited.error() != Errno::etimedout)
             return Errno::erestartnohand;
     }

@@ -39,6 +39,7 @@ void SerialDriver::take_input()
         m_readers.wake_all();
         if (!m_line.is_output_stopped())
             m_writers.wake_all();
+        poll_queue().notify();
     }
 }
 
@@ -95,6 +96,7 @@ Result<void> SerialDriver::set_termios(const frame::console::Termios& termios, i
 {
     // Output is synchronous: TCSETSW has nothing to wait for.
     m_line.set_termios(termios, when == 2);
+    poll_queue().notify(); // a change of mode can make a partial line readable
     return {};
 }
 

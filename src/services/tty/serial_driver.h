@@ -15,6 +15,7 @@ public:
     Result<usize> write(std::span<const u8> src) override;
     Result<int> bytes_ready() override;
     u32 poll_events() override;
+    bool is_polled_by_time() const override { return false; }
     Result<frame::console::Termios> termios() override { return m_line.termios(); }
     Result<void> set_termios(const frame::console::Termios& termios, int when) override;
     Result<frame::console::WinSize> window_size() override { return m_line.window_size(); }

@@ -20,7 +20,11 @@ public:
     Result<void> sync(bool) override { return Errno::einval; }
     Result<int> bytes_ready() override { return m_tty->driver().bytes_ready(); }
     u32 poll_events() override { return m_tty->driver().poll_events(); }
-    bool is_polled_by_time() override { return true; }
+    PollQueue* poll_queue() override
+    {
+        return m_tty->driver().is_polled_by_time() ? nullptr : &m_tty->driver().poll_queue();
+    }
+    bool is_polled_by_time() override { return m_tty->driver().is_polled_by_time(); }
     std::string description() override { return m_tty->driver().description(); }
 
 private:

@@ -8,6 +8,7 @@
 #include "frame/file_stat.h"
 #include "frame/ref.h"
 #include "frame/result.h"
+#include "services/fs/poll_queue.h"
 #include "services/tty/job_control.h"
 
 namespace asterix::services {
@@ -30,6 +31,11 @@ public:
     virtual Result<int> bytes_ready() = 0;
     /// poll(2) readiness now (POLLIN, POLLOUT, ...).
     virtual u32 poll_events() = 0;
+    /// Whether readiness comes from the host's terminal, which tells the kernel nothing, so
+    /// pollers look again from time to time; a driver that hears its input (the serial line)
+    /// announces changes on poll_queue() instead.
+    virtual bool is_polled_by_time() const { return true; }
+    PollQueue& poll_queue() { return m_poll_queue; }
     virtual Result<frame::console::Termios> termios() = 0;
     /// `when` is 0 for TCSETS, 1 for TCSETSW (after output drains), 2 for TCSETSF (which also
     /// drops pending input).
@@ -54,6 +60,7 @@ protected:
 
 private:
     JobControl* m_job_control {nullptr};
+    PollQueue m_poll_queue;
 };
 
 /// A terminal: a driver plus job control (Asterinas' Tty<D: TtyDriver>). Every open file of the
