@@ -16,6 +16,8 @@ public:
     /// Charges `bytes`; ENOMEM when that would pass the bound.
     static Result<void> charge(usize bytes);
     static void uncharge(usize bytes);
+    /// Whether `bytes` could be charged now.
+    static bool has_room(usize bytes) { return used_bytes() <= limit_bytes() && bytes <= limit_bytes() - used_bytes(); }
     static usize used_bytes();
     static usize limit_bytes();
     /// Sets the bound (0: back to the default, an eighth of guest memory).

@@ -2,12 +2,14 @@
 // eighth of --mem by default), as Linux's kmem accounting: a table full of descriptors gets
 // ENOMEM at the bound, not a kernel that grows without end; a high descriptor number costs
 // one entry (the table is sparse), in every forked copy; and unknown syscall numbers, however
-// many, are only ENOSYS.
+// many, are only ENOSYS. Queued signals are charged too: a user whose RLIMIT_SIGPENDING is
+// infinite still gets EAGAIN at the bound.
 // native: skip (Linux's bound is the memory cgroup's, not --mem's)
 // asterix-args: --mem 32M
 #include "check.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -50,6 +52,23 @@ int main(void)
         _exit(0);
     int status;
     CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status));
-    printf("kernel_memory: ok (%d descriptors before ENOMEM)\n", last);
+
+    struct rlimit unlimited = {RLIM_INFINITY, RLIM_INFINITY};
+    CHECK(setrlimit(RLIMIT_SIGPENDING, &unlimited) == 0);
+    sigset_t rt;
+    sigemptyset(&rt);
+    sigaddset(&rt, SIGRTMIN);
+    CHECK(sigprocmask(SIG_BLOCK, &rt, NULL) == 0);
+    int queued = 0;
+    for (; queued < 200000; queued++) {
+        if (sigqueue(getpid(), SIGRTMIN, (union sigval){.sival_int = queued}) != 0) {
+            CHECK(errno == EAGAIN);
+            break;
+        }
+    }
+    CHECK(queued > 1000 && queued < 200000);
+    CHECK(signal(SIGRTMIN, SIG_IGN) != SIG_ERR); /* discards the queue */
+    CHECK(sigqueue(getpid(), SIGRTMIN, (union sigval){.sival_int = 0}) == 0);
+    printf("kernel_memory: ok (%d descriptors before ENOMEM, %d signals before EAGAIN)\n", last, queued);
     return 0;
 }

@@ -5,6 +5,7 @@
 #include "services/fs/inode.h"
 #include "services/fs/inode_file.h"
 #include "services/fs/page_cache.h"
+#include "services/kernel_memory.h"
 
 namespace asterix::services {
 
@@ -45,6 +46,9 @@ class RamInode : public Inode, public FileData {
 public:
     RamInode(Ref<RamFs> fs, u32 mode, u32 uid, u32 gid);
     ~RamInode() override;
+    /// What an inode with its directory entry and name costs the kernel heap, charged to the
+    /// instance's kernel memory while it lives.
+    static constexpr usize kernel_bytes = 512;
 
     FileSystem& fs() override { return *m_fs; }
     RamFs& ram_fs() { return *m_fs; }
@@ -94,6 +98,7 @@ protected:
     std::map<std::string, Ref<RamInode>, std::less<>> m_children;
     std::string m_link_target;
     Ref<PageCache> m_pages;
+    KernelCharge m_charge;
 };
 
 } // namespace asterix::services

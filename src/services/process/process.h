@@ -58,6 +58,9 @@ struct PendingSignals {
     bool add(const abi::SigInfo& info, u32 uid, u64 limit);
     /// Signals queued for `uid` in all processes.
     static u64 queued_for(u32 uid);
+    /// Whether one more siginfo can be queued for `uid` under `limit` and in the instance's
+    /// kernel memory (sigqueue's EAGAIN otherwise).
+    static bool can_queue(u32 uid, u64 limit);
     /// Removes the signal (its first queued instance); returns its siginfo.
     abi::SigInfo take(int sig);
     void discard(int sig);
