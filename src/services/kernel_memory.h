@@ -1,6 +1,8 @@
 #pragma once
 
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "frame/result.h"
 #include "frame/types.h"
@@ -23,6 +25,15 @@ public:
     /// Sets the bound (0: back to the default, an eighth of guest memory).
     static void set_limit_bytes(usize bytes);
 };
+
+/// What a kept list of strings (argv, envp) costs the kernel heap.
+inline usize string_list_bytes(const std::vector<std::string>& strings)
+{
+    usize bytes = strings.capacity() * sizeof(std::string);
+    for (const auto& text : strings)
+        bytes += text.size() + 1;
+    return bytes;
+}
 
 /// A charge that is given back when it goes: a member of the object whose memory it counts.
 class KernelCharge {

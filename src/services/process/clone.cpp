@@ -98,6 +98,7 @@ Result<i32> clone_thread_or_process(Thread& parent_thread, const CloneRequest& r
     }
     process->comm = parent.comm;
     process->exe_path = parent.exe_path;
+    TRY(process->args_charge.grow(string_list_bytes(parent.argv) + string_list_bytes(parent.envp)));
     process->argv = parent.argv;
     process->envp = parent.envp;
     process->pgid = parent.pgid;

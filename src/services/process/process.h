@@ -13,6 +13,7 @@
 #include "services/abi/signal.h"
 #include "services/fs/dentry.h"
 #include "services/fs/fd_table.h"
+#include "services/kernel_memory.h"
 #include "services/mm/memory_map.h"
 #include "services/process/credentials.h"
 
@@ -86,6 +87,8 @@ public:
     /// The arguments and environment of the running program (/proc/PID/cmdline, environ).
     std::vector<std::string> argv;
     std::vector<std::string> envp;
+    /// What argv and envp cost the instance's kernel memory (a fork copies them).
+    KernelCharge args_charge;
     /// When the process started (ns since boot), for /proc/PID/stat.
     u64 start_time_ns {0};
 
