@@ -1,6 +1,7 @@
 #include "arch_x86_64/address_space.h"
 
 #include "arch_x86_64/boot_info.h"
+#include "frame/assert.h"
 
 extern "C" asterix::u64 boot_pml4[512];
 
@@ -133,5 +134,11 @@ void tlb_protect(AddressSpace& space, u64 va, u64 len, u8 perms)
     for (u64 at = va; at < va + len; at += page_size)
         space.protect_page(at, perms);
 }
+
+// Page tables come from guest memory and have no limit of their own: the frame never needs to
+// drop them all.
+bool tlb_has_room(AddressSpace&, usize) { return true; }
+
+void tlb_unmap_all(AddressSpace&) { panic("tlb_unmap_all: page tables never run out of room"); }
 
 } // namespace asterix::frame::arch

@@ -26,6 +26,12 @@ Result<AddressSpacePtr> create_address_space();
 void tlb_map(AddressSpace& space, u64 va, u64 pfn, u64 pages, u8 perms);
 void tlb_unmap(AddressSpace& space, u64 va, u64 len);
 void tlb_protect(AddressSpace& space, u64 va, u64 len, u8 perms);
+/// Whether the backend can take `changes` more tlb_* calls. A host limits the mappings of a
+/// process (vm.max_map_count); when this is false, the frame calls tlb_unmap_all and lets the
+/// pages fault back in, since the backend's mappings are only a cache of the page table.
+bool tlb_has_room(AddressSpace& space, usize changes);
+/// Drops every user mapping of the backend (a change that can never fail).
+void tlb_unmap_all(AddressSpace& space);
 
 template<typename T>
 concept ArchAddressSpace = requires(T& space) {

@@ -2,6 +2,7 @@
 
 #include "frame/arch.h"
 #include "frame/internal.h"
+#include "frame/log.h"
 #include "frame/phys_mem.h"
 
 namespace asterix::frame {
@@ -19,6 +20,7 @@ int boot(const BootParams& params, ServicesEntry entry)
     arch::start_timer(timer_period_ns);
     spawn_task("init", [&params, entry] { entry(params); });
     run_scheduler();
+    flush_suppressed_log();
     return g_exit_code;
 }
 

@@ -5,6 +5,7 @@
 #include <cstdarg>
 #include <cstdio>
 #include <string>
+#include <utility>
 
 #include "frame/arch.h"
 #include "frame/assert.h"
@@ -38,8 +39,54 @@ bool parse_level(std::string_view text, LogLevel& level)
     return false;
 }
 
+/// A token bucket per subsystem for the lines a guest can cause (error, warn, info): a burst
+/// of them passes, then about ten a second, and the rest are counted and reported by the next
+/// line that passes. Debug and trace lines are asked for on the command line and all pass.
+constexpr u64 log_burst = 50;
+constexpr u64 log_lines_per_second = 10;
+struct LogBucket {
+    u64 tokens_milli {log_burst * 1000};
+    u64 refilled_ns {0};
+    u64 suppressed {0};
+};
+std::array<LogBucket, subsystem_count> g_buckets {};
+
+/// Whether a line may pass now; `suppressed` gets the count of lines dropped before it.
+bool take_log_token(Subsystem subsystem, u64 now_ns, u64& suppressed)
+{
+    LogBucket& bucket = g_buckets[static_cast<usize>(subsystem)];
+    u64 elapsed_ns = now_ns - bucket.refilled_ns;
+    // Milli-tokens: one line is 1000. The clock of the refill moves only when it earned
+    // something, so frequent calls do not lose the fractions.
+    u64 earned = elapsed_ns >= 1'000'000'000 * log_burst ? log_burst * 1000 : elapsed_ns * log_lines_per_second / 1'000'000;
+    if (earned > 0)
+        bucket.refilled_ns = now_ns;
+    bucket.tokens_milli = std::min(bucket.tokens_milli + earned, log_burst * 1000);
+    if (bucket.tokens_milli < 1000) {
+        ++bucket.suppressed;
+        return false;
+    }
+    bucket.tokens_milli -= 1000;
+    suppressed = std::exchange(bucket.suppressed, 0);
+    return true;
+}
+
+void write_suppressed_note(Subsystem subsystem, u64 suppressed)
+{
+    char note[128];
+    int len = std::snprintf(note, sizeof note, "asterix: %s: %llu messages suppressed\n",
+        subsystem_names[static_cast<usize>(subsystem)], static_cast<unsigned long long>(suppressed));
+    if (len > 0)
+        arch::log_write({note, std::min<usize>(static_cast<usize>(len), sizeof note - 1)});
+}
+
 void vlog(Subsystem subsystem, LogLevel level, const char* fmt, va_list args)
 {
+    u64 suppressed = 0;
+    if (level <= LogLevel::info && !take_log_token(subsystem, monotonic_ns(), suppressed))
+        return;
+    if (suppressed > 0)
+        write_suppressed_note(subsystem, suppressed);
     i32 pid = 0, tid = 0;
     if (g_identity_hook)
         g_identity_hook(pid, tid);
@@ -55,6 +102,14 @@ void vlog(Subsystem subsystem, LogLevel level, const char* fmt, va_list args)
 }
 
 } // namespace
+
+void flush_suppressed_log()
+{
+    for (usize i = 0; i < subsystem_count; ++i) {
+        if (u64 suppressed = std::exchange(g_buckets[i].suppressed, 0))
+            write_suppressed_note(static_cast<Subsystem>(i), suppressed);
+    }
+}
 
 bool set_log_spec(std::string_view spec)
 {

@@ -36,4 +36,7 @@ bool set_trace_file(const char* path);
 bool set_record_file(const char* path);
 void record_write(std::string_view text);
 
+/// Reports the lines the rate limit dropped since the last one that passed (at power-off).
+void flush_suppressed_log();
+
 } // namespace asterix::frame

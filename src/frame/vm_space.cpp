@@ -38,10 +38,21 @@ VmSpace::VmSpace(arch::AddressSpacePtr arch) : m_arch(std::move(arch)) {}
 
 VmSpace::~VmSpace() = default;
 
+bool VmSpace::make_tlb_room(usize changes)
+{
+    if (arch::tlb_has_room(*m_arch, changes))
+        return false;
+    arch::tlb_unmap_all(*m_arch);
+    for (auto& [vpn, pte] : m_pages)
+        pte.is_in_tlb = false;
+    return true;
+}
+
 void VmSpace::map(u64 va, Frame frame, u8 perms)
 {
     AX_ASSERT(is_page_aligned(va) && va < user_space_end && !frame.is_null());
     u64 vpn = va >> page_shift;
+    make_tlb_room(1);
     auto it = m_pages.find(vpn);
     bool is_in_tlb = false;
     if (it != m_pages.end() && it->second.is_in_tlb) {
@@ -71,7 +82,7 @@ void VmSpace::unmap(u64 va, u64 len)
         }
         it = m_pages.erase(it);
     }
-    if (tlb_first < tlb_last)
+    if (tlb_first < tlb_last && !make_tlb_room(1))
         arch::tlb_unmap(*m_arch, tlb_first << page_shift, (tlb_last - tlb_first) << page_shift);
 }
 
@@ -83,6 +94,11 @@ void VmSpace::protect(u64 va, u64 len, u8 perms)
     auto flush_run = [&] {
         if (run_start == run_end)
             return;
+        if (make_tlb_room(1)) {
+            // Every page left the TLB, this run's too: nothing to change.
+            run_start = run_end = 0;
+            return;
+        }
         if (perms == perm_none)
             arch::tlb_unmap(*m_arch, run_start << page_shift, (run_end - run_start) << page_shift);
         else
@@ -93,10 +109,13 @@ void VmSpace::protect(u64 va, u64 len, u8 perms)
         it->second.perms = perms;
         if (!it->second.is_in_tlb)
             continue;
+        if (run_end != it->first) {
+            flush_run();
+            if (!it->second.is_in_tlb)
+                continue; // the flush made room by dropping every mapping
+        }
         if (perms == perm_none)
             it->second.is_in_tlb = false;
-        if (run_end != it->first)
-            flush_run();
         if (run_start == run_end)
             run_start = it->first;
         run_end = it->first + 1;
@@ -133,7 +152,9 @@ bool VmSpace::fill_tlb(u64 va)
         return false;
 
     // Map the whole aligned block around the fault, merging runs of pages that are contiguous
-    // both virtually and physically into one backend mapping.
+    // both virtually and physically into one backend mapping. Room for the whole block first,
+    // so that the faulting page is never dropped again by its own fill.
+    make_tlb_room(tlb_fill_pages);
     u64 block = vpn & ~(tlb_fill_pages - 1);
     u64 run_vpn = 0, run_pfn = 0, run_pages = 0;
     u8 run_perms = 0;

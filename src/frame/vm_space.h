@@ -124,6 +124,10 @@ private:
         bool is_in_tlb;
     };
     explicit VmSpace(arch::AddressSpacePtr arch);
+    /// Makes room in the backend for `changes` more mapping changes. When it is short (a host
+    /// limits the mappings of a process), every backend mapping goes and the pages fault back
+    /// in: returns true then, and no page is in the TLB any more.
+    bool make_tlb_room(usize changes);
     template<typename Fn>
     Result<void> for_each_user_chunk(u64 va, u64 len, Access access, Fn&& fn);
 

@@ -350,15 +350,34 @@ void AddressSpace::lose(const char* why, int status, u64 rip)
 
 void tlb_map(AddressSpace& space, u64 va, u64 pfn, u64 pages, u8 perms)
 {
+    space.host_mappings.map(va, va + pages * page_size);
     space.queue(SYS_mmap, va, pages * page_size, to_host_prot(perms), MAP_SHARED | MAP_FIXED, child_memfd,
         pfn * page_size);
 }
 
-void tlb_unmap(AddressSpace& space, u64 va, u64 len) { space.queue(SYS_munmap, va, len, 0); }
+void tlb_unmap(AddressSpace& space, u64 va, u64 len)
+{
+    space.host_mappings.unmap(va, va + len);
+    space.queue(SYS_munmap, va, len, 0);
+}
 
 void tlb_protect(AddressSpace& space, u64 va, u64 len, u8 perms)
 {
+    space.host_mappings.protect(va, va + len);
     space.queue(SYS_mprotect, va, len, to_host_prot(perms));
+}
+
+bool tlb_has_room(AddressSpace& space, usize changes)
+{
+    return space.host_mappings.count() + changes * HostMappings::max_growth_per_change <= HostMappings::budget();
+}
+
+void tlb_unmap_all(AddressSpace& space)
+{
+    // One munmap over the whole guest range covers every guest mapping wholly, so it splits
+    // none and cannot fail; the stub lives above the range.
+    space.host_mappings.clear();
+    space.queue(SYS_munmap, 0, user_space_end, 0);
 }
 
 } // namespace asterix::frame::arch

@@ -6,6 +6,7 @@
 
 #include "frame/arch.h"
 #include "frame/phys_mem.h"
+#include "host_arch/host_mappings.h"
 
 namespace asterix::frame::arch {
 
@@ -42,6 +43,8 @@ public:
 
     /// The guest context whose FPU state the process holds.
     UserContext* loaded_context {nullptr};
+    /// The host mappings the queued and past changes leave in the guest range (a bound).
+    HostMappings host_mappings;
 
 private:
     void run_batch(usize first, usize count);

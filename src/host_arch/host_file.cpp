@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/resource.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -68,10 +69,61 @@ Result<void> settle_new_child(int dir_fd, const std::string& name, frame::HostOw
         unlinkat(dir_fd, name.c_str(), unlink_flags);
     return settled;
 }
+
+// Host descriptors are an instance resource: every guest file below --root (and every cached
+// node on the way to it) holds one, and asterix needs a few of its own to start an address
+// space (a fork takes a pipe). So at start the soft RLIMIT_NOFILE goes up to the hard limit,
+// a reserve stays for the kernel's own use, and the guests' files get the rest: past it an
+// open or lookup gets ENFILE (Linux's answer when fs.file-max is reached), while forks and
+// the kernel's own descriptors always have room. One guest can thus fill the instance's file
+// table, as on Linux, but never make another's fork fail.
+constexpr usize kernel_fd_reserve = 256;
+usize g_guest_fds = 0;
+
+usize guest_fd_budget()
+{
+    static const usize budget = [] {
+        rlimit limit {};
+        if (getrlimit(RLIMIT_NOFILE, &limit) != 0)
+            return usize {kernel_fd_reserve};
+        if (limit.rlim_cur < limit.rlim_max) {
+            rlimit raised {limit.rlim_max, limit.rlim_max};
+            if (setrlimit(RLIMIT_NOFILE, &raised) == 0)
+                limit = raised;
+        }
+        usize soft = static_cast<usize>(limit.rlim_cur);
+        return soft > 2 * kernel_fd_reserve ? soft - kernel_fd_reserve : soft / 2;
+    }();
+    return budget;
+}
+
+/// ENFILE when the guests' share of host descriptors is used up.
+Result<void> reserve_guest_fd()
+{
+    if (g_guest_fds >= guest_fd_budget())
+        return Errno::enfile;
+    return {};
+}
+
+/// Counts a descriptor just opened for a guest (nothing when the open failed).
+int count_guest_fd(int fd)
+{
+    if (fd >= 0)
+        ++g_guest_fds;
+    return fd;
+}
+
+void close_guest_fd(int fd)
+{
+    ::close(fd);
+    if (g_guest_fds > 0)
+        --g_guest_fds;
+}
 } // namespace
 
 bool host::set_root(const std::string& path)
 {
+    guest_fd_budget(); // raises the soft RLIMIT_NOFILE now, before any guest runs
     int fd = open(path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (fd < 0)
         return false;
@@ -106,7 +158,7 @@ HostFile& HostFile::operator=(HostFile&& other) noexcept
 {
     if (this != &other) {
         if (m_fd >= 0)
-            ::close(m_fd);
+            close_guest_fd(m_fd);
         m_fd = std::exchange(other.m_fd, -1);
     }
     return *this;
@@ -115,7 +167,7 @@ HostFile& HostFile::operator=(HostFile&& other) noexcept
 HostFile::~HostFile()
 {
     if (m_fd >= 0)
-        ::close(m_fd);
+        close_guest_fd(m_fd);
 }
 
 Result<usize> HostFile::read_at(u64 offset, std::span<u8> dst)
@@ -173,7 +225,8 @@ Result<HostNode> HostNode::root()
 {
     if (g_root_fd < 0)
         return Errno::enoent;
-    int fd = fcntl(g_root_fd, F_DUPFD_CLOEXEC, 3);
+    TRY(reserve_guest_fd());
+    int fd = count_guest_fd(fcntl(g_root_fd, F_DUPFD_CLOEXEC, 3));
     if (fd < 0)
         return host::errno_from_host(errno);
     return HostNode(fd);
@@ -185,7 +238,7 @@ HostNode& HostNode::operator=(HostNode&& other) noexcept
 {
     if (this != &other) {
         if (m_fd >= 0)
-            ::close(m_fd);
+            close_guest_fd(m_fd);
         m_fd = std::exchange(other.m_fd, -1);
     }
     return *this;
@@ -194,13 +247,14 @@ HostNode& HostNode::operator=(HostNode&& other) noexcept
 HostNode::~HostNode()
 {
     if (m_fd >= 0)
-        ::close(m_fd);
+        close_guest_fd(m_fd);
 }
 
 Result<HostNode> HostNode::lookup(std::string_view name) const
 {
     auto child = TRY(component(name));
-    int fd = openat(m_fd, child.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC);
+    TRY(reserve_guest_fd());
+    int fd = count_guest_fd(openat(m_fd, child.c_str(), O_PATH | O_NOFOLLOW | O_CLOEXEC));
     if (fd < 0)
         return host::errno_from_host(errno);
     return HostNode(fd);
@@ -233,7 +287,8 @@ Result<HostFile> HostNode::open(HostAccess access) const
     int flags = access == HostAccess::read_only ? O_RDONLY : access == HostAccess::write_only ? O_WRONLY : O_RDWR;
     // Reopening an O_PATH descriptor through its magic link yields the same object; O_NOCTTY
     // and O_NONBLOCK keep a FIFO or device from blocking the kernel or becoming its terminal.
-    int fd = ::open(fd_path(m_fd).c_str(), flags | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+    TRY(reserve_guest_fd());
+    int fd = count_guest_fd(::open(fd_path(m_fd).c_str(), flags | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
     if (fd < 0)
         return host::errno_from_host(errno);
     int status = fcntl(fd, F_GETFL);
@@ -244,6 +299,7 @@ Result<HostFile> HostNode::open(HostAccess access) const
 Result<void> HostNode::create(std::string_view name, u32 mode, HostOwner owner) const
 {
     auto child = TRY(component(name));
+    TRY(reserve_guest_fd());
     // Made with no permission bits, so that nobody opens it before its owner and mode are set.
     int fd = openat(m_fd, child.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0);
     if (fd < 0)

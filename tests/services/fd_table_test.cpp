@@ -141,7 +141,7 @@ TEST_CASE("fd table: a forked copy has the same descriptions, and closing in one
     auto parent = make_ref<FdTable>();
     MUST(parent->install(make_file(destroyed), true, 0, no_limit));
     MUST(parent->install(make_file(destroyed), false, 0, no_limit));
-    auto child = parent->clone();
+    auto child = MUST(parent->clone());
     CHECK(MUST(child->get(0)) == MUST(parent->get(0)));
     CHECK(child->is_cloexec(0)); // fork keeps FD_CLOEXEC
     MUST(child->close(0));

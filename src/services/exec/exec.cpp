@@ -390,12 +390,19 @@ std::optional<ExecError> exec_program(Thread& thread, const std::string& path_in
     if (memory->vm().write_bytes(image_on_stack.sp, image_on_stack.bytes).is_error())
         return failure(Errno::enomem, "out of guest memory");
 
+    // The kept argv and envp (for /proc) are the kernel's: a process cannot make thousands of
+    // copies of megabytes of them past the instance's kernel memory.
+    KernelCharge args_charge;
+    if (args_charge.grow(string_list_bytes(argv) + string_list_bytes(envp)).is_error())
+        return failure(Errno::enomem, "no kernel memory for the arguments");
+
     if (process.memory)
         process.memory->sync_all();
     process.memory = std::move(memory);
     process.exe_path = exe_path;
     process.argv = argv;
     process.envp = envp;
+    process.args_charge = std::move(args_charge);
     process.comm = base_name(path_in).substr(0, 15);
     thread.set_credentials(std::move(creds));
     process.is_dumpable = is_dumpable;

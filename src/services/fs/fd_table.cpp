@@ -1,30 +1,37 @@
 #include "services/fs/fd_table.h"
 
+#include <algorithm>
+
 namespace asterix::services {
 
-Ref<FdTable> FdTable::clone() const
+Result<Ref<FdTable>> FdTable::clone() const
 {
     auto copy = make_ref<FdTable>();
+    TRY(copy->m_charge.grow(m_entries.size() * entry_bytes));
     copy->m_entries = m_entries;
     return copy;
 }
 
 Result<Ref<File>> FdTable::get(int fd) const
 {
-    if (fd < 0 || static_cast<usize>(fd) >= m_entries.size() || !m_entries[fd].file)
+    auto it = m_entries.find(fd);
+    if (it == m_entries.end())
         return Errno::ebadf;
-    return m_entries[fd].file;
+    return it->second.file;
 }
 
 bool FdTable::is_cloexec(int fd) const
 {
-    return fd >= 0 && static_cast<usize>(fd) < m_entries.size() && m_entries[fd].is_cloexec;
+    auto it = m_entries.find(fd);
+    return it != m_entries.end() && it->second.is_cloexec;
 }
 
 Result<void> FdTable::set_cloexec(int fd, bool is_cloexec)
 {
-    TRY(get(fd));
-    m_entries[fd].is_cloexec = is_cloexec;
+    auto it = m_entries.find(fd);
+    if (it == m_entries.end())
+        return Errno::ebadf;
+    it->second.is_cloexec = is_cloexec;
     return {};
 }
 
@@ -32,43 +39,58 @@ Result<int> FdTable::install(Ref<File> file, bool is_cloexec, int min_fd, u64 li
 {
     if (min_fd < 0)
         return Errno::einval;
-    for (usize fd = min_fd; fd < limit; ++fd) {
-        if (fd >= m_entries.size())
-            m_entries.resize(fd + 1);
-        if (!m_entries[fd].file) {
-            m_entries[fd] = {std::move(file), is_cloexec};
-            return static_cast<int>(fd);
-        }
-    }
-    return Errno::emfile;
+    // The lowest free number: the first gap in the run of open numbers from min_fd.
+    int start = std::max(min_fd, m_first_maybe_free);
+    u64 fd = static_cast<u64>(start);
+    for (auto it = m_entries.lower_bound(start); it != m_entries.end() && static_cast<u64>(it->first) == fd; ++it)
+        ++fd;
+    if (fd >= limit)
+        return Errno::emfile;
+    TRY(m_charge.grow(entry_bytes));
+    m_entries.emplace(static_cast<int>(fd), Entry {std::move(file), is_cloexec});
+    if (min_fd <= m_first_maybe_free)
+        m_first_maybe_free = static_cast<int>(fd) + 1;
+    return static_cast<int>(fd);
 }
 
 Result<void> FdTable::install_at(int fd, Ref<File> file, bool is_cloexec, u64 limit)
 {
     if (fd < 0 || static_cast<u64>(fd) >= limit)
         return Errno::ebadf;
-    if (static_cast<usize>(fd) >= m_entries.size())
-        m_entries.resize(fd + 1);
-    m_entries[fd] = {std::move(file), is_cloexec};
+    auto it = m_entries.find(fd);
+    if (it == m_entries.end()) {
+        TRY(m_charge.grow(entry_bytes));
+        m_entries.emplace(fd, Entry {std::move(file), is_cloexec});
+    } else {
+        // The old description goes only after the entry holds the new one, as dup2(2) says.
+        Entry old = std::exchange(it->second, Entry {std::move(file), is_cloexec});
+    }
     return {};
 }
 
 void FdTable::close_on_exec()
 {
-    for (auto& entry : m_entries) {
-        if (entry.is_cloexec)
-            entry = {};
+    for (auto it = m_entries.begin(); it != m_entries.end();) {
+        if (it->second.is_cloexec) {
+            m_first_maybe_free = std::min(m_first_maybe_free, it->first);
+            it = m_entries.erase(it);
+            m_charge.shrink(entry_bytes);
+        } else {
+            ++it;
+        }
     }
-    while (!m_entries.empty() && !m_entries.back().file)
-        m_entries.pop_back();
 }
 
 Result<void> FdTable::close(int fd)
 {
-    TRY(get(fd));
-    m_entries[fd] = {};
-    while (!m_entries.empty() && !m_entries.back().file)
-        m_entries.pop_back();
+    auto it = m_entries.find(fd);
+    if (it == m_entries.end())
+        return Errno::ebadf;
+    // The file's last reference may run code that looks at this table: drop it after the entry.
+    Ref<File> file = std::move(it->second.file);
+    m_entries.erase(it);
+    m_charge.shrink(entry_bytes);
+    m_first_maybe_free = std::min(m_first_maybe_free, fd);
     return {};
 }
 

@@ -7,6 +7,7 @@
 #include "services/abi/magic.h"
 #include "services/fs/dentry.h"
 #include "services/fs/fifo.h"
+#include "services/kernel_memory.h"
 
 namespace asterix::services {
 
@@ -34,6 +35,10 @@ Result<void> RamFs::check_inode_room() const
 {
     if (used_inodes >= m_max_inodes)
         return Errno::enospc;
+    // The inode, its directory entry and name live on the kernel heap: the instance's kernel
+    // memory must have room for them (ENOMEM, as Linux's kmem accounting gives).
+    if (KernelMemory::used_bytes() + RamInode::kernel_bytes > KernelMemory::limit_bytes())
+        return Errno::enomem;
     return {};
 }
 
@@ -97,6 +102,8 @@ RamInode::RamInode(Ref<RamFs> fs, u32 mode, u32 uid, u32 gid)
     m_atime_sec = m_mtime_sec;
     m_atime_nsec = m_mtime_nsec;
     ++m_fs->used_inodes;
+    // check_inode_room() saw room; should it not be there, the inode is simply not charged.
+    static_cast<void>(m_charge.grow(kernel_bytes));
 }
 
 RamInode::~RamInode()

@@ -6,6 +6,7 @@
 #include "services/fs/inode.h"
 #include "services/fs/inode_file.h"
 #include "services/fs/page_cache.h"
+#include "services/kernel_memory.h"
 
 namespace asterix::services {
 
@@ -49,6 +50,9 @@ class RamInode : public Inode, public FileData {
 public:
     RamInode(Ref<RamFs> fs, u32 mode, u32 uid, u32 gid);
     ~RamInode() override;
+    /// What an inode with its directory entry and name costs the kernel heap, charged to the
+    /// instance's kernel memory while it lives.
+    static constexpr usize kernel_bytes = 512;
 
     FileSystem& fs() override { return *m_fs; }
     RamFs& ram_fs() { return *m_fs; }
@@ -110,6 +114,7 @@ protected:
     /// A memfd's seals; none for every other file (F_GET_SEALS is EINVAL there).
     std::optional<u32> m_seals;
     Ref<PageCache> m_pages;
+    KernelCharge m_charge;
 };
 
 } // namespace asterix::services

@@ -195,6 +195,24 @@ void MemoryMap::remove_range(u64 start, u64 end)
     m_vm->unmap(start, end - start);
 }
 
+namespace {
+/// Where a mapping replaces what is there: a fixed one from `addr`, any other nowhere (the
+/// range [~0, addr+size) is empty).
+u64 replaced_start(u64 addr, Placement placement) { return placement == Placement::fixed ? addr : ~0ull; }
+} // namespace
+
+bool MemoryMap::fits_address_limit(u64 added, u64 start, u64 end) const
+{
+    if (m_address_limit == ~0ull)
+        return true;
+    u64 total = 0;
+    for (const auto& [area_start, area] : m_areas) {
+        u64 overlap_start = std::max(area.start, start), overlap_end = std::min(area.end, end);
+        total += (area.end - area.start) - (overlap_start < overlap_end ? overlap_end - overlap_start : 0);
+    }
+    return added <= m_address_limit && total <= m_address_limit - added;
+}
+
 Result<u64> MemoryMap::place(u64 addr, u64 size, Placement placement)
 {
     switch (placement) {
@@ -233,6 +251,8 @@ Result<u64> MemoryMap::map_anonymous(u64 addr, u64 len, u8 prot, Placement place
         return Errno::enomem;
     if (m_areas.size() >= max_map_count) // vm.max_map_count
         return Errno::enomem;
+    if (!fits_address_limit(size, replaced_start(addr, placement), addr + size))
+        return Errno::enomem;
     u64 start = TRY(place(addr, size, placement));
     m_areas.insert_or_assign(start, Area {start, start + size, prot, std::move(name)});
     merge_around(start, start + size);
@@ -252,6 +272,8 @@ Result<u64> MemoryMap::map_file(u64 addr, u64 len, u8 prot, Placement placement,
     if (!inode || !inode->page_cache())
         return Errno::enodev;
     if (m_areas.size() >= max_map_count) // vm.max_map_count
+        return Errno::enomem;
+    if (!fits_address_limit(size, replaced_start(addr, placement), addr + size))
         return Errno::enomem;
     u64 start = TRY(place(addr, size, placement));
     std::string name = file->description();
@@ -339,6 +361,8 @@ Result<u64> MemoryMap::remap(u64 addr, u64 old_len, u64 new_len, bool may_move)
             remove_range(addr + new_size, addr + old_size);
         return addr;
     }
+    if (!fits_address_limit(new_size - old_size, 0, 0))
+        return Errno::enomem;
     // Grow in place when the area ends here and the space after it is free.
     if (area->end == addr + old_size && addr + new_size <= frame::user_space_end && is_range_free(addr + old_size, addr + new_size)) {
         m_areas.at(area->start).end = addr + new_size;
@@ -462,7 +486,8 @@ u64 MemoryMap::brk(u64 requested)
     if (new_end < requested || new_end > mmap_top)
         return m_brk;
     if (new_end > old_end) {
-        if (!is_range_free(old_end, new_end) || (new_end - heap_start) / page_size > frame::total_frames())
+        if (!is_range_free(old_end, new_end) || (new_end - heap_start) / page_size > frame::total_frames()
+            || !fits_address_limit(new_end - old_end, 0, 0))
             return m_brk;
         // The heap is one area that grows in place.
         auto it = m_areas.find(heap_start);

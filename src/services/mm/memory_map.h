@@ -70,6 +70,9 @@ public:
     /// Puts an already filled frame at `va` inside an existing area (the ELF loader).
     Result<void> install_page(u64 va, frame::Frame frame);
 
+    /// RLIMIT_AS: the bytes of all areas together; mmap, mremap and brk past it fail.
+    void set_address_limit(u64 bytes) { m_address_limit = bytes; }
+
     void set_brk_start(u64 addr);
     /// brk(2): returns the new break, or the old one when it cannot move.
     u64 brk(u64 requested);
@@ -103,6 +106,9 @@ private:
     void split_at(u64 addr);
     /// Whether cutting at `start` and `end` (splits) leaves the map within max_map_count.
     bool has_room_to_split(u64 start, u64 end) const;
+    /// Whether adding `added` bytes while [start, end) is replaced keeps the areas within
+    /// RLIMIT_AS (Linux's may_expand_vm). It sums the areas, so it costs only under a limit.
+    bool fits_address_limit(u64 added, u64 start, u64 end) const;
     /// Joins the areas around [start, end) with their neighbours where Linux would: adjacent
     /// private anonymous memory with the same protection and name.
     void merge_around(u64 start, u64 end);
@@ -115,6 +121,7 @@ private:
     u64 m_free_hint {~0ull};
     u64 m_brk_start {0};
     u64 m_brk {0};
+    u64 m_address_limit {~0ull};
 };
 
 /// The page permissions that PROT_* bits give on x86-64 (writable or executable implies readable).

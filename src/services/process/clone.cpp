@@ -83,7 +83,7 @@ Result<i32> clone_thread_or_process(Thread& parent_thread, const CloneRequest& r
         new_parent = &parent;
     auto process = make_ref<Process>(tid, new_parent);
     process->memory = (flags & clone_vm) ? parent.memory : TRY(parent.memory->fork());
-    process->files = (flags & clone_files) ? parent.files : parent.files->clone();
+    process->files = (flags & clone_files) ? parent.files : TRY(parent.files->clone());
     if (flags & clone_fs) {
         process->fs = parent.fs;
     } else {
@@ -101,6 +101,7 @@ Result<i32> clone_thread_or_process(Thread& parent_thread, const CloneRequest& r
     process->comm = parent.comm;
     process->exe_path = parent.exe_path;
     process->is_dumpable = parent.is_dumpable;
+    TRY(process->args_charge.grow(string_list_bytes(parent.argv) + string_list_bytes(parent.envp)));
     process->argv = parent.argv;
     process->envp = parent.envp;
     process->pgid = parent.pgid;

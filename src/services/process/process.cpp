@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include "services/kernel_memory.h"
+
 namespace asterix::services {
 
 Process::Process(i32 pid, Process* parent) : m_pid(pid), m_parent(parent) {}
@@ -26,8 +28,12 @@ std::map<u32, u64>& queued_by_uid()
     return queued;
 }
 
+/// What one queued siginfo costs the kernel (the entry and its share of the deque).
+constexpr usize queued_signal_bytes = sizeof(PendingSignals::Entry) + 16;
+
 void uncharge(const PendingSignals::Entry& entry)
 {
+    KernelMemory::uncharge(queued_signal_bytes);
     auto& queued = queued_by_uid();
     if (auto it = queued.find(entry.uid); it != queued.end() && --it->second == 0)
         queued.erase(it);
@@ -46,13 +52,19 @@ u64 PendingSignals::queued_for(u32 uid)
     return it == queued_by_uid().end() ? 0 : it->second;
 }
 
+bool PendingSignals::can_queue(u32 uid, u64 limit)
+{
+    return queued_for(uid) < limit && KernelMemory::has_room(queued_signal_bytes);
+}
+
 bool PendingSignals::add(const abi::SigInfo& info, u32 uid, u64 limit)
 {
     int sig = info.signo;
     bool is_realtime = sig >= abi::sigrtmin;
     if (has(sig) && !is_realtime)
         return true; // a standard signal is pending once
-    if (queued_for(uid) >= limit) {
+    // The instance's kernel memory bounds the queue too, for a user whose limit is infinite.
+    if (queued_for(uid) >= limit || KernelMemory::charge(queued_signal_bytes).is_error()) {
         if (is_realtime)
             return false;
         mask.add(sig); // pending, its siginfo lost

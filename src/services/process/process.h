@@ -13,6 +13,7 @@
 #include "services/abi/signal.h"
 #include "services/fs/dentry.h"
 #include "services/fs/fd_table.h"
+#include "services/kernel_memory.h"
 #include "services/mm/memory_map.h"
 #include "services/process/credentials.h"
 
@@ -58,6 +59,9 @@ struct PendingSignals {
     bool add(const abi::SigInfo& info, u32 uid, u64 limit);
     /// Signals queued for `uid` in all processes.
     static u64 queued_for(u32 uid);
+    /// Whether one more siginfo can be queued for `uid` under `limit` and in the instance's
+    /// kernel memory (sigqueue's EAGAIN otherwise).
+    static bool can_queue(u32 uid, u64 limit);
     /// Removes the signal (its first queued instance); returns its siginfo.
     abi::SigInfo take(int sig);
     void discard(int sig);
@@ -83,6 +87,8 @@ public:
     /// The arguments and environment of the running program (/proc/PID/cmdline, environ).
     std::vector<std::string> argv;
     std::vector<std::string> envp;
+    /// What argv and envp cost the instance's kernel memory (a fork copies them).
+    KernelCharge args_charge;
     /// When the process started (ns since boot), for /proc/PID/stat.
     u64 start_time_ns {0};
 

@@ -92,8 +92,12 @@ Result<long> sys_execveat(Context& ctx, int dirfd, UserPtr<char> path, UserPtr<u
         if (self.task)
             self.task->tag = static_cast<u64>(process.pid());
     }
-    if (process.files->ref_count() > 1)
-        process.files = process.files->clone();
+    if (process.files->ref_count() > 1) {
+        // Past the point of no return a copy that the kernel memory cannot take leaves the
+        // table shared with the CLONE_FILES peers it was shared with already.
+        if (auto copy = process.files->clone(); !copy.is_error())
+            process.files = copy.release_value();
+    }
     if (process.sighand->ref_count() > 1) {
         auto own = make_ref<SignalHandlers>();
         own->actions = process.sighand->actions;

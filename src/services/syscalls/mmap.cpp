@@ -2,13 +2,23 @@
 
 #include "frame/phys_mem.h"
 #include "services/abi/mman.h"
+#include "services/abi/resource.h"
 #include "services/fs/ram_fs.h"
 #include "services/syscalls/handlers.h"
 #include "services/syscalls/memfd.h"
 
 namespace asterix::services {
 
-Result<long> sys_brk(Context& ctx, u64 addr) { return static_cast<long>(ctx.memory().brk(addr)); }
+namespace {
+/// The memory map with the caller's RLIMIT_AS applied (a thread's setrlimit reaches it here).
+MemoryMap& limited_memory(Context& ctx)
+{
+    ctx.memory().set_address_limit(ctx.process().rlimits[abi::rlimit_as].cur);
+    return ctx.memory();
+}
+} // namespace
+
+Result<long> sys_brk(Context& ctx, u64 addr) { return static_cast<long>(limited_memory(ctx).brk(addr)); }
 
 Result<long> sys_mmap(Context& ctx, u64 addr, u64 len, int prot, int flags, int fd, u64 offset)
 {
@@ -35,13 +45,13 @@ Result<long> sys_mmap(Context& ctx, u64 addr, u64 len, int prot, int flags, int 
     u64 start;
     if (flags & abi::map_anonymous) {
         if (type == abi::map_private) {
-            start = TRY(ctx.memory().map_anonymous(addr, len, perms, placement));
+            start = TRY(limited_memory(ctx).map_anonymous(addr, len, perms, placement));
         } else {
             // Shared anonymous memory is an unnamed tmpfs file, so forked processes share pages.
             if (page_round_up(len) / page_size > frame::total_frames())
                 return Errno::enomem;
             auto file = TRY(RamFs::make_shared_anonymous(page_round_up(len)));
-            start = TRY(ctx.memory().map_file(addr, len, perms, placement, file, 0, true));
+            start = TRY(limited_memory(ctx).map_file(addr, len, perms, placement, file, 0, true));
         }
     } else {
         auto file = TRY(ctx.files().get(fd));
@@ -56,7 +66,7 @@ Result<long> sys_mmap(Context& ctx, u64 addr, u64 len, int prot, int flags, int 
             TRY(check_seals_for_mapping(*file, perms));
         if (!file->inode() || !file->inode()->page_cache())
             return Errno::enodev;
-        start = TRY(ctx.memory().map_file(addr, len, perms, placement, file, offset, is_shared));
+        start = TRY(limited_memory(ctx).map_file(addr, len, perms, placement, file, offset, is_shared));
     }
     if (flags & abi::map_populate)
         ctx.memory().populate(start, page_round_up(len));
@@ -116,7 +126,7 @@ Result<long> sys_mremap(Context& ctx, u64 addr, u64 old_len, u64 new_len, int fl
         return Errno::einval;
     if (flags & (abi::mremap_fixed | abi::mremap_dontunmap))
         return Errno::einval; // FIXME: moving to a chosen address is not supported yet
-    return static_cast<long>(TRY(ctx.memory().remap(addr, old_len, new_len, flags & abi::mremap_maymove)));
+    return static_cast<long>(TRY(limited_memory(ctx).remap(addr, old_len, new_len, flags & abi::mremap_maymove)));
 }
 
 Result<long> sys_msync(Context& ctx, u64 addr, u64 len, int flags)

@@ -218,7 +218,7 @@ Result<long> sys_rt_sigqueueinfo(Context& ctx, i32 pid, int sig, UserPtr<abi::Si
     Process* target = ProcessTable::find(pid);
     if (!target || target->has_exited)
         return Errno::esrch;
-    if (sig >= abi::sigrtmin && PendingSignals::queued_for(target->credentials().uid) >= target->rlimits[rlimit_sigpending].cur)
+    if (sig >= abi::sigrtmin && !PendingSignals::can_queue(target->credentials().uid, target->rlimits[rlimit_sigpending].cur))
         return Errno::eagain; // sigqueue(3): the limit on queued signals was reached
     return kill_process(ctx, *target, info);
 }
@@ -233,7 +233,7 @@ Result<long> sys_rt_tgsigqueueinfo(Context& ctx, i32 tgid, i32 tid, int sig, Use
     info.signo = sig;
     Thread* thread = TRY(find_thread_in(tgid, tid));
     Process& target = thread->process();
-    if (sig >= abi::sigrtmin && PendingSignals::queued_for(target.credentials().uid) >= target.rlimits[rlimit_sigpending].cur)
+    if (sig >= abi::sigrtmin && !PendingSignals::can_queue(target.credentials().uid, target.rlimits[rlimit_sigpending].cur))
         return Errno::eagain;
     send_signal(*thread, info);
     return 0;

@@ -1,6 +1,8 @@
 #include "services/syscalls/syscall_table.h"
 
-#include <set>
+#include <algorithm>
+#include <array>
+#include <bitset>
 #include <string>
 #include <tuple>
 #include <type_traits>
@@ -56,9 +58,36 @@ constexpr auto syscall_table = make_table();
 
 bool g_is_panic_on_enosys = false;
 
-std::set<u64>& reported_unknown()
+/// Unknown numbers are logged once each, but a guest can call billions of them: the numbers
+/// that could be real syscalls (below 1024) are remembered in a bitmap, and a few others in a
+/// small ring, so the memory stays fixed; the log's rate limit bounds the rest.
+class ReportedUnknown {
+public:
+    /// True the first time a number is seen (as far as this memory reaches).
+    bool insert(u64 number)
+    {
+        if (number < low_numbers) {
+            bool is_new = !m_low[number];
+            m_low[number] = true;
+            return is_new;
+        }
+        if (std::find(m_high.begin(), m_high.end(), number) != m_high.end())
+            return false;
+        m_high[m_next_high] = number;
+        m_next_high = (m_next_high + 1) % m_high.size();
+        return true;
+    }
+
+private:
+    static constexpr u64 low_numbers = 1024;
+    std::bitset<low_numbers> m_low;
+    std::array<u64, 32> m_high {}; // 0 is a real syscall, so never a high number
+    usize m_next_high {0};
+};
+
+ReportedUnknown& reported_unknown()
 {
-    static std::set<u64> numbers;
+    static ReportedUnknown numbers;
     return numbers;
 }
 
@@ -92,7 +121,7 @@ void dispatch_syscall(Thread& thread)
         const char* name = syscall_name(number);
         frame::panic("unimplemented syscall %llu (%s) called by pid %d tid %d", static_cast<unsigned long long>(number),
             name ? name : "unknown", thread.process().pid(), thread.tid());
-    } else if (reported_unknown().insert(number).second) {
+    } else if (reported_unknown().insert(number)) {
         const char* name = syscall_name(number);
         frame::klog(frame::Subsystem::syscall, frame::LogLevel::warn, "unimplemented syscall %llu (%s), returning ENOSYS",
             static_cast<unsigned long long>(number), name ? name : "unknown");
