@@ -239,6 +239,7 @@ constexpr SyscallDescription descriptions[] = {
     {"close_range", {unsigned_integer, unsigned_integer, hex}},
     {"openat2", {dirfd, path, pointer, unsigned_integer}},
     {"faccessat2", {dirfd, path, octal, hex}},
+    {"futex_waitv", {pointer, unsigned_integer, hex, pointer, integer}},
 };
 
 constexpr const SyscallDescription* find_description(std::string_view name)
