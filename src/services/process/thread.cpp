@@ -10,6 +10,7 @@
 #include "services/abi/resource.h"
 #include "services/abi/signal.h"
 #include "services/mm/oom_kill.h"
+#include "services/process/itimer.h"
 #include "services/process/process_table.h"
 #include "services/process/signals.h"
 #include "services/syscalls/strace.h"
@@ -150,6 +151,7 @@ void run_thread(Thread& thread)
         u64 handled = frame::monotonic_ns() - returned - (frame::current_task().off_cpu_ns() - off_cpu_before);
         thread.system_ns += handled;
         process.system_ns += handled;
+        check_cpu_timers(process);
         frame::preempt_point();
     }
 }

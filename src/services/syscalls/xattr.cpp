@@ -15,6 +15,14 @@ Result<void> check_path(Context& ctx, UserPtr<char> path, Follow follow)
     return {};
 }
 
+/// The f*xattr calls take a descriptor as fdget does: an O_PATH one is EBADF.
+Result<void> check_fd(Context& ctx, int fd)
+{
+    if (TRY(ctx.files().get(fd))->is_path_only())
+        return Errno::ebadf;
+    return {};
+}
+
 Result<void> check_name(Context& ctx, UserPtr<char> name)
 {
     std::string text = TRY(ctx.user().read_cstring(name.addr(), 255));
@@ -40,7 +48,7 @@ Result<long> sys_lgetxattr(Context& ctx, UserPtr<char> path, UserPtr<char> name,
 
 Result<long> sys_fgetxattr(Context& ctx, int fd, UserPtr<char> name, u64 value, u64 size)
 {
-    TRY(ctx.files().get(fd));
+    TRY(check_fd(ctx, fd));
     TRY(check_name(ctx, name));
     return Errno::enodata;
 }
@@ -59,7 +67,7 @@ Result<long> sys_llistxattr(Context& ctx, UserPtr<char> path, u64 list, u64 size
 
 Result<long> sys_flistxattr(Context& ctx, int fd, u64 list, u64 size)
 {
-    TRY(ctx.files().get(fd));
+    TRY(check_fd(ctx, fd));
     return 0;
 }
 
@@ -77,7 +85,7 @@ Result<long> sys_lsetxattr(Context& ctx, UserPtr<char> path, UserPtr<char> name,
 
 Result<long> sys_fsetxattr(Context& ctx, int fd, UserPtr<char> name, u64 value, u64 size, int flags)
 {
-    TRY(ctx.files().get(fd));
+    TRY(check_fd(ctx, fd));
     return Errno::enotsup;
 }
 
@@ -95,7 +103,7 @@ Result<long> sys_lremovexattr(Context& ctx, UserPtr<char> path, UserPtr<char> na
 
 Result<long> sys_fremovexattr(Context& ctx, int fd, UserPtr<char> name)
 {
-    TRY(ctx.files().get(fd));
+    TRY(check_fd(ctx, fd));
     return Errno::enodata;
 }
 
