@@ -21,6 +21,9 @@ public:
     u64 id() const { return m_id; }
     const std::string& name() const { return m_name; }
     State state() const { return m_state; }
+    /// Whether the task is blocked in a wait that Task::interrupt() can end (a signal wakes it):
+    /// Linux's TASK_INTERRUPTIBLE, "S" in /proc; a blocked task that is not is "D".
+    bool is_blocked_interruptibly() const { return m_state == State::blocked && m_is_interruptible; }
     /// Where the task's registers were saved when it last switched away (for debuggers).
     void* saved_context() const { return m_context; }
     /// Time the task has spent blocked or waiting to run (for CPU-time accounting).

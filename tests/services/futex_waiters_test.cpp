@@ -122,3 +122,40 @@ TEST_CASE("futex waiters: a requeue onto the same futex puts the moved ones at t
     CHECK(!a.is_woken);
     CHECK(waiters.wake(key1, 10, abi::futex_bitset_match_any) == 2);
 }
+
+TEST_CASE("futex waiters: first is the oldest, move and wake_waiter take one waiter off its key")
+{
+    FutexWaiters waiters;
+    FutexWaiter a, b, c;
+    CHECK(waiters.first(key1) == nullptr);
+    waiters.enqueue(key2, c); // a neighbouring key sorts after key1, not into it
+    waiters.enqueue(key1, a);
+    waiters.enqueue(key1, b);
+    CHECK(waiters.first(key1) == &a);
+    waiters.move(a, key2);
+    CHECK(waiters.first(key1) == &b);
+    CHECK(waiters.first(key2) == &c); // moved ones queue behind
+    waiters.wake_waiter(c);
+    CHECK(c.is_woken);
+    CHECK(waiters.first(key2) == &a);
+    waiters.remove(a);
+    waiters.remove(b);
+    CHECK(waiters.count(key1) == 0);
+    CHECK(waiters.count(key2) == 0);
+}
+
+TEST_CASE("futex waiters: waiters sharing a wake target all wake it (futex_waitv)")
+{
+    FutexWaiters waiters;
+    frame::WaitQueue shared_target;
+    FutexWaiter first, second;
+    first.wake_target = &shared_target;
+    second.wake_target = &shared_target;
+    waiters.enqueue(key1, first);
+    waiters.enqueue(key2, second);
+    CHECK(waiters.wake(key2, 1, abi::futex_bitset_match_any) == 1);
+    CHECK(second.is_woken);
+    CHECK(!first.is_woken);
+    waiters.remove(first);
+    CHECK(waiters.count(key1) == 0);
+}

@@ -16,6 +16,8 @@ inline constexpr int clock_monotonic_raw = 4;
 inline constexpr int clock_realtime_coarse = 5;
 inline constexpr int clock_monotonic_coarse = 6;
 inline constexpr int clock_boottime = 7;
+inline constexpr int clock_realtime_alarm = 8;
+inline constexpr int clock_boottime_alarm = 9;
 inline constexpr int clock_tai = 11;
 
 /// clock_nanosleep(2) and timer_settime(2): the time is absolute.

@@ -14,9 +14,6 @@ inline constexpr u32 tfd_nonblock = 04000;
 inline constexpr int tfd_timer_abstime = 1;
 inline constexpr int tfd_timer_cancel_on_set = 2;
 
-/// Clocks that also wake a suspended system (CAP_WAKE_ALARM).
-inline constexpr int clock_realtime_alarm = 8;
-inline constexpr int clock_boottime_alarm = 9;
 
 struct ITimerSpec {
     Timespec interval;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <optional>
+
 #include <string>
 
 #include "frame/file_stat.h"
@@ -49,6 +51,9 @@ public:
     virtual Result<usize> read_dir(frame::UserWriter& out) { return Errno::enotdir; }
     virtual Result<void> truncate(u64 size) { return Errno::einval; }
     virtual Result<void> sync(bool is_data_only) { return Errno::einval; }
+    /// A pipe's capacity in bytes (F_GETPIPE_SZ), or with `new_bytes` set, resized to hold it
+    /// (F_SETPIPE_SZ); EBADF for anything but a pipe.
+    virtual Result<long> pipe_capacity(std::optional<u64> new_bytes, bool may_exceed_limit) { return Errno::ebadf; }
     /// Bytes that can be read without blocking (FIONREAD), when the file knows.
     virtual Result<int> bytes_ready() { return Errno::enotty; }
     /// poll(2) readiness now: POLLIN, POLLOUT, POLLHUP, POLLERR bits. Files in the tree are

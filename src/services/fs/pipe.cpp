@@ -2,6 +2,8 @@
 
 #include "services/fs/inode.h"
 
+#include <algorithm>
+#include <bit>
 #include <vector>
 
 #include "frame/clock.h"
@@ -89,7 +91,7 @@ Result<usize> PipeFile::write(frame::UserReader& in)
                 send_signal(*thread, make_signal_info(sigpipe, si_kernel));
             return total ? Result<usize>(total) : Errno::epipe;
         }
-        usize room = PipeBuffer::capacity - pipe.bytes.size();
+        usize room = pipe.capacity - pipe.bytes.size();
         // Small writes go in whole or wait (PIPE_BUF atomicity).
         bool must_wait = room == 0 || (in.remaining() <= PipeBuffer::atomic_bytes && room < in.remaining());
         if (must_wait) {
@@ -144,10 +146,31 @@ u32 PipeFile::poll_events()
     if (writes()) {
         if (pipe.readers == 0)
             events |= abi::pollerr;
-        else if (PipeBuffer::capacity - pipe.bytes.size() >= PipeBuffer::atomic_bytes)
+        else if (pipe.capacity - pipe.bytes.size() >= PipeBuffer::atomic_bytes)
             events |= abi::pollout | abi::pollwrnorm;
     }
     return events;
+}
+
+Result<long> PipeFile::pipe_capacity(std::optional<u64> new_bytes, bool may_exceed_limit)
+{
+    PipeBuffer& pipe = *m_buffer;
+    if (!new_bytes)
+        return static_cast<long>(pipe.capacity);
+    // Linux's round_pipe_size: at least a page, a power of two, at most 2 GiB.
+    u64 wanted = *new_bytes;
+    if (wanted > (u64 {1} << 31))
+        return Errno::einval;
+    u64 bytes = std::bit_ceil(std::max<u64>(wanted, page_size));
+    if (bytes > pipe.capacity && bytes > PipeBuffer::max_unprivileged_capacity && !may_exceed_limit)
+        return Errno::eperm;
+    // What the pipe holds must still fit, counted in pages as Linux counts its buffers.
+    if ((pipe.bytes.size() + page_size - 1) / page_size > bytes / page_size)
+        return Errno::ebusy;
+    pipe.capacity = bytes;
+    pipe.writable.wake_all();
+    pipe.poll_queue.notify(abi::pollout | abi::pollwrnorm);
+    return static_cast<long>(bytes);
 }
 
 std::string PipeFile::description() { return m_path.empty() ? "pipe:[" + std::to_string(m_buffer->id()) + "]" : m_path; }

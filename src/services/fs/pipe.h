@@ -12,12 +12,17 @@ namespace asterix::services {
 /// The buffer between the two ends of a pipe.
 class PipeBuffer : public RefCounted<PipeBuffer> {
 public:
-    static constexpr usize capacity = 65536;
+    /// A new pipe's capacity, and the most an unprivileged F_SETPIPE_SZ may ask for
+    /// (/proc/sys/fs/pipe-max-size).
+    static constexpr usize default_capacity = 65536;
+    static constexpr usize max_unprivileged_capacity = 1024 * 1024;
     /// Pipe writes of at most this many bytes are atomic (PIPE_BUF).
     static constexpr usize atomic_bytes = 4096;
 
     u64 id() const { return m_id; }
     PipeRing bytes;
+    /// How many bytes the pipe holds before writers wait (F_SETPIPE_SZ changes it).
+    usize capacity {default_capacity};
     u32 readers {0};
     u32 writers {0};
     /// Writers that have come and gone (a FIFO reader stops waiting for one once one came).
@@ -50,6 +55,7 @@ public:
     Result<usize> write(frame::UserReader& in) override;
     Result<frame::FileStat> stat() override;
     Result<int> bytes_ready() override { return static_cast<int>(m_buffer->bytes.size()); }
+    Result<long> pipe_capacity(std::optional<u64> new_bytes, bool may_exceed_limit) override;
     u32 poll_events() override;
     PollQueue* poll_queue() override { return &m_buffer->poll_queue; }
     std::string description() override;

@@ -9,6 +9,7 @@
 #include "frame/format.h"
 #include "frame/phys_mem.h"
 #include "services/abi/magic.h"
+#include "services/fs/proc_task_state.h"
 #include "services/fs/ram_fs.h"
 #include "services/fs/vfs.h"
 #include "services/process/process_table.h"
@@ -342,6 +343,97 @@ Ref<Inode> fdinfo_dir(i32 pid)
     }, 0500, PidOwner {pid, false}));
 }
 
+u64 mapped_bytes(Process& p)
+{
+    u64 vsize = 0;
+    if (p.memory) {
+        for (const auto& [start, area] : p.memory->areas())
+            vsize += area.end - area.start;
+    }
+    return vsize;
+}
+
+/// /proc/PID/stat, or /proc/PID/task/TID/stat when `thread` is set. A zombie has no memory,
+/// files or fs context left: its fields read as zero, as Linux's do.
+std::string stat_text(Process& p, Thread* thread)
+{
+    auto ticks = [](u64 ns) { return ns / 10'000'000; };
+    u64 rss_pages = p.memory ? p.vm().mapped_pages() : 0;
+    i32 id = thread ? thread->tid() : p.pid();
+    // Fields of proc(5): state, ppid, pgrp, session, tty, tpgid, flags, faults, utime, stime,
+    // cutime, cstime, priority, nice, threads, itrealvalue, starttime, vsize, rss, rsslim...
+    char state = task_state(p, thread);
+    u64 user_ns = thread ? thread->user_ns : p.user_ns;
+    u64 system_ns = thread ? thread->system_ns : p.system_ns;
+    return frame::format("%d (%s) %c %d %d %d 0 -1 4194560 0 0 0 0 ", id, p.comm.c_str(), state, p.ppid(), p.pgid, p.sid)
+        + frame::format("%" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %d %d %zu 0 %" PRIu64 " %" PRIu64 " %" PRIu64,
+            ticks(user_ns), ticks(system_ns), ticks(p.children_user_ns), ticks(p.children_system_ns), 20 + p.nice, p.nice,
+            p.threads.size(), ticks(p.start_time_ns), mapped_bytes(p), rss_pages)
+        + " 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n";
+}
+
+std::string status_text(Process& p, Thread* thread)
+{
+    const Credentials& c = thread ? thread->credentials() : p.credentials();
+    std::string groups;
+    for (u32 group : c.groups)
+        groups += frame::format("%u ", group);
+    u32 umask = p.fs ? p.fs->umask : 0;
+    i32 id = thread ? thread->tid() : p.pid();
+    std::string out = frame::format("Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n"
+                                    "TracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t64\nGroups:\t%s\n",
+        p.comm.c_str(), umask, task_state_name(task_state(p, thread)), p.pid(), id, p.ppid(), c.uid, c.euid, c.suid, c.fsuid, c.gid,
+        c.egid, c.sgid, c.fsgid, groups.c_str());
+    if (p.memory) {
+        out += frame::format(
+            "VmSize:\t%8" PRIu64 " kB\nVmRSS:\t%8" PRIu64 " kB\n", mapped_bytes(p) / 1024, p.vm().mapped_pages() * 4);
+    }
+    return out + frame::format("Threads:\t%zu\nSigQ:\t0/63459\n", p.threads.size())
+        + frame::format("CapInh:\t%016" PRIx64 "\nCapPrm:\t%016" PRIx64 "\nCapEff:\t%016" PRIx64 "\nCapBnd:\t%016" PRIx64
+                        "\nCapAmb:\t%016" PRIx64 "\n",
+            c.inheritable.bits(), c.permitted.bits(), c.effective.bits(), c.bounding.bits(), c.ambient.bits());
+}
+
+/// Finds a thread of process `pid` by tid, for /proc/PID/task/TID.
+Result<Thread*> find_thread_of(Process& process, i32 tid)
+{
+    for (const auto& thread : process.threads) {
+        if (thread->tid() == tid)
+            return thread.get();
+    }
+    return Errno::enoent;
+}
+
+Ref<Inode> thread_dir(i32 pid, i32 tid)
+{
+    auto text = [pid, tid](std::function<std::string(Process&, Thread&)> make) {
+        return Ref<Inode>(make_ref<ProcFile>([pid, tid, make]() -> Result<std::string> {
+            Process& process = *TRY(find_process(pid));
+            return make(process, *TRY(find_thread_of(process, tid)));
+        }));
+    };
+    std::vector<std::pair<std::string, Ref<Inode>>> entries;
+    entries.emplace_back("stat", text([](Process& p, Thread& t) { return stat_text(p, &t); }));
+    entries.emplace_back("status", text([](Process& p, Thread& t) { return status_text(p, &t); }));
+    entries.emplace_back("wchan", text([](Process& p, Thread& t) { return wait_channel(p, &t); }));
+    entries.emplace_back("comm", text([](Process& p, Thread&) { return p.comm + "\n"; }));
+    return Ref<Inode>(make_ref<ProcDir>([entries] { return entries; }));
+}
+
+/// /proc/PID/task: one directory per thread of the process.
+Ref<Inode> task_dir(i32 pid)
+{
+    return Ref<Inode>(make_ref<ProcDir>([pid] {
+        std::vector<std::pair<std::string, Ref<Inode>>> entries;
+        Process* process = ProcessTable::find(pid);
+        if (!process)
+            return entries;
+        for (const auto& thread : process->threads)
+            entries.emplace_back(std::to_string(thread->tid()), thread_dir(pid, thread->tid()));
+        return entries;
+    }));
+}
+
 Ref<Inode> pid_dir(i32 pid)
 {
     auto text = [pid](std::function<std::string(Process&)> make, u32 mode = 0444, bool is_guarded = false) {
@@ -352,9 +444,10 @@ Ref<Inode> pid_dir(i32 pid)
         // A zombie has no root or working directory left.
         auto picked = [pid, pick]() -> Result<Ref<Dentry>> {
             Process* process = TRY(find_process(pid));
-            if (!process->fs)
+            Ref<Dentry> dentry = process->fs ? pick(*process) : Ref<Dentry>();
+            if (!dentry)
                 return Errno::enoent;
-            return pick(*process);
+            return dentry;
         };
         return Ref<Inode>(make_ref<ProcLink>(
             [picked]() -> Result<std::string> { return TRY(picked())->path(); }, picked, PidOwner {pid, true}));
@@ -374,8 +467,9 @@ Ref<Inode> pid_dir(i32 pid)
     entries.emplace_back("root", dentry_link([](Process& p) { return p.fs->root; }));
     entries.emplace_back("fd", fd_dir(pid));
     entries.emplace_back("fdinfo", fdinfo_dir(pid));
-    entries.emplace_back("cmdline", text([](Process& p) { return join_nul(p.argv); }));
-    entries.emplace_back("environ", text([](Process& p) { return join_nul(p.envp); }, 0400, true));
+    // A zombie has freed its memory: its cmdline and environ read empty, as Linux's do.
+    entries.emplace_back("cmdline", text([](Process& p) { return p.has_exited ? std::string() : join_nul(p.argv); }));
+    entries.emplace_back("environ", text([](Process& p) { return p.has_exited ? std::string() : join_nul(p.envp); }, 0400, true));
     entries.emplace_back("comm", text([](Process& p) { return p.comm + "\n"; }));
     entries.emplace_back("mounts", text([](Process&) { return mounts_text(); }));
     entries.emplace_back("maps", text([](Process& p) {
@@ -391,46 +485,10 @@ Ref<Inode> pid_dir(i32 pid)
         }
         return out;
     }, 0444, true));
-    entries.emplace_back("stat", text([](Process& p) {
-        auto ticks = [](u64 ns) { return ns / 10'000'000; };
-        u64 vsize = 0;
-        u64 rss_pages = 0;
-        if (p.memory) { // none for a zombie or the kernel's init
-            for (const auto& [start, area] : p.memory->areas())
-                vsize += area.end - area.start;
-            rss_pages = p.vm().mapped_pages();
-        }
-        // Fields of proc(5): state, ppid, pgrp, session, tty, tpgid, flags, faults, utime, stime,
-        // cutime, cstime, priority, nice, threads, itrealvalue, starttime, vsize, rss, rsslim...
-        const char* state = p.is_stopped ? "T" : "R";
-        return frame::format("%d (%s) %s %d %d %d 0 -1 4194560 0 0 0 0 ", p.pid(), p.comm.c_str(), state, p.ppid(), p.pgid, p.sid)
-            + frame::format("%" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %d %d %zu 0 %" PRIu64 " %" PRIu64 " %zu",
-                ticks(p.user_ns), ticks(p.system_ns), ticks(p.children_user_ns), ticks(p.children_system_ns), 20 + p.nice,
-                p.nice, p.threads.size(), ticks(p.start_time_ns), vsize, rss_pages)
-            + " 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n";
-    }));
-    entries.emplace_back("status", text([](Process& p) {
-        u64 vsize = 0;
-        u64 rss_pages = 0;
-        if (p.memory) { // none for a zombie or the kernel's init
-            for (const auto& [start, area] : p.memory->areas())
-                vsize += area.end - area.start;
-            rss_pages = p.vm().mapped_pages();
-        }
-        const Credentials& c = p.credentials();
-        std::string groups;
-        for (u32 group : c.groups)
-            groups += frame::format("%u ", group);
-        return frame::format("Name:\t%s\nUmask:\t%04o\nState:\tR (running)\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n"
-                      "TracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t64\nGroups:\t%s\n",
-                   p.comm.c_str(), p.fs ? p.fs->umask : 0u, p.pid(), p.pid(), p.ppid(), c.uid, c.euid, c.suid, c.fsuid, c.gid, c.egid, c.sgid, c.fsgid,
-                   groups.c_str())
-            + frame::format("VmSize:\t%8" PRIu64 " kB\nVmRSS:\t%8" PRIu64 " kB\nThreads:\t%zu\nSigQ:\t0/63459\n", vsize / 1024,
-                rss_pages * 4, p.threads.size())
-            + frame::format("CapInh:\t%016" PRIx64 "\nCapPrm:\t%016" PRIx64 "\nCapEff:\t%016" PRIx64 "\nCapBnd:\t%016" PRIx64
-                     "\nCapAmb:\t%016" PRIx64 "\n",
-                c.inheritable.bits(), c.permitted.bits(), c.effective.bits(), c.bounding.bits(), c.ambient.bits());
-    }));
+    entries.emplace_back("stat", text([](Process& p) { return stat_text(p, nullptr); }));
+    entries.emplace_back("status", text([](Process& p) { return status_text(p, nullptr); }));
+    entries.emplace_back("wchan", text([](Process& p) { return wait_channel(p, nullptr); }));
+    entries.emplace_back("task", task_dir(pid));
     auto dir = make_ref<ProcDir>([entries] { return entries; }, 0555, PidOwner {pid, false});
     return Ref<Inode>(dir);
 }

@@ -4,6 +4,7 @@
 
 #include "frame/clock.h"
 #include "frame/task.h"
+#include "services/abi/time.h"
 #include "services/process/process_table.h"
 #include "services/process/signals.h"
 
@@ -85,6 +86,50 @@ void drop_real_timer(Process& process)
 {
     timers().by_pid.erase(process.pid());
     timers().changed.wake_all();
+}
+
+namespace {
+/// The process CPU time a CPU timer counts: user time for ITIMER_VIRTUAL, all of it for
+/// ITIMER_PROF.
+u64 cpu_clock(const Process& process, usize index) { return index == 0 ? process.user_ns : process.user_ns + process.system_ns; }
+
+usize cpu_timer_index(int which) { return which == abi::itimer_virtual ? 0 : 1; }
+} // namespace
+
+Process::CpuTimer get_cpu_timer(Process& process, int which)
+{
+    usize index = cpu_timer_index(which);
+    const auto& timer = process.cpu_timers[index];
+    if (!timer.deadline_ns)
+        return {0, timer.interval_ns};
+    u64 now = cpu_clock(process, index);
+    // A timer due but not yet fired reads as about to expire, never as disarmed.
+    return {timer.deadline_ns > now ? timer.deadline_ns - now : 1000, timer.interval_ns};
+}
+
+Process::CpuTimer set_cpu_timer(Process& process, int which, u64 value_ns, u64 interval_ns)
+{
+    Process::CpuTimer old = get_cpu_timer(process, which);
+    usize index = cpu_timer_index(which);
+    auto& timer = process.cpu_timers[index];
+    timer.deadline_ns = value_ns ? cpu_clock(process, index) + value_ns : 0;
+    timer.interval_ns = value_ns ? interval_ns : 0;
+    return old;
+}
+
+void check_cpu_timers(Process& process)
+{
+    constexpr std::array<int, 2> signals {sigvtalrm, sigprof};
+    for (usize index = 0; index < process.cpu_timers.size(); ++index) {
+        auto& timer = process.cpu_timers[index];
+        u64 now = cpu_clock(process, index);
+        if (!timer.deadline_ns || now < timer.deadline_ns)
+            continue;
+        send_signal(process, make_signal_info(signals[index], si_kernel));
+        // One signal for a stretch however many intervals it covered, as Linux's tick-based
+        // accounting gives; the next expiry is an interval from now.
+        timer.deadline_ns = timer.interval_ns ? now + timer.interval_ns : 0;
+    }
 }
 
 } // namespace asterix::services

@@ -144,6 +144,14 @@ public:
     /// The signal the parent gets when this process ends (SIGCHLD unless clone said otherwise).
     int exit_signal {17};
 
+    /// ITIMER_VIRTUAL and ITIMER_PROF: when they expire, in the process's CPU time (user, and
+    /// user plus system; 0: disarmed), and their interval. A fork does not inherit them.
+    struct CpuTimer {
+        u64 deadline_ns {0};
+        u64 interval_ns {0};
+    };
+    std::array<CpuTimer, 2> cpu_timers {};
+
     /// CPU time used, in ns (approximated by time spent running guest code and in syscalls).
     u64 user_ns {0};
     u64 system_ns {0};

@@ -444,8 +444,10 @@ void deliver_signals(Thread& thread)
         if (!(action.flags & sa_nodefer))
             thread.sig_mask |= sig_bit(sig);
         thread.sig_mask &= ~unblockable_signals;
+        // SA_RESETHAND resets the handler only: the flags (SA_SIGINFO among them) stay, as
+        // Linux's get_signal leaves them.
         if (action.flags & sa_resethand)
-            process.sighand->actions[sig - 1] = {};
+            process.sighand->actions[sig - 1].handler = sig_dfl;
         return;
     }
 }

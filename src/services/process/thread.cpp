@@ -11,6 +11,7 @@
 #include "services/abi/signal.h"
 #include "services/mm/oom_kill.h"
 #include "services/process/cpu_limit.h"
+#include "services/process/itimer.h"
 #include "services/process/process_table.h"
 #include "services/process/signals.h"
 #include "services/syscalls/strace.h"
@@ -152,6 +153,7 @@ void run_thread(Thread& thread)
         thread.system_ns += handled;
         process.system_ns += handled;
         check_cpu_limit(process);
+        check_cpu_timers(process);
         frame::preempt_point();
     }
 }

@@ -45,6 +45,10 @@ Result<long> sys_execveat(Context& ctx, int dirfd, UserPtr<char> path, UserPtr<u
         return Errno::einval;
     std::string name = TRY(read_path(ctx, path));
     auto argv = TRY(read_string_array(ctx, argv_ptr));
+    // Since Linux 5.18 an empty argv gives the program argc 1 and an empty argv[0], so that
+    // programs which take argv[1] for granted do not read the environment instead.
+    if (argv.empty())
+        argv.emplace_back();
     auto envp = TRY(read_string_array(ctx, envp_ptr));
     std::string exec_path;
     if (name.empty()) {

@@ -87,10 +87,9 @@ Result<long> sys_fcntl(Context& ctx, int fd, int cmd, u64 arg)
         return 0;
     }
     case abi::f_getpipe_sz:
+        return file->pipe_capacity(std::nullopt, false);
     case abi::f_setpipe_sz:
-        if (file->inode())
-            return Errno::ebadf;
-        return 65536;
+        return file->pipe_capacity(arg, ctx.thread().credentials().has_capability(abi::Capability::sys_resource));
     case abi::f_get_seals:
     case abi::f_add_seals:
         return fcntl_seals(ctx, *file, cmd, arg);

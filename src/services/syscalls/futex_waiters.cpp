@@ -39,10 +39,31 @@ u32 FutexWaiters::wake(const FutexKey& key, u32 count, u32 bitset)
         }
         it = m_waiters.erase(it);
         waiter.is_woken = true;
-        waiter.queue.wake_all();
+        waiter.wake_target->wake_all();
         ++woken;
     }
     return woken;
+}
+
+FutexWaiter* FutexWaiters::first(const FutexKey& key) const
+{
+    // lower_bound, not find: among equal keys it is the oldest.
+    auto it = m_waiters.lower_bound(key);
+    return it == m_waiters.end() || it->first != key ? nullptr : it->second;
+}
+
+void FutexWaiters::wake_waiter(FutexWaiter& waiter)
+{
+    remove(waiter);
+    waiter.is_woken = true;
+    waiter.wake_target->wake_all();
+}
+
+void FutexWaiters::move(FutexWaiter& waiter, const FutexKey& to)
+{
+    remove(waiter);
+    waiter.key = to;
+    m_waiters.emplace(to, &waiter);
 }
 
 u32 FutexWaiters::requeue(const FutexKey& from, const FutexKey& to, u32 wake_count, u32 requeue_count)

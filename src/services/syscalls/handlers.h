@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "services/abi/fcntl.h"
+#include "services/abi/futex.h"
 #include "services/abi/poll.h"
 #include "services/abi/resource.h"
 #include "services/abi/signal.h"
@@ -244,6 +245,8 @@ Result<long> sys_sysinfo(Context& ctx, UserPtr<abi::SysInfo> info);
 Result<long> sys_rseq(Context& ctx, u64 rseq, u32 rseq_len, int flags, u32 sig);
 // futex.cpp
 Result<long> sys_futex(Context& ctx, UserPtr<u32> uaddr, int op, u32 val, u64 timeout_or_val2, UserPtr<u32> uaddr2, u32 val3);
+// futex_waitv.cpp
+Result<long> sys_futex_waitv(Context& ctx, UserPtr<abi::FutexWaitv> waiters, u32 nr_futexes, u32 flags, UserPtr<abi::Timespec> timeout, int clockid);
 // time.cpp
 Result<long> sys_clock_gettime(Context& ctx, int clock, UserPtr<abi::Timespec> tp);
 Result<long> sys_clock_getres(Context& ctx, int clock, UserPtr<abi::Timespec> tp);

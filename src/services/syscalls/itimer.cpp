@@ -36,8 +36,12 @@ Result<long> sys_getitimer(Context& ctx, int which, UserPtr<abi::ITimerVal> valu
     if (which < abi::itimer_real || which > abi::itimer_prof)
         return Errno::einval;
     abi::ITimerVal out {};
-    if (which == abi::itimer_real)
+    if (which == abi::itimer_real) {
         out = current_value(ctx.process());
+    } else {
+        auto timer = get_cpu_timer(ctx.process(), which);
+        out = {to_timeval(timer.interval_ns), to_timeval(timer.deadline_ns)};
+    }
     TRY(ctx.user().write(value, out));
     return 0;
 }
@@ -52,11 +56,15 @@ Result<long> sys_setitimer(Context& ctx, int which, UserPtr<abi::ITimerVal> new_
     auto check = [](const abi::Timeval& tv) { return tv.sec >= 0 && tv.usec >= 0 && tv.usec < 1'000'000; };
     if (!check(value.interval) || !check(value.value))
         return Errno::einval;
-    if (which != abi::itimer_real)
-        return Errno::einval; // FIXME: ITIMER_VIRTUAL and ITIMER_PROF need timers on CPU time
-    abi::ITimerVal old = current_value(ctx.process());
     auto ns = [](const abi::Timeval& tv) { return static_cast<u64>(tv.sec) * 1'000'000'000 + static_cast<u64>(tv.usec) * 1000; };
-    set_real_timer(ctx.process(), ns(value.value), ns(value.interval));
+    abi::ITimerVal old {};
+    if (which == abi::itimer_real) {
+        old = current_value(ctx.process());
+        set_real_timer(ctx.process(), ns(value.value), ns(value.interval));
+    } else {
+        auto was = set_cpu_timer(ctx.process(), which, ns(value.value), ns(value.interval));
+        old = {to_timeval(was.interval_ns), to_timeval(was.deadline_ns)};
+    }
     if (!old_value.is_null())
         TRY(ctx.user().write(old_value, old));
     return 0;

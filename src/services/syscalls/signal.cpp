@@ -140,6 +140,17 @@ Result<long> kill_group(Context& ctx, i32 pgid, const abi::SigInfo& info)
     return 0;
 }
 
+/// The process kill(2) and rt_sigqueueinfo(2) mean by `pid`: a process, or, as Linux finds any
+/// task by its id, the process of a thread with that tid. A zombie still counts (the signal is
+/// dropped then).
+Process* find_signal_target(i32 pid)
+{
+    if (Process* process = ProcessTable::find(pid))
+        return process;
+    Thread* thread = ProcessTable::find_thread(pid);
+    return thread ? &thread->process() : nullptr;
+}
+
 Result<Thread*> find_thread_in(i32 tgid, i32 tid)
 {
     Thread* thread = ProcessTable::find_thread(tid);
@@ -157,7 +168,7 @@ Result<long> sys_kill(Context& ctx, i32 pid, int sig)
     auto info = make_signal_info(sig, si_user, ctx.process().pid(), ctx.thread().credentials().uid);
     if (pid > 0) {
         // A zombie still exists for kill (the signal is dropped).
-        Process* target = ProcessTable::find(pid);
+        Process* target = find_signal_target(pid);
         if (!target)
             return Errno::esrch;
         return kill_process(ctx, *target, info);
@@ -215,8 +226,9 @@ Result<long> sys_rt_sigqueueinfo(Context& ctx, i32 pid, int sig, UserPtr<abi::Si
     if ((info.code >= 0 || info.code == si_tkill) && pid != ctx.process().pid())
         return Errno::eperm;
     info.signo = sig;
-    Process* target = ProcessTable::find(pid);
-    if (!target || target->has_exited)
+    // A zombie, or a thread's tid, is found as kill(2) finds it.
+    Process* target = find_signal_target(pid);
+    if (!target)
         return Errno::esrch;
     if (sig >= abi::sigrtmin && !PendingSignals::can_queue(target->credentials().uid, target->rlimits[rlimit_sigpending].cur))
         return Errno::eagain; // sigqueue(3): the limit on queued signals was reached

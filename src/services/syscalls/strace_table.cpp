@@ -263,6 +263,7 @@ constexpr SyscallDescription descriptions[] = {
     {"openat2", {dirfd, path, pointer, unsigned_integer}},
     {"faccessat2", {dirfd, path, octal, hex}},
     {"epoll_pwait2", {fd, pointer, integer, pointer, pointer, unsigned_integer}},
+    {"futex_waitv", {pointer, unsigned_integer, hex, pointer, integer}},
 };
 
 constexpr const SyscallDescription* find_description(std::string_view name)

@@ -121,8 +121,19 @@ Result<long> sys_nanosleep(Context& ctx, UserPtr<abi::Timespec> req, UserPtr<abi
 
 Result<long> sys_clock_nanosleep(Context& ctx, int clock, int flags, UserPtr<abi::Timespec> req, UserPtr<abi::Timespec> rem)
 {
-    if (clock == abi::clock_thread_cputime_id)
-        return Errno::einval;
+    // Linux's order: an unknown clock is EINVAL, one that cannot sleep EOPNOTSUPP, both before
+    // the request is read. The alarm clocks need a wake-up device, which there is none of.
+    switch (clock) {
+    case abi::clock_thread_cputime_id:
+    case abi::clock_monotonic_raw:
+    case abi::clock_realtime_coarse:
+    case abi::clock_monotonic_coarse:
+    case abi::clock_realtime_alarm:
+    case abi::clock_boottime_alarm:
+        return Errno::enotsup; // EOPNOTSUPP
+    default:
+        break;
+    }
     TRY(read_clock(clock));
     abi::Timespec request = TRY(ctx.user().read(req));
     u64 ns = TRY(checked_ns(request));

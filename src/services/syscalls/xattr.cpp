@@ -16,9 +16,12 @@ Result<Ref<Dentry>> check_path(Context& ctx, UserPtr<char> path, Follow follow)
     return lookup_at(ctx, abi::at_fdcwd, name, follow == Follow::no_follow ? abi::at_symlink_nofollow : 0);
 }
 
+/// The f*xattr calls take a descriptor as fdget does: an O_PATH one is EBADF.
 Result<Ref<Dentry>> check_fd(Context& ctx, int fd)
 {
     auto file = TRY(ctx.files().get(fd));
+    if (file->is_path_only())
+        return Errno::ebadf;
     if (!file->dentry())
         return Errno::enotsup;
     return Ref<Dentry>(file->dentry());
@@ -76,7 +79,7 @@ Result<long> sys_lgetxattr(Context& ctx, UserPtr<char> path, UserPtr<char> name,
 
 Result<long> sys_fgetxattr(Context& ctx, int fd, UserPtr<char> name, u64 value, u64 size)
 {
-    TRY(ctx.files().get(fd));
+    TRY(check_fd(ctx, fd));
     TRY(check_name(ctx, name));
     return Errno::enodata;
 }
@@ -95,7 +98,7 @@ Result<long> sys_llistxattr(Context& ctx, UserPtr<char> path, u64 list, u64 size
 
 Result<long> sys_flistxattr(Context& ctx, int fd, u64 list, u64 size)
 {
-    TRY(ctx.files().get(fd));
+    TRY(check_fd(ctx, fd));
     return 0;
 }
 
