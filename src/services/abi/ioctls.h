@@ -16,6 +16,7 @@ inline constexpr u32 tiocspgrp = 0x5410;
 inline constexpr u32 tiocgwinsz = 0x5413;
 inline constexpr u32 tiocswinsz = 0x5414;
 inline constexpr u32 fionread = 0x541b;
+inline constexpr u32 fionbio = 0x5421;
 inline constexpr u32 tiocnotty = 0x5422;
 inline constexpr u32 tiocgsid = 0x5429;
 // Pseudo-terminal masters (uapi asm-generic/ioctls.h); TIOCGPTPEER's argument is open flags.

@@ -135,6 +135,13 @@ Result<long> sys_ioctl(Context& ctx, int fd, u32 request, u64 arg)
     case abi::fionclex:
         TRY(ctx.files().set_cloexec(fd, request == abi::fioclex));
         return 0;
+    case abi::fionbio: {
+        // O_NONBLOCK by ioctl, on any file (python's os.set_blocking uses it).
+        i32 is_on = TRY(ctx.user().read(UserPtr<i32>(arg)));
+        u32 flags = file->status_flags();
+        file->set_status_flags(is_on ? flags | o_nonblock : flags & ~o_nonblock);
+        return 0;
+    }
     case abi::fionread: {
         i32 count = TRY(file->bytes_ready());
         TRY(ctx.user().write(UserPtr<i32>(arg), count));
