@@ -8,6 +8,7 @@
 #include "services/abi/futex.h"
 #include "services/exec/exec.h"
 #include "services/fs/dev_fs.h"
+#include "services/tty/devpts.h"
 #include "services/fs/host_fs.h"
 #include "services/fs/proc_fs.h"
 #include "services/fs/initramfs.h"
@@ -111,7 +112,8 @@ bool mount_file_systems(const frame::BootParams& params)
 {
     if (!mount_root(params))
         return false;
-    mount_at("/dev", make_dev_fs(), "devtmpfs", "rw,nosuid");
+    if (mount_at("/dev", make_dev_fs(), "devtmpfs", "rw,nosuid"))
+        mount_at("/dev/pts", make_dev_pts_fs(), "devpts", "rw,nosuid,noexec,mode=620,ptmxmode=000");
     mount_at("/proc", make_proc_fs(), "proc", "rw,nosuid,nodev,noexec");
     for (const auto& path : params.tmpfs_mounts) {
         if (!mount_at(path, RamFs::make_tmpfs(tmpfs_max_bytes()), "tmpfs", "rw")) {

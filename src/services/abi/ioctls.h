@@ -19,6 +19,15 @@ inline constexpr u32 fionread = 0x541b;
 inline constexpr u32 fionbio = 0x5421;
 inline constexpr u32 tiocnotty = 0x5422;
 inline constexpr u32 tiocgsid = 0x5429;
+// Pseudo-terminal masters (uapi asm-generic/ioctls.h); TIOCGPTPEER's argument is open flags.
+inline constexpr u32 tiocpkt = 0x5420;
+inline constexpr u32 tiocgptn = 0x80045430;
+inline constexpr u32 tiocsptlck = 0x40045431;
+inline constexpr u32 tiocgpkt = 0x80045438;
+inline constexpr u32 tiocgptlck = 0x80045439;
+inline constexpr u32 tiocgptpeer = 0x5441;
+// The first byte of each packet-mode read (tty_ioctl(4)): 0 before data.
+inline constexpr u8 tiocpkt_data = 0;
 inline constexpr u32 fionclex = 0x5450;
 inline constexpr u32 fioclex = 0x5451;
 

@@ -23,6 +23,7 @@ inline constexpr u32 onlcr = 0000004;
 inline constexpr u32 ocrnl = 0000010;
 
 // c_cflag bits.
+inline constexpr u32 b38400 = 0000017;
 inline constexpr u32 b115200 = 0010002;
 inline constexpr u32 cs8 = 0000060;
 inline constexpr u32 cread = 0000200;

@@ -5,13 +5,14 @@
 
 #include "frame/clock.h"
 #include "services/tty/console.h"
+#include "services/tty/devpts.h"
 #include "services/fs/ram_fs.h"
 
 namespace asterix::services {
 
 namespace {
 
-enum class Device : u8 { null, zero, full, random, urandom, tty, console };
+enum class Device : u8 { null, zero, full, random, urandom, tty, console, ptmx };
 
 constexpr u64 make_dev(u32 major, u32 minor) { return (u64 {major} << 8) | minor; }
 
@@ -87,6 +88,8 @@ public:
             return RamInode::open(dentry, flags);
         if (m_device == Device::tty || m_device == Device::console)
             return open_console_terminal(flags); // the console's terminal, if it has one
+        if (m_device == Device::ptmx)
+            return open_pty_master(dentry, flags); // a new pty pair; its slave shows in /dev/pts
         return Ref<File>(make_ref<DeviceFile>(dentry, m_device, flags));
     }
 
@@ -114,6 +117,7 @@ Ref<Inode> make_dev_fs()
         {"urandom", Device::urandom, 1, 9, 0666},
         {"tty", Device::tty, 5, 0, 0666},
         {"console", Device::console, 5, 1, 0600},
+        {"ptmx", Device::ptmx, 5, 2, 0666},
     };
     for (const auto& node : nodes)
         root->add_child(node.name, make_ref<DeviceInode>(fs, node.device, node.major, node.minor, node.mode));

@@ -128,6 +128,18 @@ void JobControl::hang_up()
     m_foreground_pgrp = 0;
 }
 
+void JobControl::hang_up_session()
+{
+    if (m_session != 0) {
+        if (Process* leader = ProcessTable::find(m_session); leader && !leader->has_exited) {
+            send_signal(*leader, make_signal_info(sighup, si_kernel));
+            send_signal(*leader, make_signal_info(sigcont, si_kernel));
+        }
+    }
+    m_session = 0;
+    m_foreground_pgrp = 0;
+}
+
 void JobControl::on_session_leader_exit(i32 sid)
 {
     for (JobControl* terminal : all_job_controls()) {

@@ -85,6 +85,10 @@ public:
     /// TIOCSCTTY, TIOCNOTTY, TIOCGPGRP, TIOCSPGRP, TIOCGSID (tty_ioctl(4)).
     Result<long> ioctl(Context& ctx, u32 request, u64 arg);
 
+    /// The terminal hung up (a pty's master closed), as Linux's tty_vhangup: the session leader
+    /// hears SIGHUP and SIGCONT, and the terminal belongs to no session any more.
+    void hang_up_session();
+
     /// The controlling process of session `sid` exited: its terminal (if any) hangs up: SIGHUP
     /// and SIGCONT to the foreground group, and the terminal belongs to no session any more.
     static void on_session_leader_exit(i32 sid);

@@ -16,6 +16,8 @@ Result<usize> TerminalFile::read(frame::UserWriter& out)
     if (out.remaining() == 0)
         return 0;
     TRY(m_tty->job_control().check_read());
+    if (is_nonblocking() && m_tty->driver().would_block_read())
+        return Errno::eagain;
     std::vector<u8> buffer(std::min<u64>(out.remaining(), chunk_bytes));
     usize n = TRY(m_tty->driver().read(buffer));
     return TRY(out.write(std::span(buffer).first(n)));
@@ -29,6 +31,8 @@ Result<usize> TerminalFile::write(frame::UserReader& in)
         if (!termios.is_error() && (termios.value().lflag & abi::tostop))
             TRY(m_tty->job_control().check_change());
     }
+    if (is_nonblocking() && in.remaining() > 0 && m_tty->driver().would_block_write())
+        return Errno::eagain;
     std::vector<u8> buffer(std::min<u64>(in.remaining(), chunk_bytes));
     usize total = 0;
     while (in.remaining() > 0) {

@@ -9,7 +9,11 @@ namespace asterix::services {
 /// SIGTTOU for a background write with TOSTOP or a change of modes), then the driver.
 class TerminalFile final : public File {
 public:
-    TerminalFile(Ref<Tty> tty, u32 status_flags) : File(status_flags), m_tty(std::move(tty)) {}
+    TerminalFile(Ref<Tty> tty, u32 status_flags) : File(status_flags), m_tty(std::move(tty))
+    {
+        m_tty->driver().on_file_opened();
+    }
+    ~TerminalFile() override { m_tty->driver().on_file_closed(); }
 
     Result<usize> read(frame::UserWriter& out) override;
     Result<usize> write(frame::UserReader& in) override;

@@ -47,6 +47,14 @@ public:
     /// What /proc/PID/fd shows ("/dev/pts/3", "/dev/ttyS0").
     virtual std::string description() = 0;
 
+    /// O_NONBLOCK: whether a read or a write would wait now. The console's drivers answer no
+    /// (their reads and writes keep the host's or the line's own behaviour); a pty slave answers.
+    virtual bool would_block_read() { return false; }
+    virtual bool would_block_write() { return false; }
+    /// A file of the terminal was opened or closed (a pty master hears when its slave is gone).
+    virtual void on_file_opened() {}
+    virtual void on_file_closed() {}
+
     /// Called once by the Tty that owns the driver: where the signals the driver raises go.
     void attach(JobControl& job_control) { m_job_control = &job_control; }
 
