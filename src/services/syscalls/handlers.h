@@ -235,6 +235,11 @@ Result<long> sys_sched_yield(Context& ctx);
 Result<long> sys_sched_getaffinity(Context& ctx, i32 pid, u64 len, UserPtr<u8> mask);
 // prctl.cpp
 Result<long> sys_prctl(Context& ctx, int option, u64 arg2, u64 arg3, u64 arg4, u64 arg5);
+// ipc/shm.cpp, ipc/sem.cpp, ipc/msg.cpp (System V IPC)
+Result<long> sys_shmget(Context& ctx, i32 key, u64 size, int flags);
+Result<long> sys_shmat(Context& ctx, int id, u64 addr, int flags);
+Result<long> sys_shmctl(Context& ctx, int id, int cmd, u64 buf);
+Result<long> sys_shmdt(Context& ctx, u64 addr);
 Result<long> sys_memfd_create(Context& ctx, UserPtr<char> name, u32 flags);
 Result<long> sys_capget(Context& ctx, UserPtr<abi::CapUserHeader> header, UserPtr<abi::CapUserData> data);
 Result<long> sys_capset(Context& ctx, UserPtr<abi::CapUserHeader> header, UserPtr<abi::CapUserData> data);
