@@ -18,8 +18,12 @@ static unsigned long nattch(int id)
     return ds.shm_nattch;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    /* Run again by exec: the attaches of the process that exec'd are gone. */
+    if (argc == 4 && strcmp(argv[1], "nattch") == 0)
+        return nattch(atoi(argv[2])) == (unsigned long)atoi(argv[3]) ? 0 : 1;
+
     long page = sysconf(_SC_PAGESIZE);
     key_t key = (key_t)(0x53000000 | (getpid() & 0xffffff));
 
@@ -89,7 +93,8 @@ int main(void)
     CHECK(shmctl(id, IPC_STAT, &ds) == 0);
     CHECK(ds.shm_dtime != 0);
 
-    /* A read-only attach faults on write. */
+    /* A read-only attach faults on write, and cannot be made writable. */
+    CHECK_ERR(mprotect(b, page, PROT_READ | PROT_WRITE), EACCES);
     pid_t pid = fork();
     CHECK(pid >= 0);
     if (pid == 0) {
@@ -123,6 +128,18 @@ int main(void)
     CHECK(waitpid(pid, &status, 0) == pid);
     CHECK(nattch(id) == 2);
     close(pipefd[0]);
+
+    /* exec detaches: the child's two inherited attaches go, the parent's two stay. */
+    pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) {
+        char id_text[16];
+        snprintf(id_text, sizeof id_text, "%d", id);
+        execl("/proc/self/exe", argv[0], "nattch", id_text, "2", (char *)NULL);
+        _exit(3);
+    }
+    CHECK(waitpid(pid, &status, 0) == pid);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 
     /* Permissions: an unprivileged other user, or the owner of a mode-0 segment. */
     int is_root = geteuid() == 0;

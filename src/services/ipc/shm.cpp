@@ -6,7 +6,9 @@
 
 #include "frame/format.h"
 #include "frame/phys_mem.h"
+#include "services/abi/fcntl.h"
 #include "services/abi/mman.h"
+#include "services/fs/dentry.h"
 #include "services/fs/ram_fs.h"
 #include "services/ipc/ipc_object.h"
 #include "services/syscalls/handlers.h"
@@ -157,7 +159,12 @@ Result<long> sys_shmat(Context& ctx, int id, u64 addr, int flags)
             if (ctx.memory().area_at(page))
                 return Errno::einval;
     }
-    u64 start = TRY(ctx.memory().map_file(addr, len, prot, placement, segment->file, 0, true));
+    // A read-only attach maps the segment through a read-only file, so that mprotect cannot
+    // make it writable (EACCES, as on Linux).
+    Ref<File> file = segment->file;
+    if (!(prot & abi::prot_write))
+        file = TRY(segment->file->inode()->open(Ref<Dentry>(segment->file->dentry()), abi::o_rdonly));
+    u64 start = TRY(ctx.memory().map_file(addr, len, prot, placement, file, 0, true));
     ctx.memory().set_owner(start, Ref<AreaOwner>(segment));
     segment->atime = ipc_now_sec();
     segment->lpid = ctx.process().pid();
