@@ -67,6 +67,17 @@ int main(int argc, char **argv)
     CHECK(nattch(id) == 2);
     CHECK(shmctl(id, IPC_STAT, &ds) == 0);
     CHECK(ds.shm_lpid == getpid() && ds.shm_atime != 0);
+    /* /proc/self/maps names the attach after the key, as Linux does. */
+    char want[64], line[512];
+    snprintf(want, sizeof want, "/SYSV%08x (deleted)", (unsigned)key);
+    FILE *maps = fopen("/proc/self/maps", "r");
+    CHECK(maps != NULL);
+    int named = 0;
+    while (fgets(line, sizeof line, maps))
+        if (strtoul(line, NULL, 16) == (uintptr_t)a && strstr(line, want))
+            named = 1;
+    fclose(maps);
+    CHECK(named);
 
     /* Address rules. */
     CHECK_ERR(shmat(id, a + 1, 0), EINVAL);          /* unaligned without SHM_RND */

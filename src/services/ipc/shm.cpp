@@ -91,7 +91,7 @@ Result<long> create_segment(Context& ctx, i32 key, u64 size, int flags)
     segment->perm.gid = segment->perm.cgid = cred.egid;
     segment->perm.mode = static_cast<u32>(flags) & 0777u;
     segment->size_bytes = size;
-    segment->file = TRY(RamFs::make_shared_anonymous(page_round_up(size)));
+    segment->file = TRY(RamFs::make_sysv_segment(page_round_up(size), frame::format("SYSV%08x", static_cast<u32>(key))));
     segment->cpid = ctx.process().pid();
     segment->ctime = ipc_now_sec();
     return TRY(segments().add(segment));
