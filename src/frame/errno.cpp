@@ -49,6 +49,8 @@ constexpr ErrnoText errno_texts[] = {
     {Errno::enosys, "ENOSYS", "Function not implemented"},
     {Errno::enotempty, "ENOTEMPTY", "Directory not empty"},
     {Errno::eloop, "ELOOP", "Too many levels of symbolic links"},
+    {Errno::enomsg, "ENOMSG", "No message of desired type"},
+    {Errno::eidrm, "EIDRM", "Identifier removed"},
     {Errno::enodata, "ENODATA", "No data available"},
     {Errno::eoverflow, "EOVERFLOW", "Value too large for defined data type"},
     {Errno::eilseq, "EILSEQ", "Invalid or incomplete multibyte or wide character"},

@@ -46,6 +46,8 @@ enum class Errno : int {
     enosys = 38,
     enotempty = 39,
     eloop = 40,
+    enomsg = 42,
+    eidrm = 43,
     enodata = 61,
     eoverflow = 75,
     eilseq = 84,

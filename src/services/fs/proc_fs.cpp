@@ -1,3 +1,7 @@
+#include "services/abi/ipc.h"
+#include "services/ipc/msg.h"
+#include "services/ipc/sem.h"
+#include "services/ipc/shm.h"
 #include "services/fs/proc_fs.h"
 
 #include <array>
@@ -528,6 +532,21 @@ Ref<Inode> make_proc_fs()
                      return ProcessTable::set_threads_max(TRY(parse_sysctl_number(text)));
                  }))},
             {"ngroups_max", constant("65536\n")},
+            // System V IPC limits, Linux's defaults (what ipcs -l prints).
+            {"shmmax", constant(std::to_string(abi::shmmax) + "\n")},
+            {"shmall", constant(std::to_string(abi::shmall) + "\n")},
+            {"shmmni", constant(std::to_string(abi::shmmni) + "\n")},
+            {"sem", constant(frame::format("%d\t%llu\t%d\t%d\n", abi::semmsl, static_cast<unsigned long long>(abi::semmns), abi::semopm, abi::semmni))},
+            {"msgmax", constant(std::to_string(abi::msgmax) + "\n")},
+            {"msgmnb", constant(std::to_string(abi::msgmnb) + "\n")},
+            {"msgmni", constant(std::to_string(abi::msgmni) + "\n")},
+        };
+    });
+    auto sysvipc_dir = make_ref<ProcDir>([generated] {
+        return std::vector<std::pair<std::string, Ref<Inode>>> {
+            {"shm", generated(sysvipc_shm_text)},
+            {"sem", generated(sysvipc_sem_text)},
+            {"msg", generated(sysvipc_msg_text)},
         };
     });
     auto sys_dir = make_ref<ProcDir>([kernel_dir] {
@@ -562,6 +581,7 @@ Ref<Inode> make_proc_fs()
         {"filesystems", constant("nodev\tproc\nnodev\ttmpfs\nnodev\tdevtmpfs\nnodev\thostfs\n")},
         {"version", constant("Linux version 6.1.0-asterix (asterix) #1 SMP PREEMPT_DYNAMIC Asterix\n")},
         {"sys", Ref<Inode>(sys_dir)},
+        {"sysvipc", Ref<Inode>(sysvipc_dir)},
     };
     auto root = make_ref<ProcDir>([fixed] {
         auto entries = fixed;

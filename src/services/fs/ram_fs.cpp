@@ -63,6 +63,16 @@ Result<Ref<File>> RamFs::make_shared_anonymous(u64 size)
     return inode->open(dentry, o_rdwr);
 }
 
+Result<Ref<File>> RamFs::make_sysv_segment(u64 size, std::string_view name)
+{
+    auto inode = make_ref<RamInode>(shared_memory_fs(), s_ifreg | 0600, 0, 0);
+    TRY(inode->truncate(size));
+    static Ref<Dentry> root = make_ref<Dentry>("", Ref<Dentry>(), make_ref<RamInode>(shared_memory_fs(), s_ifdir | 01777, 0, 0));
+    auto dentry = make_ref<Dentry>(std::string(name), root, Ref<Inode>(inode));
+    dentry->set_detached();
+    return inode->open(dentry, o_rdwr);
+}
+
 Result<Ref<File>> RamFs::make_memfd(std::string_view name, u32 uid, u32 gid, bool is_sealable)
 {
     auto inode = make_ref<RamInode>(shared_memory_fs(), s_ifreg | 0777, uid, gid);

@@ -32,6 +32,9 @@ public:
     static Ref<Inode> make_tmpfs(u64 max_bytes);
     /// The unnamed file behind a MAP_SHARED|MAP_ANONYMOUS mapping of `size` bytes.
     static Result<Ref<File>> make_shared_anonymous(u64 size);
+    /// The unnamed file of a SysV shared memory segment, shown as "/NAME (deleted)" as Linux
+    /// shows "/SYSV<key>" in /proc/PID/maps.
+    static Result<Ref<File>> make_sysv_segment(u64 size, std::string_view name);
     /// A memfd (memfd_create(2)): an unnamed, empty tmpfs file owned by `uid`/`gid`; without
     /// `is_sealable` it starts sealed against new seals.
     static Result<Ref<File>> make_memfd(std::string_view name, u32 uid, u32 gid, bool is_sealable);

@@ -17,6 +17,14 @@ inline constexpr u64 stack_max_bytes = 8 * 1024 * 1024;
 inline constexpr u64 mmap_top = stack_top - stack_max_bytes - 256 * 1024 * 1024;
 inline constexpr u64 mmap_min_addr = 0x10000;
 
+/// Something besides its file that an area belongs to, held by every area mapping it: a SysV
+/// shared memory segment counts its attaches by the areas holding it (fork copies them, exit
+/// and exec drop them), as Linux's shm_nattch counts VMAs.
+class AreaOwner : public RefCounted<AreaOwner> {
+public:
+    virtual ~AreaOwner() = default;
+};
+
 /// One region of a process's address space (a VMA).
 struct Area {
     u64 start;
@@ -26,6 +34,7 @@ struct Area {
     Ref<File> file {}; ///< the mapped file, for file mappings
     u64 file_offset {0};
     bool is_shared {false};
+    Ref<AreaOwner> owner {};
 };
 
 enum class Placement : u8 { anywhere, hint, fixed, fixed_noreplace };
@@ -84,6 +93,13 @@ public:
     /// truncated): the next access faults, and gets SIGBUS.
     void drop_file_pages_past(const PageCache& cache, u64 size);
 
+    /// Marks the area starting at `start` as belonging to `owner` (shmat).
+    void set_owner(u64 start, Ref<AreaOwner> owner)
+    {
+        auto it = m_areas.find(start);
+        if (it != m_areas.end())
+            it->second.owner = std::move(owner);
+    }
     /// The area containing `addr`, if any.
     const Area* area_at(u64 addr) const { return find_area(addr); }
     /// Whether `addr` lies in a MAP_SHARED mapping (futexes there are keyed physically).

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "frame/boot.h"
+#include "services/ipc/sem.h"
 #include "services/abi/futex.h"
 #include "services/process/process_table.h"
 #include "services/process/signals.h"
@@ -73,6 +74,7 @@ void finalize_process(Process& process)
     if (process.memory)
         process.memory->sync_all();
     process.memory = Ref<MemoryMap>();
+    sem_exit(process.pid());
     process.files = Ref<FdTable>();
     process.fs = Ref<FsContext>();
     process.vfork_done.wake_all();

@@ -8,6 +8,7 @@
 
 #include "services/abi/fcntl.h"
 #include "services/abi/futex.h"
+#include "services/abi/ipc.h"
 #include "services/abi/poll.h"
 #include "services/abi/resource.h"
 #include "services/abi/signal.h"
@@ -272,6 +273,19 @@ Result<long> sys_sched_yield(Context& ctx);
 Result<long> sys_sched_getaffinity(Context& ctx, i32 pid, u64 len, UserPtr<u8> mask);
 // prctl.cpp
 Result<long> sys_prctl(Context& ctx, int option, u64 arg2, u64 arg3, u64 arg4, u64 arg5);
+// ipc/shm.cpp, ipc/sem.cpp, ipc/msg.cpp (System V IPC)
+Result<long> sys_shmget(Context& ctx, i32 key, u64 size, int flags);
+Result<long> sys_shmat(Context& ctx, int id, u64 addr, int flags);
+Result<long> sys_shmctl(Context& ctx, int id, int cmd, u64 buf);
+Result<long> sys_shmdt(Context& ctx, u64 addr);
+Result<long> sys_semget(Context& ctx, i32 key, int nsems, int flags);
+Result<long> sys_semop(Context& ctx, int id, UserPtr<abi::Sembuf> sops, u64 nsops);
+Result<long> sys_semtimedop(Context& ctx, int id, UserPtr<abi::Sembuf> sops, u64 nsops, UserPtr<abi::Timespec> timeout);
+Result<long> sys_semctl(Context& ctx, int id, int num, int cmd, u64 arg);
+Result<long> sys_msgget(Context& ctx, i32 key, int flags);
+Result<long> sys_msgsnd(Context& ctx, int id, u64 msgp, u64 size, int flags);
+Result<long> sys_msgrcv(Context& ctx, int id, u64 msgp, u64 size, i64 type, int flags);
+Result<long> sys_msgctl(Context& ctx, int id, int cmd, u64 buf);
 Result<long> sys_memfd_create(Context& ctx, UserPtr<char> name, u32 flags);
 Result<long> sys_capget(Context& ctx, UserPtr<abi::CapUserHeader> header, UserPtr<abi::CapUserData> data);
 Result<long> sys_capset(Context& ctx, UserPtr<abi::CapUserHeader> header, UserPtr<abi::CapUserData> data);
