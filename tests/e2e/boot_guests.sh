@@ -3,8 +3,9 @@
 # of busybox and every guest test, where /bin/sh runs each and prints its exit status, which
 # must be the one its source expects (the same expectation as hosted, `// expect-exit: N`,
 # default 0). A test with `// asterix-args: --mem SIZE [--tmpfs DIR]` gets a boot of its own
-# with that kernel option and an initramfs of busybox and itself. Tests that never end (`// harness: skip`) are
-# left out.
+# with that kernel option and an initramfs of busybox and itself (`--pid1` is dropped: the tests run under /bin/sh). Tests that never end (`// harness: skip`) are
+# left out, and so are those marked `// bare-metal: skip` (they need what only the hosted
+# kernel has: a host root, asterix's own options, the hosted stub).
 #   boot_guests.sh KERNEL_IMAGE GUEST_BIN_DIR GUEST_SOURCE_DIR
 set -u
 image=${1:?usage: boot_guests.sh KERNEL_IMAGE GUEST_BIN_DIR GUEST_SOURCE_DIR}
@@ -31,16 +32,17 @@ echo 'cd /tmp' >"$work/run"
 for source in "$guest_src"/*.c; do
     name=$(basename "$source" .c)
     [ -x "$guest_bin/$name" ] || continue
-    if [ "$(directive harness "$source")" = skip ]; then
+    if [ "$(directive harness "$source")" = skip ] || [ "$(directive bare-metal "$source")" = skip ]; then
         echo "skipped: $name"
         continue
     fi
     expect=$(directive expect-exit "$source")
     expected+=("$name ${expect:-0}")
     args=$(directive asterix-args "$source")
+    # The root is a tmpfs on bare metal already (the initramfs): a --tmpfs DIR goes; and every
+    # test runs under /bin/sh here, never as pid 1, so --pid1 changes nothing and goes too.
+    args=$(echo "$args" | sed -E 's/(^| )--tmpfs [^ ]+//g; s/(^| )--pid1( |$)/ /g' | xargs)
     if [ -n "$args" ]; then
-        # The root is a tmpfs on bare metal already (the initramfs): a --tmpfs DIR goes.
-        args=${args% --tmpfs /*}
         [[ $args =~ ^--mem\ [0-9]+[KMG]$ ]] || fail "$name: the bare-metal kernel takes only --mem SIZE (got '$args')"
         own_boot+=("$name $args")
         continue

@@ -3,6 +3,8 @@
 // and an orphan with exit signal SIGKILL is reparented to it with SIGCHLD instead, so it can
 // reap the orphan and live on. Last, init itself becomes uid 65534, whose kill of it is allowed
 // and must be dropped all the same. Natively the test cannot be pid 1: it runs only under asterix.
+// The option below belongs to the hosted command line:
+// bare-metal: skip
 // asterix-args: --pid1
 // native: skip
 #include "init_protection.h"

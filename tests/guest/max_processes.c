@@ -2,6 +2,8 @@
 // costs a host process): a fork bomb gets EAGAIN once the bound is reached, nothing is left
 // behind by the failed forks, and killing the bomb makes room again. Threads are not
 // processes: a thread can still be made at the bound. Natively there is no such bound.
+// The option below belongs to the hosted command line:
+// bare-metal: skip
 // asterix-args: --max-processes 12
 // native: skip
 #include "check.h"
