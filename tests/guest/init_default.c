@@ -2,6 +2,8 @@
 // its own session. No signal and no orphan's exit signal ends init (or the instance), sent by
 // root or by uid 65534. Natively the test cannot choose its pid: it runs only under asterix.
 // native: skip
+// On bare metal the guest tests run under /bin/sh, so the test is not the instance's program:
+// bare-metal: skip
 #include "init_protection.h"
 
 int main(void)
