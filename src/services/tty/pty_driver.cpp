@@ -11,6 +11,7 @@
 #include "services/process/signals.h"
 #include "services/syscalls/context.h"
 #include "services/tty/devpts.h"
+#include "services/tty/line_read.h"
 #include "services/tty/terminal_file.h"
 
 namespace asterix::services {
@@ -54,22 +55,8 @@ Result<usize> PtyDriver::read(std::span<u8> dst)
 {
     if (is_hung_up())
         return 0;
-    u64 timeout = m_line.read_timeout_ns();
-    u64 deadline = timeout && !m_line.is_inter_byte_timer() ? frame::monotonic_ns() + timeout : ~0ull;
-    usize seen = 0;
-    while (!m_line.is_readable(dst.size())) {
-        if (timeout && m_line.is_inter_byte_timer() && m_line.bytes_ready() != seen) {
-            seen = m_line.bytes_ready();
-            deadline = frame::monotonic_ns() + timeout;
-        }
-        auto waited = wait_interruptible(m_slave_readers, deadline, "pty read");
-        if (waited.is_error() && waited.error() == Errno::etimedout)
-            break;
-        if (waited.is_error())
-            return waited.error();
-        if (is_hung_up())
-            return 0;
-    }
+    if (!TRY(wait_for_line(m_line, dst.size(), m_slave_readers, "pty read", [this] { return !is_hung_up(); })))
+        return 0;
     usize n = m_line.read(dst);
     m_master_writers.wake_all();
     wake_pollers();

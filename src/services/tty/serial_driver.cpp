@@ -7,6 +7,7 @@
 #include "frame/clock.h"
 #include "services/abi/poll.h"
 #include "services/process/signals.h"
+#include "services/tty/line_read.h"
 
 namespace asterix::services {
 
@@ -48,21 +49,10 @@ void SerialDriver::take_input()
 Result<usize> SerialDriver::read(std::span<u8> dst)
 {
     take_input();
-    u64 timeout = m_line.read_timeout_ns();
-    u64 deadline = timeout && !m_line.is_inter_byte_timer() ? frame::monotonic_ns() + timeout : ~0ull;
-    usize seen = 0;
-    while (!m_line.is_readable(dst.size())) {
-        if (timeout && m_line.is_inter_byte_timer() && m_line.bytes_ready() != seen) {
-            seen = m_line.bytes_ready();
-            deadline = frame::monotonic_ns() + timeout;
-        }
-        auto waited = wait_interruptible(m_readers, deadline, "console read");
-        if (waited.is_error() && waited.error() == Errno::etimedout)
-            break; // what has come, maybe nothing
-        if (waited.is_error())
-            return waited.error();
+    TRY(wait_for_line(m_line, dst.size(), m_readers, "console read", [this] {
         take_input();
-    }
+        return true;
+    }));
     return m_line.read(dst);
 }
 
