@@ -1,8 +1,9 @@
 // setuid and setgid: a setuid-root program run by uid 65534 gets euid 0, AT_SECURE and an
 // undumpable process; PR_SET_NO_NEW_PRIVS makes the bits mean nothing; a write, a truncate
 // or a chown by someone without CAP_FSETID takes the bits off; chmod drops setgid for a group
-// the caller is not in. Runs on a tmpfs (hostfs is nosuid under asterix).
-// asterix-args: --tmpfs /tmp
+// the caller is not in. Runs on a tmpfs on /mnt (hostfs is nosuid under asterix; not /tmp, where
+// the build directory of a clone may be).
+// asterix-args: --tmpfs /mnt
 #include "perm_common.h"
 
 #include <fcntl.h>
@@ -70,7 +71,7 @@ int main(int argc, char **argv)
     if (argc > 1 && strcmp(argv[1], "probe") == 0)
         return probe();
     require_root("perm_setuid");
-    snprintf(dir, sizeof dir, "/tmp/perm_setuid.XXXXXX");
+    snprintf(dir, sizeof dir, "/mnt/perm_setuid.XXXXXX");
     CHECK(mkdtemp(dir) != NULL);
     CHECK(chmod(dir, 0755) == 0);
     snprintf(prog, sizeof prog, "%s/prog", dir);
