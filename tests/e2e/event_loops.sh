@@ -42,11 +42,14 @@ child = os.fork()
 if child == 0:
     for r, _ in pipes:
         os.close(r)
-    # Each pipe gets a message in turn, 150 ms apart; then all close.
+    # Each pipe gets a message in turn, 150 ms apart; then each closes in turn (last first), so
+    # that the order of the events never depends on how one wakeup batches them.
     for i, (_, w) in enumerate(pipes):
         time.sleep(0.15)
         os.write(w, b"message %d" % i)
-    time.sleep(0.15)
+    for _, w in reversed(pipes):
+        time.sleep(0.15)
+        os.close(w)
     os._exit(0)
 for i, (r, w) in enumerate(pipes):
     os.close(w)
