@@ -75,56 +75,53 @@ std::vector<u8> timeval_bytes(u64 ns)
 
 } // namespace
 
-GatherReader::GatherReader(std::vector<frame::UserReader> parts) : m_parts(std::move(parts)) {}
-
-u64 GatherReader::remaining() const
+namespace {
+/// Bytes left in the parts from `at` on.
+template<typename Parts>
+u64 remaining_in(const Parts& parts, usize at)
 {
     u64 total = 0;
-    for (usize i = m_at; i < m_parts.size(); ++i)
-        total += m_parts[i].remaining();
+    for (usize i = at; i < parts.size(); ++i)
+        total += parts[i].remaining();
     return total;
 }
 
-Result<usize> GatherReader::read(std::span<u8> dst)
+/// Moves `bytes` through the parts in order, each from where the last stopped: a fault after
+/// some bytes is the short count, as readv/writev return.
+template<typename Parts, typename Bytes, typename Step>
+Result<usize> across_parts(Parts& parts, usize& at, Bytes bytes, Step step)
 {
     usize done = 0;
-    while (done < dst.size() && m_at < m_parts.size()) {
-        if (m_parts[m_at].remaining() == 0) {
-            ++m_at;
+    while (done < bytes.size() && at < parts.size()) {
+        if (parts[at].remaining() == 0) {
+            ++at;
             continue;
         }
-        auto n = m_parts[m_at].read(dst.subspan(done));
+        auto n = step(parts[at], bytes.subspan(done));
         if (n.is_error())
             return done ? Result<usize>(done) : n.error();
         done += n.value();
     }
     return done;
+}
+} // namespace
+
+GatherReader::GatherReader(std::vector<frame::UserReader> parts) : m_parts(std::move(parts)) {}
+
+u64 GatherReader::remaining() const { return remaining_in(m_parts, m_at); }
+
+Result<usize> GatherReader::read(std::span<u8> dst)
+{
+    return across_parts(m_parts, m_at, dst, [](frame::UserReader& part, std::span<u8> rest) { return part.read(rest); });
 }
 
 ScatterWriter::ScatterWriter(std::vector<frame::UserWriter> parts) : m_parts(std::move(parts)) {}
 
-u64 ScatterWriter::remaining() const
-{
-    u64 total = 0;
-    for (usize i = m_at; i < m_parts.size(); ++i)
-        total += m_parts[i].remaining();
-    return total;
-}
+u64 ScatterWriter::remaining() const { return remaining_in(m_parts, m_at); }
 
 Result<usize> ScatterWriter::write(std::span<const u8> src)
 {
-    usize done = 0;
-    while (done < src.size() && m_at < m_parts.size()) {
-        if (m_parts[m_at].remaining() == 0) {
-            ++m_at;
-            continue;
-        }
-        auto n = m_parts[m_at].write(src.subspan(done));
-        if (n.is_error())
-            return done ? Result<usize>(done) : n.error();
-        done += n.value();
-    }
-    return done;
+    return across_parts(m_parts, m_at, src, [](frame::UserWriter& part, std::span<const u8> rest) { return part.write(rest); });
 }
 
 Socket::Socket(int domain, int type, int protocol, u32 status_flags)

@@ -3,13 +3,10 @@
 #include <vector>
 
 #include "services/abi/termios.h"
+#include "services/fs/stream_write.h"
 #include "services/syscalls/context.h"
 
 namespace asterix::services {
-
-namespace {
-constexpr usize chunk_bytes = 64 * 1024;
-}
 
 Result<usize> TerminalFile::read(frame::UserWriter& out)
 {
@@ -18,7 +15,7 @@ Result<usize> TerminalFile::read(frame::UserWriter& out)
     TRY(m_tty->job_control().check_read());
     if (is_nonblocking() && m_tty->driver().would_block_read())
         return Errno::eagain;
-    std::vector<u8> buffer(std::min<u64>(out.remaining(), chunk_bytes));
+    std::vector<u8> buffer(std::min<u64>(out.remaining(), stream_chunk_bytes));
     usize n = TRY(m_tty->driver().read(buffer));
     return TRY(out.write(std::span(buffer).first(n)));
 }
@@ -33,25 +30,7 @@ Result<usize> TerminalFile::write(frame::UserReader& in)
     }
     if (is_nonblocking() && in.remaining() > 0 && m_tty->driver().would_block_write())
         return Errno::eagain;
-    std::vector<u8> buffer(std::min<u64>(in.remaining(), chunk_bytes));
-    usize total = 0;
-    while (in.remaining() > 0) {
-        auto got = in.read(buffer);
-        if (got.is_error()) {
-            if (total > 0)
-                break;
-            return got.error();
-        }
-        auto span = std::span<const u8>(buffer).first(got.value());
-        while (!span.empty()) {
-            auto written = m_tty->driver().write(span);
-            if (written.is_error())
-                return total > 0 ? Result<usize>(total) : written.error();
-            total += written.value();
-            span = span.subspan(written.value());
-        }
-    }
-    return total;
+    return write_through(in, [this](std::span<const u8> span) { return m_tty->driver().write(span); });
 }
 
 Result<long> TerminalFile::ioctl(Context& ctx, u32 request, u64 arg)
