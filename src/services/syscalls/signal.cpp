@@ -18,7 +18,7 @@ Result<long> sys_rt_sigaction(Context& ctx, int sig, UserPtr<abi::KSigAction> ac
         return Errno::einval;
     if (!act.is_null() && (sig == sigkill || sig == sigstop))
         return Errno::einval;
-    auto& slot = ctx.process().sighand->actions[sig - 1];
+    auto& slot = ctx.process().sighand()->actions[sig - 1];
     abi::KSigAction previous = slot;
     if (!act.is_null()) {
         abi::KSigAction action = TRY(ctx.user().read(act));
@@ -26,8 +26,8 @@ Result<long> sys_rt_sigaction(Context& ctx, int sig, UserPtr<abi::KSigAction> ac
         slot = action;
         // A signal now ignored leaves the pending sets (sigaction(2), POSIX).
         if (is_ignored(ctx.process(), sig)) {
-            ctx.process().shared_pending.discard(sig);
-            for (auto& thread : ctx.process().threads)
+            ctx.process().shared_pending().discard(sig);
+            for (auto& thread : ctx.process().threads())
                 thread->pending.discard(sig);
         }
     }
@@ -108,7 +108,7 @@ bool may_signal(Context& ctx, const Process& target, int sig)
         return true;
     if (sender.euid == receiver.suid || sender.euid == receiver.uid || sender.uid == receiver.suid || sender.uid == receiver.uid)
         return true;
-    return sig == sigcont && ctx.process().sid == target.sid;
+    return sig == sigcont && ctx.process().sid() == target.sid();
 }
 
 Result<long> kill_process(Context& ctx, Process& target, const abi::SigInfo& info)
@@ -125,7 +125,7 @@ Result<long> kill_group(Context& ctx, i32 pgid, const abi::SigInfo& info)
     bool has_any = false;
     Errno last = Errno::esrch;
     for (auto& [pid, process] : std::map<i32, Process*>(ProcessTable::all())) {
-        if (process->pgid != pgid || process->has_exited)
+        if (process->pgid() != pgid || process->has_exited())
             continue;
         has_any = true;
         if (kill_process(ctx, *process, info).is_error())
@@ -174,12 +174,12 @@ Result<long> sys_kill(Context& ctx, i32 pid, int sig)
         return kill_process(ctx, *target, info);
     }
     if (pid == 0)
-        return kill_group(ctx, ctx.process().pgid, info);
+        return kill_group(ctx, ctx.process().pgid(), info);
     if (pid == -1) {
         // Every process but init and the caller.
         bool has_any = false;
         for (auto& [id, process] : std::map<i32, Process*>(ProcessTable::all())) {
-            if (id == 1 || process == &ctx.process() || process->has_exited)
+            if (id == 1 || process == &ctx.process() || process->has_exited())
                 continue;
             has_any = true;
             static_cast<void>(kill_process(ctx, *process, info));
@@ -230,7 +230,7 @@ Result<long> sys_rt_sigqueueinfo(Context& ctx, i32 pid, int sig, UserPtr<abi::Si
     Process* target = find_signal_target(pid);
     if (!target)
         return Errno::esrch;
-    if (sig >= abi::sigrtmin && !PendingSignals::can_queue(target->credentials().uid, target->rlimits[rlimit_sigpending].cur))
+    if (sig >= abi::sigrtmin && !PendingSignals::can_queue(target->credentials().uid, target->rlimit(rlimit_sigpending).cur))
         return Errno::eagain; // sigqueue(3): the limit on queued signals was reached
     return kill_process(ctx, *target, info);
 }
@@ -245,7 +245,7 @@ Result<long> sys_rt_tgsigqueueinfo(Context& ctx, i32 tgid, i32 tid, int sig, Use
     info.signo = sig;
     Thread* thread = TRY(find_thread_in(tgid, tid));
     Process& target = thread->process();
-    if (sig >= abi::sigrtmin && !PendingSignals::can_queue(target.credentials().uid, target.rlimits[rlimit_sigpending].cur))
+    if (sig >= abi::sigrtmin && !PendingSignals::can_queue(target.credentials().uid, target.rlimit(rlimit_sigpending).cur))
         return Errno::eagain;
     send_signal(*thread, info);
     return 0;
@@ -266,7 +266,7 @@ Result<long> sys_rt_sigpending(Context& ctx, UserPtr<u64> set, u64 sigsetsize)
 {
     if (sigsetsize > 8)
         return Errno::einval;
-    u64 pending = (ctx.thread().pending.mask | ctx.process().shared_pending.mask).bits() & ctx.thread().sig_mask;
+    u64 pending = (ctx.thread().pending.mask | ctx.process().shared_pending().mask).bits() & ctx.thread().sig_mask;
     TRY(ctx.user().write(set, pending));
     return 0;
 }
@@ -306,10 +306,10 @@ Result<long> sys_rt_sigtimedwait(Context& ctx, UserPtr<u64> set, UserPtr<abi::Si
     // The awaited signals are unblocked for the wait, so they interrupt it.
     u64 saved_mask = thread.sig_mask;
     for (;;) {
-        u64 ready = (thread.pending.mask | ctx.process().shared_pending.mask).bits() & wanted;
+        u64 ready = (thread.pending.mask | ctx.process().shared_pending().mask).bits() & wanted;
         if (ready) {
             int sig = __builtin_ctzll(ready) + 1;
-            abi::SigInfo info = thread.pending.has(sig) ? thread.pending.take(sig) : ctx.process().shared_pending.take(sig);
+            abi::SigInfo info = thread.pending.has(sig) ? thread.pending.take(sig) : ctx.process().shared_pending().take(sig);
             thread.sig_mask = saved_mask;
             if (!info_ptr.is_null())
                 TRY(ctx.user().write(info_ptr, info));
@@ -322,7 +322,7 @@ Result<long> sys_rt_sigtimedwait(Context& ctx, UserPtr<u64> set, UserPtr<abi::Si
         if (waited.is_error()) {
             if (waited.error() == Errno::etimedout)
                 return Errno::eagain;
-            u64 now_ready = (thread.pending.mask | ctx.process().shared_pending.mask).bits() & wanted;
+            u64 now_ready = (thread.pending.mask | ctx.process().shared_pending().mask).bits() & wanted;
             if (!now_ready)
                 return Errno::eintr;
         }
