@@ -94,7 +94,7 @@ Result<usize> SignalFile::read(frame::UserWriter& out)
             TRY(wait_interruptible(woken, ~0ull, "signalfd read"));
             continue;
         }
-        int sig = __builtin_ctzll(ready) + 1;
+        auto sig = abi::Signal::from_valid(__builtin_ctzll(ready) + 1); // a bit of a 64-bit set
         // The thread's own signals before its process's, as dequeue_signal takes them.
         abi::SigInfo info = own ? thread->pending.take(sig) : thread->process().shared_pending().take(sig);
         auto record = std::bit_cast<std::array<u8, record_bytes>>(signalfd_record(info));

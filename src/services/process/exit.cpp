@@ -127,7 +127,7 @@ void finalize_process(Process& process)
     int sig = process.wait_status() & 0x7f;
     if (process.exit_signal()) {
         // The signal clone(2) chose (SIGCHLD for fork), with SIGCHLD's siginfo.
-        auto info = make_signal_info(process.exit_signal(), sig ? ((process.wait_status() & 0x80) ? cld_dumped : cld_killed) : cld_exited,
+        auto info = make_signal_info(Signal::from_valid(process.exit_signal()), sig ? ((process.wait_status() & 0x80) ? cld_dumped : cld_killed) : cld_exited,
             process.pid(), process.credentials().uid);
         info.set_status(sig ? sig : (process.wait_status() >> 8) & 0xff);
         send_signal(*parent, info);

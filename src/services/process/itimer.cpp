@@ -119,7 +119,7 @@ Process::CpuTimer set_cpu_timer(Process& process, int which, u64 value_ns, u64 i
 
 void check_cpu_timers(Process& process)
 {
-    constexpr std::array<int, 2> signals {sigvtalrm, sigprof};
+    constexpr std::array<Signal, 2> signals {sigvtalrm, sigprof};
     for (usize index = 0; index < signals.size(); ++index) {
         auto& timer = process.cpu_timer(index);
         u64 now = cpu_clock(process, index);

@@ -180,8 +180,9 @@ bool PendingSignals::can_queue(u32 uid, u64 limit)
 
 bool PendingSignals::add(const abi::SigInfo& info, u32 uid, u64 limit)
 {
-    int sig = info.signo;
-    bool is_realtime = sig >= abi::sigrtmin;
+    // Senders build the siginfo from a Signal, so its number is valid.
+    auto sig = abi::Signal::from_valid(info.signo);
+    bool is_realtime = sig.is_realtime();
     if (has(sig) && !is_realtime)
         return true; // a standard signal is pending once
     // The instance's kernel memory bounds the queue too, for a user whose limit is infinite.
@@ -197,7 +198,7 @@ bool PendingSignals::add(const abi::SigInfo& info, u32 uid, u64 limit)
     return true;
 }
 
-abi::SigInfo PendingSignals::take(int sig)
+abi::SigInfo PendingSignals::take(abi::Signal sig)
 {
     abi::SigInfo info {};
     info.signo = sig;
@@ -212,7 +213,7 @@ abi::SigInfo PendingSignals::take(int sig)
     return info;
 }
 
-void PendingSignals::discard(int sig)
+void PendingSignals::discard(abi::Signal sig)
 {
     mask.remove(sig);
     std::erase_if(queue, [sig](const Entry& entry) {

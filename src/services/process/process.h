@@ -52,7 +52,7 @@ struct PendingSignals {
     PendingSignals& operator=(const PendingSignals&) = delete;
     ~PendingSignals();
 
-    bool has(int sig) const { return mask.has(sig); }
+    bool has(abi::Signal sig) const { return mask.has(sig); }
     /// Makes the signal pending, with its siginfo queued and charged to `uid` while the user
     /// has fewer than `limit` queued. Past it a standard signal is pending without its siginfo
     /// and a real-time one is not queued: false then, as Linux's __send_signal.
@@ -63,8 +63,8 @@ struct PendingSignals {
     /// kernel memory (sigqueue's EAGAIN otherwise).
     static bool can_queue(u32 uid, u64 limit);
     /// Removes the signal (its first queued instance); returns its siginfo.
-    abi::SigInfo take(int sig);
-    void discard(int sig);
+    abi::SigInfo take(abi::Signal sig);
+    void discard(abi::Signal sig);
 };
 
 class Thread;

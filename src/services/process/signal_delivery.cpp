@@ -86,20 +86,20 @@ std::vector<u8> fpstate_bytes(frame::UserContext::FpSignalImage image)
 }
 
 /// Picks the next signal to take: thread-directed first, lowest number first, SIGKILL and
-/// SIGSTOP ahead of all. Returns 0 when none is deliverable.
-int next_signal(Thread& thread)
+/// SIGSTOP ahead of all. Nothing when none is deliverable.
+std::optional<Signal> next_signal(Thread& thread)
 {
     u64 deliverable = (thread.pending.mask | thread.process().shared_pending().mask).bits() & ~(thread.sig_mask & ~unblockable_signals);
     if (!deliverable)
-        return 0;
-    for (int sig : {sigkill, sigstop}) {
+        return std::nullopt;
+    for (Signal sig : {sigkill, sigstop}) {
         if (deliverable & sig_bit(sig))
             return sig;
     }
-    return __builtin_ctzll(deliverable) + 1;
+    return Signal::from_valid(__builtin_ctzll(deliverable) + 1); // a bit of a 64-bit set
 }
 
-abi::SigInfo take_signal(Thread& thread, int sig)
+abi::SigInfo take_signal(Thread& thread, Signal sig)
 {
     if (thread.pending.has(sig))
         return thread.pending.take(sig);
@@ -129,7 +129,7 @@ void stop_process(Process& process, int sig)
 
 void continue_process(Process& process)
 {
-    for (int sig : {sigstop, sigtstp, sigttin, sigttou}) {
+    for (Signal sig : {sigstop, sigtstp, sigttin, sigttou}) {
         process.shared_pending().discard(sig);
         for (auto& thread : process.threads())
             thread->pending.discard(sig);
@@ -363,7 +363,7 @@ Result<void> set_temporary_sig_mask(Thread& thread, u64 mask, u64 sigsetsize)
     return {};
 }
 
-bool has_pending_signal(Thread& thread) { return next_signal(thread) != 0 || thread.process().is_exiting() || thread.is_exiting; }
+bool has_pending_signal(Thread& thread) { return next_signal(thread).has_value() || thread.process().is_exiting() || thread.is_exiting; }
 
 Result<void> wait_interruptible(frame::WaitQueue& queue, u64 deadline_ns, const char* reason)
 {
@@ -392,8 +392,8 @@ void deliver_signals(Thread& thread)
                 break;
             process.continued().wait_until(~0ull, frame::Interruptible::yes);
         }
-        int sig = next_signal(thread);
-        if (!sig) {
+        auto next = next_signal(thread);
+        if (!next) {
             finish_interrupted_syscall(thread, nullptr);
             if (thread.has_saved_sig_mask) {
                 thread.sig_mask = thread.saved_sig_mask;
@@ -401,6 +401,7 @@ void deliver_signals(Thread& thread)
             }
             return;
         }
+        Signal sig = *next;
         abi::SigInfo info = take_signal(thread, sig);
         abi::KSigAction action = process.sighand()->actions[sig - 1];
         if (action.handler == sig_ign)

@@ -20,7 +20,7 @@ std::vector<JobControl*>& all_job_controls()
     return all;
 }
 
-void signal_group(i32 pgrp, int sig)
+void signal_group(i32 pgrp, Signal sig)
 {
     if (pgrp == 0)
         return;
@@ -81,7 +81,7 @@ bool JobControl::is_caller_in_background() const
     return access({process.sid(), process.pgid(), false, false}, sigttou) != JobAccess::allow;
 }
 
-Result<void> JobControl::check(int sig) const
+Result<void> JobControl::check(Signal sig) const
 {
     Thread* thread = ProcessTable::current_thread();
     if (!thread)
@@ -114,7 +114,7 @@ void signal_process_group(i32 pgrp, u64 signals)
 {
     for (int sig = 1; sig < 64; ++sig) {
         if (signals & (1ull << sig))
-            signal_group(pgrp, sig);
+            signal_group(pgrp, Signal::from_valid(sig)); // 1..63
     }
 }
 
