@@ -117,7 +117,7 @@ ExecIds exec_ids(Thread& thread, const Executable& exe)
 {
     const Credentials& creds = thread.credentials();
     ExecIds ids {creds.euid, creds.egid};
-    if (thread.has_no_new_privs || exe.dentry->inode().fs().is_nosuid())
+    if (thread.has_no_new_privs() || exe.dentry->inode().fs().is_nosuid())
         return ids;
     if (exe.stat.mode & abi::s_isuid)
         ids.euid = exe.stat.uid;

@@ -367,8 +367,8 @@ std::string stat_text(Process& p, Thread* thread)
     // Fields of proc(5): state, ppid, pgrp, session, tty, tpgid, flags, faults, utime, stime,
     // cutime, cstime, priority, nice, threads, itrealvalue, starttime, vsize, rss, rsslim...
     char state = task_state(p, thread);
-    u64 user_ns = thread ? thread->user_ns : p.cpu_times().user_ns;
-    u64 system_ns = thread ? thread->system_ns : p.cpu_times().system_ns;
+    u64 user_ns = thread ? thread->user_ns() : p.cpu_times().user_ns;
+    u64 system_ns = thread ? thread->system_ns() : p.cpu_times().system_ns;
     return frame::format("%d (%s) %c %d %d %d 0 -1 4194560 0 0 0 0 ", id, p.comm().c_str(), state, p.ppid(), p.pgid(), p.sid())
         + frame::format("%" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %d %d %zu 0 %" PRIu64 " %" PRIu64 " %" PRIu64,
             ticks(user_ns), ticks(system_ns), ticks(p.cpu_times().children_user_ns), ticks(p.cpu_times().children_system_ns), 20 + p.nice(), p.nice(),

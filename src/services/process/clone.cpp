@@ -42,7 +42,8 @@ void init_child_context(Thread& parent, Thread& child, const CloneRequest& reque
     child.sig_mask = parent.sig_mask;
     child.alt_stack = (request.flags & clone_vm) && !(request.flags & clone_vfork) ? abi::StackT {0, 2, 0, 0} : parent.alt_stack;
     child.rseq_area = 0;
-    child.has_no_new_privs = parent.has_no_new_privs;
+    if (parent.has_no_new_privs())
+        child.set_no_new_privs();
 }
 
 } // namespace

@@ -151,7 +151,7 @@ void finish_thread(Thread& thread)
     ProcessTable::remove_thread(thread);
     if (!process->is_exiting()) {
         bool is_last = std::all_of(process->threads().begin(), process->threads().end(),
-            [&](const auto& other) { return other.get() == &thread || other->is_exiting; });
+            [&](const auto& other) { return other.get() == &thread || other->is_exiting(); });
         if (is_last)
             process->begin_exit(0);
     }

@@ -3,6 +3,7 @@
 #include <array>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -344,9 +345,21 @@ public:
     frame::UserContext context;
     frame::Task* task {nullptr};
     u64 sig_mask {0};
-    /// The mask to restore after a handler runs (sigsuspend, pselect, ppoll swap masks).
-    u64 saved_sig_mask {0};
-    bool has_saved_sig_mask {false};
+    /// sigsuspend, pselect and ppoll run with a temporary mask; the thread's own comes back
+    /// once a signal has been taken (in the handler's frame) or none came.
+    void swap_in_temporary_sig_mask(u64 temporary)
+    {
+        m_saved_sig_mask = sig_mask;
+        sig_mask = temporary;
+    }
+    void restore_saved_sig_mask()
+    {
+        if (m_saved_sig_mask)
+            sig_mask = *m_saved_sig_mask;
+        m_saved_sig_mask.reset();
+    }
+    /// The mask a signal frame saves: the thread's own, not a temporary one.
+    u64 mask_to_restore() const { return m_saved_sig_mask.value_or(sig_mask); }
     PendingSignals pending;
     abi::StackT alt_stack {0, abi::ss_disable, 0, 0};
     u64 clear_child_tid {0};
@@ -356,12 +369,19 @@ public:
     u64 rseq_area {0};
     u32 rseq_len {0};
     u32 rseq_signature {0};
-    bool is_exiting {false};
-    /// PR_SET_NO_NEW_PRIVS: exec never grants privileges; inherited by clone, kept by exec.
-    bool has_no_new_privs {false};
+    /// The thread is on its way out (exit, a fatal signal, another thread's exec): its loop
+    /// ends at the next return to it. It never comes back.
+    bool is_exiting() const { return m_is_exiting; }
+    void mark_exiting() { m_is_exiting = true; }
+    /// PR_SET_NO_NEW_PRIVS: exec never grants privileges; inherited by clone, kept by exec,
+    /// and never cleared.
+    bool has_no_new_privs() const { return m_has_no_new_privs; }
+    void set_no_new_privs() { m_has_no_new_privs = true; }
     /// CPU time of this thread, in ns: running guest code, and in the kernel for it.
-    u64 user_ns {0};
-    u64 system_ns {0};
+    u64 user_ns() const { return m_user_ns; }
+    u64 system_ns() const { return m_system_ns; }
+    void charge_user(u64 ns) { m_user_ns += ns; }
+    void charge_system(u64 ns) { m_system_ns += ns; }
     /// A syscall a signal interrupted (it returned ERESTART*): restarted or failed with EINTR
     /// once the signal is taken.
     bool interrupted_syscall {false};
@@ -374,6 +394,11 @@ private:
     i32 m_tid;
     Ref<Process> m_process;
     Ref<const Credentials> m_credentials;
+    std::optional<u64> m_saved_sig_mask;
+    bool m_is_exiting {false};
+    bool m_has_no_new_privs {false};
+    u64 m_user_ns {0};
+    u64 m_system_ns {0};
 };
 
 /// Limits a new process starts with (Linux defaults).

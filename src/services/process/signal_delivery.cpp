@@ -208,7 +208,7 @@ Result<void> setup_frame(Thread& thread, int sig, const abi::SigInfo& info, cons
         // BUS_ADRERR, which has the same number).
         mc.err = 4 | (sig == sigsegv && info.code == abi::segv_accerr ? 1 : 0);
     }
-    mc.oldmask = thread.has_saved_sig_mask ? thread.saved_sig_mask : thread.sig_mask;
+    mc.oldmask = thread.mask_to_restore();
     mc.fpstate = fp_addr;
     frame.uc.sigmask = mc.oldmask;
     frame.info = info;
@@ -357,13 +357,11 @@ Result<void> set_temporary_sig_mask(Thread& thread, u64 mask, u64 sigsetsize)
 {
     if (sigsetsize != abi::sigset_bytes)
         return Errno::einval;
-    thread.saved_sig_mask = thread.sig_mask;
-    thread.has_saved_sig_mask = true;
-    thread.sig_mask = mask & ~unblockable_signals;
+    thread.swap_in_temporary_sig_mask(mask & ~unblockable_signals);
     return {};
 }
 
-bool has_pending_signal(Thread& thread) { return next_signal(thread).has_value() || thread.process().is_exiting() || thread.is_exiting; }
+bool has_pending_signal(Thread& thread) { return next_signal(thread).has_value() || thread.process().is_exiting() || thread.is_exiting(); }
 
 Result<void> wait_interruptible(frame::WaitQueue& queue, u64 deadline_ns, const char* reason)
 {
@@ -384,10 +382,10 @@ void deliver_signals(Thread& thread)
 {
     Process& process = thread.process();
     for (;;) {
-        if (thread.is_exiting || process.is_exiting())
+        if (thread.is_exiting() || process.is_exiting())
             return;
         // A stopped process waits here until SIGCONT (or SIGKILL).
-        while (process.is_stopped() && !process.is_exiting() && !thread.is_exiting) {
+        while (process.is_stopped() && !process.is_exiting() && !thread.is_exiting()) {
             if (thread.pending.has(sigkill) || process.shared_pending().has(sigkill))
                 break;
             process.continued().wait_until(~0ull, frame::Interruptible::yes);
@@ -395,10 +393,7 @@ void deliver_signals(Thread& thread)
         auto next = next_signal(thread);
         if (!next) {
             finish_interrupted_syscall(thread, nullptr);
-            if (thread.has_saved_sig_mask) {
-                thread.sig_mask = thread.saved_sig_mask;
-                thread.has_saved_sig_mask = false;
-            }
+            thread.restore_saved_sig_mask();
             return;
         }
         Signal sig = *next;
@@ -430,10 +425,7 @@ void deliver_signals(Thread& thread)
             exit_process(process, sigsegv | 0x80);
             return;
         }
-        if (thread.has_saved_sig_mask) {
-            thread.sig_mask = thread.saved_sig_mask;
-            thread.has_saved_sig_mask = false;
-        }
+        thread.restore_saved_sig_mask();
         thread.sig_mask |= action.mask;
         if (!(action.flags & sa_nodefer))
             thread.sig_mask |= sig_bit(sig);

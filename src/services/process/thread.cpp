@@ -127,7 +127,7 @@ void run_thread(Thread& thread)
     Process& process = thread.process();
     for (;;) {
         deliver_signals(thread);
-        if (thread.is_exiting || process.is_exiting() || frame::is_powering_off())
+        if (thread.is_exiting() || process.is_exiting() || frame::is_powering_off())
             break;
         // CPU time: the guest's share is the time it ran (with the host's stop and resume);
         // the kernel's is the time spent handling what stopped it.
@@ -135,7 +135,7 @@ void run_thread(Thread& thread)
         auto reason = frame::execute_user(process.vm(), thread.context);
         u64 returned = frame::monotonic_ns();
         u64 off_cpu_before = frame::current_task().off_cpu_ns();
-        thread.user_ns += returned - started;
+        thread.charge_user(returned - started);
         process.charge_user(returned - started);
         switch (reason.kind) {
         case frame::ReturnReason::Kind::syscall:
@@ -150,7 +150,7 @@ void run_thread(Thread& thread)
         }
         // Time blocked in a syscall (a read, a wait) is no one's CPU time.
         u64 handled = frame::monotonic_ns() - returned - (frame::current_task().off_cpu_ns() - off_cpu_before);
-        thread.system_ns += handled;
+        thread.charge_system(handled);
         process.charge_system(handled);
         check_cpu_limit(process);
         check_cpu_timers(process);
@@ -187,11 +187,11 @@ void start_thread(Thread& thread)
 
 void exit_thread(Thread& thread, int wait_status)
 {
-    thread.is_exiting = true;
+    thread.mark_exiting();
     Process& process = thread.process();
     usize live = 0;
     for (auto& other : process.threads())
-        live += !other->is_exiting;
+        live += !other->is_exiting();
     if (live == 0)
         process.begin_exit(wait_status);
 }
@@ -202,7 +202,7 @@ void exit_process(Process& process, int wait_status)
         return;
     process.continued().wake_all();
     for (auto& thread : process.threads()) {
-        thread->is_exiting = true;
+        thread->mark_exiting();
         if (thread->task && thread->task != &frame::current_task())
             thread->task->interrupt();
     }

@@ -179,12 +179,12 @@ std::optional<Result<long>> prctl_privileges(Context& ctx, int option, u64 arg2,
     case abi::pr_set_no_new_privs:
         if (arg2 != 1 || arg3 || arg4 || arg5)
             return Result<long>(Errno::einval);
-        ctx.thread().has_no_new_privs = true;
+        ctx.thread().set_no_new_privs();
         return Result<long>(0);
     case abi::pr_get_no_new_privs:
         if (arg2 || arg3 || arg4 || arg5)
             return Result<long>(Errno::einval);
-        return Result<long>(ctx.thread().has_no_new_privs ? 1 : 0);
+        return Result<long>(ctx.thread().has_no_new_privs() ? 1 : 0);
     default:
         return std::nullopt;
     }

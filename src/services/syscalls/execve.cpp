@@ -80,7 +80,7 @@ Result<long> sys_execveat(Context& ctx, int dirfd, UserPtr<char> path, UserPtr<u
     for (auto& thread : process.threads()) {
         if (thread.get() != &self) {
             // They die with the old image: nothing of theirs may touch the new one.
-            thread->is_exiting = true;
+            thread->mark_exiting();
             thread->clear_child_tid = 0;
             thread->robust_list_head = 0;
             if (thread->task)

@@ -30,8 +30,8 @@ Result<long> sys_getrusage(Context& ctx, int who, UserPtr<abi::Rusage> usage)
         out.stime = to_timeval(process.cpu_times().system_ns);
         break;
     case abi::rusage_thread:
-        out.utime = to_timeval(ctx.thread().user_ns);
-        out.stime = to_timeval(ctx.thread().system_ns);
+        out.utime = to_timeval(ctx.thread().user_ns());
+        out.stime = to_timeval(ctx.thread().system_ns());
         break;
     case abi::rusage_children:
         out.utime = to_timeval(process.cpu_times().children_user_ns);

@@ -66,7 +66,7 @@ void rseq_preempted(Thread& thread)
     // Restart at the abort handler, which must be preceded by the registered signature.
     auto signature = vm.read(UserPtr<u32>(cs.value().abort_ip - 4));
     if (signature.is_error() || signature.value() != thread.rseq_signature) {
-        thread.is_exiting = true;
+        thread.mark_exiting();
         exit_process(thread.process(), sigsegv | 0x80);
         return;
     }

@@ -178,7 +178,7 @@ Process* find_signal_target(i32 pid)
 Result<Thread*> find_thread_in(i32 tgid, i32 tid)
 {
     Thread* thread = ProcessTable::find_thread(tid);
-    if (!thread || thread->is_exiting || (tgid > 0 && thread->process().pid() != tgid))
+    if (!thread || thread->is_exiting() || (tgid > 0 && thread->process().pid() != tgid))
         return Errno::esrch;
     return thread;
 }

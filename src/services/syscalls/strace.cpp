@@ -217,7 +217,7 @@ void trace_syscall(Context& ctx, u64 number, const SyscallEntry* entry, const Sy
             line += (index ? ", " : "") + strace::hex(args[index]);
     }
     line += ") = ";
-    line += ctx.thread().is_exiting ? "?" : strace::result_text(description, result);
+    line += ctx.thread().is_exiting() ? "?" : strace::result_text(description, result);
     line += '\n';
     frame::trace_write(line);
 }

@@ -30,7 +30,7 @@ Result<u64> read_clock(int clock)
         return 0;
     case abi::clock_thread_cputime_id:
         if (Thread* thread = ProcessTable::current_thread())
-            return thread->user_ns + thread->system_ns;
+            return thread->user_ns() + thread->system_ns();
         return 0;
     default:
         return Errno::einval;
