@@ -75,6 +75,23 @@ Errno host::errno_from_host(int host_errno)
     return Errno::eio;
 }
 
+namespace {
+host::Platform g_platform = host::Platform::ptrace;
+}
+
+host::Platform host::platform() { return g_platform; }
+void host::set_platform(Platform platform) { g_platform = platform; }
+
+const char* host::systrap_unsupported_reason()
+{
+    // The stub's handler saves and restores the guest's fs and gs bases with rdfsbase and
+    // wrfsbase, which the host must allow in user mode.
+    constexpr u64 hwcap2_fsgsbase = 1u << 1;
+    if (!(getauxval(AT_HWCAP2) & hwcap2_fsgsbase))
+        return "the host does not allow FSGSBASE instructions in user mode";
+    return nullptr;
+}
+
 void host::pin_to_current_cpu()
 {
     int cpu = sched_getcpu();

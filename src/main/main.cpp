@@ -34,6 +34,9 @@ options:
   --initramfs FILE  the root is a tmpfs unpacked from FILE, a cpio newc archive (as the
                     bare-metal kernel boots); the host's files are not visible
   --mem SIZE        guest physical memory, e.g. 512M or 2G (default 1G)
+  --platform=NAME   how guest threads run: ptrace (default: every syscall and fault is a
+                    ptrace stop) or systrap (seccomp traps into a handler that hands the
+                    registers to the kernel through shared memory)
   --strace[=FILE]   print every guest syscall in strace's format, with the thread id and
                     decoded arguments (to stderr or FILE)
   --strace=trace=SET  only these syscalls: names and classes (file, process, memory, signal,
@@ -219,6 +222,17 @@ int run(int argc, char** argv)
             std::string text = value_of("--mem");
             if (!parse_size(text, params.mem_bytes) || params.mem_bytes < (4ull << 20))
                 fail("--mem wants a size of at least 4M, like 512M or 2G (got '" + text + "')");
+        } else if (arg == "--platform" || arg.starts_with("--platform=")) {
+            std::string name = arg == "--platform" ? value_of("--platform") : std::string(arg.substr(11));
+            if (name == "ptrace") {
+                host::set_platform(host::Platform::ptrace);
+            } else if (name == "systrap") {
+                if (const char* reason = host::systrap_unsupported_reason())
+                    fail(std::string("--platform=systrap is not available: ") + reason);
+                host::set_platform(host::Platform::systrap);
+            } else {
+                fail("--platform wants ptrace or systrap (got '" + name + "')");
+            }
         } else if (arg == "--strace") {
             params.is_strace_on = true;
         } else if (arg.starts_with("--strace=trace=")) {

@@ -11,7 +11,7 @@
 #   // harness: skip           never run by this script (e.g. spin_forever)
 # The test gets stdin from /dev/null; its stdout and stderr pass through.
 # Environment: GUEST_TEST_TIMEOUT (seconds, default 60), GUEST_TEST_SKIP_STATUS (default 0;
-# 77 suits ctest's SKIP_RETURN_CODE).
+# 77 suits ctest's SKIP_RETURN_CODE), GUEST_TEST_PLATFORM (asterix's --platform, default its own).
 set -u
 
 usage() {
@@ -58,7 +58,11 @@ read -r -a extra <<<"$(directive asterix-args)"
 if [ "$runner" = --native ]; then
     cmd=("$binary")
 else
-    cmd=("$runner" run "${extra[@]}" "$binary")
+    platform=()
+    if [ -n "${GUEST_TEST_PLATFORM:-}" ]; then
+        platform=("--platform=$GUEST_TEST_PLATFORM")
+    fi
+    cmd=("$runner" run "${platform[@]}" "${extra[@]}" "$binary")
 fi
 if command -v timeout >/dev/null 2>&1; then
     cmd=(timeout -k 5 "$timeout_s" "${cmd[@]}")

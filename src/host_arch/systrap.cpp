@@ -1,0 +1,397 @@
+// The systrap platform's plumbing: the pages an address-space process shares with the kernel,
+// the filters of its two threads, and the handoff of its guest thread (stub.S has the stub side).
+//
+// Everything in these pages but the setup page and the request page can be written by guest
+// code at any time it runs, so the kernel copies what it reads before it checks it, and writes
+// anew, before every resume, everything the stub or the host reads back.
+
+#include "host_arch/systrap.h"
+
+#include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/futex.h>
+#include <seccomp.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <vector>
+
+#include "frame/clock.h"
+#include "frame/internal.h"
+#include "frame/log.h"
+#include "host_arch/host.h"
+
+extern "C" const char ax_stub_start[];
+extern "C" const char ax_stub_handler[];
+extern "C" const char ax_stub_restorer[];
+
+namespace asterix::frame::arch {
+
+namespace {
+
+// The message page (stub.S).
+constexpr usize state_offset = 0;
+constexpr usize ucontext_ptr_offset = 8;
+constexpr usize siginfo_ptr_offset = 16;
+constexpr usize fs_base_offset = 24;
+constexpr usize gs_base_offset = 32;
+constexpr usize guest_tid_offset = 40;
+constexpr usize altstack_desc_offset = 1024;
+constexpr u32 state_trapped = 1;
+constexpr u32 state_resume = 2;
+
+// The host's signal frame: struct ucontext with the x86-64 sigcontext, and siginfo.
+constexpr usize uc_gregs_offset = 40;
+constexpr usize uc_fpstate_ptr_offset = uc_gregs_offset + 23 * 8;
+constexpr usize uc_sigmask_offset = uc_gregs_offset + 256;
+constexpr usize ucontext_bytes = uc_sigmask_offset + 8;
+constexpr usize siginfo_bytes = 128;
+enum Greg : usize { r8, r9, r10, r11, r12, r13, r14, r15, rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip, eflags, csgsfs, err, trapno, oldmask, cr2, count };
+constexpr usize fx_sw_bytes_offset = 464; // software-reserved bytes the host's sigreturn checks
+constexpr usize fxsave_bytes = 512;
+
+constexpr u64 altstack_end = altstack_addr + altstack_pages * page_size;
+constexpr u64 unanswered_preempts_max = 100; // timer ticks (10 ms): a second
+
+/// A seccomp program built by libseccomp, as BPF.
+std::vector<sock_filter> export_bpf(scmp_filter_ctx filter)
+{
+    std::vector<sock_filter> bpf;
+    int fd = memfd_create("asterix-systrap-filter", MFD_CLOEXEC);
+    if (fd < 0 || seccomp_export_bpf(filter, fd) != 0)
+        panic("libseccomp: cannot export a filter");
+    off_t size = lseek(fd, 0, SEEK_END);
+    bpf.resize(static_cast<usize>(size) / sizeof(sock_filter));
+    if (pread(fd, bpf.data(), bpf.size() * sizeof(sock_filter), 0) != static_cast<ssize_t>(bpf.size() * sizeof(sock_filter)))
+        panic("libseccomp: cannot read a filter back");
+    close(fd);
+    seccomp_release(filter);
+    return bpf;
+}
+
+void add_rule(scmp_filter_ctx filter, u32 action, int nr, unsigned count = 0, scmp_arg_cmp a = {}, scmp_arg_cmp b = {})
+{
+    int rc = count == 0 ? seccomp_rule_add(filter, action, nr, 0) : seccomp_rule_add(filter, action, nr, count, a, b);
+    if (rc != 0)
+        panic("libseccomp: cannot add a rule (%d)", rc);
+}
+
+/// The mapping thread's filter: it runs only the stub's batches, so the host mapping calls,
+/// its two futex calls on its own words, and exit; anything else kills the process.
+const std::vector<sock_filter>& mapping_filter()
+{
+    static std::vector<sock_filter> program = [] {
+        scmp_filter_ctx filter = seccomp_init(SCMP_ACT_KILL_PROCESS);
+        if (!filter)
+            panic("libseccomp: cannot create a filter");
+        for (int nr : {SCMP_SYS(mmap), SCMP_SYS(munmap), SCMP_SYS(mprotect), SCMP_SYS(exit), SCMP_SYS(exit_group)})
+            add_rule(filter, SCMP_ACT_ALLOW, nr);
+        add_rule(filter, SCMP_ACT_ALLOW, SCMP_SYS(futex), 2, SCMP_A0(SCMP_CMP_EQ, stub_data_addr + systrap_request_seq_offset),
+            SCMP_A1(SCMP_CMP_EQ, FUTEX_WAIT));
+        add_rule(filter, SCMP_ACT_ALLOW, SCMP_SYS(futex), 2, SCMP_A0(SCMP_CMP_EQ, sysmsg_addr + systrap_done_offset),
+            SCMP_A1(SCMP_CMP_EQ, FUTEX_WAKE));
+        return export_bpf(filter);
+    }();
+    return program;
+}
+
+/// The guest thread's filter: every syscall, of every architecture, traps (SIGSYS to the
+/// stub's handler), but the handoff's own calls with their arguments pinned: futex wait and
+/// wake on the message page's state word, and rt_sigreturn. An instruction-pointer check would
+/// not do: guest code can jump to the stub's syscall instructions with registers of its choice,
+/// and these calls can do nothing with them but wait, wake the kernel, or load registers.
+const std::vector<sock_filter>& guest_filter()
+{
+    static std::vector<sock_filter> program = [] {
+        scmp_filter_ctx filter = seccomp_init(SCMP_ACT_TRAP);
+        if (!filter || seccomp_attr_set(filter, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_TRAP) != 0)
+            panic("libseccomp: cannot create a filter");
+        add_rule(filter, SCMP_ACT_ALLOW, SCMP_SYS(rt_sigreturn));
+        for (u64 op : {FUTEX_WAIT, FUTEX_WAKE})
+            add_rule(filter, SCMP_ACT_ALLOW, SCMP_SYS(futex), 2, SCMP_A0(SCMP_CMP_EQ, sysmsg_addr + state_offset), SCMP_A1(SCMP_CMP_EQ, op));
+        return export_bpf(filter);
+    }();
+    return program;
+}
+
+/// sock_fprog as the host reads it from the setup page.
+struct FilterHeader {
+    u16 len;
+    u8 pad[6];
+    u64 filter;
+};
+
+void put_u64(std::span<u8> page, usize offset, u64 value) { std::memcpy(page.data() + offset, &value, sizeof value); }
+u64 get_u64(std::span<const u8> page, usize offset)
+{
+    u64 value;
+    std::memcpy(&value, page.data() + offset, sizeof value);
+    return value;
+}
+
+u32* state_word(SystrapSpace& sys)
+{
+    // SAFETY: the word is 4-byte aligned in a page of the direct map.
+    return reinterpret_cast<u32*>(frame::frame_direct_bytes(sys.sysmsg).data() + state_offset);
+}
+
+/// Copies between the kernel and the alternate stack at an address of the address-space
+/// process; the caller has checked that [addr, addr + len) lies in the stack.
+void copy_altstack(SystrapSpace& sys, u64 addr, std::span<u8> kernel, bool is_read)
+{
+    usize done = 0;
+    while (done < kernel.size()) {
+        u64 offset = addr + done - altstack_addr;
+        auto page = frame::frame_direct_bytes(sys.altstack[offset / page_size]);
+        usize in_page = offset % page_size;
+        usize n = std::min(kernel.size() - done, page_size - in_page);
+        if (is_read)
+            std::memcpy(kernel.data() + done, page.data() + in_page, n);
+        else
+            std::memcpy(page.data() + in_page, kernel.data() + done, n);
+        done += n;
+    }
+}
+
+bool is_in_altstack(u64 addr, usize len) { return addr >= altstack_addr && addr <= altstack_end && len <= altstack_end - addr; }
+
+/// Reads where the guest thread's handler says its signal frame is and checks it: the frame
+/// must lie in the alternate stack, or the thread did not trap the way the stub set it up.
+bool take_trap_frame(AddressSpace& space)
+{
+    SystrapSpace& sys = *space.systrap();
+    auto message = frame::frame_direct_bytes(sys.sysmsg);
+    u64 ucontext = get_u64(message, ucontext_ptr_offset);
+    u64 siginfo = get_u64(message, siginfo_ptr_offset);
+    if (!is_in_altstack(ucontext, ucontext_bytes) || !is_in_altstack(siginfo, siginfo_bytes) || ucontext % 8 != 0) {
+        space.lose("the guest thread trapped with its signal frame outside the stub's stack");
+        return false;
+    }
+    u8 pointer[8];
+    copy_altstack(sys, ucontext + uc_fpstate_ptr_offset, pointer, true);
+    u64 fpstate = get_u64(pointer, 0);
+    usize fp_bytes = xstate_bytes(0) + 4; // and FP_XSTATE_MAGIC2 after it
+    if (!is_in_altstack(fpstate, fp_bytes) || fpstate % (fp_bytes > fxsave_bytes ? 64 : 16) != 0) {
+        space.lose("the guest thread trapped with its FPU state outside the stub's stack");
+        return false;
+    }
+    sys.ucontext_addr = ucontext;
+    sys.siginfo_addr = siginfo;
+    sys.fpstate_addr = fpstate;
+    return true;
+}
+
+/// Lets the parked guest thread run and waits until it traps again. The timer preempts it with
+/// preempt_signal (interrupts.cpp); a thread that keeps that signal blocked (a guest can, by a
+/// rt_sigreturn of its own) is stuck for good, and its address space is given up.
+bool resume_and_wait(AddressSpace& space)
+{
+    SystrapSpace& sys = *space.systrap();
+    u32* state = state_word(sys);
+    host::g_preempt_signals = 0;
+    host::g_running_pid = space.pid();
+    host::g_running_tid = sys.guest_tid;
+    __atomic_store_n(state, state_resume, __ATOMIC_RELEASE);
+    shared_futex_wake(state);
+    bool is_trapped = false;
+    for (;;) {
+        // Any value but "resume" is a trap: a guest that writes another value there only
+        // hands the kernel a frame of its own making, which is checked like any.
+        if (__atomic_load_n(state, __ATOMIC_ACQUIRE) != state_resume) {
+            is_trapped = true;
+            break;
+        }
+        shared_futex_wait(state, state_resume, 50'000'000);
+        if (__atomic_load_n(state, __ATOMIC_ACQUIRE) != state_resume) {
+            is_trapped = true;
+            break;
+        }
+        if (!space.check_alive())
+            break;
+        if (static_cast<u64>(host::g_preempt_signals) > unanswered_preempts_max) {
+            // FIXME: seize the guest thread and stop it with PTRACE_INTERRUPT instead.
+            space.lose("the guest thread does not take the preemption signal");
+            break;
+        }
+    }
+    host::g_running_tid = 0;
+    host::g_running_pid = 0;
+    return is_trapped && take_trap_frame(space);
+}
+
+} // namespace
+
+Result<std::unique_ptr<SystrapSpace>> prepare_systrap_space()
+{
+    auto sys = std::make_unique<SystrapSpace>();
+    sys->sysmsg = TRY(Frame::alloc_zeroed());
+    sys->setup = TRY(Frame::alloc_zeroed());
+    for (auto& page : sys->altstack)
+        page = TRY(Frame::alloc_zeroed());
+
+    auto setup = frame::frame_direct_bytes(sys->setup);
+    const auto& mapping = mapping_filter();
+    const auto& guest = guest_filter();
+    usize mapping_offset = 64;
+    usize guest_offset = mapping_offset + mapping.size() * sizeof(sock_filter);
+    if (guest_offset + guest.size() * sizeof(sock_filter) > page_size)
+        panic("the systrap filters do not fit their setup page");
+    FilterHeader headers[2] = {
+        {static_cast<u16>(mapping.size()), {}, systrap_setup_addr + mapping_offset},
+        {static_cast<u16>(guest.size()), {}, systrap_setup_addr + guest_offset},
+    };
+    std::memcpy(setup.data(), headers, sizeof headers);
+    std::memcpy(setup.data() + mapping_offset, mapping.data(), mapping.size() * sizeof(sock_filter));
+    std::memcpy(setup.data() + guest_offset, guest.data(), guest.size() * sizeof(sock_filter));
+
+    // The guest thread's stack_t: ss_sp, ss_flags, ss_size.
+    auto message = frame::frame_direct_bytes(sys->sysmsg);
+    put_u64(message, altstack_desc_offset, altstack_addr);
+    put_u64(message, altstack_desc_offset + 8, 0);
+    put_u64(message, altstack_desc_offset + 16, altstack_pages * page_size);
+    return sys;
+}
+
+bool install_systrap_in_child(int memfd, const SystrapSpace& sys)
+{
+    auto map_page = [memfd](u64 addr, const Frame& page, int prot) {
+        // SAFETY: fixed addresses in the stub's range above guest user space.
+        return mmap(reinterpret_cast<void*>(addr), page_size, prot, MAP_SHARED | MAP_FIXED, memfd,
+                   static_cast<off_t>(page.pfn() * page_size))
+            != MAP_FAILED;
+    };
+    if (!map_page(sysmsg_addr, sys.sysmsg, PROT_READ | PROT_WRITE) || !map_page(systrap_setup_addr, sys.setup, PROT_READ))
+        return false;
+    for (usize i = 0; i < altstack_pages; ++i) {
+        if (!map_page(altstack_addr + i * page_size, sys.altstack[i], PROT_READ | PROT_WRITE))
+            return false;
+    }
+    // The kernel's sigaction: the handler and restorer are the stub's, every signal is blocked
+    // while the handler runs, and it runs on the alternate stack.
+    struct {
+        u64 handler;
+        u64 flags;
+        u64 restorer;
+        u64 mask;
+    } action {stub_code_addr + static_cast<u64>(ax_stub_handler - ax_stub_start), SA_SIGINFO | SA_ONSTACK | 0x04000000 /* SA_RESTORER */,
+        stub_code_addr + static_cast<u64>(ax_stub_restorer - ax_stub_start), ~0ull};
+    for (int sig : {SIGSYS, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, host::preempt_signal}) {
+        if (syscall(SYS_rt_sigaction, sig, &action, nullptr, 8) != 0)
+            return false;
+    }
+    return true;
+}
+
+bool wait_for_first_trap(AddressSpace& space)
+{
+    SystrapSpace& sys = *space.systrap();
+    auto message = frame::frame_direct_bytes(sys.sysmsg);
+    // Nothing of the guest has run yet: the thread id the mapping thread wrote is the clone's.
+    sys.guest_tid = static_cast<pid_t>(get_u64(message, guest_tid_offset));
+    u32* state = state_word(sys);
+    u64 deadline = monotonic_ns() + systrap_batch_timeout_ns;
+    while (__atomic_load_n(state, __ATOMIC_ACQUIRE) != state_trapped) {
+        shared_futex_wait(state, 0, 20'000'000);
+        if (__atomic_load_n(state, __ATOMIC_ACQUIRE) == state_trapped)
+            break;
+        if (!space.check_alive() || monotonic_ns() > deadline) {
+            space.lose("the guest thread never trapped");
+            return false;
+        }
+    }
+    return sys.guest_tid > 0 && take_trap_frame(space);
+}
+
+std::optional<SystrapTrap> systrap_run(AddressSpace& space, UserContext& ctx)
+{
+    SystrapSpace& sys = *space.systrap();
+    const GeneralRegs& in = ctx.regs;
+    // The whole sigcontext is written anew: the guest may have scribbled anywhere in it.
+    u64 gregs[Greg::count] = {};
+    gregs[r8] = in.r8, gregs[r9] = in.r9, gregs[r10] = in.r10, gregs[r11] = in.r11;
+    gregs[r12] = in.r12, gregs[r13] = in.r13, gregs[r14] = in.r14, gregs[r15] = in.r15;
+    gregs[rdi] = in.rdi, gregs[rsi] = in.rsi, gregs[rbp] = in.rbp, gregs[rbx] = in.rbx;
+    gregs[rdx] = in.rdx, gregs[rax] = in.rax, gregs[rcx] = in.rcx, gregs[rsp] = in.rsp;
+    gregs[rip] = in.rip, gregs[eflags] = in.eflags;
+    u64 cs = in.cs ? in.cs : 0x33, ss = in.ss ? in.ss : 0x2b;
+    gregs[csgsfs] = (cs & 0xffff) | ((ss & 0xffff) << 48);
+    u8 sigcontext[256] = {};
+    std::memcpy(sigcontext, gregs, sizeof gregs);
+    std::memcpy(sigcontext + sizeof gregs, &sys.fpstate_addr, sizeof sys.fpstate_addr);
+    copy_altstack(sys, sys.ucontext_addr + uc_gregs_offset, sigcontext, false);
+    // The host signal mask the thread returns with: none blocked, so the preemption signal and
+    // the faults reach the handler.
+    u8 no_signals[8] = {};
+    copy_altstack(sys, sys.ucontext_addr + uc_sigmask_offset, no_signals, false);
+    auto message = frame::frame_direct_bytes(sys.sysmsg);
+    put_u64(message, fs_base_offset, in.fs_base);
+    put_u64(message, gs_base_offset, in.gs_base);
+
+    if (!resume_and_wait(space))
+        return std::nullopt;
+
+    // Copy first, then use: the frame stays guest-writable.
+    copy_altstack(sys, sys.ucontext_addr + uc_gregs_offset, {reinterpret_cast<u8*>(gregs), sizeof gregs}, true);
+    u8 info[siginfo_bytes];
+    copy_altstack(sys, sys.siginfo_addr, info, true);
+    GeneralRegs& out = ctx.regs;
+    out.r8 = gregs[r8], out.r9 = gregs[r9], out.r10 = gregs[r10], out.r11 = gregs[r11];
+    out.r12 = gregs[r12], out.r13 = gregs[r13], out.r14 = gregs[r14], out.r15 = gregs[r15];
+    out.rdi = gregs[rdi], out.rsi = gregs[rsi], out.rbp = gregs[rbp], out.rbx = gregs[rbx];
+    out.rdx = gregs[rdx], out.rax = gregs[rax], out.rcx = gregs[rcx], out.rsp = gregs[rsp];
+    out.rip = gregs[rip], out.eflags = gregs[eflags];
+    out.cs = gregs[csgsfs] & 0xffff;
+    out.orig_rax = ~0ull;
+    out.fs_base = get_u64(message, fs_base_offset);
+    out.gs_base = get_u64(message, gs_base_offset);
+
+    SystrapTrap trap {};
+    i32 head[3];
+    std::memcpy(head, info, sizeof head);
+    trap.signo = head[0];
+    trap.code = head[2];
+    trap.addr = get_u64(info, 16);
+    std::memcpy(&trap.syscall, info + 24, sizeof trap.syscall);
+    std::memcpy(&trap.arch, info + 28, sizeof trap.arch);
+    trap.error = gregs[err];
+    return trap;
+}
+
+void systrap_read_fp(AddressSpace& space, std::vector<u8>& out)
+{
+    out.assign(xstate_bytes(0), 0);
+    copy_altstack(*space.systrap(), space.systrap()->fpstate_addr, out, true);
+}
+
+void systrap_write_fp(AddressSpace& space, std::span<const u8> image)
+{
+    SystrapSpace& sys = *space.systrap();
+    std::vector<u8> state(xstate_bytes(0), 0);
+    copy_altstack(sys, sys.fpstate_addr, state, true);
+    if (state.size() < fxsave_bytes)
+        return;
+    u8 sw_bytes[fxsave_bytes - fx_sw_bytes_offset];
+    std::memcpy(sw_bytes, state.data() + fx_sw_bytes_offset, sizeof sw_bytes);
+    if (image.empty()) {
+        // The power-on state: FCW 0x37f, MXCSR 0x1f80, the rest initial (XSTATE_BV 0).
+        std::fill(state.begin(), state.end(), u8 {0});
+        state[0] = 0x7f;
+        state[1] = 0x03;
+        state[24] = 0x80;
+        state[25] = 0x1f;
+        if (state.size() > fxsave_bytes)
+            state[fxsave_bytes] = 0x3; // XSTATE_BV: x87 | SSE, so that FCW and MXCSR load
+    } else {
+        std::copy_n(image.begin(), std::min(image.size(), state.size()), state.begin());
+    }
+    std::memcpy(state.data() + fx_sw_bytes_offset, sw_bytes, sizeof sw_bytes);
+    copy_altstack(sys, sys.fpstate_addr, state, false);
+}
+
+} // namespace asterix::frame::arch
