@@ -52,7 +52,7 @@ ax_stub_trap:
  *   this process), runs the ops, writes their results and the finished sequence number to the
  *   message page, and wakes the kernel. It never runs guest code and uses no stack.
  * - the guest thread: it sets up its alternate signal stack and its filter (every syscall traps
- *   but the handoff's futex on its own word, and rt_sigreturn), then traps once so that its
+ *   but the handoff's futex on its own word, and rt_sigreturn with the stub's arguments), then traps once so that its
  *   handler parks it. From then on it runs guest code; every trap, fault or preemption signal
  *   lands in ax_stub_handler, which publishes where the signal frame is, wakes the kernel and
  *   sleeps until the kernel has rewritten the frame, then returns into the guest by
@@ -76,6 +76,8 @@ ax_stub_trap:
 #define FUTEX_WAKE 1
 #define STATE_TRAPPED 1
 #define STATE_RESUME 2
+#define SIGRETURN_KEY0 0x5379737472617030
+#define SIGRETURN_KEY1 0x736967726574726e
 /* CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM */
 #define THREAD_FLAGS 0x50f00
 
@@ -217,6 +219,10 @@ ax_stub_handler:
     wrgsbase %rax
     ret                         /* to ax_stub_restorer, the frame's return address */
 ax_stub_restorer:
+    /* The filter lets rt_sigreturn through with these arguments only (it ignores them): the
+     * guest's own rt_sigreturn, with a frame of the emulated kernel's making, must trap. */
+    movabs $SIGRETURN_KEY0, %rdi
+    movabs $SIGRETURN_KEY1, %rsi
     mov $SYS_rt_sigreturn, %eax
     syscall
 ax_stub_end:

@@ -56,6 +56,10 @@ enum Greg : usize { r8, r9, r10, r11, r12, r13, r14, r15, rdi, rsi, rbp, rbx, rd
 constexpr usize fx_sw_bytes_offset = 464; // software-reserved bytes the host's sigreturn checks
 constexpr usize fxsave_bytes = 512;
 
+// The arguments the stub's rt_sigreturn carries (stub.S).
+constexpr u64 sigreturn_key0 = 0x5379737472617030;
+constexpr u64 sigreturn_key1 = 0x736967726574726e;
+
 constexpr u64 altstack_end = altstack_addr + altstack_pages * page_size;
 constexpr u64 unanswered_preempts_max = 100; // timer ticks (10 ms): a second
 
@@ -103,16 +107,20 @@ const std::vector<sock_filter>& mapping_filter()
 
 /// The guest thread's filter: every syscall, of every architecture, traps (SIGSYS to the
 /// stub's handler), but the handoff's own calls with their arguments pinned: futex wait and
-/// wake on the message page's state word, and rt_sigreturn. An instruction-pointer check would
-/// not do: guest code can jump to the stub's syscall instructions with registers of its choice,
-/// and these calls can do nothing with them but wait, wake the kernel, or load registers.
+/// wake on the message page's state word, and rt_sigreturn with the stub's two key arguments
+/// (which rt_sigreturn ignores: they only keep the guest's ordinary rt_sigreturn, meant for
+/// Asterix, from reaching the host). An instruction-pointer check would not do: guest code can
+/// jump to the stub's syscall instructions with registers of its choice. These calls can do
+/// nothing with them but wait, wake the kernel, or load the thread's own registers, signal mask
+/// and alternate stack from a frame of its making, which can only hurt the guest itself: the
+/// kernel checks every frame it is handed and gives up an address space that traps wrongly.
 const std::vector<sock_filter>& guest_filter()
 {
     static std::vector<sock_filter> program = [] {
         scmp_filter_ctx filter = seccomp_init(SCMP_ACT_TRAP);
         if (!filter || seccomp_attr_set(filter, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_TRAP) != 0)
             panic("libseccomp: cannot create a filter");
-        add_rule(filter, SCMP_ACT_ALLOW, SCMP_SYS(rt_sigreturn));
+        add_rule(filter, SCMP_ACT_ALLOW, SCMP_SYS(rt_sigreturn), 2, SCMP_A0(SCMP_CMP_EQ, sigreturn_key0), SCMP_A1(SCMP_CMP_EQ, sigreturn_key1));
         for (u64 op : {FUTEX_WAIT, FUTEX_WAKE})
             add_rule(filter, SCMP_ACT_ALLOW, SCMP_SYS(futex), 2, SCMP_A0(SCMP_CMP_EQ, sysmsg_addr + state_offset), SCMP_A1(SCMP_CMP_EQ, op));
         return export_bpf(filter);
@@ -170,6 +178,8 @@ bool take_trap_frame(AddressSpace& space)
     u64 ucontext = get_u64(message, ucontext_ptr_offset);
     u64 siginfo = get_u64(message, siginfo_ptr_offset);
     if (!is_in_altstack(ucontext, ucontext_bytes) || !is_in_altstack(siginfo, siginfo_bytes) || ucontext % 8 != 0) {
+        klog(Subsystem::vm, LogLevel::warn, "systrap: signal frame at %#llx, siginfo at %#llx",
+            static_cast<unsigned long long>(ucontext), static_cast<unsigned long long>(siginfo));
         space.lose("the guest thread trapped with its signal frame outside the stub's stack");
         return false;
     }
