@@ -292,6 +292,15 @@ bool is_in_vsyscall_page(u64 addr) { return page_round_down(addr) == vsyscall_pa
 constexpr u64 pf_write = 1u << 1;
 constexpr u64 pf_instruction = 1u << 4;
 
+constexpr i64 enosys = 38;
+
+/// Whether the two bytes before `ip` are a syscall instruction (0f 05).
+bool follows_syscall_instruction(VmSpace& vm, u64 ip)
+{
+    u8 bytes[2] = {};
+    return ip >= 2 && !vm.read_bytes(ip - 2, bytes).is_error() && bytes[0] == 0x0f && bytes[1] == 0x05;
+}
+
 /// execute_user on the systrap platform: the guest thread is parked in the stub's signal
 /// handler whenever the kernel runs; systrap_run lets it go until its next trap.
 ReturnReason execute_user_systrap(VmSpace& vm, UserContext& ctx)
@@ -359,6 +368,13 @@ ReturnReason execute_user_systrap(VmSpace& vm, UserContext& ctx)
         case SIGBUS:
             return exception(ExceptionKind::bus_error, trap->addr, Access::read, trap->code);
         case SIGILL:
+            if (trap->code == SI_KERNEL && follows_syscall_instruction(vm, ctx.regs.rip)) {
+                // The host runs uretprobe and uprobe (335, 336) without asking seccomp, and
+                // answers a call from outside its uprobe trampoline with SIGILL (rax -1).
+                // Neither exists for a guest of Asterix: ENOSYS, as for any unknown number.
+                ctx.regs.rax = static_cast<u64>(-i64 {enosys});
+                continue;
+            }
             return exception(ExceptionKind::invalid_opcode, trap->addr, Access::exec, trap->code);
         case SIGFPE:
             return exception(ExceptionKind::divide_error, trap->addr, Access::read, trap->code);
