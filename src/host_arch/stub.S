@@ -60,7 +60,8 @@ ax_stub_trap:
  *
  * Message page layout (SYSMSG): u32 state at 0 (1: trapped, 2: resume), u32 batch done at 4,
  * u64 ucontext pointer at 8, siginfo pointer at 16, fs base at 24, gs base at 32, guest thread
- * id at 40; batch results from 64 (8 bytes each); the guest thread's stack_t at 1024.
+ * id at 40; u32 the guest thread's CPU at 48, the kernel's at 52, the spin budget at 56; batch
+ * results from 64 (8 bytes each); the guest thread's stack_t at 1024.
  * Setup page (SETUP): the mapping thread's sock_fprog at 0, the guest thread's at 16.
  */
 #define SYSMSG 0x7ffffff02000
@@ -196,12 +197,27 @@ ax_stub_handler:
     mov %rax, 24(%rbx)
     rdgsbase %rax
     mov %rax, 32(%rbx)
+    rdtscp                      /* ecx: the CPU this thread runs on (TSC_AUX) */
+    and $0xfff, %ecx
+    mov %ecx, 48(%rbx)
+    mov %ecx, %r12d
     movl $STATE_TRAPPED, (%rbx)
     mov $SYS_futex, %eax
     mov %rbx, %rdi
     mov $FUTEX_WAKE, %esi
     mov $1, %edx
     syscall
+    /* On another CPU than the kernel, the answer may come within microseconds: spin a while
+     * before sleeping. On the kernel's CPU, spinning would only keep the kernel off it. */
+    cmp 52(%rbx), %r12d
+    je 1f
+    mov 56(%rbx), %r13d         /* the kernel's spin budget, in pause instructions */
+3:
+    cmpl $STATE_RESUME, (%rbx)
+    je 2f
+    pause
+    dec %r13d
+    jg 3b
 1:
     cmpl $STATE_RESUME, (%rbx)
     je 2f

@@ -8,6 +8,7 @@
 #include "host_arch/systrap.h"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/futex.h>
@@ -42,6 +43,13 @@ constexpr usize siginfo_ptr_offset = 16;
 constexpr usize fs_base_offset = 24;
 constexpr usize gs_base_offset = 32;
 constexpr usize guest_tid_offset = 40;
+constexpr usize stub_cpu_offset = 48;
+constexpr usize kernel_cpu_offset = 52;
+constexpr usize stub_spin_offset = 56;
+/// How long each side spins on the state word before it sleeps, when the two run on different
+/// CPUs (a cross-CPU futex wake-up costs 50 µs here; a spinning peer sees the change in 2).
+constexpr u32 stub_spin_pauses = 500;
+constexpr u32 kernel_spin_pauses = 500;
 constexpr usize altstack_desc_offset = 1024;
 constexpr u32 state_trapped = 1;
 constexpr u32 state_resume = 2;
@@ -204,11 +212,24 @@ bool resume_and_wait(AddressSpace& space)
 {
     SystrapSpace& sys = *space.systrap();
     u32* state = state_word(sys);
+    auto message = frame::frame_direct_bytes(sys.sysmsg);
+    // The guest thread spins for the next answer only when it and the kernel run on
+    // different CPUs; so does the kernel for the next trap. (The CPU words are guest-writable:
+    // a wrong value only makes either side spin or sleep at the wrong time.)
+    u32 kernel_cpu = static_cast<u32>(sched_getcpu());
+    u32 stub_cpu;
+    std::memcpy(&stub_cpu, message.data() + stub_cpu_offset, sizeof stub_cpu);
+    std::memcpy(message.data() + kernel_cpu_offset, &kernel_cpu, sizeof kernel_cpu);
+    std::memcpy(message.data() + stub_spin_offset, &stub_spin_pauses, sizeof stub_spin_pauses);
     host::g_preempt_signals = 0;
     host::g_running_pid = space.pid();
     host::g_running_tid = sys.guest_tid;
     __atomic_store_n(state, state_resume, __ATOMIC_RELEASE);
     shared_futex_wake(state);
+    if (stub_cpu != kernel_cpu) {
+        for (u32 i = 0; i < kernel_spin_pauses && __atomic_load_n(state, __ATOMIC_ACQUIRE) == state_resume; ++i)
+            __builtin_ia32_pause();
+    }
     bool is_trapped = false;
     for (;;) {
         // Any value but "resume" is a trap: a guest that writes another value there only
