@@ -86,6 +86,7 @@ ax_stub_trap:
     .globl ax_stub_systrap_trap
     .globl ax_stub_handler
     .globl ax_stub_restorer
+    .globl ax_stub_idle
 ax_stub_systrap_start:
     mov $SYS_clone, %eax
     mov $THREAD_FLAGS, %edi
@@ -178,10 +179,10 @@ guest_thread_entry:
     syscall
     test %rax, %rax
     jnz stub_die
-1:
+ax_stub_idle:
     mov $SYS_getpid, %eax       /* traps: the handler parks this thread for the kernel */
     syscall
-    jmp 1b
+    jmp ax_stub_idle
 
 stub_die:
     mov $SYS_exit_group, %eax

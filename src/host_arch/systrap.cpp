@@ -14,6 +14,9 @@
 #include <linux/futex.h>
 #include <seccomp.h>
 #include <sys/mman.h>
+#include <sys/ptrace.h>
+#include <sys/user.h>
+#include <sys/wait.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -31,6 +34,7 @@
 extern "C" const char ax_stub_start[];
 extern "C" const char ax_stub_handler[];
 extern "C" const char ax_stub_restorer[];
+extern "C" const char ax_stub_idle[];
 
 namespace asterix::frame::arch {
 
@@ -69,7 +73,7 @@ constexpr u64 sigreturn_key0 = 0x5379737472617030;
 constexpr u64 sigreturn_key1 = 0x736967726574726e;
 
 constexpr u64 altstack_end = altstack_addr + altstack_pages * page_size;
-constexpr u64 unanswered_preempts_max = 100; // timer ticks (10 ms): a second
+constexpr u64 unanswered_preempts_max = 5; // timer ticks (10 ms)
 
 /// A seccomp program built by libseccomp, as BPF.
 std::vector<sock_filter> export_bpf(scmp_filter_ctx filter)
@@ -205,10 +209,59 @@ bool take_trap_frame(AddressSpace& space)
     return true;
 }
 
+enum class Handoff : u8 { trapped, stopped, lost };
+
+/// Takes the guest thread back by ptrace when it does not take the preemption signal (a guest
+/// can block it with a rt_sigreturn of its own): seizes it, stops it with PTRACE_INTERRUPT,
+/// takes its registers, and sends it, with no signal blocked, to the stub's idle trap, where
+/// the handler parks it as usual. Its FPU state stays in the thread, so the next frame has it.
+bool take_back_by_ptrace(AddressSpace& space, GeneralRegs& regs)
+{
+    SystrapSpace& sys = *space.systrap();
+    pid_t tid = sys.guest_tid;
+    if (ptrace(PTRACE_SEIZE, tid, 0, 0) != 0 || ptrace(PTRACE_INTERRUPT, tid, 0, 0) != 0) {
+        space.lose("cannot seize the guest thread that does not take the preemption signal");
+        return false;
+    }
+    int status = wait_for_stop(tid);
+    if (!WIFSTOPPED(status) || (status >> 16) != PTRACE_EVENT_STOP) {
+        // A fault signal that met the blocked handler has reset it to the default action
+        // for the whole process: the stub cannot serve this address space any more.
+        space.lose("the guest thread stopped for a signal while its handler was blocked", status);
+        return false;
+    }
+    user_regs_struct host {};
+    if (ptrace(PTRACE_GETREGS, tid, 0, &host) != 0) {
+        space.lose("cannot read the seized guest thread's registers");
+        return false;
+    }
+    // SAFETY: GeneralRegs has the layout of user_regs_struct (user_mode.cpp asserts it).
+    std::memcpy(&regs, &host, sizeof regs);
+    regs.orig_rax = ~0ull;
+    user_regs_struct idle {};
+    idle.rip = stub_code_addr + static_cast<u64>(ax_stub_idle - ax_stub_start);
+    idle.eflags = 0x202;
+    idle.cs = 0x33;
+    idle.ss = 0x2b;
+    idle.fs_base = host.fs_base;
+    idle.gs_base = host.gs_base;
+    idle.orig_rax = ~0ull;
+    u64 no_signals = 0;
+    u32* state = state_word(sys);
+    __atomic_store_n(state, 0u, __ATOMIC_RELEASE);
+    if (ptrace(PTRACE_SETREGS, tid, 0, &idle) != 0 || ptrace(PTRACE_SETSIGMASK, tid, sizeof no_signals, &no_signals) != 0
+        || ptrace(PTRACE_DETACH, tid, 0, 0) != 0) {
+        space.lose("cannot send the seized guest thread to the stub");
+        return false;
+    }
+    klog(Subsystem::vm, LogLevel::info, "address-space process %d: took its guest thread back by ptrace", space.pid());
+    return wait_for_first_trap(space);
+}
+
 /// Lets the parked guest thread run and waits until it traps again. The timer preempts it with
-/// preempt_signal (interrupts.cpp); a thread that keeps that signal blocked (a guest can, by a
-/// rt_sigreturn of its own) is stuck for good, and its address space is given up.
-bool resume_and_wait(AddressSpace& space)
+/// preempt_signal (interrupts.cpp); a thread that keeps that signal blocked is taken back by
+/// ptrace (take_back_by_ptrace).
+Handoff resume_and_wait(AddressSpace& space)
 {
     SystrapSpace& sys = *space.systrap();
     u32* state = state_word(sys);
@@ -230,30 +283,31 @@ bool resume_and_wait(AddressSpace& space)
         for (u32 i = 0; i < kernel_spin_pauses && __atomic_load_n(state, __ATOMIC_ACQUIRE) == state_resume; ++i)
             __builtin_ia32_pause();
     }
-    bool is_trapped = false;
+    Handoff outcome = Handoff::lost;
     for (;;) {
         // Any value but "resume" is a trap: a guest that writes another value there only
         // hands the kernel a frame of its own making, which is checked like any.
         if (__atomic_load_n(state, __ATOMIC_ACQUIRE) != state_resume) {
-            is_trapped = true;
+            outcome = Handoff::trapped;
             break;
         }
         shared_futex_wait(state, state_resume, 50'000'000);
         if (__atomic_load_n(state, __ATOMIC_ACQUIRE) != state_resume) {
-            is_trapped = true;
+            outcome = Handoff::trapped;
             break;
         }
         if (!space.check_alive())
             break;
         if (static_cast<u64>(host::g_preempt_signals) > unanswered_preempts_max) {
-            // FIXME: seize the guest thread and stop it with PTRACE_INTERRUPT instead.
-            space.lose("the guest thread does not take the preemption signal");
+            outcome = Handoff::stopped;
             break;
         }
     }
     host::g_running_tid = 0;
     host::g_running_pid = 0;
-    return is_trapped && take_trap_frame(space);
+    if (outcome == Handoff::trapped && !take_trap_frame(space))
+        outcome = Handoff::lost;
+    return outcome;
 }
 
 } // namespace
@@ -323,8 +377,10 @@ bool wait_for_first_trap(AddressSpace& space)
 {
     SystrapSpace& sys = *space.systrap();
     auto message = frame::frame_direct_bytes(sys.sysmsg);
-    // Nothing of the guest has run yet: the thread id the mapping thread wrote is the clone's.
-    sys.guest_tid = static_cast<pid_t>(get_u64(message, guest_tid_offset));
+    // At setup, nothing of the guest has run yet: the thread id the mapping thread wrote is
+    // the clone's. (Later the page is the guest's to scribble on.)
+    if (sys.guest_tid == 0)
+        sys.guest_tid = static_cast<pid_t>(get_u64(message, guest_tid_offset));
     u32* state = state_word(sys);
     u64 deadline = monotonic_ns() + systrap_batch_timeout_ns;
     while (__atomic_load_n(state, __ATOMIC_ACQUIRE) != state_trapped) {
@@ -364,8 +420,17 @@ std::optional<SystrapTrap> systrap_run(AddressSpace& space, UserContext& ctx)
     put_u64(message, fs_base_offset, in.fs_base);
     put_u64(message, gs_base_offset, in.gs_base);
 
-    if (!resume_and_wait(space))
+    switch (resume_and_wait(space)) {
+    case Handoff::lost:
         return std::nullopt;
+    case Handoff::stopped:
+        if (!take_back_by_ptrace(space, ctx.regs))
+            return std::nullopt;
+        // As if the preemption signal had been taken.
+        return SystrapTrap {host::preempt_signal, 0, 0, 0, 0, 0};
+    case Handoff::trapped:
+        break;
+    }
 
     // Copy first, then use: the frame stays guest-writable.
     copy_altstack(sys, sys.ucontext_addr + uc_gregs_offset, {reinterpret_cast<u8*>(gregs), sizeof gregs}, true);
