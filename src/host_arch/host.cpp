@@ -1,5 +1,6 @@
 // Host odds and ends: clocks, randomness, errno mapping, CPU pinning, log output, halting.
 
+#include <cpuid.h>
 #include <cxxabi.h>
 #include <dlfcn.h>
 #include <execinfo.h>
@@ -89,6 +90,11 @@ const char* host::systrap_unsupported_reason()
     constexpr u64 hwcap2_fsgsbase = 1u << 1;
     if (!(getauxval(AT_HWCAP2) & hwcap2_fsgsbase))
         return "the host does not allow FSGSBASE instructions in user mode";
+    // It reads its CPU number with rdtscp (TSC_AUX), to spin only across CPUs.
+    unsigned eax, ebx, ecx, edx;
+    constexpr unsigned rdtscp_bit = 1u << 27;
+    if (!__get_cpuid(0x80000001, &eax, &ebx, &ecx, &edx) || !(edx & rdtscp_bit))
+        return "the host CPU has no rdtscp";
     return nullptr;
 }
 
