@@ -56,6 +56,9 @@ struct SystrapSpace {
     u64 ucontext_addr {0};
     u64 siginfo_addr {0};
     u64 fpstate_addr {0};
+    /// How many bytes of XSAVE state that frame holds (the host's signal-frame size, which
+    /// leaves out AMX tile data a thread has no permission for; at most xstate_bytes).
+    usize fpstate_bytes {0};
 };
 
 /// A guest address space on the host: an address-space process (pid) that holds only the

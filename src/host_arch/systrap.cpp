@@ -67,6 +67,7 @@ constexpr usize siginfo_bytes = 128;
 enum Greg : usize { r8, r9, r10, r11, r12, r13, r14, r15, rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip, eflags, csgsfs, err, trapno, oldmask, cr2, count };
 constexpr usize fx_sw_bytes_offset = 464; // software-reserved bytes the host's sigreturn checks
 constexpr usize fxsave_bytes = 512;
+constexpr u32 fp_xstate_magic1 = 0x46505853;
 
 // The arguments the stub's rt_sigreturn carries (stub.S).
 constexpr u64 sigreturn_key0 = 0x5379737472617030;
@@ -198,14 +199,27 @@ bool take_trap_frame(AddressSpace& space)
     u8 pointer[8];
     copy_altstack(sys, ucontext + uc_fpstate_ptr_offset, pointer, true);
     u64 fpstate = get_u64(pointer, 0);
-    usize fp_bytes = xstate_bytes(0) + 4; // and FP_XSTATE_MAGIC2 after it
-    if (!is_in_altstack(fpstate, fp_bytes) || fpstate % (fp_bytes > fxsave_bytes ? 64 : 16) != 0) {
+    // The frame's size of the XSAVE state is in its software-reserved bytes (struct
+    // _fpx_sw_bytes: magic1, extended_size, xfeatures, xstate_size), where the host put it;
+    // a frame without them holds the FXSAVE image alone.
+    usize fp_bytes = fxsave_bytes;
+    if (is_in_altstack(fpstate, fxsave_bytes)) {
+        u8 sw[fxsave_bytes - fx_sw_bytes_offset];
+        copy_altstack(sys, fpstate + fx_sw_bytes_offset, sw, true);
+        u32 magic1, size;
+        std::memcpy(&magic1, sw, sizeof magic1);
+        std::memcpy(&size, sw + 16, sizeof size);
+        if (magic1 == fp_xstate_magic1)
+            fp_bytes = std::clamp<usize>(size, fxsave_bytes, xstate_bytes(0));
+    }
+    if (!is_in_altstack(fpstate, fp_bytes + 4 /* FP_XSTATE_MAGIC2 */) || fpstate % (fp_bytes > fxsave_bytes ? 64 : 16) != 0) {
         space.lose("the guest thread trapped with its FPU state outside the stub's stack");
         return false;
     }
     sys.ucontext_addr = ucontext;
     sys.siginfo_addr = siginfo;
     sys.fpstate_addr = fpstate;
+    sys.fpstate_bytes = fp_bytes;
     return true;
 }
 
@@ -461,21 +475,22 @@ std::optional<SystrapTrap> systrap_run(AddressSpace& space, UserContext& ctx)
 
 void systrap_read_fp(AddressSpace& space, std::vector<u8>& out)
 {
+    SystrapSpace& sys = *space.systrap();
     out.assign(xstate_bytes(0), 0);
-    copy_altstack(*space.systrap(), space.systrap()->fpstate_addr, out, true);
+    copy_altstack(sys, sys.fpstate_addr, {out.data(), std::min(out.size(), sys.fpstate_bytes)}, true);
 }
 
 void systrap_write_fp(AddressSpace& space, std::span<const u8> image)
 {
     SystrapSpace& sys = *space.systrap();
-    std::vector<u8> state(xstate_bytes(0), 0);
+    std::vector<u8> state(std::min(xstate_bytes(0), sys.fpstate_bytes), 0);
     copy_altstack(sys, sys.fpstate_addr, state, true);
     if (state.size() < fxsave_bytes)
         return;
     u8 sw_bytes[fxsave_bytes - fx_sw_bytes_offset];
     std::memcpy(sw_bytes, state.data() + fx_sw_bytes_offset, sizeof sw_bytes);
     if (image.empty()) {
-        // The power-on state: FCW 0x37f, MXCSR 0x1f80, the rest initial (XSTATE_BV 0).
+        // The power-on state: FCW 0x37f, MXCSR 0x1f80, everything else initial.
         std::fill(state.begin(), state.end(), u8 {0});
         state[0] = 0x7f;
         state[1] = 0x03;
