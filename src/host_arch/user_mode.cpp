@@ -1,4 +1,5 @@
-// UserMode on the host: a guest thread runs in its address-space process under PTRACE_SYSEMU.
+// UserMode on the host: a guest thread runs in its address-space process, stopped by
+// PTRACE_SYSEMU at every syscall (ptrace platform) or trapping into the stub (systrap.cpp).
 
 #include <elf.h>
 #include <linux/audit.h>

@@ -316,10 +316,10 @@ int run(int argc, char** argv)
         fail("cannot open record file '" + record_file + "': " + std::strerror(errno));
     if (!strace_file.empty() && !frame::set_trace_file(strace_file.c_str()))
         fail("cannot open trace file '" + strace_file + "': " + std::strerror(errno));
-    // ptrace hands over between the kernel and a guest far faster on one CPU; systrap spins
-    // across two when it can.
-    if (host::platform() == host::Platform::ptrace)
-        host::pin_to_current_cpu();
+    // Both platforms hand over between the kernel and a guest faster on one CPU: on the 2-vCPU
+    // development VM (bench/run, 2026-11-30) an unpinned systrap was slower than a pinned one
+    // on every row (pipe ping-pong 8x). systrap's spinning applies only across CPUs.
+    host::pin_to_current_cpu();
     int status = frame::boot(params, services::kernel_main);
     host::restore_console();
     return status;
