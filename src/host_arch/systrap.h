@@ -14,6 +14,23 @@
 
 namespace asterix::frame::arch {
 
+// The message page's layout (stub.S has it too).
+inline constexpr usize state_offset = 0;
+inline constexpr usize ucontext_ptr_offset = 8;
+inline constexpr usize siginfo_ptr_offset = 16;
+inline constexpr usize fs_base_offset = 24;
+inline constexpr usize gs_base_offset = 32;
+inline constexpr usize guest_tid_offset = 40;
+inline constexpr usize stub_cpu_offset = 48;
+inline constexpr usize kernel_cpu_offset = 52;
+inline constexpr usize stub_spin_offset = 56;
+inline constexpr usize altstack_desc_offset = 1024;
+
+/// The arguments the stub's rt_sigreturn carries, the only ones the guest thread's filter lets
+/// through (stub.S).
+inline constexpr u64 sigreturn_key0 = 0x5379737472617030;
+inline constexpr u64 sigreturn_key1 = 0x736967726574726e;
+
 /// Allocates and fills the systrap pages of a new address space: the message page (with the
 /// guest thread's alternate-stack description) and the setup page (both threads' filters).
 Result<std::unique_ptr<SystrapSpace>> prepare_systrap_space();
