@@ -49,6 +49,7 @@ constexpr u32 fp_xstate_magic1 = 0x46505853;
 
 constexpr u64 altstack_end = altstack_addr + altstack_pages * page_size;
 constexpr u64 unanswered_preempts_max = 5; // timer ticks (10 ms)
+constexpr int caught_in_stub_max = 20;
 
 void put_u64(std::span<u8> page, usize offset, u64 value) { std::memcpy(page.data() + offset, &value, sizeof value); }
 u64 get_u64(std::span<const u8> page, usize offset)
@@ -131,25 +132,36 @@ enum class Handoff : u8 { trapped, stopped, lost };
 /// can block it with a rt_sigreturn of its own): seizes it, stops it with PTRACE_INTERRUPT,
 /// takes its registers, and sends it, with no signal blocked, to the stub's idle trap, where
 /// the handler parks it as usual. Its FPU state stays in the thread, so the next frame has it.
-bool take_back_by_ptrace(AddressSpace& space, GeneralRegs& regs)
+enum class TakeBack : u8 { taken, in_stub, failed };
+
+TakeBack take_back_by_ptrace(AddressSpace& space, GeneralRegs& regs)
 {
     SystrapSpace& sys = *space.systrap();
     pid_t tid = sys.guest_tid;
     if (ptrace(PTRACE_SEIZE, tid, 0, 0) != 0 || ptrace(PTRACE_INTERRUPT, tid, 0, 0) != 0) {
         space.lose("cannot seize the guest thread that does not take the preemption signal");
-        return false;
+        return TakeBack::failed;
     }
     int status = wait_for_stop(tid);
     if (!WIFSTOPPED(status) || (status >> 16) != PTRACE_EVENT_STOP) {
         // A fault signal that met the blocked handler has reset it to the default action
         // for the whole process: the stub cannot serve this address space any more.
         space.lose("the guest thread stopped for a signal while its handler was blocked", status);
-        return false;
+        return TakeBack::failed;
     }
     user_regs_struct host {};
     if (ptrace(PTRACE_GETREGS, tid, 0, &host) != 0) {
         space.lose("cannot read the seized guest thread's registers");
-        return false;
+        return TakeBack::failed;
+    }
+    if (host.rip >= stub_code_addr && host.rip < stub_code_addr + page_size) {
+        // Caught in the stub, on its way to park itself (or a guest that jumped there): these
+        // registers are not the guest's. Let it go on; the trap it is making will come.
+        if (ptrace(PTRACE_DETACH, tid, 0, 0) != 0) {
+            space.lose("cannot let the seized guest thread go");
+            return TakeBack::failed;
+        }
+        return TakeBack::in_stub;
     }
     // SAFETY: GeneralRegs has the layout of user_regs_struct (user_mode.cpp asserts it).
     std::memcpy(&regs, &host, sizeof regs);
@@ -168,16 +180,16 @@ bool take_back_by_ptrace(AddressSpace& space, GeneralRegs& regs)
     if (ptrace(PTRACE_SETREGS, tid, 0, &idle) != 0 || ptrace(PTRACE_SETSIGMASK, tid, sizeof no_signals, &no_signals) != 0
         || ptrace(PTRACE_DETACH, tid, 0, 0) != 0) {
         space.lose("cannot send the seized guest thread to the stub");
-        return false;
+        return TakeBack::failed;
     }
     klog(Subsystem::vm, LogLevel::info, "address-space process %d: took its guest thread back by ptrace", space.pid());
-    return wait_for_first_trap(space);
+    return wait_for_first_trap(space) ? TakeBack::taken : TakeBack::failed;
 }
 
 /// Lets the parked guest thread run and waits until it traps again. The timer preempts it with
 /// preempt_signal (interrupts.cpp); a thread that keeps that signal blocked is taken back by
-/// ptrace (take_back_by_ptrace).
-Handoff resume_and_wait(AddressSpace& space)
+/// ptrace (take_back_by_ptrace), its registers then in `regs`.
+Handoff resume_and_wait(AddressSpace& space, GeneralRegs& regs)
 {
     SystrapSpace& sys = *space.systrap();
     u32* state = state_word(sys);
@@ -200,6 +212,7 @@ Handoff resume_and_wait(AddressSpace& space)
             __builtin_ia32_pause();
     }
     Handoff outcome = Handoff::lost;
+    int caught_in_stub = 0;
     for (;;) {
         // Any value but "resume" is a trap: a guest that writes another value there only
         // hands the kernel a frame of its own making, which is checked like any.
@@ -215,7 +228,14 @@ Handoff resume_and_wait(AddressSpace& space)
         if (!space.check_alive())
             break;
         if (static_cast<u64>(host::g_preempt_signals) > unanswered_preempts_max) {
-            outcome = Handoff::stopped;
+            TakeBack taken = take_back_by_ptrace(space, regs);
+            if (taken == TakeBack::in_stub && ++caught_in_stub < caught_in_stub_max) {
+                host::g_preempt_signals = 0;
+                continue;
+            }
+            if (taken == TakeBack::in_stub)
+                space.lose("the guest thread keeps running stub code");
+            outcome = taken == TakeBack::taken ? Handoff::stopped : Handoff::lost;
             break;
         }
     }
@@ -275,13 +295,11 @@ std::optional<SystrapTrap> systrap_run(AddressSpace& space, UserContext& ctx)
     put_u64(message, fs_base_offset, in.fs_base);
     put_u64(message, gs_base_offset, in.gs_base);
 
-    switch (resume_and_wait(space)) {
+    switch (resume_and_wait(space, ctx.regs)) {
     case Handoff::lost:
         return std::nullopt;
     case Handoff::stopped:
-        if (!take_back_by_ptrace(space, ctx.regs))
-            return std::nullopt;
-        // As if the preemption signal had been taken.
+        // Taken back by ptrace, registers and all: as if the preemption signal had been taken.
         return SystrapTrap {host::preempt_signal, 0, 0, 0, 0, 0};
     case Handoff::trapped:
         break;
