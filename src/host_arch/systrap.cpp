@@ -292,8 +292,11 @@ std::optional<SystrapTrap> systrap_run(AddressSpace& space, UserContext& ctx)
     u8 no_signals[8] = {};
     copy_altstack(sys, sys.ucontext_addr + uc_sigmask_offset, no_signals, false);
     auto message = frame::frame_direct_bytes(sys.sysmsg);
-    put_u64(message, fs_base_offset, in.fs_base);
-    put_u64(message, gs_base_offset, in.gs_base);
+    // wrfsbase faults on a non-canonical base, and a fault in the handler would kill the
+    // process: such a base (which Linux never lets a thread have) loads as 0.
+    auto base = [](u64 value) { return value < host_user_top ? value : 0; };
+    put_u64(message, fs_base_offset, base(in.fs_base));
+    put_u64(message, gs_base_offset, base(in.gs_base));
 
     switch (resume_and_wait(space, ctx.regs)) {
     case Handoff::lost:
