@@ -497,16 +497,34 @@ void tlb_map(AddressSpace& space, u64 va, u64 pfn, u64 pages, u8 perms)
         pfn * page_size);
 }
 
+namespace {
+
+/// Under systrap, a change that takes access away takes effect at once. The kernel cannot
+/// prove that the guest thread is parked while it runs (the handoff word is the guest's to
+/// write: a guest can pass for trapped and run on), so a frame the page table gives up, or a
+/// page it makes read-only for copy-on-write, must be out of the host mappings before the
+/// kernel goes on and hands the frame to someone else. Under ptrace the process is stopped
+/// whenever the kernel runs, and the change waits for the next batch.
+void flush_if_guest_may_run(AddressSpace& space)
+{
+    if (space.systrap())
+        space.flush();
+}
+
+} // namespace
+
 void tlb_unmap(AddressSpace& space, u64 va, u64 len)
 {
     space.host_mappings.unmap(va, va + len);
     space.queue(SYS_munmap, va, len, 0);
+    flush_if_guest_may_run(space);
 }
 
 void tlb_protect(AddressSpace& space, u64 va, u64 len, u8 perms)
 {
     space.host_mappings.protect(va, va + len);
     space.queue(SYS_mprotect, va, len, to_host_prot(perms));
+    flush_if_guest_may_run(space);
 }
 
 bool tlb_has_room(AddressSpace& space, usize changes)
@@ -520,6 +538,7 @@ void tlb_unmap_all(AddressSpace& space)
     // none and cannot fail; the stub lives above the range.
     space.host_mappings.clear();
     space.queue(SYS_munmap, 0, user_space_end, 0);
+    flush_if_guest_may_run(space);
 }
 
 } // namespace asterix::frame::arch
