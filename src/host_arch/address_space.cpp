@@ -1,5 +1,6 @@
 #include "host_arch/address_space.h"
 
+#include <elf.h>
 #include <fcntl.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -7,7 +8,9 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <linux/futex.h>
 #include <sys/rseq.h>
+#include <sys/uio.h>
 #include <sys/syscall.h>
 #include <sys/user.h>
 #include <sys/wait.h>
@@ -25,10 +28,13 @@
 #include "frame/log.h"
 #include "frame/user_mode.h"
 #include "host_arch/host.h"
+#include "host_arch/systrap.h"
 
 extern "C" const char ax_stub_start[];
 extern "C" const char ax_stub_end[];
 extern "C" const char ax_stub_trap[];
+extern "C" const char ax_stub_systrap_start[];
+extern "C" const char ax_stub_systrap_trap[];
 
 namespace asterix::frame::arch {
 
@@ -36,6 +42,9 @@ namespace {
 
 /// The fd number the memfd gets inside every address-space process.
 constexpr int child_memfd = 3;
+
+/// A stub symbol's address in the address-space process.
+u64 stub_symbol_addr(const char* symbol) { return stub_code_addr + static_cast<u64>(symbol - ax_stub_start); }
 
 int to_host_prot(u8 perms)
 {
@@ -48,7 +57,9 @@ int to_host_prot(u8 perms)
 /// and every op with its result cleared.
 void write_ops(std::span<u8> page, const StubOp* ops, usize count)
 {
-    std::memset(page.data(), 0, stub_ops_offset);
+    // Bytes 8..15 are left alone: there the systrap mapping thread's request sequence word
+    // lives, which must only ever move forward.
+    std::memset(page.data() + 16, 0, stub_ops_offset - 16);
     u64 header = count;
     std::memcpy(page.data(), &header, sizeof header);
     for (usize i = 0; i < count; ++i) {
@@ -59,7 +70,7 @@ void write_ops(std::span<u8> page, const StubOp* ops, usize count)
 }
 
 /// Where the stub's closing int3 leaves rip: the instruction after it.
-u64 stub_trap_return_addr() { return stub_code_addr + static_cast<u64>(ax_stub_trap - ax_stub_start) + 1; }
+u64 stub_trap_return_addr() { return stub_symbol_addr(ax_stub_trap) + 1; }
 
 /// The stub's own register set: 64-bit user code and stack selectors, only IF set (never TF,
 /// never the guest's flags), null data selectors and bases (the stub addresses nothing through
@@ -146,7 +157,8 @@ const std::vector<sock_filter>& stub_filter()
 /// Runs in the freshly forked child: becomes a clean address-space process. It waits until the
 /// kernel has seized it, drops every host resource, installs the stub and the seccomp filter,
 /// and jumps to the stub, which unmaps everything else and stops.
-[[noreturn]] void child_main(int sync_fd, u64 stub_data_offset, pid_t kernel_pid, const std::vector<sock_filter>& filter)
+[[noreturn]] void child_main(int sync_fd, u64 stub_data_offset, pid_t kernel_pid, const std::vector<sock_filter>& filter,
+    const SystrapSpace* systrap)
 {
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != kernel_pid)
@@ -185,11 +197,25 @@ const std::vector<sock_filter>& stub_filter()
     if (mprotect(code, page_size, PROT_READ | PROT_EXEC) != 0)
         die_in_child();
 
+    u64 end = systrap ? systrap_stub_end_addr : stub_end_addr;
     StubOp first[2] = {
         {SYS_munmap, {0, stub_code_addr, 0, 0, 0, 0}, 0},
-        {SYS_munmap, {stub_end_addr, host_user_top - stub_end_addr, 0, 0, 0, 0}, 0},
+        {SYS_munmap, {end, host_user_top - end, 0, 0, 0, 0}, 0},
     };
     write_ops({static_cast<u8*>(data), page_size}, first, 2);
+
+    if (systrap) {
+        // The mapping thread reads its requests from this page; the guest thread must not be
+        // able to write one. It then clones the guest thread and installs the filters itself
+        // (stub.S): a filter installed here would be inherited by the guest thread.
+        if (mprotect(data, page_size, PROT_READ) != 0 || !install_systrap_in_child(child_memfd, *systrap)
+            || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+            die_in_child();
+        // SAFETY: the stub needs no stack and never returns here.
+        void* start = reinterpret_cast<void*>(stub_symbol_addr(ax_stub_systrap_start));
+        asm volatile("jmp *%0" ::"r"(start) : "memory");
+        __builtin_unreachable();
+    }
 
     // Defence in depth: guest syscalls are emulated (PTRACE_SYSEMU stops before seccomp), so
     // only the stub's own calls can reach the host; anything else kills the process.
@@ -203,6 +229,26 @@ const std::vector<sock_filter>& stub_filter()
 }
 
 } // namespace
+
+usize xstate_bytes(pid_t pid)
+{
+    static usize bytes = 0;
+    if (!bytes) {
+        std::vector<u8> probe(64 * 1024);
+        iovec iov {probe.data(), probe.size()};
+        bytes = ptrace(PTRACE_GETREGSET, pid, NT_X86_XSTATE, &iov) == 0 ? iov.iov_len : 512;
+    }
+    return bytes;
+}
+
+void shared_futex_wait(const u32* word, u32 value, u64 timeout_ns)
+{
+    timespec timeout {static_cast<time_t>(timeout_ns / 1'000'000'000), static_cast<long>(timeout_ns % 1'000'000'000)};
+    // Not FUTEX_PRIVATE_FLAG: the word is in a memfd page the address-space process maps too.
+    syscall(SYS_futex, word, FUTEX_WAIT, value, &timeout, nullptr, 0);
+}
+
+void shared_futex_wake(const u32* word) { syscall(SYS_futex, word, FUTEX_WAKE, 1, nullptr, nullptr, 0); }
 
 int wait_for_stop(pid_t pid)
 {
@@ -219,6 +265,9 @@ Result<AddressSpacePtr> create_address_space()
     u64 started = monotonic_ns();
     auto stub_data = TRY(Frame::alloc_zeroed());
     const auto& filter = stub_filter();
+    std::unique_ptr<SystrapSpace> systrap;
+    if (host::platform() == host::Platform::systrap)
+        systrap = TRY(prepare_systrap_space());
     int sync[2];
     if (pipe2(sync, O_CLOEXEC) != 0)
         return Errno::eagain;
@@ -230,7 +279,7 @@ Result<AddressSpacePtr> create_address_space()
         return Errno::eagain;
     }
     if (pid == 0)
-        child_main(sync[0], stub_data.pfn() * page_size, kernel_pid, filter);
+        child_main(sync[0], stub_data.pfn() * page_size, kernel_pid, filter, systrap.get());
 
     close(sync[0]);
     bool is_seized = ptrace(PTRACE_SEIZE, pid, 0, PTRACE_O_EXITKILL | PTRACE_O_TRACESYSGOOD) == 0;
@@ -252,7 +301,18 @@ Result<AddressSpacePtr> create_address_space()
             break;
         ptrace(PTRACE_CONT, pid, 0, 0);
     }
-    auto space = AddressSpacePtr(new AddressSpace(pid, std::move(stub_data)));
+    xstate_bytes(pid); // probed while the process is stopped, for both platforms
+    bool is_systrap = systrap != nullptr;
+    auto space = AddressSpacePtr(new AddressSpace(pid, std::move(stub_data), std::move(systrap)));
+    if (is_systrap) {
+        user_regs_struct regs {};
+        if (ptrace(PTRACE_GETREGS, pid, 0, &regs) != 0 || regs.rip != stub_symbol_addr(ax_stub_systrap_trap) + 1) {
+            klog(Subsystem::vm, LogLevel::error, "address-space process %d: the systrap stub stopped outside its setup trap", pid);
+            return Errno::eagain;
+        }
+        if (ptrace(PTRACE_CONT, pid, 0, 0) != 0 || !wait_for_first_trap(*space))
+            return Errno::eagain;
+    }
     klog(Subsystem::vm, LogLevel::debug, "address-space process %d ready in %llu us", pid,
         static_cast<unsigned long long>((monotonic_ns() - started) / 1000));
     return space;
@@ -289,6 +349,12 @@ void AddressSpace::run_batch(usize first, usize count)
 {
     auto page = frame::frame_direct_bytes(m_stub_data);
     write_ops(page, m_pending.data() + first, count);
+    if (m_systrap) {
+        if (!run_systrap_batch(count))
+            return;
+        check_results(page, first, count);
+        return;
+    }
     // The stub runs with its own registers, never the guest's (whose trap flag would
     // single-step it, whose code segment may be 32-bit): execute_user loads the guest's
     // registers again before the guest runs, so they need no saving here.
@@ -319,9 +385,20 @@ void AddressSpace::run_batch(usize first, usize count)
         }
         ptrace(PTRACE_CONT, m_pid, 0, 0);
     }
+    check_results(page, first, count);
+}
+
+void AddressSpace::check_results(std::span<u8> page, usize first, usize count)
+{
     for (usize i = 0; i < count; ++i) {
         StubOp op;
         std::memcpy(&op, page.data() + stub_ops_offset + i * sizeof(StubOp), sizeof op);
+        if (m_systrap) {
+            // The mapping thread cannot write its request page: its results are in the
+            // message page.
+            auto results = frame::frame_direct_bytes(m_systrap->sysmsg);
+            std::memcpy(&op.result, results.data() + systrap_results_offset + i * sizeof(u64), sizeof op.result);
+        }
         // What was read back is only the result; the request is the kernel's own copy.
         const StubOp& asked = m_pending[first + i];
         op.nr = asked.nr;
@@ -337,7 +414,72 @@ void AddressSpace::run_batch(usize first, usize count)
     }
     // The batch held memfd offsets of guest memory; the guest can read this page, so leave
     // nothing of it there (nor whatever the guest wrote: the page reads as zero between runs).
-    std::fill(page.begin(), page.end(), u8 {0});
+    // The systrap mapping thread's sequence word stays: it tells a new request from a served one.
+    if (m_systrap)
+        std::fill(page.begin() + stub_ops_offset, page.end(), u8 {0});
+    else
+        std::fill(page.begin(), page.end(), u8 {0});
+}
+
+bool AddressSpace::run_systrap_batch(usize count)
+{
+    auto page = frame::frame_direct_bytes(m_stub_data);
+    auto message = frame::frame_direct_bytes(m_systrap->sysmsg);
+    // write_ops cleared the header; the mapping thread has served request_seq so far.
+    u32 seq = ++m_systrap->request_seq;
+    if (seq == 0)
+        seq = ++m_systrap->request_seq; // 0 is the setup batch's
+    std::fill(message.begin() + systrap_results_offset, message.begin() + systrap_results_offset + stub_max_ops * sizeof(u64), u8 {0});
+    // SAFETY: both words are 4-byte aligned in pages of the direct map.
+    u32* request_word = reinterpret_cast<u32*>(page.data() + systrap_request_seq_offset);
+    u32* done_word = reinterpret_cast<u32*>(message.data() + systrap_done_offset);
+    __atomic_store_n(done_word, seq - 1, __ATOMIC_RELAXED);
+    __atomic_store_n(request_word, seq, __ATOMIC_RELEASE);
+    shared_futex_wake(request_word);
+    u64 deadline = monotonic_ns() + systrap_batch_timeout_ns;
+    for (;;) {
+        u32 done = __atomic_load_n(done_word, __ATOMIC_ACQUIRE);
+        if (done == seq)
+            return true;
+        shared_futex_wait(done_word, done, 20'000'000);
+        if (__atomic_load_n(done_word, __ATOMIC_ACQUIRE) == seq)
+            return true;
+        if (!check_alive())
+            return false;
+        if (monotonic_ns() > deadline) {
+            lose("the mapping thread did not answer");
+            return false;
+        }
+    }
+}
+
+bool AddressSpace::check_alive()
+{
+    if (!m_is_alive)
+        return false;
+    for (int harmless = 0; harmless < 16; ++harmless) {
+        int status = 0;
+        pid_t got = waitpid(m_pid, &status, __WALL | WNOHANG);
+        if (got == 0)
+            return true;
+        if (got < 0) {
+            if (errno == EINTR)
+                continue;
+            m_is_alive = false;
+            return false;
+        }
+        if (WIFEXITED(status) || WIFSIGNALED(status)) {
+            klog(Subsystem::vm, LogLevel::error, "address-space process %d died (status %#x)", m_pid, status);
+            m_is_alive = false;
+            return false;
+        }
+        if (!is_harmless_stub_stop(status)) {
+            lose("unexpected stop of the mapping thread", status);
+            return false;
+        }
+        ptrace(PTRACE_CONT, m_pid, 0, 0);
+    }
+    return m_is_alive;
 }
 
 void AddressSpace::lose(const char* why, int status, u64 rip)
@@ -355,16 +497,34 @@ void tlb_map(AddressSpace& space, u64 va, u64 pfn, u64 pages, u8 perms)
         pfn * page_size);
 }
 
+namespace {
+
+/// Under systrap, a change that takes access away takes effect at once. The kernel cannot
+/// prove that the guest thread is parked while it runs (the handoff word is the guest's to
+/// write: a guest can pass for trapped and run on), so a frame the page table gives up, or a
+/// page it makes read-only for copy-on-write, must be out of the host mappings before the
+/// kernel goes on and hands the frame to someone else. Under ptrace the process is stopped
+/// whenever the kernel runs, and the change waits for the next batch.
+void flush_if_guest_may_run(AddressSpace& space)
+{
+    if (space.systrap())
+        space.flush();
+}
+
+} // namespace
+
 void tlb_unmap(AddressSpace& space, u64 va, u64 len)
 {
     space.host_mappings.unmap(va, va + len);
     space.queue(SYS_munmap, va, len, 0);
+    flush_if_guest_may_run(space);
 }
 
 void tlb_protect(AddressSpace& space, u64 va, u64 len, u8 perms)
 {
     space.host_mappings.protect(va, va + len);
     space.queue(SYS_mprotect, va, len, to_host_prot(perms));
+    flush_if_guest_may_run(space);
 }
 
 bool tlb_has_room(AddressSpace& space, usize changes)
@@ -378,6 +538,7 @@ void tlb_unmap_all(AddressSpace& space)
     // none and cannot fail; the stub lives above the range.
     space.host_mappings.clear();
     space.queue(SYS_munmap, 0, user_space_end, 0);
+    flush_if_guest_may_run(space);
 }
 
 } // namespace asterix::frame::arch

@@ -1,5 +1,6 @@
 // Host odds and ends: clocks, randomness, errno mapping, CPU pinning, log output, halting.
 
+#include <cpuid.h>
 #include <cxxabi.h>
 #include <dlfcn.h>
 #include <execinfo.h>
@@ -73,6 +74,28 @@ Errno host::errno_from_host(int host_errno)
     if (host_errno > 0 && host_errno < 134)
         return static_cast<Errno>(host_errno);
     return Errno::eio;
+}
+
+namespace {
+host::Platform g_platform = host::Platform::ptrace;
+}
+
+host::Platform host::platform() { return g_platform; }
+void host::set_platform(Platform platform) { g_platform = platform; }
+
+const char* host::systrap_unsupported_reason()
+{
+    // The stub's handler saves and restores the guest's fs and gs bases with rdfsbase and
+    // wrfsbase, which the host must allow in user mode.
+    constexpr u64 hwcap2_fsgsbase = 1u << 1;
+    if (!(getauxval(AT_HWCAP2) & hwcap2_fsgsbase))
+        return "the host does not allow FSGSBASE instructions in user mode";
+    // It reads its CPU number with rdtscp (TSC_AUX), to spin only across CPUs.
+    unsigned eax, ebx, ecx, edx;
+    constexpr unsigned rdtscp_bit = 1u << 27;
+    if (!__get_cpuid(0x80000001, &eax, &ebx, &ecx, &edx) || !(edx & rdtscp_bit))
+        return "the host CPU has no rdtscp";
+    return nullptr;
 }
 
 void host::pin_to_current_cpu()

@@ -18,6 +18,23 @@ int phys_mem_fd();
 
 /// The guest process that is running right now (0 when none): the timer interrupts it.
 extern volatile std::sig_atomic_t g_running_pid;
+/// The systrap platform's guest thread that runs right now (0 when none or under ptrace): the
+/// timer sends it preempt_signal instead of stopping it with PTRACE_INTERRUPT.
+extern volatile std::sig_atomic_t g_running_tid;
+/// How many times the timer or the console signalled the running guest thread (systrap): a
+/// guest thread that does not come back after many is stuck with the signal blocked.
+extern volatile std::sig_atomic_t g_preempt_signals;
+/// The host signal that preempts a systrap guest thread.
+inline constexpr int preempt_signal = SIGUSR2;
+
+/// How guest threads run (--platform): `ptrace` stops them with PTRACE_SYSEMU at every
+/// syscall; `systrap` traps their syscalls with seccomp into a handler in the stub that hands
+/// the registers to the kernel through shared memory.
+enum class Platform : u8 { ptrace, systrap };
+Platform platform();
+void set_platform(Platform platform);
+/// Null when this host can run the systrap platform, else why not.
+const char* systrap_unsupported_reason();
 
 /// Opens the host directory that is the guest's root; false with errno when it cannot.
 bool set_root(const std::string& path);

@@ -2,7 +2,9 @@
 
 #include <poll.h>
 #include <sys/ptrace.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
@@ -16,9 +18,25 @@
 namespace asterix {
 
 volatile std::sig_atomic_t host::g_running_pid = 0;
+volatile std::sig_atomic_t host::g_running_tid = 0;
+volatile std::sig_atomic_t host::g_preempt_signals = 0;
 
 namespace {
 volatile std::sig_atomic_t g_tick_pending = 0;
+
+/// Makes the running guest thread come back to the kernel: a seized ptrace tracee stops with
+/// PTRACE_EVENT_STOP; a systrap guest thread takes preempt_signal in the stub's handler.
+void interrupt_running_guest()
+{
+    pid_t pid = host::g_running_pid;
+    pid_t tid = host::g_running_tid;
+    if (pid && tid) {
+        host::g_preempt_signals = host::g_preempt_signals + 1;
+        syscall(SYS_tgkill, pid, tid, host::preempt_signal);
+    } else if (pid) {
+        ptrace(PTRACE_INTERRUPT, pid, 0, 0);
+    }
+}
 volatile std::sig_atomic_t g_console_signals = 0;
 
 void on_console_signal(int sig)
@@ -26,9 +44,7 @@ void on_console_signal(int sig)
     int saved_errno = errno;
     g_console_signals = g_console_signals | (1 << sig);
     g_tick_pending = 1;
-    pid_t pid = host::g_running_pid;
-    if (pid)
-        ptrace(PTRACE_INTERRUPT, pid, 0, 0);
+    interrupt_running_guest();
     errno = saved_errno;
 }
 
@@ -36,11 +52,9 @@ void on_timer_signal(int)
 {
     int saved_errno = errno;
     g_tick_pending = 1;
-    // Stop the running guest so that its task reaches the scheduler (a seized tracee stops
-    // with PTRACE_EVENT_STOP). Everything else happens at safe points, not here.
-    pid_t pid = host::g_running_pid;
-    if (pid)
-        ptrace(PTRACE_INTERRUPT, pid, 0, 0);
+    // Stop the running guest so that its task reaches the scheduler. Everything else happens
+    // at safe points, not here.
+    interrupt_running_guest();
     errno = saved_errno;
 }
 } // namespace

@@ -41,6 +41,207 @@ ax_stub_start:
 ax_stub_trap:
     int3
     jmp ax_stub_start
+
+/*
+ * The systrap platform (systrap.cpp). The address-space process has two threads:
+ *
+ * - the mapping thread (the one the kernel seized, entered at ax_stub_systrap_start): it clones
+ *   the guest thread, installs its own seccomp filter (host mmap/munmap/mprotect only, futex on
+ *   its two words), runs the setup batch and stops on int3 like the ptrace stub, then serves
+ *   batches forever: it sleeps on the request sequence word of the request page (read-only in
+ *   this process), runs the ops, writes their results and the finished sequence number to the
+ *   message page, and wakes the kernel. It never runs guest code and uses no stack.
+ * - the guest thread: it sets up its alternate signal stack and its filter (every syscall traps
+ *   but the handoff's futex on its own word, and rt_sigreturn with the stub's arguments), then traps once so that its
+ *   handler parks it. From then on it runs guest code; every trap, fault or preemption signal
+ *   lands in ax_stub_handler, which publishes where the signal frame is, wakes the kernel and
+ *   sleeps until the kernel has rewritten the frame, then returns into the guest by
+ *   rt_sigreturn.
+ *
+ * Message page layout (SYSMSG): u32 state at 0 (1: trapped, 2: resume), u32 batch done at 4,
+ * u64 ucontext pointer at 8, siginfo pointer at 16, fs base at 24, gs base at 32, guest thread
+ * id at 40; u32 the guest thread's CPU at 48, the kernel's at 52, the spin budget at 56; batch
+ * results from 64 (8 bytes each); the guest thread's stack_t at 1024.
+ * Setup page (SETUP): the mapping thread's sock_fprog at 0, the guest thread's at 16.
+ */
+#define SYSMSG 0x7ffffff02000
+#define SETUP 0x7ffffff03000
+#define SYS_rt_sigreturn 15
+#define SYS_getpid 39
+#define SYS_clone 56
+#define SYS_sigaltstack 131
+#define SYS_futex 202
+#define SYS_exit_group 231
+#define SYS_seccomp 317
+#define FUTEX_WAIT 0
+#define FUTEX_WAKE 1
+#define STATE_TRAPPED 1
+#define STATE_RESUME 2
+#define SIGRETURN_KEY0 0x5379737472617030
+#define SIGRETURN_KEY1 0x736967726574726e
+/* CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM */
+#define THREAD_FLAGS 0x50f00
+
+    .globl ax_stub_systrap_start
+    .globl ax_stub_systrap_trap
+    .globl ax_stub_handler
+    .globl ax_stub_restorer
+    .globl ax_stub_idle
+ax_stub_systrap_start:
+    mov $SYS_clone, %eax
+    mov $THREAD_FLAGS, %edi
+    xor %esi, %esi              /* the same stack pointer: neither thread uses a stack */
+    xor %edx, %edx
+    xor %r10d, %r10d
+    xor %r8d, %r8d
+    syscall
+    test %rax, %rax
+    jz guest_thread_entry
+    js stub_die
+    movabs $SYSMSG, %rbx
+    mov %rax, 40(%rbx)
+    mov $SYS_seccomp, %eax
+    mov $1, %edi                /* SECCOMP_SET_MODE_FILTER */
+    xor %esi, %esi
+    movabs $SETUP, %rdx
+    syscall
+    test %rax, %rax
+    jnz stub_die
+    /* The setup batch, then the int3 the kernel waits for. */
+    movabs $STUB_DATA, %rbx
+    mov (%rbx), %r12
+    xor %r14d, %r14d            /* the last request sequence number served */
+    jmp run_ops
+batch_loop:
+    movabs $STUB_DATA, %rbx
+    mov 8(%rbx), %eax
+    cmp %eax, %r14d
+    jne 1f
+    mov $SYS_futex, %eax
+    lea 8(%rbx), %rdi
+    mov $FUTEX_WAIT, %esi
+    mov %r14d, %edx
+    xor %r10d, %r10d
+    syscall
+    jmp batch_loop
+1:
+    mov %eax, %r14d
+    mov (%rbx), %r12
+run_ops:
+    lea 64(%rbx), %r13
+    movabs $SYSMSG+64, %r15
+    cmp $63, %r12
+    jbe 2f
+    mov $63, %r12               /* never past the page, whatever the count says */
+2:
+    test %r12, %r12
+    jz 3f
+    mov 0(%r13), %rax
+    mov 8(%r13), %rdi
+    mov 16(%r13), %rsi
+    mov 24(%r13), %rdx
+    mov 32(%r13), %r10
+    mov 40(%r13), %r8
+    mov 48(%r13), %r9
+    syscall
+    mov %rax, (%r15)
+    add $64, %r13
+    add $8, %r15
+    dec %r12
+    jmp 2b
+3:
+    test %r14d, %r14d
+    jnz 4f
+ax_stub_systrap_trap:
+    int3                        /* the setup batch is done */
+    jmp batch_loop
+4:
+    movabs $SYSMSG, %rbx
+    mov %r14d, 4(%rbx)
+    mov $SYS_futex, %eax
+    lea 4(%rbx), %rdi
+    mov $FUTEX_WAKE, %esi
+    mov $1, %edx
+    syscall
+    jmp batch_loop
+
+guest_thread_entry:
+    mov $SYS_sigaltstack, %eax
+    movabs $SYSMSG+1024, %rdi
+    xor %esi, %esi
+    syscall
+    test %rax, %rax
+    jnz stub_die
+    mov $SYS_seccomp, %eax
+    mov $1, %edi
+    xor %esi, %esi
+    movabs $SETUP+16, %rdx
+    syscall
+    test %rax, %rax
+    jnz stub_die
+ax_stub_idle:
+    mov $SYS_getpid, %eax       /* traps: the handler parks this thread for the kernel */
+    syscall
+    jmp ax_stub_idle
+
+stub_die:
+    mov $SYS_exit_group, %eax
+    mov $127, %edi
+    syscall
+
+/* rdi: signal number, rsi: siginfo, rdx: ucontext; on the alternate stack, all signals blocked. */
+ax_stub_handler:
+    movabs $SYSMSG, %rbx
+    mov %rdx, 8(%rbx)
+    mov %rsi, 16(%rbx)
+    rdfsbase %rax
+    mov %rax, 24(%rbx)
+    rdgsbase %rax
+    mov %rax, 32(%rbx)
+    rdtscp                      /* ecx: the CPU this thread runs on (TSC_AUX) */
+    and $0xfff, %ecx
+    mov %ecx, 48(%rbx)
+    mov %ecx, %r12d
+    movl $STATE_TRAPPED, (%rbx)
+    mov $SYS_futex, %eax
+    mov %rbx, %rdi
+    mov $FUTEX_WAKE, %esi
+    mov $1, %edx
+    syscall
+    /* On another CPU than the kernel, the answer may come within microseconds: spin a while
+     * before sleeping. On the kernel's CPU, spinning would only keep the kernel off it. */
+    cmp 52(%rbx), %r12d
+    je 1f
+    mov 56(%rbx), %r13d         /* the kernel's spin budget, in pause instructions */
+3:
+    cmpl $STATE_RESUME, (%rbx)
+    je 2f
+    pause
+    dec %r13d
+    jg 3b
+1:
+    cmpl $STATE_RESUME, (%rbx)
+    je 2f
+    mov $SYS_futex, %eax
+    mov %rbx, %rdi
+    mov $FUTEX_WAIT, %esi
+    mov $STATE_TRAPPED, %edx
+    xor %r10d, %r10d
+    syscall
+    jmp 1b
+2:
+    mov 24(%rbx), %rax
+    wrfsbase %rax
+    mov 32(%rbx), %rax
+    wrgsbase %rax
+    ret                         /* to ax_stub_restorer, the frame's return address */
+ax_stub_restorer:
+    /* The filter lets rt_sigreturn through with these arguments only (it ignores them): the
+     * guest's own rt_sigreturn, with a frame of the emulated kernel's making, must trap. */
+    movabs $SIGRETURN_KEY0, %rdi
+    movabs $SIGRETURN_KEY1, %rsi
+    mov $SYS_rt_sigreturn, %eax
+    syscall
 ax_stub_end:
 
     .section .note.GNU-stack,"",@progbits

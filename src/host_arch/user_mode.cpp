@@ -1,4 +1,5 @@
-// UserMode on the host: a guest thread runs in its address-space process under PTRACE_SYSEMU.
+// UserMode on the host: a guest thread runs in its address-space process, stopped by
+// PTRACE_SYSEMU at every syscall (ptrace platform) or trapping into the stub (systrap.cpp).
 
 #include <elf.h>
 #include <linux/audit.h>
@@ -17,6 +18,7 @@
 #include "frame/user_mode.h"
 #include "host_arch/address_space.h"
 #include "host_arch/host.h"
+#include "host_arch/systrap.h"
 
 namespace asterix::frame {
 
@@ -32,18 +34,6 @@ UserContext::~UserContext()
 
 namespace {
 
-/// The size of the host's XSAVE state (what PTRACE_GETREGSET NT_X86_XSTATE returns).
-usize xstate_bytes(pid_t pid)
-{
-    static usize bytes = 0;
-    if (!bytes) {
-        std::vector<u8> probe(64 * 1024);
-        iovec iov {probe.data(), probe.size()};
-        bytes = ptrace(PTRACE_GETREGSET, pid, NT_X86_XSTATE, &iov) == 0 ? iov.iov_len : 512;
-    }
-    return bytes;
-}
-
 /// Brings the context's FPU state from the backend into `fp_state` (so that it can be read or
 /// changed) and detaches it from the backend, which reloads it before the thread runs again.
 void pull_fp_state(VmSpace& vm, UserContext& ctx)
@@ -51,7 +41,7 @@ void pull_fp_state(VmSpace& vm, UserContext& ctx)
     auto& space = vm.arch();
     if (ctx.is_fp_saved)
         return;
-    ctx.fp_state.assign(xstate_bytes(space.pid()), 0);
+    ctx.fp_state.assign(arch::xstate_bytes(space.pid()), 0);
     if (ctx.is_fp_initial || space.loaded_context != &ctx) {
         // The power-on state: FCW 0x37f, MXCSR 0x1f80, x87 and SSE marked present.
         ctx.fp_state[0] = 0x7f;
@@ -61,6 +51,8 @@ void pull_fp_state(VmSpace& vm, UserContext& ctx)
         if (ctx.fp_state.size() > 512)
             ctx.fp_state[512] = 0x3; // XSTATE_BV: x87 | SSE
         ctx.is_fp_initial = false;
+    } else if (space.systrap()) {
+        arch::systrap_read_fp(space, ctx.fp_state);
     } else {
         iovec iov {ctx.fp_state.data(), ctx.fp_state.size()};
         ptrace(PTRACE_GETREGSET, space.pid(), NT_X86_XSTATE, &iov);
@@ -208,15 +200,27 @@ void switch_fp_state(arch::AddressSpace& space, VmSpace& vm, UserContext& ctx)
     pid_t pid = space.pid();
     if (space.loaded_context && space.loaded_context != &ctx) {
         UserContext& old = *space.loaded_context;
-        old.fp_state.assign(xstate_bytes(pid), 0);
-        iovec iov {old.fp_state.data(), old.fp_state.size()};
-        if (ptrace(PTRACE_GETREGSET, pid, NT_X86_XSTATE, &iov) == 0)
+        if (space.systrap()) {
+            arch::systrap_read_fp(space, old.fp_state);
             old.is_fp_saved = true;
+        } else {
+            old.fp_state.assign(arch::xstate_bytes(pid), 0);
+            iovec iov {old.fp_state.data(), old.fp_state.size()};
+            if (ptrace(PTRACE_GETREGSET, pid, NT_X86_XSTATE, &iov) == 0)
+                old.is_fp_saved = true;
+        }
         old.loaded_in = nullptr;
     }
     if (ctx.loaded_in && ctx.loaded_in != &vm)
         ctx.loaded_in->arch().loaded_context = nullptr;
-    if (ctx.is_fp_initial) {
+    if (space.systrap()) {
+        // The state lives in the parked guest thread's signal frame; rt_sigreturn loads it.
+        if (ctx.is_fp_initial)
+            arch::systrap_write_fp(space, {});
+        else if (ctx.is_fp_saved)
+            arch::systrap_write_fp(space, ctx.fp_state);
+        ctx.is_fp_initial = false;
+    } else if (ctx.is_fp_initial) {
         user_fpregs_struct fp {};
         fp.cwd = 0x37f;
         fp.mxcsr = 0x1f80;
@@ -285,11 +289,113 @@ bool is_compat_syscall(pid_t pid, const GeneralRegs& regs)
 
 bool is_in_vsyscall_page(u64 addr) { return page_round_down(addr) == vsyscall_page; }
 
+/// The page-fault error code's bits (the host gives the real one in the signal frame).
+constexpr u64 pf_write = 1u << 1;
+constexpr u64 pf_instruction = 1u << 4;
+
+constexpr i64 enosys = 38;
+
+/// Whether the two bytes before `ip` are a syscall instruction (0f 05).
+bool follows_syscall_instruction(VmSpace& vm, u64 ip)
+{
+    u8 bytes[2] = {};
+    return ip >= 2 && !vm.read_bytes(ip - 2, bytes).is_error() && bytes[0] == 0x0f && bytes[1] == 0x05;
+}
+
+/// execute_user on the systrap platform: the guest thread is parked in the stub's signal
+/// handler whenever the kernel runs; systrap_run lets it go until its next trap.
+ReturnReason execute_user_systrap(VmSpace& vm, UserContext& ctx)
+{
+    auto& space = vm.arch();
+    if (Task* task = current_task_or_null())
+        task->user_context = &ctx;
+    u64 last_fault_addr = ~0ull;
+    int repeated_faults = 0;
+    for (;;) {
+        space.flush();
+        if (!space.is_alive())
+            return exception(ExceptionKind::address_space_lost);
+        switch_fp_state(space, vm, ctx);
+        auto trap = arch::systrap_run(space, ctx);
+        if (!trap) {
+            space.mark_dead();
+            return exception(ExceptionKind::address_space_lost);
+        }
+        klog(Subsystem::vm, LogLevel::trace, "guest trap: signal %d code %d addr %#llx ip %#llx", trap->signo, trap->code,
+            static_cast<unsigned long long>(trap->addr), static_cast<unsigned long long>(ctx.regs.rip));
+        switch (trap->signo) {
+        case SIGSYS: {
+            if (trap->code != sys_seccomp_code)
+                continue;
+            if (is_in_vsyscall_page(trap->addr)) {
+                // A call into the legacy vsyscall page, which the host emulates as a syscall
+                // that the filter trapped; Asterix answers as Linux with vsyscall=none. Some
+                // hosts have emulated the call's return already: undo it.
+                if (ctx.regs.rip != trap->addr) {
+                    ctx.regs.rip = trap->addr;
+                    ctx.regs.rsp -= 8;
+                }
+                return page_fault(trap->addr, Access::exec, FaultOutcome::no_mapping);
+            }
+            if (trap->arch != AUDIT_ARCH_X86_64) {
+                // A 32-bit entry: a general protection fault at the two-byte instruction, as
+                // on Linux without IA32 emulation (see is_compat_syscall).
+                ctx.regs.rip -= 2;
+                ctx.regs.rax = static_cast<u64>(static_cast<i64>(trap->syscall));
+                return exception(ExceptionKind::general_protection);
+            }
+            // The host rolled rax back to the number (seccomp's SECCOMP_RET_TRAP).
+            ctx.regs.orig_rax = ctx.regs.rax;
+            return {ReturnReason::Kind::syscall, {}};
+        }
+        case SIGSEGV: {
+            if (trap->code == SI_KERNEL && is_in_vsyscall_page(ctx.regs.rip))
+                return page_fault(ctx.regs.rip, Access::exec, FaultOutcome::no_mapping);
+            if (trap->code == SI_KERNEL)
+                return exception(ExceptionKind::general_protection, 0, Access::read, trap->code);
+            u64 addr = trap->addr;
+            if (vm.fill_tlb(addr))
+                continue;
+            repeated_faults = (addr == last_fault_addr) ? repeated_faults + 1 : 0;
+            last_fault_addr = addr;
+            Access access = (trap->error & pf_instruction) ? Access::exec : (trap->error & pf_write) ? Access::write : Access::read;
+            FaultOutcome outcome = repeated_faults < max_repeated_faults ? vm.handle_fault({addr, access}) : FaultOutcome::access_denied;
+            if (outcome == FaultOutcome::handled) {
+                vm.fill_tlb(addr);
+                continue;
+            }
+            return page_fault(addr, access, outcome);
+        }
+        case SIGBUS:
+            return exception(ExceptionKind::bus_error, trap->addr, Access::read, trap->code);
+        case SIGILL:
+            if (trap->code == SI_KERNEL && follows_syscall_instruction(vm, ctx.regs.rip)) {
+                // The host runs uretprobe and uprobe (335, 336) without asking seccomp, and
+                // answers a call from outside its uprobe trampoline with SIGILL (rax -1).
+                // Neither exists for a guest of Asterix: ENOSYS, as for any unknown number.
+                ctx.regs.rax = static_cast<u64>(-i64 {enosys});
+                continue;
+            }
+            return exception(ExceptionKind::invalid_opcode, trap->addr, Access::exec, trap->code);
+        case SIGFPE:
+            return exception(ExceptionKind::divide_error, trap->addr, Access::read, trap->code);
+        case SIGTRAP:
+            return exception(ExceptionKind::breakpoint, trap->addr, Access::exec, trap->code);
+        case host::preempt_signal:
+            return {ReturnReason::Kind::interrupted, {}};
+        default:
+            continue;
+        }
+    }
+}
+
 } // namespace
 
 ReturnReason execute_user(VmSpace& vm, UserContext& ctx)
 {
     auto& space = vm.arch();
+    if (space.systrap())
+        return execute_user_systrap(vm, ctx);
     pid_t pid = space.pid();
     if (Task* task = current_task_or_null())
         task->user_context = &ctx;

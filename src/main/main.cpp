@@ -34,6 +34,9 @@ options:
   --initramfs FILE  the root is a tmpfs unpacked from FILE, a cpio newc archive (as the
                     bare-metal kernel boots); the host's files are not visible
   --mem SIZE        guest physical memory, e.g. 512M or 2G (default 1G)
+  --platform=NAME   how guest threads run: ptrace (default: every syscall and fault is a
+                    ptrace stop) or systrap (seccomp traps into a handler that hands the
+                    registers to the kernel through shared memory)
   --strace[=FILE]   print every guest syscall in strace's format, with the thread id and
                     decoded arguments (to stderr or FILE)
   --strace=trace=SET  only these syscalls: names and classes (file, process, memory, signal,
@@ -219,6 +222,17 @@ int run(int argc, char** argv)
             std::string text = value_of("--mem");
             if (!parse_size(text, params.mem_bytes) || params.mem_bytes < (4ull << 20))
                 fail("--mem wants a size of at least 4M, like 512M or 2G (got '" + text + "')");
+        } else if (arg == "--platform" || arg.starts_with("--platform=")) {
+            std::string name = arg == "--platform" ? value_of("--platform") : std::string(arg.substr(11));
+            if (name == "ptrace") {
+                host::set_platform(host::Platform::ptrace);
+            } else if (name == "systrap") {
+                if (const char* reason = host::systrap_unsupported_reason())
+                    fail(std::string("--platform=systrap is not available: ") + reason);
+                host::set_platform(host::Platform::systrap);
+            } else {
+                fail("--platform wants ptrace or systrap (got '" + name + "')");
+            }
         } else if (arg == "--strace") {
             params.is_strace_on = true;
         } else if (arg.starts_with("--strace=trace=")) {
@@ -302,6 +316,9 @@ int run(int argc, char** argv)
         fail("cannot open record file '" + record_file + "': " + std::strerror(errno));
     if (!strace_file.empty() && !frame::set_trace_file(strace_file.c_str()))
         fail("cannot open trace file '" + strace_file + "': " + std::strerror(errno));
+    // Both platforms hand over between the kernel and a guest faster on one CPU: on the 2-vCPU
+    // development VM (bench/run, 2026-11-30) an unpinned systrap was slower than a pinned one
+    // on every row (pipe ping-pong 8x). systrap's spinning applies only across CPUs.
     host::pin_to_current_cpu();
     int status = frame::boot(params, services::kernel_main);
     host::restore_console();
@@ -321,5 +338,11 @@ int main(int argc, char** argv)
     }
     if (command != "run")
         fail("unknown command '" + std::string(command) + "'");
+    // Called as asterix-systrap (a link the build makes for the tests), the default platform
+    // is systrap: unlike an option or a variable, a name survives the scripts that run asterix
+    // under env -i or build its command line themselves.
+    std::string_view name = argv[0];
+    if (name.substr(name.rfind('/') + 1) == "asterix-systrap" && !host::systrap_unsupported_reason())
+        host::set_platform(host::Platform::systrap);
     return run(argc - 2, argv + 2);
 }

@@ -9,9 +9,10 @@
 #   // asterix-args: ARGS...   put between `run` and the program, e.g. --mem 32M
 #   // native: skip            the expectation holds only under asterix: skip with --native
 #   // harness: skip           never run by this script (e.g. spin_forever)
+#   // platform: NAME          run only on that asterix --platform (ptrace is the default)
 # The test gets stdin from /dev/null; its stdout and stderr pass through.
 # Environment: GUEST_TEST_TIMEOUT (seconds, default 60), GUEST_TEST_SKIP_STATUS (default 0;
-# 77 suits ctest's SKIP_RETURN_CODE).
+# 77 suits ctest's SKIP_RETURN_CODE), GUEST_TEST_PLATFORM (asterix's --platform, default its own).
 set -u
 
 usage() {
@@ -48,6 +49,11 @@ if [ "$runner" = --native ] && [ "$(directive native)" = skip ]; then
     echo "SKIP $name: marked 'native: skip'"
     exit "$skip_status"
 fi
+only_platform=$(directive platform)
+if [ "$runner" != --native ] && [ -n "$only_platform" ] && [ "$only_platform" != "${GUEST_TEST_PLATFORM:-ptrace}" ]; then
+    echo "SKIP $name: only on --platform=$only_platform"
+    exit "$skip_status"
+fi
 expect=$(directive expect-exit)
 expect=${expect:-0}
 case $expect in
@@ -58,7 +64,11 @@ read -r -a extra <<<"$(directive asterix-args)"
 if [ "$runner" = --native ]; then
     cmd=("$binary")
 else
-    cmd=("$runner" run "${extra[@]}" "$binary")
+    platform=()
+    if [ -n "${GUEST_TEST_PLATFORM:-}" ]; then
+        platform=("--platform=$GUEST_TEST_PLATFORM")
+    fi
+    cmd=("$runner" run "${platform[@]}" "${extra[@]}" "$binary")
 fi
 if command -v timeout >/dev/null 2>&1; then
     cmd=(timeout -k 5 "$timeout_s" "${cmd[@]}")

@@ -34,8 +34,9 @@ static socklen_t abstract_addr(struct sockaddr_un *addr, const char *name)
 int main(void)
 {
     char dir[64], path[128];
-    snprintf(dir, sizeof(dir), "/tmp/unix_stream.%d", getpid());
-    CHECK(mkdir(dir, 0700) == 0);
+    /* A unique name: the guest's pid is the same in every run, and runs may overlap. */
+    snprintf(dir, sizeof(dir), "/tmp/unix_stream.XXXXXX");
+    CHECK(mkdtemp(dir) != NULL);
     snprintf(path, sizeof(path), "%s/sock", dir);
     signal(SIGPIPE, on_sigpipe);
 

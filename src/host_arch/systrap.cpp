@@ -1,0 +1,370 @@
+// The systrap platform's handoff: a parked guest thread's signal frame, and its resumption
+// (stub.S has the stub side, systrap_setup.cpp the pages and filters).
+//
+// Everything in these pages but the setup page and the request page can be written by guest
+// code at any time it runs, so the kernel copies what it reads before it checks it, and writes
+// anew, before every resume, everything the stub or the host reads back.
+
+#include "host_arch/systrap.h"
+
+#include <sched.h>
+#include <sys/ptrace.h>
+#include <sys/user.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <csignal>
+#include <cstring>
+#include <vector>
+
+#include "frame/clock.h"
+#include "frame/internal.h"
+#include "frame/log.h"
+#include "host_arch/host.h"
+
+extern "C" const char ax_stub_start[];
+extern "C" const char ax_stub_idle[];
+
+namespace asterix::frame::arch {
+
+namespace {
+
+/// How long each side spins on the state word before it sleeps, when the two run on different
+/// CPUs (a cross-CPU futex wake-up costs 50 µs here; a spinning peer sees the change in 2).
+constexpr u32 stub_spin_pauses = 500;
+constexpr u32 kernel_spin_pauses = 500;
+constexpr u32 state_trapped = 1;
+constexpr u32 state_resume = 2;
+
+// The host's signal frame: struct ucontext with the x86-64 sigcontext, and siginfo.
+constexpr usize uc_gregs_offset = 40;
+constexpr usize uc_fpstate_ptr_offset = uc_gregs_offset + 23 * 8;
+constexpr usize uc_sigmask_offset = uc_gregs_offset + 256;
+constexpr usize ucontext_bytes = uc_sigmask_offset + 8;
+constexpr usize siginfo_bytes = 128;
+enum Greg : usize { r8, r9, r10, r11, r12, r13, r14, r15, rdi, rsi, rbp, rbx, rdx, rax, rcx, rsp, rip, eflags, csgsfs, err, trapno, oldmask, cr2, count };
+constexpr usize fx_sw_bytes_offset = 464; // software-reserved bytes the host's sigreturn checks
+constexpr usize fxsave_bytes = 512;
+constexpr u32 fp_xstate_magic1 = 0x46505853;
+
+constexpr u64 altstack_end = altstack_addr + altstack_pages * page_size;
+constexpr u64 unanswered_preempts_max = 5; // timer ticks (10 ms)
+constexpr int caught_in_stub_max = 20;
+
+void put_u64(std::span<u8> page, usize offset, u64 value) { std::memcpy(page.data() + offset, &value, sizeof value); }
+u64 get_u64(std::span<const u8> page, usize offset)
+{
+    u64 value;
+    std::memcpy(&value, page.data() + offset, sizeof value);
+    return value;
+}
+
+u32* state_word(SystrapSpace& sys)
+{
+    // SAFETY: the word is 4-byte aligned in a page of the direct map.
+    return reinterpret_cast<u32*>(frame::frame_direct_bytes(sys.sysmsg).data() + state_offset);
+}
+
+/// Copies between the kernel and the alternate stack at an address of the address-space
+/// process; the caller has checked that [addr, addr + len) lies in the stack.
+void copy_altstack(SystrapSpace& sys, u64 addr, std::span<u8> kernel, bool is_read)
+{
+    usize done = 0;
+    while (done < kernel.size()) {
+        u64 offset = addr + done - altstack_addr;
+        auto page = frame::frame_direct_bytes(sys.altstack[offset / page_size]);
+        usize in_page = offset % page_size;
+        usize n = std::min(kernel.size() - done, page_size - in_page);
+        if (is_read)
+            std::memcpy(kernel.data() + done, page.data() + in_page, n);
+        else
+            std::memcpy(page.data() + in_page, kernel.data() + done, n);
+        done += n;
+    }
+}
+
+bool is_in_altstack(u64 addr, usize len) { return addr >= altstack_addr && addr <= altstack_end && len <= altstack_end - addr; }
+
+/// Reads where the guest thread's handler says its signal frame is and checks it: the frame
+/// must lie in the alternate stack, or the thread did not trap the way the stub set it up.
+bool take_trap_frame(AddressSpace& space)
+{
+    SystrapSpace& sys = *space.systrap();
+    auto message = frame::frame_direct_bytes(sys.sysmsg);
+    u64 ucontext = get_u64(message, ucontext_ptr_offset);
+    u64 siginfo = get_u64(message, siginfo_ptr_offset);
+    if (!is_in_altstack(ucontext, ucontext_bytes) || !is_in_altstack(siginfo, siginfo_bytes) || ucontext % 8 != 0) {
+        klog(Subsystem::vm, LogLevel::warn, "systrap: signal frame at %#llx, siginfo at %#llx",
+            static_cast<unsigned long long>(ucontext), static_cast<unsigned long long>(siginfo));
+        space.lose("the guest thread trapped with its signal frame outside the stub's stack");
+        return false;
+    }
+    u8 pointer[8];
+    copy_altstack(sys, ucontext + uc_fpstate_ptr_offset, pointer, true);
+    u64 fpstate = get_u64(pointer, 0);
+    // The frame's size of the XSAVE state is in its software-reserved bytes (struct
+    // _fpx_sw_bytes: magic1, extended_size, xfeatures, xstate_size), where the host put it;
+    // a frame without them holds the FXSAVE image alone.
+    usize fp_bytes = fxsave_bytes;
+    if (is_in_altstack(fpstate, fxsave_bytes)) {
+        u8 sw[fxsave_bytes - fx_sw_bytes_offset];
+        copy_altstack(sys, fpstate + fx_sw_bytes_offset, sw, true);
+        u32 magic1, size;
+        std::memcpy(&magic1, sw, sizeof magic1);
+        std::memcpy(&size, sw + 16, sizeof size);
+        if (magic1 == fp_xstate_magic1)
+            fp_bytes = std::clamp<usize>(size, fxsave_bytes, xstate_bytes(0));
+    }
+    if (!is_in_altstack(fpstate, fp_bytes + 4 /* FP_XSTATE_MAGIC2 */) || fpstate % (fp_bytes > fxsave_bytes ? 64 : 16) != 0) {
+        space.lose("the guest thread trapped with its FPU state outside the stub's stack");
+        return false;
+    }
+    sys.ucontext_addr = ucontext;
+    sys.siginfo_addr = siginfo;
+    sys.fpstate_addr = fpstate;
+    sys.fpstate_bytes = fp_bytes;
+    return true;
+}
+
+enum class Handoff : u8 { trapped, stopped, lost };
+
+/// Takes the guest thread back by ptrace when it does not take the preemption signal (a guest
+/// can block it with a rt_sigreturn of its own): seizes it, stops it with PTRACE_INTERRUPT,
+/// takes its registers, and sends it, with no signal blocked, to the stub's idle trap, where
+/// the handler parks it as usual. Its FPU state stays in the thread, so the next frame has it.
+enum class TakeBack : u8 { taken, in_stub, failed };
+
+TakeBack take_back_by_ptrace(AddressSpace& space, GeneralRegs& regs)
+{
+    SystrapSpace& sys = *space.systrap();
+    pid_t tid = sys.guest_tid;
+    if (ptrace(PTRACE_SEIZE, tid, 0, 0) != 0 || ptrace(PTRACE_INTERRUPT, tid, 0, 0) != 0) {
+        space.lose("cannot seize the guest thread that does not take the preemption signal");
+        return TakeBack::failed;
+    }
+    int status = wait_for_stop(tid);
+    if (!WIFSTOPPED(status) || (status >> 16) != PTRACE_EVENT_STOP) {
+        // A fault signal that met the blocked handler has reset it to the default action
+        // for the whole process: the stub cannot serve this address space any more.
+        space.lose("the guest thread stopped for a signal while its handler was blocked", status);
+        return TakeBack::failed;
+    }
+    user_regs_struct host {};
+    if (ptrace(PTRACE_GETREGS, tid, 0, &host) != 0) {
+        space.lose("cannot read the seized guest thread's registers");
+        return TakeBack::failed;
+    }
+    if (host.rip >= stub_code_addr && host.rip < stub_code_addr + page_size) {
+        // Caught in the stub, on its way to park itself (or a guest that jumped there): these
+        // registers are not the guest's. Let it go on; the trap it is making will come.
+        if (ptrace(PTRACE_DETACH, tid, 0, 0) != 0) {
+            space.lose("cannot let the seized guest thread go");
+            return TakeBack::failed;
+        }
+        return TakeBack::in_stub;
+    }
+    // SAFETY: GeneralRegs has the layout of user_regs_struct (user_mode.cpp asserts it).
+    std::memcpy(&regs, &host, sizeof regs);
+    regs.orig_rax = ~0ull;
+    user_regs_struct idle {};
+    idle.rip = stub_code_addr + static_cast<u64>(ax_stub_idle - ax_stub_start);
+    idle.eflags = 0x202;
+    idle.cs = 0x33;
+    idle.ss = 0x2b;
+    idle.fs_base = host.fs_base;
+    idle.gs_base = host.gs_base;
+    idle.orig_rax = ~0ull;
+    u64 no_signals = 0;
+    u32* state = state_word(sys);
+    __atomic_store_n(state, 0u, __ATOMIC_RELEASE);
+    if (ptrace(PTRACE_SETREGS, tid, 0, &idle) != 0 || ptrace(PTRACE_SETSIGMASK, tid, sizeof no_signals, &no_signals) != 0
+        || ptrace(PTRACE_DETACH, tid, 0, 0) != 0) {
+        space.lose("cannot send the seized guest thread to the stub");
+        return TakeBack::failed;
+    }
+    klog(Subsystem::vm, LogLevel::info, "address-space process %d: took its guest thread back by ptrace", space.pid());
+    return wait_for_first_trap(space) ? TakeBack::taken : TakeBack::failed;
+}
+
+/// Lets the parked guest thread run and waits until it traps again. The timer preempts it with
+/// preempt_signal (interrupts.cpp); a thread that keeps that signal blocked is taken back by
+/// ptrace (take_back_by_ptrace), its registers then in `regs`.
+Handoff resume_and_wait(AddressSpace& space, GeneralRegs& regs)
+{
+    SystrapSpace& sys = *space.systrap();
+    u32* state = state_word(sys);
+    auto message = frame::frame_direct_bytes(sys.sysmsg);
+    // The guest thread spins for the next answer only when it and the kernel run on
+    // different CPUs; so does the kernel for the next trap. (The CPU words are guest-writable:
+    // a wrong value only makes either side spin or sleep at the wrong time.)
+    u32 kernel_cpu = static_cast<u32>(sched_getcpu());
+    u32 stub_cpu;
+    std::memcpy(&stub_cpu, message.data() + stub_cpu_offset, sizeof stub_cpu);
+    std::memcpy(message.data() + kernel_cpu_offset, &kernel_cpu, sizeof kernel_cpu);
+    std::memcpy(message.data() + stub_spin_offset, &stub_spin_pauses, sizeof stub_spin_pauses);
+    host::g_preempt_signals = 0;
+    host::g_running_pid = space.pid();
+    host::g_running_tid = sys.guest_tid;
+    __atomic_store_n(state, state_resume, __ATOMIC_RELEASE);
+    shared_futex_wake(state);
+    if (stub_cpu != kernel_cpu) {
+        for (u32 i = 0; i < kernel_spin_pauses && __atomic_load_n(state, __ATOMIC_ACQUIRE) == state_resume; ++i)
+            __builtin_ia32_pause();
+    }
+    Handoff outcome = Handoff::lost;
+    int caught_in_stub = 0;
+    for (;;) {
+        // Any value but "resume" is a trap: a guest that writes another value there only
+        // hands the kernel a frame of its own making, which is checked like any.
+        if (__atomic_load_n(state, __ATOMIC_ACQUIRE) != state_resume) {
+            outcome = Handoff::trapped;
+            break;
+        }
+        shared_futex_wait(state, state_resume, 50'000'000);
+        if (__atomic_load_n(state, __ATOMIC_ACQUIRE) != state_resume) {
+            outcome = Handoff::trapped;
+            break;
+        }
+        if (!space.check_alive())
+            break;
+        if (static_cast<u64>(host::g_preempt_signals) > unanswered_preempts_max) {
+            TakeBack taken = take_back_by_ptrace(space, regs);
+            if (taken == TakeBack::in_stub && ++caught_in_stub < caught_in_stub_max) {
+                host::g_preempt_signals = 0;
+                continue;
+            }
+            if (taken == TakeBack::in_stub)
+                space.lose("the guest thread keeps running stub code");
+            outcome = taken == TakeBack::taken ? Handoff::stopped : Handoff::lost;
+            break;
+        }
+    }
+    host::g_running_tid = 0;
+    host::g_running_pid = 0;
+    if (outcome == Handoff::trapped && !take_trap_frame(space))
+        outcome = Handoff::lost;
+    return outcome;
+}
+
+} // namespace
+
+bool wait_for_first_trap(AddressSpace& space)
+{
+    SystrapSpace& sys = *space.systrap();
+    auto message = frame::frame_direct_bytes(sys.sysmsg);
+    // At setup, nothing of the guest has run yet: the thread id the mapping thread wrote is
+    // the clone's. (Later the page is the guest's to scribble on.)
+    if (sys.guest_tid == 0)
+        sys.guest_tid = static_cast<pid_t>(get_u64(message, guest_tid_offset));
+    u32* state = state_word(sys);
+    u64 deadline = monotonic_ns() + systrap_batch_timeout_ns;
+    while (__atomic_load_n(state, __ATOMIC_ACQUIRE) != state_trapped) {
+        shared_futex_wait(state, 0, 20'000'000);
+        if (__atomic_load_n(state, __ATOMIC_ACQUIRE) == state_trapped)
+            break;
+        if (!space.check_alive() || monotonic_ns() > deadline) {
+            space.lose("the guest thread never trapped");
+            return false;
+        }
+    }
+    return sys.guest_tid > 0 && take_trap_frame(space);
+}
+
+std::optional<SystrapTrap> systrap_run(AddressSpace& space, UserContext& ctx)
+{
+    SystrapSpace& sys = *space.systrap();
+    const GeneralRegs& in = ctx.regs;
+    // The whole sigcontext is written anew: the guest may have scribbled anywhere in it.
+    u64 gregs[Greg::count] = {};
+    gregs[r8] = in.r8, gregs[r9] = in.r9, gregs[r10] = in.r10, gregs[r11] = in.r11;
+    gregs[r12] = in.r12, gregs[r13] = in.r13, gregs[r14] = in.r14, gregs[r15] = in.r15;
+    gregs[rdi] = in.rdi, gregs[rsi] = in.rsi, gregs[rbp] = in.rbp, gregs[rbx] = in.rbx;
+    gregs[rdx] = in.rdx, gregs[rax] = in.rax, gregs[rcx] = in.rcx, gregs[rsp] = in.rsp;
+    gregs[rip] = in.rip, gregs[eflags] = in.eflags;
+    u64 cs = in.cs ? in.cs : 0x33, ss = in.ss ? in.ss : 0x2b;
+    gregs[csgsfs] = (cs & 0xffff) | ((ss & 0xffff) << 48);
+    u8 sigcontext[256] = {};
+    std::memcpy(sigcontext, gregs, sizeof gregs);
+    std::memcpy(sigcontext + sizeof gregs, &sys.fpstate_addr, sizeof sys.fpstate_addr);
+    copy_altstack(sys, sys.ucontext_addr + uc_gregs_offset, sigcontext, false);
+    // The host signal mask the thread returns with: none blocked, so the preemption signal and
+    // the faults reach the handler.
+    u8 no_signals[8] = {};
+    copy_altstack(sys, sys.ucontext_addr + uc_sigmask_offset, no_signals, false);
+    auto message = frame::frame_direct_bytes(sys.sysmsg);
+    // wrfsbase faults on a non-canonical base, and a fault in the handler would kill the
+    // process: such a base (which Linux never lets a thread have) loads as 0.
+    auto base = [](u64 value) { return value < host_user_top ? value : 0; };
+    put_u64(message, fs_base_offset, base(in.fs_base));
+    put_u64(message, gs_base_offset, base(in.gs_base));
+
+    switch (resume_and_wait(space, ctx.regs)) {
+    case Handoff::lost:
+        return std::nullopt;
+    case Handoff::stopped:
+        // Taken back by ptrace, registers and all: as if the preemption signal had been taken.
+        return SystrapTrap {host::preempt_signal, 0, 0, 0, 0, 0};
+    case Handoff::trapped:
+        break;
+    }
+
+    // Copy first, then use: the frame stays guest-writable.
+    copy_altstack(sys, sys.ucontext_addr + uc_gregs_offset, {reinterpret_cast<u8*>(gregs), sizeof gregs}, true);
+    u8 info[siginfo_bytes];
+    copy_altstack(sys, sys.siginfo_addr, info, true);
+    GeneralRegs& out = ctx.regs;
+    out.r8 = gregs[r8], out.r9 = gregs[r9], out.r10 = gregs[r10], out.r11 = gregs[r11];
+    out.r12 = gregs[r12], out.r13 = gregs[r13], out.r14 = gregs[r14], out.r15 = gregs[r15];
+    out.rdi = gregs[rdi], out.rsi = gregs[rsi], out.rbp = gregs[rbp], out.rbx = gregs[rbx];
+    out.rdx = gregs[rdx], out.rax = gregs[rax], out.rcx = gregs[rcx], out.rsp = gregs[rsp];
+    out.rip = gregs[rip], out.eflags = gregs[eflags];
+    out.cs = gregs[csgsfs] & 0xffff;
+    out.orig_rax = ~0ull;
+    out.fs_base = get_u64(message, fs_base_offset);
+    out.gs_base = get_u64(message, gs_base_offset);
+
+    SystrapTrap trap {};
+    i32 head[3];
+    std::memcpy(head, info, sizeof head);
+    trap.signo = head[0];
+    trap.code = head[2];
+    trap.addr = get_u64(info, 16);
+    std::memcpy(&trap.syscall, info + 24, sizeof trap.syscall);
+    std::memcpy(&trap.arch, info + 28, sizeof trap.arch);
+    trap.error = gregs[err];
+    return trap;
+}
+
+void systrap_read_fp(AddressSpace& space, std::vector<u8>& out)
+{
+    SystrapSpace& sys = *space.systrap();
+    out.assign(xstate_bytes(0), 0);
+    copy_altstack(sys, sys.fpstate_addr, {out.data(), std::min(out.size(), sys.fpstate_bytes)}, true);
+}
+
+void systrap_write_fp(AddressSpace& space, std::span<const u8> image)
+{
+    SystrapSpace& sys = *space.systrap();
+    std::vector<u8> state(std::min(xstate_bytes(0), sys.fpstate_bytes), 0);
+    copy_altstack(sys, sys.fpstate_addr, state, true);
+    if (state.size() < fxsave_bytes)
+        return;
+    u8 sw_bytes[fxsave_bytes - fx_sw_bytes_offset];
+    std::memcpy(sw_bytes, state.data() + fx_sw_bytes_offset, sizeof sw_bytes);
+    if (image.empty()) {
+        // The power-on state: FCW 0x37f, MXCSR 0x1f80, everything else initial.
+        std::fill(state.begin(), state.end(), u8 {0});
+        state[0] = 0x7f;
+        state[1] = 0x03;
+        state[24] = 0x80;
+        state[25] = 0x1f;
+        if (state.size() > fxsave_bytes)
+            state[fxsave_bytes] = 0x3; // XSTATE_BV: x87 | SSE, so that FCW and MXCSR load
+    } else {
+        std::copy_n(image.begin(), std::min(image.size(), state.size()), state.begin());
+    }
+    std::memcpy(state.data() + fx_sw_bytes_offset, sw_bytes, sizeof sw_bytes);
+    copy_altstack(sys, sys.fpstate_addr, state, false);
+}
+
+} // namespace asterix::frame::arch

@@ -1,0 +1,66 @@
+#pragma once
+
+// The systrap platform's plumbing (systrap.cpp): the pages an address-space process shares
+// with the kernel, the handoff of a parked guest thread, and its signal frame.
+
+#include <memory>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "frame/result.h"
+#include "frame/user_mode.h"
+#include "host_arch/address_space.h"
+
+namespace asterix::frame::arch {
+
+// The message page's layout (stub.S has it too).
+inline constexpr usize state_offset = 0;
+inline constexpr usize ucontext_ptr_offset = 8;
+inline constexpr usize siginfo_ptr_offset = 16;
+inline constexpr usize fs_base_offset = 24;
+inline constexpr usize gs_base_offset = 32;
+inline constexpr usize guest_tid_offset = 40;
+inline constexpr usize stub_cpu_offset = 48;
+inline constexpr usize kernel_cpu_offset = 52;
+inline constexpr usize stub_spin_offset = 56;
+inline constexpr usize altstack_desc_offset = 1024;
+
+/// The arguments the stub's rt_sigreturn carries, the only ones the guest thread's filter lets
+/// through (stub.S).
+inline constexpr u64 sigreturn_key0 = 0x5379737472617030;
+inline constexpr u64 sigreturn_key1 = 0x736967726574726e;
+
+/// Allocates and fills the systrap pages of a new address space: the message page (with the
+/// guest thread's alternate-stack description) and the setup page (both threads' filters).
+Result<std::unique_ptr<SystrapSpace>> prepare_systrap_space();
+
+/// In the forked child, before the stub runs: maps the systrap pages and installs the guest
+/// thread's signal handlers (process-wide). False when the host refused.
+bool install_systrap_in_child(int memfd, const SystrapSpace& systrap);
+
+/// Waits for the guest thread's first trap, which parks it for the kernel (setup).
+bool wait_for_first_trap(AddressSpace& space);
+
+/// What a trap of the guest thread reported, copied out of its signal frame.
+struct SystrapTrap {
+    int signo;
+    int code;
+    u64 addr;      ///< si_addr (faults) or si_call_addr (SIGSYS)
+    int syscall;   ///< si_syscall (SIGSYS)
+    u32 arch;      ///< si_arch (SIGSYS)
+    u64 error;     ///< the page-fault error code (uc_mcontext.err)
+};
+
+/// Writes `ctx`'s registers into the parked guest thread's signal frame, lets it run, and
+/// waits until it traps again; then copies its registers into `ctx`. Nothing when the address
+/// space was lost (it is marked dead).
+std::optional<SystrapTrap> systrap_run(AddressSpace& space, UserContext& ctx);
+
+/// The FPU state in the parked guest thread's signal frame (XSAVE layout, xstate_bytes long):
+/// read into `out`, or replaced by `image` (the frame's software-reserved bytes are kept,
+/// since the host's rt_sigreturn checks them); an empty image is the power-on state.
+void systrap_read_fp(AddressSpace& space, std::vector<u8>& out);
+void systrap_write_fp(AddressSpace& space, std::span<const u8> image);
+
+} // namespace asterix::frame::arch
