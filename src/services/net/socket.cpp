@@ -6,6 +6,7 @@
 #include "frame/bytes.h"
 #include "frame/clock.h"
 #include "services/abi/stat.h"
+#include "services/net/inet_socket.h"
 #include "services/net/unix_socket.h"
 #include "services/process/process_table.h"
 #include "services/process/signals.h"
@@ -15,9 +16,12 @@ namespace asterix::services {
 
 namespace {
 
-/// The families this kernel provides. AF_INET and AF_INET6 join with their own lines.
+/// The families this kernel provides. AF_INET and AF_INET6 cannot pair (socketpair(2) is
+/// EOPNOTSUPP for them on Linux too).
 constexpr std::array families {
     SocketFamily {abi::af_unix, &create_unix_socket, &create_unix_socket_pair},
+    SocketFamily {abi::af_inet, &create_inet_socket, nullptr},
+    SocketFamily {abi::af_inet6, &create_inet6_socket, nullptr},
 };
 
 const SocketFamily* find_family(int domain)
