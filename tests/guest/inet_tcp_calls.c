@@ -313,6 +313,33 @@ static void test_options(void)
     close(listener);
 }
 
+/* listen(fd, 1) queues two connections (backlog + 1, as Linux); a third stays in its
+ * handshake until accept(2) makes room, then completes when its SYN is sent again. */
+static void test_backlog(void)
+{
+    int listener = listener_v4(1);
+    struct sockaddr_in to = v4(port_of(listener));
+    int fds[3];
+    for (int i = 0; i < 3; i++) {
+        fds[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+        CHECK_ERR(connect(fds[i], (struct sockaddr *)&to, sizeof to), EINPROGRESS);
+    }
+    CHECK(wait_for(fds[0], POLLOUT) && wait_for(fds[1], POLLOUT));
+    struct pollfd p = {.fd = fds[2], .events = POLLOUT};
+    CHECK(poll(&p, 1, 300) == 0);
+    int first = accept(listener, NULL, NULL);
+    CHECK(first >= 0);
+    p.revents = 0;
+    CHECK(poll(&p, 1, 10000) == 1 && (p.revents & POLLOUT));
+    int error = -1;
+    socklen_t len = sizeof error;
+    CHECK(getsockopt(fds[2], SOL_SOCKET, SO_ERROR, &error, &len) == 0 && error == 0);
+    close(first);
+    for (int i = 0; i < 3; i++)
+        close(fds[i]);
+    close(listener);
+}
+
 int main(void)
 {
     alarm(30);
@@ -324,6 +351,7 @@ int main(void)
     test_broken_pipe();
     test_reset_on_unread_close();
     test_options();
+    test_backlog();
     printf("inet_tcp_calls: ok\n");
     return 0;
 }
