@@ -7,6 +7,7 @@
 #include "frame/clock.h"
 #include "services/abi/stat.h"
 #include "services/net/inet_socket.h"
+#include "services/net/netlink_socket.h"
 #include "services/net/unix_socket.h"
 #include "services/process/process_table.h"
 #include "services/process/signals.h"
@@ -22,6 +23,7 @@ constexpr std::array families {
     SocketFamily {abi::af_unix, &create_unix_socket, &create_unix_socket_pair},
     SocketFamily {abi::af_inet, &create_inet_socket, nullptr},
     SocketFamily {abi::af_inet6, &create_inet6_socket, nullptr},
+    SocketFamily {abi::af_netlink, &create_netlink_socket, nullptr},
 };
 
 const SocketFamily* find_family(int domain)
