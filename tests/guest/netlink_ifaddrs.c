@@ -1,6 +1,6 @@
 /* getifaddrs(3) over NETLINK_ROUTE: the loopback interface "lo" is up with 127.0.0.1/8 and
- * ::1/128; an unknown request gets an NLMSG_ERROR. (Other interfaces may exist natively.)
- * FIXME: if_nametoindex(3) needs the SIOCGIFINDEX ioctl, which sockets do not answer yet. */
+ * ::1/128; an unknown request gets an NLMSG_ERROR; if_nametoindex(3) and if_indextoname(3)
+ * (the SIOCGIFINDEX and SIOCGIFNAME ioctls) know lo. (Other interfaces may exist natively.) */
 #include "check.h"
 
 #include <arpa/inet.h>
@@ -36,6 +36,11 @@ int main(void)
     }
     freeifaddrs(list);
     CHECK(has_v4 && has_v6);
+    unsigned index = if_nametoindex("lo");
+    CHECK(index > 0);
+    char name[IF_NAMESIZE];
+    CHECK(if_indextoname(index, name) && strcmp(name, "lo") == 0);
+    CHECK(if_nametoindex("nosuchif0") == 0 && errno == ENODEV);
 
     /* A request the kernel does not know: NLMSG_ERROR with the request's sequence number. */
     int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
