@@ -667,6 +667,80 @@ private:
 
 bool is_local_address(const Endpoint& local) { return local.is_any() || is_loopback(local); }
 
+namespace {
+
+/// lwIP's TCP states as Linux numbers them (include/net/tcp_states.h).
+u8 linux_tcp_state(enum tcp_state state)
+{
+    switch (state) {
+    case ESTABLISHED: return 1;
+    case SYN_SENT: return 2;
+    case SYN_RCVD: return 3;
+    case FIN_WAIT_1: return 4;
+    case FIN_WAIT_2: return 5;
+    case TIME_WAIT: return 6;
+    case CLOSED: return 7;
+    case CLOSE_WAIT: return 8;
+    case LAST_ACK: return 9;
+    case LISTEN: return 10;
+    case CLOSING: return 11;
+    }
+    return 7;
+}
+
+bool is_v6_pcb(const ip_addr_t& local) { return IP_IS_V6_VAL(local) || IP_IS_ANY_TYPE_VAL(local); }
+
+} // namespace
+
+std::vector<EndpointEntry> list_tcp(bool is_v6)
+{
+    Stack::get();
+    std::vector<EndpointEntry> entries;
+    for (tcp_pcb_listen* pcb = tcp_listen_pcbs.listen_pcbs; pcb; pcb = pcb->next) {
+        if (is_v6_pcb(pcb->local_ip) != is_v6)
+            continue;
+        EndpointEntry entry;
+        entry.local = from_ip(pcb->local_ip, pcb->local_port);
+        entry.remote.is_v6 = is_v6;
+        entry.state = linux_tcp_state(LISTEN);
+        if (pcb->callback_arg)
+            entry.receive_queue_bytes = static_cast<u32>(static_cast<TcpConnection*>(pcb->callback_arg)->accept_queue.size());
+        entries.push_back(entry);
+    }
+    for (tcp_pcb* list : {tcp_active_pcbs, tcp_tw_pcbs}) {
+        for (tcp_pcb* pcb = list; pcb; pcb = pcb->next) {
+            if (is_v6_pcb(pcb->local_ip) != is_v6)
+                continue;
+            EndpointEntry entry;
+            entry.local = from_ip(pcb->local_ip, pcb->local_port);
+            entry.remote = from_ip(pcb->remote_ip, pcb->remote_port);
+            entry.state = linux_tcp_state(pcb->state);
+            entry.send_queue_bytes = pcb->snd_lbb - pcb->lastack;
+            if (pcb->callback_arg)
+                entry.receive_queue_bytes = static_cast<u32>(static_cast<TcpConnection*>(pcb->callback_arg)->received.size());
+            entries.push_back(entry);
+        }
+    }
+    return entries;
+}
+
+std::vector<EndpointEntry> list_udp(bool is_v6)
+{
+    Stack::get();
+    std::vector<EndpointEntry> entries;
+    for (udp_pcb* pcb = udp_pcbs; pcb; pcb = pcb->next) {
+        if (is_v6_pcb(pcb->local_ip) != is_v6)
+            continue;
+        EndpointEntry entry;
+        entry.local = from_ip(pcb->local_ip, pcb->local_port);
+        entry.remote = (pcb->flags & UDP_FLAGS_CONNECTED) ? from_ip(pcb->remote_ip, pcb->remote_port) : Endpoint {is_v6};
+        if (pcb->recv_arg)
+            entry.receive_queue_bytes = static_cast<u32>(static_cast<UdpPort*>(pcb->recv_arg)->received_bytes);
+        entries.push_back(entry);
+    }
+    return entries;
+}
+
 Result<Ref<TcpConnection>> create_tcp(Family family)
 {
     Stack::get();

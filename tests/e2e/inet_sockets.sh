@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # TCP/IP over the guest's loopback compared with the host: `python3 -m http.server` on 127.0.0.1
 # fetched with urllib by another process of the same guest, and an asyncio TCP echo server and
-# client over 127.0.0.1 and ::1. Ports are the kernel's choice, so the tests need no free port.
+# client over 127.0.0.1 and ::1, and what /proc/net/{tcp,udp6,dev} show of the guest's own
+# sockets. Ports are the kernel's choice, so the tests need no free port.
 #   inet_sockets.sh ASTERIX_BIN [PYTHON3]
 set -u
 asterix=${1:?usage: inet_sockets.sh ASTERIX_BIN [PYTHON3]}
@@ -92,5 +93,30 @@ asyncio.run(run("127.0.0.1"))
 asyncio.run(run("::1"))
 PY
 compare asyncio_echo "$python" "$work/echo.py"
+
+cat >"$work/procnet.py" <<'PY'
+import socket, time
+listener = socket.socket()
+listener.bind(("127.0.0.1", 0))
+listener.listen()
+port = listener.getsockname()[1]
+client = socket.create_connection(("127.0.0.1", port))
+server, _ = listener.accept()
+client.send(b"abc")
+udp = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+udp.bind(("::1", 0))
+time.sleep(0.05)
+want = "%04X" % port
+tcp = open("/proc/net/tcp").read().splitlines()
+print(tcp[0].split()[:4])
+# The listener (0A), the accepted end with 3 unread bytes, and the client: each with its state
+# and receive queue.
+rows = [row.split() for row in tcp[1:] if want in row]
+print(sorted((row[1] == "0100007F:" + want, row[3], row[4].split(":")[1]) for row in rows))
+udp6 = open("/proc/net/udp6").read()
+print("%04X" % udp.getsockname()[1] in udp6, "00000000000000000000000001000000" in udp6)
+print(open("/proc/net/dev").read().splitlines()[2].split()[0])
+PY
+compare proc_net "$python" "$work/procnet.py"
 
 exit $failed

@@ -111,6 +111,20 @@ public:
     virtual Endpoint peer() const = 0;
 };
 
+/// One protocol endpoint as /proc/net/{tcp,udp}[6] list it.
+struct EndpointEntry {
+    Endpoint local;
+    Endpoint remote;
+    /// Linux's TCP state numbers (TCP_ESTABLISHED = 1 ... TCP_LISTEN = 10); 7 (TCP_CLOSE) for UDP.
+    u8 state {7};
+    u32 send_queue_bytes {0};
+    u32 receive_queue_bytes {0};
+};
+
+/// Every TCP or UDP endpoint the stack has, of one address kind (IPv6 includes dual ones).
+std::vector<EndpointEntry> list_tcp(bool is_v6);
+std::vector<EndpointEntry> list_udp(bool is_v6);
+
 Result<Ref<TcpConnection>> create_tcp(Family family);
 Result<Ref<UdpPort>> create_udp(Family family);
 /// Whether `local` may be bound here (an address of one of the interfaces, or any).
