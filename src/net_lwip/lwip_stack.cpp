@@ -715,7 +715,10 @@ std::vector<EndpointEntry> list_tcp(bool is_v6)
             entry.local = from_ip(pcb->local_ip, pcb->local_port);
             entry.remote = from_ip(pcb->remote_ip, pcb->remote_port);
             entry.state = linux_tcp_state(pcb->state);
-            entry.send_queue_bytes = pcb->snd_lbb - pcb->lastack;
+            // Bytes written and not yet acknowledged; a FIN's sequence number counts in lastack,
+            // so a closed connection would come out one below zero.
+            u32 unacknowledged = pcb->snd_lbb - pcb->lastack;
+            entry.send_queue_bytes = unacknowledged <= TCP_SND_BUF ? unacknowledged : 0;
             if (pcb->callback_arg)
                 entry.receive_queue_bytes = static_cast<u32>(static_cast<TcpConnection*>(pcb->callback_arg)->received.size());
             entries.push_back(entry);
