@@ -94,6 +94,31 @@ asyncio.run(run("::1"))
 PY
 compare asyncio_echo "$python" "$work/echo.py"
 
+cat >"$work/mapped.py" <<'PY'
+# AF_INET6 sockets talking IPv4 through ::ffff:0:0/96, over TCP and UDP.
+import socket
+listener = socket.socket()
+listener.bind(("127.0.0.1", 0))
+listener.listen()
+port = listener.getsockname()[1]
+client = socket.socket(socket.AF_INET6)
+client.connect(("::ffff:127.0.0.1", port))
+print(client.getpeername()[0], client.getsockname()[0])
+server, address = listener.accept()
+print(address[0])
+client.send(b"hi")
+print(server.recv(2))
+six = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+six.bind(("::", 0))
+four = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+four.sendto(b"dgram", ("127.0.0.1", six.getsockname()[1]))
+data, sender = six.recvfrom(10)
+print(data, sender[0])
+six.sendto(b"back", sender)
+print(four.recvfrom(10)[0])
+PY
+compare v4_mapped "$python" "$work/mapped.py"
+
 cat >"$work/procnet.py" <<'PY'
 import socket, time
 listener = socket.socket()
