@@ -365,6 +365,16 @@ public:
         pump();
     }
 
+    void reset() override
+    {
+        if (m_pcb && !m_is_listening) {
+            remember_endpoints();
+            abort();
+            pump();
+        }
+        close();
+    }
+
     Endpoint local() const override
     {
         if (!m_pcb)

@@ -1,7 +1,8 @@
 /* TCP socket calls and their errors over 127.0.0.1 and ::1: non-blocking connect (EINPROGRESS,
  * then SO_ERROR), ECONNREFUSED, EADDRINUSE, ENOTCONN, EISCONN, EINVAL for short addresses,
  * EAFNOSUPPORT, EPIPE with SIGPIPE and MSG_NOSIGNAL, MSG_PEEK/MSG_DONTWAIT/MSG_WAITALL,
- * shutdown, poll readiness, accept4 flags and the options programs set. */
+ * shutdown, poll and select readiness, accept4 flags, the listen backlog, SO_LINGER's reset and
+ * the options programs set. */
 #include "check.h"
 
 #include <arpa/inet.h>
@@ -11,6 +12,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -276,6 +278,49 @@ static void test_reset_on_unread_close(void)
     close(listener);
 }
 
+/* SO_LINGER with a zero timeout: close(2) resets the connection. */
+static void test_linger_reset(void)
+{
+    int listener = listener_v4(4);
+    int client, server;
+    connected_pair(listener, &client, &server);
+    struct linger abortive = {.l_onoff = 1, .l_linger = 0};
+    CHECK(setsockopt(client, SOL_SOCKET, SO_LINGER, &abortive, sizeof abortive) == 0);
+    close(client);
+    CHECK(wait_for(server, POLLIN));
+    char c;
+    CHECK_ERR(read(server, &c, 1), ECONNRESET);
+    close(server);
+    close(listener);
+}
+
+/* select(2) sees a listener's pending connection and a connection's data. */
+static void test_select(void)
+{
+    int listener = listener_v4(4);
+    struct sockaddr_in to = v4(port_of(listener));
+    int client = socket(AF_INET, SOCK_STREAM, 0);
+    CHECK(connect(client, (struct sockaddr *)&to, sizeof to) == 0);
+    fd_set read_set;
+    FD_ZERO(&read_set);
+    FD_SET(listener, &read_set);
+    struct timeval timeout = {2, 0};
+    CHECK(select(listener + 1, &read_set, NULL, NULL, &timeout) == 1 && FD_ISSET(listener, &read_set));
+    int server = accept(listener, NULL, NULL);
+    CHECK(server >= 0);
+    FD_ZERO(&read_set);
+    FD_SET(server, &read_set);
+    timeout = (struct timeval){0, 0};
+    CHECK(select(server + 1, &read_set, NULL, NULL, &timeout) == 0);
+    CHECK(write(client, "s", 1) == 1);
+    FD_SET(server, &read_set);
+    timeout = (struct timeval){2, 0};
+    CHECK(select(server + 1, &read_set, NULL, NULL, &timeout) == 1 && FD_ISSET(server, &read_set));
+    close(client);
+    close(server);
+    close(listener);
+}
+
 static void test_options(void)
 {
     int fd = socket(AF_INET6, SOCK_STREAM, 0);
@@ -351,6 +396,8 @@ int main(void)
     test_broken_pipe();
     test_reset_on_unread_close();
     test_options();
+    test_linger_reset();
+    test_select();
     test_backlog();
     printf("inet_tcp_calls: ok\n");
     return 0;

@@ -52,7 +52,11 @@ InetSocket::InetSocket(int domain, int protocol, Ref<inet::TcpConnection> accept
 
 InetSocket::~InetSocket()
 {
-    if (m_tcp)
+    // SO_LINGER with a zero timeout closes by reset (tcp_close: "abort the connection").
+    bool is_abortive = options().linger.onoff && options().linger.linger == 0;
+    if (m_tcp && is_abortive)
+        m_tcp->reset();
+    else if (m_tcp)
         m_tcp->close();
     if (m_udp)
         m_udp->close();

@@ -76,6 +76,8 @@ public:
     virtual void shutdown_write() = 0;
     /// The socket is closed: a graceful close, or a reset when unread data remains (as Linux).
     virtual void close() = 0;
+    /// The socket is closed with SO_LINGER's zero timeout: the connection is reset.
+    virtual void reset() = 0;
     virtual Endpoint local() const = 0;
     virtual Endpoint peer() const = 0;
     virtual void set_nodelay(bool is_on) = 0;
