@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # TCP/IP over the guest's loopback compared with the host: `python3 -m http.server` on 127.0.0.1
-# fetched with urllib by another process of the same guest, and an asyncio TCP echo server and
+# fetched with urllib (and curl, where installed) by other processes of the same guest, and an asyncio TCP echo server and
 # client over 127.0.0.1 and ::1, and what /proc/net/{tcp,udp6,dev} show of the guest's own
 # sockets. Ports are the kernel's choice, so the tests need no free port.
 #   inet_sockets.sh ASTERIX_BIN [PYTHON3]
@@ -36,7 +36,7 @@ printf 'hello over http\n' >"$work/site/hello.txt"
 printf 'nested\n' >"$work/site/sub/nested.txt"
 
 cat >"$work/fetch.py" <<'PY'
-import subprocess, sys, urllib.request, urllib.error
+import shutil, subprocess, sys, urllib.request, urllib.error
 
 site = sys.argv[1]
 server = subprocess.Popen([sys.executable, "-u", "-m", "http.server", "0", "--bind", "127.0.0.1",
@@ -55,6 +55,10 @@ try:
         urllib.request.urlopen(base + "missing", timeout=20)
     except urllib.error.HTTPError as error:
         print("missing", error.code)
+    # curl, where installed, is a second client (its own resolver and socket calls).
+    if shutil.which("curl"):
+        fetched = subprocess.run(["curl", "-s", "-S", base + "hello.txt"], capture_output=True, timeout=20)
+        print("curl", fetched.returncode, fetched.stdout.decode(), end="")
 finally:
     server.terminate()
     server.wait()
