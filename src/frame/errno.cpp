@@ -65,6 +65,7 @@ constexpr ErrnoText errno_texts[] = {
     {Errno::eafnosupport, "EAFNOSUPPORT", "Address family not supported by protocol"},
     {Errno::eaddrinuse, "EADDRINUSE", "Address already in use"},
     {Errno::eaddrnotavail, "EADDRNOTAVAIL", "Cannot assign requested address"},
+    {Errno::enetunreach, "ENETUNREACH", "Network is unreachable"},
     {Errno::econnaborted, "ECONNABORTED", "Software caused connection abort"},
     {Errno::econnreset, "ECONNRESET", "Connection reset by peer"},
     {Errno::enobufs, "ENOBUFS", "No buffer space available"},

@@ -17,6 +17,12 @@ inline constexpr u32 tiocgwinsz = 0x5413;
 inline constexpr u32 tiocswinsz = 0x5414;
 inline constexpr u32 fionread = 0x541b;
 inline constexpr u32 fionbio = 0x5421;
+// Socket ioctls about network interfaces (<linux/sockios.h>), with struct ifreq (40 bytes).
+inline constexpr u32 siocgifname = 0x8910;
+inline constexpr u32 siocgifflags = 0x8913;
+inline constexpr u32 siocgifindex = 0x8933;
+inline constexpr u32 ifreq_bytes = 40;
+inline constexpr u32 ifnamsiz = 16;
 inline constexpr u32 tiocnotty = 0x5422;
 inline constexpr u32 tiocgsid = 0x5429;
 // Pseudo-terminal masters (uapi asm-generic/ioctls.h); TIOCGPTPEER's argument is open flags.

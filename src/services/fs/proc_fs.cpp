@@ -16,6 +16,7 @@
 #include "services/fs/proc_task_state.h"
 #include "services/fs/ram_fs.h"
 #include "services/fs/vfs.h"
+#include "services/net/proc_net.h"
 #include "services/process/process_table.h"
 #include "services/process/ptrace_access.h"
 
@@ -549,6 +550,15 @@ Ref<Inode> make_proc_fs()
             {"msg", generated(sysvipc_msg_text)},
         };
     });
+    auto net_dir = make_ref<ProcDir>([generated] {
+        return std::vector<std::pair<std::string, Ref<Inode>>> {
+            {"dev", generated(proc_net_dev_text)},
+            {"tcp", generated([] { return proc_net_tcp_text(false); })},
+            {"tcp6", generated([] { return proc_net_tcp_text(true); })},
+            {"udp", generated([] { return proc_net_udp_text(false); })},
+            {"udp6", generated([] { return proc_net_udp_text(true); })},
+        };
+    });
     auto sys_dir = make_ref<ProcDir>([kernel_dir] {
         return std::vector<std::pair<std::string, Ref<Inode>>> {{"kernel", Ref<Inode>(kernel_dir)}};
     });
@@ -582,6 +592,7 @@ Ref<Inode> make_proc_fs()
         {"version", constant("Linux version 6.1.0-asterix (asterix) #1 SMP PREEMPT_DYNAMIC Asterix\n")},
         {"sys", Ref<Inode>(sys_dir)},
         {"sysvipc", Ref<Inode>(sysvipc_dir)},
+        {"net", Ref<Inode>(net_dir)},
     };
     auto root = make_ref<ProcDir>([fixed] {
         auto entries = fixed;

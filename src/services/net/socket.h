@@ -101,6 +101,8 @@ public:
     /// FIXME: a queue per endpoint, notified for the peer too, would wake fewer pollers.
     PollQueue* poll_queue() override { return &shared_poll_queue(); }
     Socket* socket() override { return this; }
+    /// The interface ioctls every socket answers (SIOCGIFINDEX and friends, for lo).
+    Result<long> ioctl(Context& ctx, u32 request, u64 arg) override;
 
     virtual Result<void> bind(Context& ctx, std::span<const u8> address) { return Errno::enotsup; }
     virtual Result<void> listen(int backlog) { return Errno::enotsup; }

@@ -1,0 +1,50 @@
+#pragma once
+
+#include "frame/types.h"
+
+// <linux/netlink.h>, <linux/rtnetlink.h>, <linux/if_link.h>, <linux/if_addr.h>, <linux/if.h>:
+// the NETLINK_ROUTE messages that describe interfaces and addresses.
+namespace asterix::services::abi {
+
+inline constexpr int netlink_route = 0;
+/// sizeof(struct sockaddr_nl).
+inline constexpr u32 sockaddr_nl_bytes = 12;
+/// sizeof(struct nlmsghdr), sizeof(struct ifinfomsg), sizeof(struct ifaddrmsg).
+inline constexpr u32 nlmsghdr_bytes = 16;
+inline constexpr u32 ifinfomsg_bytes = 16;
+inline constexpr u32 ifaddrmsg_bytes = 8;
+
+inline constexpr u16 nlmsg_error = 2;
+inline constexpr u16 nlmsg_done = 3;
+inline constexpr u16 rtm_newlink = 16;
+inline constexpr u16 rtm_getlink = 18;
+inline constexpr u16 rtm_newaddr = 20;
+inline constexpr u16 rtm_getaddr = 22;
+
+inline constexpr u16 nlm_f_request = 0x1;
+inline constexpr u16 nlm_f_multi = 0x2;
+inline constexpr u16 nlm_f_ack = 0x4;
+inline constexpr u16 nlm_f_dump = 0x300;
+
+inline constexpr u16 ifla_address = 1;
+inline constexpr u16 ifla_broadcast = 2;
+inline constexpr u16 ifla_ifname = 3;
+inline constexpr u16 ifla_mtu = 4;
+inline constexpr u16 ifla_txqlen = 13;
+inline constexpr u16 ifla_operstate = 16;
+
+inline constexpr u16 ifa_address = 1;
+inline constexpr u16 ifa_local = 2;
+inline constexpr u16 ifa_label = 3;
+inline constexpr u8 ifa_f_permanent = 0x80;
+
+inline constexpr u16 arphrd_loopback = 772;
+inline constexpr u32 iff_up = 0x1;
+inline constexpr u32 iff_loopback = 0x8;
+inline constexpr u32 iff_running = 0x40;
+inline constexpr u32 iff_lower_up = 0x10000;
+inline constexpr u8 rt_scope_host = 254;
+/// IF_OPER_UNKNOWN, which Linux reports for lo.
+inline constexpr u8 if_oper_unknown = 0;
+
+} // namespace asterix::services::abi

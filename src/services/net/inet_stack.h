@@ -1,0 +1,135 @@
+#pragma once
+
+#include <array>
+#include <deque>
+#include <span>
+#include <vector>
+
+#include "frame/ref.h"
+#include "frame/result.h"
+#include "frame/task.h"
+#include "frame/types.h"
+
+// The TCP/IP stack as the socket layer sees it. The stack (lwIP) is C working on raw buffers,
+// so it lives outside the services, in src/net_lwip/, behind this interface: the services hand
+// it spans and endpoints and read back state and bytes that the stack has copied into buffers
+// the services own. Every call returns after the stack has delivered what it could (loopback
+// packets included), so state is current when a call returns.
+namespace asterix::services::inet {
+
+/// An IPv4 or IPv6 address with a port, as the stack sees it. The socket layer maps IPv4
+/// addresses into ::ffff:0:0/96 and back for AF_INET6 sockets.
+struct Endpoint {
+    bool is_v6 {false};
+    /// Network byte order; an IPv4 address fills the first four bytes.
+    std::array<u8, 16> address {};
+    /// Host byte order.
+    u16 port {0};
+
+    bool is_any() const
+    {
+        for (usize i = 0; i < (is_v6 ? 16u : 4u); ++i) {
+            if (address[i])
+                return false;
+        }
+        return true;
+    }
+};
+
+/// What kind of addresses a stack endpoint takes: an AF_INET6 socket without IPV6_V6ONLY takes
+/// both (IPv4 peers appear as mapped addresses).
+enum class Family : u8 { v4, v6, dual };
+
+/// The stack's half of a TCP socket. The stack keeps the public state current and wakes
+/// `changed` (and pollers) whenever it changes.
+class TcpConnection : public RefCounted<TcpConnection> {
+public:
+    virtual ~TcpConnection() = default;
+
+    /// Bytes received and not yet read by the guest; the stack's receive window shrinks by
+    /// them until consume() gives the room back.
+    std::deque<u8> received;
+    bool is_connecting {false};
+    bool is_connected {false};
+    /// The peer sent FIN: reads drain `received` and then see end of file.
+    bool is_peer_closed {false};
+    /// The connection is gone (reset, refused or timed out); `error` says why until taken.
+    bool is_dead {false};
+    int error {0};
+    /// Listening: connections that completed and wait for accept(2).
+    std::deque<Ref<TcpConnection>> accept_queue;
+    frame::WaitQueue changed;
+
+    virtual Result<void> bind(const Endpoint& local, bool is_reusing_address) = 0;
+    virtual bool is_bound() const = 0;
+    virtual Result<void> listen(u32 backlog) = 0;
+    /// Starts the handshake; completion shows in is_connected or error.
+    virtual Result<void> connect(const Endpoint& remote) = 0;
+    /// Bytes send() takes without waiting.
+    virtual usize send_room() const = 0;
+    /// Queues as much of `bytes` as there is room for and sends it.
+    virtual Result<usize> send(std::span<const u8> bytes, bool has_more) = 0;
+    /// The guest took `bytes` out of `received`: the window opens again.
+    virtual void consume(usize bytes) = 0;
+    /// An accepted connection left the listener's queue (the backlog has room again).
+    virtual void accepted() = 0;
+    virtual void shutdown_write() = 0;
+    /// The socket is closed: a graceful close, or a reset when unread data remains (as Linux).
+    virtual void close() = 0;
+    /// The socket is closed with SO_LINGER's zero timeout: the connection is reset.
+    virtual void reset() = 0;
+    virtual Endpoint local() const = 0;
+    virtual Endpoint peer() const = 0;
+    virtual void set_nodelay(bool is_on) = 0;
+    virtual bool is_nodelay() const = 0;
+    virtual void set_keepalive(bool is_on) = 0;
+};
+
+/// One received datagram and its sender.
+struct Datagram {
+    std::vector<u8> bytes;
+    Endpoint from;
+};
+
+/// The stack's half of a UDP socket.
+class UdpPort : public RefCounted<UdpPort> {
+public:
+    virtual ~UdpPort() = default;
+
+    std::deque<Datagram> received;
+    usize received_bytes {0};
+    /// Datagrams that would take `received_bytes` past this are dropped (SO_RCVBUF).
+    usize receive_limit_bytes {0};
+    frame::WaitQueue changed;
+
+    virtual Result<void> bind(const Endpoint& local, bool is_reusing_address) = 0;
+    virtual bool is_bound() const = 0;
+    virtual Result<void> connect(const Endpoint& remote) = 0;
+    virtual void disconnect() = 0;
+    /// Sends one datagram to `to`, or to the connected peer when `to` is null.
+    virtual Result<usize> send(std::span<const u8> bytes, const Endpoint* to) = 0;
+    virtual void close() = 0;
+    virtual Endpoint local() const = 0;
+    virtual Endpoint peer() const = 0;
+};
+
+/// One protocol endpoint as /proc/net/{tcp,udp}[6] list it.
+struct EndpointEntry {
+    Endpoint local;
+    Endpoint remote;
+    /// Linux's TCP state numbers (TCP_ESTABLISHED = 1 ... TCP_LISTEN = 10); 7 (TCP_CLOSE) for UDP.
+    u8 state {7};
+    u32 send_queue_bytes {0};
+    u32 receive_queue_bytes {0};
+};
+
+/// Every TCP or UDP endpoint the stack has, of one address kind (IPv6 includes dual ones).
+std::vector<EndpointEntry> list_tcp(bool is_v6);
+std::vector<EndpointEntry> list_udp(bool is_v6);
+
+Result<Ref<TcpConnection>> create_tcp(Family family);
+Result<Ref<UdpPort>> create_udp(Family family);
+/// Whether `local` may be bound here (an address of one of the interfaces, or any).
+bool is_local_address(const Endpoint& local);
+
+} // namespace asterix::services::inet

@@ -1,0 +1,272 @@
+#include "services/net/netlink_socket.h"
+
+#include <algorithm>
+#include <array>
+
+#include "frame/bytes.h"
+#include "services/abi/netlink.h"
+#include "services/abi/poll.h"
+#include "services/syscalls/context.h"
+
+namespace asterix::services {
+
+namespace {
+
+/// Port ids handed to sockets that bind without one (Linux takes the tgid for the first; any
+/// unique number serves, callers read it back with getsockname).
+u32 g_next_port_id = 0x4000'0000;
+/// The most bytes one request may carry.
+constexpr usize max_request_bytes = 64 * 1024;
+constexpr int loopback_index = 1;
+
+void put_u16(std::vector<u8>& out, u16 value)
+{
+    out.push_back(static_cast<u8>(value));
+    out.push_back(static_cast<u8>(value >> 8));
+}
+
+void put_u32(std::vector<u8>& out, u32 value)
+{
+    for (int shift = 0; shift < 32; shift += 8)
+        out.push_back(static_cast<u8>(value >> shift));
+}
+
+void align4(std::vector<u8>& out)
+{
+    while (out.size() % 4)
+        out.push_back(0);
+}
+
+/// Starts a message (struct nlmsghdr); finish_message fills its length in.
+usize start_message(std::vector<u8>& out, u16 type, u16 flags, u32 seq, u32 port_id)
+{
+    usize start = out.size();
+    put_u32(out, 0);
+    put_u16(out, type);
+    put_u16(out, flags);
+    put_u32(out, seq);
+    put_u32(out, port_id);
+    return start;
+}
+
+void finish_message(std::vector<u8>& out, usize start)
+{
+    u32 length = static_cast<u32>(out.size() - start);
+    for (usize i = 0; i < 4; ++i)
+        out[start + i] = static_cast<u8>(length >> (8 * i));
+    align4(out);
+}
+
+void put_attribute(std::vector<u8>& out, u16 type, std::span<const u8> data)
+{
+    put_u16(out, static_cast<u16>(4 + data.size()));
+    put_u16(out, type);
+    out.insert(out.end(), data.begin(), data.end());
+    align4(out);
+}
+
+void put_attribute_u32(std::vector<u8>& out, u16 type, u32 value)
+{
+    std::vector<u8> data;
+    put_u32(data, value);
+    put_attribute(out, type, data);
+}
+
+constexpr std::array<u8, 3> loopback_name {'l', 'o', 0};
+
+/// RTM_NEWLINK for lo: struct ifinfomsg and its attributes.
+void put_loopback_link(std::vector<u8>& out, u32 seq, u32 port_id)
+{
+    usize start = start_message(out, abi::rtm_newlink, abi::nlm_f_multi, seq, port_id);
+    out.push_back(abi::af_unspec);
+    out.push_back(0);
+    put_u16(out, abi::arphrd_loopback);
+    put_u32(out, loopback_index);
+    put_u32(out, abi::iff_up | abi::iff_loopback | abi::iff_running | abi::iff_lower_up);
+    put_u32(out, 0);
+    put_attribute(out, abi::ifla_ifname, loopback_name);
+    put_attribute_u32(out, abi::ifla_mtu, 65536);
+    put_attribute_u32(out, abi::ifla_txqlen, 1000);
+    std::array<u8, 1> operstate {abi::if_oper_unknown};
+    put_attribute(out, abi::ifla_operstate, operstate);
+    std::array<u8, 6> no_hardware_address {};
+    put_attribute(out, abi::ifla_address, no_hardware_address);
+    put_attribute(out, abi::ifla_broadcast, no_hardware_address);
+    finish_message(out, start);
+}
+
+/// RTM_NEWADDR for one address of lo: struct ifaddrmsg and its attributes.
+void put_loopback_address(std::vector<u8>& out, u32 seq, u32 port_id, int family, std::span<const u8> address, u8 prefix_bits)
+{
+    usize start = start_message(out, abi::rtm_newaddr, abi::nlm_f_multi, seq, port_id);
+    out.push_back(static_cast<u8>(family));
+    out.push_back(prefix_bits);
+    out.push_back(abi::ifa_f_permanent);
+    out.push_back(abi::rt_scope_host);
+    put_u32(out, loopback_index);
+    put_attribute(out, abi::ifa_address, address);
+    if (family == abi::af_inet) {
+        put_attribute(out, abi::ifa_local, address);
+        put_attribute(out, abi::ifa_label, loopback_name);
+    }
+    finish_message(out, start);
+}
+
+} // namespace
+
+NetlinkSocket::NetlinkSocket(int type, u32 status_flags) : Socket(abi::af_netlink, type, abi::netlink_route, status_flags) {}
+
+u32 NetlinkSocket::port_id()
+{
+    if (!m_port_id)
+        m_port_id = g_next_port_id++;
+    return m_port_id;
+}
+
+Result<void> NetlinkSocket::bind(Context& ctx, std::span<const u8> address)
+{
+    if (address.size() < abi::sockaddr_nl_bytes || MUST(load_from_bytes<u16>(address, 0)) != abi::af_netlink)
+        return Errno::einval;
+    u32 wanted = MUST(load_from_bytes<u32>(address, 4));
+    if (m_port_id && wanted && wanted != m_port_id)
+        return Errno::einval;
+    if (wanted)
+        m_port_id = wanted;
+    port_id();
+    return {};
+}
+
+Result<void> NetlinkSocket::connect(Context& ctx, std::span<const u8> address)
+{
+    if (address.size() < abi::sockaddr_nl_bytes || MUST(load_from_bytes<u16>(address, 0)) != abi::af_netlink)
+        return Errno::einval;
+    port_id();
+    return {};
+}
+
+Result<std::vector<u8>> NetlinkSocket::local_address()
+{
+    std::vector<u8> out;
+    put_u16(out, abi::af_netlink);
+    put_u16(out, 0);
+    put_u32(out, m_port_id);
+    put_u32(out, 0);
+    return out;
+}
+
+Result<std::vector<u8>> NetlinkSocket::peer_address()
+{
+    // The kernel is every netlink socket's default peer.
+    std::vector<u8> out;
+    put_u16(out, abi::af_netlink);
+    put_u16(out, 0);
+    put_u32(out, 0);
+    put_u32(out, 0);
+    return out;
+}
+
+void NetlinkSocket::answer(std::span<const u8> request)
+{
+    usize at = 0;
+    while (request.size() - at >= abi::nlmsghdr_bytes) {
+        u32 length = MUST(load_from_bytes<u32>(request, at));
+        if (length < abi::nlmsghdr_bytes || length > request.size() - at)
+            break;
+        u16 type = MUST(load_from_bytes<u16>(request, at + 4));
+        u16 flags = MUST(load_from_bytes<u16>(request, at + 6));
+        u32 seq = MUST(load_from_bytes<u32>(request, at + 8));
+        // rtgenmsg: the family a dump is for (AF_UNSPEC: all).
+        int family = length > abi::nlmsghdr_bytes ? request[at + abi::nlmsghdr_bytes] : abi::af_unspec;
+        bool is_dump = (flags & abi::nlm_f_dump) == abi::nlm_f_dump;
+        std::vector<u8> reply;
+        if (is_dump && type == abi::rtm_getlink) {
+            put_loopback_link(reply, seq, port_id());
+        } else if (is_dump && type == abi::rtm_getaddr) {
+            if (family == abi::af_unspec || family == abi::af_inet) {
+                std::array<u8, 4> v4 {127, 0, 0, 1};
+                put_loopback_address(reply, seq, port_id(), abi::af_inet, v4, 8);
+            }
+            if (family == abi::af_unspec || family == abi::af_inet6) {
+                std::array<u8, 16> v6 {};
+                v6[15] = 1;
+                put_loopback_address(reply, seq, port_id(), abi::af_inet6, v6, 128);
+            }
+        } else {
+            // NLMSG_ERROR: the negative errno and the request's header.
+            usize start = start_message(reply, abi::nlmsg_error, 0, seq, port_id());
+            put_u32(reply, static_cast<u32>(-static_cast<int>(Errno::enotsup)));
+            auto header = request.subspan(at, abi::nlmsghdr_bytes);
+            reply.insert(reply.end(), header.begin(), header.end());
+            finish_message(reply, start);
+            m_replies.push_back(std::move(reply));
+            at += (length + 3) & ~3u;
+            continue;
+        }
+        if (!reply.empty())
+            m_replies.push_back(std::move(reply));
+        std::vector<u8> done;
+        usize start = start_message(done, abi::nlmsg_done, abi::nlm_f_multi, seq, port_id());
+        put_u32(done, 0);
+        finish_message(done, start);
+        m_replies.push_back(std::move(done));
+        at += (length + 3) & ~3u;
+    }
+    m_changed.wake_all();
+    notify_readiness();
+}
+
+Result<usize> NetlinkSocket::send(Context& ctx, SendMessage& message)
+{
+    if (!message.files.empty())
+        return Errno::einval;
+    if (message.address && !message.address->empty()) {
+        auto address = std::span<const u8>(*message.address);
+        if (address.size() < abi::sockaddr_nl_bytes || MUST(load_from_bytes<u16>(address, 0)) != abi::af_netlink)
+            return Errno::einval;
+    }
+    if (message.data.remaining() > max_request_bytes)
+        return Errno::emsgsize;
+    std::vector<u8> request(message.data.remaining());
+    usize got = TRY(message.data.read(request));
+    request.resize(got);
+    answer(request);
+    return got;
+}
+
+Result<usize> NetlinkSocket::receive(Context& ctx, ReceiveMessage& message)
+{
+    u64 timeout = options().receive_timeout_ns;
+    u64 deadline = deadline_after(timeout);
+    while (m_replies.empty())
+        TRY(wait(m_changed, message.flags, deadline, timeout, "netlink recv"));
+    const std::vector<u8>& reply = m_replies.front();
+    usize size = reply.size();
+    usize written = TRY(message.data.write(reply));
+    message.address = MUST(peer_address());
+    if (written < size)
+        message.out_flags |= abi::msg_trunc;
+    if (!(message.flags & abi::msg_peek))
+        m_replies.pop_front();
+    return (message.flags & abi::msg_trunc) ? size : written;
+}
+
+Result<int> NetlinkSocket::bytes_ready() { return m_replies.empty() ? 0 : static_cast<int>(m_replies.front().size()); }
+
+u32 NetlinkSocket::poll_events()
+{
+    u32 events = abi::pollout | abi::pollwrnorm;
+    if (!m_replies.empty())
+        events |= abi::pollin | abi::pollrdnorm;
+    return events;
+}
+
+Result<Ref<Socket>> create_netlink_socket(int type, int protocol, u32 status_flags)
+{
+    if (type != abi::sock_raw && type != abi::sock_dgram)
+        return Errno::esocktnosupport;
+    if (protocol != abi::netlink_route)
+        return Errno::eprotonosupport;
+    return Ref<Socket>(make_ref<NetlinkSocket>(type, status_flags));
+}
+
+} // namespace asterix::services

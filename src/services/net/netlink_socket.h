@@ -1,0 +1,36 @@
+#pragma once
+
+#include <deque>
+
+#include "services/net/socket.h"
+
+namespace asterix::services {
+
+/// A NETLINK_ROUTE socket (rtnetlink(7)) that answers the dumps getifaddrs(3) asks for:
+/// RTM_GETLINK and RTM_GETADDR, describing the loopback interface (127.0.0.1/8 and ::1).
+/// Other requests get an NLMSG_ERROR with EOPNOTSUPP.
+class NetlinkSocket final : public Socket {
+public:
+    NetlinkSocket(int type, u32 status_flags);
+
+    Result<void> bind(Context& ctx, std::span<const u8> address) override;
+    Result<void> connect(Context& ctx, std::span<const u8> address) override;
+    Result<std::vector<u8>> local_address() override;
+    Result<std::vector<u8>> peer_address() override;
+    Result<usize> send(Context& ctx, SendMessage& message) override;
+    Result<usize> receive(Context& ctx, ReceiveMessage& message) override;
+    Result<int> bytes_ready() override;
+    u32 poll_events() override;
+
+private:
+    void answer(std::span<const u8> request);
+    u32 port_id();
+
+    u32 m_port_id {0};
+    std::deque<std::vector<u8>> m_replies;
+    frame::WaitQueue m_changed;
+};
+
+Result<Ref<Socket>> create_netlink_socket(int type, int protocol, u32 status_flags);
+
+} // namespace asterix::services
