@@ -73,7 +73,9 @@ ReferenceTime read_reference_time();
 /// Whether guests and the kernel may take the TSC as their clock: the host's own clocksource is
 /// the TSC (hosted) or the CPU says the TSC is invariant (bare metal).
 bool is_tsc_clock();
-/// The TSC, read only after the loads and stores before it have completed.
+/// Whether the CPU has rdtscp (how the vDSO then reads the TSC).
+bool has_rdtscp();
+/// The TSC, read only after the loads before it have completed.
 u64 read_tsc_ordered();
 
 // Output of the kernel log and the syscall trace.

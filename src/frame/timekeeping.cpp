@@ -110,6 +110,7 @@ void end_publish(const Params& p)
     page.mono_base_ns = p.mono_base_ns;
     page.mult = p.mult;
     page.shift = mult_shift;
+    page.tsc_read = arch::has_rdtscp() ? AX_VDSO_TSC_RDTSCP : AX_VDSO_TSC_LFENCE_RDTSC;
     page.realtime_offset_ns = p.realtime_offset_ns;
     page.tai_offset_ns = p.tai_offset_ns;
     page.boottime_offset_ns = 0;

@@ -14,6 +14,13 @@ enum {
     AX_VDSO_MODE_TSC = 1,
 };
 
+/// How the vDSO reads the TSC in order after the sequence number: rdtscp where the CPU has it
+/// (Linux's choice too; on these VMs lfence costs twice as much), else lfence; rdtsc.
+enum {
+    AX_VDSO_TSC_LFENCE_RDTSC = 0,
+    AX_VDSO_TSC_RDTSCP = 1,
+};
+
 /// The clock parameters, under a sequence lock: `seq` is odd while the kernel writes them, and
 /// a reader retries when `seq` was odd or changed across its read.
 struct ax_vdso_data {
@@ -24,7 +31,7 @@ struct ax_vdso_data {
     uint64_t mono_base_ns;
     uint64_t mult;
     uint32_t shift;
-    uint32_t reserved;
+    uint32_t tsc_read;
     /// CLOCK_REALTIME = CLOCK_MONOTONIC + this.
     int64_t realtime_offset_ns;
     /// CLOCK_TAI = CLOCK_REALTIME + this.

@@ -2,6 +2,7 @@
 // when the host kernel itself keeps time with it (its current clocksource is "tsc"), which
 // Linux allows only for a TSC that is stable and in step across CPUs.
 
+#include <cpuid.h>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -53,11 +54,24 @@ bool frame::arch::is_tsc_clock()
     return is_tsc;
 }
 
+bool frame::arch::has_rdtscp()
+{
+    static const bool has = [] {
+        unsigned eax, ebx, ecx, edx;
+        return __get_cpuid(0x80000001, &eax, &ebx, &ecx, &edx) && (edx & (1u << 27));
+    }();
+    return has;
+}
+
 u64 frame::arch::read_tsc_ordered()
 {
-    u32 low, high;
-    // SAFETY: lfence and rdtsc read a counter and touch no memory.
-    asm volatile("lfence; rdtsc" : "=a"(low), "=d"(high)::"memory");
+    u32 low, high, aux;
+    // SAFETY: these read a counter and touch no memory. rdtscp waits for the loads before it,
+    // as lfence does for rdtsc.
+    if (has_rdtscp())
+        asm volatile("rdtscp" : "=a"(low), "=d"(high), "=c"(aux)::"memory");
+    else
+        asm volatile("lfence; rdtsc" : "=a"(low), "=d"(high)::"memory");
     return (u64 {high} << 32) | low;
 }
 

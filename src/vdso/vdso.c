@@ -50,15 +50,18 @@ static long syscall2(long nr, long a, long b)
 }
 
 /// The TSC, read only after the loads before it (the sequence number) have completed.
-static uint64_t read_tsc_ordered(void)
+static inline __attribute__((always_inline)) uint64_t read_tsc_ordered(uint32_t how)
 {
-    uint32_t low, high;
-    __asm__ volatile("lfence; rdtsc" : "=a"(low), "=d"(high)::"memory");
+    uint32_t low, high, aux;
+    if (how == AX_VDSO_TSC_RDTSCP)
+        __asm__ volatile("rdtscp" : "=a"(low), "=d"(high), "=c"(aux)::"memory");
+    else
+        __asm__ volatile("lfence; rdtsc" : "=a"(low), "=d"(high)::"memory");
     return ((uint64_t)high << 32) | low;
 }
 
 /// The clock in nanoseconds into `*ns`; 0, or -1 when the syscall must answer instead.
-static int read_clock(int clock, uint64_t* ns)
+static inline __attribute__((always_inline)) int read_clock(int clock, uint64_t* ns)
 {
     const volatile struct ax_vdso_data* data = &ax_vvar;
     for (;;) {
@@ -100,7 +103,7 @@ static int read_clock(int clock, uint64_t* ns)
         if (!is_coarse) {
             uint64_t tsc_base = data->tsc_base, mult = data->mult;
             uint32_t shift = data->shift;
-            uint64_t tsc = read_tsc_ordered();
+            uint64_t tsc = read_tsc_ordered(data->tsc_read);
             // A TSC a hair behind the base (read on another CPU) counts as the base.
             uint64_t delta = tsc > tsc_base ? tsc - tsc_base : 0;
             value += (uint64_t)(((unsigned __int128)delta * mult) >> shift);
