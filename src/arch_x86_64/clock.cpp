@@ -1,7 +1,8 @@
-// Time and randomness on bare metal. The monotonic clock is the TSC, calibrated against the
-// PIT at boot; the real-time clock is the CMOS RTC read once at boot plus the monotonic time
-// since. Random bytes come from RDRAND when the CPU has it, else from a xorshift generator
-// seeded with the TSC (not cryptographic).
+// Time and randomness on bare metal. The reference clock (frame/timekeeping.cpp keeps the
+// frame's clock from it) is the TSC, calibrated against the PIT at boot; the real-time clock
+// is the CMOS RTC read once at boot plus the monotonic time since. Guests read the TSC too
+// (through the vDSO) only where it is invariant. Random bytes come from RDRAND when the CPU
+// has it, else from a xorshift generator seeded with the TSC (not cryptographic).
 
 #include "arch_x86_64/clock.h"
 
