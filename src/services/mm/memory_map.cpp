@@ -228,6 +228,8 @@ Result<u64> MemoryMap::place(u64 addr, u64 size, Placement placement)
             return Errno::eperm; // mmap_min_addr protects the zero page
         if (placement == Placement::fixed_noreplace && !is_range_free(addr, addr + size))
             return Errno::eexist;
+        if (splits_special_area(addr, addr + size))
+            return Errno::einval;
         remove_range(addr, addr + size);
         return addr;
     case Placement::hint:
@@ -361,7 +363,8 @@ Result<u64> MemoryMap::remap(u64 addr, u64 old_len, u64 new_len, bool may_move)
     // Special mappings never grow (Linux's VM_DONTEXPAND) nor split.
     if (area->special != SpecialMapping::none && new_size > old_size)
         return Errno::efault;
-    if (area->special != SpecialMapping::none && (addr != area->start || old_size != area->end - area->start))
+    if (area->special != SpecialMapping::none
+        && (addr != area->start || old_size != area->end - area->start || new_size < old_size))
         return Errno::einval;
     if (new_size <= old_size) {
         if (new_size < old_size)
