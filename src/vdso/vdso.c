@@ -42,6 +42,9 @@ enum {
 
 #define NS_PER_S 1000000000L
 
+/// How often a reader retries while the kernel updates the page before it asks the kernel.
+enum { max_spins = 1000 };
+
 static long syscall2(long nr, long a, long b)
 {
     long ret;
@@ -64,10 +67,15 @@ static inline __attribute__((always_inline)) uint64_t read_tsc_ordered(uint32_t 
 static inline __attribute__((always_inline)) int read_clock(int clock, uint64_t* ns)
 {
     const volatile struct ax_vdso_data* data = &ax_vvar;
-    for (;;) {
+    for (unsigned spins = 0;; ++spins) {
         uint32_t seq = data->seq;
         __asm__ volatile("" ::: "memory");
         if (seq & 1) {
+            // An update takes a fraction of a microsecond, unless the host stopped the kernel
+            // in the middle of one: then the syscall waits for it without burning the CPU
+            // that the kernel may need to finish.
+            if (spins > max_spins)
+                return -1;
             __asm__ volatile("pause");
             continue;
         }
