@@ -1,12 +1,14 @@
-// Time and randomness on bare metal. The monotonic clock is the TSC, calibrated against the
-// PIT at boot; the real-time clock is the CMOS RTC read once at boot plus the monotonic time
-// since. Random bytes come from RDRAND when the CPU has it, else from a xorshift generator
-// seeded with the TSC (not cryptographic).
+// Time and randomness on bare metal. The reference clock (frame/timekeeping.cpp keeps the
+// frame's clock from it) is the TSC, calibrated against the PIT at boot; the real-time clock
+// is the CMOS RTC read once at boot plus the monotonic time since. Guests read the TSC too
+// (through the vDSO) only where it is invariant. Random bytes come from RDRAND when the CPU
+// has it, else from a xorshift generator seeded with the TSC (not cryptographic).
 
 #include "arch_x86_64/clock.h"
 
 #include "arch_x86_64/cpu.h"
 #include "arch_x86_64/serial.h"
+#include "frame/arch.h"
 #include "frame/clock.h"
 #include "frame/cpu.h"
 
@@ -76,14 +78,40 @@ u64 tsc_now() { return read_tsc(); }
 
 namespace asterix::frame {
 
-u64 monotonic_ns()
+arch::ReferenceTime arch::read_reference_time()
 {
-    if (!arch_x86_64::g_tsc_start)
-        return 0; // before calibration (global constructors) time stands still
-    return (arch_x86_64::tsc_now() - arch_x86_64::g_tsc_start) * 1000 / arch_x86_64::g_tsc_per_us;
+    u64 monotonic = 0; // before calibration (global constructors) time stands still
+    if (arch_x86_64::g_tsc_start)
+        monotonic = (arch_x86_64::tsc_now() - arch_x86_64::g_tsc_start) * 1000 / arch_x86_64::g_tsc_per_us;
+    return {monotonic, arch_x86_64::g_boot_epoch_ns + monotonic, 0};
 }
 
-u64 realtime_ns() { return arch_x86_64::g_boot_epoch_ns + monotonic_ns(); }
+bool arch::is_tsc_clock()
+{
+    // An invariant TSC (CPUID 0x80000007, EDX bit 8) runs at one rate in every power state;
+    // without it the guests' vDSO would count a clock whose rate can change under it.
+    if (arch_x86_64::cpuid(0x80000000).eax < 0x80000007)
+        return false;
+    return arch_x86_64::cpuid(0x80000007).edx & (1u << 8);
+}
+
+bool arch::has_rdtscp()
+{
+    static const bool has = arch_x86_64::cpuid(0x80000000).eax >= 0x80000001
+        && (arch_x86_64::cpuid(0x80000001).edx & (1u << 27));
+    return has;
+}
+
+u64 arch::read_tsc_ordered()
+{
+    u32 low, high, aux;
+    // rdtscp waits for the loads before it, as lfence does for rdtsc.
+    if (has_rdtscp())
+        asm volatile("rdtscp" : "=a"(low), "=d"(high), "=c"(aux)::"memory");
+    else
+        asm volatile("lfence; rdtsc" : "=a"(low), "=d"(high)::"memory");
+    return (u64 {high} << 32) | low;
+}
 
 void random_bytes(std::span<u8> out)
 {

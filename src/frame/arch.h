@@ -60,6 +60,24 @@ bool console_input_ready();
 /// call, as a bit mask by signal number.
 u64 take_console_signals();
 
+// Time. The frame's clock (frame/timekeeping.cpp) counts the TSC where the backend allows it,
+// kept in step with the backend's reference clock; elsewhere it is that reference clock.
+/// The reference time: the host's clocks, or on bare metal the calibrated TSC and the RTC.
+struct ReferenceTime {
+    u64 monotonic_ns;
+    u64 realtime_ns;
+    /// CLOCK_TAI minus CLOCK_REALTIME (whole seconds, in ns).
+    i64 tai_offset_ns;
+};
+ReferenceTime read_reference_time();
+/// Whether guests and the kernel may take the TSC as their clock: the host's own clocksource is
+/// the TSC (hosted) or the CPU says the TSC is invariant (bare metal).
+bool is_tsc_clock();
+/// Whether the CPU has rdtscp (how the vDSO then reads the TSC).
+bool has_rdtscp();
+/// The TSC, read only after the loads before it have completed.
+u64 read_tsc_ordered();
+
 // Output of the kernel log and the syscall trace.
 void log_write(std::string_view text);
 bool open_log_sink(const char* path);

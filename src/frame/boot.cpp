@@ -17,6 +17,7 @@ int boot(const BootParams& params, ServicesEntry entry)
 {
     if (total_frames() == 0) // the bare-metal backend's boot checks may have brought it up
         init_phys_mem(params.mem_bytes);
+    init_clock();
     arch::start_timer(timer_period_ns);
     spawn_task("init", [&params, entry] { entry(params); });
     run_scheduler();

@@ -18,4 +18,12 @@ WaitQueue& console_input_waiters();
 /// page, boot checks); services copy through FrameReader and FrameWriter instead.
 std::span<u8> frame_direct_bytes(const Frame& frame);
 
+/// Sets up the clock: calibrates the TSC against the backend's reference clock where the TSC
+/// may be the clock. Called once at boot, before the timer starts.
+void init_clock();
+/// Brings the clock parameters (and the vDSO's data page) up to date; called on timer ticks.
+void clock_tick();
+/// From now on the clock parameters are also published in `data_page` (the vDSO's [vvar]).
+void publish_clock_in(std::span<u8> data_page);
+
 } // namespace asterix::frame

@@ -15,6 +15,16 @@
 namespace asterix::frame {
 
 namespace {
+
+/// Takes a pending timer tick, and brings the clock up to date on it.
+bool take_tick()
+{
+    if (!arch::take_timer_tick())
+        return false;
+    clock_tick();
+    return true;
+}
+
 constexpr usize task_stack_bytes = 256 * 1024;
 } // namespace
 
@@ -91,7 +101,7 @@ public:
 
     void preempt_point()
     {
-        if (arch::take_timer_tick()) {
+        if (take_tick()) {
             deliver_console_signals();
             run_due_timers();
             poll_console();
@@ -109,7 +119,7 @@ public:
             poll_console();
             if (m_run_queue.empty()) {
                 arch::idle_wait(next_deadline(), !console_input_waiters().is_empty());
-                arch::take_timer_tick();
+                take_tick();
                 continue;
             }
             Task* next = m_run_queue.front();

@@ -41,17 +41,7 @@ void write_all(int fd, std::string_view text)
         text.remove_prefix(static_cast<usize>(n));
     }
 }
-
-u64 clock_ns(clockid_t clock)
-{
-    timespec ts {};
-    clock_gettime(clock, &ts);
-    return static_cast<u64>(ts.tv_sec) * 1'000'000'000ull + static_cast<u64>(ts.tv_nsec);
-}
 } // namespace
-
-u64 frame::monotonic_ns() { return clock_ns(CLOCK_MONOTONIC); }
-u64 frame::realtime_ns() { return clock_ns(CLOCK_REALTIME); }
 
 void frame::random_bytes(std::span<u8> out)
 {

@@ -148,3 +148,54 @@ TEST_CASE("brk grows and shrinks the heap and refuses what it cannot do")
     // Too big for physical memory: the break stays.
     CHECK(map.brk(start + (frame::total_frames() + 1) * page_size) == start + 10);
 }
+
+TEST_CASE("the vDSO: [vvar] read-only below [vdso]; special areas never split, grow or take writes")
+{
+    auto map = new_map();
+    frame::VdsoPages pages;
+    pages.data.push_back(MUST(frame::Frame::alloc_zeroed()));
+    for (int i = 0; i < 2; ++i)
+        pages.image.push_back(MUST(frame::Frame::alloc_zeroed()));
+    u64 image = MUST(map.map_vdso(pages));
+    u64 data = image - page_size;
+    const Area* vvar = map.area_at(data);
+    REQUIRE(vvar);
+    CHECK(vvar->name == "[vvar]");
+    CHECK(vvar->prot == frame::perm_read);
+    const Area* vdso = map.area_at(image);
+    REQUIRE(vdso);
+    CHECK(vdso->name == "[vdso]");
+    CHECK(vdso->start == image);
+    CHECK(vdso->end == image + 2 * page_size);
+    // Mapped at once, with the very frames every process shares.
+    CHECK(map.vm().query(image)->frame.pfn() == pages.image[0].pfn());
+    CHECK(map.vm().query(data)->frame.pfn() == pages.data[0].pfn());
+
+    CHECK(map.protect(data, page_size, rw).error() == Errno::eacces);
+    CHECK(map.protect(data, page_size, frame::perm_read | frame::perm_exec).error() == Errno::eacces);
+    CHECK(map.protect(image, page_size, frame::perm_read).error() == Errno::einval); // half of [vdso]
+    CHECK(map.unmap(image + page_size, page_size).error() == Errno::einval);
+    CHECK(map.remap(image, 2 * page_size, 3 * page_size, true).error() == Errno::efault);
+    CHECK(map.remap(image, 2 * page_size, page_size, true).error() == Errno::einval);
+    CHECK(map.map_anonymous(image + page_size, 2 * page_size, rw, Placement::fixed).error() == Errno::einval);
+    CHECK(map.handle_fault({data, frame::Access::write}) == frame::FaultOutcome::access_denied);
+
+    // A writable image (a debugger's breakpoint) copies the page it writes; the shared one stays.
+    MUST(map.protect(image, 2 * page_size, rw | frame::perm_exec));
+    CHECK(map.handle_fault({image, frame::Access::write}) == frame::FaultOutcome::handled);
+    CHECK(map.vm().query(image)->frame.pfn() != pages.image[0].pfn());
+
+    // Dropped pages come back as the same frames, not as zeroes.
+    MUST(map.discard(data, page_size));
+    CHECK(!map.vm().query(data));
+    CHECK(map.handle_fault({data, frame::Access::read}) == frame::FaultOutcome::handled);
+    CHECK(map.vm().query(data)->frame.pfn() == pages.data[0].pfn());
+
+    auto child = MUST(map.fork());
+    CHECK(child->vm().query(data)->frame.pfn() == pages.data[0].pfn());
+    CHECK(child->area_at(image)->name == "[vdso]");
+
+    MUST(map.unmap(data, 3 * page_size)); // munmap of the whole is allowed
+    CHECK(!map.area_at(image));
+    CHECK(!map.area_at(data));
+}

@@ -25,5 +25,6 @@ inline constexpr u64 at_secure = 23;
 inline constexpr u64 at_random = 25;
 inline constexpr u64 at_hwcap2 = 26;
 inline constexpr u64 at_execfn = 31;
+inline constexpr u64 at_sysinfo_ehdr = 33;
 
 } // namespace asterix::services::abi

@@ -7,6 +7,7 @@
 #include "frame/clock.h"
 #include "frame/cpu.h"
 #include "frame/frame_io.h"
+#include "frame/vdso.h"
 #include "services/exec/elf.h"
 #include "services/exec/initial_stack.h"
 #include "services/fs/file.h"
@@ -353,6 +354,13 @@ std::optional<ExecError> exec_program(Thread& thread, const std::string& path_in
         frame::perm_read | frame::perm_write, Placement::fixed, "[stack]");
     if (stack.is_error())
         return failure(stack.error(), "cannot map the stack");
+    // The vDSO, as Linux maps it after the program and its loader.
+    auto vdso_pages = frame::vdso_pages();
+    if (vdso_pages.is_error())
+        return failure(vdso_pages.error(), "cannot make the vDSO");
+    auto vdso = memory->map_vdso(vdso_pages.value());
+    if (vdso.is_error())
+        return failure(vdso.error(), "cannot map the vDSO");
 
     // The program's credentials (capabilities(7), "Transformation of capabilities during execve").
     auto creds = thread.credentials().copy();
@@ -367,6 +375,7 @@ std::optional<ExecError> exec_program(Thread& thread, const std::string& path_in
     std::array<u8, 16> random;
     frame::random_bytes(random);
     std::vector<AuxEntry> auxv = {
+        {at_sysinfo_ehdr, vdso.value()}, // first, as Linux's ARCH_DLINFO puts it
         {at_phdr, phdr_address(image, bias)},
         {at_phent, sizeof(elf::ProgramHeader)},
         {at_phnum, image.header.phnum},

@@ -12,7 +12,7 @@ namespace asterix::services {
 // Auxiliary vector types, from services/abi/auxvec.h.
 using abi::at_null, abi::at_phdr, abi::at_phent, abi::at_phnum, abi::at_pagesz, abi::at_base, abi::at_flags,
     abi::at_entry, abi::at_uid, abi::at_euid, abi::at_gid, abi::at_egid, abi::at_platform, abi::at_hwcap,
-    abi::at_clktck, abi::at_secure, abi::at_random, abi::at_hwcap2, abi::at_execfn;
+    abi::at_clktck, abi::at_secure, abi::at_random, abi::at_hwcap2, abi::at_execfn, abi::at_sysinfo_ehdr;
 
 struct AuxEntry {
     u64 type;

@@ -73,6 +73,7 @@ Result<Ref<MemoryMap>> MemoryMap::fork()
     child->m_areas = m_areas;
     child->m_brk_start = m_brk_start;
     child->m_brk = m_brk;
+    child->m_vdso = m_vdso;
     for (const auto& [start, area] : m_areas) {
         u8 perms = effective_perms(area.prot);
         bool is_private_writable = !area.is_shared && (perms & frame::perm_write);
@@ -154,7 +155,8 @@ void MemoryMap::merge_around(u64 start, u64 end)
         Area& left = it->second;
         const Area& right = next->second;
         bool is_mergeable = left.end == right.start && left.prot == right.prot && !left.file && !right.file
-            && !left.is_shared && !right.is_shared && left.name == right.name;
+            && !left.is_shared && !right.is_shared && left.name == right.name
+            && left.special == SpecialMapping::none && right.special == SpecialMapping::none;
         if (is_mergeable) {
             left.end = right.end;
             m_areas.erase(next);
@@ -226,6 +228,8 @@ Result<u64> MemoryMap::place(u64 addr, u64 size, Placement placement)
             return Errno::eperm; // mmap_min_addr protects the zero page
         if (placement == Placement::fixed_noreplace && !is_range_free(addr, addr + size))
             return Errno::eexist;
+        if (splits_special_area(addr, addr + size))
+            return Errno::einval;
         remove_range(addr, addr + size);
         return addr;
     case Placement::hint:
@@ -356,6 +360,12 @@ Result<u64> MemoryMap::remap(u64 addr, u64 old_len, u64 new_len, bool may_move)
     const Area* area = find_area(addr);
     if (!area || area->end - addr < old_size || old_size == 0)
         return Errno::efault;
+    // Special mappings never grow (Linux's VM_DONTEXPAND) nor split.
+    if (area->special != SpecialMapping::none && new_size > old_size)
+        return Errno::efault;
+    if (area->special != SpecialMapping::none
+        && (addr != area->start || old_size != area->end - area->start || new_size < old_size))
+        return Errno::einval;
     if (new_size <= old_size) {
         if (new_size < old_size)
             remove_range(addr + new_size, addr + old_size);
@@ -393,6 +403,8 @@ Result<void> MemoryMap::unmap(u64 addr, u64 len)
         return Errno::einval;
     if (!has_room_to_split(addr, addr + size))
         return Errno::enomem; // munmap(2): the split would pass the limit on mappings
+    if (splits_special_area(addr, addr + size))
+        return Errno::einval;
     remove_range(addr, addr + size);
     return {};
 }
@@ -419,10 +431,15 @@ Result<void> MemoryMap::protect(u64 addr, u64 len, u8 prot)
         const Area* area = find_area(at);
         if (area->file && area->is_shared && (prot & frame::perm_write) && !area->file->is_writable())
             return Errno::eacces;
+        // The vDSO's data page may never be written or run (no VM_MAYWRITE, VM_MAYEXEC).
+        if (area->special == SpecialMapping::vvar && (prot & (frame::perm_write | frame::perm_exec)))
+            return Errno::eacces;
         at = area->end;
     }
     if (!has_room_to_split(addr, end))
         return Errno::enomem;
+    if (splits_special_area(addr, end))
+        return Errno::einval;
     split_at(addr);
     split_at(end);
     for (auto it = m_areas.lower_bound(addr); it != m_areas.end() && it->first < end; ++it) {
@@ -459,6 +476,53 @@ Result<void> MemoryMap::discard(u64 addr, u64 len)
     }
     m_vm->unmap(addr, size);
     return {};
+}
+
+Result<u64> MemoryMap::map_vdso(const frame::VdsoPages& pages)
+{
+    u64 data_size = pages.data.size() * page_size, image_size = pages.image.size() * page_size;
+    if (m_areas.size() + 2 > max_map_count)
+        return Errno::enomem;
+    u64 start = TRY(place(0, data_size + image_size, Placement::anywhere));
+    u64 image = start + data_size;
+    m_vdso = pages;
+    // The data page is shared by nature (every process sees the kernel's writes): no copy on
+    // write can ever apply to it.
+    Area vvar {start, image, frame::perm_read, "[vvar]"};
+    vvar.is_shared = true;
+    vvar.special = SpecialMapping::vvar;
+    Area vdso {image, image + image_size, frame::perm_read | frame::perm_exec, "[vdso]"};
+    vdso.special = SpecialMapping::vdso;
+    m_areas.insert_or_assign(start, std::move(vvar));
+    m_areas.insert_or_assign(image, std::move(vdso));
+    // Mapped now, not on first touch: every process calls into them at once.
+    for (u64 i = 0; i < pages.data.size(); ++i)
+        m_vm->map(start + i * page_size, pages.data[i], frame::perm_read);
+    for (u64 i = 0; i < pages.image.size(); ++i)
+        m_vm->map(image + i * page_size, pages.image[i], frame::perm_read | frame::perm_exec);
+    return image;
+}
+
+bool MemoryMap::splits_special_area(u64 start, u64 end) const
+{
+    for (u64 at : {start, end}) {
+        const Area* area = find_area(at);
+        if (area && area->special != SpecialMapping::none && area->start < at)
+            return true;
+    }
+    return false;
+}
+
+frame::FaultOutcome MemoryMap::fault_special_page(const Area& area, u64 page)
+{
+    const auto& frames = area.special == SpecialMapping::vvar ? m_vdso.data : m_vdso.image;
+    u64 index = (page - area.start) / page_size;
+    if (index >= frames.size())
+        return frame::FaultOutcome::no_backing;
+    // The image's pages go in read-only even where the area became writable: the first write
+    // copies (handle_fault's copy on write), the shared frame stays as built.
+    m_vm->map(page, frames[index], effective_perms(area.prot) & ~frame::perm_write);
+    return frame::FaultOutcome::handled;
 }
 
 Result<void> MemoryMap::install_page(u64 va, frame::Frame frame)
@@ -590,6 +654,8 @@ frame::FaultOutcome MemoryMap::handle_fault(const frame::PageFault& fault)
     }
     if (area->file)
         return fault_file_page(*area, page, fault.access);
+    if (area->special != SpecialMapping::none)
+        return fault_special_page(*area, page);
     u8 perms = effective_perms(area->prot);
     u64 block = page & ~(fault_around_pages * page_size - 1);
     u64 first = std::max(block, area->start);

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "frame/ref.h"
+#include "frame/vdso.h"
 #include "frame/vm_space.h"
 #include "services/fs/file.h"
 #include "services/fs/page_cache.h"
@@ -25,6 +26,14 @@ public:
     virtual ~AreaOwner() = default;
 };
 
+/// The kernel's own mappings in every process (Linux's special mappings): their pages are the
+/// vDSO's, never a file's or fresh memory.
+enum class SpecialMapping : u8 {
+    none,
+    vvar, ///< the vDSO's data page: read-only for good, the same frame in every process
+    vdso, ///< the vDSO's image: read and execute; a write (after mprotect) copies the page
+};
+
 /// One region of a process's address space (a VMA).
 struct Area {
     u64 start;
@@ -35,6 +44,7 @@ struct Area {
     u64 file_offset {0};
     bool is_shared {false};
     Ref<AreaOwner> owner {};
+    SpecialMapping special {SpecialMapping::none};
 };
 
 enum class Placement : u8 { anywhere, hint, fixed, fixed_noreplace };
@@ -76,6 +86,9 @@ public:
     Result<void> protect(u64 addr, u64 len, u8 prot);
     /// Drops the pages of [addr, addr+len) so that they read as zero again (MADV_DONTNEED).
     Result<void> discard(u64 addr, u64 len);
+    /// Maps the vDSO somewhere free, [vvar] then [vdso] above it; returns the image's address
+    /// (AT_SYSINFO_EHDR).
+    Result<u64> map_vdso(const frame::VdsoPages& pages);
     /// Puts an already filled frame at `va` inside an existing area (the ELF loader).
     Result<void> install_page(u64 va, frame::Frame frame);
 
@@ -115,6 +128,10 @@ private:
     Result<u64> find_free(u64 len);
     Result<u64> place(u64 addr, u64 size, Placement placement);
     frame::FaultOutcome fault_file_page(const Area& area, u64 page, frame::Access access);
+    /// Maps the vDSO's frame for `page` of a special area again (after MADV_DONTNEED).
+    frame::FaultOutcome fault_special_page(const Area& area, u64 page);
+    /// Whether [start, end) would cut a special area in two: Linux refuses to split those.
+    bool splits_special_area(u64 start, u64 end) const;
     void map_file_neighbours(const Area& area, u64 page, u64 file_size);
     void write_back_range(const Area& area, u64 start, u64 end);
     /// Cuts [start, end) out of the areas, splitting the ones that straddle its edges.
@@ -138,6 +155,8 @@ private:
     u64 m_brk_start {0};
     u64 m_brk {0};
     u64 m_address_limit {~0ull};
+    /// The frames behind the special areas.
+    frame::VdsoPages m_vdso;
 };
 
 /// The page permissions that PROT_* bits give on x86-64 (writable or executable implies readable).

@@ -14,16 +14,22 @@ constexpr i64 ns_per_s = 1'000'000'000;
 
 Result<u64> read_clock(int clock)
 {
+    // The frame's clocks are the ones the vDSO reads: a syscall never disagrees with it.
     switch (clock) {
     case abi::clock_realtime:
+        return frame::clock_ns(frame::Clock::realtime);
     case abi::clock_realtime_coarse:
+        return frame::clock_ns(frame::Clock::realtime_coarse);
     case abi::clock_tai:
-        return frame::realtime_ns();
+        return frame::clock_ns(frame::Clock::tai);
     case abi::clock_monotonic:
+        return frame::clock_ns(frame::Clock::monotonic);
     case abi::clock_monotonic_raw:
+        return frame::clock_ns(frame::Clock::monotonic_raw);
     case abi::clock_monotonic_coarse:
+        return frame::clock_ns(frame::Clock::monotonic_coarse);
     case abi::clock_boottime:
-        return frame::monotonic_ns();
+        return frame::clock_ns(frame::Clock::boottime);
     case abi::clock_process_cputime_id:
         if (Process* process = ProcessTable::current())
             return process->cpu_times().user_ns + process->cpu_times().system_ns;
@@ -88,8 +94,9 @@ Result<long> sys_clock_getres(Context& ctx, int clock, UserPtr<abi::Timespec> tp
 {
     TRY(read_clock(clock));
     bool is_coarse = clock == abi::clock_realtime_coarse || clock == abi::clock_monotonic_coarse;
+    u64 resolution_ns = frame::clock_resolution_ns(is_coarse ? frame::Clock::monotonic_coarse : frame::Clock::monotonic);
     if (!tp.is_null())
-        TRY(ctx.user().write(tp, abi::Timespec {0, is_coarse ? 4'000'000 : 1}));
+        TRY(ctx.user().write(tp, abi::Timespec {0, static_cast<i64>(resolution_ns)}));
     return 0;
 }
 
