@@ -25,6 +25,10 @@ void klog(Subsystem subsystem, LogLevel level, const char* fmt, ...) __attribute
 /// The same for the kernel subsystem.
 void klog(LogLevel level, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/// Tells the user why the instance cannot run as asked ("asterix: /x: program not found"):
+/// one line, without the log's time and task prefix, shown whatever the log levels are.
+void report(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /// Services tell the log which guest thread the current task runs (pid, tid), for the prefix.
 void set_log_identity_hook(void (*hook)(i32& pid, i32& tid));
 

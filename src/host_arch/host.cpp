@@ -87,6 +87,7 @@ void host::pin_to_current_cpu()
 }
 
 void frame::arch::log_write(std::string_view text) { write_all(g_log_fd, text); }
+void frame::arch::report_write(std::string_view text) { write_all(STDERR_FILENO, text); }
 
 bool frame::arch::open_log_sink(const char* path)
 {

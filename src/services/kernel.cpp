@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "frame/clock.h"
+#include "frame/console.h"
 #include "frame/log.h"
 #include "frame/phys_mem.h"
 #include "services/abi/futex.h"
@@ -15,6 +16,7 @@
 #include "services/fs/ram_fs.h"
 #include "services/fs/vfs.h"
 #include "services/process/process_table.h"
+#include "services/process/signals.h"
 #include "services/syscalls/strace.h"
 #include "services/syscalls/syscall_table.h"
 #include "services/tty/console.h"
@@ -25,6 +27,7 @@ namespace {
 constexpr int exit_not_found = 127;
 constexpr int exit_cannot_execute = 126;
 constexpr int exit_kernel_error = 125;
+constexpr int exit_usage = 2;
 
 /// Mounts a file system on an existing guest directory; false (with a log line) if it is missing.
 bool mount_at(const std::string& path, Ref<Inode> root, std::string source, std::string options)
@@ -48,7 +51,7 @@ bool mount_root(const frame::BootParams& params)
         auto root = RamFs::make_tmpfs(tmpfs_max_bytes());
         std::string problem;
         if (auto unpacked = unpack_initramfs(*root, params.initramfs, problem); unpacked.is_error()) {
-            frame::klog(frame::LogLevel::error, "cannot unpack the initramfs: %s%s%s", errno_message(unpacked.error()),
+            frame::report("cannot unpack the initramfs: %s%s%s", errno_message(unpacked.error()),
                 problem.empty() ? "" : ": ", problem.c_str());
             return false;
         }
@@ -57,7 +60,7 @@ bool mount_root(const frame::BootParams& params)
     }
     auto root = HostFs::mount(params.is_root_read_only);
     if (root.is_error()) {
-        frame::klog(frame::LogLevel::error, "cannot open the root directory: %s", errno_message(root.error()));
+        frame::report("cannot open the root directory: %s", errno_message(root.error()));
         return false;
     }
     Vfs::set_root(root.release_value(), "hostfs", params.is_root_read_only ? "ro,nosuid" : "rw,nosuid");
@@ -117,11 +120,49 @@ bool mount_file_systems(const frame::BootParams& params)
     mount_at("/proc", make_proc_fs(), "proc", "rw,nosuid,nodev,noexec");
     for (const auto& path : params.tmpfs_mounts) {
         if (!mount_at(path, RamFs::make_tmpfs(tmpfs_max_bytes()), "tmpfs", "rw")) {
-            frame::klog(frame::LogLevel::error, "--tmpfs %s: no such directory in the root", path.c_str());
+            frame::report("--tmpfs %s: no such directory in the guest; create it first", path.c_str());
+            return false;
+        }
+    }
+    for (u32 index = 0; index < params.volumes.size(); ++index) {
+        const auto& volume = params.volumes[index];
+        auto root = HostFs::mount_volume(index, volume.is_read_only);
+        if (root.is_error()) {
+            frame::report("--volume %s: %s", volume.guest_path.c_str(), errno_message(root.error()));
+            return false;
+        }
+        if (!mount_at(volume.guest_path, root.release_value(), "hostfs", volume.is_read_only ? "ro,nosuid" : "rw,nosuid")) {
+            frame::report("--volume ...:%s: no such directory in the guest; create it first", volume.guest_path.c_str());
             return false;
         }
     }
     return true;
+}
+
+/// Signals a host process sent asterix go to the program, as if sent from outside the instance.
+void forward_host_signals(u64 signals)
+{
+    Process* program = ProcessTable::find(ProcessTable::instance_leader());
+    if (!program || program->has_exited)
+        return;
+    for (int sig = 1; sig < 64; ++sig) {
+        if (signals & (1ull << sig))
+            send_signal(*program, make_signal_info(sig, si_user));
+    }
+}
+
+/// The program's working directory; an error (reported) when one was asked for and is not a
+/// directory in the guest, else the root stands in for one outside it.
+Result<Ref<Dentry>> initial_cwd(const Ref<Dentry>& root, const frame::BootParams& params)
+{
+    auto cwd = walk_path(root, root, params.cwd, Follow::follow);
+    if (!cwd.is_error() && cwd.value()->inode().is_directory())
+        return cwd.release_value();
+    if (!params.is_cwd_required)
+        return root;
+    Errno error = cwd.is_error() ? cwd.error() : Errno::enotdir;
+    frame::report("working directory %s: %s in the guest (choose one with --cwd)", params.cwd.c_str(), errno_message(error));
+    return error;
 }
 } // namespace
 
@@ -130,8 +171,8 @@ void kernel_main(const frame::BootParams& params)
     set_panic_on_enosys(params.is_panic_on_enosys);
     std::string bad_word;
     if (!configure_strace(params.is_strace_on, params.strace_filter, params.is_strace_timed, params.is_recording_syscalls, bad_word)) {
-        frame::klog(frame::LogLevel::error, "--strace=trace=: unknown syscall or class '%s'", bad_word.c_str());
-        frame::power_off(2);
+        frame::report("--strace=trace=: unknown syscall or class '%s'", bad_word.c_str());
+        frame::power_off(exit_usage);
         return;
     }
     frame::set_log_identity_hook([](i32& pid, i32& tid) {
@@ -145,6 +186,7 @@ void kernel_main(const frame::BootParams& params)
         frame::power_off(exit_kernel_error);
         return;
     }
+    frame::console::set_forwarded_signal_hook(forward_host_signals);
     set_instance_limits(params);
     if (!params.is_program_pid1)
         start_kernel_init();
@@ -157,8 +199,12 @@ void kernel_main(const frame::BootParams& params)
     process->sid = pid;
     process->fs = make_ref<FsContext>();
     process->fs->root = Vfs::root();
-    auto cwd = walk_path(process->fs->root, process->fs->root, params.cwd, Follow::follow);
-    process->fs->cwd = cwd.is_error() ? process->fs->root : cwd.value();
+    auto cwd = initial_cwd(process->fs->root, params);
+    if (cwd.is_error()) {
+        frame::power_off(exit_usage);
+        return;
+    }
+    process->fs->cwd = cwd.release_value();
     process->sighand = make_ref<SignalHandlers>();
     process->files = make_ref<FdTable>();
     process->rlimits = default_rlimits();
@@ -175,15 +221,14 @@ void kernel_main(const frame::BootParams& params)
     auto path = resolve_program(*process, params.program, params.envp);
     if (path.is_error()) {
         bool is_missing = path.error() == Errno::enoent;
-        frame::klog(frame::LogLevel::error, "%s: %s", params.program.c_str(),
-            is_missing ? "program not found" : errno_message(path.error()));
+        frame::report("%s: %s", params.program.c_str(), is_missing ? "program not found" : errno_message(path.error()));
         frame::power_off(is_missing ? exit_not_found : exit_cannot_execute);
         return;
     }
     process->threads.push_back(std::make_unique<Thread>(pid, process, Credentials::for_user(params.uid, params.gid)));
     Thread& thread = *process->threads.back();
     if (auto error = exec_program(thread, path.value(), params.argv, params.envp)) {
-        frame::klog(frame::LogLevel::error, "%s: %s", params.program.c_str(), error->reason.c_str());
+        frame::report("%s: %s", params.program.c_str(), error->reason.c_str());
         frame::power_off(error->error == Errno::enoent ? exit_not_found : exit_cannot_execute);
         return;
     }
