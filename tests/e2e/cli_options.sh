@@ -3,7 +3,7 @@
 # --version and help texts, checked arguments with one-line messages, --volume mounts, and
 # signals that a host process sends asterix forwarded to the program (with --stop-timeout).
 #
-#   tests/e2e/cli_options.sh ASTERIX_BIN [WRAPPER]
+#   tests/e2e/cli_options.sh ASTERIX_BIN [WRAPPER [ENOSYS_GUEST]]
 #
 # WRAPPER, the ./asterix script of the source tree, is checked to agree with the binary.
 # BUSYBOX (default /bin/busybox) must be a static x86-64 binary.
@@ -11,6 +11,7 @@ set -u
 [ $# -ge 1 ] || { echo "usage: $0 ASTERIX_BIN [WRAPPER]" >&2; exit 2; }
 asterix=$(realpath "$1")
 wrapper=${2:-}
+enosys=${3:-}
 bb=${BUSYBOX:-/bin/busybox}
 [ -x "$asterix" ] || { echo "asterix binary '$asterix' not found" >&2; exit 2; }
 [ -x "$bb" ] || { echo "busybox '$bb' not found (apt-get install busybox-static)" >&2; exit 2; }
@@ -144,6 +145,15 @@ ax run --tmpfs /no/such/dir "$bb" true
 check "--tmpfs on a missing directory" "$(refused 125 '^asterix: --tmpfs /no/such/dir: no such directory')"
 ax run --stop-timeout soon "$bb" true
 check "--stop-timeout with a bad value" "$(refused 2 'stop-timeout')"
+
+# Unimplemented syscalls stay off the user's terminal unless asked for.
+if [ -n "$enosys" ]; then
+    ax run "$enosys"
+    check "unimplemented syscalls print nothing by default" "$(want 0 'enosys: ok')$([ -s "$err" ] && echo '; stderr not empty')"
+    ax run --log=syscall:info "$enosys"
+    check "--log=syscall:info lists them and a summary at exit" \
+        "$(grep -q 'unimplemented syscall 1000' "$err" && grep -qE 'ENOSYS summary: +1000 .* 2 calls' "$err" || echo 'no lines or summary')"
+fi
 
 # --volume HOST:GUEST[:ro].
 mkdir -p "$tmp/vol/sub"

@@ -9,6 +9,7 @@
 #include "services/process/signals.h"
 #include "services/syscalls/futex.h"
 #include "services/syscalls/strace.h"
+#include "services/syscalls/syscall_table.h"
 #include "services/tty/job_control.h"
 
 namespace asterix::services {
@@ -110,6 +111,7 @@ void finalize_process(Process& process)
     if (process.pid() == ProcessTable::instance_leader()) {
         // The program's end is the instance's, as under `docker run --init`: whatever it
         // leaves running dies with the instance, and its status is the instance's.
+        report_unimplemented_syscalls();
         frame::power_off(exit_code_of(process.wait_status));
         return;
     }
