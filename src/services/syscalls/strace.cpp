@@ -46,6 +46,12 @@ constexpr const char* desc_class[] = {"read", "write", "open", "close", "fstat",
     "pselect6", "ppoll", "utimensat", "dup3", "pipe2", "preadv", "pwritev", "syncfs", "renameat2", "execveat",
     "copy_file_range", "preadv2", "pwritev2", "statx", "close_range", "openat2", "faccessat2"};
 
+constexpr const char* network_class[] = {"socket", "connect", "accept", "sendto", "recvfrom", "sendmsg", "recvmsg",
+    "shutdown", "bind", "listen", "getsockname", "getpeername", "socketpair", "setsockopt", "getsockopt", "accept4",
+    "recvmmsg", "sendmmsg"};
+constexpr const char* ipc_class[] = {"shmget", "shmat", "shmctl", "semget", "semop", "semctl", "shmdt", "msgget",
+    "msgsnd", "msgrcv", "msgctl", "semtimedop"};
+
 template<usize N>
 consteval bool are_syscall_names(const char* const (&names)[N])
 {
@@ -57,18 +63,19 @@ consteval bool are_syscall_names(const char* const (&names)[N])
 }
 
 static_assert(are_syscall_names(file_class) && are_syscall_names(process_class) && are_syscall_names(memory_class)
-        && are_syscall_names(signal_class) && are_syscall_names(desc_class),
+        && are_syscall_names(signal_class) && are_syscall_names(desc_class) && are_syscall_names(network_class)
+        && are_syscall_names(ipc_class),
     "--strace: a syscall class names a syscall Linux does not have");
 
 bool is_selected(u64 number) { return number < g_selected.size() && g_selected.test(number); }
 
-bool select_name(std::string_view name)
+bool select_name(std::string_view name, bool is_selected = true)
 {
     bool found = false;
     for (u64 number = 0; number < g_selected.size(); ++number) {
         const char* known = syscall_name(number);
         if (known && name == known) {
-            g_selected.set(number);
+            g_selected.set(number, is_selected);
             found = true;
         }
     }
@@ -76,10 +83,35 @@ bool select_name(std::string_view name)
 }
 
 template<usize N>
-void select_class(const char* const (&names)[N])
+void select_class(const char* const (&names)[N], bool is_selected)
 {
     for (const char* name : names)
-        select_name(name);
+        select_name(name, is_selected);
+}
+
+/// One word of a trace= set: a name or a class (with or without strace's %), selected or, after
+/// a "!", left out. False for a word that names neither.
+bool select_word(std::string_view word, bool is_selected)
+{
+    if (word.starts_with("%"))
+        word.remove_prefix(1);
+    if (word == "file")
+        select_class(file_class, is_selected);
+    else if (word == "process")
+        select_class(process_class, is_selected);
+    else if (word == "memory")
+        select_class(memory_class, is_selected);
+    else if (word == "signal")
+        select_class(signal_class, is_selected);
+    else if (word == "desc")
+        select_class(desc_class, is_selected);
+    else if (word == "network" || word == "net")
+        select_class(network_class, is_selected);
+    else if (word == "ipc")
+        select_class(ipc_class, is_selected);
+    else
+        return select_name(word, is_selected);
+    return true;
 }
 std::string quoted_buffer(Context& ctx, u64 addr, u64 len)
 {
@@ -90,7 +122,8 @@ std::string quoted_buffer(Context& ctx, u64 addr, u64 len)
     return strace::quoted(bytes, len > shown);
 }
 
-std::string quoted_string(Context& ctx, u64 addr)
+/// A string argument; strace's -s limit applies to data, never to a path name.
+std::string quoted_string(Context& ctx, u64 addr, bool is_path)
 {
     if (addr == 0)
         return "NULL";
@@ -98,7 +131,7 @@ std::string quoted_string(Context& ctx, u64 addr)
     if (text.is_error())
         return strace::hex(addr);
     std::string_view view = text.value();
-    usize shown = std::min(view.size(), strace::max_string_bytes);
+    usize shown = is_path ? view.size() : std::min(view.size(), strace::max_string_bytes);
     return strace::quoted(text_bytes(view).first(shown), view.size() > shown);
 }
 
@@ -109,8 +142,8 @@ std::string arg_text(Context& ctx, const strace::ArgSpec& spec, const SyscallArg
     using strace::ArgKind;
     u64 value = args[index];
     switch (spec.kind) {
-    case ArgKind::path:
-    case ArgKind::string: return quoted_string(ctx, value);
+    case ArgKind::path: return quoted_string(ctx, value, true);
+    case ArgKind::string: return quoted_string(ctx, value, false);
     case ArgKind::input_buffer: return quoted_buffer(ctx, value, args[spec.length_arg]);
     case ArgKind::output_buffer:
         return result >= 0 ? quoted_buffer(ctx, value, static_cast<u64>(result)) : strace::hex(value);
@@ -134,25 +167,18 @@ bool configure_strace(bool is_on, const std::string& filter, bool is_timed, bool
     g_selected.set();
     if (filter.empty() || filter == "all")
         return true;
-    g_selected.reset();
+    // As strace's -e trace=: a set that starts with a negation ("!read") is everything but it.
+    if (!filter.starts_with("!"))
+        g_selected.reset();
     std::string_view rest = filter;
     while (!rest.empty()) {
         auto comma = rest.find(',');
         std::string_view word = rest.substr(0, comma);
         rest = comma == std::string_view::npos ? std::string_view {} : rest.substr(comma + 1);
-        if (word.starts_with("%"))
+        bool is_negated = word.starts_with("!");
+        if (is_negated)
             word.remove_prefix(1);
-        if (word == "file")
-            select_class(file_class);
-        else if (word == "process")
-            select_class(process_class);
-        else if (word == "memory")
-            select_class(memory_class);
-        else if (word == "signal")
-            select_class(signal_class);
-        else if (word == "desc")
-            select_class(desc_class);
-        else if (!select_name(word)) {
+        if (!select_word(word, !is_negated)) {
             bad_word = std::string(word);
             return false;
         }
