@@ -232,6 +232,9 @@ void kernel_main(const frame::BootParams& params)
         frame::power_off(error->error == Errno::enoent ? exit_not_found : exit_cannot_execute);
         return;
     }
+    // The initial stack holds argc, argv's pointers and a NULL, then the environment's.
+    u64 envp_addr = thread.context.regs.rsp + (params.argv.size() + 2) * sizeof(u64);
+    trace_first_exec(pid, path.value(), params.argv, params.envp.size(), envp_addr);
     ProcessTable::add(*process);
     if (init)
         init->children.push_back(process);

@@ -135,6 +135,61 @@ std::string quoted_string(Context& ctx, u64 addr, bool is_path)
     return strace::quoted(text_bytes(view).first(shown), view.size() > shown);
 }
 
+/// execve's argv as strace shows it: ["ls", "-l"], cut after 32 strings as strace's default.
+std::string string_array_text(Context& ctx, u64 addr)
+{
+    if (addr == 0)
+        return "NULL";
+    constexpr usize max_shown = 32;
+    std::string out = "[";
+    for (usize index = 0;; ++index) {
+        auto entry = ctx.user().read(UserPtr<u64>(addr + index * sizeof(u64)));
+        if (entry.is_error())
+            return strace::hex(addr);
+        if (entry.value() == 0)
+            break;
+        if (index == max_shown) {
+            out += ", ...";
+            break;
+        }
+        out += (index ? ", " : "") + quoted_string(ctx, entry.value(), false);
+    }
+    return out + "]";
+}
+
+/// An environment as strace shows it by default: the address and the number of variables.
+std::string env_array_text(Context& ctx, u64 addr)
+{
+    if (addr == 0)
+        return "NULL";
+    constexpr usize max_counted = 4096;
+    usize count = 0;
+    for (; count < max_counted; ++count) {
+        auto entry = ctx.user().read(UserPtr<u64>(addr + count * sizeof(u64)));
+        if (entry.is_error())
+            return strace::hex(addr);
+        if (entry.value() == 0)
+            break;
+    }
+    return frame::format("%s /* %zu var%s */", strace::hex(addr).c_str(), count, count == 1 ? "" : "s");
+}
+
+/// A wait status as strace decodes it: [{WIFEXITED(s) && WEXITSTATUS(s) == 0}].
+std::string wait_status_text(int status)
+{
+    if ((status & 0x7f) == 0)
+        return frame::format("[{WIFEXITED(s) && WEXITSTATUS(s) == %d}]", (status >> 8) & 0xff);
+    if ((status & 0xff) == 0x7f) {
+        const char* name = signal_name((status >> 8) & 0xff);
+        return frame::format("[{WIFSTOPPED(s) && WSTOPSIG(s) == %s}]", name ? name : "?");
+    }
+    if (status == 0xffff)
+        return "[{WIFCONTINUED(s)}]";
+    const char* name = signal_name(status & 0x7f);
+    return frame::format("[{WIFSIGNALED(s) && WTERMSIG(s) == %s%s}]", name ? name : "?",
+        (status & 0x80) ? " && WCOREDUMP(s)" : "");
+}
+
 /// An argument that may need guest memory, rendered before the call runs (`result` unknown)
 /// or after it.
 std::string arg_text(Context& ctx, const strace::ArgSpec& spec, const SyscallArgs& args, usize index, long result)
@@ -153,8 +208,30 @@ std::string arg_text(Context& ctx, const strace::ArgSpec& spec, const SyscallArg
         auto stat = ctx.user().read(UserPtr<abi::Stat>(value));
         return stat.is_error() ? strace::hex(value) : strace::stat_text(stat.value());
     }
+    case ArgKind::string_array: return string_array_text(ctx, value);
+    case ArgKind::env_array: return env_array_text(ctx, value);
+    case ArgKind::wait_status_out: {
+        if (result <= 0 || value == 0)
+            return value ? strace::hex(value) : "NULL";
+        auto status = ctx.user().read(UserPtr<i32>(value));
+        return status.is_error() ? strace::hex(value) : wait_status_text(status.value());
+    }
+    case ArgKind::fd_pair_out: {
+        if (result != 0)
+            return strace::hex(value);
+        auto fds = ctx.user().read(UserPtr<std::array<i32, 2>>(value));
+        return fds.is_error() ? strace::hex(value) : frame::format("[%d, %d]", fds.value()[0], fds.value()[1]);
+    }
     default: return strace::scalar_text(spec, value);
     }
+}
+
+/// Whether an open mode follows flags that use it (strace leaves it out otherwise).
+bool is_mode_shown(const SyscallArgs& args, usize mode_index)
+{
+    constexpr u64 o_creat = 0100;
+    constexpr u64 o_tmpfile = 020000000;
+    return mode_index > 0 && (args[mode_index - 1] & (o_creat | o_tmpfile)) != 0;
 }
 
 } // namespace
@@ -233,9 +310,11 @@ void trace_syscall(Context& ctx, u64 number, const SyscallEntry* entry, const Sy
     line += '(';
     if (description) {
         for (usize index = 0; index < description->args.size(); ++index) {
+            const auto& spec = description->args[index];
+            if (spec.kind == strace::ArgKind::open_mode && !is_mode_shown(args, index))
+                continue;
             if (index)
                 line += ", ";
-            const auto& spec = description->args[index];
             line += inputs[index].empty() ? arg_text(ctx, spec, args, index, result) : inputs[index];
         }
     } else {
@@ -245,6 +324,28 @@ void trace_syscall(Context& ctx, u64 number, const SyscallEntry* entry, const Sy
     line += ") = ";
     line += ctx.thread().is_exiting ? "?" : strace::result_text(description, result);
     line += '\n';
+    frame::trace_write(line);
+}
+
+void trace_first_exec(i32 tid, const std::string& path, const std::vector<std::string>& argv, usize env_count, u64 envp_addr)
+{
+    constexpr u64 execve_number = 59;
+    if (!g_is_strace_on || !is_selected(execve_number))
+        return;
+    std::string line;
+    if (g_is_strace_timed) {
+        u64 ns = ProcessTable::uptime_ns();
+        line = frame::format("%5llu.%06llu ", static_cast<unsigned long long>(ns / 1'000'000'000),
+            static_cast<unsigned long long>(ns % 1'000'000'000 / 1000));
+    }
+    line += frame::format("[pid %d] execve(", tid);
+    line += strace::quoted(text_bytes(path), false) + ", [";
+    for (usize index = 0; index < argv.size(); ++index) {
+        std::string_view arg = argv[index];
+        usize shown = std::min(arg.size(), strace::max_string_bytes);
+        line += (index ? ", " : "") + strace::quoted(text_bytes(arg).first(shown), arg.size() > shown);
+    }
+    line += frame::format("], %s /* %zu var%s */) = 0\n", strace::hex(envp_addr).c_str(), env_count, env_count == 1 ? "" : "s");
     frame::trace_write(line);
 }
 

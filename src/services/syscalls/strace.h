@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "services/syscalls/syscall_table.h"
 
@@ -21,6 +22,11 @@ std::array<std::string, 6> trace_inputs(Context& ctx, u64 number, const SyscallE
 /// Prints one completed syscall in strace's format ("[pid N] name(args) = result").
 void trace_syscall(Context& ctx, u64 number, const SyscallEntry* entry, const SyscallArgs& args,
     const std::array<std::string, 6>& inputs, long result);
+
+/// Prints the execve that started the first program, as strace's first line shows the one it
+/// ran itself: `execve("/bin/ls", ["ls", "-l"], 0x7ffe... /* 20 vars */) = 0`. `envp_addr` is
+/// where the new program's environment array lies.
+void trace_first_exec(i32 tid, const std::string& path, const std::vector<std::string>& argv, usize env_count, u64 envp_addr);
 
 /// Prints how a process ended ("+++ exited with 0 +++", "+++ killed by SIGSEGV +++").
 void trace_process_end(i32 pid, int wait_status);

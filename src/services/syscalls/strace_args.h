@@ -55,6 +55,11 @@ enum class ArgKind : u8 {
     clone_flags,      ///< the clone flag set, then the exit signal in the low byte
     stat_out,         ///< a struct stat the call fills
     signal,           ///< a signal number
+    string_array,     ///< a NULL-terminated array of strings the call reads (execve's argv)
+    env_array,        ///< the same, shown as strace does an environment: address and count
+    open_mode,        ///< the mode after open flags: shown only with O_CREAT or O_TMPFILE
+    wait_status_out,  ///< an int wait status the call fills (wait4)
+    fd_pair_out,      ///< two fds the call fills (pipe2, socketpair)
 };
 
 /// How one argument is shown: its kind and what that kind needs.
@@ -72,7 +77,8 @@ struct ArgSpec {
 /// may be gone (execve) or changed.
 constexpr bool is_read_before_call(const ArgSpec& spec)
 {
-    return spec.kind == ArgKind::path || spec.kind == ArgKind::string || spec.kind == ArgKind::input_buffer;
+    return spec.kind == ArgKind::path || spec.kind == ArgKind::string || spec.kind == ArgKind::input_buffer
+        || spec.kind == ArgKind::string_array || spec.kind == ArgKind::env_array;
 }
 
 constexpr usize max_syscall_args = 6;

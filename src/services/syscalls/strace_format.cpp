@@ -138,7 +138,12 @@ std::string scalar_text(const ArgSpec& spec, u64 value)
     case ArgKind::string:
     case ArgKind::input_buffer:
     case ArgKind::output_buffer:
-    case ArgKind::stat_out: return hex(value);
+    case ArgKind::stat_out:
+    case ArgKind::string_array:
+    case ArgKind::env_array:
+    case ArgKind::wait_status_out:
+    case ArgKind::fd_pair_out: return hex(value);
+    case ArgKind::open_mode: return frame::format("%#" PRIo64, value);
     }
     return hex(value);
 }

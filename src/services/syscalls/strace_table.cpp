@@ -45,6 +45,10 @@ constexpr ArgSpec one_of(const ValueSet& set)
 constexpr ArgSpec mmap_prot = flags_of(prot_flag_set);
 constexpr ArgSpec map_flags = flags_of(map_flag_set);
 constexpr ArgSpec clock = one_of(clock_value_set);
+constexpr ArgSpec access_mode = flags_of(access_mode_set);
+constexpr ArgSpec at_flags = flags_of(at_flag_set);
+constexpr ArgSpec seek_whence = one_of(seek_whence_set);
+constexpr ArgSpec wait_options = flags_of(wait_option_set);
 
 // In the order of syscall_list.h (by number).
 constexpr SyscallDescription descriptions[] = {
@@ -56,7 +60,7 @@ constexpr SyscallDescription descriptions[] = {
     {"fstat", {fd, stat_out}},
     {"lstat", {path, stat_out}},
     {"poll", {pointer, unsigned_integer, integer}},
-    {"lseek", {fd, long_integer, integer}},
+    {"lseek", {fd, long_integer, seek_whence}},
     {"mmap", {pointer, unsigned_integer, mmap_prot, map_flags, fd, hex}, ResultKind::address},
     {"mprotect", {pointer, unsigned_integer, mmap_prot}},
     {"munmap", {pointer, unsigned_integer}},
@@ -64,13 +68,13 @@ constexpr SyscallDescription descriptions[] = {
     {"rt_sigaction", {signal, pointer, pointer, unsigned_integer}},
     {"rt_sigprocmask", {integer, pointer, pointer, unsigned_integer}},
     {"rt_sigreturn", {}},
-    {"ioctl", {fd, hex, hex}},
+    {"ioctl", {fd, one_of(ioctl_request_set), hex}},
     {"pread64", {fd, buffer_out, unsigned_integer, long_integer}},
     {"pwrite64", {fd, buffer_in(2), unsigned_integer, long_integer}},
     {"readv", {fd, pointer, integer}},
     {"writev", {fd, pointer, integer}},
-    {"access", {path, octal}},
-    {"pipe", {pointer}},
+    {"access", {path, access_mode}},
+    {"pipe", {fd_pair_out}},
     {"select", {integer, pointer, pointer, pointer, pointer}},
     {"sched_yield", {}},
     {"mremap", {pointer, unsigned_integer, unsigned_integer, hex, pointer}},
@@ -101,15 +105,15 @@ constexpr SyscallDescription descriptions[] = {
     {"listen", {fd, integer}},
     {"getsockname", {fd, pointer, pointer}},
     {"getpeername", {fd, pointer, pointer}},
-    {"socketpair", {integer, integer, integer, pointer}},
+    {"socketpair", {integer, integer, integer, fd_pair_out}},
     {"setsockopt", {fd, integer, integer, pointer, unsigned_integer}},
     {"getsockopt", {fd, integer, integer, pointer, pointer}},
     {"clone", {clone_flags, pointer, pointer, pointer, pointer}},
     {"fork", {}},
     {"vfork", {}},
-    {"execve", {path, pointer, pointer}},
+    {"execve", {path, string_array, env_array}},
     {"exit", {integer}},
-    {"wait4", {integer, pointer, hex, pointer}},
+    {"wait4", {integer, wait_status_out, wait_options, pointer}},
     {"kill", {integer, signal}},
     {"uname", {pointer}},
     {"semget", {hex, integer, octal}},
@@ -185,7 +189,7 @@ constexpr SyscallDescription descriptions[] = {
     {"sched_getparam", {integer, pointer}},
     {"sched_getscheduler", {integer}},
     {"prctl", {integer, hex, hex, hex, hex}},
-    {"arch_prctl", {hex, hex}},
+    {"arch_prctl", {one_of(arch_prctl_code_set), hex}},
     {"setrlimit", {integer, pointer}},
     {"chroot", {path}},
     {"sync", {}},
@@ -204,7 +208,7 @@ constexpr SyscallDescription descriptions[] = {
     {"fremovexattr", {fd, string}},
     {"tkill", {integer, signal}},
     {"time", {pointer}},
-    {"futex", {pointer, integer, unsigned_integer, pointer, pointer, unsigned_integer}},
+    {"futex", {pointer, one_of(futex_op_set), unsigned_integer, pointer, pointer, unsigned_integer}},
     {"sched_setaffinity", {integer, unsigned_integer, pointer}},
     {"sched_getaffinity", {integer, unsigned_integer, pointer}},
     {"epoll_create", {integer}},
@@ -226,18 +230,18 @@ constexpr SyscallDescription descriptions[] = {
     {"epoll_ctl", {fd, integer, fd, pointer}},
     {"tgkill", {integer, integer, signal}},
     {"waitid", {integer, integer, pointer, hex, pointer}},
-    {"openat", {dirfd, path, open_flags, octal}},
+    {"openat", {dirfd, path, open_flags, open_mode}},
     {"mkdirat", {dirfd, path, octal}},
     {"mknodat", {dirfd, path, octal, hex}},
     {"fchownat", {dirfd, path, integer, integer, hex}},
-    {"newfstatat", {dirfd, path, stat_out, hex}},
+    {"newfstatat", {dirfd, path, stat_out, at_flags}},
     {"unlinkat", {dirfd, path, hex}},
     {"renameat", {dirfd, path, dirfd, path}},
     {"linkat", {dirfd, path, dirfd, path, hex}},
     {"symlinkat", {path, dirfd, path}},
     {"readlinkat", {dirfd, path, pointer, integer}},
     {"fchmodat", {dirfd, path, octal}},
-    {"faccessat", {dirfd, path, octal}},
+    {"faccessat", {dirfd, path, access_mode}},
     {"pselect6", {integer, pointer, pointer, pointer, pointer, pointer}},
     {"ppoll", {pointer, unsigned_integer, pointer, pointer, unsigned_integer}},
     {"set_robust_list", {pointer, unsigned_integer}},
@@ -253,12 +257,12 @@ constexpr SyscallDescription descriptions[] = {
     {"eventfd2", {unsigned_integer, hex}},
     {"epoll_create1", {hex}},
     {"dup3", {fd, fd, hex}},
-    {"pipe2", {pointer, open_flags}},
+    {"pipe2", {fd_pair_out, flags_of(pipe_flag_set)}},
     {"preadv", {fd, pointer, integer, long_integer}},
     {"pwritev", {fd, pointer, integer, long_integer}},
     {"rt_tgsigqueueinfo", {integer, integer, signal, pointer}},
     {"recvmmsg", {fd, pointer, unsigned_integer, hex, pointer}},
-    {"prlimit64", {integer, integer, pointer, pointer}},
+    {"prlimit64", {integer, one_of(rlimit_resource_set), pointer, pointer}},
     {"syncfs", {fd}},
     {"sendmmsg", {fd, pointer, unsigned_integer, hex}},
     {"renameat2", {dirfd, path, dirfd, path, hex}},
@@ -273,7 +277,7 @@ constexpr SyscallDescription descriptions[] = {
     {"clone3", {pointer, unsigned_integer}},
     {"close_range", {unsigned_integer, unsigned_integer, hex}},
     {"openat2", {dirfd, path, pointer, unsigned_integer}},
-    {"faccessat2", {dirfd, path, octal, hex}},
+    {"faccessat2", {dirfd, path, access_mode, flags_of(faccessat_flag_set)}},
     {"epoll_pwait2", {fd, pointer, integer, pointer, pointer, unsigned_integer}},
     {"futex_waitv", {pointer, unsigned_integer, hex, pointer, integer}},
 };
@@ -302,7 +306,11 @@ consteval bool fits(const ArgSpec& spec)
     case string: return std::is_same_v<T, UserPtr<char>>;
     case input_buffer:
     case output_buffer:
-    case stat_out: return is_user_ptr<T>;
+    case stat_out:
+    case string_array:
+    case env_array:
+    case wait_status_out:
+    case fd_pair_out: return is_user_ptr<T>;
     case pointer:
     case hex: return true;
     default: return std::is_integral_v<T>;
