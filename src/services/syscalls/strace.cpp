@@ -349,6 +349,64 @@ void trace_first_exec(i32 tid, const std::string& path, const std::vector<std::s
     frame::trace_write(line);
 }
 
+namespace {
+std::string signal_code_text(const abi::SigInfo& info)
+{
+    switch (info.code) {
+    case abi::si_user: return "SI_USER";
+    case abi::si_kernel: return "SI_KERNEL";
+    case abi::si_queue: return "SI_QUEUE";
+    case abi::si_tkill: return "SI_TKILL";
+    default: break;
+    }
+    if (info.signo == abi::sigchld) {
+        constexpr const char* names[] = {nullptr, "CLD_EXITED", "CLD_KILLED", "CLD_DUMPED", "CLD_TRAPPED", "CLD_STOPPED", "CLD_CONTINUED"};
+        if (info.code > 0 && info.code < static_cast<int>(std::size(names)))
+            return names[info.code];
+    }
+    if (info.signo == abi::sigsegv && (info.code == abi::segv_maperr || info.code == abi::segv_accerr))
+        return info.code == abi::segv_maperr ? "SEGV_MAPERR" : "SEGV_ACCERR";
+    if (info.signo == abi::sigbus && info.code == abi::bus_adrerr)
+        return "BUS_ADRERR";
+    return std::to_string(info.code);
+}
+
+std::string signal_name_text(int sig)
+{
+    const char* name = signal_name(sig);
+    return name ? name : std::to_string(sig);
+}
+} // namespace
+
+void trace_signal(i32 tid, const abi::SigInfo& info)
+{
+    if (!g_is_strace_on)
+        return;
+    std::string sig = signal_name_text(info.signo);
+    std::string line = frame::format("[pid %d] --- %s {si_signo=%s, si_code=%s", tid, sig.c_str(), sig.c_str(),
+        signal_code_text(info).c_str());
+    auto pid = static_cast<i32>(info.fields[0] & 0xffffffff);
+    auto uid = static_cast<u32>(info.fields[0] >> 32);
+    bool is_fault = info.code > 0 && info.code != abi::si_kernel
+        && (info.signo == abi::sigsegv || info.signo == abi::sigbus || info.signo == abi::sigfpe || info.signo == abi::sigill
+            || info.signo == abi::sigtrap);
+    if (info.signo == abi::sigchld && info.code > 0) {
+        auto status = static_cast<i32>(info.fields[1] & 0xffffffff);
+        std::string status_text = info.code == abi::cld_exited ? std::to_string(status) : signal_name_text(status);
+        line += frame::format(", si_pid=%d, si_uid=%u, si_status=%s, si_utime=%llu, si_stime=%llu", pid, uid,
+            status_text.c_str(), static_cast<unsigned long long>(info.fields[2]), static_cast<unsigned long long>(info.fields[3]));
+    } else if (is_fault) {
+        line += ", si_addr=" + (info.fields[0] ? strace::hex(info.fields[0]) : std::string("NULL"));
+    } else if (info.code == abi::si_queue) {
+        auto value = static_cast<i32>(info.fields[1] & 0xffffffff);
+        line += frame::format(", si_pid=%d, si_uid=%u, si_int=%d, si_ptr=%s", pid, uid, value, strace::hex(info.fields[1]).c_str());
+    } else if (info.code <= 0) {
+        line += frame::format(", si_pid=%d, si_uid=%u", pid, uid);
+    }
+    line += "} ---\n";
+    frame::trace_write(line);
+}
+
 void trace_process_end(i32 pid, int wait_status)
 {
     std::string line;

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "services/abi/signal.h"
 #include "services/syscalls/syscall_table.h"
 
 namespace asterix::services {
@@ -27,6 +28,10 @@ void trace_syscall(Context& ctx, u64 number, const SyscallEntry* entry, const Sy
 /// ran itself: `execve("/bin/ls", ["ls", "-l"], 0x7ffe... /* 20 vars */) = 0`. `envp_addr` is
 /// where the new program's environment array lies.
 void trace_first_exec(i32 tid, const std::string& path, const std::vector<std::string>& argv, usize env_count, u64 envp_addr);
+
+/// Prints a signal as the thread takes it, as strace's signal-delivery lines:
+/// `[pid 2] --- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=3, ...} ---`.
+void trace_signal(i32 tid, const abi::SigInfo& info);
 
 /// Prints how a process ended ("+++ exited with 0 +++", "+++ killed by SIGSEGV +++").
 void trace_process_end(i32 pid, int wait_status);
