@@ -1,6 +1,7 @@
 #include "services/syscalls/strace.h"
 
 #include <algorithm>
+#include <bit>
 #include <bitset>
 #include <cinttypes>
 #include <string>
@@ -10,8 +11,10 @@
 #include "frame/bytes.h"
 #include "frame/format.h"
 #include "frame/log.h"
+#include "services/abi/resource.h"
 #include "services/process/process_table.h"
 #include "services/process/signals.h"
+#include "services/syscalls/strace_flags.h"
 #include "services/syscalls/strace_format.h"
 #include "services/syscalls/syscall_names.h"
 
@@ -190,6 +193,64 @@ std::string wait_status_text(int status)
         (status & 0x80) ? " && WCOREDUMP(s)" : "");
 }
 
+/// A signal set as strace shows it: [HUP INT], or ~[KILL STOP] when more than half is set.
+std::string sigset_text(u64 mask)
+{
+    bool is_inverted = std::popcount(mask) > 32;
+    if (is_inverted)
+        mask = ~mask;
+    std::string out = is_inverted ? "~[" : "[";
+    bool is_first = true;
+    for (int sig = 1; sig <= 64; ++sig) {
+        if (!(mask & (1ull << (sig - 1))))
+            continue;
+        std::string name;
+        if (sig == 32)
+            name = "RTMIN";
+        else if (sig > 32)
+            name = "RT_" + std::to_string(sig - 32);
+        else if (const char* known = signal_name(sig))
+            name = std::string_view(known).substr(3);
+        else
+            name = std::to_string(sig);
+        out += (is_first ? "" : " ") + name;
+        is_first = false;
+    }
+    return out + "]";
+}
+
+std::string sigaction_text(const abi::KSigAction& action)
+{
+    std::string handler = action.handler == 0 ? "SIG_DFL" : action.handler == 1 ? "SIG_IGN" : strace::hex(action.handler);
+    std::string out = "{sa_handler=" + handler + ", sa_mask=" + sigset_text(action.mask)
+        + ", sa_flags=" + strace::flags_text(action.flags, strace::sigaction_flag_set);
+    if (action.flags & 0x04000000)
+        out += ", sa_restorer=" + strace::hex(action.restorer);
+    return out + "}";
+}
+
+/// An rlimit value as strace shows it: RLIM64_INFINITY, N*1024, or N.
+std::string rlimit_value_text(u64 value)
+{
+    if (value == ~0ull)
+        return "RLIM64_INFINITY";
+    if (value && value % 1024 == 0)
+        return frame::format("%llu*1024", static_cast<unsigned long long>(value / 1024));
+    return frame::format("%llu", static_cast<unsigned long long>(value));
+}
+
+/// A struct the call reads (before it runs) or fills (when it succeeded), decoded by `show`.
+template<typename T, typename Show>
+std::string struct_text(Context& ctx, u64 addr, bool is_filled, Show show)
+{
+    if (addr == 0)
+        return "NULL";
+    if (!is_filled)
+        return strace::hex(addr);
+    auto value = ctx.user().read(UserPtr<T>(addr));
+    return value.is_error() ? strace::hex(addr) : show(value.value());
+}
+
 /// An argument that may need guest memory, rendered before the call runs (`result` unknown)
 /// or after it.
 std::string arg_text(Context& ctx, const strace::ArgSpec& spec, const SyscallArgs& args, usize index, long result)
@@ -208,6 +269,17 @@ std::string arg_text(Context& ctx, const strace::ArgSpec& spec, const SyscallArg
         auto stat = ctx.user().read(UserPtr<abi::Stat>(value));
         return stat.is_error() ? strace::hex(value) : strace::stat_text(stat.value());
     }
+    case ArgKind::sigaction_in:
+    case ArgKind::sigaction_out:
+        return struct_text<abi::KSigAction>(ctx, value, spec.kind == ArgKind::sigaction_in || result == 0, sigaction_text);
+    case ArgKind::sigset_in:
+    case ArgKind::sigset_out:
+        return struct_text<u64>(ctx, value, spec.kind == ArgKind::sigset_in || result == 0, sigset_text);
+    case ArgKind::rlimit_in:
+    case ArgKind::rlimit_out:
+        return struct_text<abi::Rlimit>(ctx, value, spec.kind == ArgKind::rlimit_in || result == 0, [](const abi::Rlimit& limit) {
+            return "{rlim_cur=" + rlimit_value_text(limit.cur) + ", rlim_max=" + rlimit_value_text(limit.max) + "}";
+        });
     case ArgKind::string_array: return string_array_text(ctx, value);
     case ArgKind::env_array: return env_array_text(ctx, value);
     case ArgKind::wait_status_out: {

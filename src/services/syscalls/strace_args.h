@@ -60,6 +60,12 @@ enum class ArgKind : u8 {
     open_mode,        ///< the mode after open flags: shown only with O_CREAT or O_TMPFILE
     wait_status_out,  ///< an int wait status the call fills (wait4)
     fd_pair_out,      ///< two fds the call fills (pipe2, socketpair)
+    sigaction_in,     ///< a struct sigaction the call reads
+    sigaction_out,    ///< a struct sigaction the call fills
+    sigset_in,        ///< a signal set the call reads
+    sigset_out,       ///< a signal set the call fills
+    rlimit_in,        ///< a struct rlimit64 the call reads
+    rlimit_out,       ///< a struct rlimit64 the call fills
 };
 
 /// How one argument is shown: its kind and what that kind needs.
@@ -78,7 +84,8 @@ struct ArgSpec {
 constexpr bool is_read_before_call(const ArgSpec& spec)
 {
     return spec.kind == ArgKind::path || spec.kind == ArgKind::string || spec.kind == ArgKind::input_buffer
-        || spec.kind == ArgKind::string_array || spec.kind == ArgKind::env_array;
+        || spec.kind == ArgKind::string_array || spec.kind == ArgKind::env_array || spec.kind == ArgKind::sigaction_in
+        || spec.kind == ArgKind::sigset_in || spec.kind == ArgKind::rlimit_in;
 }
 
 constexpr usize max_syscall_args = 6;

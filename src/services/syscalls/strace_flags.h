@@ -46,6 +46,22 @@ inline constexpr ValueSet clock_value_set {clock_names};
 inline constexpr FlagName pipe_flag_names[] = {{04000, "O_NONBLOCK"}, {040000, "O_DIRECT"}, {02000000, "O_CLOEXEC"}};
 inline constexpr FlagSet pipe_flag_set {pipe_flag_names, "0"};
 
+inline constexpr FlagName getrandom_flag_names[] = {{1, "GRND_NONBLOCK"}, {2, "GRND_RANDOM"}, {4, "GRND_INSECURE"}};
+inline constexpr FlagSet getrandom_flag_set {getrandom_flag_names, "0"};
+
+inline constexpr ValueName fadvise_advice_names[] = {{0, "POSIX_FADV_NORMAL"}, {1, "POSIX_FADV_RANDOM"},
+    {2, "POSIX_FADV_SEQUENTIAL"}, {3, "POSIX_FADV_WILLNEED"}, {4, "POSIX_FADV_DONTNEED"}, {5, "POSIX_FADV_NOREUSE"}};
+inline constexpr ValueSet fadvise_advice_set {fadvise_advice_names};
+
+inline constexpr ValueName sigprocmask_how_names[] = {{0, "SIG_BLOCK"}, {1, "SIG_UNBLOCK"}, {2, "SIG_SETMASK"}};
+inline constexpr ValueSet sigprocmask_how_set {sigprocmask_how_names};
+
+/// sigaction's flags in the order strace prints them.
+inline constexpr FlagName sigaction_flag_names[] = {{0x04000000, "SA_RESTORER"}, {0x08000000, "SA_ONSTACK"},
+    {0x10000000, "SA_RESTART"}, {0x40000000, "SA_NODEFER"}, {0x80000000, "SA_RESETHAND"}, {4, "SA_SIGINFO"},
+    {1, "SA_NOCLDSTOP"}, {2, "SA_NOCLDWAIT"}};
+inline constexpr FlagSet sigaction_flag_set {sigaction_flag_names, "0"};
+
 inline constexpr FlagName access_mode_names[] = {{4, "R_OK"}, {2, "W_OK"}, {1, "X_OK"}};
 inline constexpr FlagSet access_mode_set {access_mode_names, "F_OK"};
 

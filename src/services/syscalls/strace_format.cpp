@@ -114,6 +114,14 @@ std::string stat_text(const abi::Stat& stat)
     case 0010000: type = "S_IFIFO"; break;
     case 0140000: type = "S_IFSOCK"; break;
     }
+    // Devices show their number instead of a size, as strace does.
+    if ((stat.mode & 0170000) == 0020000 || (stat.mode & 0170000) == 0060000) {
+        u64 major = ((stat.rdev >> 8) & 0xfff) | ((stat.rdev >> 32) & ~0xfffull);
+        u64 minor = (stat.rdev & 0xff) | ((stat.rdev >> 12) & ~0xffull);
+        return frame::format("{st_mode=%s|%#o, st_rdev=makedev(%#llx, %#llx), ...}", type,
+            static_cast<unsigned>(stat.mode & 07777), static_cast<unsigned long long>(major),
+            static_cast<unsigned long long>(minor));
+    }
     return frame::format("{st_mode=%s|%#o, st_size=%lld, ...}", type, static_cast<unsigned>(stat.mode & 07777),
         static_cast<long long>(stat.size));
 }
@@ -142,7 +150,13 @@ std::string scalar_text(const ArgSpec& spec, u64 value)
     case ArgKind::string_array:
     case ArgKind::env_array:
     case ArgKind::wait_status_out:
-    case ArgKind::fd_pair_out: return hex(value);
+    case ArgKind::fd_pair_out:
+    case ArgKind::sigaction_in:
+    case ArgKind::sigaction_out:
+    case ArgKind::sigset_in:
+    case ArgKind::sigset_out:
+    case ArgKind::rlimit_in:
+    case ArgKind::rlimit_out: return hex(value);
     case ArgKind::open_mode: return frame::format("%#" PRIo64, value);
     }
     return hex(value);

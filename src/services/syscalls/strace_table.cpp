@@ -65,8 +65,8 @@ constexpr SyscallDescription descriptions[] = {
     {"mprotect", {pointer, unsigned_integer, mmap_prot}},
     {"munmap", {pointer, unsigned_integer}},
     {"brk", {pointer}, ResultKind::address},
-    {"rt_sigaction", {signal, pointer, pointer, unsigned_integer}},
-    {"rt_sigprocmask", {integer, pointer, pointer, unsigned_integer}},
+    {"rt_sigaction", {signal, sigaction_in, sigaction_out, unsigned_integer}},
+    {"rt_sigprocmask", {one_of(sigprocmask_how_set), sigset_in, sigset_out, unsigned_integer}},
     {"rt_sigreturn", {}},
     {"ioctl", {fd, one_of(ioctl_request_set), hex}},
     {"pread64", {fd, buffer_out, unsigned_integer, long_integer}},
@@ -140,7 +140,7 @@ constexpr SyscallDescription descriptions[] = {
     {"link", {path, path}},
     {"unlink", {path}},
     {"symlink", {path, path}},
-    {"readlink", {path, pointer, integer}},
+    {"readlink", {path, buffer_out, integer}},
     {"chmod", {path, octal}},
     {"fchmod", {fd, octal}},
     {"chown", {path, integer, integer}},
@@ -216,7 +216,7 @@ constexpr SyscallDescription descriptions[] = {
     {"set_tid_address", {pointer}},
     {"restart_syscall", {}},
     {"semtimedop", {integer, pointer, unsigned_integer, pointer}},
-    {"fadvise64", {fd, long_integer, long_integer, integer}},
+    {"fadvise64", {fd, long_integer, long_integer, one_of(fadvise_advice_set)}},
     {"timer_create", {clock, pointer, pointer}},
     {"timer_settime", {integer, hex, pointer, pointer}},
     {"timer_gettime", {integer, pointer}},
@@ -239,7 +239,7 @@ constexpr SyscallDescription descriptions[] = {
     {"renameat", {dirfd, path, dirfd, path}},
     {"linkat", {dirfd, path, dirfd, path, hex}},
     {"symlinkat", {path, dirfd, path}},
-    {"readlinkat", {dirfd, path, pointer, integer}},
+    {"readlinkat", {dirfd, path, buffer_out, integer}},
     {"fchmodat", {dirfd, path, octal}},
     {"faccessat", {dirfd, path, access_mode}},
     {"pselect6", {integer, pointer, pointer, pointer, pointer, pointer}},
@@ -262,18 +262,18 @@ constexpr SyscallDescription descriptions[] = {
     {"pwritev", {fd, pointer, integer, long_integer}},
     {"rt_tgsigqueueinfo", {integer, integer, signal, pointer}},
     {"recvmmsg", {fd, pointer, unsigned_integer, hex, pointer}},
-    {"prlimit64", {integer, one_of(rlimit_resource_set), pointer, pointer}},
+    {"prlimit64", {integer, one_of(rlimit_resource_set), rlimit_in, rlimit_out}},
     {"syncfs", {fd}},
     {"sendmmsg", {fd, pointer, unsigned_integer, hex}},
     {"renameat2", {dirfd, path, dirfd, path, hex}},
-    {"getrandom", {pointer, unsigned_integer, hex}},
+    {"getrandom", {buffer_out, unsigned_integer, flags_of(getrandom_flag_set)}},
     {"memfd_create", {string, hex}},
     {"execveat", {dirfd, path, pointer, pointer, hex}},
     {"copy_file_range", {fd, pointer, fd, pointer, unsigned_integer, hex}},
     {"preadv2", {fd, pointer, integer, long_integer, hex}},
     {"pwritev2", {fd, pointer, integer, long_integer, hex}},
     {"statx", {dirfd, path, hex, hex, pointer}},
-    {"rseq", {pointer, unsigned_integer, hex, hex}},
+    {"rseq", {pointer, hex, integer, hex}},
     {"clone3", {pointer, unsigned_integer}},
     {"close_range", {unsigned_integer, unsigned_integer, hex}},
     {"openat2", {dirfd, path, pointer, unsigned_integer}},
@@ -310,7 +310,13 @@ consteval bool fits(const ArgSpec& spec)
     case string_array:
     case env_array:
     case wait_status_out:
-    case fd_pair_out: return is_user_ptr<T>;
+    case fd_pair_out:
+    case sigaction_in:
+    case sigaction_out:
+    case sigset_in:
+    case sigset_out:
+    case rlimit_in:
+    case rlimit_out: return is_user_ptr<T>;
     case pointer:
     case hex: return true;
     default: return std::is_integral_v<T>;
