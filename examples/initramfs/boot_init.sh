@@ -20,9 +20,11 @@ if [ "$mode" = hosted ]; then
     echo "asterix exited with $?"
 else
     # QEMU's status is the kernel's power-off code C as (C << 1) | 1: 1 when init returned 0.
-    status=0
+    set +e
     ASTERIX_BUILD_DIR=$(dirname "$asterix") timeout 600 "$top/asterix" boot --initrd "$work/initramfs.cpio" -- /init \
-        </dev/null | tr -d '\r' || status=$?
+        </dev/null | tr -d '\r'
+    status=${PIPESTATUS[0]}
+    set -e
     echo "qemu exited with $status (init's status $((status >> 1)))"
     [ "$status" -eq 1 ]
 fi

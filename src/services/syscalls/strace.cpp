@@ -1,7 +1,6 @@
 #include "services/syscalls/strace.h"
 
 #include <algorithm>
-#include <bit>
 #include <bitset>
 #include <cinttypes>
 #include <string>
@@ -11,6 +10,7 @@
 #include "frame/bytes.h"
 #include "frame/format.h"
 #include "frame/log.h"
+#include "services/abi/fcntl.h"
 #include "services/abi/resource.h"
 #include "services/process/process_table.h"
 #include "services/process/signals.h"
@@ -196,7 +196,11 @@ std::string wait_status_text(int status)
 /// A signal set as strace shows it: [HUP INT], or ~[KILL STOP] when more than half is set.
 std::string sigset_text(u64 mask)
 {
-    bool is_inverted = std::popcount(mask) > 32;
+    // A loop, not std::popcount: the bare-metal runtime has no __popcountdi2.
+    int count = 0;
+    for (u64 bits = mask; bits; bits &= bits - 1)
+        ++count;
+    bool is_inverted = count > 32;
     if (is_inverted)
         mask = ~mask;
     std::string out = is_inverted ? "~[" : "[";
@@ -251,6 +255,37 @@ std::string struct_text(Context& ctx, u64 addr, bool is_filled, Show show)
     return value.is_error() ? strace::hex(addr) : show(value.value());
 }
 
+/// A socket address as strace shows it: {sa_family=AF_UNIX, sun_path="/run/x"} or
+/// {sa_family=AF_INET, sin_port=htons(80), sin_addr=inet_addr("127.0.0.1")}.
+std::string sockaddr_text(Context& ctx, u64 addr, u64 len)
+{
+    constexpr u64 max_len = 128;
+    if (addr == 0)
+        return "NULL";
+    if (len < 2 || len > max_len)
+        return strace::hex(addr);
+    std::vector<u8> bytes(len);
+    if (ctx.user().read_bytes(addr, bytes).is_error())
+        return strace::hex(addr);
+    u32 family = bytes[0] | (u32 {bytes[1]} << 8);
+    std::string family_name = strace::value_text(family, strace::address_family_set);
+    if (family == 1) {
+        std::span<const u8> path = std::span<const u8>(bytes).subspan(2);
+        bool is_abstract = !path.empty() && path[0] == 0;
+        if (is_abstract)
+            path = path.subspan(1);
+        usize end = 0;
+        while (end < path.size() && path[end] != 0)
+            ++end;
+        return "{sa_family=AF_UNIX, sun_path=" + std::string(is_abstract ? "@" : "") + strace::quoted(path.first(end), false) + "}";
+    }
+    if (family == 2 && len >= 8) {
+        return frame::format("{sa_family=AF_INET, sin_port=htons(%u), sin_addr=inet_addr(\"%u.%u.%u.%u\")}",
+            (u32 {bytes[2]} << 8) | bytes[3], bytes[4], bytes[5], bytes[6], bytes[7]);
+    }
+    return "{sa_family=" + family_name + ", ...}";
+}
+
 /// An argument that may need guest memory, rendered before the call runs (`result` unknown)
 /// or after it.
 std::string arg_text(Context& ctx, const strace::ArgSpec& spec, const SyscallArgs& args, usize index, long result)
@@ -280,6 +315,8 @@ std::string arg_text(Context& ctx, const strace::ArgSpec& spec, const SyscallArg
         return struct_text<abi::Rlimit>(ctx, value, spec.kind == ArgKind::rlimit_in || result == 0, [](const abi::Rlimit& limit) {
             return "{rlim_cur=" + rlimit_value_text(limit.cur) + ", rlim_max=" + rlimit_value_text(limit.max) + "}";
         });
+    case ArgKind::sockaddr_in: return sockaddr_text(ctx, value, args[spec.length_arg]);
+    case ArgKind::string_out: return result > 0 ? quoted_string(ctx, value, true) : strace::hex(value);
     case ArgKind::string_array: return string_array_text(ctx, value);
     case ArgKind::env_array: return env_array_text(ctx, value);
     case ArgKind::wait_status_out: {
@@ -301,9 +338,9 @@ std::string arg_text(Context& ctx, const strace::ArgSpec& spec, const SyscallArg
 /// Whether an open mode follows flags that use it (strace leaves it out otherwise).
 bool is_mode_shown(const SyscallArgs& args, usize mode_index)
 {
-    constexpr u64 o_creat = 0100;
-    constexpr u64 o_tmpfile = 020000000;
-    return mode_index > 0 && (args[mode_index - 1] & (o_creat | o_tmpfile)) != 0;
+    // O_TMPFILE includes O_DIRECTORY's bit; its own is 020000000.
+    constexpr u64 tmpfile_bit = abi::o_tmpfile & ~u64 {abi::o_directory};
+    return mode_index > 0 && (args[mode_index - 1] & (abi::o_creat | tmpfile_bit)) != 0;
 }
 
 } // namespace

@@ -66,6 +66,9 @@ enum class ArgKind : u8 {
     sigset_out,       ///< a signal set the call fills
     rlimit_in,        ///< a struct rlimit64 the call reads
     rlimit_out,       ///< a struct rlimit64 the call fills
+    string_out,       ///< a NUL-terminated string the call fills (getcwd)
+    socket_type,      ///< SOCK_STREAM and the like, then SOCK_CLOEXEC|SOCK_NONBLOCK
+    sockaddr_in,      ///< a socket address the call reads; its length is in `length_arg`
 };
 
 /// How one argument is shown: its kind and what that kind needs.
@@ -85,7 +88,7 @@ constexpr bool is_read_before_call(const ArgSpec& spec)
 {
     return spec.kind == ArgKind::path || spec.kind == ArgKind::string || spec.kind == ArgKind::input_buffer
         || spec.kind == ArgKind::string_array || spec.kind == ArgKind::env_array || spec.kind == ArgKind::sigaction_in
-        || spec.kind == ArgKind::sigset_in || spec.kind == ArgKind::rlimit_in;
+        || spec.kind == ArgKind::sigset_in || spec.kind == ArgKind::rlimit_in || spec.kind == ArgKind::sockaddr_in;
 }
 
 constexpr usize max_syscall_args = 6;

@@ -62,6 +62,10 @@ inline constexpr FlagName sigaction_flag_names[] = {{0x04000000, "SA_RESTORER"},
     {1, "SA_NOCLDSTOP"}, {2, "SA_NOCLDWAIT"}};
 inline constexpr FlagSet sigaction_flag_set {sigaction_flag_names, "0"};
 
+inline constexpr ValueName address_family_names[] = {{0, "AF_UNSPEC"}, {1, "AF_UNIX"}, {2, "AF_INET"},
+    {10, "AF_INET6"}, {16, "AF_NETLINK"}, {17, "AF_PACKET"}};
+inline constexpr ValueSet address_family_set {address_family_names};
+
 inline constexpr FlagName access_mode_names[] = {{4, "R_OK"}, {2, "W_OK"}, {1, "X_OK"}};
 inline constexpr FlagSet access_mode_set {access_mode_names, "F_OK"};
 

@@ -126,6 +126,19 @@ std::string stat_text(const abi::Stat& stat)
         static_cast<long long>(stat.size));
 }
 
+std::string socket_type_text(u64 value)
+{
+    constexpr ValueName types[] = {{1, "SOCK_STREAM"}, {2, "SOCK_DGRAM"}, {3, "SOCK_RAW"}, {4, "SOCK_RDM"},
+        {5, "SOCK_SEQPACKET"}, {6, "SOCK_DCCP"}, {10, "SOCK_PACKET"}};
+    constexpr FlagName flags[] = {{02000000, "SOCK_CLOEXEC"}, {04000, "SOCK_NONBLOCK"}};
+    constexpr u64 type_mask = 0xf;
+    std::string out = value_text(value & type_mask, ValueSet {types});
+    u64 rest = value & ~type_mask;
+    if (rest)
+        out += "|" + flags_text(rest, FlagSet {flags, ""});
+    return out;
+}
+
 std::string scalar_text(const ArgSpec& spec, u64 value)
 {
     switch (spec.kind) {
@@ -156,7 +169,10 @@ std::string scalar_text(const ArgSpec& spec, u64 value)
     case ArgKind::sigset_in:
     case ArgKind::sigset_out:
     case ArgKind::rlimit_in:
-    case ArgKind::rlimit_out: return hex(value);
+    case ArgKind::rlimit_out:
+    case ArgKind::string_out:
+    case ArgKind::sockaddr_in: return hex(value);
+    case ArgKind::socket_type: return socket_type_text(value);
     case ArgKind::open_mode: return frame::format("%#" PRIo64, value);
     }
     return hex(value);

@@ -50,6 +50,14 @@ constexpr ArgSpec at_flags = flags_of(at_flag_set);
 constexpr ArgSpec seek_whence = one_of(seek_whence_set);
 constexpr ArgSpec wait_options = flags_of(wait_option_set);
 
+/// A socket address of as many bytes as argument `length_arg` says.
+constexpr ArgSpec sockaddr_of(u8 length_arg)
+{
+    ArgSpec spec {sockaddr_in};
+    spec.length_arg = length_arg;
+    return spec;
+}
+
 // In the order of syscall_list.h (by number).
 constexpr SyscallDescription descriptions[] = {
     {"read", {fd, buffer_out, unsigned_integer}},
@@ -93,15 +101,15 @@ constexpr SyscallDescription descriptions[] = {
     {"setitimer", {integer, pointer, pointer}},
     {"getpid", {}},
     {"sendfile", {fd, fd, pointer, unsigned_integer}},
-    {"socket", {integer, integer, integer}},
-    {"connect", {fd, pointer, unsigned_integer}},
+    {"socket", {one_of(address_family_set), socket_type, integer}},
+    {"connect", {fd, sockaddr_of(2), unsigned_integer}},
     {"accept", {fd, pointer, pointer}},
     {"sendto", {fd, pointer, unsigned_integer, hex, pointer, unsigned_integer}},
     {"recvfrom", {fd, pointer, unsigned_integer, hex, pointer, pointer}},
     {"sendmsg", {fd, pointer, hex}},
     {"recvmsg", {fd, pointer, hex}},
     {"shutdown", {fd, integer}},
-    {"bind", {fd, pointer, unsigned_integer}},
+    {"bind", {fd, sockaddr_of(2), unsigned_integer}},
     {"listen", {fd, integer}},
     {"getsockname", {fd, pointer, pointer}},
     {"getpeername", {fd, pointer, pointer}},
@@ -130,7 +138,7 @@ constexpr SyscallDescription descriptions[] = {
     {"fdatasync", {fd}},
     {"truncate", {path, long_integer}},
     {"ftruncate", {fd, long_integer}},
-    {"getcwd", {pointer, unsigned_integer}},
+    {"getcwd", {string_out, unsigned_integer}},
     {"chdir", {path}},
     {"fchdir", {fd}},
     {"rename", {path, path}},
@@ -316,8 +324,10 @@ consteval bool fits(const ArgSpec& spec)
     case sigset_in:
     case sigset_out:
     case rlimit_in:
-    case rlimit_out: return is_user_ptr<T>;
+    case rlimit_out:
+    case string_out: return is_user_ptr<T>;
     case pointer:
+    case sockaddr_in:
     case hex: return true;
     default: return std::is_integral_v<T>;
     }
@@ -338,7 +348,7 @@ consteval bool agrees_with(const SyscallDescription* description, Result<long> (
     for (const ArgSpec& spec : description->args.specs()) {
         if ((spec.kind == flag_set && !spec.flags) || (spec.kind == named_value && !spec.values))
             return false;
-        if (spec.kind != input_buffer)
+        if (spec.kind != input_buffer && spec.kind != sockaddr_in)
             continue;
         if (spec.length_arg >= description->args.size())
             return false;
