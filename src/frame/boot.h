@@ -34,6 +34,8 @@ struct BootParams {
     bool is_strace_on {false};
     /// Which syscalls --strace shows: empty for all, else classes and names ("file,process").
     std::string strace_filter;
+    /// --strace-summary: a table of calls, errors and time per syscall at the end instead of lines.
+    bool is_strace_summary {false};
     /// Whether --strace lines start with the time since boot.
     bool is_strace_timed {false};
     /// Whether every syscall is recorded, compactly, to the record sink (--record-syscalls).

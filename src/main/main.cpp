@@ -246,6 +246,8 @@ int run(std::span<char* const> args)
         } else if (name == "strace-trace") {
             params.is_strace_on = true;
             params.strace_filter = value;
+        } else if (name == "strace-summary") {
+            params.is_strace_summary = true;
         } else if (name == "strace-time") {
             params.is_strace_on = true;
             params.is_strace_timed = true;

@@ -39,6 +39,10 @@ constexpr std::array option_table {
         "%signal %memory %desc %ipc), !NAME to leave one out; also written\n"
         "--strace=trace=SET. Implies --strace",
         run, C::nothing},
+    Option {"strace-summary", 'c', Arity::none, "",
+        "count calls, errors and time (wall clock) per syscall and print a table\n"
+        "at the end instead of each call, as strace -c (to stderr or --strace=FILE)",
+        run, C::nothing},
     Option {"strace-time", 0, Arity::none, "", "start each trace line with the time since boot (implies --strace)", run, C::nothing},
     Option {"record-syscalls", 0, Arity::required, "FILE", "write every syscall and its result compactly to FILE (for diffs)", run, C::file},
     Option {"log", 0, Arity::required, "SPEC",

@@ -169,6 +169,7 @@ Result<Ref<Dentry>> initial_cwd(const Ref<Dentry>& root, const frame::BootParams
 void kernel_main(const frame::BootParams& params)
 {
     set_panic_on_enosys(params.is_panic_on_enosys);
+    set_strace_summary(params.is_strace_summary);
     std::string bad_word;
     if (!configure_strace(params.is_strace_on, params.strace_filter, params.is_strace_timed, params.is_recording_syscalls, bad_word)) {
         frame::report("--strace=trace=: unknown syscall or class '%s'", bad_word.c_str());

@@ -83,6 +83,15 @@ check "--strace-time implies --strace" \
 ax run --strace-trace=exit_group "$bb" true
 check "--strace-trace SET" "$(grep -q exit_group "$err" && ! grep -q execve "$err" || echo 'filter not applied')"
 
+ax run -c "$bb" sh -c 'cat /nonexistent; true'
+check "-c (--strace-summary) prints strace -c's table instead of lines" \
+    "$(grep -qE '^% time +seconds +usecs/call +calls +errors syscall$' "$err" \
+        && grep -qE '^ *[0-9]+\.[0-9]{2} +[0-9]+\.[0-9]{6} +[0-9]+ +[0-9]+ +[0-9]+ openat$' "$err" \
+        && grep -qE '^100\.00 .* total$' "$err" && ! grep -q 'pid 2' "$err" || echo 'no table')"
+ax run --strace-trace='!%memory,!%desc' "$bb" true
+check "--strace-trace negation leaves classes out" \
+    "$(grep -q 'execve(' "$err" && ! grep -qE '\] (mmap|brk|write|read)\(' "$err" || echo 'negation not applied')"
+
 # Help, version, commands.
 ax --version
 check "--version" "$([ "$status" -eq 0 ] && grep -qE '^asterix [0-9]' "$out" || echo "status $status: $(cat "$out")")"

@@ -112,6 +112,7 @@ void finalize_process(Process& process)
         // The program's end is the instance's, as under `docker run --init`: whatever it
         // leaves running dies with the instance, and its status is the instance's.
         report_unimplemented_syscalls();
+        report_strace_summary();
         frame::power_off(exit_code_of(process.wait_status));
         return;
     }

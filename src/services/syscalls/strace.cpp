@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <bitset>
+#include <map>
 #include <cinttypes>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "frame/bytes.h"
+#include "frame/clock.h"
 #include "frame/format.h"
 #include "frame/log.h"
 #include "services/abi/fcntl.h"
@@ -25,6 +27,25 @@ namespace {
 bool g_is_strace_on = false;
 bool g_is_strace_timed = false;
 bool g_is_recording = false;
+bool g_is_summary = false;
+
+/// --strace-summary's counts for one syscall number.
+struct SyscallCounts {
+    u64 calls {0};
+    u64 errors {0};
+    u64 total_ns {0};
+};
+std::map<u64, SyscallCounts>& summary_counts()
+{
+    static std::map<u64, SyscallCounts> counts;
+    return counts;
+}
+/// When each thread's current syscall started (a syscall may block and let others run).
+std::map<i32, u64>& call_starts()
+{
+    static std::map<i32, u64> starts;
+    return starts;
+}
 /// Which syscall numbers --strace shows (all when the filter is empty).
 std::bitset<1024> g_selected;
 
@@ -372,7 +393,54 @@ bool configure_strace(bool is_on, const std::string& filter, bool is_timed, bool
     return true;
 }
 
-bool is_strace_on() { return g_is_strace_on; }
+bool is_strace_on() { return g_is_strace_on || g_is_summary; }
+
+void set_strace_summary(bool is_on) { g_is_summary = is_on; }
+
+void report_strace_summary()
+{
+    if (!g_is_summary)
+        return;
+    struct Row {
+        std::string name;
+        SyscallCounts counts;
+    };
+    std::vector<Row> rows;
+    SyscallCounts total;
+    for (const auto& [number, counts] : summary_counts()) {
+        const char* name = syscall_name(number);
+        rows.push_back({name ? name : "syscall_" + std::to_string(number), counts});
+        total.calls += counts.calls;
+        total.errors += counts.errors;
+        total.total_ns += counts.total_ns;
+    }
+    // strace -c's order: most time first, then most calls, then by name.
+    std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+        if (a.counts.total_ns != b.counts.total_ns)
+            return a.counts.total_ns > b.counts.total_ns;
+        if (a.counts.calls != b.counts.calls)
+            return a.counts.calls > b.counts.calls;
+        return a.name < b.name;
+    });
+    constexpr const char* rule = "------ ----------- ----------- --------- --------- ----------------\n";
+    std::string out = "% time     seconds  usecs/call     calls    errors syscall\n";
+    out += rule;
+    auto row_text = [&](const std::string& name, const SyscallCounts& counts) {
+        // Percentages in tenths of a hundredth, without floating point (services build without it).
+        u64 share = total.total_ns ? counts.total_ns * 10000 / total.total_ns : 0;
+        u64 usecs_per_call = counts.calls ? counts.total_ns / 1000 / counts.calls : 0;
+        std::string errors = counts.errors ? std::to_string(counts.errors) : "";
+        return frame::format("%3llu.%02llu %4llu.%06llu %11llu %9llu %9s %s\n", static_cast<unsigned long long>(share / 100),
+            static_cast<unsigned long long>(share % 100), static_cast<unsigned long long>(counts.total_ns / 1'000'000'000),
+            static_cast<unsigned long long>(counts.total_ns / 1000 % 1'000'000), static_cast<unsigned long long>(usecs_per_call),
+            static_cast<unsigned long long>(counts.calls), errors.c_str(), name.c_str());
+    };
+    for (const auto& row : rows)
+        out += row_text(row.name, row.counts);
+    out += rule;
+    out += row_text("total", total);
+    frame::trace_write(out);
+}
 bool is_recording_syscalls() { return g_is_recording; }
 
 void record_syscall(i32 tid, u64 number, const SyscallEntry* entry, const SyscallArgs& args, long result)
@@ -390,6 +458,10 @@ void record_syscall(i32 tid, u64 number, const SyscallEntry* entry, const Syscal
 std::array<std::string, 6> trace_inputs(Context& ctx, u64 number, const SyscallEntry* entry, const SyscallArgs& args)
 {
     std::array<std::string, 6> inputs;
+    if (g_is_summary) {
+        call_starts()[ctx.thread().tid()] = frame::monotonic_ns();
+        return inputs;
+    }
     const auto* description = strace::describe_syscall(number);
     if (!description || !is_selected(number))
         return inputs;
@@ -406,6 +478,18 @@ void trace_syscall(Context& ctx, u64 number, const SyscallEntry* entry, const Sy
 {
     if (!is_selected(number))
         return;
+    if (g_is_summary) {
+        auto& counts = summary_counts()[number];
+        ++counts.calls;
+        if (result < 0 && result > -4096)
+            ++counts.errors;
+        auto start = call_starts().find(ctx.thread().tid());
+        if (start != call_starts().end()) {
+            counts.total_ns += frame::monotonic_ns() - start->second;
+            call_starts().erase(start);
+        }
+        return;
+    }
     const char* name = entry ? entry->name : syscall_name(number);
     const auto* description = strace::describe_syscall(number);
     std::string line;
@@ -439,7 +523,9 @@ void trace_syscall(Context& ctx, u64 number, const SyscallEntry* entry, const Sy
 void trace_first_exec(i32 tid, const std::string& path, const std::vector<std::string>& argv, usize env_count, u64 envp_addr)
 {
     constexpr u64 execve_number = 59;
-    if (!g_is_strace_on || !is_selected(execve_number))
+    if (g_is_summary && is_selected(execve_number))
+        ++summary_counts()[execve_number].calls;
+    if (!g_is_strace_on || g_is_summary || !is_selected(execve_number))
         return;
     std::string line;
     if (g_is_strace_timed) {
@@ -489,7 +575,7 @@ std::string signal_name_text(int sig)
 
 void trace_signal(i32 tid, const abi::SigInfo& info)
 {
-    if (!g_is_strace_on)
+    if (!g_is_strace_on || g_is_summary)
         return;
     std::string sig = signal_name_text(info.signo);
     std::string line = frame::format("[pid %d] --- %s {si_signo=%s, si_code=%s", tid, sig.c_str(), sig.c_str(),
@@ -518,6 +604,8 @@ void trace_signal(i32 tid, const abi::SigInfo& info)
 
 void trace_process_end(i32 pid, int wait_status)
 {
+    if (g_is_summary)
+        return;
     std::string line;
     if ((wait_status & 0x7f) == 0) {
         line = frame::format("[pid %d] +++ exited with %d +++\n", pid, (wait_status >> 8) & 0xff);

@@ -12,6 +12,10 @@ namespace asterix::services {
 /// signal, desc), timestamps. False (with the offending word) for an unknown name.
 bool configure_strace(bool is_on, const std::string& filter, bool is_timed, bool is_recording, std::string& bad_word);
 bool is_strace_on();
+/// --strace-summary (strace -c): count calls, errors and time per syscall instead of printing
+/// each; report_strace_summary() prints the table at the instance's end.
+void set_strace_summary(bool is_on);
+void report_strace_summary();
 bool is_recording_syscalls();
 
 /// Writes one syscall to the record sink: "tid name(raw args) = result".
