@@ -92,6 +92,11 @@ ax run --strace-trace='!%memory,!%desc' "$bb" true
 check "--strace-trace negation leaves classes out" \
     "$(grep -q 'execve(' "$err" && ! grep -qE '\] (mmap|brk|write|read)\(' "$err" || echo 'negation not applied')"
 
+ax run --record-syscalls "$tmp/record" "$bb" sh -c 'echo a | cat; true'
+check "--record-syscalls groups lines by process, without guest addresses" \
+    "$([ "$(grep -c '^# pid [0-9]*$' "$tmp/record")" -ge 2 ] && grep -qE '^[0-9]+ (read|write)\(' "$tmp/record" \
+        && ! grep -qE '0x[0-9a-f]{9,}' "$tmp/record" || echo 'no per-process records, or addresses in them')"
+
 # Help, version, commands.
 ax --version
 check "--version" "$([ "$status" -eq 0 ] && grep -qE '^asterix [0-9]' "$out" || echo "status $status: $(cat "$out")")"

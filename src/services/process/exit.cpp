@@ -72,6 +72,8 @@ void finalize_process(Process& process)
     process.has_exited = true;
     if (is_strace_on())
         trace_process_end(process.pid(), process.wait_status);
+    if (is_recording_syscalls())
+        flush_process_record(process.pid());
     if (process.memory)
         process.memory->sync_all();
     process.memory = Ref<MemoryMap>();
@@ -113,6 +115,7 @@ void finalize_process(Process& process)
         // leaves running dies with the instance, and its status is the instance's.
         report_unimplemented_syscalls();
         report_strace_summary();
+        flush_all_records();
         frame::power_off(exit_code_of(process.wait_status));
         return;
     }

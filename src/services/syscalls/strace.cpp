@@ -443,16 +443,94 @@ void report_strace_summary()
 }
 bool is_recording_syscalls() { return g_is_recording; }
 
-void record_syscall(i32 tid, u64 number, const SyscallEntry* entry, const SyscallArgs& args, long result)
+namespace {
+/// Each process's record lines, written together when it ends, so that two runs compare
+/// process by process whatever the interleaving.
+std::map<i32, std::string>& pending_records()
+{
+    static std::map<i32, std::string> records;
+    return records;
+}
+
+/// The process whose record was written last: its exit_group, recorded after the process ended
+/// (and its record was written), joins that record directly.
+i32 g_last_written_pid = 0;
+
+void write_record(i32 pid, std::string& lines)
+{
+    if (lines.empty())
+        return;
+    frame::record_write(frame::format("# pid %d\n", pid));
+    frame::record_write(lines);
+    lines.clear();
+    g_last_written_pid = pid;
+}
+
+/// One argument of a record: no guest address (they differ from run to run with ASLR-like
+/// placement and heap state), everything else as --strace names it.
+std::string record_arg(const strace::ArgSpec* spec, u64 value)
+{
+    using strace::ArgKind;
+    constexpr u64 smallest_address = 0x10000;
+    if (!spec)
+        return value >= smallest_address ? "*" : strace::hex(value);
+    switch (spec->kind) {
+    case ArgKind::integer:
+    case ArgKind::long_integer:
+    case ArgKind::unsigned_integer:
+    case ArgKind::octal:
+    case ArgKind::fd:
+    case ArgKind::dirfd:
+    case ArgKind::flag_set:
+    case ArgKind::named_value:
+    case ArgKind::open_flags:
+    case ArgKind::open_mode:
+    case ArgKind::clone_flags:
+    case ArgKind::signal:
+    case ArgKind::socket_type: return strace::scalar_text(*spec, value);
+    case ArgKind::hex: return value >= smallest_address ? "*" : strace::hex(value);
+    default: return value ? "*" : "NULL";
+    }
+}
+} // namespace
+
+void record_syscall(i32 pid, i32 tid, u64 number, const SyscallEntry* entry, const SyscallArgs& args, long result)
 {
     const char* name = entry ? entry->name : syscall_name(number);
     const auto* description = strace::describe_syscall(number);
     usize arity = description ? description->args.size() : strace::max_syscall_args;
     std::string line = std::to_string(tid) + " " + (name ? std::string(name) : "syscall_" + std::to_string(number)) + "(";
     for (usize i = 0; i < arity; ++i)
-        line += (i ? "," : "") + strace::hex(args[i]);
-    line += ") = " + std::to_string(result) + "\n";
-    frame::record_write(line);
+        line += (i ? "," : "") + record_arg(description ? &description->args[i] : nullptr, args[i]);
+    bool is_address = description && description->result == strace::ResultKind::address && !(result < 0 && result > -4096);
+    line += ") = " + (is_address ? std::string("*") : std::to_string(result)) + "\n";
+    if (pid == g_last_written_pid && !pending_records().contains(pid)) {
+        frame::record_write(line);
+        return;
+    }
+    g_last_written_pid = 0;
+    auto& lines = pending_records()[pid];
+    lines += line;
+    // A long-lived process writes its record in pieces rather than holding it all.
+    constexpr usize max_pending_bytes = 1 << 20;
+    if (lines.size() > max_pending_bytes)
+        write_record(pid, lines);
+}
+
+void flush_process_record(i32 pid)
+{
+    auto it = pending_records().find(pid);
+    if (it == pending_records().end())
+        return;
+    write_record(pid, it->second);
+    pending_records().erase(it);
+}
+
+void flush_all_records()
+{
+    for (auto& [pid, lines] : pending_records())
+        write_record(pid, lines);
+    pending_records().clear();
 }
 
 std::array<std::string, 6> trace_inputs(Context& ctx, u64 number, const SyscallEntry* entry, const SyscallArgs& args)

@@ -18,8 +18,12 @@ void set_strace_summary(bool is_on);
 void report_strace_summary();
 bool is_recording_syscalls();
 
-/// Writes one syscall to the record sink: "tid name(raw args) = result".
-void record_syscall(i32 tid, u64 number, const SyscallEntry* entry, const SyscallArgs& args, long result);
+/// Records one syscall of process `pid`: "tid name(args) = result", with every guest address
+/// shown as "*". A process's lines reach the record sink together, under "# pid N", when it
+/// ends (flush_process_record) or at the instance's end (flush_all_records).
+void record_syscall(i32 pid, i32 tid, u64 number, const SyscallEntry* entry, const SyscallArgs& args, long result);
+void flush_process_record(i32 pid);
+void flush_all_records();
 
 /// The arguments a syscall reads (strings, input buffers), rendered before it runs: after it, the
 /// memory may be gone (execve) or changed.

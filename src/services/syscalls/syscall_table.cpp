@@ -171,7 +171,7 @@ void dispatch_syscall(Thread& thread)
     if (is_strace_on())
         trace_syscall(ctx, number, entry, args, trace_arguments, value);
     if (is_recording_syscalls())
-        record_syscall(thread.tid(), number, entry, args, value);
+        record_syscall(thread.process().pid(), thread.tid(), number, entry, args, value);
     regs.set_syscall_return(value);
 }
 
