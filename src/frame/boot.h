@@ -36,6 +36,8 @@ struct BootParams {
     std::string strace_filter;
     /// --strace-summary: a table of calls, errors and time per syscall at the end instead of lines.
     bool is_strace_summary {false};
+    /// --strace-string-limit: bytes of each string or buffer shown (0: strace's default, 32).
+    u64 strace_string_limit {0};
     /// Whether --strace lines start with the time since boot.
     bool is_strace_timed {false};
     /// Whether every syscall is recorded, compactly, to the record sink (--record-syscalls).

@@ -248,6 +248,12 @@ int run(std::span<char* const> args)
             params.strace_filter = value;
         } else if (name == "strace-summary") {
             params.is_strace_summary = true;
+        } else if (name == "strace-string-limit") {
+            u64 bytes = 0;
+            constexpr u64 max_bytes = 1 << 20;
+            if (!parse_count(value, bytes) || bytes > max_bytes)
+                fail("--strace-string-limit wants a number of bytes from 1 to 1048576 (got '" + value + "')", "run");
+            params.strace_string_limit = bytes;
         } else if (name == "strace-time") {
             params.is_strace_on = true;
             params.is_strace_timed = true;

@@ -43,6 +43,10 @@ constexpr std::array option_table {
         "count calls, errors and time (wall clock) per syscall and print a table\n"
         "at the end instead of each call, as strace -c (to stderr or --strace=FILE)",
         run, C::nothing},
+    Option {"strace-string-limit", 's', Arity::required, "N",
+        "show N bytes of each string and buffer (default 32, as strace -s);\n"
+        "path names are always whole",
+        run, C::nothing},
     Option {"strace-time", 0, Arity::none, "", "start each trace line with the time since boot (implies --strace)", run, C::nothing},
     Option {"record-syscalls", 0, Arity::required, "FILE", "write every syscall and its result compactly to FILE (for diffs)", run, C::file},
     Option {"log", 0, Arity::required, "SPEC",

@@ -170,6 +170,8 @@ void kernel_main(const frame::BootParams& params)
 {
     set_panic_on_enosys(params.is_panic_on_enosys);
     set_strace_summary(params.is_strace_summary);
+    if (params.strace_string_limit)
+        set_strace_string_limit(params.strace_string_limit);
     std::string bad_word;
     if (!configure_strace(params.is_strace_on, params.strace_filter, params.is_strace_timed, params.is_recording_syscalls, bad_word)) {
         frame::report("--strace=trace=: unknown syscall or class '%s'", bad_word.c_str());

@@ -92,6 +92,9 @@ ax run --strace-trace='!%memory,!%desc' "$bb" true
 check "--strace-trace negation leaves classes out" \
     "$(grep -q 'execve(' "$err" && ! grep -qE '\] (mmap|brk|write|read)\(' "$err" || echo 'negation not applied')"
 
+ax run --strace -s 4 "$bb" echo abcdefgh
+check "-s N (--strace-string-limit) cuts strings at N bytes" "$(grep -qF 'write(1, "abcd"..., 9) = 9' "$err" || echo 'not cut at 4')"
+
 ax run --record-syscalls "$tmp/record" "$bb" sh -c 'echo a | cat; true'
 check "--record-syscalls groups lines by process, without guest addresses" \
     "$([ "$(grep -c '^# pid [0-9]*$' "$tmp/record")" -ge 2 ] && grep -qE '^[0-9]+ (read|write)\(' "$tmp/record" \

@@ -28,6 +28,8 @@ bool g_is_strace_on = false;
 bool g_is_strace_timed = false;
 bool g_is_recording = false;
 bool g_is_summary = false;
+/// How many bytes of a string or buffer a line shows (strace's -s, 32 by default).
+usize g_string_limit_bytes = strace::max_string_bytes;
 
 /// --strace-summary's counts for one syscall number.
 struct SyscallCounts {
@@ -139,7 +141,7 @@ bool select_word(std::string_view word, bool is_selected)
 }
 std::string quoted_buffer(Context& ctx, u64 addr, u64 len)
 {
-    usize shown = std::min<u64>(len, strace::max_string_bytes);
+    usize shown = std::min<u64>(len, g_string_limit_bytes);
     std::vector<u8> bytes(shown);
     if (ctx.user().read_bytes(addr, bytes).is_error())
         return strace::hex(addr);
@@ -155,7 +157,7 @@ std::string quoted_string(Context& ctx, u64 addr, bool is_path)
     if (text.is_error())
         return strace::hex(addr);
     std::string_view view = text.value();
-    usize shown = is_path ? view.size() : std::min(view.size(), strace::max_string_bytes);
+    usize shown = is_path ? view.size() : std::min(view.size(), g_string_limit_bytes);
     return strace::quoted(text_bytes(view).first(shown), view.size() > shown);
 }
 
@@ -396,6 +398,7 @@ bool configure_strace(bool is_on, const std::string& filter, bool is_timed, bool
 bool is_strace_on() { return g_is_strace_on || g_is_summary; }
 
 void set_strace_summary(bool is_on) { g_is_summary = is_on; }
+void set_strace_string_limit(usize bytes) { g_string_limit_bytes = bytes; }
 
 void report_strace_summary()
 {
@@ -615,7 +618,7 @@ void trace_first_exec(i32 tid, const std::string& path, const std::vector<std::s
     line += strace::quoted(text_bytes(path), false) + ", [";
     for (usize index = 0; index < argv.size(); ++index) {
         std::string_view arg = argv[index];
-        usize shown = std::min(arg.size(), strace::max_string_bytes);
+        usize shown = std::min(arg.size(), g_string_limit_bytes);
         line += (index ? ", " : "") + strace::quoted(text_bytes(arg).first(shown), arg.size() > shown);
     }
     line += frame::format("], %s /* %zu var%s */) = 0\n", strace::hex(envp_addr).c_str(), env_count, env_count == 1 ? "" : "s");

@@ -16,6 +16,8 @@ bool is_strace_on();
 /// each; report_strace_summary() prints the table at the instance's end.
 void set_strace_summary(bool is_on);
 void report_strace_summary();
+/// strace's -s: how many bytes of each string or buffer a line shows (path names are whole).
+void set_strace_string_limit(usize bytes);
 bool is_recording_syscalls();
 
 /// Records one syscall of process `pid`: "tid name(args) = result", with every guest address
