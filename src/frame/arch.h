@@ -73,6 +73,9 @@ void report_write(std::string_view text);
 bool open_log_sink(const char* path);
 void trace_sink_write(std::string_view text);
 bool open_trace_sink(const char* path);
+/// --strace-ff: trace text of one guest process, to PATH.PID next to the trace file.
+void trace_sink_write_process(i32 pid, std::string_view text);
+void set_trace_per_process(bool is_on);
 void record_sink_write(std::string_view text);
 bool open_record_sink(const char* path);
 

@@ -178,6 +178,8 @@ void report(const char* fmt, ...)
 }
 
 void trace_write(std::string_view text) { arch::trace_sink_write(text); }
+void trace_write_process(i32 pid, std::string_view text) { arch::trace_sink_write_process(pid, text); }
+void set_trace_per_process(bool is_on) { arch::set_trace_per_process(is_on); }
 bool set_record_file(const char* path) { return arch::open_record_sink(path); }
 void record_write(std::string_view text) { arch::record_sink_write(text); }
 bool set_trace_file(const char* path) { return arch::open_trace_sink(path); }

@@ -34,6 +34,11 @@ void set_log_identity_hook(void (*hook)(i32& pid, i32& tid));
 
 /// Sends syscall-trace text to the trace sink chosen on the command line (stderr or a file).
 void trace_write(std::string_view text);
+/// Trace text of one guest process: to the trace sink, or with --strace-ff to the process's own
+/// file (the trace file's name and ".PID").
+void trace_write_process(i32 pid, std::string_view text);
+/// --strace-ff: one trace file per process; call before set_trace_file.
+void set_trace_per_process(bool is_on);
 /// Points the trace sink at a file; returns false when it cannot be opened.
 bool set_trace_file(const char* path);
 /// The record sink (--record-syscalls): a file for the compact syscall record.

@@ -205,6 +205,7 @@ int run(std::span<char* const> args)
     std::string log_file;
     std::string record_file;
     std::optional<u64> stop_timeout_s;
+    bool is_trace_per_process = false;
     std::vector<std::string> volumes;
     for (char** env = environ; *env; ++env)
         params.envp.emplace_back(*env);
@@ -254,6 +255,9 @@ int run(std::span<char* const> args)
             if (!parse_count(value, bytes) || bytes > max_bytes)
                 fail("--strace-string-limit wants a number of bytes from 1 to 1048576 (got '" + value + "')", "run");
             params.strace_string_limit = bytes;
+        } else if (name == "strace-ff") {
+            params.is_strace_on = true;
+            is_trace_per_process = true;
         } else if (name == "strace-time") {
             params.is_strace_on = true;
             params.is_strace_timed = true;
@@ -336,6 +340,9 @@ int run(std::span<char* const> args)
         fail("--log-file: cannot open '" + log_file + "': " + std::strerror(errno), "run");
     if (!record_file.empty() && !frame::set_record_file(record_file.c_str()))
         fail("--record-syscalls: cannot open '" + record_file + "': " + std::strerror(errno), "run");
+    if (is_trace_per_process && strace_file.empty())
+        fail("--strace-ff wants --strace=FILE (the files are FILE.PID)", "run");
+    frame::set_trace_per_process(is_trace_per_process);
     if (!strace_file.empty() && !frame::set_trace_file(strace_file.c_str()))
         fail("--strace: cannot open the trace file '" + strace_file + "': " + std::strerror(errno), "run");
     host::pin_to_current_cpu();

@@ -47,6 +47,9 @@ constexpr std::array option_table {
         "show N bytes of each string and buffer (default 32, as strace -s);\n"
         "path names are always whole",
         run, C::nothing},
+    Option {"strace-ff", 0, Arity::none, "",
+        "with --strace=FILE: one trace file a process, FILE.PID (as strace -ff)",
+        run, C::nothing},
     Option {"strace-time", 0, Arity::none, "", "start each trace line with the time since boot (implies --strace)", run, C::nothing},
     Option {"record-syscalls", 0, Arity::required, "FILE", "write every syscall and its result compactly to FILE (for diffs)", run, C::file},
     Option {"log", 0, Arity::required, "SPEC",

@@ -95,6 +95,10 @@ check "--strace-trace negation leaves classes out" \
 ax run --strace -s 4 "$bb" echo abcdefgh
 check "-s N (--strace-string-limit) cuts strings at N bytes" "$(grep -qF 'write(1, "abcd"..., 9) = 9' "$err" || echo 'not cut at 4')"
 
+ax run --strace="$tmp/ff" --strace-ff "$bb" sh -c "$bb true; echo x"
+check "--strace-ff writes FILE.PID per process" \
+    "$([ -s "$tmp/ff.2" ] && [ -s "$tmp/ff.3" ] && [ ! -e "$tmp/ff" ] && grep -q 'exit_group' "$tmp/ff.3" || echo "$(ls "$tmp")")"
+
 ax run --record-syscalls "$tmp/record" "$bb" sh -c 'echo a | cat; true'
 check "--record-syscalls groups lines by process, without guest addresses" \
     "$([ "$(grep -c '^# pid [0-9]*$' "$tmp/record")" -ge 2 ] && grep -qE '^[0-9]+ (read|write)\(' "$tmp/record" \

@@ -411,7 +411,7 @@ void deliver_signals(Thread& thread)
         }
         abi::SigInfo info = take_signal(thread, sig);
         if (sig != sigkill)
-            trace_signal(thread.tid(), info);
+            trace_signal(process.pid(), thread.tid(), info);
         abi::KSigAction action = process.sighand->actions[sig - 1];
         if (action.handler == sig_ign)
             continue;

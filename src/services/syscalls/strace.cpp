@@ -598,7 +598,7 @@ void trace_syscall(Context& ctx, u64 number, const SyscallEntry* entry, const Sy
     line += ") = ";
     line += ctx.thread().is_exiting ? "?" : strace::result_text(description, result);
     line += '\n';
-    frame::trace_write(line);
+    frame::trace_write_process(ctx.process().pid(), line);
 }
 
 void trace_first_exec(i32 tid, const std::string& path, const std::vector<std::string>& argv, usize env_count, u64 envp_addr)
@@ -622,7 +622,7 @@ void trace_first_exec(i32 tid, const std::string& path, const std::vector<std::s
         line += (index ? ", " : "") + strace::quoted(text_bytes(arg).first(shown), arg.size() > shown);
     }
     line += frame::format("], %s /* %zu var%s */) = 0\n", strace::hex(envp_addr).c_str(), env_count, env_count == 1 ? "" : "s");
-    frame::trace_write(line);
+    frame::trace_write_process(tid, line);
 }
 
 namespace {
@@ -654,14 +654,14 @@ std::string signal_name_text(int sig)
 }
 } // namespace
 
-void trace_signal(i32 tid, const abi::SigInfo& info)
+void trace_signal(i32 pid, i32 tid, const abi::SigInfo& info)
 {
     if (!g_is_strace_on || g_is_summary)
         return;
     std::string sig = signal_name_text(info.signo);
     std::string line = frame::format("[pid %d] --- %s {si_signo=%s, si_code=%s", tid, sig.c_str(), sig.c_str(),
         signal_code_text(info).c_str());
-    auto pid = static_cast<i32>(info.fields[0] & 0xffffffff);
+    auto sender_pid = static_cast<i32>(info.fields[0] & 0xffffffff);
     auto uid = static_cast<u32>(info.fields[0] >> 32);
     bool is_fault = info.code > 0 && info.code != abi::si_kernel
         && (info.signo == abi::sigsegv || info.signo == abi::sigbus || info.signo == abi::sigfpe || info.signo == abi::sigill
@@ -669,18 +669,18 @@ void trace_signal(i32 tid, const abi::SigInfo& info)
     if (info.signo == abi::sigchld && info.code > 0) {
         auto status = static_cast<i32>(info.fields[1] & 0xffffffff);
         std::string status_text = info.code == abi::cld_exited ? std::to_string(status) : signal_name_text(status);
-        line += frame::format(", si_pid=%d, si_uid=%u, si_status=%s, si_utime=%llu, si_stime=%llu", pid, uid,
+        line += frame::format(", si_pid=%d, si_uid=%u, si_status=%s, si_utime=%llu, si_stime=%llu", sender_pid, uid,
             status_text.c_str(), static_cast<unsigned long long>(info.fields[2]), static_cast<unsigned long long>(info.fields[3]));
     } else if (is_fault) {
         line += ", si_addr=" + (info.fields[0] ? strace::hex(info.fields[0]) : std::string("NULL"));
     } else if (info.code == abi::si_queue) {
         auto value = static_cast<i32>(info.fields[1] & 0xffffffff);
-        line += frame::format(", si_pid=%d, si_uid=%u, si_int=%d, si_ptr=%s", pid, uid, value, strace::hex(info.fields[1]).c_str());
+        line += frame::format(", si_pid=%d, si_uid=%u, si_int=%d, si_ptr=%s", sender_pid, uid, value, strace::hex(info.fields[1]).c_str());
     } else if (info.code <= 0) {
-        line += frame::format(", si_pid=%d, si_uid=%u", pid, uid);
+        line += frame::format(", si_pid=%d, si_uid=%u", sender_pid, uid);
     }
     line += "} ---\n";
-    frame::trace_write(line);
+    frame::trace_write_process(pid, line);
 }
 
 void trace_process_end(i32 pid, int wait_status)
@@ -695,7 +695,7 @@ void trace_process_end(i32 pid, int wait_status)
         line = frame::format("[pid %d] +++ killed by %s", pid, name ? name : "?");
         line += (wait_status & 0x80) ? " (core dumped) +++\n" : " +++\n";
     }
-    frame::trace_write(line);
+    frame::trace_write_process(pid, line);
 }
 
 } // namespace asterix::services

@@ -41,7 +41,7 @@ void trace_first_exec(i32 tid, const std::string& path, const std::vector<std::s
 
 /// Prints a signal as the thread takes it, as strace's signal-delivery lines:
 /// `[pid 2] --- SIGCHLD {si_signo=SIGCHLD, si_code=CLD_EXITED, si_pid=3, ...} ---`.
-void trace_signal(i32 tid, const abi::SigInfo& info);
+void trace_signal(i32 pid, i32 tid, const abi::SigInfo& info);
 
 /// Prints how a process ended ("+++ exited with 0 +++", "+++ killed by SIGSEGV +++").
 void trace_process_end(i32 pid, int wait_status);
