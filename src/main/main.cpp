@@ -308,7 +308,7 @@ int run(std::span<char* const> args)
         if (!root_option.empty())
             fail("--initramfs and --root exclude each other", "run");
         if (!read_whole_file(initramfs_file, initramfs))
-            fail("--initramfs: cannot read '" + initramfs_file + "': " + std::strerror(errno), "run");
+            fail("--initramfs: cannot read initramfs '" + initramfs_file + "': " + std::strerror(errno), "run");
         params.initramfs = initramfs;
         if (cwd.empty())
             cwd = "/";
