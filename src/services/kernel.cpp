@@ -231,7 +231,18 @@ void kernel_main(const frame::BootParams& params)
     process->threads.push_back(std::make_unique<Thread>(pid, process, Credentials::for_user(params.uid, params.gid)));
     Thread& thread = *process->threads.back();
     if (auto error = exec_program(thread, path.value(), params.argv, params.envp)) {
-        frame::report("%s: %s", params.program.c_str(), error->reason.c_str());
+        // Linux runs a file with execute permission alone; hosted, asterix reads the file through
+        // the host with its own user's rights, which an execute-only file may deny.
+        bool is_execute_only = false;
+        if (error->error == Errno::eacces) {
+            auto dentry = walk_path(process->fs->root, process->fs->cwd, path.value(), Follow::follow);
+            auto st = dentry.is_error() ? Result<frame::FileStat>(Errno::enoent) : dentry.value()->inode().stat();
+            is_execute_only = !st.is_error() && (st.value().mode & 0111) && !(st.value().mode & 0444);
+        }
+        frame::report("%s: %s%s", params.program.c_str(), error->reason.c_str(),
+            is_execute_only ? " (the file is execute-only: asterix must read it to load it, and the host lets only "
+                              "its owner or root do that; run asterix as root, or give the file read permission)"
+                            : "");
         frame::power_off(error->error == Errno::enoent ? exit_not_found : exit_cannot_execute);
         return;
     }

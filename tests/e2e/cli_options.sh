@@ -176,6 +176,22 @@ if [ -n "$enosys" ]; then
         "$(grep -q 'unimplemented syscall 1000' "$err" && grep -qE 'ENOSYS summary: +1000 .* 2 calls' "$err" || echo 'no lines or summary')"
 fi
 
+# Execute-only binaries (mode 0111): they run where asterix can read them (as root), and
+# otherwise the message says why.
+mkdir "$tmp/xonly" && cp "$bb" "$tmp/xonly/busybox"
+chmod 0111 "$tmp/xonly/busybox"
+if [ "$(id -u)" -eq 0 ]; then
+    ax run "$tmp/xonly/busybox" echo ran
+    check "an execute-only binary runs when asterix can read it (root)" "$(want 0 ran)"
+    if command -v runuser >/dev/null && id nobody >/dev/null 2>&1; then
+        chmod 0755 "$tmp"
+        timeout -k 5 60 runuser -u nobody -- "$asterix" run "$tmp/xonly/busybox" echo ran </dev/null >"$out" 2>"$err"
+        status=$?
+        check "an execute-only binary asterix cannot read: 126 and why" "$(refused 126 'execute-only.*read permission')"
+        chmod 0700 "$tmp"
+    fi
+fi
+
 # --volume HOST:GUEST[:ro].
 mkdir -p "$tmp/vol/sub"
 echo data >"$tmp/vol/file"
