@@ -59,6 +59,20 @@ end
 
 python
 import gdb
+import functools
+
+def in_kernel_language(invoke):
+    """Runs a command's invoke with gdb's language set to C++: after ^C gdb stops in the host's
+    libc (ppoll), a C frame, where C++ names such as asterix::frame::Task do not parse."""
+    @functools.wraps(invoke)
+    def wrapper(self, arg, from_tty):
+        language = gdb.parameter("language")
+        gdb.execute("set language c++", to_string=True)
+        try:
+            return invoke(self, arg, from_tty)
+        finally:
+            gdb.execute("set language %s" % language, to_string=True)
+    return wrapper
 
 def kernel_tasks():
     """The scheduler's tasks, read from kernel memory without calling into the kernel."""
@@ -84,6 +98,7 @@ class Tasks(gdb.Command):
     def __init__(self):
         super().__init__("ax-tasks", gdb.COMMAND_STATUS)
 
+    @in_kernel_language
     def invoke(self, arg, from_tty):
         tasks, current = kernel_tasks()
         print("  id  state     guest-tid  name             waits-on          saved-context")
@@ -108,6 +123,7 @@ frame are pointed there for the backtrace, then restored."""
     def __init__(self):
         super().__init__("ax-task-bt", gdb.COMMAND_STACK)
 
+    @in_kernel_language
     def invoke(self, arg, from_tty):
         if not arg.strip():
             raise gdb.GdbError("usage: ax-task-bt TASK-ID (see ax-tasks)")

@@ -24,6 +24,9 @@ bool arch::console_input_ready() { return arch_x86_64::serial_can_read(); }
 
 /// Terminal signals come from the services' line discipline, not from the line.
 u64 arch::take_console_signals() { return 0; }
+/// No host process can signal a bare-metal kernel.
+u64 arch::take_forwarded_signals() { return 0; }
+bool arch::is_stop_deadline_passed() { return false; }
 
 namespace console {
 

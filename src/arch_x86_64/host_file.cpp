@@ -21,6 +21,7 @@ Result<void> HostFile::sync(bool) { return Errno::enodev; }
 Result<std::vector<HostDirEntry>> HostFile::read_dir() { return Errno::enodev; }
 
 Result<HostNode> HostNode::root() { return Errno::enodev; }
+Result<HostNode> HostNode::volume(u32) { return Errno::enodev; }
 HostNode::HostNode(HostNode&& other) noexcept : m_fd(other.m_fd) { other.m_fd = -1; }
 HostNode& HostNode::operator=(HostNode&& other) noexcept
 {

@@ -45,9 +45,12 @@ void idle_wait(u64 deadline_ns, bool)
 }
 
 void log_write(std::string_view text) { write_serial(text); }
+void report_write(std::string_view text) { write_serial(text); }
 bool open_log_sink(const char*) { return false; }
 void trace_sink_write(std::string_view text) { write_serial(text); }
 bool open_trace_sink(const char*) { return false; }
+void trace_sink_write_process(i32, std::string_view text) { write_serial(text); }
+void set_trace_per_process(bool) {}
 void record_sink_write(std::string_view text) { write_serial(text); }
 bool open_record_sink(const char*) { return false; }
 

@@ -59,6 +59,12 @@ bool console_input_ready();
 /// Terminal signals the host sent asterix (SIGINT, SIGQUIT, SIGTSTP, SIGWINCH) since the last
 /// call, as a bit mask by signal number.
 u64 take_console_signals();
+/// Signals a host process sent asterix with kill(2) or sigqueue(3) (SIGTERM, SIGINT, SIGHUP,
+/// SIGQUIT, SIGUSR1, SIGUSR2) since the last call, as a bit mask by number: meant for the
+/// program, as docker forwards them to a container's first process.
+u64 take_forwarded_signals();
+/// Whether a forwarded SIGTERM came more than the stop timeout ago (the instance must end).
+bool is_stop_deadline_passed();
 
 // Time. The frame's clock (frame/timekeeping.cpp) counts the TSC where the backend allows it,
 // kept in step with the backend's reference clock; elsewhere it is that reference clock.
@@ -80,9 +86,14 @@ u64 read_tsc_ordered();
 
 // Output of the kernel log and the syscall trace.
 void log_write(std::string_view text);
+/// A message for the user (hosted: stderr, whatever --log-file says; bare metal: the console).
+void report_write(std::string_view text);
 bool open_log_sink(const char* path);
 void trace_sink_write(std::string_view text);
 bool open_trace_sink(const char* path);
+/// --strace-ff: trace text of one guest process, to PATH.PID next to the trace file.
+void trace_sink_write_process(i32 pid, std::string_view text);
+void set_trace_per_process(bool is_on);
 void record_sink_write(std::string_view text);
 bool open_record_sink(const char* path);
 

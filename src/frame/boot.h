@@ -14,8 +14,17 @@ struct BootParams {
     std::vector<std::string> argv;    ///< argv[0] included
     std::vector<std::string> envp;
     std::string cwd {"/"};            ///< guest path
+    /// Whether a `cwd` that is not a directory in the guest stops the boot (it was asked for,
+    /// or it is the host's working directory inside the root); else the root stands in.
+    bool is_cwd_required {false};
     bool is_root_read_only {false};   ///< mount the root file system read-only
     std::vector<std::string> tmpfs_mounts; ///< guest directories that get a fresh tmpfs
+    /// --volume: the host directory frame::HostNode::volume(i) mounted on volumes[i].guest_path.
+    struct Volume {
+        std::string guest_path;
+        bool is_read_only;
+    };
+    std::vector<Volume> volumes;
     /// A cpio newc archive to unpack into a tmpfs root instead of the host-file root (the
     /// bare-metal kernel's boot module; hosted: --initramfs). Empty: the host-file root.
     std::span<const u8> initramfs;
@@ -25,6 +34,10 @@ struct BootParams {
     bool is_strace_on {false};
     /// Which syscalls --strace shows: empty for all, else classes and names ("file,process").
     std::string strace_filter;
+    /// --strace-summary: a table of calls, errors and time per syscall at the end instead of lines.
+    bool is_strace_summary {false};
+    /// --strace-string-limit: bytes of each string or buffer shown (0: strace's default, 32).
+    u64 strace_string_limit {0};
     /// Whether --strace lines start with the time since boot.
     bool is_strace_timed {false};
     /// Whether every syscall is recorded, compactly, to the record sink (--record-syscalls).

@@ -11,6 +11,9 @@ namespace asterix::frame::console {
 /// Called at a safe point with the terminal signals (bit mask by number) the host delivered to
 /// asterix: ^C, ^\, ^Z and window changes meant for the guest's foreground process group.
 void set_signal_hook(void (*hook)(u64 signals));
+/// Called at a safe point with the signals (bit mask by number) a host process sent asterix
+/// itself (hosted: `kill -TERM`), meant for the program the instance runs.
+void set_forwarded_signal_hook(void (*hook)(u64 signals));
 
 /// What a console stream is, asked once at boot by the services to choose its driver.
 enum class StreamKind : u8 {

@@ -64,6 +64,9 @@ class HostNode {
 public:
     /// The root directory itself.
     static Result<HostNode> root();
+    /// The root of the `index`th extra host directory given on the command line (--volume),
+    /// confined the same way as the root. ENOENT for an index never given.
+    static Result<HostNode> volume(u32 index);
 
     HostNode(HostNode&& other) noexcept;
     HostNode& operator=(HostNode&& other) noexcept;

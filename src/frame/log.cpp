@@ -164,7 +164,22 @@ void klog(LogLevel level, const char* fmt, ...)
     va_end(args);
 }
 
+void report(const char* fmt, ...)
+{
+    char line[1024];
+    int prefix = std::snprintf(line, sizeof line, "asterix: ");
+    va_list args;
+    va_start(args, fmt);
+    int body = std::vsnprintf(line + prefix, sizeof line - prefix - 1, fmt, args);
+    va_end(args);
+    usize len = prefix + (body < 0 ? 0 : std::min<usize>(body, sizeof line - prefix - 2));
+    line[len++] = '\n';
+    arch::report_write({line, len});
+}
+
 void trace_write(std::string_view text) { arch::trace_sink_write(text); }
+void trace_write_process(i32 pid, std::string_view text) { arch::trace_sink_write_process(pid, text); }
+void set_trace_per_process(bool is_on) { arch::set_trace_per_process(is_on); }
 bool set_record_file(const char* path) { return arch::open_record_sink(path); }
 void record_write(std::string_view text) { arch::record_sink_write(text); }
 bool set_trace_file(const char* path) { return arch::open_trace_sink(path); }

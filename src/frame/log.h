@@ -25,11 +25,20 @@ void klog(Subsystem subsystem, LogLevel level, const char* fmt, ...) __attribute
 /// The same for the kernel subsystem.
 void klog(LogLevel level, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/// Tells the user why the instance cannot run as asked ("asterix: /x: program not found"):
+/// one line, without the log's time and task prefix, shown whatever the log levels are.
+void report(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /// Services tell the log which guest thread the current task runs (pid, tid), for the prefix.
 void set_log_identity_hook(void (*hook)(i32& pid, i32& tid));
 
 /// Sends syscall-trace text to the trace sink chosen on the command line (stderr or a file).
 void trace_write(std::string_view text);
+/// Trace text of one guest process: to the trace sink, or with --strace-ff to the process's own
+/// file (the trace file's name and ".PID").
+void trace_write_process(i32 pid, std::string_view text);
+/// --strace-ff: one trace file per process; call before set_trace_file.
+void set_trace_per_process(bool is_on);
 /// Points the trace sink at a file; returns false when it cannot be opened.
 bool set_trace_file(const char* path);
 /// The record sink (--record-syscalls): a file for the compact syscall record.

@@ -196,12 +196,21 @@ private:
         u64 signals = arch::take_console_signals();
         if (signals && g_console_signal_hook)
             g_console_signal_hook(signals);
+        u64 forwarded = arch::take_forwarded_signals();
+        if (forwarded && g_forwarded_signal_hook)
+            g_forwarded_signal_hook(forwarded);
+        // The program had its chance to end after a forwarded SIGTERM: end the instance as a
+        // SIGKILL would (docker stop's status).
+        constexpr int killed_status = 128 + 9;
+        if (arch::is_stop_deadline_passed() && !is_powering_off())
+            power_off(killed_status);
         if (g_console_input_hook && arch::console_input_ready())
             g_console_input_hook();
     }
 
 public:
     static void (*g_console_signal_hook)(u64);
+    static void (*g_forwarded_signal_hook)(u64);
     static void (*g_console_input_hook)();
 
 private:
@@ -237,9 +246,11 @@ private:
 
 Scheduler* Scheduler::s_instance = nullptr;
 void (*Scheduler::g_console_signal_hook)(u64) = nullptr;
+void (*Scheduler::g_forwarded_signal_hook)(u64) = nullptr;
 void (*Scheduler::g_console_input_hook)() = nullptr;
 
 void console::set_signal_hook(void (*hook)(u64 signals)) { Scheduler::g_console_signal_hook = hook; }
+void console::set_forwarded_signal_hook(void (*hook)(u64 signals)) { Scheduler::g_forwarded_signal_hook = hook; }
 void console::set_input_hook(void (*hook)()) { Scheduler::g_console_input_hook = hook; }
 
 namespace {

@@ -25,13 +25,7 @@ bool g_is_stream_open[3] = {true, true, true};
 termios g_saved_termios {};
 int g_saved_termios_fd = -1;
 
-[[noreturn]] void on_fatal_host_signal(int sig)
-{
-    host::restore_console();
-    signal(sig, SIG_DFL);
-    raise(sig);
-    _exit(128 + sig);
-}
+[[noreturn]] void on_fatal_host_signal(int sig) { host::die_of_signal(sig); }
 
 bool valid_stream(int stream) { return stream >= 0 && stream < 3 && g_is_stream_open[stream]; }
 } // namespace
@@ -40,6 +34,14 @@ void host::restore_console()
 {
     if (g_saved_termios_fd >= 0)
         tcsetattr(g_saved_termios_fd, TCSANOW, &g_saved_termios);
+}
+
+void host::die_of_signal(int sig)
+{
+    host::restore_console();
+    signal(sig, SIG_DFL);
+    raise(sig);
+    _exit(128 + sig);
 }
 
 void host::init_console()

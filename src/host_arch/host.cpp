@@ -12,6 +12,8 @@
 
 #include <cerrno>
 #include <algorithm>
+#include <map>
+#include <string>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -100,6 +102,7 @@ void host::pin_to_current_cpu()
 }
 
 void frame::arch::log_write(std::string_view text) { write_all(g_log_fd, text); }
+void frame::arch::report_write(std::string_view text) { write_all(STDERR_FILENO, text); }
 
 bool frame::arch::open_log_sink(const char* path)
 {
@@ -110,6 +113,31 @@ bool frame::arch::open_log_sink(const char* path)
     return true;
 }
 void frame::arch::trace_sink_write(std::string_view text) { write_all(g_trace_fd, text); }
+
+namespace {
+std::string g_trace_path;
+bool g_is_trace_per_process = false;
+/// --strace-ff's files by guest pid, opened on a process's first line.
+std::map<i32, int> g_process_trace_fds;
+}
+
+void frame::arch::set_trace_per_process(bool is_on) { g_is_trace_per_process = is_on; }
+
+void frame::arch::trace_sink_write_process(i32 pid, std::string_view text)
+{
+    if (!g_is_trace_per_process || g_trace_path.empty()) {
+        write_all(g_trace_fd, text);
+        return;
+    }
+    auto it = g_process_trace_fds.find(pid);
+    if (it == g_process_trace_fds.end()) {
+        std::string path = g_trace_path + "." + std::to_string(pid);
+        // A pid used again (a later process) appends to the same file, as strace -ff does.
+        int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+        it = g_process_trace_fds.emplace(pid, fd < 0 ? g_trace_fd : fd).first;
+    }
+    write_all(it->second, text);
+}
 
 namespace {
 int g_record_fd = -1;
@@ -132,6 +160,9 @@ bool frame::arch::open_record_sink(const char* path)
 
 bool frame::arch::open_trace_sink(const char* path)
 {
+    g_trace_path = path;
+    if (g_is_trace_per_process)
+        return true; // only PATH.PID files, as strace -ff -o PATH
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)
         return false;

@@ -39,6 +39,13 @@ const char* systrap_unsupported_reason();
 /// Opens the host directory that is the guest's root; false with errno when it cannot.
 bool set_root(const std::string& path);
 int root_fd();
+/// Opens a host directory for --volume; its index (in the order of the calls) names it to
+/// frame::HostNode::volume(). -1 with errno when it cannot be opened.
+int add_volume(const std::string& path);
+
+/// How long the program may take to end after a forwarded SIGTERM before the instance is
+/// killed (--stop-timeout); 0 for no limit.
+void set_stop_timeout_ns(u64 timeout_ns);
 
 /// Records which of fds 0-2 asterix was given, then fills closed ones with /dev/null so that the
 /// kernel's own descriptors never take those numbers.
@@ -46,6 +53,8 @@ void init_console();
 /// Puts the host terminal back as asterix found it (guests change its modes through TCSETS).
 /// Safe in a signal handler; called on every exit path.
 void restore_console();
+/// Restores the terminal and dies of `sig` as if asterix had no handler for it.
+[[noreturn]] void die_of_signal(int sig);
 
 /// Pins asterix (and so its address-space processes) to the CPU it runs on.
 void pin_to_current_cpu();

@@ -13,6 +13,7 @@
 #include <cstring>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "frame/host_file.h"
 #include "host_arch/host.h"
@@ -135,6 +136,20 @@ bool host::set_root(const std::string& path)
 
 int host::root_fd() { return g_root_fd; }
 
+namespace {
+/// The --volume directories, by index.
+std::vector<int> g_volume_fds;
+}
+
+int host::add_volume(const std::string& path)
+{
+    int fd = open(path.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    g_volume_fds.push_back(fd);
+    return static_cast<int>(g_volume_fds.size() - 1);
+}
+
 Result<frame::FileStat> host::stat_fd(int fd)
 {
     struct stat st {};
@@ -227,6 +242,17 @@ Result<HostNode> HostNode::root()
         return Errno::enoent;
     TRY(reserve_guest_fd());
     int fd = count_guest_fd(fcntl(g_root_fd, F_DUPFD_CLOEXEC, 3));
+    if (fd < 0)
+        return host::errno_from_host(errno);
+    return HostNode(fd);
+}
+
+Result<HostNode> HostNode::volume(u32 index)
+{
+    if (index >= g_volume_fds.size())
+        return Errno::enoent;
+    TRY(reserve_guest_fd());
+    int fd = count_guest_fd(fcntl(g_volume_fds[index], F_DUPFD_CLOEXEC, 3));
     if (fd < 0)
         return host::errno_from_host(errno);
     return HostNode(fd);

@@ -48,6 +48,51 @@ void on_console_signal(int sig)
     errno = saved_errno;
 }
 
+volatile std::sig_atomic_t g_forwarded_signals = 0;
+u64 g_stop_timeout_ns = 10'000'000'000;
+/// When the stop timeout of a forwarded SIGTERM runs out (0: no SIGTERM forwarded yet).
+volatile u64 g_stop_deadline_ns = 0;
+
+/// CLOCK_MONOTONIC, async-signal-safe.
+u64 host_monotonic_ns()
+{
+    timespec now {};
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return static_cast<u64>(now.tv_sec) * 1'000'000'000 + static_cast<u64>(now.tv_nsec);
+}
+
+/// Whether a process sent the signal (kill, sigqueue, tgkill) rather than the host kernel
+/// (the terminal's ^C, a hangup).
+bool is_sent_by_process(const siginfo_t& info)
+{
+    return info.si_code == SI_USER || info.si_code == SI_QUEUE || info.si_code == SI_TKILL;
+}
+
+/// SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2: a process's kill goes to the program
+/// (docker and runsc forward them so); the terminal's ^C and ^\ go to the foreground group,
+/// and a hangup or a kernel's SIGTERM ends asterix as before.
+void on_host_signal(int sig, siginfo_t* info, void*)
+{
+    int saved_errno = errno;
+    if (is_sent_by_process(*info)) {
+        g_forwarded_signals = g_forwarded_signals | (1 << sig);
+        if (sig == SIGTERM && g_stop_timeout_ns && !g_stop_deadline_ns)
+            g_stop_deadline_ns = host_monotonic_ns() + g_stop_timeout_ns;
+    } else if (sig == SIGINT || sig == SIGQUIT) {
+        g_console_signals = g_console_signals | (1 << sig);
+    } else if (sig == SIGTERM || sig == SIGHUP) {
+        host::die_of_signal(sig);
+    } else {
+        errno = saved_errno;
+        return;
+    }
+    g_tick_pending = 1;
+    pid_t pid = host::g_running_pid;
+    if (pid)
+        ptrace(PTRACE_INTERRUPT, pid, 0, 0);
+    errno = saved_errno;
+}
+
 void on_timer_signal(int)
 {
     int saved_errno = errno;
@@ -77,9 +122,32 @@ void frame::arch::start_timer(u64 period_ns)
     console.sa_handler = on_console_signal;
     console.sa_flags = SA_RESTART;
     sigemptyset(&console.sa_mask);
-    for (int sig : {SIGINT, SIGQUIT, SIGTSTP, SIGWINCH})
+    for (int sig : {SIGTSTP, SIGWINCH})
         sigaction(sig, &console, nullptr);
+    struct sigaction forwarded {};
+    forwarded.sa_sigaction = on_host_signal;
+    forwarded.sa_flags = SA_RESTART | SA_SIGINFO;
+    sigemptyset(&forwarded.sa_mask);
+    for (int sig : {SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGUSR1, SIGUSR2})
+        sigaction(sig, &forwarded, nullptr);
 }
+
+u64 frame::arch::take_forwarded_signals()
+{
+    if (!g_forwarded_signals)
+        return 0;
+    u64 signals = static_cast<u64>(g_forwarded_signals);
+    g_forwarded_signals = 0;
+    return signals;
+}
+
+bool frame::arch::is_stop_deadline_passed()
+{
+    u64 deadline = g_stop_deadline_ns;
+    return deadline && host_monotonic_ns() >= deadline;
+}
+
+void host::set_stop_timeout_ns(u64 timeout_ns) { g_stop_timeout_ns = timeout_ns; }
 
 u64 frame::arch::take_console_signals()
 {

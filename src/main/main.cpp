@@ -8,12 +8,14 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <optional>
 #include <vector>
 
 #include "frame/boot.h"
 #include "frame/log.h"
 #include "host_arch/host.h"
 #include "host_arch/host_limits.h"
+#include "main/options.h"
 #include "services/kernel.h"
 
 extern char** environ;
@@ -21,53 +23,6 @@ extern char** environ;
 namespace {
 
 using namespace asterix;
-
-constexpr const char* usage_text = R"(usage: asterix run [OPTIONS] [--] PROGRAM [ARGS...]
-
-Runs an unmodified x86-64 Linux program as a guest of the Asterix kernel. Every syscall,
-fault and signal of the guest is serviced by Asterix, never by the host kernel.
-
-options:
-  --root DIR        the guest's root directory (default /), passed through read-write
-  --read-only       mount the root read-only (writes fail with EROFS)
-  --tmpfs PATH      mount a fresh tmpfs on the guest directory PATH (repeatable)
-  --initramfs FILE  the root is a tmpfs unpacked from FILE, a cpio newc archive (as the
-                    bare-metal kernel boots); the host's files are not visible
-  --mem SIZE        guest physical memory, e.g. 512M or 2G (default 1G)
-  --platform=NAME   how guest threads run: ptrace (default: every syscall and fault is a
-                    ptrace stop) or systrap (seccomp traps into a handler that hands the
-                    registers to the kernel through shared memory)
-  --strace[=FILE]   print every guest syscall in strace's format, with the thread id and
-                    decoded arguments (to stderr or FILE)
-  --strace=trace=SET  only these syscalls: names and classes (file, process, memory, signal,
-                    desc), e.g. --strace=trace=file,process,read
-  --strace-file FILE  the same as --strace=FILE
-  --strace-time     start each trace line with the time since boot
-  --record-syscalls FILE  write every syscall and its result compactly to FILE (for diffs)
-  --panic-on-enosys stop with a kernel panic (backtrace, task, registers) at the first
-                    syscall Asterix does not implement
-  --pid1            run PROGRAM itself as pid 1 (it then ignores every signal it has no
-                    handler for, ^C included); by default the kernel's own init is pid 1,
-                    reaps orphans, and PROGRAM runs as pid 2
-  --max-threads N   kernel.threads-max: the most guest threads (default: Linux's for --mem,
-                    within what asterix's host mappings allow); root may lower it in
-                    /proc/sys/kernel/threads-max. clone past it fails with EAGAIN
-  --max-processes N the most guest processes, each a host process (default: half of what
-                    the host's pid_max, threads-max, RLIMIT_NPROC and pids cgroup leave
-                    free); fork past it fails with EAGAIN
-  --env K=V         set a variable in the guest's environment
-  --unset-env K     remove a variable from the guest's environment
-  --cwd DIR         the guest's working directory (default: asterix's, when inside the root)
-  --log SPEC        kernel log levels: a level for all (error, warn (default), info, debug,
-                    trace) and/or SUBSYSTEM:LEVEL items, e.g. --log=warn,vm:trace,fs:info
-                    (subsystems: kernel vm fs proc signal syscall sched)
-  --log-file FILE   write the kernel log to FILE instead of stderr
-  -h, --help        show this help
-
-PROGRAM without a slash is looked up in the guest's PATH. The exit status is the guest's
-(128+N when a signal N killed it). When PROGRAM ends, the instance ends: processes it left
-running are killed, as under `docker run --init`.
-)";
 
 /// The whole of a host file, or false with errno set.
 bool read_whole_file(const std::string& path, std::vector<u8>& out)
@@ -84,11 +39,17 @@ bool read_whole_file(const std::string& path, std::vector<u8>& out)
     return is_ok;
 }
 
-[[noreturn]] void fail(const std::string& message)
+constexpr int exit_usage = 2;
+
+/// A bad command line: the problem and where to read about the options, status 2.
+[[noreturn]] void fail(const std::string& message, std::string_view command = "")
 {
     std::fprintf(stderr, "asterix: %s\n", message.c_str());
-    std::fprintf(stderr, "Try 'asterix --help'.\n");
-    std::exit(2);
+    if (command.empty())
+        std::fprintf(stderr, "Try 'asterix --help'.\n");
+    else
+        std::fprintf(stderr, "Try 'asterix %.*s --help'.\n", static_cast<int>(command.size()), command.data());
+    std::exit(exit_usage);
 }
 
 bool parse_size(std::string_view text, u64& out)
@@ -114,6 +75,8 @@ bool parse_size(std::string_view text, u64& out)
         scale = 1ull << 20;
     else if (suffix == "G" || suffix == "g" || suffix == "GiB")
         scale = 1ull << 30;
+    else if (suffix == "T" || suffix == "t" || suffix == "TiB")
+        scale = 1ull << 40;
     else
         return false;
     if (value > ~0ull / scale)
@@ -158,15 +121,15 @@ void unset_env(std::vector<std::string>& envp, const std::string& key)
 }
 
 /// asterix's own working directory as a guest path, when it lies inside the root.
-std::string guest_cwd(const std::string& root)
+std::optional<std::string> guest_cwd(const std::string& root)
 {
     char buffer[4096];
     if (!getcwd(buffer, sizeof buffer))
-        return "/";
+        return {};
     std::string cwd = buffer;
     char resolved_root[4096];
     if (!realpath(root.c_str(), resolved_root))
-        return "/";
+        return {};
     std::string r = resolved_root;
     if (r == "/")
         return cwd;
@@ -174,11 +137,65 @@ std::string guest_cwd(const std::string& root)
         return "/";
     if (cwd.starts_with(r + "/"))
         return cwd.substr(r.size());
-    return "/";
+    return {};
 }
 
-int run(int argc, char** argv)
+
+/// Where the asterix binary itself lives (for `debug`, which runs it under gdb).
+std::string self_path()
 {
+    char buffer[4096];
+    ssize_t n = readlink("/proc/self/exe", buffer, sizeof buffer - 1);
+    if (n <= 0)
+        return "asterix";
+    return std::string(buffer, static_cast<usize>(n));
+}
+
+/// What the sizes --mem accepts: small enough for the host to reserve its address space, large
+/// enough for the kernel's own tables and a first program's stack and binary.
+constexpr u64 min_mem_bytes = AX_MIN_MEM_BYTES;
+constexpr u64 max_mem_bytes = 1ull << 40;
+
+std::string size_text(u64 bytes)
+{
+    if (bytes % (1ull << 40) == 0)
+        return std::to_string(bytes >> 40) + "T";
+    if (bytes % (1ull << 30) == 0)
+        return std::to_string(bytes >> 30) + "G";
+    return std::to_string(bytes >> 20) + "M";
+}
+
+/// --volume HOST:GUEST[:ro]: opens HOST and records GUEST.
+void add_volume(frame::BootParams& params, const std::string& spec)
+{
+    std::string text = spec;
+    bool is_read_only = false;
+    if (text.ends_with(":ro")) {
+        is_read_only = true;
+        text.resize(text.size() - 3);
+    } else if (text.ends_with(":rw")) {
+        text.resize(text.size() - 3);
+    }
+    auto colon = text.rfind(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 >= text.size())
+        fail("--volume wants HOST:GUEST or HOST:GUEST:ro (got '" + spec + "')", "run");
+    std::string host_dir = text.substr(0, colon);
+    std::string guest_dir = text.substr(colon + 1);
+    if (guest_dir.front() != '/')
+        fail("--volume " + spec + ": the guest path '" + guest_dir + "' must be absolute", "run");
+    if (host::add_volume(host_dir) < 0)
+        fail("--volume " + spec + ": cannot open the host directory '" + host_dir + "': " + std::strerror(errno), "run");
+    params.volumes.push_back({guest_dir, is_read_only});
+}
+
+int run(std::span<char* const> args)
+{
+    std::vector<cli::Parsed> parsed;
+    std::vector<std::string> operands;
+    std::string error;
+    if (!cli::parse(cli::Command::run, args, parsed, operands, error))
+        fail(error, "run");
+
     frame::BootParams params;
     std::string root = "/";
     std::string cwd;
@@ -187,112 +204,121 @@ int run(int argc, char** argv)
     std::string strace_file;
     std::string log_file;
     std::string record_file;
+    std::optional<u64> stop_timeout_s;
+    bool is_trace_per_process = false;
+    std::vector<std::string> volumes;
     for (char** env = environ; *env; ++env)
         params.envp.emplace_back(*env);
 
-    int i = 0;
-    auto value_of = [&](const char* option) -> std::string {
-        if (i + 1 >= argc)
-            fail(std::string("option ") + option + " needs a value");
-        return argv[++i];
-    };
-    for (; i < argc; ++i) {
-        std::string_view arg = argv[i];
-        if (arg == "--") {
-            ++i;
-            break;
-        }
-        if (!arg.starts_with("-"))
-            break;
-        if (arg == "-h" || arg == "--help") {
-            std::fputs(usage_text, stdout);
+    for (const auto& item : parsed) {
+        std::string_view name = item.option->name;
+        const std::string& value = item.value;
+        if (name == "help") {
+            std::fputs(cli::command_help(*cli::find_command("run")).c_str(), stdout);
             return 0;
-        } else if (arg == "--root") {
-            root = root_option = value_of("--root");
-        } else if (arg == "--initramfs") {
-            initramfs_file = value_of("--initramfs");
-        } else if (arg == "--read-only") {
+        } else if (name == "root") {
+            root = root_option = value;
+        } else if (name == "initramfs") {
+            initramfs_file = value;
+        } else if (name == "read-only") {
             params.is_root_read_only = true;
-        } else if (arg == "--tmpfs") {
-            std::string path = value_of("--tmpfs");
-            if (path.empty() || path.front() != '/')
-                fail("--tmpfs wants an absolute guest path");
-            params.tmpfs_mounts.push_back(path);
-        } else if (arg == "--mem") {
-            std::string text = value_of("--mem");
-            if (!parse_size(text, params.mem_bytes) || params.mem_bytes < (4ull << 20))
-                fail("--mem wants a size of at least 4M, like 512M or 2G (got '" + text + "')");
-        } else if (arg == "--platform" || arg.starts_with("--platform=")) {
-            std::string name = arg == "--platform" ? value_of("--platform") : std::string(arg.substr(11));
-            if (name == "ptrace") {
+        } else if (name == "tmpfs") {
+            if (value.empty() || value.front() != '/')
+                fail("--tmpfs wants an absolute guest path (got '" + value + "')", "run");
+            params.tmpfs_mounts.push_back(value);
+        } else if (name == "volume") {
+            volumes.push_back(value);
+        } else if (name == "mem") {
+            if (!parse_size(value, params.mem_bytes))
+                fail("--mem wants a size like 512M, 2G or 1T (got '" + value + "')", "run");
+            if (params.mem_bytes < min_mem_bytes || params.mem_bytes > max_mem_bytes)
+                fail("--mem wants a size from " + size_text(min_mem_bytes) + " to " + size_text(max_mem_bytes) + " (got '" + value + "')", "run");
+        } else if (name == "platform") {
+            if (value == "ptrace") {
                 host::set_platform(host::Platform::ptrace);
-            } else if (name == "systrap") {
+            } else if (value == "systrap") {
                 if (const char* reason = host::systrap_unsupported_reason())
-                    fail(std::string("--platform=systrap is not available: ") + reason);
+                    fail(std::string("--platform=systrap is not available: ") + reason, "run");
                 host::set_platform(host::Platform::systrap);
             } else {
-                fail("--platform wants ptrace or systrap (got '" + name + "')");
+                fail("--platform wants ptrace or systrap (got '" + value + "')", "run");
             }
-        } else if (arg == "--strace") {
+        } else if (name == "strace") {
             params.is_strace_on = true;
-        } else if (arg.starts_with("--strace=trace=")) {
+            if (item.has_value && value.starts_with("trace="))
+                params.strace_filter = value.substr(6);
+            else if (item.has_value)
+                strace_file = value;
+            if (item.has_value && value.empty())
+                fail("--strace= wants a file name (or write --strace alone)", "run");
+        } else if (name == "strace-file") {
             params.is_strace_on = true;
-            params.strace_filter = std::string(arg.substr(15));
-        } else if (arg.starts_with("--strace=")) {
+            strace_file = value;
+        } else if (name == "strace-trace") {
             params.is_strace_on = true;
-            strace_file = std::string(arg.substr(9));
-        } else if (arg == "--strace-file") {
+            params.strace_filter = value;
+        } else if (name == "strace-summary") {
+            params.is_strace_summary = true;
+        } else if (name == "strace-string-limit") {
+            u64 bytes = 0;
+            constexpr u64 max_bytes = 1 << 20;
+            if (!parse_count(value, bytes) || bytes > max_bytes)
+                fail("--strace-string-limit wants a number of bytes from 1 to 1048576 (got '" + value + "')", "run");
+            params.strace_string_limit = bytes;
+        } else if (name == "strace-ff") {
             params.is_strace_on = true;
-            strace_file = value_of("--strace-file");
-        } else if (arg == "--strace-time") {
+            is_trace_per_process = true;
+        } else if (name == "strace-time") {
+            params.is_strace_on = true;
             params.is_strace_timed = true;
-        } else if (arg == "--panic-on-enosys") {
+        } else if (name == "panic-on-enosys") {
             params.is_panic_on_enosys = true;
-        } else if (arg == "--record-syscalls") {
-            record_file = value_of("--record-syscalls");
+        } else if (name == "record-syscalls") {
+            record_file = value;
             params.is_recording_syscalls = true;
-        } else if (arg == "--pid1") {
+        } else if (name == "pid1") {
             params.is_program_pid1 = true;
-        } else if (arg == "--max-threads" || arg == "--max-processes") {
-            std::string option(arg);
-            std::string text = value_of(option.c_str());
-            u64 value = 0;
-            if (!parse_count(text, value))
-                fail(option + " wants a number from 1 to 1073741823 (got '" + text + "')");
-            (arg == "--max-threads" ? params.max_threads : params.max_processes) = value;
-        } else if (arg == "--env") {
-            std::string assignment = value_of("--env");
-            if (assignment.find('=') == std::string::npos || assignment.front() == '=')
-                fail("--env wants K=V (got '" + assignment + "')");
-            set_env(params.envp, assignment);
-        } else if (arg == "--unset-env") {
-            unset_env(params.envp, value_of("--unset-env"));
-        } else if (arg == "--cwd") {
-            cwd = value_of("--cwd");
+        } else if (name == "max-threads" || name == "max-processes") {
+            u64 count = 0;
+            if (!parse_count(value, count))
+                fail("--" + std::string(name) + " wants a number from 1 to 1073741823 (got '" + value + "')", "run");
+            (name == "max-threads" ? params.max_threads : params.max_processes) = count;
+        } else if (name == "stop-timeout") {
+            u64 seconds = 0;
+            constexpr u64 max_seconds = 1'000'000;
+            if (value == "0")
+                seconds = 0;
+            else if (!parse_count(value, seconds) || seconds > max_seconds)
+                fail("--stop-timeout wants whole seconds from 0 to 1000000 (got '" + value + "')", "run");
+            stop_timeout_s = seconds;
+        } else if (name == "env") {
+            if (value.find('=') == std::string::npos || value.front() == '=')
+                fail("--env wants K=V (got '" + value + "')", "run");
+            set_env(params.envp, value);
+        } else if (name == "unset-env") {
+            unset_env(params.envp, value);
+        } else if (name == "cwd") {
+            cwd = value;
             if (cwd.empty() || cwd.front() != '/')
-                fail("--cwd wants an absolute guest path");
-        } else if (arg == "--log" || arg.starts_with("--log=")) {
-            std::string spec = arg == "--log" ? value_of("--log") : std::string(arg.substr(6));
-            if (!frame::set_log_spec(spec))
-                fail("bad log specification '" + spec + "' (levels: error warn info debug trace; subsystems: kernel vm fs proc signal syscall sched)");
-        } else if (arg == "--log-file") {
-            log_file = value_of("--log-file");
-        } else {
-            fail("unknown option '" + std::string(arg) + "'");
+                fail("--cwd wants an absolute guest path (got '" + cwd + "')", "run");
+        } else if (name == "log") {
+            if (!frame::set_log_spec(value))
+                fail("--log: bad specification '" + value + "' (levels: error warn info debug trace; subsystems: kernel vm fs proc signal syscall sched)", "run");
+        } else if (name == "log-file") {
+            log_file = value;
         }
     }
-    if (i >= argc)
-        fail("no program to run");
-    params.program = argv[i];
-    for (; i < argc; ++i)
-        params.argv.emplace_back(argv[i]);
+    if (operands.empty())
+        fail("run: no program to run", "run");
+    params.program = operands.front();
+    params.argv = operands;
 
     std::vector<u8> initramfs;
     if (!initramfs_file.empty()) {
         if (!root_option.empty())
-            fail("--initramfs and --root exclude each other");
+            fail("--initramfs and --root exclude each other", "run");
         if (!read_whole_file(initramfs_file, initramfs))
-            fail("cannot read initramfs '" + initramfs_file + "': " + std::strerror(errno));
+            fail("--initramfs: cannot read initramfs '" + initramfs_file + "': " + std::strerror(errno), "run");
         params.initramfs = initramfs;
         if (cwd.empty())
             cwd = "/";
@@ -300,22 +326,35 @@ int run(int argc, char** argv)
 
     host::init_console();
     if (!host::set_root(root))
-        fail("cannot open root directory '" + root + "': " + std::strerror(errno));
-    params.cwd = cwd.empty() ? guest_cwd(root) : cwd;
+        fail("--root: cannot open the directory '" + root + "': " + std::strerror(errno), "run");
+    for (const auto& spec : volumes)
+        add_volume(params, spec);
+    if (!cwd.empty()) {
+        params.cwd = cwd;
+        params.is_cwd_required = true;
+    } else if (auto inside = guest_cwd(root)) {
+        params.cwd = *inside;
+        params.is_cwd_required = true;
+    }
     params.host_thread_budget = host::thread_budget();
     if (params.max_processes == 0)
         params.max_processes = host::process_budget();
     params.uid = getuid();
     params.gid = getgid();
+    if (stop_timeout_s)
+        host::set_stop_timeout_ns(*stop_timeout_s * 1'000'000'000);
 
     // A guest writing into a closed pipe gets EPIPE; asterix itself must not die of it.
     std::signal(SIGPIPE, SIG_IGN);
     if (!log_file.empty() && !frame::set_log_file(log_file.c_str()))
-        fail("cannot open log file '" + log_file + "': " + std::strerror(errno));
+        fail("--log-file: cannot open '" + log_file + "': " + std::strerror(errno), "run");
     if (!record_file.empty() && !frame::set_record_file(record_file.c_str()))
-        fail("cannot open record file '" + record_file + "': " + std::strerror(errno));
+        fail("--record-syscalls: cannot open '" + record_file + "': " + std::strerror(errno), "run");
+    if (is_trace_per_process && strace_file.empty())
+        fail("--strace-ff wants --strace=FILE (the files are FILE.PID)", "run");
+    frame::set_trace_per_process(is_trace_per_process);
     if (!strace_file.empty() && !frame::set_trace_file(strace_file.c_str()))
-        fail("cannot open trace file '" + strace_file + "': " + std::strerror(errno));
+        fail("--strace: cannot open the trace file '" + strace_file + "': " + std::strerror(errno), "run");
     // Both platforms hand over between the kernel and a guest faster on one CPU: on the 2-vCPU
     // development VM (bench/run, 2026-11-30) an unpinned systrap was slower than a pinned one
     // on every row (pipe ping-pong 8x). systrap's spinning applies only across CPUs.
@@ -325,24 +364,97 @@ int run(int argc, char** argv)
     return status;
 }
 
+/// `asterix debug run ...`: asterix under gdb with the kernel's gdb commands.
+int debug(std::span<char* const> args)
+{
+    std::vector<cli::Parsed> parsed;
+    std::vector<std::string> operands;
+    std::string error;
+    if (!cli::parse(cli::Command::debug, args, parsed, operands, error))
+        fail(error, "debug");
+    if (!parsed.empty()) {
+        std::fputs(cli::command_help(*cli::find_command("debug")).c_str(), stdout);
+        return 0;
+    }
+    if (operands.empty() || operands.front() != "run")
+        fail("debug wants a run command line: asterix debug run [OPTIONS] PROGRAM [ARGS...]", "debug");
+    std::string script = std::string(AX_SOURCE_DIR) + "/tools/asterix.gdb";
+    std::string self = self_path();
+    std::vector<const char*> gdb_argv {"gdb", "-q", "-x", script.c_str(), "--args", self.c_str()};
+    for (const auto& operand : operands)
+        gdb_argv.push_back(operand.c_str());
+    gdb_argv.push_back(nullptr);
+    execvp("gdb", const_cast<char* const*>(gdb_argv.data()));
+    std::fprintf(stderr, "asterix: debug: cannot run gdb: %s (install it with tools/install-deps)\n", std::strerror(errno));
+    return 127;
+}
+
+/// `asterix boot ...`: QEMU's command line lives in the ./asterix wrapper of the source tree.
+int boot(std::span<char* const> args)
+{
+    std::vector<cli::Parsed> parsed;
+    std::vector<std::string> operands;
+    std::string error;
+    if (!cli::parse(cli::Command::boot, args, parsed, operands, error))
+        fail(error, "boot");
+    for (const auto& item : parsed) {
+        if (item.option->name == "help") {
+            std::fputs(cli::command_help(*cli::find_command("boot")).c_str(), stdout);
+            return 0;
+        }
+    }
+    std::string wrapper = std::string(AX_SOURCE_DIR) + "/asterix";
+    std::string self = self_path();
+    std::string build_dir = self.substr(0, self.rfind('/'));
+    setenv("ASTERIX_BUILD_DIR", build_dir.c_str(), 0);
+    std::vector<const char*> wrapper_argv {wrapper.c_str(), "boot"};
+    for (char* arg : args)
+        wrapper_argv.push_back(arg);
+    wrapper_argv.push_back(nullptr);
+    execv(wrapper.c_str(), const_cast<char* const*>(wrapper_argv.data()));
+    std::fprintf(stderr, "asterix: boot: cannot run %s: %s (boot needs the source tree)\n", wrapper.c_str(), std::strerror(errno));
+    return 127;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
 {
-    if (argc < 2)
-        fail("missing command");
+    std::span<char* const> args(argv, static_cast<usize>(argc));
+    if (argc < 2) {
+        std::fputs(cli::general_help().c_str(), stderr);
+        return exit_usage;
+    }
     std::string_view command = argv[1];
     if (command == "-h" || command == "--help" || command == "help") {
-        std::fputs(usage_text, stdout);
+        std::fputs(cli::general_help().c_str(), stdout);
         return 0;
     }
-    if (command != "run")
-        fail("unknown command '" + std::string(command) + "'");
+    if (command == "--version" || command == "-V") {
+        std::printf("asterix %s\n", AX_VERSION);
+        return 0;
+    }
+    if (command == "--bash-completion") {
+        std::fputs(cli::bash_completion().c_str(), stdout);
+        return 0;
+    }
+    if (command == "--man") {
+        std::fputs(cli::man_page(AX_VERSION).c_str(), stdout);
+        return 0;
+    }
     // Called as asterix-systrap (a link the build makes for the tests), the default platform
     // is systrap: unlike an option or a variable, a name survives the scripts that run asterix
     // under env -i or build its command line themselves.
     std::string_view name = argv[0];
     if (name.substr(name.rfind('/') + 1) == "asterix-systrap" && !host::systrap_unsupported_reason())
         host::set_platform(host::Platform::systrap);
-    return run(argc - 2, argv + 2);
+    if (command == "run")
+        return run(args.subspan(2));
+    if (command == "debug")
+        return debug(args.subspan(2));
+    if (command == "boot")
+        return boot(args.subspan(2));
+    if (command.starts_with("-"))
+        fail("unknown option '" + std::string(command) + "' (options follow the command: asterix run [OPTIONS] PROGRAM)");
+    fail("unknown command '" + std::string(command) + "' (commands: run, debug, boot)");
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "frame/clock.h"
+#include "frame/console.h"
 #include "frame/log.h"
 #include "frame/phys_mem.h"
 #include "services/abi/futex.h"
@@ -15,6 +16,7 @@
 #include "services/fs/ram_fs.h"
 #include "services/fs/vfs.h"
 #include "services/process/process_table.h"
+#include "services/process/signals.h"
 #include "services/syscalls/strace.h"
 #include "services/syscalls/syscall_table.h"
 #include "services/tty/console.h"
@@ -25,6 +27,7 @@ namespace {
 constexpr int exit_not_found = 127;
 constexpr int exit_cannot_execute = 126;
 constexpr int exit_kernel_error = 125;
+constexpr int exit_usage = 2;
 
 /// Mounts a file system on an existing guest directory; false (with a log line) if it is missing.
 bool mount_at(const std::string& path, Ref<Inode> root, std::string source, std::string options)
@@ -48,7 +51,7 @@ bool mount_root(const frame::BootParams& params)
         auto root = RamFs::make_tmpfs(tmpfs_max_bytes());
         std::string problem;
         if (auto unpacked = unpack_initramfs(*root, params.initramfs, problem); unpacked.is_error()) {
-            frame::klog(frame::LogLevel::error, "cannot unpack the initramfs: %s%s%s", errno_message(unpacked.error()),
+            frame::report("cannot unpack the initramfs: %s%s%s", errno_message(unpacked.error()),
                 problem.empty() ? "" : ": ", problem.c_str());
             return false;
         }
@@ -57,7 +60,7 @@ bool mount_root(const frame::BootParams& params)
     }
     auto root = HostFs::mount(params.is_root_read_only);
     if (root.is_error()) {
-        frame::klog(frame::LogLevel::error, "cannot open the root directory: %s", errno_message(root.error()));
+        frame::report("cannot open the root directory: %s", errno_message(root.error()));
         return false;
     }
     Vfs::set_root(root.release_value(), "hostfs", params.is_root_read_only ? "ro,nosuid" : "rw,nosuid");
@@ -102,21 +105,62 @@ bool mount_file_systems(const frame::BootParams& params)
     mount_at("/proc", make_proc_fs(), "proc", "rw,nosuid,nodev,noexec");
     for (const auto& path : params.tmpfs_mounts) {
         if (!mount_at(path, RamFs::make_tmpfs(tmpfs_max_bytes()), "tmpfs", "rw")) {
-            frame::klog(frame::LogLevel::error, "--tmpfs %s: no such directory in the root", path.c_str());
+            frame::report("--tmpfs %s: no such directory in the guest; create it first", path.c_str());
+            return false;
+        }
+    }
+    for (u32 index = 0; index < params.volumes.size(); ++index) {
+        const auto& volume = params.volumes[index];
+        auto root = HostFs::mount_volume(index, volume.is_read_only);
+        if (root.is_error()) {
+            frame::report("--volume %s: %s", volume.guest_path.c_str(), errno_message(root.error()));
+            return false;
+        }
+        if (!mount_at(volume.guest_path, root.release_value(), "hostfs", volume.is_read_only ? "ro,nosuid" : "rw,nosuid")) {
+            frame::report("--volume ...:%s: no such directory in the guest; create it first", volume.guest_path.c_str());
             return false;
         }
     }
     return true;
+}
+
+/// Signals a host process sent asterix go to the program, as if sent from outside the instance.
+void forward_host_signals(u64 signals)
+{
+    Process* program = ProcessTable::find(ProcessTable::instance_leader());
+    if (!program || program->has_exited())
+        return;
+    for (int sig = 1; sig < 64; ++sig) {
+        if (signals & (1ull << sig))
+            send_signal(*program, make_signal_info(abi::Signal::from_valid(sig), si_user));
+    }
+}
+
+/// The program's working directory; an error (reported) when one was asked for and is not a
+/// directory in the guest, else the root stands in for one outside it.
+Result<Ref<Dentry>> initial_cwd(const Ref<Dentry>& root, const frame::BootParams& params)
+{
+    auto cwd = walk_path(root, root, params.cwd, Follow::follow);
+    if (!cwd.is_error() && cwd.value()->inode().is_directory())
+        return cwd.release_value();
+    if (!params.is_cwd_required)
+        return root;
+    Errno error = cwd.is_error() ? cwd.error() : Errno::enotdir;
+    frame::report("working directory %s: %s in the guest (choose one with --cwd)", params.cwd.c_str(), errno_message(error));
+    return error;
 }
 } // namespace
 
 void kernel_main(const frame::BootParams& params)
 {
     set_panic_on_enosys(params.is_panic_on_enosys);
+    set_strace_summary(params.is_strace_summary);
+    if (params.strace_string_limit)
+        set_strace_string_limit(params.strace_string_limit);
     std::string bad_word;
     if (!configure_strace(params.is_strace_on, params.strace_filter, params.is_strace_timed, params.is_recording_syscalls, bad_word)) {
-        frame::klog(frame::LogLevel::error, "--strace=trace=: unknown syscall or class '%s'", bad_word.c_str());
-        frame::power_off(2);
+        frame::report("--strace=trace=: unknown syscall or class '%s'", bad_word.c_str());
+        frame::power_off(exit_usage);
         return;
     }
     frame::set_log_identity_hook([](i32& pid, i32& tid) {
@@ -130,15 +174,20 @@ void kernel_main(const frame::BootParams& params)
         frame::power_off(exit_kernel_error);
         return;
     }
+    frame::console::set_forwarded_signal_hook(forward_host_signals);
     set_instance_limits(params);
     if (!params.is_program_pid1)
         start_kernel_init();
     i32 pid = MUST(ProcessTable::allocate_id());
     Process* init = ProcessTable::find(1);
     auto root = Vfs::root();
-    auto cwd = walk_path(root, root, params.cwd, Follow::follow);
+    auto cwd = initial_cwd(root, params);
+    if (cwd.is_error()) {
+        frame::power_off(exit_usage);
+        return;
+    }
     auto process = Process::create_first(
-        {.pid = pid, .parent = init, .root = root, .cwd = cwd.is_error() ? root : cwd.value(), .argv = params.argv, .envp = params.envp});
+        {.pid = pid, .parent = init, .root = root, .cwd = cwd.value(), .argv = params.argv, .envp = params.envp});
     ProcessTable::set_instance_leader(pid);
     // The console: each stream a host file or a terminal, chosen once here; the first terminal
     // is the first process's controlling terminal, with its group in the foreground.
@@ -151,17 +200,30 @@ void kernel_main(const frame::BootParams& params)
     auto path = resolve_program(*process, params.program, params.envp);
     if (path.is_error()) {
         bool is_missing = path.error() == Errno::enoent;
-        frame::klog(frame::LogLevel::error, "%s: %s", params.program.c_str(),
-            is_missing ? "program not found" : errno_message(path.error()));
+        frame::report("%s: %s", params.program.c_str(), is_missing ? "program not found" : errno_message(path.error()));
         frame::power_off(is_missing ? exit_not_found : exit_cannot_execute);
         return;
     }
     Thread& thread = process->add_thread(pid, Credentials::for_user(params.uid, params.gid));
     if (auto error = exec_program(thread, path.value(), params.argv, params.envp)) {
-        frame::klog(frame::LogLevel::error, "%s: %s", params.program.c_str(), error->reason.c_str());
+        // Linux runs a file with execute permission alone; hosted, asterix reads the file through
+        // the host with its own user's rights, which an execute-only file may deny.
+        bool is_execute_only = false;
+        if (error->error == Errno::eacces) {
+            auto dentry = walk_path(root, cwd.value(), path.value(), Follow::follow);
+            auto st = dentry.is_error() ? Result<frame::FileStat>(Errno::enoent) : dentry.value()->inode().stat();
+            is_execute_only = !st.is_error() && (st.value().mode & 0111) && !(st.value().mode & 0444);
+        }
+        frame::report("%s: %s%s", params.program.c_str(), error->reason.c_str(),
+            is_execute_only ? " (the file is execute-only: asterix must read it to load it, and the host lets only "
+                              "its owner or root do that; run asterix as root, or give the file read permission)"
+                            : "");
         frame::power_off(error->error == Errno::enoent ? exit_not_found : exit_cannot_execute);
         return;
     }
+    // The initial stack holds argc, argv's pointers and a NULL, then the environment's.
+    u64 envp_addr = thread.context.regs.rsp + (params.argv.size() + 2) * sizeof(u64);
+    trace_first_exec(pid, path.value(), params.argv, params.envp.size(), envp_addr);
     ProcessTable::add(*process);
     if (init)
         init->add_child(process);

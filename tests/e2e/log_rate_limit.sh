@@ -7,7 +7,7 @@ set -u
 asterix=$1 guest=$2
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-if ! timeout 60 "$asterix" run --mem 32M "$guest" 2>"$log" >/dev/null; then
+if ! timeout 60 "$asterix" run --log=syscall:info --mem 32M "$guest" 2>"$log" >/dev/null; then
     echo "FAIL log_rate_limit: the guest failed" >&2
     cat "$log" >&2
     exit 1

@@ -21,6 +21,14 @@ Result<Ref<Inode>> HostFs::mount(bool is_read_only)
     return Ref<Inode>(make_ref<HostInode>(fs, std::move(node), st.mode));
 }
 
+Result<Ref<Inode>> HostFs::mount_volume(u32 index, bool is_read_only)
+{
+    auto fs = make_ref<HostFs>(is_read_only);
+    auto node = TRY(frame::HostNode::volume(index));
+    auto st = TRY(node.stat());
+    return Ref<Inode>(make_ref<HostInode>(fs, std::move(node), st.mode));
+}
+
 HostInode::HostInode(Ref<HostFs> fs, frame::HostNode node, u32 mode)
     : Inode(mode), m_fs(std::move(fs)), m_node(std::move(node))
 {

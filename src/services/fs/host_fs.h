@@ -25,6 +25,8 @@ public:
     u64 magic() const override { return 0x00c0ffee; }
     /// The root inode (the --root directory).
     static Result<Ref<Inode>> mount(bool is_read_only);
+    /// The root inode of the `index`th --volume directory, a file system of its own.
+    static Result<Ref<Inode>> mount_volume(u32 index, bool is_read_only);
 };
 
 class HostInode final : public Inode, public FileData {

@@ -9,6 +9,7 @@
 #include "services/process/signals.h"
 #include "services/syscalls/futex.h"
 #include "services/syscalls/strace.h"
+#include "services/syscalls/syscall_table.h"
 #include "services/tty/job_control.h"
 
 namespace asterix::services {
@@ -68,6 +69,8 @@ void finalize_process(Process& process)
     process.mark_exited();
     if (is_strace_on())
         trace_process_end(process.pid(), process.wait_status());
+    if (is_recording_syscalls())
+        flush_process_record(process.pid());
     sem_exit(process.pid());
     process.release_resources();
     process.vfork_done().wake_all();
@@ -102,6 +105,9 @@ void finalize_process(Process& process)
     if (process.pid() == ProcessTable::instance_leader()) {
         // The program's end is the instance's, as under `docker run --init`: whatever it
         // leaves running dies with the instance, and its status is the instance's.
+        report_unimplemented_syscalls();
+        report_strace_summary();
+        flush_all_records();
         frame::power_off(exit_code_of(process.wait_status()));
         return;
     }

@@ -1,6 +1,7 @@
 // Sending signals, taking them on the way back to user mode, and the x86-64 signal frame.
 
 #include "frame/log.h"
+#include "services/syscalls/strace.h"
 #include "services/abi/sigcontext.h"
 #include "services/abi/signal.h"
 #include "services/abi/unistd.h"
@@ -398,6 +399,8 @@ void deliver_signals(Thread& thread)
         }
         Signal sig = *next;
         abi::SigInfo info = take_signal(thread, sig);
+        if (sig != sigkill)
+            trace_signal(process.pid(), thread.tid(), info);
         abi::KSigAction action = process.sighand()->actions[sig - 1];
         if (action.handler == sig_ign)
             continue;

@@ -97,7 +97,9 @@ Result<long> open_resolved(Context& ctx, int dirfd, const std::string& path, u32
 
 } // namespace
 
-Result<long> open_file(Context& ctx, int dirfd, const std::string& path, u32 flags, u32 mode)
+// Never inlined: `break asterix::services::open_file` then has one location, and one open stops
+// once (the README's gdb session, examples/gdb_session).
+[[gnu::noinline]] Result<long> open_file(Context& ctx, int dirfd, const std::string& path, u32 flags, u32 mode)
 {
     return open_resolved(ctx, dirfd, path, flags, mode, 0);
 }

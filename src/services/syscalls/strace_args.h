@@ -55,6 +55,20 @@ enum class ArgKind : u8 {
     clone_flags,      ///< the clone flag set, then the exit signal in the low byte
     stat_out,         ///< a struct stat the call fills
     signal,           ///< a signal number
+    string_array,     ///< a NULL-terminated array of strings the call reads (execve's argv)
+    env_array,        ///< the same, shown as strace does an environment: address and count
+    open_mode,        ///< the mode after open flags: shown only with O_CREAT or O_TMPFILE
+    wait_status_out,  ///< an int wait status the call fills (wait4)
+    fd_pair_out,      ///< two fds the call fills (pipe2, socketpair)
+    sigaction_in,     ///< a struct sigaction the call reads
+    sigaction_out,    ///< a struct sigaction the call fills
+    sigset_in,        ///< a signal set the call reads
+    sigset_out,       ///< a signal set the call fills
+    rlimit_in,        ///< a struct rlimit64 the call reads
+    rlimit_out,       ///< a struct rlimit64 the call fills
+    string_out,       ///< a NUL-terminated string the call fills (getcwd)
+    socket_type,      ///< SOCK_STREAM and the like, then SOCK_CLOEXEC|SOCK_NONBLOCK
+    sockaddr_in,      ///< a socket address the call reads; its length is in `length_arg`
 };
 
 /// How one argument is shown: its kind and what that kind needs.
@@ -72,7 +86,9 @@ struct ArgSpec {
 /// may be gone (execve) or changed.
 constexpr bool is_read_before_call(const ArgSpec& spec)
 {
-    return spec.kind == ArgKind::path || spec.kind == ArgKind::string || spec.kind == ArgKind::input_buffer;
+    return spec.kind == ArgKind::path || spec.kind == ArgKind::string || spec.kind == ArgKind::input_buffer
+        || spec.kind == ArgKind::string_array || spec.kind == ArgKind::env_array || spec.kind == ArgKind::sigaction_in
+        || spec.kind == ArgKind::sigset_in || spec.kind == ArgKind::rlimit_in || spec.kind == ArgKind::sockaddr_in;
 }
 
 constexpr usize max_syscall_args = 6;

@@ -43,4 +43,81 @@ inline constexpr ValueName clock_names[] = {{0, "CLOCK_REALTIME"}, {1, "CLOCK_MO
     {5, "CLOCK_REALTIME_COARSE"}, {6, "CLOCK_MONOTONIC_COARSE"}, {7, "CLOCK_BOOTTIME"}};
 inline constexpr ValueSet clock_value_set {clock_names};
 
+inline constexpr FlagName pipe_flag_names[] = {{04000, "O_NONBLOCK"}, {040000, "O_DIRECT"}, {02000000, "O_CLOEXEC"}};
+inline constexpr FlagSet pipe_flag_set {pipe_flag_names, "0"};
+
+inline constexpr FlagName getrandom_flag_names[] = {{1, "GRND_NONBLOCK"}, {2, "GRND_RANDOM"}, {4, "GRND_INSECURE"}};
+inline constexpr FlagSet getrandom_flag_set {getrandom_flag_names, "0"};
+
+inline constexpr ValueName fadvise_advice_names[] = {{0, "POSIX_FADV_NORMAL"}, {1, "POSIX_FADV_RANDOM"},
+    {2, "POSIX_FADV_SEQUENTIAL"}, {3, "POSIX_FADV_WILLNEED"}, {4, "POSIX_FADV_DONTNEED"}, {5, "POSIX_FADV_NOREUSE"}};
+inline constexpr ValueSet fadvise_advice_set {fadvise_advice_names};
+
+inline constexpr ValueName sigprocmask_how_names[] = {{0, "SIG_BLOCK"}, {1, "SIG_UNBLOCK"}, {2, "SIG_SETMASK"}};
+inline constexpr ValueSet sigprocmask_how_set {sigprocmask_how_names};
+
+/// sigaction's flags in the order strace prints them.
+inline constexpr FlagName sigaction_flag_names[] = {{0x04000000, "SA_RESTORER"}, {0x08000000, "SA_ONSTACK"},
+    {0x10000000, "SA_RESTART"}, {0x40000000, "SA_NODEFER"}, {0x80000000, "SA_RESETHAND"}, {4, "SA_SIGINFO"},
+    {1, "SA_NOCLDSTOP"}, {2, "SA_NOCLDWAIT"}};
+inline constexpr FlagSet sigaction_flag_set {sigaction_flag_names, "0"};
+
+inline constexpr ValueName address_family_names[] = {{0, "AF_UNSPEC"}, {1, "AF_UNIX"}, {2, "AF_INET"},
+    {10, "AF_INET6"}, {16, "AF_NETLINK"}, {17, "AF_PACKET"}};
+inline constexpr ValueSet address_family_set {address_family_names};
+
+inline constexpr FlagName access_mode_names[] = {{4, "R_OK"}, {2, "W_OK"}, {1, "X_OK"}};
+inline constexpr FlagSet access_mode_set {access_mode_names, "F_OK"};
+
+inline constexpr FlagName at_flag_names[] = {{0x100, "AT_SYMLINK_NOFOLLOW"}, {0x200, "AT_REMOVEDIR"},
+    {0x400, "AT_SYMLINK_FOLLOW"}, {0x800, "AT_NO_AUTOMOUNT"}, {0x1000, "AT_EMPTY_PATH"}};
+inline constexpr FlagSet at_flag_set {at_flag_names, "0"};
+/// faccessat2's flags: 0x200 is AT_EACCESS there, not AT_REMOVEDIR.
+inline constexpr FlagName faccessat_flag_names[] = {{0x100, "AT_SYMLINK_NOFOLLOW"}, {0x200, "AT_EACCESS"},
+    {0x1000, "AT_EMPTY_PATH"}};
+inline constexpr FlagSet faccessat_flag_set {faccessat_flag_names, "0"};
+
+inline constexpr FlagName wait_option_names[] = {{1, "WNOHANG"}, {2, "WUNTRACED"}, {8, "WCONTINUED"},
+    {0x20000000, "__WNOTHREAD"}, {0x40000000, "__WALL"}, {0x80000000, "__WCLONE"}};
+inline constexpr FlagSet wait_option_set {wait_option_names, "0"};
+
+inline constexpr ValueName seek_whence_names[] = {{0, "SEEK_SET"}, {1, "SEEK_CUR"}, {2, "SEEK_END"},
+    {3, "SEEK_DATA"}, {4, "SEEK_HOLE"}};
+inline constexpr ValueSet seek_whence_set {seek_whence_names};
+
+inline constexpr ValueName arch_prctl_code_names[] = {{0x1001, "ARCH_SET_GS"}, {0x1002, "ARCH_SET_FS"},
+    {0x1003, "ARCH_GET_FS"}, {0x1004, "ARCH_GET_GS"}, {0x1011, "ARCH_GET_CPUID"}, {0x1012, "ARCH_SET_CPUID"},
+    {0x3001, "ARCH_CET_STATUS"}};
+inline constexpr ValueSet arch_prctl_code_set {arch_prctl_code_names};
+
+inline constexpr ValueName rlimit_resource_names[] = {{0, "RLIMIT_CPU"}, {1, "RLIMIT_FSIZE"}, {2, "RLIMIT_DATA"},
+    {3, "RLIMIT_STACK"}, {4, "RLIMIT_CORE"}, {5, "RLIMIT_RSS"}, {6, "RLIMIT_NPROC"}, {7, "RLIMIT_NOFILE"},
+    {8, "RLIMIT_MEMLOCK"}, {9, "RLIMIT_AS"}, {10, "RLIMIT_LOCKS"}, {11, "RLIMIT_SIGPENDING"},
+    {12, "RLIMIT_MSGQUEUE"}, {13, "RLIMIT_NICE"}, {14, "RLIMIT_RTPRIO"}, {15, "RLIMIT_RTTIME"}};
+inline constexpr ValueSet rlimit_resource_set {rlimit_resource_names};
+
+/// The futex operations as strace names them: the command with its PRIVATE and CLOCK_REALTIME
+/// bits folded in.
+inline constexpr ValueName futex_op_names[] = {{0, "FUTEX_WAIT"}, {1, "FUTEX_WAKE"}, {2, "FUTEX_FD"},
+    {3, "FUTEX_REQUEUE"}, {4, "FUTEX_CMP_REQUEUE"}, {5, "FUTEX_WAKE_OP"}, {6, "FUTEX_LOCK_PI"},
+    {7, "FUTEX_UNLOCK_PI"}, {8, "FUTEX_TRYLOCK_PI"}, {9, "FUTEX_WAIT_BITSET"}, {10, "FUTEX_WAKE_BITSET"},
+    {11, "FUTEX_WAIT_REQUEUE_PI"}, {12, "FUTEX_CMP_REQUEUE_PI"}, {13, "FUTEX_LOCK_PI2"},
+    {128, "FUTEX_WAIT_PRIVATE"}, {129, "FUTEX_WAKE_PRIVATE"}, {131, "FUTEX_REQUEUE_PRIVATE"},
+    {132, "FUTEX_CMP_REQUEUE_PRIVATE"}, {133, "FUTEX_WAKE_OP_PRIVATE"}, {134, "FUTEX_LOCK_PI_PRIVATE"},
+    {135, "FUTEX_UNLOCK_PI_PRIVATE"}, {136, "FUTEX_TRYLOCK_PI_PRIVATE"}, {137, "FUTEX_WAIT_BITSET_PRIVATE"},
+    {138, "FUTEX_WAKE_BITSET_PRIVATE"}, {256 | 9, "FUTEX_WAIT_BITSET|FUTEX_CLOCK_REALTIME"},
+    {256 | 137, "FUTEX_WAIT_BITSET_PRIVATE|FUTEX_CLOCK_REALTIME"}};
+inline constexpr ValueSet futex_op_set {futex_op_names};
+
+/// ioctl requests by name (Linux's asm-generic/ioctls.h values on x86-64).
+inline constexpr ValueName ioctl_request_names[] = {{0x5401, "TCGETS"}, {0x5402, "TCSETS"}, {0x5403, "TCSETSW"},
+    {0x5404, "TCSETSF"}, {0x5409, "TCSBRK"}, {0x540a, "TCXONC"}, {0x540b, "TCFLSH"}, {0x540c, "TIOCEXCL"},
+    {0x540d, "TIOCNXCL"}, {0x540e, "TIOCSCTTY"}, {0x540f, "TIOCGPGRP"}, {0x5410, "TIOCSPGRP"},
+    {0x5411, "TIOCOUTQ"}, {0x5412, "TIOCSTI"}, {0x5413, "TIOCGWINSZ"}, {0x5414, "TIOCSWINSZ"},
+    {0x541b, "FIONREAD"}, {0x541c, "TIOCLINUX"}, {0x541d, "TIOCCONS"}, {0x5421, "FIONBIO"},
+    {0x5422, "TIOCNOTTY"}, {0x5429, "TIOCGSID"}, {0x5450, "FIONCLEX"}, {0x5451, "FIOCLEX"},
+    {0x5452, "FIOASYNC"}, {0x80045430, "TIOCGPTN"}, {0x40045431, "TIOCSPTLCK"}, {0x80045432, "TIOCGDEV"},
+    {0x5441, "TIOCGPTPEER"}, {0x4020940d, "FS_IOC_GETFSLABEL"}, {0x80086601, "FS_IOC_GETFLAGS"}};
+inline constexpr ValueSet ioctl_request_set {ioctl_request_names};
+
 } // namespace asterix::services::strace

@@ -114,8 +114,29 @@ std::string stat_text(const abi::Stat& stat)
     case 0010000: type = "S_IFIFO"; break;
     case 0140000: type = "S_IFSOCK"; break;
     }
+    // Devices show their number instead of a size, as strace does.
+    if ((stat.mode & 0170000) == 0020000 || (stat.mode & 0170000) == 0060000) {
+        u64 major = ((stat.rdev >> 8) & 0xfff) | ((stat.rdev >> 32) & ~0xfffull);
+        u64 minor = (stat.rdev & 0xff) | ((stat.rdev >> 12) & ~0xffull);
+        return frame::format("{st_mode=%s|%#o, st_rdev=makedev(%#llx, %#llx), ...}", type,
+            static_cast<unsigned>(stat.mode & 07777), static_cast<unsigned long long>(major),
+            static_cast<unsigned long long>(minor));
+    }
     return frame::format("{st_mode=%s|%#o, st_size=%lld, ...}", type, static_cast<unsigned>(stat.mode & 07777),
         static_cast<long long>(stat.size));
+}
+
+std::string socket_type_text(u64 value)
+{
+    constexpr ValueName types[] = {{1, "SOCK_STREAM"}, {2, "SOCK_DGRAM"}, {3, "SOCK_RAW"}, {4, "SOCK_RDM"},
+        {5, "SOCK_SEQPACKET"}, {6, "SOCK_DCCP"}, {10, "SOCK_PACKET"}};
+    constexpr FlagName flags[] = {{02000000, "SOCK_CLOEXEC"}, {04000, "SOCK_NONBLOCK"}};
+    constexpr u64 type_mask = 0xf;
+    std::string out = value_text(value & type_mask, ValueSet {types});
+    u64 rest = value & ~type_mask;
+    if (rest)
+        out += "|" + flags_text(rest, FlagSet {flags, ""});
+    return out;
 }
 
 std::string scalar_text(const ArgSpec& spec, u64 value)
@@ -138,7 +159,21 @@ std::string scalar_text(const ArgSpec& spec, u64 value)
     case ArgKind::string:
     case ArgKind::input_buffer:
     case ArgKind::output_buffer:
-    case ArgKind::stat_out: return hex(value);
+    case ArgKind::stat_out:
+    case ArgKind::string_array:
+    case ArgKind::env_array:
+    case ArgKind::wait_status_out:
+    case ArgKind::fd_pair_out:
+    case ArgKind::sigaction_in:
+    case ArgKind::sigaction_out:
+    case ArgKind::sigset_in:
+    case ArgKind::sigset_out:
+    case ArgKind::rlimit_in:
+    case ArgKind::rlimit_out:
+    case ArgKind::string_out:
+    case ArgKind::sockaddr_in: return hex(value);
+    case ArgKind::socket_type: return socket_type_text(value);
+    case ArgKind::open_mode: return frame::format("%#" PRIo64, value);
     }
     return hex(value);
 }

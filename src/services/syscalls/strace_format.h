@@ -23,6 +23,8 @@ std::string flags_text(u64 value, const FlagSet& set);
 std::string value_text(u64 value, const ValueSet& set);
 /// "O_RDONLY|O_CLOEXEC": the access mode, then the open flags.
 std::string open_flags_text(u64 value);
+/// socket(2)'s type: SOCK_STREAM|SOCK_CLOEXEC.
+std::string socket_type_text(u64 value);
 /// "CLONE_VM|CLONE_VFORK|SIGCHLD": the clone flags, then the exit signal.
 std::string clone_flags_text(u64 value);
 /// "SIGCHLD", or the number in decimal.

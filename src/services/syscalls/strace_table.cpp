@@ -45,6 +45,18 @@ constexpr ArgSpec one_of(const ValueSet& set)
 constexpr ArgSpec mmap_prot = flags_of(prot_flag_set);
 constexpr ArgSpec map_flags = flags_of(map_flag_set);
 constexpr ArgSpec clock = one_of(clock_value_set);
+constexpr ArgSpec access_mode = flags_of(access_mode_set);
+constexpr ArgSpec at_flags = flags_of(at_flag_set);
+constexpr ArgSpec seek_whence = one_of(seek_whence_set);
+constexpr ArgSpec wait_options = flags_of(wait_option_set);
+
+/// A socket address of as many bytes as argument `length_arg` says.
+constexpr ArgSpec sockaddr_of(u8 length_arg)
+{
+    ArgSpec spec {sockaddr_in};
+    spec.length_arg = length_arg;
+    return spec;
+}
 
 // In the order of syscall_list.h (by number).
 constexpr SyscallDescription descriptions[] = {
@@ -56,21 +68,21 @@ constexpr SyscallDescription descriptions[] = {
     {"fstat", {fd, stat_out}},
     {"lstat", {path, stat_out}},
     {"poll", {pointer, unsigned_integer, integer}},
-    {"lseek", {fd, long_integer, integer}},
+    {"lseek", {fd, long_integer, seek_whence}},
     {"mmap", {pointer, unsigned_integer, mmap_prot, map_flags, fd, hex}, ResultKind::address},
     {"mprotect", {pointer, unsigned_integer, mmap_prot}},
     {"munmap", {pointer, unsigned_integer}},
     {"brk", {pointer}, ResultKind::address},
-    {"rt_sigaction", {signal, pointer, pointer, unsigned_integer}},
-    {"rt_sigprocmask", {integer, pointer, pointer, unsigned_integer}},
+    {"rt_sigaction", {signal, sigaction_in, sigaction_out, unsigned_integer}},
+    {"rt_sigprocmask", {one_of(sigprocmask_how_set), sigset_in, sigset_out, unsigned_integer}},
     {"rt_sigreturn", {}},
-    {"ioctl", {fd, hex, hex}},
+    {"ioctl", {fd, one_of(ioctl_request_set), hex}},
     {"pread64", {fd, buffer_out, unsigned_integer, long_integer}},
     {"pwrite64", {fd, buffer_in(2), unsigned_integer, long_integer}},
     {"readv", {fd, pointer, integer}},
     {"writev", {fd, pointer, integer}},
-    {"access", {path, octal}},
-    {"pipe", {pointer}},
+    {"access", {path, access_mode}},
+    {"pipe", {fd_pair_out}},
     {"select", {integer, pointer, pointer, pointer, pointer}},
     {"sched_yield", {}},
     {"mremap", {pointer, unsigned_integer, unsigned_integer, hex, pointer}},
@@ -89,27 +101,27 @@ constexpr SyscallDescription descriptions[] = {
     {"setitimer", {integer, pointer, pointer}},
     {"getpid", {}},
     {"sendfile", {fd, fd, pointer, unsigned_integer}},
-    {"socket", {integer, integer, integer}},
-    {"connect", {fd, pointer, unsigned_integer}},
+    {"socket", {one_of(address_family_set), socket_type, integer}},
+    {"connect", {fd, sockaddr_of(2), unsigned_integer}},
     {"accept", {fd, pointer, pointer}},
     {"sendto", {fd, pointer, unsigned_integer, hex, pointer, unsigned_integer}},
     {"recvfrom", {fd, pointer, unsigned_integer, hex, pointer, pointer}},
     {"sendmsg", {fd, pointer, hex}},
     {"recvmsg", {fd, pointer, hex}},
     {"shutdown", {fd, integer}},
-    {"bind", {fd, pointer, unsigned_integer}},
+    {"bind", {fd, sockaddr_of(2), unsigned_integer}},
     {"listen", {fd, integer}},
     {"getsockname", {fd, pointer, pointer}},
     {"getpeername", {fd, pointer, pointer}},
-    {"socketpair", {integer, integer, integer, pointer}},
+    {"socketpair", {integer, integer, integer, fd_pair_out}},
     {"setsockopt", {fd, integer, integer, pointer, unsigned_integer}},
     {"getsockopt", {fd, integer, integer, pointer, pointer}},
     {"clone", {clone_flags, pointer, pointer, pointer, pointer}},
     {"fork", {}},
     {"vfork", {}},
-    {"execve", {path, pointer, pointer}},
+    {"execve", {path, string_array, env_array}},
     {"exit", {integer}},
-    {"wait4", {integer, pointer, hex, pointer}},
+    {"wait4", {integer, wait_status_out, wait_options, pointer}},
     {"kill", {integer, signal}},
     {"uname", {pointer}},
     {"semget", {hex, integer, octal}},
@@ -126,7 +138,7 @@ constexpr SyscallDescription descriptions[] = {
     {"fdatasync", {fd}},
     {"truncate", {path, long_integer}},
     {"ftruncate", {fd, long_integer}},
-    {"getcwd", {pointer, unsigned_integer}},
+    {"getcwd", {string_out, unsigned_integer}},
     {"chdir", {path}},
     {"fchdir", {fd}},
     {"rename", {path, path}},
@@ -136,7 +148,7 @@ constexpr SyscallDescription descriptions[] = {
     {"link", {path, path}},
     {"unlink", {path}},
     {"symlink", {path, path}},
-    {"readlink", {path, pointer, integer}},
+    {"readlink", {path, buffer_out, integer}},
     {"chmod", {path, octal}},
     {"fchmod", {fd, octal}},
     {"chown", {path, integer, integer}},
@@ -185,7 +197,7 @@ constexpr SyscallDescription descriptions[] = {
     {"sched_getparam", {integer, pointer}},
     {"sched_getscheduler", {integer}},
     {"prctl", {integer, hex, hex, hex, hex}},
-    {"arch_prctl", {hex, hex}},
+    {"arch_prctl", {one_of(arch_prctl_code_set), hex}},
     {"setrlimit", {integer, pointer}},
     {"chroot", {path}},
     {"sync", {}},
@@ -204,7 +216,7 @@ constexpr SyscallDescription descriptions[] = {
     {"fremovexattr", {fd, string}},
     {"tkill", {integer, signal}},
     {"time", {pointer}},
-    {"futex", {pointer, integer, unsigned_integer, pointer, pointer, unsigned_integer}},
+    {"futex", {pointer, one_of(futex_op_set), unsigned_integer, pointer, pointer, unsigned_integer}},
     {"sched_setaffinity", {integer, unsigned_integer, pointer}},
     {"sched_getaffinity", {integer, unsigned_integer, pointer}},
     {"epoll_create", {integer}},
@@ -212,7 +224,7 @@ constexpr SyscallDescription descriptions[] = {
     {"set_tid_address", {pointer}},
     {"restart_syscall", {}},
     {"semtimedop", {integer, pointer, unsigned_integer, pointer}},
-    {"fadvise64", {fd, long_integer, long_integer, integer}},
+    {"fadvise64", {fd, long_integer, long_integer, one_of(fadvise_advice_set)}},
     {"timer_create", {clock, pointer, pointer}},
     {"timer_settime", {integer, hex, pointer, pointer}},
     {"timer_gettime", {integer, pointer}},
@@ -226,18 +238,18 @@ constexpr SyscallDescription descriptions[] = {
     {"epoll_ctl", {fd, integer, fd, pointer}},
     {"tgkill", {integer, integer, signal}},
     {"waitid", {integer, integer, pointer, hex, pointer}},
-    {"openat", {dirfd, path, open_flags, octal}},
+    {"openat", {dirfd, path, open_flags, open_mode}},
     {"mkdirat", {dirfd, path, octal}},
     {"mknodat", {dirfd, path, octal, hex}},
     {"fchownat", {dirfd, path, integer, integer, hex}},
-    {"newfstatat", {dirfd, path, stat_out, hex}},
+    {"newfstatat", {dirfd, path, stat_out, at_flags}},
     {"unlinkat", {dirfd, path, hex}},
     {"renameat", {dirfd, path, dirfd, path}},
     {"linkat", {dirfd, path, dirfd, path, hex}},
     {"symlinkat", {path, dirfd, path}},
-    {"readlinkat", {dirfd, path, pointer, integer}},
+    {"readlinkat", {dirfd, path, buffer_out, integer}},
     {"fchmodat", {dirfd, path, octal}},
-    {"faccessat", {dirfd, path, octal}},
+    {"faccessat", {dirfd, path, access_mode}},
     {"pselect6", {integer, pointer, pointer, pointer, pointer, pointer}},
     {"ppoll", {pointer, unsigned_integer, pointer, pointer, unsigned_integer}},
     {"set_robust_list", {pointer, unsigned_integer}},
@@ -253,27 +265,27 @@ constexpr SyscallDescription descriptions[] = {
     {"eventfd2", {unsigned_integer, hex}},
     {"epoll_create1", {hex}},
     {"dup3", {fd, fd, hex}},
-    {"pipe2", {pointer, open_flags}},
+    {"pipe2", {fd_pair_out, flags_of(pipe_flag_set)}},
     {"preadv", {fd, pointer, integer, long_integer}},
     {"pwritev", {fd, pointer, integer, long_integer}},
     {"rt_tgsigqueueinfo", {integer, integer, signal, pointer}},
     {"recvmmsg", {fd, pointer, unsigned_integer, hex, pointer}},
-    {"prlimit64", {integer, integer, pointer, pointer}},
+    {"prlimit64", {integer, one_of(rlimit_resource_set), rlimit_in, rlimit_out}},
     {"syncfs", {fd}},
     {"sendmmsg", {fd, pointer, unsigned_integer, hex}},
     {"renameat2", {dirfd, path, dirfd, path, hex}},
-    {"getrandom", {pointer, unsigned_integer, hex}},
+    {"getrandom", {buffer_out, unsigned_integer, flags_of(getrandom_flag_set)}},
     {"memfd_create", {string, hex}},
     {"execveat", {dirfd, path, pointer, pointer, hex}},
     {"copy_file_range", {fd, pointer, fd, pointer, unsigned_integer, hex}},
     {"preadv2", {fd, pointer, integer, long_integer, hex}},
     {"pwritev2", {fd, pointer, integer, long_integer, hex}},
     {"statx", {dirfd, path, hex, hex, pointer}},
-    {"rseq", {pointer, unsigned_integer, hex, hex}},
+    {"rseq", {pointer, hex, integer, hex}},
     {"clone3", {pointer, unsigned_integer}},
     {"close_range", {unsigned_integer, unsigned_integer, hex}},
     {"openat2", {dirfd, path, pointer, unsigned_integer}},
-    {"faccessat2", {dirfd, path, octal, hex}},
+    {"faccessat2", {dirfd, path, access_mode, flags_of(faccessat_flag_set)}},
     {"epoll_pwait2", {fd, pointer, integer, pointer, pointer, unsigned_integer}},
     {"futex_waitv", {pointer, unsigned_integer, hex, pointer, integer}},
 };
@@ -302,8 +314,20 @@ consteval bool fits(const ArgSpec& spec)
     case string: return std::is_same_v<T, UserPtr<char>>;
     case input_buffer:
     case output_buffer:
-    case stat_out: return is_user_ptr<T>;
+    case stat_out:
+    case string_array:
+    case env_array:
+    case wait_status_out:
+    case fd_pair_out:
+    case sigaction_in:
+    case sigaction_out:
+    case sigset_in:
+    case sigset_out:
+    case rlimit_in:
+    case rlimit_out:
+    case string_out: return is_user_ptr<T>;
     case pointer:
+    case sockaddr_in:
     case hex: return true;
     default: return std::is_integral_v<T>;
     }
@@ -324,7 +348,7 @@ consteval bool agrees_with(const SyscallDescription* description, Result<long> (
     for (const ArgSpec& spec : description->args.specs()) {
         if ((spec.kind == flag_set && !spec.flags) || (spec.kind == named_value && !spec.values))
             return false;
-        if (spec.kind != input_buffer)
+        if (spec.kind != input_buffer && spec.kind != sockaddr_in)
             continue;
         if (spec.length_arg >= description->args.size())
             return false;

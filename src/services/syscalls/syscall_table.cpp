@@ -69,8 +69,11 @@ public:
         if (number < low_numbers) {
             bool is_new = !m_low[number];
             m_low[number] = true;
+            if (m_low_counts[number] < ~0u)
+                ++m_low_counts[number];
             return is_new;
         }
+        ++m_high_calls;
         if (std::find(m_high.begin(), m_high.end(), number) != m_high.end())
             return false;
         m_high[m_next_high] = number;
@@ -78,9 +81,22 @@ public:
         return true;
     }
 
+    /// Calls of each number below 1024, for the summary at exit.
+    template<typename Visit>
+    void for_each_low(Visit visit) const
+    {
+        for (u64 number = 0; number < low_numbers; ++number) {
+            if (m_low_counts[number])
+                visit(number, m_low_counts[number]);
+        }
+    }
+    u64 high_calls() const { return m_high_calls; }
+
 private:
     static constexpr u64 low_numbers = 1024;
     std::bitset<low_numbers> m_low;
+    std::array<u32, low_numbers> m_low_counts {};
+    u64 m_high_calls {0};
     std::array<u64, 32> m_high {}; // 0 is a real syscall, so never a high number
     usize m_next_high {0};
 };
@@ -94,6 +110,20 @@ ReportedUnknown& reported_unknown()
 } // namespace
 
 void set_panic_on_enosys(bool is_on) { g_is_panic_on_enosys = is_on; }
+
+void report_unimplemented_syscalls()
+{
+    if (!frame::log_enabled(frame::Subsystem::syscall, frame::LogLevel::info))
+        return;
+    reported_unknown().for_each_low([](u64 number, u32 calls) {
+        const char* name = syscall_name(number);
+        frame::klog(frame::Subsystem::syscall, frame::LogLevel::info, "ENOSYS summary: %4llu %-24s %u calls",
+            static_cast<unsigned long long>(number), name ? name : "(unknown)", calls);
+    });
+    if (u64 calls = reported_unknown().high_calls())
+        frame::klog(frame::Subsystem::syscall, frame::LogLevel::info, "ENOSYS summary: numbers >= 1024: %llu calls",
+            static_cast<unsigned long long>(calls));
+}
 
 const SyscallEntry* find_syscall(u64 number)
 {
@@ -123,7 +153,9 @@ void dispatch_syscall(Thread& thread)
             name ? name : "unknown", thread.process().pid(), thread.tid());
     } else if (reported_unknown().insert(number)) {
         const char* name = syscall_name(number);
-        frame::klog(frame::Subsystem::syscall, frame::LogLevel::warn, "unimplemented syscall %llu (%s), returning ENOSYS",
+        // Info, not a warning: a program probing for a syscall (and falling back) is normal, and
+        // the user's terminal is the guest's. --log=syscall:info shows them and a summary.
+        frame::klog(frame::Subsystem::syscall, frame::LogLevel::info, "unimplemented syscall %llu (%s), returning ENOSYS",
             static_cast<unsigned long long>(number), name ? name : "unknown");
     }
     long value = result.is_error() ? -static_cast<long>(result.error()) : result.value();
@@ -139,7 +171,7 @@ void dispatch_syscall(Thread& thread)
     if (is_strace_on())
         trace_syscall(ctx, number, entry, args, trace_arguments, value);
     if (is_recording_syscalls())
-        record_syscall(thread.tid(), number, entry, args, value);
+        record_syscall(thread.process().pid(), thread.tid(), number, entry, args, value);
     regs.set_syscall_return(value);
 }
 

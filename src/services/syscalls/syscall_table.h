@@ -23,5 +23,8 @@ void dispatch_syscall(Thread& thread);
 
 /// --panic-on-enosys: an unimplemented syscall stops the kernel with its state.
 void set_panic_on_enosys(bool is_on);
+/// At the instance's end, with --log=syscall:info: a table of the unimplemented syscall
+/// numbers the guests called and how often.
+void report_unimplemented_syscalls();
 
 } // namespace asterix::services
