@@ -112,8 +112,12 @@ bool mount_file_systems(const frame::BootParams& params)
 {
     if (!mount_root(params))
         return false;
-    if (mount_at("/dev", make_dev_fs(), "devtmpfs", "rw,nosuid"))
+    if (mount_at("/dev", make_dev_fs(), "devtmpfs", "rw,nosuid")) {
         mount_at("/dev/pts", make_dev_pts_fs(), "devpts", "rw,nosuid,noexec,mode=620,ptmxmode=000");
+        // shm_open and sem_open (glibc) make their files here; a tmpfs of its own gives them
+        // the size limit, statfs and /proc/mounts line a program sees on Linux.
+        mount_at("/dev/shm", RamFs::make_tmpfs(tmpfs_max_bytes()), "tmpfs", "rw,nosuid,nodev");
+    }
     mount_at("/proc", make_proc_fs(), "proc", "rw,nosuid,nodev,noexec");
     for (const auto& path : params.tmpfs_mounts) {
         if (!mount_at(path, RamFs::make_tmpfs(tmpfs_max_bytes()), "tmpfs", "rw")) {
