@@ -9,6 +9,7 @@
 #include "services/abi/fcntl.h"
 #include "services/abi/futex.h"
 #include "services/abi/ipc.h"
+#include "services/abi/mqueue.h"
 #include "services/abi/poll.h"
 #include "services/abi/resource.h"
 #include "services/abi/signal.h"
@@ -287,6 +288,13 @@ Result<long> sys_msgsnd(Context& ctx, int id, u64 msgp, u64 size, int flags);
 Result<long> sys_msgrcv(Context& ctx, int id, u64 msgp, u64 size, i64 type, int flags);
 Result<long> sys_msgctl(Context& ctx, int id, int cmd, u64 buf);
 Result<long> sys_memfd_create(Context& ctx, UserPtr<char> name, u32 flags);
+// mqueue.cpp (POSIX message queues)
+Result<long> sys_mq_open(Context& ctx, UserPtr<char> name, int oflag, u32 mode, UserPtr<abi::MqAttr> attr);
+Result<long> sys_mq_unlink(Context& ctx, UserPtr<char> name);
+Result<long> sys_mq_timedsend(Context& ctx, int fd, UserPtr<u8> msg, u64 len, u32 priority, UserPtr<abi::Timespec> timeout);
+Result<long> sys_mq_timedreceive(Context& ctx, int fd, UserPtr<u8> msg, u64 len, UserPtr<u32> priority, UserPtr<abi::Timespec> timeout);
+Result<long> sys_mq_notify(Context& ctx, int fd, UserPtr<abi::SigEvent> event);
+Result<long> sys_mq_getsetattr(Context& ctx, int fd, UserPtr<abi::MqAttr> new_attr, UserPtr<abi::MqAttr> old_attr);
 Result<long> sys_capget(Context& ctx, UserPtr<abi::CapUserHeader> header, UserPtr<abi::CapUserData> data);
 Result<long> sys_capset(Context& ctx, UserPtr<abi::CapUserHeader> header, UserPtr<abi::CapUserData> data);
 /// The capability and privilege options of prctl(2); nullopt for an option they are not.
