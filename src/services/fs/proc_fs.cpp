@@ -391,7 +391,8 @@ std::string status_text(Process& p, Thread* thread)
         c.egid, c.sgid, c.fsgid, groups.c_str());
     if (p.memory) {
         out += frame::format(
-            "VmSize:\t%8" PRIu64 " kB\nVmRSS:\t%8" PRIu64 " kB\n", mapped_bytes(p) / 1024, p.vm().mapped_pages() * 4);
+            "VmSize:\t%8" PRIu64 " kB\nVmLck:\t%8" PRIu64 " kB\nVmRSS:\t%8" PRIu64 " kB\n", mapped_bytes(p) / 1024,
+            p.memory->locked_bytes() / 1024, p.vm().mapped_pages() * 4);
     }
     return out + frame::format("Threads:\t%zu\nSigQ:\t0/63459\n", p.threads.size())
         + frame::format("CapInh:\t%016" PRIx64 "\nCapPrm:\t%016" PRIx64 "\nCapEff:\t%016" PRIx64 "\nCapBnd:\t%016" PRIx64

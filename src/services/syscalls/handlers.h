@@ -134,6 +134,14 @@ Result<long> sys_madvise(Context& ctx, u64 addr, u64 len, int advice);
 Result<long> sys_mremap(Context& ctx, u64 addr, u64 old_len, u64 new_len, int flags, u64 new_addr);
 Result<long> sys_msync(Context& ctx, u64 addr, u64 len, int flags);
 Result<long> sys_mincore(Context& ctx, u64 addr, u64 len, UserPtr<u8> vec);
+// mlock.cpp
+Result<long> sys_mlock(Context& ctx, u64 addr, u64 len);
+Result<long> sys_munlock(Context& ctx, u64 addr, u64 len);
+Result<long> sys_mlockall(Context& ctx, int flags);
+Result<long> sys_munlockall(Context& ctx);
+Result<long> sys_mlock2(Context& ctx, u64 addr, u64 len, u32 flags);
+// membarrier.cpp
+Result<long> sys_membarrier(Context& ctx, int cmd, u32 flags, int cpu_id);
 // socket.cpp
 Result<long> sys_socket(Context& ctx, int domain, int type, int protocol);
 /// readv and writev on a socket: one message gathered from or scattered into every segment.
