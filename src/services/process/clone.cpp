@@ -1,5 +1,8 @@
 #include "services/process/clone.h"
 
+#include <algorithm>
+
+#include "services/abi/sched.h"
 #include "services/process/process_table.h"
 #include "services/process/signals.h"
 
@@ -108,6 +111,18 @@ Result<i32> clone_thread_or_process(Thread& parent_thread, const CloneRequest& r
     process->sid = parent.sid;
     process->rlimits = parent.rlimits;
     process->nice = parent.nice;
+    process->personality = parent.personality;
+    // SCHED_RESET_ON_FORK (Linux's sched_fork): a real-time parent's child gets the default
+    // policy, a child never a nice value better than 0; the child does not keep the flag.
+    process->sched_policy = parent.sched_policy;
+    process->sched_priority = parent.sched_priority;
+    if (parent.is_sched_reset_on_fork) {
+        if (parent.sched_policy == abi::sched_fifo || parent.sched_policy == abi::sched_rr) {
+            process->sched_policy = abi::sched_other;
+            process->sched_priority = 0;
+        }
+        process->nice = std::max(process->nice, 0);
+    }
     process->exit_signal = request.exit_signal;
     process->start_time_ns = ProcessTable::uptime_ns();
     process->is_vfork_child = flags & clone_vfork;

@@ -141,6 +141,13 @@ public:
     bool is_dumpable {true};
     /// The nice value (getpriority/setpriority), -20..19.
     int nice {0};
+    /// The scheduling policy (SCHED_*) and real-time priority of sched_setscheduler(2), and
+    /// SCHED_RESET_ON_FORK. FIXME: Linux keeps them per thread; they are per process here.
+    int sched_policy {0};
+    u32 sched_priority {0};
+    bool is_sched_reset_on_fork {false};
+    /// The execution domain and flags of personality(2) (PER_LINUX, ADDR_NO_RANDOMIZE...).
+    u32 personality {0};
     /// The signal the parent gets when this process ends (SIGCHLD unless clone said otherwise).
     int exit_signal {17};
 

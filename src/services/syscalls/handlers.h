@@ -248,8 +248,6 @@ Result<long> sys_times(Context& ctx, UserPtr<abi::Tms> buf);
 Result<long> sys_getpriority(Context& ctx, int which, i32 who);
 Result<long> sys_setpriority(Context& ctx, int which, i32 who, int prio);
 Result<long> sys_sched_setaffinity(Context& ctx, i32 pid, u64 len, UserPtr<u8> mask);
-Result<long> sys_sched_getscheduler(Context& ctx, i32 pid);
-Result<long> sys_sched_getparam(Context& ctx, i32 pid, UserPtr<i32> param);
 Result<long> sys_sysinfo(Context& ctx, UserPtr<abi::SysInfo> info);
 // rseq.cpp
 Result<long> sys_rseq(Context& ctx, u64 rseq, u32 rseq_len, int flags, u32 sig);
@@ -280,6 +278,15 @@ Result<long> sys_setrlimit(Context& ctx, u32 resource, UserPtr<abi::Rlimit> limi
 // sched.cpp
 Result<long> sys_sched_yield(Context& ctx);
 Result<long> sys_sched_getaffinity(Context& ctx, i32 pid, u64 len, UserPtr<u8> mask);
+Result<long> sys_sched_setparam(Context& ctx, i32 pid, UserPtr<i32> param);
+Result<long> sys_sched_getparam(Context& ctx, i32 pid, UserPtr<i32> param);
+Result<long> sys_sched_setscheduler(Context& ctx, i32 pid, int policy, UserPtr<i32> param);
+Result<long> sys_sched_getscheduler(Context& ctx, i32 pid);
+Result<long> sys_sched_get_priority_max(Context& ctx, int policy);
+Result<long> sys_sched_get_priority_min(Context& ctx, int policy);
+Result<long> sys_sched_rr_get_interval(Context& ctx, i32 pid, UserPtr<abi::Timespec> interval);
+Result<long> sys_getcpu(Context& ctx, UserPtr<u32> cpu, UserPtr<u32> node, u64 cache);
+Result<long> sys_personality(Context& ctx, u32 persona);
 // prctl.cpp
 Result<long> sys_prctl(Context& ctx, int option, u64 arg2, u64 arg3, u64 arg4, u64 arg5);
 // ipc/shm.cpp, ipc/sem.cpp, ipc/msg.cpp (System V IPC)
