@@ -112,6 +112,7 @@ Result<i32> clone_thread_or_process(Thread& parent_thread, const CloneRequest& r
     process->rlimits = parent.rlimits;
     process->nice = parent.nice;
     process->personality = parent.personality;
+    process->timer_slack_ns = parent.timer_slack_ns;
     // SCHED_RESET_ON_FORK (Linux's sched_fork): a real-time parent's child gets the default
     // policy, a child never a nice value better than 0; the child does not keep the flag.
     process->sched_policy = parent.sched_policy;

@@ -148,6 +148,10 @@ public:
     bool is_sched_reset_on_fork {false};
     /// The execution domain and flags of personality(2) (PER_LINUX, ADDR_NO_RANDOMIZE...).
     u32 personality {0};
+    /// PR_SET_PDEATHSIG: the signal the process gets when its parent ends (0: none).
+    int pdeath_signal {0};
+    /// PR_SET_TIMERSLACK. FIXME: per thread in Linux; timers here are not coalesced anyway.
+    u64 timer_slack_ns {50'000};
     /// The signal the parent gets when this process ends (SIGCHLD unless clone said otherwise).
     int exit_signal {17};
 
