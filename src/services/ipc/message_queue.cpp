@@ -42,7 +42,7 @@ public:
         if (!process || !thread)
             return Errno::eperm;
         auto queue = TRY(create_message_queue(
-            thread->credentials(), name, mode, nullptr, process->rlimits[abi::rlimit_msgqueue].cur));
+            thread->credentials(), name, mode, nullptr, process->rlimit(abi::rlimit_msgqueue).cur));
         return Ref<Inode>(queue);
     }
     Result<void> mkdir(std::string_view, u32, Owner) override { return Errno::eperm; }
@@ -223,9 +223,9 @@ void MessageQueue::notify_owner(i32 sender_pid, u32 sender_uid)
     if (notification.notify != abi::sigev_signal || notification.signo == 0)
         return;
     Process* owner = ProcessTable::find(notification.owner_pid);
-    if (!owner || owner->is_exiting)
+    if (!owner || owner->is_exiting())
         return;
-    abi::SigInfo info = make_signal_info(notification.signo, abi::si_mesgq, sender_pid, sender_uid);
+    abi::SigInfo info = make_signal_info(abi::Signal::from_valid(notification.signo), abi::si_mesgq, sender_pid, sender_uid);
     info.set_value(notification.value);
     send_signal(*owner, info);
 }

@@ -13,7 +13,7 @@ namespace {
 /// Linux's can_do_mlock: a nonzero RLIMIT_MEMLOCK, or CAP_IPC_LOCK.
 bool can_lock(Context& ctx)
 {
-    return ctx.process().rlimits[abi::rlimit_memlock].cur != 0
+    return ctx.process().rlimit(abi::rlimit_memlock).cur != 0
         || ctx.thread().credentials().has_capability(abi::Capability::ipc_lock);
 }
 
@@ -40,7 +40,7 @@ Result<long> lock_range(Context& ctx, u64 addr, u64 len)
     MemoryMap& memory = ctx.memory();
     // What is locked already inside the range is not counted twice.
     u64 would_lock = memory.locked_bytes() + (end - start) - memory.locked_bytes_in(start, end);
-    if (would_lock > ctx.process().rlimits[abi::rlimit_memlock].cur
+    if (would_lock > ctx.process().rlimit(abi::rlimit_memlock).cur
         && !ctx.thread().credentials().has_capability(abi::Capability::ipc_lock))
         return Errno::enomem;
     TRY(memory.set_locked(start, end, true));
@@ -79,7 +79,7 @@ Result<long> sys_mlockall(Context& ctx, int flags)
         return Errno::eperm;
     MemoryMap& memory = ctx.memory();
     bool is_capable = ctx.thread().credentials().has_capability(abi::Capability::ipc_lock);
-    if ((flags & abi::mcl_current) && memory.mapped_bytes() > ctx.process().rlimits[abi::rlimit_memlock].cur && !is_capable)
+    if ((flags & abi::mcl_current) && memory.mapped_bytes() > ctx.process().rlimit(abi::rlimit_memlock).cur && !is_capable)
         return Errno::enomem;
     bool is_future = flags & abi::mcl_future;
     if (flags & abi::mcl_current)

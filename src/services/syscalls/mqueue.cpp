@@ -50,9 +50,9 @@ Result<long> sys_mq_open(Context& ctx, UserPtr<char> uname, int oflag, u32 mode,
         if (!(oflag & abi::o_creat))
             return Errno::enoent;
         TRY(may_create(creds, root));
-        u32 umask = ctx.process().fs->umask;
+        u32 umask = ctx.process().fs()->umask;
         queue = TRY(create_message_queue(creds, name, mode & ~umask, attr ? &*attr : nullptr,
-            ctx.process().rlimits[abi::rlimit_msgqueue].cur));
+            ctx.process().rlimit(abi::rlimit_msgqueue).cur));
     } else {
         if ((oflag & (abi::o_creat | abi::o_excl)) == (abi::o_creat | abi::o_excl))
             return Errno::eexist;
@@ -65,7 +65,7 @@ Result<long> sys_mq_open(Context& ctx, UserPtr<char> uname, int oflag, u32 mode,
     u32 flags = static_cast<u32>(oflag) & (abi::o_accmode | abi::o_nonblock);
     auto file = make_ref<MqueueFile>(queue, Ref<Dentry>(), flags);
     // Queue descriptors are always close-on-exec (Linux's do_mq_open).
-    return TRY(ctx.files().install(Ref<File>(file), true, 0, ctx.process().rlimits[rlimit_nofile].cur));
+    return TRY(ctx.files().install(Ref<File>(file), true, 0, ctx.process().rlimit(abi::rlimit_nofile).cur));
 }
 
 Result<long> sys_mq_unlink(Context& ctx, UserPtr<char> uname)

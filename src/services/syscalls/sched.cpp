@@ -28,7 +28,7 @@ Result<Process*> sched_target(Context& ctx, i32 pid)
     if (pid == 0)
         return &ctx.process();
     Thread* thread = ProcessTable::find_thread(pid);
-    if (!thread || thread->process().has_exited)
+    if (!thread || thread->process().has_exited())
         return Errno::esrch;
     return &thread->process();
 }
@@ -41,9 +41,10 @@ Result<long> set_scheduler(Context& ctx, i32 pid, int policy, UserPtr<i32> upara
         return Errno::einval;
     i32 priority_value = TRY(ctx.user().read(uparam));
     Process* target = TRY(sched_target(ctx, pid));
-    bool is_reset_on_fork = target->is_sched_reset_on_fork;
+    const Process::Scheduling& current = target->scheduling();
+    bool is_reset_on_fork = current.is_reset_on_fork;
     if (policy < 0) {
-        policy = target->sched_policy;
+        policy = current.policy;
     } else {
         is_reset_on_fork = policy & abi::sched_reset_on_fork;
         policy &= ~abi::sched_reset_on_fork;
@@ -58,27 +59,24 @@ Result<long> set_scheduler(Context& ctx, i32 pid, int policy, UserPtr<i32> upara
         return Errno::einval;
     const Credentials& creds = ctx.thread().credentials();
     if (!creds.has_capability(abi::Capability::sys_nice)) {
-        const auto& limits = target->rlimits;
         if (is_realtime(policy)) {
-            u64 rtprio_limit = limits[abi::rlimit_rtprio].cur;
-            if (policy != target->sched_policy && rtprio_limit == 0)
+            u64 rtprio_limit = target->rlimit(abi::rlimit_rtprio).cur;
+            if (policy != current.policy && rtprio_limit == 0)
                 return Errno::eperm;
-            if (priority > target->sched_priority && priority > rtprio_limit)
+            if (priority > current.priority && priority > rtprio_limit)
                 return Errno::eperm;
         }
         // Leaving SCHED_IDLE takes the right to the nice value held (can_nice).
-        if (target->sched_policy == abi::sched_idle && policy != abi::sched_idle
-            && static_cast<u64>(20 - target->nice) > limits[abi::rlimit_nice].cur)
+        if (current.policy == abi::sched_idle && policy != abi::sched_idle
+            && static_cast<u64>(20 - target->nice()) > target->rlimit(abi::rlimit_nice).cur)
             return Errno::eperm;
         const Credentials& owner = target->credentials();
         if (creds.euid != owner.uid && creds.euid != owner.euid)
             return Errno::eperm;
-        if (target->is_sched_reset_on_fork && !is_reset_on_fork)
+        if (current.is_reset_on_fork && !is_reset_on_fork)
             return Errno::eperm;
     }
-    target->sched_policy = policy;
-    target->sched_priority = priority;
-    target->is_sched_reset_on_fork = is_reset_on_fork;
+    target->set_scheduling(Process::Scheduling {policy, priority, is_reset_on_fork});
     return 0;
 }
 
@@ -117,7 +115,8 @@ Result<long> sys_sched_setscheduler(Context& ctx, i32 pid, int policy, UserPtr<i
 Result<long> sys_sched_getscheduler(Context& ctx, i32 pid)
 {
     Process* target = TRY(sched_target(ctx, pid));
-    return target->sched_policy | (target->is_sched_reset_on_fork ? abi::sched_reset_on_fork : 0);
+    const Process::Scheduling& scheduling = target->scheduling();
+    return scheduling.policy | (scheduling.is_reset_on_fork ? abi::sched_reset_on_fork : 0);
 }
 
 Result<long> sys_sched_getparam(Context& ctx, i32 pid, UserPtr<i32> param)
@@ -125,7 +124,7 @@ Result<long> sys_sched_getparam(Context& ctx, i32 pid, UserPtr<i32> param)
     if (pid < 0 || param.is_null())
         return Errno::einval;
     Process* target = TRY(sched_target(ctx, pid));
-    TRY(ctx.user().write(param, static_cast<i32>(target->sched_priority)));
+    TRY(ctx.user().write(param, static_cast<i32>(target->scheduling().priority)));
     return 0;
 }
 
@@ -146,9 +145,8 @@ Result<long> sys_sched_get_priority_min(Context& ctx, int policy)
 Result<long> sys_sched_rr_get_interval(Context& ctx, i32 pid, UserPtr<abi::Timespec> interval)
 {
     Process* target = TRY(sched_target(ctx, pid));
-    i64 slice_ns = target->sched_policy == abi::sched_rr ? abi::rr_timeslice_ns
-        : target->sched_policy == abi::sched_fifo        ? 0
-                                                         : abi::fair_slice_ns;
+    int policy = target->scheduling().policy;
+    i64 slice_ns = policy == abi::sched_rr ? abi::rr_timeslice_ns : policy == abi::sched_fifo ? 0 : abi::fair_slice_ns;
     TRY(ctx.user().write(interval, abi::Timespec {slice_ns / 1'000'000'000, slice_ns % 1'000'000'000}));
     return 0;
 }
@@ -166,9 +164,9 @@ Result<long> sys_getcpu(Context& ctx, UserPtr<u32> cpu, UserPtr<u32> node, u64 c
 Result<long> sys_personality(Context& ctx, u32 persona)
 {
     // 0xffffffff only asks; any other value is taken as it is, as Linux does.
-    u32 old = ctx.process().personality;
+    u32 old = ctx.process().personality();
     if (persona != 0xffffffffu)
-        ctx.process().personality = persona;
+        ctx.process().set_personality(persona);
     return old;
 }
 
