@@ -15,6 +15,7 @@
 #include "services/fs/initramfs.h"
 #include "services/fs/ram_fs.h"
 #include "services/fs/vfs.h"
+#include "services/ipc/message_queue.h"
 #include "services/process/process_table.h"
 #include "services/process/signals.h"
 #include "services/syscalls/strace.h"
@@ -100,8 +101,14 @@ bool mount_file_systems(const frame::BootParams& params)
 {
     if (!mount_root(params))
         return false;
-    if (mount_at("/dev", make_dev_fs(), "devtmpfs", "rw,nosuid"))
+    if (mount_at("/dev", make_dev_fs(), "devtmpfs", "rw,nosuid")) {
         mount_at("/dev/pts", make_dev_pts_fs(), "devpts", "rw,nosuid,noexec,mode=620,ptmxmode=000");
+        // shm_open and sem_open (glibc) make their files here; a tmpfs of its own gives them
+        // the size limit, statfs and /proc/mounts line a program sees on Linux.
+        mount_at("/dev/shm", RamFs::make_tmpfs(tmpfs_max_bytes()), "tmpfs", "rw,nosuid,nodev");
+        // The queues of mq_open, as systemd mounts them on Linux.
+        mount_at("/dev/mqueue", Ref<Inode>(&mqueue_root()), "mqueue", "rw,nosuid,nodev,noexec");
+    }
     mount_at("/proc", make_proc_fs(), "proc", "rw,nosuid,nodev,noexec");
     for (const auto& path : params.tmpfs_mounts) {
         if (!mount_at(path, RamFs::make_tmpfs(tmpfs_max_bytes()), "tmpfs", "rw")) {

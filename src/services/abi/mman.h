@@ -62,6 +62,11 @@ inline constexpr int ms_async = 1;
 inline constexpr int ms_invalidate = 2;
 inline constexpr int ms_sync = 4;
 
+inline constexpr int mcl_current = 1;
+inline constexpr int mcl_future = 2;
+inline constexpr int mcl_onfault = 4;
+inline constexpr u32 mlock_onfault = 1;
+
 inline constexpr int mremap_maymove = 1;
 inline constexpr int mremap_fixed = 2;
 inline constexpr int mremap_dontunmap = 4;

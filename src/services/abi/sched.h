@@ -30,6 +30,19 @@ inline constexpr u64 clone_io = 0x80000000ull;
 
 /// SCHED_OTHER: the default, time-shared scheduling policy.
 inline constexpr int sched_other = 0;
+inline constexpr int sched_fifo = 1;
+inline constexpr int sched_rr = 2;
+inline constexpr int sched_batch = 3;
+inline constexpr int sched_idle = 5;
+inline constexpr int sched_deadline = 6;
+/// Or'ed into a policy: the children of the thread start with the default policy.
+inline constexpr int sched_reset_on_fork = 0x40000000;
+/// Real-time priorities run from 1 to MAX_RT_PRIO - 1.
+inline constexpr u32 max_rt_prio = 100;
+/// SCHED_RR's time slice (RR_TIMESLICE, 100 ms).
+inline constexpr i64 rr_timeslice_ns = 100'000'000;
+/// The slice sched_rr_get_interval reports for the fair policies (sysctl_sched_base_slice).
+inline constexpr i64 fair_slice_ns = 3'000'000;
 
 /// struct clone_args (clone3), up to the fields Linux 5.7 has.
 struct CloneArgs {

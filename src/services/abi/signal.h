@@ -123,6 +123,7 @@ inline constexpr int si_user = 0;
 inline constexpr int si_kernel = 0x80;
 inline constexpr int si_queue = -1;
 inline constexpr int si_timer = -2;
+inline constexpr int si_mesgq = -3;
 inline constexpr int si_tkill = -6;
 inline constexpr int ill_illopn = 2;
 inline constexpr int fpe_intdiv = 1;

@@ -132,6 +132,7 @@ Ref<Inode> make_dev_fs()
     link("stderr", "/proc/self/fd/2");
     root->add_child("shm", make_ref<RamInode>(fs, s_ifdir | 01777, 0, 0));
     root->add_child("pts", make_ref<RamInode>(fs, s_ifdir | 0755, 0, 0));
+    root->add_child("mqueue", make_ref<RamInode>(fs, s_ifdir | 01777, 0, 0));
     return Ref<Inode>(root);
 }
 

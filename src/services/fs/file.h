@@ -18,6 +18,7 @@ class Context;
 class Dentry;
 class EpollFile;
 class Inode;
+class MqueueFile;
 class Socket;
 class SignalFile;
 class TimerFile;
@@ -89,6 +90,8 @@ public:
     /// The timerfd or signalfd the file is, for the syscalls that change one (EINVAL otherwise).
     virtual TimerFile* as_timer() { return nullptr; }
     virtual SignalFile* as_signal() { return nullptr; }
+    /// The POSIX message queue the file is open on, for the mq_* calls (EBADF otherwise).
+    virtual MqueueFile* as_mqueue() { return nullptr; }
     /// What /proc/PID/fd/N shows ("/etc/passwd", "pipe:[7]", "/dev/tty").
     virtual std::string description() = 0;
 

@@ -2,6 +2,7 @@
 #include "services/ipc/msg.h"
 #include "services/ipc/sem.h"
 #include "services/ipc/shm.h"
+#include "services/ipc/message_queue.h"
 #include "services/fs/proc_fs.h"
 
 #include <array>
@@ -391,7 +392,8 @@ std::string status_text(Process& p, Thread* thread)
         c.egid, c.sgid, c.fsgid, groups.c_str());
     if (p.memory()) {
         out += frame::format(
-            "VmSize:\t%8" PRIu64 " kB\nVmRSS:\t%8" PRIu64 " kB\n", mapped_bytes(p) / 1024, p.vm().mapped_pages() * 4);
+            "VmSize:\t%8" PRIu64 " kB\nVmLck:\t%8" PRIu64 " kB\nVmRSS:\t%8" PRIu64 " kB\n", mapped_bytes(p) / 1024,
+            p.memory()->locked_bytes() / 1024, p.vm().mapped_pages() * 4);
     }
     return out + frame::format("Threads:\t%zu\nSigQ:\t0/63459\n", p.threads().size())
         + frame::format("CapInh:\t%016" PRIx64 "\nCapPrm:\t%016" PRIx64 "\nCapEff:\t%016" PRIx64 "\nCapBnd:\t%016" PRIx64
@@ -559,8 +561,32 @@ Ref<Inode> make_proc_fs()
             {"udp6", generated([] { return proc_net_udp_text(true); })},
         };
     });
-    auto sys_dir = make_ref<ProcDir>([kernel_dir] {
-        return std::vector<std::pair<std::string, Ref<Inode>>> {{"kernel", Ref<Inode>(kernel_dir)}};
+    // POSIX message queue limits (mq_overview(7)); root may change them within Linux's bounds.
+    auto mqueue_limit = [](i64 MqueueLimits::*field, i64 min, i64 max) {
+        return Ref<Inode>(make_ref<ProcFile>(
+            [field]() -> Result<std::string> { return std::to_string(mqueue_limits().*field) + "\n"; }, 0644, PidOwner {},
+            [field, min, max](std::string_view text) -> Result<void> {
+                u64 value = TRY(parse_sysctl_number(text));
+                if (value < static_cast<u64>(min) || value > static_cast<u64>(max))
+                    return Errno::einval;
+                mqueue_limits().*field = static_cast<i64>(value);
+                return {};
+            }));
+    };
+    auto mqueue_dir = make_ref<ProcDir>([mqueue_limit] {
+        return std::vector<std::pair<std::string, Ref<Inode>>> {
+            {"msg_default", mqueue_limit(&MqueueLimits::msg_default, abi::mq_hard_msgmin, abi::mq_hard_msgmax)},
+            {"msg_max", mqueue_limit(&MqueueLimits::msg_max, abi::mq_hard_msgmin, abi::mq_hard_msgmax)},
+            {"msgsize_default", mqueue_limit(&MqueueLimits::msgsize_default, abi::mq_hard_msgsizemin, abi::mq_hard_msgsizemax)},
+            {"msgsize_max", mqueue_limit(&MqueueLimits::msgsize_max, abi::mq_hard_msgsizemin, abi::mq_hard_msgsizemax)},
+            {"queues_max", mqueue_limit(&MqueueLimits::queues_max, 0, 0x7fffffff)},
+        };
+    });
+    auto fs_dir = make_ref<ProcDir>([mqueue_dir] {
+        return std::vector<std::pair<std::string, Ref<Inode>>> {{"mqueue", Ref<Inode>(mqueue_dir)}};
+    });
+    auto sys_dir = make_ref<ProcDir>([kernel_dir, fs_dir] {
+        return std::vector<std::pair<std::string, Ref<Inode>>> {{"fs", Ref<Inode>(fs_dir)}, {"kernel", Ref<Inode>(kernel_dir)}};
     });
     std::vector<std::pair<std::string, Ref<Inode>>> fixed = {
         {"self", Ref<Inode>(make_ref<ProcLink>([]() -> Result<std::string> {
@@ -588,7 +614,7 @@ Ref<Inode> make_proc_fs()
              return frame::format("%" PRIu64 ".%02" PRIu64 " 0.00\n", ns / 1'000'000'000, ns / 10'000'000 % 100);
          })},
         {"loadavg", generated([] { return frame::format("0.00 0.00 0.00 1/%zu 1\n", ProcessTable::all().size()); })},
-        {"filesystems", constant("nodev\tproc\nnodev\ttmpfs\nnodev\tdevtmpfs\nnodev\thostfs\n")},
+        {"filesystems", constant("nodev\tproc\nnodev\ttmpfs\nnodev\tdevtmpfs\nnodev\tmqueue\nnodev\thostfs\n")},
         {"version", constant("Linux version 6.1.0-asterix (asterix) #1 SMP PREEMPT_DYNAMIC Asterix\n")},
         {"sys", Ref<Inode>(sys_dir)},
         {"sysvipc", Ref<Inode>(sysvipc_dir)},

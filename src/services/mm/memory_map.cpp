@@ -71,6 +71,9 @@ Result<Ref<MemoryMap>> MemoryMap::fork()
     auto child_vm = TRY(frame::VmSpace::create());
     auto child = make_ref<MemoryMap>(child_vm);
     child->m_areas = m_areas;
+    // Memory locks, and mlockall's MCL_FUTURE, are not inherited (mlock(2)).
+    for (auto& [start, area] : child->m_areas)
+        area.is_locked = false;
     child->m_brk_start = m_brk_start;
     child->m_brk = m_brk;
     child->m_vdso = m_vdso;
@@ -155,7 +158,7 @@ void MemoryMap::merge_around(u64 start, u64 end)
         Area& left = it->second;
         const Area& right = next->second;
         bool is_mergeable = left.end == right.start && left.prot == right.prot && !left.file && !right.file
-            && !left.is_shared && !right.is_shared && left.name == right.name
+            && !left.is_shared && !right.is_shared && left.name == right.name && left.is_locked == right.is_locked
             && left.special == SpecialMapping::none && right.special == SpecialMapping::none;
         if (is_mergeable) {
             left.end = right.end;
@@ -258,7 +261,7 @@ Result<u64> MemoryMap::map_anonymous(u64 addr, u64 len, u8 prot, Placement place
     if (!fits_address_limit(size, replaced_start(addr, placement), addr + size))
         return Errno::enomem;
     u64 start = TRY(place(addr, size, placement));
-    m_areas.insert_or_assign(start, Area {start, start + size, prot, std::move(name)});
+    m_areas.insert_or_assign(start, Area {start, start + size, prot, std::move(name)}).first->second.is_locked = m_is_locking_future;
     merge_around(start, start + size);
     return start;
 }
@@ -281,7 +284,8 @@ Result<u64> MemoryMap::map_file(u64 addr, u64 len, u8 prot, Placement placement,
         return Errno::enomem;
     u64 start = TRY(place(addr, size, placement));
     std::string name = file->description();
-    m_areas.insert_or_assign(start, Area {start, start + size, prot, std::move(name), std::move(file), offset, is_shared});
+    m_areas.insert_or_assign(start, Area {start, start + size, prot, std::move(name), std::move(file), offset, is_shared})
+        .first->second.is_locked = m_is_locking_future;
     return start;
 }
 

@@ -45,6 +45,8 @@ struct Area {
     bool is_shared {false};
     Ref<AreaOwner> owner {};
     SpecialMapping special {SpecialMapping::none};
+    /// mlock(2)ed (Linux's VM_LOCKED): counted in VmLck and against RLIMIT_MEMLOCK.
+    bool is_locked {false};
 };
 
 enum class Placement : u8 { anywhere, hint, fixed, fixed_noreplace };
@@ -84,6 +86,21 @@ public:
     Result<void> unmap(u64 addr, u64 len);
     /// ENOMEM when part of the range is not mapped.
     Result<void> protect(u64 addr, u64 len, u8 prot);
+    /// Marks the pages of [start, end) locked or not (memory_lock.cpp): ENOMEM when a page of
+    /// it is unmapped or the split would pass max_map_count.
+    Result<void> set_locked(u64 start, u64 end, bool is_locked);
+    /// Marks every area, and with `is_future` every area mapped from now on (MCL_FUTURE).
+    void set_all_locked(bool is_locked, bool is_future);
+    /// Only whether areas mapped from now on start locked (mlockall(MCL_FUTURE) alone).
+    void set_all_locked_future(bool is_future) { m_is_locking_future = is_future; }
+    /// Bytes locked (VmLck), and those of [start, end) alone.
+    u64 locked_bytes() const { return locked_bytes_in(0, ~0ull); }
+    u64 locked_bytes_in(u64 start, u64 end) const;
+    /// Bytes mapped (VmSize, Linux's total_vm).
+    u64 mapped_bytes() const;
+    /// The membarrier(2) REGISTER_* commands this address space has run (their bits); a new
+    /// address space (exec) starts with none.
+    u32 membarrier_registrations {0};
     /// Drops the pages of [addr, addr+len) so that they read as zero again (MADV_DONTNEED).
     Result<void> discard(u64 addr, u64 len);
     /// Maps the vDSO somewhere free, [vvar] then [vdso] above it; returns the image's address
@@ -148,6 +165,8 @@ private:
 
     Ref<frame::VmSpace> m_vm;
     std::map<u64, Area> m_areas; // by start
+    /// mlockall(MCL_FUTURE): new mappings start locked.
+    bool m_is_locking_future {false};
     /// Where the last top-down placement went: the next search for room starts there, so
     /// that a process with many areas does not walk them all on every mmap (an unmap above it
     /// moves it up again). Linux's free_area_cache did the same.

@@ -1,5 +1,8 @@
 #include "services/process/clone.h"
 
+#include <algorithm>
+
+#include "services/abi/sched.h"
 #include "services/process/process_table.h"
 #include "services/process/signals.h"
 
@@ -78,6 +81,17 @@ Result<Ref<Process>> Process::create_forked(i32 pid, Process& parent, Process* n
     process->m_sid = parent.m_sid;
     process->m_rlimits = parent.m_rlimits;
     process->m_nice = parent.m_nice;
+    process->m_personality = parent.m_personality;
+    process->m_timer_slack_ns = parent.m_timer_slack_ns;
+    // SCHED_RESET_ON_FORK (Linux's sched_fork): a real-time parent's child gets the default
+    // policy, a child never a nice value better than 0; the child does not keep the flag.
+    process->m_scheduling = parent.m_scheduling;
+    if (parent.m_scheduling.is_reset_on_fork) {
+        if (parent.m_scheduling.policy == abi::sched_fifo || parent.m_scheduling.policy == abi::sched_rr)
+            process->m_scheduling = Scheduling {};
+        process->m_scheduling.is_reset_on_fork = false;
+        process->m_nice = std::max(process->m_nice, 0);
+    }
     process->m_exit_signal = exit_signal;
     process->m_start_time_ns = ProcessTable::uptime_ns();
     process->m_is_vfork_child = flags & clone_vfork;

@@ -87,6 +87,11 @@ void finalize_process(Process& process)
         }
     }
     for (auto& child : process.take_children()) {
+        // PR_SET_PDEATHSIG: the child hears that its parent is gone, as from a kill(2) by it.
+        // FIXME: Linux sends it when the thread that made the child ends, not the process.
+        if (child->pdeath_signal() && !child->has_exited())
+            send_signal(*child, make_signal_info(abi::Signal::from_valid(child->pdeath_signal()), abi::si_user,
+                                    process.pid(), process.credentials().uid));
         child->set_parent(init);
         // An orphan's exit signal becomes SIGCHLD, so that no orphan can kill init with the
         // signal clone() chose (Linux's reparent_leader).

@@ -227,6 +227,25 @@ public:
     /// The nice value (getpriority/setpriority), -20..19.
     int nice() const { return m_nice; }
     void set_nice(int nice) { m_nice = nice; }
+    /// The scheduling policy (SCHED_*), real-time priority and SCHED_RESET_ON_FORK of
+    /// sched_setscheduler(2). FIXME: Linux keeps them per thread; they are per process here.
+    struct Scheduling {
+        int policy {0};
+        u32 priority {0};
+        bool is_reset_on_fork {false};
+    };
+    const Scheduling& scheduling() const { return m_scheduling; }
+    void set_scheduling(const Scheduling& scheduling) { m_scheduling = scheduling; }
+    /// The execution domain and flags of personality(2) (PER_LINUX, ADDR_NO_RANDOMIZE...).
+    u32 personality() const { return m_personality; }
+    void set_personality(u32 personality) { m_personality = personality; }
+    /// PR_SET_PDEATHSIG: the signal the process gets when its parent ends (0: none); a fork
+    /// starts without one.
+    int pdeath_signal() const { return m_pdeath_signal; }
+    void set_pdeath_signal(int sig) { m_pdeath_signal = sig; }
+    /// PR_SET_TIMERSLACK. FIXME: per thread in Linux; timers here are not coalesced anyway.
+    u64 timer_slack_ns() const { return m_timer_slack_ns; }
+    void set_timer_slack_ns(u64 slack_ns) { m_timer_slack_ns = slack_ns; }
     /// The signal the parent gets when this process ends (SIGCHLD unless clone said otherwise).
     int exit_signal() const { return m_exit_signal; }
     /// Reparented orphans signal their new parent with SIGCHLD, whatever clone chose.
@@ -304,6 +323,10 @@ private:
     bool m_is_child_subreaper {false};
     bool m_is_dumpable {true};
     int m_nice {0};
+    Scheduling m_scheduling;
+    u32 m_personality {0};
+    int m_pdeath_signal {0};
+    u64 m_timer_slack_ns {50'000};
     int m_exit_signal {abi::sigchld};
     std::array<CpuTimer, 2> m_cpu_timers {};
     CpuTimes m_cpu_times;

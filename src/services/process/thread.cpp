@@ -171,6 +171,8 @@ std::array<abi::Rlimit, rlimit_count> default_rlimits()
     limits[abi::rlimit_core] = {0, abi::rlim_infinity};
     limits[abi::rlimit_memlock] = {8 * 1024 * 1024, 8 * 1024 * 1024};
     limits[abi::rlimit_rtprio] = {0, 0};
+    limits[abi::rlimit_nice] = {0, 0};
+    limits[abi::rlimit_msgqueue] = {819200, 819200}; // Linux's MQ_BYTES_MAX
     return limits;
 }
 

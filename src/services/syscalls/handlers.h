@@ -9,6 +9,7 @@
 #include "services/abi/fcntl.h"
 #include "services/abi/futex.h"
 #include "services/abi/ipc.h"
+#include "services/abi/mqueue.h"
 #include "services/abi/poll.h"
 #include "services/abi/resource.h"
 #include "services/abi/signal.h"
@@ -133,6 +134,14 @@ Result<long> sys_madvise(Context& ctx, u64 addr, u64 len, int advice);
 Result<long> sys_mremap(Context& ctx, u64 addr, u64 old_len, u64 new_len, int flags, u64 new_addr);
 Result<long> sys_msync(Context& ctx, u64 addr, u64 len, int flags);
 Result<long> sys_mincore(Context& ctx, u64 addr, u64 len, UserPtr<u8> vec);
+// mlock.cpp
+Result<long> sys_mlock(Context& ctx, u64 addr, u64 len);
+Result<long> sys_munlock(Context& ctx, u64 addr, u64 len);
+Result<long> sys_mlockall(Context& ctx, int flags);
+Result<long> sys_munlockall(Context& ctx);
+Result<long> sys_mlock2(Context& ctx, u64 addr, u64 len, u32 flags);
+// membarrier.cpp
+Result<long> sys_membarrier(Context& ctx, int cmd, u32 flags, int cpu_id);
 // socket.cpp
 Result<long> sys_socket(Context& ctx, int domain, int type, int protocol);
 /// readv and writev on a socket: one message gathered from or scattered into every segment.
@@ -239,8 +248,6 @@ Result<long> sys_times(Context& ctx, UserPtr<abi::Tms> buf);
 Result<long> sys_getpriority(Context& ctx, int which, i32 who);
 Result<long> sys_setpriority(Context& ctx, int which, i32 who, int prio);
 Result<long> sys_sched_setaffinity(Context& ctx, i32 pid, u64 len, UserPtr<u8> mask);
-Result<long> sys_sched_getscheduler(Context& ctx, i32 pid);
-Result<long> sys_sched_getparam(Context& ctx, i32 pid, UserPtr<i32> param);
 Result<long> sys_sysinfo(Context& ctx, UserPtr<abi::SysInfo> info);
 // rseq.cpp
 Result<long> sys_rseq(Context& ctx, u64 rseq, u32 rseq_len, int flags, u32 sig);
@@ -271,6 +278,15 @@ Result<long> sys_setrlimit(Context& ctx, u32 resource, UserPtr<abi::Rlimit> limi
 // sched.cpp
 Result<long> sys_sched_yield(Context& ctx);
 Result<long> sys_sched_getaffinity(Context& ctx, i32 pid, u64 len, UserPtr<u8> mask);
+Result<long> sys_sched_setparam(Context& ctx, i32 pid, UserPtr<i32> param);
+Result<long> sys_sched_getparam(Context& ctx, i32 pid, UserPtr<i32> param);
+Result<long> sys_sched_setscheduler(Context& ctx, i32 pid, int policy, UserPtr<i32> param);
+Result<long> sys_sched_getscheduler(Context& ctx, i32 pid);
+Result<long> sys_sched_get_priority_max(Context& ctx, int policy);
+Result<long> sys_sched_get_priority_min(Context& ctx, int policy);
+Result<long> sys_sched_rr_get_interval(Context& ctx, i32 pid, UserPtr<abi::Timespec> interval);
+Result<long> sys_getcpu(Context& ctx, UserPtr<u32> cpu, UserPtr<u32> node, u64 cache);
+Result<long> sys_personality(Context& ctx, u32 persona);
 // prctl.cpp
 Result<long> sys_prctl(Context& ctx, int option, u64 arg2, u64 arg3, u64 arg4, u64 arg5);
 // ipc/shm.cpp, ipc/sem.cpp, ipc/msg.cpp (System V IPC)
@@ -287,6 +303,13 @@ Result<long> sys_msgsnd(Context& ctx, int id, u64 msgp, u64 size, int flags);
 Result<long> sys_msgrcv(Context& ctx, int id, u64 msgp, u64 size, i64 type, int flags);
 Result<long> sys_msgctl(Context& ctx, int id, int cmd, u64 buf);
 Result<long> sys_memfd_create(Context& ctx, UserPtr<char> name, u32 flags);
+// mqueue.cpp (POSIX message queues)
+Result<long> sys_mq_open(Context& ctx, UserPtr<char> name, int oflag, u32 mode, UserPtr<abi::MqAttr> attr);
+Result<long> sys_mq_unlink(Context& ctx, UserPtr<char> name);
+Result<long> sys_mq_timedsend(Context& ctx, int fd, UserPtr<u8> msg, u64 len, u32 priority, UserPtr<abi::Timespec> timeout);
+Result<long> sys_mq_timedreceive(Context& ctx, int fd, UserPtr<u8> msg, u64 len, UserPtr<u32> priority, UserPtr<abi::Timespec> timeout);
+Result<long> sys_mq_notify(Context& ctx, int fd, UserPtr<abi::SigEvent> event);
+Result<long> sys_mq_getsetattr(Context& ctx, int fd, UserPtr<abi::MqAttr> new_attr, UserPtr<abi::MqAttr> old_attr);
 Result<long> sys_capget(Context& ctx, UserPtr<abi::CapUserHeader> header, UserPtr<abi::CapUserData> data);
 Result<long> sys_capset(Context& ctx, UserPtr<abi::CapUserHeader> header, UserPtr<abi::CapUserData> data);
 /// The capability and privilege options of prctl(2); nullopt for an option they are not.

@@ -38,6 +38,19 @@ Result<long> sys_prctl(Context& ctx, int option, u64 arg2, u64 arg3, u64 arg4, u
             return Errno::einval;
         ctx.process().set_dumpable(arg2 == 1);
         return 0;
+    case abi::pr_set_pdeathsig:
+        if (arg2 > static_cast<u64>(abi::signal_count)) // 0 clears it
+            return Errno::einval;
+        ctx.process().set_pdeath_signal(static_cast<int>(arg2));
+        return 0;
+    case abi::pr_get_pdeathsig:
+        TRY(ctx.user().write(UserPtr<i32>(arg2), i32 {ctx.process().pdeath_signal()}));
+        return 0;
+    case abi::pr_set_timerslack:
+        ctx.process().set_timer_slack_ns(arg2 ? arg2 : abi::default_timer_slack_ns);
+        return 0;
+    case abi::pr_get_timerslack:
+        return static_cast<long>(ctx.process().timer_slack_ns());
     case abi::pr_set_child_subreaper:
         ctx.process().set_child_subreaper(arg2 != 0);
         return 0;

@@ -1,5 +1,4 @@
-// getrusage, times, getpriority, setpriority, sched_setaffinity, sched_getscheduler,
-// sched_setscheduler, sched_getparam, sysinfo
+// getrusage, times, getpriority, setpriority, sched_setaffinity, sysinfo
 
 #include <algorithm>
 #include <vector>
@@ -112,25 +111,6 @@ Result<long> sys_sched_setaffinity(Context& ctx, i32 pid, u64 len, UserPtr<u8> m
     // The one CPU must be in the set.
     if (!(first & 1))
         return Errno::einval;
-    return 0;
-}
-
-Result<long> sys_sched_getscheduler(Context& ctx, i32 pid)
-{
-    if (pid < 0)
-        return Errno::einval;
-    if (pid != 0 && !ProcessTable::find_thread(pid))
-        return Errno::esrch;
-    return abi::sched_other;
-}
-
-Result<long> sys_sched_getparam(Context& ctx, i32 pid, UserPtr<i32> param)
-{
-    if (pid < 0 || param.is_null())
-        return Errno::einval;
-    if (pid != 0 && !ProcessTable::find_thread(pid))
-        return Errno::esrch;
-    TRY(ctx.user().write(param, i32 {0}));
     return 0;
 }
 

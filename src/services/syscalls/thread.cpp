@@ -31,6 +31,14 @@ Result<long> sys_arch_prctl(Context& ctx, int code, u64 addr)
     case abi::arch_get_gs:
         TRY(ctx.user().write(UserPtr<u64>(addr), regs.gs_base));
         return 0;
+    case abi::arch_get_cpuid:
+        return 1; // CPUID never faults here
+    case abi::arch_set_cpuid:
+        // Making CPUID fault needs the CPU's CPUID faulting, which a guest here never has:
+        // Linux's answer without it is ENODEV; turning it on (it is on) succeeds.
+        if (!addr)
+            return Errno::enodev;
+        return 0;
     default:
         return Errno::einval;
     }
