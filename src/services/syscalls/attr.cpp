@@ -4,7 +4,9 @@
 #include "services/mm/truncate.h"
 #include "services/abi/fcntl.h"
 #include "services/abi/stat.h"
+#include "services/fs/file_size_limit.h"
 #include "services/fs/permission.h"
+#include "services/fs/write_access.h"
 #include "services/syscalls/handlers.h"
 #include "services/syscalls/path.h"
 
@@ -153,6 +155,9 @@ Result<long> sys_truncate(Context& ctx, UserPtr<char> path, i64 length)
         return Errno::eisdir;
     if (!dentry->inode().is_regular())
         return Errno::einval;
+    // A running program's file may not change under it (ETXTBSY), nor grow past RLIMIT_FSIZE.
+    TRY(check_not_executing(dentry->inode()));
+    TRY(check_file_size_limit(static_cast<u64>(length)));
     SetAttr attr;
     attr.size = static_cast<u64>(length);
     TRY(apply(ctx, *dentry, attr));
@@ -169,6 +174,7 @@ Result<long> sys_ftruncate(Context& ctx, int fd, i64 length)
     if (!file->is_writable() || !file->inode() || !file->inode()->is_regular())
         return file->inode() && file->inode()->is_directory() ? Errno::eisdir : Errno::einval;
     TRY(check_writable_fs(*file->dentry()));
+    TRY(check_file_size_limit(static_cast<u64>(length)));
     TRY(remove_privs(ctx.thread().credentials(), *file->inode()));
     TRY(file->truncate(static_cast<u64>(length)));
     unmap_truncated_pages(*file->inode(), static_cast<u64>(length));

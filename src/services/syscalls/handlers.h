@@ -133,6 +133,7 @@ Result<long> sys_madvise(Context& ctx, u64 addr, u64 len, int advice);
 Result<long> sys_mremap(Context& ctx, u64 addr, u64 old_len, u64 new_len, int flags, u64 new_addr);
 Result<long> sys_msync(Context& ctx, u64 addr, u64 len, int flags);
 Result<long> sys_mincore(Context& ctx, u64 addr, u64 len, UserPtr<u8> vec);
+Result<long> sys_mseal(Context& ctx, u64 addr, u64 len, u64 flags);
 // socket.cpp
 Result<long> sys_socket(Context& ctx, int domain, int type, int protocol);
 /// readv and writev on a socket: one message gathered from or scattered into every segment.

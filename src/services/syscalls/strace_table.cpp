@@ -276,6 +276,7 @@ constexpr SyscallDescription descriptions[] = {
     {"faccessat2", {dirfd, path, octal, hex}},
     {"epoll_pwait2", {fd, pointer, integer, pointer, pointer, unsigned_integer}},
     {"futex_waitv", {pointer, unsigned_integer, hex, pointer, integer}},
+    {"mseal", {pointer, unsigned_integer, hex}},
 };
 
 constexpr const SyscallDescription* find_description(std::string_view name)
