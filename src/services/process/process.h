@@ -209,6 +209,8 @@ public:
     u64 rseq_area {0};
     u32 rseq_len {0};
     u32 rseq_signature {0};
+    /// ioprio_set(2)'s value (class << 13 | data); 0 (IOPRIO_CLASS_NONE) until set.
+    u16 io_priority {0};
     bool is_exiting {false};
     /// PR_SET_NO_NEW_PRIVS: exec never grants privileges; inherited by clone, kept by exec.
     bool has_no_new_privs {false};
