@@ -270,6 +270,8 @@ constexpr SyscallDescription descriptions[] = {
     {"open_by_handle_at", {fd, pointer, open_flags}},
     {"syncfs", {fd}},
     {"sendmmsg", {fd, pointer, unsigned_integer, hex}},
+    {"process_vm_readv", {integer, pointer, unsigned_integer, pointer, unsigned_integer, hex}},
+    {"process_vm_writev", {integer, pointer, unsigned_integer, pointer, unsigned_integer, hex}},
     {"renameat2", {dirfd, path, dirfd, path, hex}},
     {"getrandom", {pointer, unsigned_integer, hex}},
     {"memfd_create", {string, hex}},
