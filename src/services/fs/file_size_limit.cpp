@@ -15,7 +15,7 @@ u64 file_size_limit()
     Process* process = ProcessTable::current();
     if (!process)
         return abi::rlim_infinity;
-    return process->rlimits[abi::rlimit_fsize].cur;
+    return process->rlimit(abi::rlimit_fsize).cur;
 }
 
 Errno file_too_big()

@@ -19,8 +19,6 @@ struct CloneRequest {
     u64 tls {0};
     u64 parent_tid {0};
     u64 child_tid {0};
-    /// CLONE_CLEAR_SIGHAND (clone3): the child's handled signals go back to their default.
-    bool clears_signal_handlers {false};
 };
 
 /// Creates a thread or a process as clone(2) describes; returns the new tid in the parent.

@@ -73,13 +73,12 @@ Result<long> sys_clone3(Context& ctx, UserPtr<u8> args_ptr, u64 size)
         return Errno::einval; // FIXME: a chosen pid is not supported yet
     }
     CloneRequest request;
-    request.flags = args.flags & ~abi::clone_clear_sighand;
+    request.flags = args.flags;
     request.exit_signal = static_cast<int>(args.exit_signal);
     request.stack = args.stack ? args.stack + args.stack_size : 0;
     request.tls = args.tls;
     request.parent_tid = args.parent_tid;
     request.child_tid = args.child_tid;
-    request.clears_signal_handlers = args.flags & abi::clone_clear_sighand;
     return TRY(clone_thread_or_process(ctx.thread(), request));
 }
 

@@ -26,10 +26,10 @@ Result<std::vector<Thread*>> threads_named(Context& ctx, int which, int id)
     case abi::ioprio_who_pgrp:
     case abi::ioprio_who_user: {
         bool is_pgrp = which == abi::ioprio_who_pgrp;
-        i64 want = id != 0 ? id : is_pgrp ? ctx.process().pgid : ctx.thread().credentials().uid;
+        i64 want = id != 0 ? id : is_pgrp ? ctx.process().pgid() : ctx.thread().credentials().uid;
         for (const auto& [pid, process] : ProcessTable::all()) {
-            for (const auto& thread : process->threads) {
-                i64 have = is_pgrp ? process->pgid : thread->credentials().uid;
+            for (const auto& thread : process->threads()) {
+                i64 have = is_pgrp ? process->pgid() : thread->credentials().uid;
                 if (have == want)
                     found.push_back(thread.get());
             }
@@ -65,7 +65,7 @@ Result<long> sys_ioprio_get(Context& ctx, int which, int who)
     u32 best = 0;
     bool has_best = false;
     for (Thread* thread : threads) {
-        u32 value = effective(*thread, thread->process().nice);
+        u32 value = effective(*thread, thread->process().nice());
         if (!has_best || class_of(value) < class_of(best)
             || (class_of(value) == class_of(best) && (value & abi::ioprio_prio_mask) < (best & abi::ioprio_prio_mask)))
             best = value;

@@ -30,7 +30,7 @@ Result<Opened> open_or_create(Context& ctx, PathLookup& lookup, const std::strin
     TRY(check_writable_fs(*target.parent));
     Inode& dir = target.parent->inode();
     TRY(may_create(lookup.credentials(), dir));
-    u32 perms = mode & ~ctx.process().fs->umask & 07777;
+    u32 perms = mode & ~ctx.process().fs()->umask & 07777;
     Owner owner = TRY(owner_of_new(lookup.credentials(), dir, perms));
     TRY(dir.create(target.name, perms, owner));
     return Opened {TRY(target.parent->child(target.name)), true};
@@ -99,7 +99,7 @@ Result<long> open_resolved(Context& ctx, int dirfd, const std::string& path, u32
         TRY(inode.set_attr(attr));
         unmap_truncated_pages(inode, 0);
     }
-    return TRY(ctx.files().install(file, flags & o_cloexec, 0, ctx.process().rlimits[rlimit_nofile].cur));
+    return TRY(ctx.files().install(file, flags & o_cloexec, 0, ctx.process().rlimit(rlimit_nofile).cur));
 }
 
 } // namespace

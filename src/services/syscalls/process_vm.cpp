@@ -52,9 +52,9 @@ Result<long> transfer(Context& ctx, i32 pid, UserPtr<abi::IoVec> local_iov, u64 
         return Errno::esrch;
     Process& target = thread->process();
     TRY(ptrace_may_access(ctx.thread().credentials(), &ctx.process(), target, PtraceCreds::real));
-    if (!target.memory)
+    if (!target.memory())
         return Errno::esrch;
-    frame::VmSpace& remote_vm = target.memory->vm();
+    frame::VmSpace& remote_vm = target.memory()->vm();
 
     // A fault on either side ends the copy: what was copied counts, and nothing copied is EFAULT.
     Cursor here {local};
