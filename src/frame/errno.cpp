@@ -76,6 +76,7 @@ constexpr ErrnoText errno_texts[] = {
     {Errno::econnrefused, "ECONNREFUSED", "Connection refused"},
     {Errno::ealready, "EALREADY", "Operation already in progress"},
     {Errno::einprogress, "EINPROGRESS", "Operation now in progress"},
+    {Errno::estale, "ESTALE", "Stale file handle"},
     {Errno::erestartsys, "ERESTARTSYS", "To be restarted"},
     {Errno::erestartnointr, "ERESTARTNOINTR", "To be restarted"},
     {Errno::erestartnohand, "ERESTARTNOHAND", "To be restarted if no handler"},

@@ -73,6 +73,7 @@ enum class Errno : int {
     econnrefused = 111,
     ealready = 114,
     einprogress = 115,
+    estale = 116,
     // Kernel-internal: a syscall interrupted by a signal, restarted or turned into EINTR when
     // the signal is handled. Never seen by a guest.
     erestartsys = 512,

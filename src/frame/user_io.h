@@ -71,6 +71,8 @@ public:
     }
     /// Puts back the last `n` bytes read (a device took fewer than it was given).
     void unread(u64 n) { m_done -= std::min(n, m_done); }
+    /// Leaves at most `max_bytes` still to read (a write cut short at a file size limit).
+    void limit(u64 max_bytes) { m_len = std::min(m_len, m_done + max_bytes); }
 
 private:
     UserReader(VmSpace& vm, u64 va, u64 len) : m_vm(&vm), m_va(va), m_len(len) {}

@@ -45,6 +45,24 @@ inline constexpr int at_eaccess = 0x200;
 inline constexpr int at_symlink_follow = 0x400;
 inline constexpr int at_no_automount = 0x800;
 inline constexpr int at_empty_path = 0x1000;
+/// name_to_handle_at(2): a handle only to identify the file, never to open it.
+inline constexpr int at_handle_fid = 0x200;
+/// MAX_HANDLE_SZ: the most bytes a file handle may have.
+inline constexpr u32 max_handle_bytes = 128;
+
+// sync_file_range(2) flags.
+inline constexpr u32 sync_file_range_wait_before = 1;
+inline constexpr u32 sync_file_range_write = 2;
+inline constexpr u32 sync_file_range_wait_after = 4;
+
+// fallocate(2) modes.
+inline constexpr int falloc_fl_keep_size = 0x01;
+inline constexpr int falloc_fl_punch_hole = 0x02;
+inline constexpr int falloc_fl_collapse_range = 0x08;
+inline constexpr int falloc_fl_zero_range = 0x10;
+inline constexpr int falloc_fl_insert_range = 0x20;
+inline constexpr int falloc_fl_unshare_range = 0x40;
+inline constexpr int falloc_fl_write_zeroes = 0x80;
 inline constexpr int at_statx_sync_type = 0x6000;
 
 // fcntl(2) commands and arguments.

@@ -57,6 +57,14 @@ inline constexpr int madv_hugepage = 14;
 inline constexpr int madv_nohugepage = 15;
 inline constexpr int madv_dontdump = 16;
 inline constexpr int madv_dodump = 17;
+inline constexpr int madv_remove = 9;
+inline constexpr int madv_wipeonfork = 18;
+inline constexpr int madv_keeponfork = 19;
+inline constexpr int madv_cold = 20;
+inline constexpr int madv_pageout = 21;
+inline constexpr int madv_populate_read = 22;
+inline constexpr int madv_populate_write = 23;
+inline constexpr int madv_dontneed_locked = 24;
 
 inline constexpr int ms_async = 1;
 inline constexpr int ms_invalidate = 2;

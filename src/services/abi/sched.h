@@ -27,6 +27,18 @@ inline constexpr u64 clone_detached = 0x400000;
 inline constexpr u64 clone_untraced = 0x800000;
 inline constexpr u64 clone_child_settid = 0x01000000;
 inline constexpr u64 clone_io = 0x80000000ull;
+// The namespace flags, which Asterix refuses until it has namespaces.
+inline constexpr u64 clone_newcgroup = 0x02000000;
+inline constexpr u64 clone_newuts = 0x04000000;
+inline constexpr u64 clone_newipc = 0x08000000;
+inline constexpr u64 clone_newuser = 0x10000000;
+inline constexpr u64 clone_newpid = 0x20000000;
+inline constexpr u64 clone_newnet = 0x40000000;
+/// clone3-only flags (above the 32 bits clone(2) takes).
+inline constexpr u64 clone_clear_sighand = 0x100000000ull;
+inline constexpr u64 clone_into_cgroup = 0x200000000ull;
+/// MAX_PID_NS_LEVEL: the most entries clone3's set_tid array may have.
+inline constexpr u64 max_pid_ns_level = 32;
 
 /// SCHED_OTHER: the default, time-shared scheduling policy.
 inline constexpr int sched_other = 0;

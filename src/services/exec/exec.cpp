@@ -87,6 +87,8 @@ struct Executable {
     Ref<File> file;
     u64 size;
     frame::FileStat stat;
+    /// Nobody may open the file for writing while it is loaded (and, for the program, run).
+    std::optional<ExecHold> hold;
 };
 
 std::variant<Executable, ExecError> open_executable(Thread& thread, const std::string& path)
@@ -105,10 +107,15 @@ std::variant<Executable, ExecError> open_executable(Thread& thread, const std::s
     // Linux's do_open_execat asks for execute permission only: a 0111 program runs.
     if (generic_permission(thread.credentials(), st.value(), may_exec).is_error())
         return failure(Errno::eacces, "permission denied (not executable by this user)");
+    // Linux's do_open_execat: a file some descriptor has open for writing is busy.
+    auto hold = ExecHold::take(inode);
+    if (hold.is_error())
+        return failure(hold.error(), errno_message(hold.error()));
     auto file = inode.open(dentry.value(), o_rdonly);
     if (file.is_error())
         return failure(file.error(), errno_message(file.error()));
-    return Executable {dentry.release_value(), file.release_value(), static_cast<u64>(st.value().size), st.value()};
+    return Executable {dentry.release_value(), file.release_value(), static_cast<u64>(st.value().size), st.value(),
+        hold.release_value()};
 }
 
 /// The effective IDs a program runs with (Linux's bprm_fill_uid): a setuid file's owner, a
@@ -327,6 +334,7 @@ std::optional<ExecError> exec_program(Thread& thread, const std::string& path_in
     if (vm.is_error())
         return failure(vm.error(), "cannot create an address space");
     auto memory = make_ref<MemoryMap>(vm.release_value());
+    memory->hold_executable(std::move(*exe.hold));
 
     const std::string exe_path = exe.dentry->path();
     u64 bias = image.header.type == elf::et_dyn ? dyn_load_base - image.min_vaddr : 0;

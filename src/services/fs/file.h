@@ -11,6 +11,7 @@
 #include "services/abi/fcntl.h"
 #include "services/abi/poll.h"
 #include "services/fs/poll_queue.h"
+#include "services/fs/write_access.h"
 
 namespace asterix::services {
 
@@ -103,6 +104,9 @@ public:
     bool is_nonblocking() const { return m_status_flags & o_nonblock; }
     /// An O_PATH descriptor only names the file: I/O and changes through it are EBADF.
     bool is_path_only() const { return m_status_flags & o_path; }
+    /// The file's hold on write access to its inode, taken by open for writing and kept for as
+    /// long as the open file description lives (exec of the file is ETXTBSY meanwhile).
+    void hold_write_access(WriteAccess access) { m_write_access.emplace(std::move(access)); }
 
 protected:
     explicit File(u32 status_flags) : m_status_flags(status_flags) {}
@@ -110,6 +114,7 @@ protected:
 private:
     u32 m_status_flags;
     PollQueue m_release_watchers;
+    std::optional<WriteAccess> m_write_access;
 };
 
 } // namespace asterix::services

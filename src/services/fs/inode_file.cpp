@@ -2,6 +2,8 @@
 
 #include <limits>
 
+#include "services/fs/file_size_limit.h"
+
 namespace asterix::services {
 
 namespace {
@@ -42,6 +44,7 @@ Result<usize> InodeFile::write(frame::UserReader& in)
         return Errno::eisdir;
     if (status_flags() & o_append)
         m_offset = TRY(m_data->size());
+    TRY(limit_write_to_file_size(m_offset, in));
     usize n = TRY(m_data->write_at(m_offset, in));
     m_offset += n;
     return n;
@@ -91,6 +94,7 @@ Result<usize> InodeFile::write_at(u64 offset, frame::UserReader& in)
         offset = TRY(m_data->size());
     if (offset > static_cast<u64>(max_file_offset))
         return Errno::einval;
+    TRY(limit_write_to_file_size(offset, in));
     return m_data->write_at(offset, in);
 }
 

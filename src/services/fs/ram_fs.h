@@ -6,6 +6,7 @@
 #include "services/fs/inode.h"
 #include "services/fs/inode_file.h"
 #include "services/fs/page_cache.h"
+#include "services/fs/xattr_store.h"
 #include "services/kernel_memory.h"
 
 namespace asterix::services {
@@ -85,6 +86,7 @@ public:
     Result<void> fill_page(u64 index, std::span<u8> page) override;
     Result<u64> data_size() override { return m_size; }
     FileData* file_data() override { return is_regular() ? this : nullptr; }
+    XattrStore* xattrs() override { return &m_xattrs; }
     Result<u32> seals() override;
     Result<void> add_seals(u32 seals) override;
     /// Makes the file a memfd: in no directory (no links), with seals, starting with `seals`.
@@ -110,6 +112,7 @@ protected:
     u32 m_uid, m_gid;
     u32 m_nlink {1};
     u64 m_rdev {0};
+    XattrStore m_xattrs;
     u64 m_size {0};
     i64 m_atime_sec {0}, m_atime_nsec {0}, m_mtime_sec {0}, m_mtime_nsec {0}, m_ctime_sec {0}, m_ctime_nsec {0};
     std::map<std::string, Ref<RamInode>, std::less<>> m_children;

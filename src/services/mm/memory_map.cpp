@@ -70,14 +70,21 @@ Result<Ref<MemoryMap>> MemoryMap::fork()
 {
     auto child_vm = TRY(frame::VmSpace::create());
     auto child = make_ref<MemoryMap>(child_vm);
-    child->m_areas = m_areas;
+    for (const auto& [start, area] : m_areas) {
+        if (!area.is_dropped_on_fork)
+            child->m_areas.emplace(start, area);
+    }
     // Memory locks, and mlockall's MCL_FUTURE, are not inherited (mlock(2)).
     for (auto& [start, area] : child->m_areas)
         area.is_locked = false;
     child->m_brk_start = m_brk_start;
     child->m_brk = m_brk;
     child->m_vdso = m_vdso;
+    if (m_exe_hold)
+        child->m_exe_hold.emplace(*m_exe_hold);
     for (const auto& [start, area] : m_areas) {
+        if (area.is_dropped_on_fork || (area.is_wiped_on_fork && !area.is_shared))
+            continue;
         u8 perms = effective_perms(area.prot);
         bool is_private_writable = !area.is_shared && (perms & frame::perm_write);
         m_vm->for_each_page(area.start, area.end, [&](u64 va, const frame::Mapping& mapping) {
@@ -158,7 +165,7 @@ void MemoryMap::merge_around(u64 start, u64 end)
         Area& left = it->second;
         const Area& right = next->second;
         bool is_mergeable = left.end == right.start && left.prot == right.prot && !left.file && !right.file
-            && !left.is_shared && !right.is_shared && left.name == right.name && left.is_locked == right.is_locked
+            && !left.is_shared && !right.is_shared && left.name == right.name && left.has_same_flags(right)
             && left.special == SpecialMapping::none && right.special == SpecialMapping::none;
         if (is_mergeable) {
             left.end = right.end;
@@ -233,6 +240,7 @@ Result<u64> MemoryMap::place(u64 addr, u64 size, Placement placement)
             return Errno::eexist;
         if (splits_special_area(addr, addr + size))
             return Errno::einval;
+        TRY(check_unsealed(addr, addr + size));
         remove_range(addr, addr + size);
         return addr;
     case Placement::hint:
@@ -353,7 +361,7 @@ Result<std::vector<u8>> MemoryMap::residency(u64 addr, u64 len)
     return resident;
 }
 
-Result<u64> MemoryMap::remap(u64 addr, u64 old_len, u64 new_len, bool may_move)
+Result<u64> MemoryMap::remap(u64 addr, u64 old_len, u64 new_len, const RemapTarget& target)
 {
     if (!is_page_aligned(addr))
         return Errno::einval;
@@ -361,6 +369,9 @@ Result<u64> MemoryMap::remap(u64 addr, u64 old_len, u64 new_len, bool may_move)
     u64 new_size = page_round_up(new_len);
     if (new_size == 0 || new_size < new_len || new_size > frame::user_space_end)
         return Errno::einval;
+    TRY(check_unsealed(addr, addr + std::max<u64>(old_size, page_size)));
+    if (target.fixed_addr)
+        return remap_to(addr, old_size, new_size, *target.fixed_addr, target.keeps_old);
     const Area* area = find_area(addr);
     if (!area || area->end - addr < old_size || old_size == 0)
         return Errno::efault;
@@ -370,6 +381,12 @@ Result<u64> MemoryMap::remap(u64 addr, u64 old_len, u64 new_len, bool may_move)
     if (area->special != SpecialMapping::none
         && (addr != area->start || old_size != area->end - area->start || new_size < old_size))
         return Errno::einval;
+    if (target.keeps_old) {
+        if (!fits_address_limit(new_size, 0, 0))
+            return Errno::enomem;
+        u64 to = TRY(find_free(new_size));
+        return move_pages(*area, addr, old_size, new_size, to, true);
+    }
     if (new_size <= old_size) {
         if (new_size < old_size)
             remove_range(addr + new_size, addr + old_size);
@@ -382,20 +399,55 @@ Result<u64> MemoryMap::remap(u64 addr, u64 old_len, u64 new_len, bool may_move)
         m_areas.at(area->start).end = addr + new_size;
         return addr;
     }
-    if (!may_move)
+    if (!target.may_move)
         return Errno::enomem;
-    Area moved = *area;
-    u64 target = TRY(find_free(new_size));
-    moved.file_offset += addr - area->start;
-    moved.start = target;
-    moved.end = target + new_size;
+    u64 to = TRY(find_free(new_size));
+    return move_pages(*area, addr, old_size, new_size, to, false);
+}
+
+Result<u64> MemoryMap::remap_to(u64 addr, u64 old_size, u64 new_size, u64 to, bool keeps_old)
+{
+    // Linux's mremap_to: the target must be aligned, inside user space and apart from the old
+    // range; whatever was mapped there goes, and a shrinking move drops the old range's tail.
+    if (!is_page_aligned(to) || to >= frame::user_space_end || new_size > frame::user_space_end - to)
+        return Errno::einval;
+    if (to < addr + old_size && addr < to + new_size)
+        return Errno::einval;
+    if (!has_room_to_split(to, to + new_size))
+        return Errno::enomem;
+    TRY(check_unsealed(to, to + new_size));
+    remove_range(to, to + new_size);
+    if (old_size > new_size) {
+        remove_range(addr + new_size, addr + old_size);
+        old_size = new_size;
+    }
+    const Area* area = find_area(addr);
+    if (!area || area->end - addr < old_size || old_size == 0)
+        return Errno::efault;
+    if (!fits_address_limit(keeps_old ? new_size : new_size - old_size, 0, 0))
+        return Errno::enomem;
+    return move_pages(*area, addr, old_size, new_size, to, keeps_old);
+}
+
+u64 MemoryMap::move_pages(const Area& area, u64 addr, u64 old_size, u64 new_size, u64 to, bool keeps_old)
+{
+    Area moved = area;
+    moved.file_offset += addr - area.start;
+    moved.start = to;
+    moved.end = to + new_size;
     for (u64 at = 0; at < old_size; at += page_size) {
         if (auto mapping = m_vm->query(addr + at))
-            m_vm->map(target + at, mapping->frame, mapping->perms);
+            m_vm->map(to + at, mapping->frame, mapping->perms);
     }
-    remove_range(addr, addr + old_size);
-    m_areas.insert_or_assign(target, std::move(moved));
-    return target;
+    if (keeps_old) {
+        // MREMAP_DONTUNMAP: the old range stays mapped but its pages went with the move, so
+        // anonymous memory there reads as zero and a file mapping faults its file in again.
+        m_vm->unmap(addr, old_size);
+    } else {
+        remove_range(addr, addr + old_size);
+    }
+    m_areas.insert_or_assign(to, std::move(moved));
+    return to;
 }
 
 Result<void> MemoryMap::unmap(u64 addr, u64 len)
@@ -409,6 +461,7 @@ Result<void> MemoryMap::unmap(u64 addr, u64 len)
         return Errno::enomem; // munmap(2): the split would pass the limit on mappings
     if (splits_special_area(addr, addr + size))
         return Errno::einval;
+    TRY(check_unsealed(addr, addr + size));
     remove_range(addr, addr + size);
     return {};
 }
@@ -440,6 +493,7 @@ Result<void> MemoryMap::protect(u64 addr, u64 len, u8 prot)
             return Errno::eacces;
         at = area->end;
     }
+    TRY(check_unsealed(addr, end));
     if (!has_room_to_split(addr, end))
         return Errno::enomem;
     if (splits_special_area(addr, end))
@@ -527,6 +581,142 @@ frame::FaultOutcome MemoryMap::fault_special_page(const Area& area, u64 page)
     // copies (handle_fault's copy on write), the shared frame stays as built.
     m_vm->map(page, frames[index], effective_perms(area.prot) & ~frame::perm_write);
     return frame::FaultOutcome::handled;
+Result<void> MemoryMap::check_unsealed(u64 start, u64 end) const
+{
+    auto it = m_areas.upper_bound(start);
+    if (it != m_areas.begin())
+        --it;
+    for (; it != m_areas.end() && it->second.start < end; ++it) {
+        if (it->second.end > start && it->second.is_sealed)
+            return Errno::eperm;
+    }
+    return {};
+}
+
+namespace {
+/// Linux's check for advice that would throw away the contents of sealed memory the process
+/// cannot write (madvise_dontneed and friends on a read-only anonymous or private area).
+bool is_discarding(Advice advice)
+{
+    return advice == Advice::dont_need || advice == Advice::free || advice == Advice::remove
+        || advice == Advice::dont_fork || advice == Advice::wipe_on_fork;
+}
+
+/// Whether `area` takes `advice`: EINVAL for advice that does not fit the kind of memory.
+Result<void> check_advice(const Area& area, Advice advice)
+{
+    switch (advice) {
+    case Advice::free:
+        // MADV_FREE is for private anonymous memory only.
+        if (area.is_shared || area.file)
+            return Errno::einval;
+        break;
+    case Advice::remove:
+        // Punching a hole needs a shared mapping the process may write (EACCES otherwise).
+        if (!area.is_shared)
+            return Errno::einval;
+        if (!(area.prot & frame::perm_write))
+            return Errno::eacces;
+        break;
+    case Advice::wipe_on_fork:
+    case Advice::keep_on_fork:
+        if (area.is_shared || area.file)
+            return Errno::einval;
+        break;
+    case Advice::populate_read:
+    case Advice::populate_write:
+        if (area.prot == frame::perm_none)
+            return Errno::einval;
+        break;
+    default:
+        break;
+    }
+    if (area.is_sealed && is_discarding(advice) && !area.is_shared && !(area.prot & frame::perm_write))
+        return Errno::eperm;
+    return {};
+}
+} // namespace
+
+Result<void> MemoryMap::advise(u64 addr, u64 size, Advice advice)
+{
+    u64 end = addr + size;
+    bool has_gap = false;
+    // Every area in the range is checked before any changes, so an EINVAL leaves all as it was.
+    for (u64 at = addr; at < end;) {
+        auto it = m_areas.upper_bound(at);
+        const Area* area = find_area(at);
+        if (!area) {
+            has_gap = true;
+            if (it == m_areas.end())
+                break;
+            at = it->second.start;
+            continue;
+        }
+        TRY(check_advice(*area, advice));
+        at = area->end;
+    }
+    bool is_flag = advice == Advice::dont_fork || advice == Advice::do_fork || advice == Advice::wipe_on_fork
+        || advice == Advice::keep_on_fork;
+    if (is_flag) {
+        if (!has_room_to_split(addr, end))
+            return Errno::enomem;
+        split_at(addr);
+        split_at(end);
+    }
+    for (auto it = m_areas.lower_bound(is_flag ? addr : 0); it != m_areas.end() && it->second.start < end; ++it) {
+        Area& area = it->second;
+        if (area.end <= addr)
+            continue;
+        u64 from = std::max(addr, area.start);
+        u64 to = std::min(end, area.end);
+        switch (advice) {
+        case Advice::dont_need:
+        case Advice::free:
+        case Advice::remove:
+            m_vm->unmap(from, to - from);
+            break;
+        case Advice::dont_fork:
+            area.is_dropped_on_fork = true;
+            break;
+        case Advice::do_fork:
+            area.is_dropped_on_fork = false;
+            break;
+        case Advice::wipe_on_fork:
+            area.is_wiped_on_fork = true;
+            break;
+        case Advice::keep_on_fork:
+            area.is_wiped_on_fork = false;
+            break;
+        case Advice::populate_read:
+        case Advice::populate_write:
+            populate(from, to - from);
+            break;
+        case Advice::other:
+            break;
+        }
+    }
+    if (is_flag)
+        merge_around(addr, end);
+    return has_gap ? Result<void>(Errno::enomem) : Result<void>();
+}
+
+Result<void> MemoryMap::seal(u64 addr, u64 size)
+{
+    u64 end = addr + size;
+    for (u64 at = addr; at < end;) {
+        const Area* area = find_area(at);
+        if (!area)
+            return Errno::enomem;
+        at = area->end;
+    }
+    if (!has_room_to_split(addr, end))
+        return Errno::enomem;
+    split_at(addr);
+    split_at(end);
+    for (auto it = m_areas.lower_bound(addr); it != m_areas.end() && it->second.start < end; ++it)
+        it->second.is_sealed = true;
+    merge_around(addr, end);
+    return {};
 }
 
 Result<void> MemoryMap::install_page(u64 va, frame::Frame frame)

@@ -47,7 +47,23 @@ struct Area {
     SpecialMapping special {SpecialMapping::none};
     /// mlock(2)ed (Linux's VM_LOCKED): counted in VmLck and against RLIMIT_MEMLOCK.
     bool is_locked {false};
+    /// MADV_DONTFORK: a forked child does not get the area.
+    bool is_dropped_on_fork {false};
+    /// MADV_WIPEONFORK: a forked child gets the area empty (reading zeros).
+    bool is_wiped_on_fork {false};
+    /// mseal(2): the area may not be unmapped, moved, resized or reprotected (EPERM).
+    bool is_sealed {false};
+
+    /// The flags that keep two neighbouring areas from merging into one.
+    bool has_same_flags(const Area& other) const
+    {
+        return is_dropped_on_fork == other.is_dropped_on_fork && is_wiped_on_fork == other.is_wiped_on_fork
+            && is_sealed == other.is_sealed && is_locked == other.is_locked;
+    }
 };
+
+/// madvise(2) advice that the memory map acts on (the rest are hints it may ignore).
+enum class Advice : u8 { dont_need, free, remove, dont_fork, do_fork, wipe_on_fork, keep_on_fork, populate_read, populate_write, other };
 
 enum class Placement : u8 { anywhere, hint, fixed, fixed_noreplace };
 
@@ -76,8 +92,14 @@ public:
     /// Writes the dirty-able pages of shared file mappings in the range back to their files.
     Result<void> sync(u64 addr, u64 len);
     void sync_all();
-    /// mremap(2) without MREMAP_FIXED: resize in place, or move when `may_move`.
-    Result<u64> remap(u64 addr, u64 old_len, u64 new_len, bool may_move);
+    /// mremap(2): resize in place, or move when `may_move`; to `fixed_addr` (MREMAP_FIXED),
+    /// and keeping the old range mapped but empty when `keeps_old` (MREMAP_DONTUNMAP).
+    struct RemapTarget {
+        bool may_move {false};
+        std::optional<u64> fixed_addr;
+        bool keeps_old {false};
+    };
+    Result<u64> remap(u64 addr, u64 old_len, u64 new_len, const RemapTarget& target);
     /// Fills the pages of a range now (MAP_POPULATE); errors are ignored, as Linux does.
     void populate(u64 addr, u64 len);
     /// Whether each page of the range is resident (mincore); ENOMEM if part is unmapped.
@@ -106,11 +128,22 @@ public:
     /// Maps the vDSO somewhere free, [vvar] then [vdso] above it; returns the image's address
     /// (AT_SYSINFO_EHDR).
     Result<u64> map_vdso(const frame::VdsoPages& pages);
+    /// madvise(2) on a page-aligned range: checks each area against the advice (EINVAL,
+    /// EACCES, EPERM for sealed memory) and applies it; ENOMEM when part of it is unmapped,
+    /// after the mapped parts got the advice, as Linux does.
+    Result<void> advise(u64 addr, u64 size, Advice advice);
+    /// mseal(2) on a page-aligned range, which must be mapped whole (ENOMEM otherwise).
+    Result<void> seal(u64 addr, u64 size);
+    /// EPERM when part of [start, end) is sealed.
+    Result<void> check_unsealed(u64 start, u64 end) const;
     /// Puts an already filled frame at `va` inside an existing area (the ELF loader).
     Result<void> install_page(u64 va, frame::Frame frame);
 
     /// RLIMIT_AS: the bytes of all areas together; mmap, mremap and brk past it fail.
     void set_address_limit(u64 bytes) { m_address_limit = bytes; }
+    /// The program this memory runs keeps its executable from being written (ETXTBSY) for as
+    /// long as the memory lives, as Linux's mm->exe_file does; a fork's copy keeps it too.
+    void hold_executable(ExecHold hold) { m_exe_hold.emplace(std::move(hold)); }
 
     void set_brk_start(u64 addr);
     /// brk(2): returns the new break, or the old one when it cannot move.
@@ -151,6 +184,9 @@ private:
     bool splits_special_area(u64 start, u64 end) const;
     void map_file_neighbours(const Area& area, u64 page, u64 file_size);
     void write_back_range(const Area& area, u64 start, u64 end);
+    Result<u64> remap_to(u64 addr, u64 old_size, u64 new_size, u64 to, bool keeps_old);
+    /// Moves the pages of [addr, addr + old_size) of `area` to a new area at `to`.
+    u64 move_pages(const Area& area, u64 addr, u64 old_size, u64 new_size, u64 to, bool keeps_old);
     /// Cuts [start, end) out of the areas, splitting the ones that straddle its edges.
     void remove_range(u64 start, u64 end);
     void split_at(u64 addr);
@@ -176,6 +212,7 @@ private:
     u64 m_address_limit {~0ull};
     /// The frames behind the special areas.
     frame::VdsoPages m_vdso;
+    std::optional<ExecHold> m_exe_hold;
 };
 
 /// The page permissions that PROT_* bits give on x86-64 (writable or executable implies readable).

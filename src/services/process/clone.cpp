@@ -12,19 +12,39 @@ namespace {
 
 constexpr u64 supported_flags = clone_vm | clone_fs | clone_files | clone_sighand | clone_pidfd | clone_ptrace
     | clone_vfork | clone_parent | clone_thread | clone_sysvsem | clone_settls | clone_parent_settid
-    | clone_child_cleartid | clone_detached | clone_untraced | clone_child_settid | clone_io | abi::csignal;
+    | clone_child_cleartid | clone_detached | clone_untraced | clone_child_settid | clone_io | abi::csignal | abi::clone_clear_sighand;
+
+constexpr u64 namespace_flags = clone_newns | abi::clone_newcgroup | abi::clone_newuts | abi::clone_newipc
+    | abi::clone_newuser | abi::clone_newpid | abi::clone_newnet;
 
 /// The flag rules of copy_process().
-Result<void> check_flags(u64 flags)
+Result<void> check_flags(Thread& parent, u64 flags)
 {
+    if ((flags & (clone_newns | clone_fs)) == (clone_newns | clone_fs))
+        return Errno::einval;
+    if ((flags & (abi::clone_newuser | clone_fs)) == (abi::clone_newuser | clone_fs))
+        return Errno::einval;
     if ((flags & clone_thread) && !(flags & clone_sighand))
         return Errno::einval;
     if ((flags & clone_sighand) && !(flags & clone_vm))
         return Errno::einval;
-    if ((flags & (clone_newns | clone_fs)) == (clone_newns | clone_fs))
+    // Init's children cannot be made siblings of init: nobody would reap them.
+    if ((flags & clone_parent) && parent.process().is_unkillable())
         return Errno::einval;
-    if (flags & ~supported_flags)
+    if ((flags & clone_thread) && (flags & (abi::clone_newuser | abi::clone_newpid)))
+        return Errno::einval;
+    // Namespaces do not exist yet: Linux's answers for a kernel built without them. A user
+    // namespace needs no privilege, so it is EINVAL for anyone; the others need CAP_SYS_ADMIN
+    // first (EPERM), and only a caller who has it learns that they are missing (EINVAL).
+    if (flags & abi::clone_newuser)
+        return Errno::einval;
+    if (flags & namespace_flags) {
+        if (!parent.credentials().has_capability(abi::Capability::sys_admin))
+            return Errno::eperm;
         return Errno::einval; // FIXME: namespaces are not supported
+    }
+    if (flags & ~supported_flags)
+        return Errno::einval;
     if ((flags & clone_pidfd) && (flags & (clone_detached | clone_thread)))
         return Errno::einval;
     if (flags & clone_pidfd)
@@ -69,6 +89,13 @@ Result<Ref<Process>> Process::create_forked(i32 pid, Process& parent, Process* n
     } else {
         process->m_sighand = make_ref<SignalHandlers>();
         process->m_sighand->actions = parent.m_sighand->actions;
+        // CLONE_CLEAR_SIGHAND (clone3): handled signals go back to their default.
+        if (flags & abi::clone_clear_sighand) {
+            for (auto& action : process->m_sighand->actions) {
+                if (action.handler != abi::sig_ign)
+                    action = {};
+            }
+        }
     }
     const Program& program = parent.m_program;
     TRY(process->m_program.args_charge.grow(string_list_bytes(program.argv) + string_list_bytes(program.envp)));
@@ -100,7 +127,7 @@ Result<Ref<Process>> Process::create_forked(i32 pid, Process& parent, Process* n
 
 Result<i32> clone_thread_or_process(Thread& parent_thread, const CloneRequest& request)
 {
-    TRY(check_flags(request.flags));
+    TRY(check_flags(parent_thread, request.flags));
     Process& parent = parent_thread.process();
     u64 flags = request.flags;
 

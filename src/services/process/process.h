@@ -392,6 +392,8 @@ public:
     u64 rseq_area {0};
     u32 rseq_len {0};
     u32 rseq_signature {0};
+    /// ioprio_set(2)'s value (class << 13 | data); 0 (IOPRIO_CLASS_NONE) until set.
+    u16 io_priority {0};
     /// The thread is on its way out (exit, a fatal signal, another thread's exec): its loop
     /// ends at the next return to it. It never comes back.
     bool is_exiting() const { return m_is_exiting; }

@@ -5,6 +5,7 @@
 #include "frame/bytes.h"
 #include "services/abi/sched.h"
 #include "services/process/clone.h"
+#include "services/process/process_table.h"
 #include "services/process/signals.h"
 #include "services/syscalls/handlers.h"
 
@@ -26,7 +27,10 @@ Result<long> sys_clone(Context& ctx, u64 flags, u64 stack, UserPtr<i32> parent_t
 
 Result<long> sys_clone3(Context& ctx, UserPtr<u8> args_ptr, u64 size)
 {
-    if (size < abi::clone_args_size_ver0 || size > page_size)
+    // Linux's copy_clone_args_from_user and clone3_args_valid, in their order.
+    if (size > page_size)
+        return Errno::e2big;
+    if (size < abi::clone_args_size_ver0)
         return Errno::einval;
     abi::CloneArgs args {};
     std::vector<u8> raw(size);
@@ -37,10 +41,37 @@ Result<long> sys_clone3(Context& ctx, UserPtr<u8> args_ptr, u64 size)
     }
     auto bytes = object_bytes(args);
     std::copy(raw.begin(), raw.begin() + std::min<u64>(size, sizeof(abi::CloneArgs)), bytes.begin());
-    if (args.exit_signal > signal_count || (args.flags & abi::csignal) || args.set_tid || args.set_tid_size || args.cgroup)
+    if (args.set_tid_size > abi::max_pid_ns_level || (!args.set_tid && args.set_tid_size)
+        || (args.set_tid && !args.set_tid_size))
+        return Errno::einval;
+    if ((args.exit_signal & ~abi::csignal) || args.exit_signal > signal_count)
+        return Errno::einval;
+    if ((args.flags & abi::clone_into_cgroup) && args.cgroup > 0x7fffffff)
+        return Errno::einval;
+    if (args.flags & ~(0xffffffffull | abi::clone_clear_sighand | abi::clone_into_cgroup))
+        return Errno::einval;
+    if (args.flags & abi::csignal)
+        return Errno::einval;
+    if ((args.flags & (clone_thread | clone_parent)) && args.exit_signal)
+        return Errno::einval;
+    if ((args.flags & (abi::clone_clear_sighand | clone_sighand)) == (abi::clone_clear_sighand | clone_sighand))
         return Errno::einval;
     if ((args.stack == 0) != (args.stack_size == 0))
         return Errno::einval;
+    if (args.flags & abi::clone_into_cgroup)
+        return Errno::ebadf; // FIXME: there are no cgroups, so no descriptor names one
+    if (args.set_tid) {
+        // Choosing the child's pid is for checkpoint/restore: it needs privilege, and a pid in
+        // use is EEXIST (Linux's alloc_pid).
+        i32 tid = TRY(ctx.user().read(UserPtr<i32>(args.set_tid)));
+        if (tid <= 0)
+            return Errno::einval;
+        if (!ctx.thread().credentials().has_capability(abi::Capability::sys_admin))
+            return Errno::eperm;
+        if (ProcessTable::find(tid))
+            return Errno::eexist;
+        return Errno::einval; // FIXME: a chosen pid is not supported yet
+    }
     CloneRequest request;
     request.flags = args.flags;
     request.exit_signal = static_cast<int>(args.exit_signal);

@@ -81,12 +81,15 @@ Result<long> sys_ftruncate(Context& ctx, int fd, i64 length);
 Result<long> sys_access(Context& ctx, UserPtr<char> path, int mode);
 Result<long> sys_faccessat(Context& ctx, int dirfd, UserPtr<char> path, int mode);
 Result<long> sys_faccessat2(Context& ctx, int dirfd, UserPtr<char> path, int mode, int flags);
+Result<long> sys_fallocate(Context& ctx, int fd, int mode, i64 offset, i64 len);
 // sync.cpp
 Result<long> sys_fsync(Context& ctx, int fd);
 Result<long> sys_fdatasync(Context& ctx, int fd);
 Result<long> sys_sync(Context& ctx);
 Result<long> sys_syncfs(Context& ctx, int fd);
 Result<long> sys_fadvise64(Context& ctx, int fd, i64 offset, i64 len, int advice);
+Result<long> sys_readahead(Context& ctx, int fd, i64 offset, u64 count);
+Result<long> sys_sync_file_range(Context& ctx, int fd, i64 offset, i64 nbytes, u32 flags);
 // xattr.cpp
 Result<long> sys_getxattr(Context& ctx, UserPtr<char> path, UserPtr<char> name, u64 value, u64 size);
 Result<long> sys_lgetxattr(Context& ctx, UserPtr<char> path, UserPtr<char> name, u64 value, u64 size);
@@ -142,6 +145,7 @@ Result<long> sys_munlockall(Context& ctx);
 Result<long> sys_mlock2(Context& ctx, u64 addr, u64 len, u32 flags);
 // membarrier.cpp
 Result<long> sys_membarrier(Context& ctx, int cmd, u32 flags, int cpu_id);
+Result<long> sys_mseal(Context& ctx, u64 addr, u64 len, u64 flags);
 // socket.cpp
 Result<long> sys_socket(Context& ctx, int domain, int type, int protocol);
 /// readv and writev on a socket: one message gathered from or scattered into every segment.
@@ -318,5 +322,24 @@ std::optional<Result<long>> prctl_privileges(Context& ctx, int option, u64 arg2,
 Result<long> sys_arch_prctl(Context& ctx, int code, u64 addr);
 Result<long> sys_set_tid_address(Context& ctx, UserPtr<i32> tidptr);
 Result<long> sys_set_robust_list(Context& ctx, u64 head, u64 len);
+
+// fs_info.cpp
+Result<long> sys_ustat(Context& ctx, u32 dev, u64 ubuf);
+Result<long> sys_sysfs(Context& ctx, int option, u64 arg1, u64 arg2);
+
+// ioprio.cpp
+Result<long> sys_ioprio_set(Context& ctx, int which, int who, int ioprio);
+Result<long> sys_ioprio_get(Context& ctx, int which, int who);
+
+// file_handle.cpp
+Result<long> sys_name_to_handle_at(Context& ctx, int dirfd, UserPtr<char> path, UserPtr<u32> handle, UserPtr<i32> mount_id, int flags);
+Result<long> sys_open_by_handle_at(Context& ctx, int mount_fd, UserPtr<u32> handle, int flags);
+
+// cachestat.cpp
+Result<long> sys_cachestat(Context& ctx, u32 fd, UserPtr<u8> range_ptr, UserPtr<u8> stat_ptr, u32 flags);
+
+// process_vm.cpp
+Result<long> sys_process_vm_readv(Context& ctx, i32 pid, UserPtr<abi::IoVec> local_iov, u64 liovcnt, UserPtr<abi::IoVec> remote_iov, u64 riovcnt, u64 flags);
+Result<long> sys_process_vm_writev(Context& ctx, i32 pid, UserPtr<abi::IoVec> local_iov, u64 liovcnt, UserPtr<abi::IoVec> remote_iov, u64 riovcnt, u64 flags);
 
 } // namespace asterix::services

@@ -1,4 +1,4 @@
-// brk, mmap, munmap, mprotect, madvise, mremap, msync, mincore
+// brk, mmap, munmap, mprotect, madvise, mremap, msync, mincore, mseal
 
 #include "frame/phys_mem.h"
 #include "services/abi/mman.h"
@@ -91,31 +91,66 @@ Result<long> sys_mprotect(Context& ctx, u64 addr, u64 len, int prot)
     return 0;
 }
 
-Result<long> sys_madvise(Context& ctx, u64 addr, u64 len, int advice)
+namespace {
+/// The advice values Linux's madvise_behavior_valid accepts here (with KSM and transparent
+/// huge pages; without memory-failure injection, so MADV_HWPOISON and MADV_SOFT_OFFLINE are
+/// EINVAL, as on a kernel built without it), and what the memory map does with each.
+std::optional<Advice> advice_of(int advice)
 {
-    if (addr & (page_size - 1))
-        return Errno::einval;
     switch (advice) {
     case abi::madv_dontneed:
+    case abi::madv_dontneed_locked:
+        return Advice::dont_need;
     case abi::madv_free:
-        TRY(ctx.memory().discard(addr, len));
-        return 0;
+        return Advice::free;
+    case abi::madv_remove:
+        return Advice::remove;
+    case abi::madv_dontfork:
+        return Advice::dont_fork;
+    case abi::madv_dofork:
+        return Advice::do_fork;
+    case abi::madv_wipeonfork:
+        return Advice::wipe_on_fork;
+    case abi::madv_keeponfork:
+        return Advice::keep_on_fork;
+    case abi::madv_populate_read:
+        return Advice::populate_read;
+    case abi::madv_populate_write:
+        return Advice::populate_write;
     case abi::madv_normal:
     case abi::madv_random:
     case abi::madv_sequential:
     case abi::madv_willneed:
-    case abi::madv_dontfork:
-    case abi::madv_dofork:
+    case abi::madv_cold:
+    case abi::madv_pageout:
     case abi::madv_mergeable:
     case abi::madv_unmergeable:
     case abi::madv_hugepage:
     case abi::madv_nohugepage:
     case abi::madv_dontdump:
     case abi::madv_dodump:
-        return 0;
+        return Advice::other;
     default:
-        return Errno::einval;
+        return std::nullopt;
     }
+}
+} // namespace
+
+Result<long> sys_madvise(Context& ctx, u64 addr, u64 len, int advice)
+{
+    // Linux's madvise_should_skip: the advice, then the range.
+    auto what = advice_of(advice);
+    if (!what)
+        return Errno::einval;
+    if (addr & (page_size - 1))
+        return Errno::einval;
+    u64 size = page_round_up(len);
+    if (size < len || addr + size < addr)
+        return Errno::einval;
+    if (size == 0)
+        return 0;
+    TRY(ctx.memory().advise(addr, size, *what));
+    return 0;
 }
 
 Result<long> sys_mremap(Context& ctx, u64 addr, u64 old_len, u64 new_len, int flags, u64 new_addr)
@@ -124,9 +159,16 @@ Result<long> sys_mremap(Context& ctx, u64 addr, u64 old_len, u64 new_len, int fl
         return Errno::einval;
     if ((flags & abi::mremap_fixed) && !(flags & abi::mremap_maymove))
         return Errno::einval;
-    if (flags & (abi::mremap_fixed | abi::mremap_dontunmap))
-        return Errno::einval; // FIXME: moving to a chosen address is not supported yet
-    return static_cast<long>(TRY(limited_memory(ctx).remap(addr, old_len, new_len, flags & abi::mremap_maymove)));
+    // MREMAP_DONTUNMAP moves the pages and leaves the old range mapped: only a move of the
+    // same size (mremap(2)).
+    if ((flags & abi::mremap_dontunmap) && (!(flags & abi::mremap_maymove) || old_len != new_len))
+        return Errno::einval;
+    MemoryMap::RemapTarget target;
+    target.may_move = flags & abi::mremap_maymove;
+    if (flags & abi::mremap_fixed)
+        target.fixed_addr = new_addr;
+    target.keeps_old = flags & abi::mremap_dontunmap;
+    return static_cast<long>(TRY(limited_memory(ctx).remap(addr, old_len, new_len, target)));
 }
 
 Result<long> sys_msync(Context& ctx, u64 addr, u64 len, int flags)
@@ -145,6 +187,26 @@ Result<long> sys_mincore(Context& ctx, u64 addr, u64 len, UserPtr<u8> vec)
 {
     auto resident = TRY(ctx.memory().residency(addr, len));
     TRY(ctx.user().write_bytes(vec.addr(), resident));
+    return 0;
+}
+
+} // namespace asterix::services
+
+namespace asterix::services {
+
+Result<long> sys_mseal(Context& ctx, u64 addr, u64 len, u64 flags)
+{
+    // mseal(2): no flags are defined yet; the range is page aligned, and mapped whole.
+    if (flags != 0)
+        return Errno::einval;
+    if (addr & (page_size - 1))
+        return Errno::einval;
+    u64 size = page_round_up(len);
+    if (size < len || addr + size < addr)
+        return Errno::einval;
+    if (size == 0)
+        return 0;
+    TRY(ctx.memory().seal(addr, size));
     return 0;
 }
 

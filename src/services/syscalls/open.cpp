@@ -84,7 +84,14 @@ Result<long> open_resolved(Context& ctx, int dirfd, const std::string& path, u32
     if (!is_created)
         TRY(may_open(lookup.credentials(), inode, flags));
     // The lookup is over: a blocking open (a FIFO without a writer) holds nothing of it.
+    // A regular file open for writing may not be executed meanwhile, nor opened for writing
+    // while it runs (ETXTBSY, Linux's get_write_access in do_dentry_open).
+    std::optional<WriteAccess> write_access;
+    if (is_writing && inode.is_regular())
+        write_access.emplace(TRY(WriteAccess::take(inode)));
     auto file = TRY(inode.open(dentry, flags & ~(o_creat | o_excl | o_noctty | o_trunc | o_cloexec)));
+    if (write_access)
+        file->hold_write_access(std::move(*write_access));
     if ((flags & o_trunc) && inode.is_regular() && access != o_rdonly) {
         TRY(remove_privs(lookup.credentials(), inode));
         SetAttr attr;

@@ -1,5 +1,8 @@
-// fsync, fdatasync, sync, syncfs, fadvise64
+// fsync, fdatasync, sync, syncfs, fadvise64, readahead, sync_file_range
 
+#include <limits>
+
+#include "services/abi/fcntl.h"
 #include "services/syscalls/handlers.h"
 
 namespace asterix::services {
@@ -39,6 +42,38 @@ Result<long> sys_fadvise64(Context& ctx, int fd, i64 offset, i64 len, int advice
         return Errno::einval;
     if (!file->inode())
         return Errno::espipe;
+    return 0;
+}
+
+Result<long> sys_readahead(Context& ctx, int fd, i64 offset, u64 count)
+{
+    // Linux's ksys_readahead: a descriptor open for reading, on a file with a page cache
+    // (a regular file). Reads fill the cache on demand anyway, so there is nothing to start.
+    auto file = TRY(ctx.files().get(fd));
+    if (!file->is_readable())
+        return Errno::ebadf;
+    if (!file->inode() || !file->inode()->is_regular())
+        return Errno::einval;
+    return 0;
+}
+
+Result<long> sys_sync_file_range(Context& ctx, int fd, i64 offset, i64 nbytes, u32 flags)
+{
+    // sync_file_range(2): flags, then the range, then the descriptor, then the file type.
+    if (flags & ~(abi::sync_file_range_wait_before | abi::sync_file_range_write | abi::sync_file_range_wait_after))
+        return Errno::einval;
+    if (offset < 0 || nbytes < 0)
+        return Errno::einval;
+    if (nbytes != 0 && offset > std::numeric_limits<i64>::max() - nbytes)
+        return Errno::einval;
+    auto file = TRY(ctx.files().get(fd));
+    if (file->is_path_only())
+        return Errno::ebadf;
+    Inode* inode = file->inode();
+    if (!inode || !(inode->is_regular() || inode->is_directory() || inode->is_symlink()))
+        return Errno::espipe;
+    if ((flags & abi::sync_file_range_write) && inode->is_regular())
+        TRY(file->sync(true));
     return 0;
 }
 

@@ -1,23 +1,28 @@
 // getxattr, lgetxattr, fgetxattr, listxattr, llistxattr, flistxattr, setxattr, lsetxattr,
-// fsetxattr, removexattr, lremovexattr, fremovexattr: the file systems keep no extended
-// attributes, so they answer as one without xattr support does.
+// fsetxattr, removexattr, lremovexattr, fremovexattr. tmpfs keeps attributes in the user.*,
+// trusted.* and security.* namespaces; hostfs keeps none (a file there has no attributes and
+// a set is ENOTSUP, as on a file system without xattr support).
 
+#include "services/abi/capability.h"
 #include "services/abi/stat.h"
+#include "services/abi/xattr.h"
 #include "services/fs/permission.h"
+#include "services/fs/xattr_store.h"
 #include "services/syscalls/handlers.h"
 #include "services/syscalls/path.h"
 
 namespace asterix::services {
 
 namespace {
-Result<Ref<Dentry>> check_path(Context& ctx, UserPtr<char> path, Follow follow)
+enum class Access : u8 { read, write };
+
+Result<Ref<Dentry>> lookup_path(Context& ctx, const std::string& path, Follow follow)
 {
-    std::string name = TRY(read_path(ctx, path));
-    return lookup_at(ctx, abi::at_fdcwd, name, follow == Follow::no_follow ? abi::at_symlink_nofollow : 0);
+    return lookup_at(ctx, abi::at_fdcwd, path, follow == Follow::no_follow ? abi::at_symlink_nofollow : 0);
 }
 
 /// The f*xattr calls take a descriptor as fdget does: an O_PATH one is EBADF.
-Result<Ref<Dentry>> check_fd(Context& ctx, int fd)
+Result<Ref<Dentry>> lookup_fd(Context& ctx, int fd)
 {
     auto file = TRY(ctx.files().get(fd));
     if (file->is_path_only())
@@ -27,123 +32,224 @@ Result<Ref<Dentry>> check_fd(Context& ctx, int fd)
     return Ref<Dentry>(file->dentry());
 }
 
-/// May the caller set or remove the attribute `name` of `dentry` (Linux's xattr_permission
-/// for MAY_WRITE): "trusted." needs CAP_SYS_ADMIN; "user." only on files and directories, in a
-/// sticky directory only by its owner (EPERM), and with write permission (EACCES); the other
-/// namespaces need write permission.
-Result<void> check_write(Context& ctx, Dentry& dentry, UserPtr<char> name)
+/// An attribute name argument (Linux's import_xattr_name): empty or past XATTR_NAME_MAX is
+/// ERANGE.
+Result<std::string> read_name(Context& ctx, UserPtr<char> name)
 {
-    std::string text = TRY(ctx.user().read_cstring(name.addr(), 255));
-    if (text.empty())
+    auto text = ctx.user().read_cstring(name.addr(), abi::xattr_name_max);
+    if (text.is_error())
+        return text.error() == Errno::enametoolong ? Errno::erange : text.error();
+    if (text.value().empty())
         return Errno::erange;
-    TRY(check_writable_fs(dentry));
+    return text.release_value();
+}
+
+bool has_prefix(const std::string& name, std::string_view prefix) { return name.starts_with(prefix); }
+
+bool is_trusted_visible(Context& ctx) { return ctx.thread().credentials().has_capability(abi::Capability::sys_admin); }
+
+/// Linux's xattr_permission: "trusted." needs CAP_SYS_ADMIN (else EPERM to change, ENODATA to
+/// read); "user." only on files and directories (else EPERM or ENODATA), in a sticky directory
+/// changed only by its owner; "security." and "system." are left to the file system; the rest
+/// need read or write permission on the inode.
+Result<void> check_access(Context& ctx, Dentry& dentry, const std::string& name, Access access)
+{
+    bool is_write = access == Access::write;
+    if (is_write)
+        TRY(check_writable_fs(dentry));
+    if (has_prefix(name, "security.") || has_prefix(name, "system."))
+        return {};
     const Credentials& creds = ctx.thread().credentials();
     Inode& inode = dentry.inode();
     auto st = TRY(inode.stat());
-    if (text.starts_with("trusted.")) {
+    if (has_prefix(name, "trusted.")) {
         if (!creds.has_capability(abi::Capability::sys_admin))
-            return Errno::eperm;
-        return {};
-    }
-    if (text.starts_with("user.")) {
+            return is_write ? Errno::eperm : Errno::enodata;
+    } else if (has_prefix(name, "user.")) {
         if (!inode.is_regular() && !inode.is_directory())
-            return Errno::eperm;
-        if (inode.is_directory() && (st.mode & abi::s_isvtx) && !is_owner_or_capable(creds, st))
+            return is_write ? Errno::eperm : Errno::enodata;
+        if (is_write && inode.is_directory() && (st.mode & abi::s_isvtx) && !is_owner_or_capable(creds, st))
             return Errno::eperm;
     }
-    return generic_permission(creds, st, may_write);
+    return generic_permission(creds, st, is_write ? may_write : may_read);
 }
 
-Result<void> check_name(Context& ctx, UserPtr<char> name)
+/// The namespaces tmpfs has handlers for (Linux's xattr_resolve_name): an unknown prefix is
+/// EOPNOTSUPP and a bare prefix ("user.") EINVAL.
+Result<void> check_handler(const std::string& name)
 {
-    std::string text = TRY(ctx.user().read_cstring(name.addr(), 255));
-    if (text.empty())
+    for (std::string_view prefix : {"user.", "trusted.", "security."}) {
+        if (has_prefix(name, prefix))
+            return name.size() == prefix.size() ? Result<void>(Errno::einval) : Result<void>();
+    }
+    return Errno::enotsup;
+}
+
+Result<long> get(Context& ctx, Dentry& dentry, const std::string& name, u64 value, u64 size)
+{
+    TRY(check_access(ctx, dentry, name, Access::read));
+    TRY(check_handler(name));
+    XattrStore* store = dentry.inode().xattrs();
+    if (!store)
+        return Errno::enodata;
+    auto bytes = TRY(store->get(name));
+    if (size == 0)
+        return static_cast<long>(bytes.size());
+    if (bytes.size() > std::min<u64>(size, abi::xattr_size_max))
         return Errno::erange;
-    return {};
+    TRY(ctx.user().write_bytes(value, bytes));
+    return static_cast<long>(bytes.size());
+}
+
+Result<long> list(Context& ctx, Dentry& dentry, u64 list_addr, u64 size)
+{
+    XattrStore* store = dentry.inode().xattrs();
+    if (!store)
+        return 0;
+    std::vector<u8> out;
+    for (const std::string& name : store->names()) {
+        if (has_prefix(name, "trusted.") && !is_trusted_visible(ctx))
+            continue;
+        out.insert(out.end(), name.begin(), name.end());
+        out.push_back(0);
+    }
+    if (size == 0)
+        return static_cast<long>(out.size());
+    if (out.size() > std::min<u64>(size, abi::xattr_list_max))
+        return Errno::erange;
+    TRY(ctx.user().write_bytes(list_addr, out));
+    return static_cast<long>(out.size());
+}
+
+/// What setxattr reads before it looks up the file (Linux's setxattr_copy): the flags, the
+/// name, the size (E2BIG past XATTR_SIZE_MAX) and the value.
+struct SetRequest {
+    std::string name;
+    std::vector<u8> value;
+    XattrMode mode;
+};
+
+Result<SetRequest> read_set_request(Context& ctx, UserPtr<char> name, u64 value, u64 size, int flags)
+{
+    if (flags & ~(abi::xattr_create | abi::xattr_replace))
+        return Errno::einval;
+    SetRequest request;
+    request.name = TRY(read_name(ctx, name));
+    if (size > abi::xattr_size_max)
+        return Errno::e2big;
+    request.value.resize(size);
+    TRY(ctx.user().read_bytes(value, request.value));
+    request.mode = (flags & abi::xattr_create) ? XattrMode::create_only
+        : (flags & abi::xattr_replace)         ? XattrMode::replace_only
+                                               : XattrMode::create_or_replace;
+    return request;
+}
+
+Result<long> set(Context& ctx, Dentry& dentry, SetRequest request)
+{
+    TRY(check_access(ctx, dentry, request.name, Access::write));
+    TRY(check_handler(request.name));
+    XattrStore* store = dentry.inode().xattrs();
+    if (!store)
+        return Errno::enotsup;
+    TRY(store->set(request.name, std::move(request.value), request.mode));
+    return 0;
+}
+
+Result<long> remove(Context& ctx, Dentry& dentry, const std::string& name)
+{
+    TRY(check_access(ctx, dentry, name, Access::write));
+    TRY(check_handler(name));
+    XattrStore* store = dentry.inode().xattrs();
+    if (!store)
+        return Errno::enodata;
+    TRY(store->remove(name));
+    return 0;
 }
 } // namespace
 
+// The path forms read the name before they look up the path, the descriptor forms look up
+// the descriptor first, as Linux 6.13 and later do.
+
 Result<long> sys_getxattr(Context& ctx, UserPtr<char> path, UserPtr<char> name, u64 value, u64 size)
 {
-    TRY(check_path(ctx, path, Follow::follow));
-    TRY(check_name(ctx, name));
-    return Errno::enodata;
+    std::string text = TRY(read_name(ctx, name));
+    auto dentry = TRY(lookup_path(ctx, TRY(read_path(ctx, path)), Follow::follow));
+    return get(ctx, *dentry, text, value, size);
 }
 
 Result<long> sys_lgetxattr(Context& ctx, UserPtr<char> path, UserPtr<char> name, u64 value, u64 size)
 {
-    TRY(check_path(ctx, path, Follow::no_follow));
-    TRY(check_name(ctx, name));
-    return Errno::enodata;
+    std::string text = TRY(read_name(ctx, name));
+    auto dentry = TRY(lookup_path(ctx, TRY(read_path(ctx, path)), Follow::no_follow));
+    return get(ctx, *dentry, text, value, size);
 }
 
 Result<long> sys_fgetxattr(Context& ctx, int fd, UserPtr<char> name, u64 value, u64 size)
 {
-    TRY(check_fd(ctx, fd));
-    TRY(check_name(ctx, name));
-    return Errno::enodata;
+    auto dentry = TRY(lookup_fd(ctx, fd));
+    std::string text = TRY(read_name(ctx, name));
+    return get(ctx, *dentry, text, value, size);
 }
 
-Result<long> sys_listxattr(Context& ctx, UserPtr<char> path, u64 list, u64 size)
+Result<long> sys_listxattr(Context& ctx, UserPtr<char> path, u64 list_addr, u64 size)
 {
-    TRY(check_path(ctx, path, Follow::follow));
-    return 0;
+    auto dentry = TRY(lookup_path(ctx, TRY(read_path(ctx, path)), Follow::follow));
+    return list(ctx, *dentry, list_addr, size);
 }
 
-Result<long> sys_llistxattr(Context& ctx, UserPtr<char> path, u64 list, u64 size)
+Result<long> sys_llistxattr(Context& ctx, UserPtr<char> path, u64 list_addr, u64 size)
 {
-    TRY(check_path(ctx, path, Follow::no_follow));
-    return 0;
+    auto dentry = TRY(lookup_path(ctx, TRY(read_path(ctx, path)), Follow::no_follow));
+    return list(ctx, *dentry, list_addr, size);
 }
 
-Result<long> sys_flistxattr(Context& ctx, int fd, u64 list, u64 size)
+Result<long> sys_flistxattr(Context& ctx, int fd, u64 list_addr, u64 size)
 {
-    TRY(check_fd(ctx, fd));
-    return 0;
+    auto dentry = TRY(lookup_fd(ctx, fd));
+    return list(ctx, *dentry, list_addr, size);
 }
-
-// The file systems keep no attributes: a permitted set is ENOTSUP, a permitted remove ENODATA.
 
 Result<long> sys_setxattr(Context& ctx, UserPtr<char> path, UserPtr<char> name, u64 value, u64 size, int flags)
 {
-    auto dentry = TRY(check_path(ctx, path, Follow::follow));
-    TRY(check_write(ctx, *dentry, name));
-    return Errno::enotsup;
+    auto request = TRY(read_set_request(ctx, name, value, size, flags));
+    auto dentry = TRY(lookup_path(ctx, TRY(read_path(ctx, path)), Follow::follow));
+    return set(ctx, *dentry, std::move(request));
 }
 
 Result<long> sys_lsetxattr(Context& ctx, UserPtr<char> path, UserPtr<char> name, u64 value, u64 size, int flags)
 {
-    auto dentry = TRY(check_path(ctx, path, Follow::no_follow));
-    TRY(check_write(ctx, *dentry, name));
-    return Errno::enotsup;
+    auto request = TRY(read_set_request(ctx, name, value, size, flags));
+    auto dentry = TRY(lookup_path(ctx, TRY(read_path(ctx, path)), Follow::no_follow));
+    return set(ctx, *dentry, std::move(request));
 }
 
 Result<long> sys_fsetxattr(Context& ctx, int fd, UserPtr<char> name, u64 value, u64 size, int flags)
 {
-    auto dentry = TRY(check_fd(ctx, fd));
-    TRY(check_write(ctx, *dentry, name));
-    return Errno::enotsup;
+    auto dentry = TRY(lookup_fd(ctx, fd));
+    auto request = TRY(read_set_request(ctx, name, value, size, flags));
+    return set(ctx, *dentry, std::move(request));
 }
 
 Result<long> sys_removexattr(Context& ctx, UserPtr<char> path, UserPtr<char> name)
 {
-    auto dentry = TRY(check_path(ctx, path, Follow::follow));
-    TRY(check_write(ctx, *dentry, name));
-    return Errno::enodata;
+    std::string text = TRY(read_name(ctx, name));
+    auto dentry = TRY(lookup_path(ctx, TRY(read_path(ctx, path)), Follow::follow));
+    return remove(ctx, *dentry, text);
 }
 
 Result<long> sys_lremovexattr(Context& ctx, UserPtr<char> path, UserPtr<char> name)
 {
-    auto dentry = TRY(check_path(ctx, path, Follow::no_follow));
-    TRY(check_write(ctx, *dentry, name));
-    return Errno::enodata;
+    std::string text = TRY(read_name(ctx, name));
+    auto dentry = TRY(lookup_path(ctx, TRY(read_path(ctx, path)), Follow::no_follow));
+    return remove(ctx, *dentry, text);
 }
 
 Result<long> sys_fremovexattr(Context& ctx, int fd, UserPtr<char> name)
 {
-    auto dentry = TRY(check_fd(ctx, fd));
-    TRY(check_write(ctx, *dentry, name));
-    return Errno::enodata;
+    auto dentry = TRY(lookup_fd(ctx, fd));
+    std::string text = TRY(read_name(ctx, name));
+    return remove(ctx, *dentry, text);
 }
 
 } // namespace asterix::services
