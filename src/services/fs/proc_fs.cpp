@@ -15,6 +15,7 @@
 #include "services/abi/magic.h"
 #include "services/fs/proc_task_state.h"
 #include "services/fs/ram_fs.h"
+#include "services/fs/record_lock.h"
 #include "services/fs/vfs.h"
 #include "services/process/process_table.h"
 #include "services/process/ptrace_access.h"
@@ -565,6 +566,7 @@ Ref<Inode> make_proc_fs()
          }))},
         {"mounts", Ref<Inode>(make_ref<ProcLink>([]() -> Result<std::string> { return std::string("self/mounts"); }))},
         {"meminfo", generated(meminfo_text)},
+        {"locks", generated(proc_locks_text)},
         {"cpuinfo", constant("processor\t: 0\nvendor_id\t: Asterix\nmodel name\t: Asterix virtual CPU\n"
                              "cpu MHz\t\t: 1000.000\ncache size\t: 0 KB\nflags\t\t: fpu sse sse2\n\n")},
         {"stat", generated([] {
