@@ -17,6 +17,7 @@ namespace asterix::services {
 class Context;
 class Dentry;
 class EpollFile;
+class PidFile;
 class Inode;
 class Socket;
 class SignalFile;
@@ -89,6 +90,8 @@ public:
     /// The timerfd or signalfd the file is, for the syscalls that change one (EINVAL otherwise).
     virtual TimerFile* as_timer() { return nullptr; }
     virtual SignalFile* as_signal() { return nullptr; }
+    /// The pidfd the file is, for the pidfd calls and waitid(P_PIDFD) (EBADF otherwise).
+    virtual PidFile* as_pidfd() { return nullptr; }
     /// What /proc/PID/fd/N shows ("/etc/passwd", "pipe:[7]", "/dev/tty").
     virtual std::string description() = 0;
 

@@ -1,5 +1,6 @@
 #include "services/process/clone.h"
 
+#include "services/fs/pid_file.h"
 #include "services/process/process_table.h"
 #include "services/process/signals.h"
 
@@ -24,8 +25,6 @@ Result<void> check_flags(u64 flags)
         return Errno::einval; // FIXME: namespaces are not supported
     if ((flags & clone_pidfd) && (flags & (clone_detached | clone_thread)))
         return Errno::einval;
-    if (flags & clone_pidfd)
-        return Errno::einval; // FIXME: pidfds come with poll on processes
     return {};
 }
 
@@ -45,11 +44,27 @@ void init_child_context(Thread& parent, Thread& child, const CloneRequest& reque
     child.has_no_new_privs = parent.has_no_new_privs;
 }
 
+/// CLONE_PIDFD: a close-on-exec pidfd for the child in the parent's table, its number stored
+/// at `where`; nothing stays installed when the store faults.
+Result<void> install_pidfd(Process& parent, const Ref<Process>& child, u64 where)
+{
+    auto file = make_ref<PidFile>(child, o_rdwr);
+    int fd = TRY(parent.files->install(file, true, 0, parent.rlimits[rlimit_nofile].cur));
+    if (auto stored = parent.vm().write(UserPtr<i32>(where), i32 {fd}); stored.is_error()) {
+        static_cast<void>(parent.files->close(fd));
+        return stored.error();
+    }
+    return {};
+}
+
 } // namespace
 
 Result<i32> clone_thread_or_process(Thread& parent_thread, const CloneRequest& request)
 {
     TRY(check_flags(request.flags));
+    // clone() returns the pidfd through parent_tid: both cannot be asked of one place.
+    if ((request.flags & clone_pidfd) && (request.flags & clone_parent_settid) && request.pidfd == request.parent_tid)
+        return Errno::einval;
     Process& parent = parent_thread.process();
     u64 flags = request.flags;
 
@@ -121,6 +136,8 @@ Result<i32> clone_thread_or_process(Thread& parent_thread, const CloneRequest& r
         TRY(process->vm().write(UserPtr<i32>(request.child_tid), tid));
     if (flags & clone_parent_settid)
         TRY(parent.vm().write(UserPtr<i32>(request.parent_tid), tid));
+    if (flags & clone_pidfd)
+        TRY(install_pidfd(parent, process, request.pidfd));
     process->threads.push_back(std::move(thread));
     new_parent->children.push_back(process);
     ProcessTable::add(*process);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "frame/boot.h"
+#include "services/fs/pid_file.h"
 #include "services/ipc/sem.h"
 #include "services/abi/futex.h"
 #include "services/process/process_table.h"
@@ -69,6 +70,7 @@ void finalize_process(Process& process)
         process.is_exiting = true;
     }
     process.has_exited = true;
+    PidFile::notify_exit(process);
     if (is_strace_on())
         trace_process_end(process.pid(), process.wait_status);
     if (process.memory)
