@@ -17,6 +17,7 @@ namespace asterix::services {
 class Context;
 class Dentry;
 class EpollFile;
+class InotifyFile;
 class PidFile;
 class Inode;
 class Socket;
@@ -92,6 +93,8 @@ public:
     virtual SignalFile* as_signal() { return nullptr; }
     /// The pidfd the file is, for the pidfd calls and waitid(P_PIDFD) (EBADF otherwise).
     virtual PidFile* as_pidfd() { return nullptr; }
+    /// The inotify instance the file is, for inotify_add_watch and inotify_rm_watch (EINVAL).
+    virtual InotifyFile* as_inotify() { return nullptr; }
     /// What /proc/PID/fd/N shows ("/etc/passwd", "pipe:[7]", "/dev/tty").
     virtual std::string description() = 0;
 

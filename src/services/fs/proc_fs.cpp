@@ -12,6 +12,7 @@
 #include "frame/clock.h"
 #include "frame/format.h"
 #include "frame/phys_mem.h"
+#include "services/abi/inotify.h"
 #include "services/abi/magic.h"
 #include "services/fs/proc_task_state.h"
 #include "services/fs/ram_fs.h"
@@ -550,8 +551,18 @@ Ref<Inode> make_proc_fs()
             {"msg", generated(sysvipc_msg_text)},
         };
     });
-    auto sys_dir = make_ref<ProcDir>([kernel_dir] {
-        return std::vector<std::pair<std::string, Ref<Inode>>> {{"kernel", Ref<Inode>(kernel_dir)}};
+    auto inotify_dir = make_ref<ProcDir>([constant] {
+        return std::vector<std::pair<std::string, Ref<Inode>>> {
+            {"max_queued_events", constant(std::to_string(abi::inotify_max_queued_events) + "\n")},
+            {"max_user_instances", constant(std::to_string(abi::inotify_max_user_instances) + "\n")},
+            {"max_user_watches", constant(std::to_string(abi::inotify_max_user_watches) + "\n")},
+        };
+    });
+    auto fs_dir = make_ref<ProcDir>([inotify_dir] {
+        return std::vector<std::pair<std::string, Ref<Inode>>> {{"inotify", Ref<Inode>(inotify_dir)}};
+    });
+    auto sys_dir = make_ref<ProcDir>([kernel_dir, fs_dir] {
+        return std::vector<std::pair<std::string, Ref<Inode>>> {{"kernel", Ref<Inode>(kernel_dir)}, {"fs", Ref<Inode>(fs_dir)}};
     });
     std::vector<std::pair<std::string, Ref<Inode>>> fixed = {
         {"self", Ref<Inode>(make_ref<ProcLink>([]() -> Result<std::string> {

@@ -214,6 +214,11 @@ Result<long> sys_fork(Context& ctx);
 Result<long> sys_vfork(Context& ctx);
 Result<long> sys_wait4(Context& ctx, i32 pid, UserPtr<i32> status, int options, UserPtr<abi::Rusage> rusage);
 Result<long> sys_waitid(Context& ctx, int idtype, i32 id, UserPtr<abi::SigInfo> infop, int options, UserPtr<abi::Rusage> rusage);
+// inotify.cpp
+Result<long> sys_inotify_init(Context& ctx);
+Result<long> sys_inotify_init1(Context& ctx, int flags);
+Result<long> sys_inotify_add_watch(Context& ctx, int fd, UserPtr<char> path, u32 mask);
+Result<long> sys_inotify_rm_watch(Context& ctx, int fd, int wd);
 // pidfd.cpp
 Result<long> sys_pidfd_open(Context& ctx, i32 pid, u32 flags);
 Result<long> sys_pidfd_getfd(Context& ctx, int pidfd, int target_fd, u32 flags);
