@@ -19,6 +19,7 @@ class Dentry;
 class EpollFile;
 class InotifyFile;
 class PidFile;
+class PipeFile;
 class Inode;
 class Socket;
 class SignalFile;
@@ -95,6 +96,8 @@ public:
     virtual PidFile* as_pidfd() { return nullptr; }
     /// The inotify instance the file is, for inotify_add_watch and inotify_rm_watch (EINVAL).
     virtual InotifyFile* as_inotify() { return nullptr; }
+    /// The pipe end (or FIFO) the file is, for splice, tee and vmsplice.
+    virtual PipeFile* as_pipe() { return nullptr; }
     /// What /proc/PID/fd/N shows ("/etc/passwd", "pipe:[7]", "/dev/tty").
     virtual std::string description() = 0;
 

@@ -214,6 +214,11 @@ Result<long> sys_fork(Context& ctx);
 Result<long> sys_vfork(Context& ctx);
 Result<long> sys_wait4(Context& ctx, i32 pid, UserPtr<i32> status, int options, UserPtr<abi::Rusage> rusage);
 Result<long> sys_waitid(Context& ctx, int idtype, i32 id, UserPtr<abi::SigInfo> infop, int options, UserPtr<abi::Rusage> rusage);
+// splice.cpp
+Result<long> sys_splice(Context& ctx, int fd_in, UserPtr<i64> off_in, int fd_out, UserPtr<i64> off_out, u64 len, u32 flags);
+Result<long> sys_tee(Context& ctx, int fd_in, int fd_out, u64 len, u32 flags);
+Result<long> sys_vmsplice(Context& ctx, int fd, UserPtr<abi::IoVec> iov, u64 nr_segs, u32 flags);
+Result<long> sys_fallocate(Context& ctx, int fd, int mode, i64 offset, i64 len);
 // inotify.cpp
 Result<long> sys_inotify_init(Context& ctx);
 Result<long> sys_inotify_init1(Context& ctx, int flags);
