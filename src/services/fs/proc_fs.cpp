@@ -296,6 +296,49 @@ std::string mounts_text()
     return out;
 }
 
+/// /proc/PID/mountinfo (proc(5)): one line a mount, with an id, its parent's id, a device
+/// number, the root and the mount point, the per-mount and the file system's options.
+std::string mountinfo_text()
+{
+    std::string out;
+    constexpr int first_id = 20;
+    int id = first_id;
+    for (const auto& mount : Vfs::mounts()) {
+        std::string at = mount.mount_point ? mount.mount_point->path() : "/";
+        bool is_read_only = mount.options == "ro" || mount.options.starts_with("ro,");
+        out += frame::format("%d %d 0:%d / %s %s - %s %s %s\n", id, id == first_id ? 1 : first_id, id, at.c_str(),
+            is_read_only ? "ro" : "rw", mount.root->inode().fs().type().c_str(), mount.source.c_str(), mount.options.c_str());
+        ++id;
+    }
+    return out;
+}
+
+/// /proc/PID/limits, laid out as Linux's proc_pid_limits.
+std::string limits_text(const Process& p)
+{
+    struct Row {
+        const char* name;
+        const char* unit;
+    };
+    static constexpr std::array<Row, rlimit_count> rows {{{"Max cpu time", "seconds"}, {"Max file size", "bytes"},
+        {"Max data size", "bytes"}, {"Max stack size", "bytes"}, {"Max core file size", "bytes"},
+        {"Max resident set", "bytes"}, {"Max processes", "processes"}, {"Max open files", "files"},
+        {"Max locked memory", "bytes"}, {"Max address space", "bytes"}, {"Max file locks", "locks"},
+        {"Max pending signals", "signals"}, {"Max msgqueue size", "bytes"}, {"Max nice priority", nullptr},
+        {"Max realtime priority", nullptr}, {"Max realtime timeout", "us"}}};
+    auto value = [](u64 limit) {
+        return limit == abi::rlim_infinity ? std::string("unlimited") : std::to_string(limit);
+    };
+    std::string out = frame::format("%-25s %-20s %-20s %-10s\n", "Limit", "Soft Limit", "Hard Limit", "Units");
+    for (usize i = 0; i < rows.size(); ++i) {
+        out += frame::format("%-25s %-20s %-20s ", rows[i].name, value(p.rlimits[i].cur).c_str(), value(p.rlimits[i].max).c_str());
+        if (rows[i].unit)
+            out += frame::format("%-10s", rows[i].unit);
+        out += "\n";
+    }
+    return out;
+}
+
 Ref<Inode> pid_dir(i32 pid);
 
 Ref<Inode> fd_dir(i32 pid)
@@ -495,6 +538,15 @@ Ref<Inode> pid_dir(i32 pid)
     entries.emplace_back("status", text([](Process& p) { return status_text(p, nullptr); }));
     entries.emplace_back("wchan", text([](Process& p) { return wait_channel(p, nullptr); }));
     entries.emplace_back("task", task_dir(pid));
+    entries.emplace_back("mountinfo", text([](Process&) { return mountinfo_text(); }));
+    entries.emplace_back("limits", text([](Process& p) { return limits_text(p); }));
+    entries.emplace_back("statm", text([](Process& p) {
+        // Pages: total, resident, shared, text, library (always 0), data, dirty (always 0).
+        if (p.has_exited || !p.memory)
+            return std::string("0 0 0 0 0 0 0\n");
+        u64 size = mapped_bytes(p) / 4096;
+        return frame::format("%" PRIu64 " %" PRIu64 " 0 0 0 %" PRIu64 " 0\n", size, u64 {p.vm().mapped_pages()}, size);
+    }));
     auto dir = make_ref<ProcDir>([entries] { return entries; }, 0555, PidOwner {pid, false});
     return Ref<Inode>(dir);
 }

@@ -1,7 +1,6 @@
 // rt_sigaction, rt_sigprocmask, sigaltstack. Dispositions and masks are recorded; delivery
 // comes with the signals issue.
 
-#include <bit>
 #include <limits>
 #include <map>
 
@@ -241,7 +240,7 @@ Result<long> sys_rt_sigqueueinfo(Context& ctx, i32 pid, int sig, UserPtr<abi::Si
 Result<long> sys_pidfd_send_signal(Context& ctx, int pidfd, int sig, UserPtr<abi::SigInfo> uinfo, u32 flags)
 {
     constexpr u32 scopes = abi::pidfd_signal_thread | abi::pidfd_signal_thread_group | abi::pidfd_signal_process_group;
-    if ((flags & ~scopes) || std::popcount(flags) > 1)
+    if ((flags & ~scopes) || (flags & (flags - 1)) != 0) // one scope at most
         return Errno::einval;
     auto file = TRY(ctx.files().get(pidfd));
     PidFile* pid_file = file->as_pidfd();
