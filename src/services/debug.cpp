@@ -27,9 +27,9 @@ __attribute__((used, noinline)) void ax_debug_processes()
 {
     frame::debug_print("    pid   ppid   pgid    sid  state    threads  comm\n");
     for (auto& [pid, process] : ProcessTable::all()) {
-        const char* state = process->has_exited ? "zombie" : process->is_stopped ? "stopped" : "live";
-        frame::debug_print(frame::format("%7d %6d %6d %6d  %-8s %7zu  %s\n", pid, process->ppid(), process->pgid, process->sid,
-            state, process->threads.size(), process->comm.c_str()));
+        const char* state = process->has_exited() ? "zombie" : process->is_stopped() ? "stopped" : "live";
+        frame::debug_print(frame::format("%7d %6d %6d %6d  %-8s %7zu  %s\n", pid, process->ppid(), process->pgid(), process->sid(),
+            state, process->threads().size(), process->comm().c_str()));
     }
 }
 
@@ -37,11 +37,11 @@ __attribute__((used, noinline)) void ax_debug_processes()
 __attribute__((used, noinline)) void ax_debug_maps(int pid)
 {
     Process* process = find_or_current(pid);
-    if (!process || !process->memory) {
+    if (!process || !process->memory()) {
         frame::debug_print("no such process, or it has no memory\n");
         return;
     }
-    for (const auto& [start, area] : process->memory->areas()) {
+    for (const auto& [start, area] : process->memory()->areas()) {
         std::string perms = "---p";
         if (area.prot & frame::perm_read)
             perms[0] = 'r';
@@ -61,16 +61,16 @@ __attribute__((used, noinline)) void ax_debug_maps(int pid)
 __attribute__((used, noinline)) void ax_debug_fds(int pid)
 {
     Process* process = find_or_current(pid);
-    if (!process || !process->files) {
+    if (!process || !process->files()) {
         frame::debug_print("no such process, or it has no descriptors\n");
         return;
     }
     for (int fd = 0; fd < 1024; ++fd) {
-        auto file = process->files->get(fd);
+        auto file = process->files()->get(fd);
         if (file.is_error())
             continue;
         frame::debug_print(frame::format("%4d %s flags %#o%s\n", fd, file.value()->description().c_str(), file.value()->status_flags(),
-            process->files->is_cloexec(fd) ? " cloexec" : ""));
+            process->files()->is_cloexec(fd) ? " cloexec" : ""));
     }
 }
 

@@ -85,22 +85,7 @@ void set_instance_limits(const frame::BootParams& params)
 void start_kernel_init()
 {
     i32 pid = MUST(ProcessTable::allocate_id());
-    auto init = make_ref<Process>(pid, nullptr);
-    init->is_kernel_init = true;
-    init->is_unkillable = true;
-    init->comm = "init";
-    init->exe_path = "/init";
-    init->argv = {"init"};
-    init->pgid = pid;
-    init->sid = pid;
-    init->fs = make_ref<FsContext>();
-    init->fs->root = Vfs::root();
-    init->fs->cwd = Vfs::root();
-    init->sighand = make_ref<SignalHandlers>();
-    init->files = make_ref<FdTable>();
-    init->rlimits = default_rlimits();
-    init->keep_credentials(Credentials::for_user(0, 0));
-    init->start_time_ns = ProcessTable::uptime_ns();
+    auto init = Process::create_first({.pid = pid, .is_kernel_init = true, .root = Vfs::root(), .cwd = Vfs::root(), .argv = {"init"}});
     ProcessTable::add(*init);
     // The table holds raw pointers, so the kernel's init keeps a reference it never drops: it
     // lives as long as the instance, and like every guest process it is never destroyed at
@@ -150,26 +135,17 @@ void kernel_main(const frame::BootParams& params)
         start_kernel_init();
     i32 pid = MUST(ProcessTable::allocate_id());
     Process* init = ProcessTable::find(1);
-    auto process = make_ref<Process>(pid, init);
-    process->is_unkillable = pid == 1;
+    auto root = Vfs::root();
+    auto cwd = walk_path(root, root, params.cwd, Follow::follow);
+    auto process = Process::create_first(
+        {.pid = pid, .parent = init, .root = root, .cwd = cwd.is_error() ? root : cwd.value(), .argv = params.argv, .envp = params.envp});
     ProcessTable::set_instance_leader(pid);
-    process->pgid = pid;
-    process->sid = pid;
-    process->fs = make_ref<FsContext>();
-    process->fs->root = Vfs::root();
-    auto cwd = walk_path(process->fs->root, process->fs->root, params.cwd, Follow::follow);
-    process->fs->cwd = cwd.is_error() ? process->fs->root : cwd.value();
-    process->sighand = make_ref<SignalHandlers>();
-    process->files = make_ref<FdTable>();
-    process->rlimits = default_rlimits();
-    process->argv = params.argv;
-    process->envp = params.envp;
     // The console: each stream a host file or a terminal, chosen once here; the first terminal
     // is the first process's controlling terminal, with its group in the foreground.
     init_console(pid);
     for (int stream = 0; stream < 3; ++stream) {
         if (auto file = open_console_stream(stream))
-            MUST(process->files->install_at(stream, file, false, process->rlimits[rlimit_nofile].cur));
+            MUST(process->files()->install_at(stream, file, false, process->rlimit(rlimit_nofile).cur));
     }
 
     auto path = resolve_program(*process, params.program, params.envp);
@@ -180,8 +156,7 @@ void kernel_main(const frame::BootParams& params)
         frame::power_off(is_missing ? exit_not_found : exit_cannot_execute);
         return;
     }
-    process->threads.push_back(std::make_unique<Thread>(pid, process, Credentials::for_user(params.uid, params.gid)));
-    Thread& thread = *process->threads.back();
+    Thread& thread = process->add_thread(pid, Credentials::for_user(params.uid, params.gid));
     if (auto error = exec_program(thread, path.value(), params.argv, params.envp)) {
         frame::klog(frame::LogLevel::error, "%s: %s", params.program.c_str(), error->reason.c_str());
         frame::power_off(error->error == Errno::enoent ? exit_not_found : exit_cannot_execute);
@@ -189,8 +164,7 @@ void kernel_main(const frame::BootParams& params)
     }
     ProcessTable::add(*process);
     if (init)
-        init->children.push_back(process);
-    process->start_time_ns = ProcessTable::uptime_ns();
+        init->add_child(process);
     start_thread(thread);
 }
 

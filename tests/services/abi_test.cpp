@@ -193,9 +193,9 @@ TEST_CASE("a signal set holds signals at the bits of the kernel's sigset_t")
     abi::SigSet set;
     CHECK(set.is_empty());
     set.add(abi::sigint);
-    set.add(abi::signal_count);
+    set.add(abi::Signal::constant(abi::signal_count));
     CHECK(set.has(abi::sigint));
-    CHECK(set.has(abi::signal_count));
+    CHECK(set.has(abi::Signal::constant(abi::signal_count)));
     CHECK_FALSE(set.has(abi::sigquit));
     CHECK(set.bits() == ((1ull << (SIGINT - 1)) | (1ull << 63)));
     set.remove(abi::sigint);
@@ -208,4 +208,15 @@ TEST_CASE("a signal set holds signals at the bits of the kernel's sigset_t")
     CHECK(abi::is_valid_signal(64));
     CHECK_FALSE(abi::is_valid_signal(0));
     CHECK_FALSE(abi::is_valid_signal(65));
+}
+
+TEST_CASE("a guest's signal number becomes a Signal only when it names one")
+{
+    CHECK(abi::Signal::from_number(9) == abi::sigkill);
+    CHECK(abi::Signal::from_number(64)->number() == 64);
+    CHECK(abi::Signal::from_number(64)->is_realtime());
+    CHECK_FALSE(abi::sigterm.is_realtime());
+    CHECK_FALSE(abi::Signal::from_number(0).has_value());
+    CHECK_FALSE(abi::Signal::from_number(65).has_value());
+    CHECK_FALSE(abi::Signal::from_number(-1).has_value());
 }

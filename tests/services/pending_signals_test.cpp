@@ -10,8 +10,10 @@ namespace {
 constexpr u64 no_limit = ~0ull;
 using abi::sigrtmin;
 using abi::sigusr1;
+constexpr abi::Signal sigrtmin_1 = abi::Signal::constant(abi::sigrtmin + 1);
+constexpr abi::Signal sigrtmin_2 = abi::Signal::constant(abi::sigrtmin + 2);
 
-abi::SigInfo info_of(int sig, u64 value = 0)
+abi::SigInfo info_of(abi::Signal sig, u64 value = 0)
 {
     auto info = make_signal_info(sig, si_queue, 42, 1000);
     info.set_value(value);
@@ -40,15 +42,15 @@ TEST_CASE("pending signals: real-time signals queue every instance, in order")
     PendingSignals pending;
     for (u64 value = 1; value <= 3; ++value)
         CHECK(pending.add(info_of(sigrtmin, value), 5001, no_limit));
-    CHECK(pending.add(info_of(sigrtmin + 1, 9), 5001, no_limit));
+    CHECK(pending.add(info_of(sigrtmin_1, 9), 5001, no_limit));
     CHECK(PendingSignals::queued_for(5001) == 4);
     CHECK(pending.take(sigrtmin).fields[1] == 1);
     CHECK(pending.has(sigrtmin)); // two more instances still queued
     CHECK(pending.take(sigrtmin).fields[1] == 2);
     CHECK(pending.take(sigrtmin).fields[1] == 3);
     CHECK(!pending.has(sigrtmin));
-    CHECK(pending.has(sigrtmin + 1));
-    CHECK(pending.take(sigrtmin + 1).fields[1] == 9);
+    CHECK(pending.has(sigrtmin_1));
+    CHECK(pending.take(sigrtmin_1).fields[1] == 9);
     CHECK(PendingSignals::queued_for(5001) == 0);
 }
 
@@ -59,8 +61,8 @@ TEST_CASE("pending signals: RLIMIT_SIGPENDING is charged per receiving user, acr
     CHECK(two.add(info_of(sigrtmin), 5002, 2));
     CHECK(PendingSignals::queued_for(5002) == 2);
     // Past the limit a real-time signal is refused (sigqueue's EAGAIN) ...
-    CHECK(!one.add(info_of(sigrtmin + 2), 5002, 2));
-    CHECK(!one.has(sigrtmin + 2));
+    CHECK(!one.add(info_of(sigrtmin_2), 5002, 2));
+    CHECK(!one.has(sigrtmin_2));
     // ... and a standard one is still pending, only its siginfo is lost (SI_USER, no sender).
     CHECK(one.add(info_of(sigusr1, 7), 5002, 2));
     CHECK(one.has(sigusr1));
@@ -70,11 +72,11 @@ TEST_CASE("pending signals: RLIMIT_SIGPENDING is charged per receiving user, acr
     CHECK(lost.code == si_user);
     CHECK(lost.fields[1] == 0);
     // Another user has its own count.
-    CHECK(one.add(info_of(sigrtmin + 3), 5003, 2));
+    CHECK(one.add(info_of(abi::Signal::constant(abi::sigrtmin + 3)), 5003, 2));
     // Taking one gives the charge back.
     one.take(sigrtmin);
     CHECK(PendingSignals::queued_for(5002) == 1);
-    CHECK(one.add(info_of(sigrtmin + 2), 5002, 2));
+    CHECK(one.add(info_of(sigrtmin_2), 5002, 2));
 }
 
 TEST_CASE("pending signals: discard drops every instance and its charge; a queue gives all back when it goes")
@@ -88,7 +90,7 @@ TEST_CASE("pending signals: discard drops every instance and its charge; a queue
         CHECK(!pending.has(sigrtmin));
         CHECK(pending.has(sigusr1));
         CHECK(PendingSignals::queued_for(5004) == 1);
-        CHECK(pending.add(info_of(sigrtmin + 1), 5004, no_limit));
+        CHECK(pending.add(info_of(sigrtmin_1), 5004, no_limit));
     }
     CHECK(PendingSignals::queued_for(5004) == 0); // the thread or process went away
 }

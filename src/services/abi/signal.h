@@ -5,6 +5,7 @@
 // and the structures guests exchange with rt_sigaction, sigaltstack and their handlers.
 
 #include <array>
+#include <optional>
 
 #include "frame/types.h"
 
@@ -15,42 +16,77 @@ inline constexpr int signal_count = 64;
 /// sizeof the kernel's sigset_t; rt_sig* calls reject any other sigsetsize.
 inline constexpr u64 sigset_bytes = 8;
 
-inline constexpr int sighup = 1;
-inline constexpr int sigint = 2;
-inline constexpr int sigquit = 3;
-inline constexpr int sigill = 4;
-inline constexpr int sigtrap = 5;
-inline constexpr int sigabrt = 6;
-inline constexpr int sigbus = 7;
-inline constexpr int sigfpe = 8;
-inline constexpr int sigkill = 9;
-inline constexpr int sigusr1 = 10;
-inline constexpr int sigsegv = 11;
-inline constexpr int sigusr2 = 12;
-inline constexpr int sigpipe = 13;
-inline constexpr int sigalrm = 14;
-inline constexpr int sigterm = 15;
-inline constexpr int sigstkflt = 16;
-inline constexpr int sigchld = 17;
-inline constexpr int sigcont = 18;
-inline constexpr int sigstop = 19;
-inline constexpr int sigtstp = 20;
-inline constexpr int sigttin = 21;
-inline constexpr int sigttou = 22;
-inline constexpr int sigurg = 23;
-inline constexpr int sigxcpu = 24;
-inline constexpr int sigxfsz = 25;
-inline constexpr int sigvtalrm = 26;
-inline constexpr int sigprof = 27;
-inline constexpr int sigwinch = 28;
-inline constexpr int sigio = 29;
-inline constexpr int sigpwr = 30;
-inline constexpr int sigsys = 31;
-/// The first real-time signal as the kernel numbers them (glibc reserves a few above it).
-inline constexpr int sigrtmin = 32;
-
 /// Whether `sig` names a signal (1..64); 0 is the "does the target exist" probe of kill(2).
 constexpr bool is_valid_signal(int sig) { return sig >= 1 && sig <= signal_count; }
+
+/// A signal number, 1 to 64. A guest's int becomes one only through from_number (EINVAL at
+/// the syscall boundary otherwise), so the interfaces that take a Signal never see 0 or 65.
+/// It reads as its number wherever an int is wanted (tables, siginfo, arithmetic).
+class Signal {
+public:
+    /// The guest's number as a signal; nothing outside 1..64.
+    static constexpr std::optional<Signal> from_number(int number)
+    {
+        if (!is_valid_signal(number))
+            return std::nullopt;
+        return Signal(number);
+    }
+    /// A number the kernel has already checked (a siginfo it queued, a loop over 1..64).
+    static constexpr Signal from_valid(int number) { return Signal(number); }
+    /// The names below; a number outside 1..64 does not compile.
+    static consteval Signal constant(int number)
+    {
+        if (!is_valid_signal(number))
+            invalid_signal_constant();
+        return Signal(number);
+    }
+
+    constexpr int number() const { return m_number; }
+    constexpr operator int() const { return m_number; }
+    constexpr bool is_realtime() const { return m_number >= 32; }
+
+private:
+    constexpr explicit Signal(int number)
+        : m_number(number)
+    {
+    }
+    static void invalid_signal_constant();
+    int m_number;
+};
+
+inline constexpr Signal sighup = Signal::constant(1);
+inline constexpr Signal sigint = Signal::constant(2);
+inline constexpr Signal sigquit = Signal::constant(3);
+inline constexpr Signal sigill = Signal::constant(4);
+inline constexpr Signal sigtrap = Signal::constant(5);
+inline constexpr Signal sigabrt = Signal::constant(6);
+inline constexpr Signal sigbus = Signal::constant(7);
+inline constexpr Signal sigfpe = Signal::constant(8);
+inline constexpr Signal sigkill = Signal::constant(9);
+inline constexpr Signal sigusr1 = Signal::constant(10);
+inline constexpr Signal sigsegv = Signal::constant(11);
+inline constexpr Signal sigusr2 = Signal::constant(12);
+inline constexpr Signal sigpipe = Signal::constant(13);
+inline constexpr Signal sigalrm = Signal::constant(14);
+inline constexpr Signal sigterm = Signal::constant(15);
+inline constexpr Signal sigstkflt = Signal::constant(16);
+inline constexpr Signal sigchld = Signal::constant(17);
+inline constexpr Signal sigcont = Signal::constant(18);
+inline constexpr Signal sigstop = Signal::constant(19);
+inline constexpr Signal sigtstp = Signal::constant(20);
+inline constexpr Signal sigttin = Signal::constant(21);
+inline constexpr Signal sigttou = Signal::constant(22);
+inline constexpr Signal sigurg = Signal::constant(23);
+inline constexpr Signal sigxcpu = Signal::constant(24);
+inline constexpr Signal sigxfsz = Signal::constant(25);
+inline constexpr Signal sigvtalrm = Signal::constant(26);
+inline constexpr Signal sigprof = Signal::constant(27);
+inline constexpr Signal sigwinch = Signal::constant(28);
+inline constexpr Signal sigio = Signal::constant(29);
+inline constexpr Signal sigpwr = Signal::constant(30);
+inline constexpr Signal sigsys = Signal::constant(31);
+/// The first real-time signal as the kernel numbers them (glibc reserves a few above it).
+inline constexpr Signal sigrtmin = Signal::constant(32);
 
 /// The bit of a signal in a sigset_t: bit (sig - 1).
 constexpr u64 sig_bit(int sig) { return 1ull << (sig - 1); }
@@ -63,9 +99,9 @@ public:
     static constexpr SigSet from_bits(u64 bits) { return SigSet {bits}; }
     constexpr u64 bits() const { return m_bits; }
 
-    constexpr bool has(int sig) const { return (m_bits & sig_bit(sig)) != 0; }
-    constexpr void add(int sig) { m_bits |= sig_bit(sig); }
-    constexpr void remove(int sig) { m_bits &= ~sig_bit(sig); }
+    constexpr bool has(Signal sig) const { return (m_bits & sig_bit(sig)) != 0; }
+    constexpr void add(Signal sig) { m_bits |= sig_bit(sig); }
+    constexpr void remove(Signal sig) { m_bits &= ~sig_bit(sig); }
     constexpr bool is_empty() const { return m_bits == 0; }
     /// This set without the signals of `other`.
     constexpr SigSet without(SigSet other) const { return SigSet {m_bits & ~other.m_bits}; }

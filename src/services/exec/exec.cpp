@@ -55,7 +55,7 @@ struct ExecIds {
 
 Result<Ref<Dentry>> lookup(Process& process, const std::string& path)
 {
-    return walk_path(process.fs->root, process.fs->cwd, path, Follow::follow);
+    return walk_path(process.fs()->root, process.fs()->cwd, path, Follow::follow);
 }
 
 /// The lookup of a program the thread is to run: with its own credentials, so every
@@ -63,7 +63,7 @@ Result<Ref<Dentry>> lookup(Process& process, const std::string& path)
 Result<Ref<Dentry>> lookup_as(Thread& thread, const std::string& path)
 {
     Process& process = thread.process();
-    return PathLookup(process.fs->root, process.fs->cwd, 0, 0, thread.credentials_ref()).walk(path);
+    return PathLookup(process.fs()->root, process.fs()->cwd, 0, 0, thread.credentials_ref()).walk(path);
 }
 
 /// Reads up to `buffer.size()` bytes at `offset`; returns how many.
@@ -396,16 +396,11 @@ std::optional<ExecError> exec_program(Thread& thread, const std::string& path_in
     if (args_charge.grow(string_list_bytes(argv) + string_list_bytes(envp)).is_error())
         return failure(Errno::enomem, "no kernel memory for the arguments");
 
-    if (process.memory)
-        process.memory->sync_all();
-    process.memory = std::move(memory);
-    process.exe_path = exe_path;
-    process.argv = argv;
-    process.envp = envp;
-    process.args_charge = std::move(args_charge);
-    process.comm = base_name(path_in).substr(0, 15);
+    if (process.memory())
+        process.memory()->sync_all();
+    // The credentials first: a change of identity clears dumpable, which the image then sets.
     thread.set_credentials(std::move(creds));
-    process.is_dumpable = is_dumpable;
+    process.replace_image(std::move(memory), exe_path, argv, envp, std::move(args_charge), std::string(base_name(path_in)), is_dumpable);
     thread.context.reset_for_exec(entry, image_on_stack.sp);
     thread.rseq_area = 0;
     thread.rseq_len = 0;

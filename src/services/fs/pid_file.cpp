@@ -35,7 +35,7 @@ PidFile::~PidFile()
     }
 }
 
-bool PidFile::is_reaped() { return m_process->has_exited && ProcessTable::find(m_process->pid()) != m_process.ptr(); }
+bool PidFile::is_reaped() { return m_process->has_exited() && ProcessTable::find(m_process->pid()) != m_process.ptr(); }
 
 Result<frame::FileStat> PidFile::stat() { return anon_file_stat(); }
 
@@ -47,7 +47,7 @@ u32 PidFile::poll_events()
     // process is gone altogether.
     if (is_reaped())
         return abi::pollin | abi::pollrdnorm | abi::pollhup;
-    if (m_process->has_exited)
+    if (m_process->has_exited())
         return abi::pollin | abi::pollrdnorm;
     return 0;
 }

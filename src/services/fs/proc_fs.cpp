@@ -331,7 +331,7 @@ std::string limits_text(const Process& p)
     };
     std::string out = frame::format("%-25s %-20s %-20s %-10s\n", "Limit", "Soft Limit", "Hard Limit", "Units");
     for (usize i = 0; i < rows.size(); ++i) {
-        out += frame::format("%-25s %-20s %-20s ", rows[i].name, value(p.rlimits[i].cur).c_str(), value(p.rlimits[i].max).c_str());
+        out += frame::format("%-25s %-20s %-20s ", rows[i].name, value(p.rlimit(static_cast<int>(i)).cur).c_str(), value(p.rlimit(static_cast<int>(i)).max).c_str());
         if (rows[i].unit)
             out += frame::format("%-10s", rows[i].unit);
         out += "\n";
@@ -346,10 +346,10 @@ Ref<Inode> fd_dir(i32 pid)
     return Ref<Inode>(make_ref<ProcDir>([pid] {
         std::vector<std::pair<std::string, Ref<Inode>>> entries;
         Process* process = ProcessTable::find(pid);
-        if (!process || !process->files)
+        if (!process || !process->files())
             return entries;
         for (int fd = 0; fd < 65536; ++fd) {
-            auto file = process->files->get(fd);
+            auto file = process->files()->get(fd);
             if (file.is_error()) {
                 if (fd > 1024)
                     break;
@@ -374,14 +374,14 @@ Ref<Inode> fdinfo_dir(i32 pid)
     return Ref<Inode>(make_ref<ProcDir>([pid] {
         std::vector<std::pair<std::string, Ref<Inode>>> entries;
         Process* process = ProcessTable::find(pid);
-        if (!process || !process->files)
+        if (!process || !process->files())
             return entries;
         for (int fd = 0; fd <= 1024; ++fd) {
-            auto file = process->files->get(fd);
+            auto file = process->files()->get(fd);
             if (file.is_error())
                 continue;
             Ref<File> open_file = file.value();
-            bool is_cloexec = process->files->is_cloexec(fd);
+            bool is_cloexec = process->files()->is_cloexec(fd);
             entries.emplace_back(std::to_string(fd), Ref<Inode>(make_ref<ProcFile>([open_file, is_cloexec]() -> Result<std::string> {
                 u32 flags = open_file->status_flags() | (is_cloexec ? o_cloexec : 0);
                 return frame::format("pos:\t0\nflags:\t0%o\nmnt_id:\t0\nino:\t%llu\n", flags,
@@ -395,8 +395,8 @@ Ref<Inode> fdinfo_dir(i32 pid)
 u64 mapped_bytes(Process& p)
 {
     u64 vsize = 0;
-    if (p.memory) {
-        for (const auto& [start, area] : p.memory->areas())
+    if (p.memory()) {
+        for (const auto& [start, area] : p.memory()->areas())
             vsize += area.end - area.start;
     }
     return vsize;
@@ -407,17 +407,17 @@ u64 mapped_bytes(Process& p)
 std::string stat_text(Process& p, Thread* thread)
 {
     auto ticks = [](u64 ns) { return ns / 10'000'000; };
-    u64 rss_pages = p.memory ? p.vm().mapped_pages() : 0;
+    u64 rss_pages = p.memory() ? p.vm().mapped_pages() : 0;
     i32 id = thread ? thread->tid() : p.pid();
     // Fields of proc(5): state, ppid, pgrp, session, tty, tpgid, flags, faults, utime, stime,
     // cutime, cstime, priority, nice, threads, itrealvalue, starttime, vsize, rss, rsslim...
     char state = task_state(p, thread);
-    u64 user_ns = thread ? thread->user_ns : p.user_ns;
-    u64 system_ns = thread ? thread->system_ns : p.system_ns;
-    return frame::format("%d (%s) %c %d %d %d 0 -1 4194560 0 0 0 0 ", id, p.comm.c_str(), state, p.ppid(), p.pgid, p.sid)
+    u64 user_ns = thread ? thread->user_ns : p.cpu_times().user_ns;
+    u64 system_ns = thread ? thread->system_ns : p.cpu_times().system_ns;
+    return frame::format("%d (%s) %c %d %d %d 0 -1 4194560 0 0 0 0 ", id, p.comm().c_str(), state, p.ppid(), p.pgid(), p.sid())
         + frame::format("%" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %d %d %zu 0 %" PRIu64 " %" PRIu64 " %" PRIu64,
-            ticks(user_ns), ticks(system_ns), ticks(p.children_user_ns), ticks(p.children_system_ns), 20 + p.nice, p.nice,
-            p.threads.size(), ticks(p.start_time_ns), mapped_bytes(p), rss_pages)
+            ticks(user_ns), ticks(system_ns), ticks(p.cpu_times().children_user_ns), ticks(p.cpu_times().children_system_ns), 20 + p.nice(), p.nice(),
+            p.threads().size(), ticks(p.start_time_ns()), mapped_bytes(p), rss_pages)
         + " 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n";
 }
 
@@ -427,17 +427,17 @@ std::string status_text(Process& p, Thread* thread)
     std::string groups;
     for (u32 group : c.groups)
         groups += frame::format("%u ", group);
-    u32 umask = p.fs ? p.fs->umask : 0;
+    u32 umask = p.fs() ? p.fs()->umask : 0;
     i32 id = thread ? thread->tid() : p.pid();
     std::string out = frame::format("Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n"
                                     "TracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t64\nGroups:\t%s\n",
-        p.comm.c_str(), umask, task_state_name(task_state(p, thread)), p.pid(), id, p.ppid(), c.uid, c.euid, c.suid, c.fsuid, c.gid,
+        p.comm().c_str(), umask, task_state_name(task_state(p, thread)), p.pid(), id, p.ppid(), c.uid, c.euid, c.suid, c.fsuid, c.gid,
         c.egid, c.sgid, c.fsgid, groups.c_str());
-    if (p.memory) {
+    if (p.memory()) {
         out += frame::format(
             "VmSize:\t%8" PRIu64 " kB\nVmRSS:\t%8" PRIu64 " kB\n", mapped_bytes(p) / 1024, p.vm().mapped_pages() * 4);
     }
-    return out + frame::format("Threads:\t%zu\nSigQ:\t0/63459\n", p.threads.size())
+    return out + frame::format("Threads:\t%zu\nSigQ:\t0/63459\n", p.threads().size())
         + frame::format("CapInh:\t%016" PRIx64 "\nCapPrm:\t%016" PRIx64 "\nCapEff:\t%016" PRIx64 "\nCapBnd:\t%016" PRIx64
                         "\nCapAmb:\t%016" PRIx64 "\n",
             c.inheritable.bits(), c.permitted.bits(), c.effective.bits(), c.bounding.bits(), c.ambient.bits());
@@ -446,7 +446,7 @@ std::string status_text(Process& p, Thread* thread)
 /// Finds a thread of process `pid` by tid, for /proc/PID/task/TID.
 Result<Thread*> find_thread_of(Process& process, i32 tid)
 {
-    for (const auto& thread : process.threads) {
+    for (const auto& thread : process.threads()) {
         if (thread->tid() == tid)
             return thread.get();
     }
@@ -465,7 +465,7 @@ Ref<Inode> thread_dir(i32 pid, i32 tid)
     entries.emplace_back("stat", text([](Process& p, Thread& t) { return stat_text(p, &t); }));
     entries.emplace_back("status", text([](Process& p, Thread& t) { return status_text(p, &t); }));
     entries.emplace_back("wchan", text([](Process& p, Thread& t) { return wait_channel(p, &t); }));
-    entries.emplace_back("comm", text([](Process& p, Thread&) { return p.comm + "\n"; }));
+    entries.emplace_back("comm", text([](Process& p, Thread&) { return p.comm() + "\n"; }));
     return Ref<Inode>(make_ref<ProcDir>([entries] { return entries; }));
 }
 
@@ -477,7 +477,7 @@ Ref<Inode> task_dir(i32 pid)
         Process* process = ProcessTable::find(pid);
         if (!process)
             return entries;
-        for (const auto& thread : process->threads)
+        for (const auto& thread : process->threads())
             entries.emplace_back(std::to_string(thread->tid()), thread_dir(pid, thread->tid()));
         return entries;
     }));
@@ -493,7 +493,7 @@ Ref<Inode> pid_dir(i32 pid)
         // A zombie has no root or working directory left.
         auto picked = [pid, pick]() -> Result<Ref<Dentry>> {
             Process* process = TRY(find_process(pid));
-            Ref<Dentry> dentry = process->fs ? pick(*process) : Ref<Dentry>();
+            Ref<Dentry> dentry = process->fs() ? pick(*process) : Ref<Dentry>();
             if (!dentry)
                 return Errno::enoent;
             return dentry;
@@ -506,26 +506,26 @@ Ref<Inode> pid_dir(i32 pid)
     // RESOLVE_NO_MAGICLINKS and RESOLVE_NO_XDEV see the jump out of procfs.
     // FIXME: the process should keep its program's dentry; a renamed program is not found.
     entries.emplace_back("exe", Ref<Inode>(make_ref<ProcLink>(
-        [pid]() -> Result<std::string> { return TRY(find_process(pid))->exe_path; },
+        [pid]() -> Result<std::string> { return TRY(find_process(pid))->exe_path(); },
         [pid]() -> Result<Ref<Dentry>> {
-            std::string path = TRY(find_process(pid))->exe_path;
+            std::string path = TRY(find_process(pid))->exe_path();
             return walk_path(Vfs::root(), Vfs::root(), path, Follow::follow);
         },
         PidOwner {pid, true})));
-    entries.emplace_back("cwd", dentry_link([](Process& p) { return p.fs->cwd; }));
-    entries.emplace_back("root", dentry_link([](Process& p) { return p.fs->root; }));
+    entries.emplace_back("cwd", dentry_link([](Process& p) { return p.fs()->cwd; }));
+    entries.emplace_back("root", dentry_link([](Process& p) { return p.fs()->root; }));
     entries.emplace_back("fd", fd_dir(pid));
     entries.emplace_back("fdinfo", fdinfo_dir(pid));
     // A zombie has freed its memory: its cmdline and environ read empty, as Linux's do.
-    entries.emplace_back("cmdline", text([](Process& p) { return p.has_exited ? std::string() : join_nul(p.argv); }));
-    entries.emplace_back("environ", text([](Process& p) { return p.has_exited ? std::string() : join_nul(p.envp); }, 0400, true));
-    entries.emplace_back("comm", text([](Process& p) { return p.comm + "\n"; }));
+    entries.emplace_back("cmdline", text([](Process& p) { return p.has_exited() ? std::string() : join_nul(p.argv()); }));
+    entries.emplace_back("environ", text([](Process& p) { return p.has_exited() ? std::string() : join_nul(p.envp()); }, 0400, true));
+    entries.emplace_back("comm", text([](Process& p) { return p.comm() + "\n"; }));
     entries.emplace_back("mounts", text([](Process&) { return mounts_text(); }));
     entries.emplace_back("maps", text([](Process& p) {
         std::string out;
-        if (!p.memory)
+        if (!p.memory())
             return out; // a zombie, or the kernel's init
-        for (const auto& [start, area] : p.memory->areas()) {
+        for (const auto& [start, area] : p.memory()->areas()) {
             out += frame::format("%08" PRIx64 "-%08" PRIx64 " %s %08" PRIx64 " 00:00 0", area.start, area.end,
                 prot_text(area.prot).c_str(), u64 {0});
             if (!area.name.empty())
@@ -542,7 +542,7 @@ Ref<Inode> pid_dir(i32 pid)
     entries.emplace_back("limits", text([](Process& p) { return limits_text(p); }));
     entries.emplace_back("statm", text([](Process& p) {
         // Pages: total, resident, shared, text, library (always 0), data, dirty (always 0).
-        if (p.has_exited || !p.memory)
+        if (p.has_exited() || !p.memory())
             return std::string("0 0 0 0 0 0 0\n");
         u64 size = mapped_bytes(p) / 4096;
         return frame::format("%" PRIu64 " %" PRIu64 " 0 0 0 %" PRIu64 " 0\n", size, u64 {p.vm().mapped_pages()}, size);

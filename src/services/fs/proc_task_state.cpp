@@ -19,14 +19,14 @@ Thread* representative(Process& process, Thread* thread) { return thread ? threa
 
 char task_state(Process& process, Thread* thread)
 {
-    if (process.has_exited)
+    if (process.has_exited())
         return 'Z';
     // A stop applies to every thread of the group; they wait for SIGCONT in the signal path.
-    if (process.is_stopped)
+    if (process.is_stopped())
         return 'T';
     Thread* shown = representative(process, thread);
     if (!shown || !shown->task)
-        return process.is_exiting ? 'X' : 'R';
+        return process.is_exiting() ? 'X' : 'R';
     const frame::Task& task = *shown->task;
     switch (task.state()) {
     case frame::Task::State::runnable:
@@ -63,9 +63,9 @@ const char* task_state_name(char state)
 
 std::string wait_channel(Process& process, Thread* thread)
 {
-    if (process.has_exited)
+    if (process.has_exited())
         return "0";
-    if (process.is_stopped)
+    if (process.is_stopped())
         return "do_signal_stop";
     Thread* shown = representative(process, thread);
     if (!shown || !shown->task || shown->task->state() != frame::Task::State::blocked)

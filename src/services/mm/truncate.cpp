@@ -13,8 +13,8 @@ void unmap_truncated_pages(Inode& inode, u64 size)
         return;
     std::set<MemoryMap*> seen;
     for (auto& [pid, process] : ProcessTable::all()) {
-        if (process->memory && seen.insert(process->memory.ptr()).second)
-            process->memory->drop_file_pages_past(*cache, size);
+        if (process->memory() && seen.insert(process->memory().ptr()).second)
+            process->memory()->drop_file_pages_past(*cache, size);
     }
 }
 

@@ -410,7 +410,7 @@ Result<void> UnixSocket::bind(Context& ctx, std::span<const u8> address)
     const Credentials& creds = ctx.thread().credentials();
     Inode& dir = where.parent->inode();
     TRY(may_create(creds, dir));
-    u32 mode = s_ifsock | (0777 & ~ctx.process().fs->umask);
+    u32 mode = s_ifsock | (0777 & ~ctx.process().fs()->umask);
     Owner owner = TRY(owner_of_new(creds, dir, mode));
     auto made = dir.mksock(where.name, mode & 07777, owner);
     if (made.is_error())

@@ -49,15 +49,51 @@ void init_child_context(Thread& parent, Thread& child, const CloneRequest& reque
 Result<void> install_pidfd(Process& parent, const Ref<Process>& child, u64 where)
 {
     auto file = make_ref<PidFile>(child, o_rdwr);
-    int fd = TRY(parent.files->install(file, true, 0, parent.rlimits[rlimit_nofile].cur));
+    int fd = TRY(parent.files()->install(file, true, 0, parent.rlimit(rlimit_nofile).cur));
     if (auto stored = parent.vm().write(UserPtr<i32>(where), i32 {fd}); stored.is_error()) {
-        static_cast<void>(parent.files->close(fd));
+        static_cast<void>(parent.files()->close(fd));
         return stored.error();
     }
     return {};
 }
 
 } // namespace
+
+Result<Ref<Process>> Process::create_forked(i32 pid, Process& parent, Process* new_parent, u64 flags, int exit_signal)
+{
+    auto process = make_ref<Process>(Key {}, pid, new_parent);
+    process->m_memory = (flags & clone_vm) ? parent.m_memory : TRY(parent.m_memory->fork());
+    process->m_files = (flags & clone_files) ? parent.m_files : TRY(parent.m_files->clone());
+    if (flags & clone_fs) {
+        process->m_fs = parent.m_fs;
+    } else {
+        process->m_fs = make_ref<FsContext>();
+        process->m_fs->root = parent.m_fs->root;
+        process->m_fs->cwd = parent.m_fs->cwd;
+        process->m_fs->umask = parent.m_fs->umask;
+    }
+    if (flags & clone_sighand) {
+        process->m_sighand = parent.m_sighand;
+    } else {
+        process->m_sighand = make_ref<SignalHandlers>();
+        process->m_sighand->actions = parent.m_sighand->actions;
+    }
+    const Program& program = parent.m_program;
+    TRY(process->m_program.args_charge.grow(string_list_bytes(program.argv) + string_list_bytes(program.envp)));
+    process->m_program.comm = program.comm;
+    process->m_program.exe_path = program.exe_path;
+    process->m_program.argv = program.argv;
+    process->m_program.envp = program.envp;
+    process->m_is_dumpable = parent.m_is_dumpable;
+    process->m_pgid = parent.m_pgid;
+    process->m_sid = parent.m_sid;
+    process->m_rlimits = parent.m_rlimits;
+    process->m_nice = parent.m_nice;
+    process->m_exit_signal = exit_signal;
+    process->m_start_time_ns = ProcessTable::uptime_ns();
+    process->m_is_vfork_child = flags & clone_vfork;
+    return process;
+}
 
 Result<i32> clone_thread_or_process(Thread& parent_thread, const CloneRequest& request)
 {
@@ -69,7 +105,7 @@ Result<i32> clone_thread_or_process(Thread& parent_thread, const CloneRequest& r
     u64 flags = request.flags;
 
     // RLIMIT_NPROC counts threads and processes: a fork (or thread) bomb stops with EAGAIN.
-    if (ProcessTable::count_for_user(parent_thread.credentials().uid) >= parent.rlimits[rlimit_nproc].cur)
+    if (ProcessTable::count_for_user(parent_thread.credentials().uid) >= parent.rlimit(rlimit_nproc).cur)
         return Errno::eagain;
     // kernel.threads-max and the instance's bound on processes (address spaces).
     TRY(ProcessTable::check_room_for(!(flags & clone_thread)));
@@ -79,16 +115,15 @@ Result<i32> clone_thread_or_process(Thread& parent_thread, const CloneRequest& r
     i32 tid = TRY(ProcessTable::allocate_id());
 
     if (flags & clone_thread) {
-        auto thread = std::make_unique<Thread>(tid, Ref<Process>(&parent), parent_thread.credentials_ref());
-        Thread& child = *thread;
-        init_child_context(parent_thread, child, request);
-        if (flags & clone_child_cleartid)
-            child.clear_child_tid = request.child_tid;
+        // The tid writes come first: a thread is added only once nothing can fail.
         if (flags & clone_child_settid)
             TRY(parent.vm().write(UserPtr<i32>(request.child_tid), tid));
         if (flags & clone_parent_settid)
             TRY(parent.vm().write(UserPtr<i32>(request.parent_tid), tid));
-        parent.threads.push_back(std::move(thread));
+        Thread& child = parent.add_thread(tid, parent_thread.credentials_ref());
+        init_child_context(parent_thread, child, request);
+        if (flags & clone_child_cleartid)
+            child.clear_child_tid = request.child_tid;
         start_thread(child);
         return tid;
     }
@@ -96,57 +131,26 @@ Result<i32> clone_thread_or_process(Thread& parent_thread, const CloneRequest& r
     Process* new_parent = (flags & clone_parent) ? parent.parent() : &parent;
     if (!new_parent)
         new_parent = &parent;
-    auto process = make_ref<Process>(tid, new_parent);
-    process->memory = (flags & clone_vm) ? parent.memory : TRY(parent.memory->fork());
-    process->files = (flags & clone_files) ? parent.files : TRY(parent.files->clone());
-    if (flags & clone_fs) {
-        process->fs = parent.fs;
-    } else {
-        process->fs = make_ref<FsContext>();
-        process->fs->root = parent.fs->root;
-        process->fs->cwd = parent.fs->cwd;
-        process->fs->umask = parent.fs->umask;
-    }
-    if (flags & clone_sighand) {
-        process->sighand = parent.sighand;
-    } else {
-        process->sighand = make_ref<SignalHandlers>();
-        process->sighand->actions = parent.sighand->actions;
-    }
-    process->comm = parent.comm;
-    process->exe_path = parent.exe_path;
-    process->is_dumpable = parent.is_dumpable;
-    TRY(process->args_charge.grow(string_list_bytes(parent.argv) + string_list_bytes(parent.envp)));
-    process->argv = parent.argv;
-    process->envp = parent.envp;
-    process->pgid = parent.pgid;
-    process->sid = parent.sid;
-    process->rlimits = parent.rlimits;
-    process->nice = parent.nice;
-    process->exit_signal = request.exit_signal;
-    process->start_time_ns = ProcessTable::uptime_ns();
-    process->is_vfork_child = flags & clone_vfork;
-
-    auto thread = std::make_unique<Thread>(tid, process, parent_thread.credentials_ref());
-    Thread& child = *thread;
-    init_child_context(parent_thread, child, request);
-    if (flags & clone_child_cleartid)
-        child.clear_child_tid = request.child_tid;
+    auto process = TRY(Process::create_forked(tid, parent, new_parent, flags, request.exit_signal));
+    // As for a thread, the tid writes come before the thread that would keep the process alive.
     if (flags & clone_child_settid)
         TRY(process->vm().write(UserPtr<i32>(request.child_tid), tid));
     if (flags & clone_parent_settid)
         TRY(parent.vm().write(UserPtr<i32>(request.parent_tid), tid));
     if (flags & clone_pidfd)
         TRY(install_pidfd(parent, process, request.pidfd));
-    process->threads.push_back(std::move(thread));
-    new_parent->children.push_back(process);
+    Thread& child = process->add_thread(tid, parent_thread.credentials_ref());
+    init_child_context(parent_thread, child, request);
+    if (flags & clone_child_cleartid)
+        child.clear_child_tid = request.child_tid;
+    new_parent->add_child(process);
     ProcessTable::add(*process);
     start_thread(child);
 
     if (flags & clone_vfork) {
         // The parent sleeps until the child execs or exits (it borrows the parent's memory).
-        while (process->is_vfork_child && !process->has_exited)
-            process->vfork_done.wait_until(~0ull, frame::Interruptible::no);
+        while (process->is_vfork_child() && !process->has_exited())
+            process->vfork_done().wait_until(~0ull, frame::Interruptible::no);
     }
     return tid;
 }

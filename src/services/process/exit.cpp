@@ -66,20 +66,13 @@ int exit_code_of(int wait_status)
 /// parent hears of it.
 void finalize_process(Process& process)
 {
-    if (!process.is_exiting) {
-        process.is_exiting = true;
-    }
-    process.has_exited = true;
+    process.mark_exited();
     PidFile::notify_exit(process);
     if (is_strace_on())
-        trace_process_end(process.pid(), process.wait_status);
-    if (process.memory)
-        process.memory->sync_all();
-    process.memory = Ref<MemoryMap>();
+        trace_process_end(process.pid(), process.wait_status());
     sem_exit(process.pid());
-    process.files = Ref<FdTable>();
-    process.fs = Ref<FsContext>();
-    process.vfork_done.wake_all();
+    process.release_resources();
+    process.vfork_done().wake_all();
 
     // Orphans go to the nearest living ancestor that is a child subreaper
     // (PR_SET_CHILD_SUBREAPER), else to init (Linux's find_new_reaper).
@@ -87,62 +80,61 @@ void finalize_process(Process& process)
     if (init == &process)
         init = nullptr;
     for (Process* ancestor = process.parent(); ancestor; ancestor = ancestor->parent()) {
-        if (ancestor->is_child_subreaper && !ancestor->is_exiting) {
+        if (ancestor->is_child_subreaper() && !ancestor->is_exiting()) {
             init = ancestor;
             break;
         }
     }
-    for (auto& child : process.children) {
+    for (auto& child : process.take_children()) {
         child->set_parent(init);
         // An orphan's exit signal becomes SIGCHLD, so that no orphan can kill init with the
         // signal clone() chose (Linux's reparent_leader).
-        child->exit_signal = sigchld;
+        child->reset_exit_signal_to_sigchld();
         if (!init)
             continue;
-        if (child->has_exited && init->is_kernel_init) {
+        if (child->has_exited() && init->is_kernel_init()) {
             ProcessTable::remove(*child);
             continue;
         }
-        init->children.push_back(child);
-        if (child->has_exited)
-            init->child_event.wake_all();
+        init->add_child(child);
+        if (child->has_exited())
+            init->child_event().wake_all();
     }
-    process.children.clear();
 
     if (process.pid() == ProcessTable::instance_leader()) {
         // The program's end is the instance's, as under `docker run --init`: whatever it
         // leaves running dies with the instance, and its status is the instance's.
-        frame::power_off(exit_code_of(process.wait_status));
+        frame::power_off(exit_code_of(process.wait_status()));
         return;
     }
-    if (process.sid == process.pid())
-        JobControl::on_session_leader_exit(process.sid); // its controlling terminal hangs up
+    if (process.sid() == process.pid())
+        JobControl::on_session_leader_exit(process.sid()); // its controlling terminal hangs up
     Process* parent = process.parent();
     if (!parent) {
         ProcessTable::remove(process);
         return;
     }
-    if (parent->is_kernel_init) {
+    if (parent->is_kernel_init()) {
         // The kernel's init waits for every child at once.
         reap(*parent, process);
         return;
     }
-    const auto& action = parent->sighand->actions[sigchld - 1];
+    const auto& action = parent->sighand()->actions[sigchld - 1];
     if (action.handler == sig_ign || (action.flags & sa_nocldwait)) {
         // Nobody will wait: the child is reaped at once (wait(2) NOTES).
         reap(*parent, process);
-        parent->child_event.wake_all();
+        parent->child_event().wake_all();
         return;
     }
-    int sig = process.wait_status & 0x7f;
-    if (process.exit_signal) {
+    int sig = process.wait_status() & 0x7f;
+    if (process.exit_signal()) {
         // The signal clone(2) chose (SIGCHLD for fork), with SIGCHLD's siginfo.
-        auto info = make_signal_info(process.exit_signal, sig ? ((process.wait_status & 0x80) ? cld_dumped : cld_killed) : cld_exited,
+        auto info = make_signal_info(Signal::from_valid(process.exit_signal()), sig ? ((process.wait_status() & 0x80) ? cld_dumped : cld_killed) : cld_exited,
             process.pid(), process.credentials().uid);
-        info.set_status(sig ? sig : (process.wait_status >> 8) & 0xff);
+        info.set_status(sig ? sig : (process.wait_status() >> 8) & 0xff);
         send_signal(*parent, info);
     }
-    parent->child_event.wake_all();
+    parent->child_event().wake_all();
 }
 
 } // namespace
@@ -150,36 +142,31 @@ void finalize_process(Process& process)
 void finish_thread(Thread& thread)
 {
     Ref<Process> process = thread.process_ref();
-    if (thread.clear_child_tid && process->memory) {
+    if (thread.clear_child_tid && process->memory()) {
         // CLONE_CHILD_CLEARTID: zero the tid and wake one waiter (pthread_join).
         auto& vm = process->vm();
         if (!vm.write(UserPtr<i32>(thread.clear_child_tid), i32 {0}).is_error())
             futex_wake(*process, thread.clear_child_tid, 1);
     }
-    if (process->memory)
+    if (process->memory())
         release_robust_futexes(thread);
     ProcessTable::remove_thread(thread);
-    if (!process->is_exiting) {
-        bool is_last = std::all_of(process->threads.begin(), process->threads.end(),
+    if (!process->is_exiting()) {
+        bool is_last = std::all_of(process->threads().begin(), process->threads().end(),
             [&](const auto& other) { return other.get() == &thread || other->is_exiting; });
-        if (is_last) {
-            process->is_exiting = true;
-            process->wait_status = 0;
-        }
+        if (is_last)
+            process->begin_exit(0);
     }
-    if (process->threads.size() == 1)
-        process->keep_credentials(thread.credentials_ref());
-    std::erase_if(process->threads, [&](const auto& other) { return other.get() == &thread; });
-    if (process->threads.empty())
+    process->remove_thread(thread);
+    if (process->threads().empty())
         finalize_process(*process);
 }
 
 void reap(Process& parent, Process& child)
 {
-    parent.children_user_ns += child.user_ns + child.children_user_ns;
-    parent.children_system_ns += child.system_ns + child.children_system_ns;
+    // The table lets go first: the parent's reference may be the child's last.
     ProcessTable::remove(child);
-    std::erase_if(parent.children, [&](const Ref<Process>& entry) { return entry.ptr() == &child; });
+    parent.reap_child(child);
 }
 
 } // namespace asterix::services

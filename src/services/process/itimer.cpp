@@ -33,7 +33,7 @@ void run_timers()
         u64 next = ~0ull;
         for (auto it = state.by_pid.begin(); it != state.by_pid.end();) {
             Process* process = ProcessTable::find(it->first);
-            if (!process || process->has_exited) {
+            if (!process || process->has_exited()) {
                 it = state.by_pid.erase(it);
                 continue;
             }
@@ -91,7 +91,7 @@ void drop_real_timer(Process& process)
 namespace {
 /// The process CPU time a CPU timer counts: user time for ITIMER_VIRTUAL, all of it for
 /// ITIMER_PROF.
-u64 cpu_clock(const Process& process, usize index) { return index == 0 ? process.user_ns : process.user_ns + process.system_ns; }
+u64 cpu_clock(const Process& process, usize index) { return index == 0 ? process.cpu_times().user_ns : process.cpu_times().user_ns + process.cpu_times().system_ns; }
 
 usize cpu_timer_index(int which) { return which == abi::itimer_virtual ? 0 : 1; }
 } // namespace
@@ -99,7 +99,7 @@ usize cpu_timer_index(int which) { return which == abi::itimer_virtual ? 0 : 1; 
 Process::CpuTimer get_cpu_timer(Process& process, int which)
 {
     usize index = cpu_timer_index(which);
-    const auto& timer = process.cpu_timers[index];
+    const auto& timer = process.cpu_timer(index);
     if (!timer.deadline_ns)
         return {0, timer.interval_ns};
     u64 now = cpu_clock(process, index);
@@ -111,7 +111,7 @@ Process::CpuTimer set_cpu_timer(Process& process, int which, u64 value_ns, u64 i
 {
     Process::CpuTimer old = get_cpu_timer(process, which);
     usize index = cpu_timer_index(which);
-    auto& timer = process.cpu_timers[index];
+    auto& timer = process.cpu_timer(index);
     timer.deadline_ns = value_ns ? cpu_clock(process, index) + value_ns : 0;
     timer.interval_ns = value_ns ? interval_ns : 0;
     return old;
@@ -119,9 +119,9 @@ Process::CpuTimer set_cpu_timer(Process& process, int which, u64 value_ns, u64 i
 
 void check_cpu_timers(Process& process)
 {
-    constexpr std::array<int, 2> signals {sigvtalrm, sigprof};
-    for (usize index = 0; index < process.cpu_timers.size(); ++index) {
-        auto& timer = process.cpu_timers[index];
+    constexpr std::array<Signal, 2> signals {sigvtalrm, sigprof};
+    for (usize index = 0; index < signals.size(); ++index) {
+        auto& timer = process.cpu_timer(index);
         u64 now = cpu_clock(process, index);
         if (!timer.deadline_ns || now < timer.deadline_ns)
             continue;

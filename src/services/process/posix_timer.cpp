@@ -47,7 +47,7 @@ struct PosixTimer {
     KernelTimer kernel_timer;
 
     u64 now() const { return is_realtime ? frame::realtime_ns() : frame::monotonic_ns(); }
-    bool is_alive() const { return ProcessTable::find(pid) == &process && !process.has_exited && !process.is_exiting; }
+    bool is_alive() const { return ProcessTable::find(pid) == &process && !process.has_exited() && !process.is_exiting(); }
 
     void schedule()
     {
@@ -70,9 +70,9 @@ struct PosixTimer {
             }
             return nullptr;
         };
-        if (abi::SigInfo* info = find_in(process.shared_pending))
+        if (abi::SigInfo* info = find_in(process.shared_pending()))
             return info;
-        for (auto& thread : process.threads) {
+        for (auto& thread : process.threads()) {
             if (abi::SigInfo* info = find_in(thread->pending))
                 return info;
         }

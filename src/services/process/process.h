@@ -52,7 +52,7 @@ struct PendingSignals {
     PendingSignals& operator=(const PendingSignals&) = delete;
     ~PendingSignals();
 
-    bool has(int sig) const { return mask.has(sig); }
+    bool has(abi::Signal sig) const { return mask.has(sig); }
     /// Makes the signal pending, with its siginfo queued and charged to `uid` while the user
     /// has fewer than `limit` queued. Past it a standard signal is pending without its siginfo
     /// and a real-time one is not queued: false then, as Linux's __send_signal.
@@ -63,17 +63,46 @@ struct PendingSignals {
     /// kernel memory (sigqueue's EAGAIN otherwise).
     static bool can_queue(u32 uid, u64 limit);
     /// Removes the signal (its first queued instance); returns its siginfo.
-    abi::SigInfo take(int sig);
-    void discard(int sig);
+    abi::SigInfo take(abi::Signal sig);
+    void discard(abi::Signal sig);
 };
 
 class Thread;
+class Process;
 
-/// A guest process (thread group): its threads and what they share.
+/// What a first process starts with (the kernel's init, or the program given at boot).
+struct FirstProcessSpec {
+    i32 pid {0};
+    /// Its parent: the kernel's init, or none for pid 1.
+    Process* parent {nullptr};
+    /// The kernel's own init (no program, no threads, no address space).
+    bool is_kernel_init {false};
+    Ref<Dentry> root;
+    Ref<Dentry> cwd;
+    std::vector<std::string> argv;
+    std::vector<std::string> envp;
+};
+
+/// A guest process (thread group): its threads and what they share. Made by two factories
+/// only (create_first at boot, create_forked by clone), its state changes through methods
+/// named after what happens to it (exec, stop, continue, exit, reap).
 class Process : public RefCounted<Process> {
+    /// Only the factories can make one; make_ref needs a public constructor, so it takes this.
+    class Key {
+        friend class Process;
+        Key() = default;
+    };
+
 public:
-    Process(i32 pid, Process* parent);
+    Process(Key, i32 pid, Process* parent);
     ~Process();
+
+    /// The kernel's init or the boot program's process, not yet in the process table.
+    static Ref<Process> create_first(const FirstProcessSpec& spec);
+    /// The child of a fork or clone without CLONE_THREAD (clone.cpp): shares or copies the
+    /// parent's memory, files, fs and signal handlers as `flags` say, and inherits its
+    /// identity, group, session, limits and nice value.
+    static Result<Ref<Process>> create_forked(i32 pid, Process& parent, Process* new_parent, u64 flags, int exit_signal);
 
     i32 pid() const { return m_pid; }
     i32 ppid() const;
@@ -81,68 +110,126 @@ public:
     void set_parent(Process* parent) { m_parent = parent; }
 
     /// The short name (comm): the program's base name, at most 15 bytes.
-    std::string comm;
+    const std::string& comm() const { return m_program.comm; }
+    /// PR_SET_NAME: at most 15 bytes are kept.
+    void set_comm(std::string comm);
     /// The program path as exec resolved it (what /proc/self/exe shows).
-    std::string exe_path;
+    const std::string& exe_path() const { return m_program.exe_path; }
     /// The arguments and environment of the running program (/proc/PID/cmdline, environ).
-    std::vector<std::string> argv;
-    std::vector<std::string> envp;
-    /// What argv and envp cost the instance's kernel memory (a fork copies them).
-    KernelCharge args_charge;
+    const std::vector<std::string>& argv() const { return m_program.argv; }
+    const std::vector<std::string>& envp() const { return m_program.envp; }
+    /// exec's new image: its memory, the program's identity, and whether others of its user
+    /// may reach into it. `args_charge` is what argv and envp cost the kernel's memory.
+    void replace_image(Ref<MemoryMap> memory, std::string exe_path, std::vector<std::string> argv,
+        std::vector<std::string> envp, KernelCharge args_charge, std::string comm, bool is_dumpable);
     /// When the process started (ns since boot), for /proc/PID/stat.
-    u64 start_time_ns {0};
+    u64 start_time_ns() const { return m_start_time_ns; }
 
     /// The credentials others see the process by (kill, /proc, wait): its leader's, or the
     /// last thread's once all have exited.
     const Credentials& credentials() const;
-    /// Kept when the last thread leaves, for a zombie's credentials.
-    void keep_credentials(Ref<const Credentials> credentials) { m_exit_credentials = std::move(credentials); }
-    i32 pgid {0};
-    i32 sid {0};
 
-    Ref<MemoryMap> memory;
-    Ref<FdTable> files;
-    Ref<FsContext> fs;
-    Ref<SignalHandlers> sighand;
-    std::array<abi::Rlimit, rlimit_count> rlimits {};
+    i32 pgid() const { return m_pgid; }
+    i32 sid() const { return m_sid; }
+    /// setpgid: moves the process to another group of its session.
+    void set_pgid(i32 pgid) { m_pgid = pgid; }
+    /// setsid: the process leads a new session and a new group, both with its id.
+    void become_session_leader() { m_sid = m_pgid = m_pid; }
 
-    std::vector<std::unique_ptr<Thread>> threads;
-    std::vector<Ref<Process>> children;
-    PendingSignals shared_pending;
+    /// What the process shares with others cloned with CLONE_VM, CLONE_FILES, CLONE_FS and
+    /// CLONE_SIGHAND; callers act on the shared object through the reference. Null once
+    /// the process has exited (memory, files, fs).
+    const Ref<MemoryMap>& memory() const { return m_memory; }
+    const Ref<FdTable>& files() const { return m_files; }
+    const Ref<FsContext>& fs() const { return m_fs; }
+    const Ref<SignalHandlers>& sighand() const { return m_sighand; }
+    /// unshare(2) and exec: the process stops sharing its descriptor table or handlers.
+    void replace_files(Ref<FdTable> files) { m_files = std::move(files); }
+    void replace_sighand(Ref<SignalHandlers> sighand) { m_sighand = std::move(sighand); }
+    /// The process became a zombie: its memory is written back and dropped with its files
+    /// and fs (a zombie holds no resources but its exit status).
+    void release_resources();
+    frame::VmSpace& vm() { return m_memory->vm(); }
 
-    /// Exit: the process is a zombie until its parent waits for it.
-    bool has_exited {false};
-    bool is_exiting {false};
-    int wait_status {0};
+    const abi::Rlimit& rlimit(int resource) const { return m_rlimits[static_cast<usize>(resource)]; }
+    void set_rlimit(int resource, const abi::Rlimit& limit) { m_rlimits[static_cast<usize>(resource)] = limit; }
+
+    /// The threads, the first being the leader. A thread is added by the factories and clone
+    /// (add_thread), and leaves when it finishes (remove_thread).
+    const std::vector<std::unique_ptr<Thread>>& threads() const { return m_threads; }
+    Thread* main_thread() { return m_threads.empty() ? nullptr : m_threads.front().get(); }
+    Thread& add_thread(i32 tid, Ref<const Credentials> credentials);
+    /// The thread leaves the group; the last one out keeps its credentials for the zombie.
+    void remove_thread(Thread& thread);
+
+    const std::vector<Ref<Process>>& children() const { return m_children; }
+    void add_child(Ref<Process> child) { m_children.push_back(std::move(child)); }
+    /// wait4 took the child's exit: its CPU time joins this process's children's time.
+    void reap_child(Process& child);
+    /// The process ended: its children leave it, to be adopted elsewhere.
+    std::vector<Ref<Process>> take_children() { return std::move(m_children); }
+
+    /// Signals sent to the whole process, taken by whichever thread does not block them.
+    PendingSignals& shared_pending() { return m_shared_pending; }
+
+    /// Exit: the process is exiting once its status is set, and a zombie (has_exited) once
+    /// its last thread is gone, until its parent waits for it.
+    bool is_exiting() const { return m_life.is_exiting; }
+    bool has_exited() const { return m_life.has_exited; }
+    int wait_status() const { return m_life.wait_status; }
+    /// Starts the exit with `wait_status` (an exiting process is no longer stopped); false,
+    /// and nothing changes, if it was already exiting.
+    bool begin_exit(int wait_status);
+    /// The last thread is gone: a zombie, with the status begin_exit set (0 if none did).
+    void mark_exited();
+
     /// Job control: stopped by a signal, and what the parent has yet to hear about.
-    bool is_stopped {false};
-    int stop_signal {0};
-    bool has_stop_to_report {false};
-    bool has_continue_to_report {false};
-    frame::WaitQueue continued;
+    bool is_stopped() const { return m_life.is_stopped; }
+    int stop_signal() const { return m_life.stop_signal; }
+    bool has_stop_to_report() const { return m_life.has_stop_to_report; }
+    bool has_continue_to_report() const { return m_life.has_continue_to_report; }
+    /// A stop signal took effect; false if the process was already stopped. The parent has a
+    /// stop to hear about, and no longer a continue.
+    bool mark_stopped(int sig);
+    /// SIGCONT took effect; false if the process was not stopped. The parent has a continue
+    /// to hear about, and no longer a stop.
+    bool mark_continued();
+    /// wait4 reported the stop or the continue (without WNOWAIT): it is not reported twice.
+    void take_stop_report() { m_life.has_stop_to_report = false; }
+    void take_continue_report() { m_life.has_continue_to_report = false; }
+    /// Threads of a stopped process wait here until SIGCONT or an exit.
+    frame::WaitQueue& continued() { return m_continued; }
 
     /// The parent waits here for a child's change of state (wait4, waitid).
-    frame::WaitQueue child_event;
+    frame::WaitQueue& child_event() { return m_child_event; }
     /// A vfork parent waits here until the child execs or exits.
-    frame::WaitQueue vfork_done;
-    bool is_vfork_child {false};
+    frame::WaitQueue& vfork_done() { return m_vfork_done; }
+    bool is_vfork_child() const { return m_is_vfork_child; }
     /// The process has exec'd since it was forked (its parent may no longer setpgid it).
-    bool has_execed {false};
+    bool has_execed() const { return m_has_execed; }
+    /// exec succeeded: the process no longer borrows a vfork parent's memory, which may go on.
+    void mark_execed();
+
     /// Linux's SIGNAL_UNKILLABLE, set on pid 1: a signal whose action is the default is
     /// dropped, whoever sends it (the kernel's own fault signals still kill).
-    bool is_unkillable {false};
+    bool is_unkillable() const { return m_is_unkillable; }
     /// The kernel's own init (pid 1 unless --pid1): no threads, no address space; it reaps
     /// the orphans it inherits at once.
-    bool is_kernel_init {false};
+    bool is_kernel_init() const { return m_is_kernel_init; }
     /// PR_SET_CHILD_SUBREAPER: orphans of its descendants come to it instead of to init.
-    bool is_child_subreaper {false};
+    bool is_child_subreaper() const { return m_is_child_subreaper; }
+    void set_child_subreaper(bool is_subreaper) { m_is_child_subreaper = is_subreaper; }
     /// PR_SET_DUMPABLE (Linux keeps it in the mm): others of its user may reach into it
     /// (/proc/PID/environ, mem, fd...). Cleared by a change of identity and a setuid exec.
-    bool is_dumpable {true};
+    bool is_dumpable() const { return m_is_dumpable; }
+    void set_dumpable(bool is_dumpable) { m_is_dumpable = is_dumpable; }
     /// The nice value (getpriority/setpriority), -20..19.
-    int nice {0};
+    int nice() const { return m_nice; }
+    void set_nice(int nice) { m_nice = nice; }
     /// The signal the parent gets when this process ends (SIGCHLD unless clone said otherwise).
-    int exit_signal {17};
+    int exit_signal() const { return m_exit_signal; }
+    /// Reparented orphans signal their new parent with SIGCHLD, whatever clone chose.
+    void reset_exit_signal_to_sigchld() { m_exit_signal = abi::sigchld; }
 
     /// ITIMER_VIRTUAL and ITIMER_PROF: when they expire, in the process's CPU time (user, and
     /// user plus system; 0: disarmed), and their interval. A fork does not inherit them.
@@ -150,28 +237,88 @@ public:
         u64 deadline_ns {0};
         u64 interval_ns {0};
     };
-    std::array<CpuTimer, 2> cpu_timers {};
+    /// The timer of ITIMER_VIRTUAL (0) or ITIMER_PROF (1); itimer.cpp arms and fires it.
+    CpuTimer& cpu_timer(usize index) { return m_cpu_timers[index]; }
 
-    /// CPU time used, in ns (approximated by time spent running guest code and in syscalls).
-    u64 user_ns {0};
-    u64 system_ns {0};
-    u64 children_user_ns {0};
-    u64 children_system_ns {0};
-
-    frame::VmSpace& vm() { return memory->vm(); }
-    Thread* main_thread() { return threads.empty() ? nullptr : threads.front().get(); }
+    /// CPU time used, in ns (approximated by time spent running guest code and in syscalls),
+    /// and that of the children it reaped.
+    struct CpuTimes {
+        u64 user_ns {0};
+        u64 system_ns {0};
+        u64 children_user_ns {0};
+        u64 children_system_ns {0};
+    };
+    const CpuTimes& cpu_times() const { return m_cpu_times; }
+    void charge_user(u64 ns) { m_cpu_times.user_ns += ns; }
+    void charge_system(u64 ns) { m_cpu_times.system_ns += ns; }
 
 private:
     i32 m_pid;
     Process* m_parent;
     Ref<const Credentials> m_exit_credentials;
+
+    /// What exec sets (and fork copies).
+    struct Program {
+        std::string comm;
+        std::string exe_path;
+        std::vector<std::string> argv;
+        std::vector<std::string> envp;
+        /// What argv and envp cost the instance's kernel memory.
+        KernelCharge args_charge;
+    };
+    Program m_program;
+    u64 m_start_time_ns {0};
+    i32 m_pgid {0};
+    i32 m_sid {0};
+
+    Ref<MemoryMap> m_memory;
+    Ref<FdTable> m_files;
+    Ref<FsContext> m_fs;
+    Ref<SignalHandlers> m_sighand;
+    std::array<abi::Rlimit, rlimit_count> m_rlimits {};
+
+    std::vector<std::unique_ptr<Thread>> m_threads;
+    std::vector<Ref<Process>> m_children;
+    PendingSignals m_shared_pending;
+
+    /// The exit and job-control state; its flags change together, through the methods above.
+    struct Life {
+        bool is_exiting {false};
+        bool has_exited {false};
+        int wait_status {0};
+        bool is_stopped {false};
+        int stop_signal {0};
+        bool has_stop_to_report {false};
+        bool has_continue_to_report {false};
+    };
+    Life m_life;
+    frame::WaitQueue m_continued;
+    frame::WaitQueue m_child_event;
+    frame::WaitQueue m_vfork_done;
+
+    bool m_is_vfork_child {false};
+    bool m_has_execed {false};
+    bool m_is_unkillable {false};
+    bool m_is_kernel_init {false};
+    bool m_is_child_subreaper {false};
+    bool m_is_dumpable {true};
+    int m_nice {0};
+    int m_exit_signal {abi::sigchld};
+    std::array<CpuTimer, 2> m_cpu_timers {};
+    CpuTimes m_cpu_times;
 };
 
 /// A guest thread: a register set that runs in its process's address space, and the kernel
 /// task that runs it.
 class Thread {
 public:
-    Thread(i32 tid, Ref<Process> process, Ref<const Credentials> credentials)
+    /// Only a process makes its threads (Process::add_thread): only it can make a key.
+    class Key {
+        friend class Process;
+        Key() = default;
+    };
+
+    Thread(Key, i32 tid, Ref<Process> process, Ref<const Credentials> credentials)
         : m_tid(tid), m_process(std::move(process)), m_credentials(std::move(credentials))
     {
     }
@@ -190,7 +337,7 @@ public:
         // Linux's commit_creds: a process that changes identity may hold what its old
         // identity could read, so it is no longer open to its (new or old) user.
         if (m_credentials && credentials->is_identity_change_from(*m_credentials))
-            m_process->is_dumpable = false;
+            m_process->set_dumpable(false);
         m_credentials = std::move(credentials);
     }
 

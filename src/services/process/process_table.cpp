@@ -76,8 +76,8 @@ usize ProcessTable::count_for_user(u32 uid)
     // Linux counts every task (thread) of the user against RLIMIT_NPROC. The kernel's init
     // runs no task.
     for (auto& [pid, process] : processes()) {
-        if (process->credentials().uid == uid && !process->has_exited && !process->is_kernel_init)
-            count += std::max<usize>(1, process->threads.size());
+        if (process->credentials().uid == uid && !process->has_exited() && !process->is_kernel_init())
+            count += std::max<usize>(1, process->threads().size());
     }
     return count;
 }
@@ -107,7 +107,7 @@ usize ProcessTable::live_process_count()
 {
     usize count = 0;
     for (auto& [pid, process] : processes())
-        count += !process->has_exited && !process->is_kernel_init;
+        count += !process->has_exited() && !process->is_kernel_init();
     return count;
 }
 

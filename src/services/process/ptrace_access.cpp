@@ -17,14 +17,14 @@ Result<void> ptrace_may_access(const Credentials& caller, const Process* caller_
     bool is_capable = caller.has_capability(abi::Capability::sys_ptrace);
     if (!is_same_user && !is_capable)
         return Errno::eperm;
-    if (!target.is_dumpable && !is_capable)
+    if (!target.is_dumpable() && !is_capable)
         return Errno::eperm;
     return {};
 }
 
 DumpOwner dump_owner(const Process& target)
 {
-    if (!target.is_dumpable)
+    if (!target.is_dumpable())
         return {0, 0};
     const Credentials& creds = target.credentials();
     return {creds.euid, creds.egid};

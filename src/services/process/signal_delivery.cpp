@@ -86,24 +86,24 @@ std::vector<u8> fpstate_bytes(frame::UserContext::FpSignalImage image)
 }
 
 /// Picks the next signal to take: thread-directed first, lowest number first, SIGKILL and
-/// SIGSTOP ahead of all. Returns 0 when none is deliverable.
-int next_signal(Thread& thread)
+/// SIGSTOP ahead of all. Nothing when none is deliverable.
+std::optional<Signal> next_signal(Thread& thread)
 {
-    u64 deliverable = (thread.pending.mask | thread.process().shared_pending.mask).bits() & ~(thread.sig_mask & ~unblockable_signals);
+    u64 deliverable = (thread.pending.mask | thread.process().shared_pending().mask).bits() & ~(thread.sig_mask & ~unblockable_signals);
     if (!deliverable)
-        return 0;
-    for (int sig : {sigkill, sigstop}) {
+        return std::nullopt;
+    for (Signal sig : {sigkill, sigstop}) {
         if (deliverable & sig_bit(sig))
             return sig;
     }
-    return __builtin_ctzll(deliverable) + 1;
+    return Signal::from_valid(__builtin_ctzll(deliverable) + 1); // a bit of a 64-bit set
 }
 
-abi::SigInfo take_signal(Thread& thread, int sig)
+abi::SigInfo take_signal(Thread& thread, Signal sig)
 {
     if (thread.pending.has(sig))
         return thread.pending.take(sig);
-    return thread.process().shared_pending.take(sig);
+    return thread.process().shared_pending().take(sig);
 }
 
 void notify_parent_of_stop(Process& process, int code, int status)
@@ -111,46 +111,39 @@ void notify_parent_of_stop(Process& process, int code, int status)
     Process* parent = process.parent();
     if (!parent)
         return;
-    const auto& action = parent->sighand->actions[sigchld - 1];
+    const auto& action = parent->sighand()->actions[sigchld - 1];
     if (!(action.flags & sa_nocldstop)) {
         auto info = make_signal_info(sigchld, code, process.pid(), process.credentials().uid);
         info.set_status(status);
         send_signal(*parent, info);
     }
-    parent->child_event.wake_all();
+    parent->child_event().wake_all();
 }
 
 void stop_process(Process& process, int sig)
 {
-    if (process.is_stopped)
+    if (!process.mark_stopped(sig))
         return;
-    process.is_stopped = true;
-    process.stop_signal = sig;
-    process.has_stop_to_report = true;
-    process.has_continue_to_report = false;
     notify_parent_of_stop(process, cld_stopped, sig);
 }
 
 void continue_process(Process& process)
 {
-    for (int sig : {sigstop, sigtstp, sigttin, sigttou}) {
-        process.shared_pending.discard(sig);
-        for (auto& thread : process.threads)
+    for (Signal sig : {sigstop, sigtstp, sigttin, sigttou}) {
+        process.shared_pending().discard(sig);
+        for (auto& thread : process.threads())
             thread->pending.discard(sig);
     }
-    if (!process.is_stopped)
+    if (!process.mark_continued())
         return;
-    process.is_stopped = false;
-    process.has_stop_to_report = false;
-    process.has_continue_to_report = true;
-    process.continued.wake_all();
+    process.continued().wake_all();
     notify_parent_of_stop(process, cld_continued, sigcont);
 }
 
 void wake_for_signal(Process& process, int sig)
 {
     // Interrupt a thread that can take it; if all block it, it waits in the process.
-    for (auto& thread : process.threads) {
+    for (auto& thread : process.threads()) {
         if (!(thread->sig_mask & sig_bit(sig)) || sig == sigkill) {
             if (thread->task)
                 thread->task->interrupt();
@@ -287,7 +280,7 @@ void finish_interrupted_syscall(Thread& thread, const abi::KSigAction* handler)
 
 bool is_ignored(Process& process, int sig)
 {
-    const auto& action = process.sighand->actions[sig - 1];
+    const auto& action = process.sighand()->actions[sig - 1];
     return action.handler == sig_ign || (action.handler == sig_dfl && default_action(sig) == DefaultAction::ignore);
 }
 
@@ -297,14 +290,14 @@ namespace {
 /// Faults still kill it: force_signal() does not come this way.
 bool is_dropped_by_init(const Process& target, int sig)
 {
-    return target.is_unkillable && target.sighand->actions[sig - 1].handler == sig_dfl;
+    return target.is_unkillable() && target.sighand()->actions[sig - 1].handler == sig_dfl;
 }
 } // namespace
 
 void send_signal(Process& target, const abi::SigInfo& info)
 {
     int sig = info.signo;
-    if (sig <= 0 || sig > signal_count || target.has_exited || target.is_exiting)
+    if (sig <= 0 || sig > signal_count || target.has_exited() || target.is_exiting())
         return;
     if (is_dropped_by_init(target, sig))
         return;
@@ -315,15 +308,15 @@ void send_signal(Process& target, const abi::SigInfo& info)
     if (sig == sigcont)
         continue_process(target);
     if (default_action(sig) == DefaultAction::stop)
-        target.shared_pending.discard(sigcont);
+        target.shared_pending().discard(sigcont);
     // An ignored signal is dropped at once, unless blocked (it may be unignored before it is
     // unblocked).
-    bool is_blocked_everywhere = !target.threads.empty();
-    for (auto& thread : target.threads)
+    bool is_blocked_everywhere = !target.threads().empty();
+    for (auto& thread : target.threads())
         is_blocked_everywhere &= (thread->sig_mask & sig_bit(sig)) != 0;
     if (is_ignored(target, sig) && !is_blocked_everywhere)
         return;
-    if (target.shared_pending.add(info, target.credentials().uid, target.rlimits[rlimit_sigpending].cur))
+    if (target.shared_pending().add(info, target.credentials().uid, target.rlimit(rlimit_sigpending).cur))
         wake_for_signal(target, sig);
     signalfd_watchers().notify();
 }
@@ -332,7 +325,7 @@ void send_signal(Thread& target, const abi::SigInfo& info)
 {
     int sig = info.signo;
     Process& process = target.process();
-    if (sig <= 0 || sig > signal_count || process.has_exited || process.is_exiting)
+    if (sig <= 0 || sig > signal_count || process.has_exited() || process.is_exiting())
         return;
     if (is_dropped_by_init(process, sig))
         return;
@@ -344,7 +337,7 @@ void send_signal(Thread& target, const abi::SigInfo& info)
         continue_process(process);
     if (is_ignored(process, sig) && !(target.sig_mask & sig_bit(sig)))
         return;
-    if (target.pending.add(info, process.credentials().uid, process.rlimits[rlimit_sigpending].cur) && target.task)
+    if (target.pending.add(info, process.credentials().uid, process.rlimit(rlimit_sigpending).cur) && target.task)
         target.task->interrupt();
     signalfd_watchers().notify();
 }
@@ -352,7 +345,7 @@ void send_signal(Thread& target, const abi::SigInfo& info)
 void force_signal(Thread& target, const abi::SigInfo& info)
 {
     int sig = info.signo;
-    auto& action = target.process().sighand->actions[sig - 1];
+    auto& action = target.process().sighand()->actions[sig - 1];
     if ((target.sig_mask & sig_bit(sig)) || action.handler == sig_ign) {
         target.sig_mask &= ~sig_bit(sig);
         action.handler = sig_dfl;
@@ -370,7 +363,7 @@ Result<void> set_temporary_sig_mask(Thread& thread, u64 mask, u64 sigsetsize)
     return {};
 }
 
-bool has_pending_signal(Thread& thread) { return next_signal(thread) != 0 || thread.process().is_exiting || thread.is_exiting; }
+bool has_pending_signal(Thread& thread) { return next_signal(thread).has_value() || thread.process().is_exiting() || thread.is_exiting; }
 
 Result<void> wait_interruptible(frame::WaitQueue& queue, u64 deadline_ns, const char* reason)
 {
@@ -391,16 +384,16 @@ void deliver_signals(Thread& thread)
 {
     Process& process = thread.process();
     for (;;) {
-        if (thread.is_exiting || process.is_exiting)
+        if (thread.is_exiting || process.is_exiting())
             return;
         // A stopped process waits here until SIGCONT (or SIGKILL).
-        while (process.is_stopped && !process.is_exiting && !thread.is_exiting) {
-            if (thread.pending.has(sigkill) || process.shared_pending.has(sigkill))
+        while (process.is_stopped() && !process.is_exiting() && !thread.is_exiting) {
+            if (thread.pending.has(sigkill) || process.shared_pending().has(sigkill))
                 break;
-            process.continued.wait_until(~0ull, frame::Interruptible::yes);
+            process.continued().wait_until(~0ull, frame::Interruptible::yes);
         }
-        int sig = next_signal(thread);
-        if (!sig) {
+        auto next = next_signal(thread);
+        if (!next) {
             finish_interrupted_syscall(thread, nullptr);
             if (thread.has_saved_sig_mask) {
                 thread.sig_mask = thread.saved_sig_mask;
@@ -408,8 +401,9 @@ void deliver_signals(Thread& thread)
             }
             return;
         }
+        Signal sig = *next;
         abi::SigInfo info = take_signal(thread, sig);
-        abi::KSigAction action = process.sighand->actions[sig - 1];
+        abi::KSigAction action = process.sighand()->actions[sig - 1];
         if (action.handler == sig_ign)
             continue;
         if (action.handler == sig_dfl) {
@@ -432,7 +426,7 @@ void deliver_signals(Thread& thread)
         if (setup_frame(thread, sig, info, action).is_error()) {
             // No room for the frame: Linux kills the thread group with SIGSEGV.
             frame::klog(frame::Subsystem::signal, frame::LogLevel::warn, "pid %d (%s): cannot build a frame for %s: killed by SIGSEGV", process.pid(),
-                process.comm.c_str(), signal_name(sig));
+                process.comm().c_str(), signal_name(sig));
             exit_process(process, sigsegv | 0x80);
             return;
         }
@@ -447,7 +441,7 @@ void deliver_signals(Thread& thread)
         // SA_RESETHAND resets the handler only: the flags (SA_SIGINFO among them) stay, as
         // Linux's get_signal leaves them.
         if (action.flags & sa_resethand)
-            process.sighand->actions[sig - 1].handler = sig_dfl;
+            process.sighand()->actions[sig - 1].handler = sig_dfl;
         return;
     }
 }

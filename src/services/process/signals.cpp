@@ -39,7 +39,7 @@ DefaultAction default_action(int sig)
 
 bool dumps_core_by_default(int sig) { return default_action(sig) == DefaultAction::core; }
 
-abi::SigInfo make_signal_info(int sig, int code, i32 sender_pid, u32 sender_uid)
+abi::SigInfo make_signal_info(abi::Signal sig, int code, i32 sender_pid, u32 sender_uid)
 {
     abi::SigInfo info {};
     info.signo = sig;

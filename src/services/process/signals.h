@@ -13,6 +13,7 @@ using abi::sighup, abi::sigint, abi::sigquit, abi::sigill, abi::sigtrap, abi::si
     abi::sigterm, abi::sigstkflt, abi::sigchld, abi::sigcont, abi::sigstop, abi::sigtstp, abi::sigttin,
     abi::sigttou, abi::sigurg, abi::sigxcpu, abi::sigxfsz, abi::sigvtalrm, abi::sigprof, abi::sigwinch,
     abi::sigio, abi::sigpwr, abi::sigsys, abi::sigrtmin;
+using abi::Signal;
 using abi::si_user, abi::si_kernel, abi::si_queue, abi::si_tkill, abi::cld_exited, abi::cld_killed,
     abi::cld_dumped, abi::cld_stopped, abi::cld_continued;
 using abi::sig_dfl, abi::sig_ign, abi::sa_nocldstop, abi::sa_nocldwait, abi::sa_siginfo, abi::sa_restorer,
@@ -29,7 +30,7 @@ const char* signal_name(int sig);
 bool dumps_core_by_default(int sig);
 
 /// A siginfo for a signal sent by a process (kill, tkill) or the kernel.
-abi::SigInfo make_signal_info(int sig, int code, i32 sender_pid = 0, u32 sender_uid = 0);
+abi::SigInfo make_signal_info(abi::Signal sig, int code, i32 sender_pid = 0, u32 sender_uid = 0);
 
 /// Sends a signal to a process: a thread that does not block it is woken to take it.
 void send_signal(Process& target, const abi::SigInfo& info);

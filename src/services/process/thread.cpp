@@ -85,18 +85,18 @@ void report_crash(Thread& thread, const frame::ExceptionInfo& info, int sig)
     Process& process = thread.process();
     const auto& regs = thread.context.regs;
     std::string where = "an unmapped area";
-    if (const Area* area = process.memory->area_at(regs.rip)) {
+    if (const Area* area = process.memory()->area_at(regs.rip)) {
         where = frame::format("%s[%#llx+%#llx]", area->name.empty() ? "anonymous memory" : area->name.c_str(),
             static_cast<unsigned long long>(area->start), static_cast<unsigned long long>(area->end - area->start));
     }
     if (info.kind == frame::ExceptionKind::page_fault) {
         // No "error" field: a tracer is not told whether the access was a read or a write.
         frame::klog(frame::Subsystem::signal, frame::LogLevel::warn, "%s[%d]: segfault at %#llx ip %#llx sp %#llx in %s (%s)",
-            process.comm.c_str(), thread.tid(), static_cast<unsigned long long>(info.addr),
+            process.comm().c_str(), thread.tid(), static_cast<unsigned long long>(info.addr),
             static_cast<unsigned long long>(regs.rip), static_cast<unsigned long long>(regs.rsp), where.c_str(),
             signal_name(sig));
     } else {
-        frame::klog(frame::Subsystem::signal, frame::LogLevel::warn, "%s[%d]: %s ip %#llx sp %#llx in %s (%s)", process.comm.c_str(),
+        frame::klog(frame::Subsystem::signal, frame::LogLevel::warn, "%s[%d]: %s ip %#llx sp %#llx in %s (%s)", process.comm().c_str(),
             thread.tid(), describe(info.kind), static_cast<unsigned long long>(regs.rip),
             static_cast<unsigned long long>(regs.rsp), where.c_str(), signal_name(sig));
     }
@@ -107,11 +107,11 @@ void handle_exception(Thread& thread, const frame::ExceptionInfo& info)
     Process& process = thread.process();
     if (info.kind == frame::ExceptionKind::page_fault && info.fault == frame::FaultOutcome::out_of_memory) {
         // The fault handler's OOM kill has already doomed the process; make sure of it.
-        oom_kill(*process.memory);
+        oom_kill(*process.memory());
         return;
     }
     auto signal = fault_signal(info);
-    const auto& action = process.sighand->actions[signal.signo - 1];
+    const auto& action = process.sighand()->actions[signal.signo - 1];
     bool is_fatal = action.handler == sig_dfl || action.handler == sig_ign || (thread.sig_mask & sig_bit(signal.signo));
     if (is_fatal)
         report_crash(thread, info, signal.signo);
@@ -127,7 +127,7 @@ void run_thread(Thread& thread)
     Process& process = thread.process();
     for (;;) {
         deliver_signals(thread);
-        if (thread.is_exiting || process.is_exiting || frame::is_powering_off())
+        if (thread.is_exiting || process.is_exiting() || frame::is_powering_off())
             break;
         // CPU time: the guest's share is the time it ran (with the host's stop and resume);
         // the kernel's is the time spent handling what stopped it.
@@ -136,7 +136,7 @@ void run_thread(Thread& thread)
         u64 returned = frame::monotonic_ns();
         u64 off_cpu_before = frame::current_task().off_cpu_ns();
         thread.user_ns += returned - started;
-        process.user_ns += returned - started;
+        process.charge_user(returned - started);
         switch (reason.kind) {
         case frame::ReturnReason::Kind::syscall:
             dispatch_syscall(thread);
@@ -151,7 +151,7 @@ void run_thread(Thread& thread)
         // Time blocked in a syscall (a read, a wait) is no one's CPU time.
         u64 handled = frame::monotonic_ns() - returned - (frame::current_task().off_cpu_ns() - off_cpu_before);
         thread.system_ns += handled;
-        process.system_ns += handled;
+        process.charge_system(handled);
         check_cpu_limit(process);
         check_cpu_timers(process);
         frame::preempt_point();
@@ -190,23 +190,18 @@ void exit_thread(Thread& thread, int wait_status)
     thread.is_exiting = true;
     Process& process = thread.process();
     usize live = 0;
-    for (auto& other : process.threads)
+    for (auto& other : process.threads())
         live += !other->is_exiting;
-    if (live == 0 && !process.is_exiting) {
-        process.is_exiting = true;
-        process.wait_status = wait_status;
-    }
+    if (live == 0)
+        process.begin_exit(wait_status);
 }
 
 void exit_process(Process& process, int wait_status)
 {
-    if (process.is_exiting || process.has_exited)
+    if (!process.begin_exit(wait_status))
         return;
-    process.is_exiting = true;
-    process.wait_status = wait_status;
-    process.is_stopped = false;
-    process.continued.wake_all();
-    for (auto& thread : process.threads) {
+    process.continued().wake_all();
+    for (auto& thread : process.threads()) {
         thread->is_exiting = true;
         if (thread->task && thread->task != &frame::current_task())
             thread->task->interrupt();

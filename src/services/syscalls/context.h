@@ -13,8 +13,8 @@ public:
     Process& process() { return m_thread.process(); }
     /// The caller's memory, for reading and writing guest pointers.
     frame::VmSpace& user() { return process().vm(); }
-    MemoryMap& memory() { return *process().memory; }
-    FdTable& files() { return *process().files; }
+    MemoryMap& memory() { return *process().memory(); }
+    FdTable& files() { return *process().files(); }
 
 private:
     Thread& m_thread;

@@ -8,13 +8,13 @@ namespace asterix::services {
 
 Result<long> sys_getcwd(Context& ctx, UserPtr<char> buf, u64 size)
 {
-    Ref<Dentry> cwd = ctx.process().fs->cwd;
+    Ref<Dentry> cwd = ctx.process().fs()->cwd;
     std::string path;
     if (cwd->is_detached()) {
         path = "(unreachable)" + cwd->path();
     } else {
         // The path as the process sees it: relative to its root.
-        std::string root = ctx.process().fs->root->path();
+        std::string root = ctx.process().fs()->root->path();
         path = cwd->path();
         if (root != "/")
             path = path.starts_with(root) ? (path.size() == root.size() ? "/" : path.substr(root.size())) : "(unreachable)" + path;
@@ -31,7 +31,7 @@ Result<long> sys_chdir(Context& ctx, UserPtr<char> path)
     auto dentry = TRY(lookup_at(ctx, abi::at_fdcwd, name, 0));
     if (!dentry->inode().is_directory())
         return Errno::enotdir;
-    ctx.process().fs->cwd = dentry;
+    ctx.process().fs()->cwd = dentry;
     return 0;
 }
 
@@ -40,7 +40,7 @@ Result<long> sys_fchdir(Context& ctx, int fd)
     auto file = TRY(ctx.files().get(fd));
     if (!file->dentry() || !file->dentry()->inode().is_directory())
         return Errno::enotdir;
-    ctx.process().fs->cwd = Ref<Dentry>(file->dentry());
+    ctx.process().fs()->cwd = Ref<Dentry>(file->dentry());
     return 0;
 }
 
@@ -52,14 +52,14 @@ Result<long> sys_chroot(Context& ctx, UserPtr<char> path)
     auto dentry = TRY(lookup_at(ctx, abi::at_fdcwd, name, 0));
     if (!dentry->inode().is_directory())
         return Errno::enotdir;
-    ctx.process().fs->root = dentry;
+    ctx.process().fs()->root = dentry;
     return 0;
 }
 
 Result<long> sys_umask(Context& ctx, u32 mask)
 {
-    u32 old = ctx.process().fs->umask;
-    ctx.process().fs->umask = mask & 0777;
+    u32 old = ctx.process().fs()->umask;
+    ctx.process().fs()->umask = mask & 0777;
     return old;
 }
 

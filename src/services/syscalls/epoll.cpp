@@ -21,7 +21,7 @@ constexpr u32 exclusive_ok_bits =
 Result<long> create_epoll(Context& ctx, u32 flags)
 {
     auto epoll = make_ref<EpollFile>(o_rdwr);
-    return TRY(ctx.files().install(epoll, flags & abi::epoll_cloexec, 0, ctx.process().rlimits[rlimit_nofile].cur));
+    return TRY(ctx.files().install(epoll, flags & abi::epoll_cloexec, 0, ctx.process().rlimit(rlimit_nofile).cur));
 }
 
 /// Waits for events on the epoll until `deadline_ns` (~0: for ever). epoll_wait is never

@@ -77,7 +77,7 @@ Result<long> sys_execveat(Context& ctx, int dirfd, UserPtr<char> path, UserPtr<u
     // their default, and a vfork parent may go on.
     Process& process = ctx.process();
     Thread& self = ctx.thread();
-    for (auto& thread : process.threads) {
+    for (auto& thread : process.threads()) {
         if (thread.get() != &self) {
             // They die with the old image: nothing of theirs may touch the new one.
             thread->is_exiting = true;
@@ -87,7 +87,7 @@ Result<long> sys_execveat(Context& ctx, int dirfd, UserPtr<char> path, UserPtr<u
                 thread->task->interrupt();
         }
     }
-    while (process.threads.size() > 1)
+    while (process.threads().size() > 1)
         frame::yield();
     if (self.tid() != process.pid()) {
         ProcessTable::remove_thread(self);
@@ -96,29 +96,25 @@ Result<long> sys_execveat(Context& ctx, int dirfd, UserPtr<char> path, UserPtr<u
         if (self.task)
             self.task->tag = static_cast<u64>(process.pid());
     }
-    if (process.files->ref_count() > 1) {
+    if (process.files()->ref_count() > 1) {
         // Past the point of no return a copy that the kernel memory cannot take leaves the
         // table shared with the CLONE_FILES peers it was shared with already.
-        if (auto copy = process.files->clone(); !copy.is_error())
-            process.files = copy.release_value();
+        if (auto copy = process.files()->clone(); !copy.is_error())
+            process.replace_files(copy.release_value());
     }
-    if (process.sighand->ref_count() > 1) {
+    if (process.sighand()->ref_count() > 1) {
         auto own = make_ref<SignalHandlers>();
-        own->actions = process.sighand->actions;
-        process.sighand = own;
+        own->actions = process.sighand()->actions;
+        process.replace_sighand(own);
     }
-    process.files->close_on_exec();
+    process.files()->close_on_exec();
     drop_posix_timers(process); // timer_create(2): exec deletes them; itimers stay
-    for (auto& action : process.sighand->actions) {
+    for (auto& action : process.sighand()->actions) {
         if (action.handler != abi::sig_ign)
             action = {};
     }
     ctx.thread().alt_stack = {0, 2 /* SS_DISABLE */, 0, 0};
-    process.has_execed = true;
-    if (process.is_vfork_child) {
-        process.is_vfork_child = false;
-        process.vfork_done.wake_all();
-    }
+    process.mark_execed();
     return 0;
 }
 

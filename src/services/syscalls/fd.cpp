@@ -13,7 +13,7 @@ namespace {
 constexpr u32 settable_flags = o_append | o_async | o_direct | o_noatime | o_nonblock;
 
 
-u64 fd_limit(Context& ctx) { return ctx.process().rlimits[rlimit_nofile].cur; }
+u64 fd_limit(Context& ctx) { return ctx.process().rlimit(rlimit_nofile).cur; }
 } // namespace
 
 Result<long> sys_close(Context& ctx, int fd)
@@ -88,7 +88,7 @@ Result<long> sys_close_range(Context& ctx, u32 first, u32 last, u32 flags)
 {
     if (flags & ~(abi::close_range_unshare | abi::close_range_cloexec) || first > last)
         return Errno::einval;
-    u64 limit = std::min<u64>(u64 {last} + 1, ctx.process().rlimits[rlimit_nofile].max);
+    u64 limit = std::min<u64>(u64 {last} + 1, ctx.process().rlimit(rlimit_nofile).max);
     for (u64 fd = first; fd < limit; ++fd) {
         if (ctx.files().get(static_cast<int>(fd)).is_error())
             continue;

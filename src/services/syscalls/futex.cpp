@@ -29,7 +29,7 @@ Result<FutexKey> futex_key(Process& process, u64 addr, bool is_private)
     if (addr % 4)
         return Errno::einval;
     auto& vm = process.vm();
-    if (is_private || !process.memory->is_shared_at(addr))
+    if (is_private || !process.memory()->is_shared_at(addr))
         return FutexKey {&vm, addr};
     TRY(vm.read(UserPtr<u32>(addr)));
     auto mapping = vm.query(page_round_down(addr));

@@ -44,14 +44,14 @@ Result<long> sys_setgroups(Context& ctx, int size, UserPtr<u32> list)
     return 0;
 }
 
-Result<long> sys_getpgrp(Context& ctx) { return ctx.process().pgid; }
+Result<long> sys_getpgrp(Context& ctx) { return ctx.process().pgid(); }
 
 Result<long> sys_getpgid(Context& ctx, i32 pid)
 {
     Process* target = pid == 0 ? &ctx.process() : ProcessTable::find(pid);
     if (!target)
         return Errno::esrch;
-    return target->pgid;
+    return target->pgid();
 }
 
 Result<long> sys_getsid(Context& ctx, i32 pid)
@@ -59,7 +59,7 @@ Result<long> sys_getsid(Context& ctx, i32 pid)
     Process* target = pid == 0 ? &ctx.process() : ProcessTable::find(pid);
     if (!target)
         return Errno::esrch;
-    return target->sid;
+    return target->sid();
 }
 
 Result<long> sys_setpgid(Context& ctx, i32 pid, i32 pgid)
@@ -68,28 +68,28 @@ Result<long> sys_setpgid(Context& ctx, i32 pid, i32 pgid)
         return Errno::einval;
     Process& caller = ctx.process();
     Process* target = pid == 0 ? &caller : ProcessTable::find(pid);
-    if (!target || target->has_exited)
+    if (!target || target->has_exited())
         return Errno::esrch;
     // setpgid(2): the caller or one of its children, in the caller's session, not a leader.
     if (target != &caller) {
         if (target->parent() != &caller)
             return Errno::esrch;
-        if (target->sid != caller.sid)
+        if (target->sid() != caller.sid())
             return Errno::eperm;
-        if (target->has_execed)
+        if (target->has_execed())
             return Errno::eacces; // setpgid(2): the child has already performed an execve
     }
-    if (target->sid == target->pid())
+    if (target->sid() == target->pid())
         return Errno::eperm;
     i32 group = pgid == 0 ? target->pid() : pgid;
     if (group != target->pid()) {
         bool is_group_in_session = false;
         for (auto& [id, process] : ProcessTable::all())
-            is_group_in_session |= process->pgid == group && process->sid == caller.sid; // zombies count
+            is_group_in_session |= process->pgid() == group && process->sid() == caller.sid(); // zombies count
         if (!is_group_in_session)
             return Errno::eperm;
     }
-    target->pgid = group;
+    target->set_pgid(group);
     return 0;
 }
 
@@ -97,12 +97,11 @@ Result<long> sys_setsid(Context& ctx)
 {
     Process& caller = ctx.process();
     for (auto& [id, process] : ProcessTable::all()) {
-        if (process->pgid == caller.pid()) // a zombie keeps its group
+        if (process->pgid() == caller.pid()) // a zombie keeps its group
             return Errno::eperm; // already a group leader
     }
-    caller.sid = caller.pid();
-    caller.pgid = caller.pid();
-    return caller.sid;
+    caller.become_session_leader();
+    return caller.sid();
 }
 
 namespace {

@@ -14,7 +14,7 @@ Result<long> sys_inotify_init1(Context& ctx, int flags)
     if (bits & ~(abi::in_nonblock | abi::in_cloexec))
         return Errno::einval;
     auto file = make_ref<InotifyFile>(o_rdonly | (bits & abi::in_nonblock));
-    return TRY(ctx.files().install(file, bits & abi::in_cloexec, 0, ctx.process().rlimits[rlimit_nofile].cur));
+    return TRY(ctx.files().install(file, bits & abi::in_cloexec, 0, ctx.process().rlimit(rlimit_nofile).cur));
 }
 
 Result<long> sys_inotify_init(Context& ctx) { return sys_inotify_init1(ctx, 0); }

@@ -18,9 +18,9 @@ constexpr u32 write_seals = abi::f_seal_write | abi::f_seal_future_write;
 bool is_mapped_writable(const Inode& inode)
 {
     for (const auto& [pid, process] : ProcessTable::all()) {
-        if (!process->memory)
+        if (!process->memory())
             continue;
-        for (const auto& [start, area] : process->memory->areas()) {
+        for (const auto& [start, area] : process->memory()->areas()) {
             if (area.is_shared && (area.prot & abi::prot_write) && area.file && area.file->inode() == &inode)
                 return true;
         }
@@ -45,7 +45,7 @@ Result<long> sys_memfd_create(Context& ctx, UserPtr<char> uname, u32 flags)
     // MFD_NOEXEC_SEAL implies sealing (and an F_SEAL_EXEC this kernel does not model).
     bool is_sealable = flags & (abi::mfd_allow_sealing | abi::mfd_noexec_seal);
     auto file = TRY(RamFs::make_memfd(name.value(), creds.fsuid, creds.fsgid, is_sealable));
-    return TRY(ctx.files().install(file, flags & abi::mfd_cloexec, 0, ctx.process().rlimits[rlimit_nofile].cur));
+    return TRY(ctx.files().install(file, flags & abi::mfd_cloexec, 0, ctx.process().rlimit(rlimit_nofile).cur));
 }
 
 Result<long> fcntl_seals(Context& ctx, File& file, int cmd, u64 arg)

@@ -13,7 +13,7 @@ namespace {
 /// The memory map with the caller's RLIMIT_AS applied (a thread's setrlimit reaches it here).
 MemoryMap& limited_memory(Context& ctx)
 {
-    ctx.memory().set_address_limit(ctx.process().rlimits[abi::rlimit_as].cur);
+    ctx.memory().set_address_limit(ctx.process().rlimit(abi::rlimit_as).cur);
     return ctx.memory();
 }
 } // namespace

@@ -101,7 +101,7 @@ Result<long> sys_mkdirat(Context& ctx, int dirfd, UserPtr<char> path, u32 mode)
     const Credentials& creds = ctx.thread().credentials();
     Inode& dir = where.parent->inode();
     TRY(may_create(creds, dir));
-    u32 perms = s_ifdir | (mode & ~ctx.process().fs->umask & 07777);
+    u32 perms = s_ifdir | (mode & ~ctx.process().fs()->umask & 07777);
     Owner owner = TRY(owner_of_new(creds, dir, perms));
     TRY(dir.mkdir(where.name, perms & 07777, owner));
     fs_notify::name_event(dir, where.name, abi::in_create | abi::in_isdir);
@@ -128,7 +128,7 @@ Result<long> sys_unlinkat(Context& ctx, int dirfd, UserPtr<char> path, int flags
     auto victim = TRY(where.parent->child(where.name));
     if (!is_rmdir && where.has_trailing_slash)
         return victim->inode().is_directory() ? Errno::eisdir : Errno::enotdir;
-    if (victim->mounted || victim == ctx.process().fs->root)
+    if (victim->mounted || victim == ctx.process().fs()->root)
         return Errno::ebusy;
     TRY(check_writable_fs(*where.parent));
     TRY(may_delete(ctx.thread().credentials(), where.parent->inode(), victim->inode()));
@@ -288,7 +288,7 @@ Result<long> sys_mknodat(Context& ctx, int dirfd, UserPtr<char> path, u32 mode, 
     const Credentials& creds = ctx.thread().credentials();
     Inode& dir = where.parent->inode();
     TRY(may_create(creds, dir));
-    u32 perms = (type == 0 ? s_ifreg : type) | (mode & ~ctx.process().fs->umask & 07777);
+    u32 perms = (type == 0 ? s_ifreg : type) | (mode & ~ctx.process().fs()->umask & 07777);
     Owner owner = TRY(owner_of_new(creds, dir, perms));
     if (type == s_ififo)
         TRY(dir.mkfifo(where.name, perms & 07777, owner));

@@ -32,7 +32,7 @@ Result<Opened> open_or_create(Context& ctx, PathLookup& lookup, const std::strin
     TRY(check_writable_fs(*target.parent));
     Inode& dir = target.parent->inode();
     TRY(may_create(lookup.credentials(), dir));
-    u32 perms = mode & ~ctx.process().fs->umask & 07777;
+    u32 perms = mode & ~ctx.process().fs()->umask & 07777;
     Owner owner = TRY(owner_of_new(lookup.credentials(), dir, perms));
     TRY(dir.create(target.name, perms, owner));
     fs_notify::name_event(dir, target.name, abi::in_create);
@@ -98,7 +98,7 @@ Result<long> open_resolved(Context& ctx, int dirfd, const std::string& path, u32
     }
     if (!(flags & o_path))
         fs_notify::object_event(*dentry, abi::in_open);
-    return TRY(ctx.files().install(file, flags & o_cloexec, 0, ctx.process().rlimits[rlimit_nofile].cur));
+    return TRY(ctx.files().install(file, flags & o_cloexec, 0, ctx.process().rlimit(rlimit_nofile).cur));
 }
 
 } // namespace

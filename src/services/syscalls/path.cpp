@@ -11,7 +11,7 @@ namespace {
 Result<Ref<Dentry>> empty_path_target(Context& ctx, int dirfd)
 {
     if (dirfd == abi::at_fdcwd)
-        return ctx.process().fs->cwd;
+        return ctx.process().fs()->cwd;
     auto file = TRY(ctx.files().get(dirfd));
     if (!file->dentry())
         return Errno::enotdir; // FIXME: pipes and the console have no dentry to name
@@ -28,7 +28,7 @@ Result<std::string> read_path(Context& ctx, UserPtr<char> path)
 Result<Ref<Dentry>> start_dir(Context& ctx, int dirfd)
 {
     if (dirfd == abi::at_fdcwd)
-        return ctx.process().fs->cwd;
+        return ctx.process().fs()->cwd;
     auto file = TRY(ctx.files().get(dirfd));
     Dentry* dentry = file->dentry();
     if (!dentry || !dentry->inode().is_directory())
@@ -43,7 +43,7 @@ Result<PathLookup> make_lookup(Context& ctx, int dirfd, std::string_view path, i
         return Errno::enoent;
     // The lookup holds its own references: a chroot() or chdir() made meanwhile by a sibling
     // thread does not change a walk under way, and the walk changes nothing shared.
-    Ref<Dentry> root = ctx.process().fs->root;
+    Ref<Dentry> root = ctx.process().fs()->root;
     bool is_scoped = resolve & (abi::resolve_beneath | abi::resolve_in_root);
     Ref<Dentry> start;
     if (path.empty())

@@ -22,7 +22,7 @@ Result<long> sys_pidfd_open(Context& ctx, i32 pid, u32 flags)
     }
     // A pidfd is always close-on-exec (pidfd_open(2)).
     auto file = make_ref<PidFile>(Ref<Process>(process), o_rdwr | (flags & abi::pidfd_nonblock));
-    return TRY(ctx.files().install(file, true, 0, ctx.process().rlimits[rlimit_nofile].cur));
+    return TRY(ctx.files().install(file, true, 0, ctx.process().rlimit(rlimit_nofile).cur));
 }
 
 Result<long> sys_pidfd_getfd(Context& ctx, int pidfd, int target_fd, u32 flags)
@@ -36,12 +36,12 @@ Result<long> sys_pidfd_getfd(Context& ctx, int pidfd, int target_fd, u32 flags)
     Process& target = pid_file->process();
     // Linux's pidfd_getfd: ESRCH once the process has exited (a zombie's files are gone);
     // the target's files only under PTRACE_MODE_ATTACH_REALCREDS, else EPERM.
-    if (target.has_exited || !target.files)
+    if (target.has_exited() || !target.files())
         return Errno::esrch;
     if (ptrace_may_access(ctx.thread().credentials(), &ctx.process(), target, PtraceCreds::real).is_error())
         return Errno::eperm;
-    auto taken = TRY(target.files->get(target_fd));
-    return TRY(ctx.files().install(taken, true, 0, ctx.process().rlimits[rlimit_nofile].cur));
+    auto taken = TRY(target.files()->get(target_fd));
+    return TRY(ctx.files().install(taken, true, 0, ctx.process().rlimit(rlimit_nofile).cur));
 }
 
 } // namespace asterix::services

@@ -15,7 +15,7 @@ Result<long> sys_pipe2(Context& ctx, UserPtr<std::array<i32, 2>> fds, int flags)
     auto buffer = make_ref<PipeBuffer>();
     auto reader = make_ref<PipeFile>(buffer, PipeFile::End::read, o_rdonly | status);
     auto writer = make_ref<PipeFile>(buffer, PipeFile::End::write, o_wronly | status);
-    u64 limit = ctx.process().rlimits[rlimit_nofile].cur;
+    u64 limit = ctx.process().rlimit(rlimit_nofile).cur;
     int read_fd = TRY(ctx.files().install(reader, is_cloexec, 0, limit));
     auto write_fd = ctx.files().install(writer, is_cloexec, 0, limit);
     if (write_fd.is_error()) {

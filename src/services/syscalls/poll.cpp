@@ -105,7 +105,7 @@ Result<void> swap_mask(Context& ctx, UserPtr<u64> mask, u64 sigsetsize)
 
 Result<long> poll_common(Context& ctx, UserPtr<abi::PollFd> ufds, u32 nfds, u64 deadline)
 {
-    if (nfds > ctx.process().rlimits[rlimit_nofile].cur)
+    if (nfds > ctx.process().rlimit(rlimit_nofile).cur)
         return Errno::einval;
     std::vector<abi::PollFd> fds(nfds);
     for (u32 i = 0; i < nfds; ++i)

@@ -20,29 +20,29 @@ Result<long> sys_prctl(Context& ctx, int option, u64 arg2, u64 arg3, u64 arg4, u
                 break;
             name[i] = byte;
         }
-        ctx.process().comm.assign(name.begin(), std::find(name.begin(), name.end(), u8 {0}));
+        ctx.process().set_comm(std::string(name.begin(), std::find(name.begin(), name.end(), u8 {0})));
         return 0;
     }
     case abi::pr_get_name: {
         std::array<u8, abi::task_comm_len> name {};
-        const std::string& comm = ctx.process().comm;
+        const std::string& comm = ctx.process().comm();
         std::copy(comm.begin(), comm.begin() + std::min(comm.size(), abi::task_comm_len - 1), name.begin());
         TRY(ctx.user().write(UserPtr<std::array<u8, abi::task_comm_len>>(arg2), name));
         return 0;
     }
     case abi::pr_get_dumpable:
-        return ctx.process().is_dumpable ? 1 : 0;
+        return ctx.process().is_dumpable() ? 1 : 0;
     case abi::pr_set_dumpable:
         // Only 0 and 1: SUID_DUMP_ROOT (2) is for the kernel's own use (prctl(2)).
         if (arg2 > 1)
             return Errno::einval;
-        ctx.process().is_dumpable = arg2 == 1;
+        ctx.process().set_dumpable(arg2 == 1);
         return 0;
     case abi::pr_set_child_subreaper:
-        ctx.process().is_child_subreaper = arg2 != 0;
+        ctx.process().set_child_subreaper(arg2 != 0);
         return 0;
     case abi::pr_get_child_subreaper:
-        TRY(ctx.user().write(UserPtr<i32>(arg2), i32 {ctx.process().is_child_subreaper}));
+        TRY(ctx.user().write(UserPtr<i32>(arg2), i32 {ctx.process().is_child_subreaper()}));
         return 0;
     default:
         // FIXME: the other options come as programs need them.

@@ -11,8 +11,7 @@ Result<long> sys_prlimit64(Context& ctx, i32 pid, u32 resource, UserPtr<abi::Rli
         return Errno::einval;
     if (pid != 0 && pid != ctx.process().pid())
         return Errno::esrch;
-    abi::Rlimit& slot = ctx.process().rlimits[resource];
-    abi::Rlimit previous = slot;
+    abi::Rlimit previous = ctx.process().rlimit(static_cast<int>(resource));
     if (!new_limit.is_null()) {
         abi::Rlimit limit = TRY(ctx.user().read(new_limit));
         if (limit.cur > limit.max)
@@ -21,7 +20,7 @@ Result<long> sys_prlimit64(Context& ctx, i32 pid, u32 resource, UserPtr<abi::Rli
             return Errno::eperm;
         if (limit.max > previous.max && !ctx.thread().credentials().has_capability(abi::Capability::sys_resource))
             return Errno::eperm;
-        slot = limit;
+        ctx.process().set_rlimit(static_cast<int>(resource), limit);
     }
     if (!old_limit.is_null())
         TRY(ctx.user().write(old_limit, previous));

@@ -26,16 +26,16 @@ Result<long> sys_getrusage(Context& ctx, int who, UserPtr<abi::Rusage> usage)
     abi::Rusage out {};
     switch (who) {
     case abi::rusage_self:
-        out.utime = to_timeval(process.user_ns);
-        out.stime = to_timeval(process.system_ns);
+        out.utime = to_timeval(process.cpu_times().user_ns);
+        out.stime = to_timeval(process.cpu_times().system_ns);
         break;
     case abi::rusage_thread:
         out.utime = to_timeval(ctx.thread().user_ns);
         out.stime = to_timeval(ctx.thread().system_ns);
         break;
     case abi::rusage_children:
-        out.utime = to_timeval(process.children_user_ns);
-        out.stime = to_timeval(process.children_system_ns);
+        out.utime = to_timeval(process.cpu_times().children_user_ns);
+        out.stime = to_timeval(process.cpu_times().children_system_ns);
         break;
     default:
         return Errno::einval;
@@ -49,8 +49,8 @@ Result<long> sys_times(Context& ctx, UserPtr<abi::Tms> buf)
     Process& process = ctx.process();
     auto ticks = [](u64 ns) { return static_cast<i64>(ns / 10'000'000); };
     if (!buf.is_null())
-        TRY(ctx.user().write(buf, abi::Tms {ticks(process.user_ns), ticks(process.system_ns), ticks(process.children_user_ns),
-                                      ticks(process.children_system_ns)}));
+        TRY(ctx.user().write(buf, abi::Tms {ticks(process.cpu_times().user_ns), ticks(process.cpu_times().system_ns), ticks(process.cpu_times().children_user_ns),
+                                      ticks(process.cpu_times().children_system_ns)}));
     return static_cast<long>(ProcessTable::uptime_ns() / 10'000'000);
 }
 
@@ -60,10 +60,10 @@ std::vector<Process*> priority_targets(Context& ctx, int which, i32 who)
 {
     std::vector<Process*> targets;
     for (auto& [pid, process] : ProcessTable::all()) {
-        if (process->has_exited)
+        if (process->has_exited())
             continue;
         bool is_match = which == abi::prio_process ? pid == (who ? who : ctx.process().pid())
-            : which == abi::prio_pgrp ? process->pgid == (who ? who : ctx.process().pgid)
+            : which == abi::prio_pgrp ? process->pgid() == (who ? who : ctx.process().pgid())
                                       : process->credentials().uid == static_cast<u32>(who ? who : static_cast<i32>(ctx.thread().credentials().uid));
         if (is_match)
             targets.push_back(process);
@@ -82,7 +82,7 @@ Result<long> sys_getpriority(Context& ctx, int which, i32 who)
         return Errno::esrch;
     int best = 19;
     for (Process* process : targets)
-        best = std::min(best, process->nice);
+        best = std::min(best, process->nice());
     return 20 - best; // the raw syscall returns 20 - nice, see the NOTES of getpriority(2)
 }
 
@@ -95,9 +95,9 @@ Result<long> sys_setpriority(Context& ctx, int which, i32 who, int prio)
         return Errno::esrch;
     int nice = std::clamp(prio, -20, 19);
     for (Process* process : targets) {
-        if (nice < process->nice && !ctx.thread().credentials().has_capability(abi::Capability::sys_nice))
+        if (nice < process->nice() && !ctx.thread().credentials().has_capability(abi::Capability::sys_nice))
             return Errno::eacces;
-        process->nice = nice;
+        process->set_nice(nice);
     }
     return 0;
 }

@@ -16,11 +16,12 @@ namespace asterix::services {
 
 Result<long> sys_rt_sigaction(Context& ctx, int sig, UserPtr<abi::KSigAction> act, UserPtr<abi::KSigAction> old_act, u64 sigsetsize)
 {
-    if (sigsetsize != abi::sigset_bytes || !abi::is_valid_signal(sig))
+    auto signal = Signal::from_number(sig);
+    if (sigsetsize != abi::sigset_bytes || !signal)
         return Errno::einval;
     if (!act.is_null() && (sig == sigkill || sig == sigstop))
         return Errno::einval;
-    auto& slot = ctx.process().sighand->actions[sig - 1];
+    auto& slot = ctx.process().sighand()->actions[sig - 1];
     abi::KSigAction previous = slot;
     if (!act.is_null()) {
         abi::KSigAction action = TRY(ctx.user().read(act));
@@ -28,9 +29,9 @@ Result<long> sys_rt_sigaction(Context& ctx, int sig, UserPtr<abi::KSigAction> ac
         slot = action;
         // A signal now ignored leaves the pending sets (sigaction(2), POSIX).
         if (is_ignored(ctx.process(), sig)) {
-            ctx.process().shared_pending.discard(sig);
-            for (auto& thread : ctx.process().threads)
-                thread->pending.discard(sig);
+            ctx.process().shared_pending().discard(*signal);
+            for (auto& thread : ctx.process().threads())
+                thread->pending.discard(*signal);
         }
     }
     if (!old_act.is_null())
@@ -110,7 +111,30 @@ bool may_signal(Context& ctx, const Process& target, int sig)
         return true;
     if (sender.euid == receiver.suid || sender.euid == receiver.uid || sender.uid == receiver.suid || sender.uid == receiver.uid)
         return true;
-    return sig == sigcont && ctx.process().sid == target.sid;
+    return sig == sigcont && ctx.process().sid() == target.sid();
+}
+
+/// kill(2)'s signal number: a signal, or 0, which only probes that the target exists and may
+/// be signalled; EINVAL for anything else.
+Result<std::optional<Signal>> signal_or_probe(int sig)
+{
+    if (sig == 0)
+        return std::optional<Signal>();
+    auto signal = Signal::from_number(sig);
+    if (!signal)
+        return Errno::einval;
+    return signal;
+}
+
+/// The siginfo of kill and tkill; a probe's (number 0) is never queued.
+abi::SigInfo sender_info(Context& ctx, std::optional<Signal> signal, int code)
+{
+    if (!signal) {
+        abi::SigInfo probe {};
+        probe.code = code;
+        return probe;
+    }
+    return make_signal_info(*signal, code, ctx.process().pid(), ctx.thread().credentials().uid);
 }
 
 Result<long> kill_process(Context& ctx, Process& target, const abi::SigInfo& info)
@@ -127,7 +151,7 @@ Result<long> kill_group(Context& ctx, i32 pgid, const abi::SigInfo& info)
     bool has_any = false;
     Errno last = Errno::esrch;
     for (auto& [pid, process] : std::map<i32, Process*>(ProcessTable::all())) {
-        if (process->pgid != pgid || process->has_exited)
+        if (process->pgid() != pgid || process->has_exited())
             continue;
         has_any = true;
         if (kill_process(ctx, *process, info).is_error())
@@ -165,9 +189,7 @@ Result<Thread*> find_thread_in(i32 tgid, i32 tid)
 
 Result<long> sys_kill(Context& ctx, i32 pid, int sig)
 {
-    if (sig < 0 || sig > signal_count)
-        return Errno::einval;
-    auto info = make_signal_info(sig, si_user, ctx.process().pid(), ctx.thread().credentials().uid);
+    auto info = sender_info(ctx, TRY(signal_or_probe(sig)), si_user);
     if (pid > 0) {
         // A zombie still exists for kill (the signal is dropped).
         Process* target = find_signal_target(pid);
@@ -176,12 +198,12 @@ Result<long> sys_kill(Context& ctx, i32 pid, int sig)
         return kill_process(ctx, *target, info);
     }
     if (pid == 0)
-        return kill_group(ctx, ctx.process().pgid, info);
+        return kill_group(ctx, ctx.process().pgid(), info);
     if (pid == -1) {
         // Every process but init and the caller.
         bool has_any = false;
         for (auto& [id, process] : std::map<i32, Process*>(ProcessTable::all())) {
-            if (id == 1 || process == &ctx.process() || process->has_exited)
+            if (id == 1 || process == &ctx.process() || process->has_exited())
                 continue;
             has_any = true;
             static_cast<void>(kill_process(ctx, *process, info));
@@ -197,31 +219,34 @@ Result<long> sys_kill(Context& ctx, i32 pid, int sig)
 
 Result<long> sys_tkill(Context& ctx, i32 tid, int sig)
 {
-    if (tid <= 0 || sig < 0 || sig > signal_count)
+    if (tid <= 0)
         return Errno::einval;
+    auto signal = TRY(signal_or_probe(sig));
     Thread* thread = TRY(find_thread_in(0, tid));
     if (!may_signal(ctx, thread->process(), sig))
         return Errno::eperm;
-    if (sig)
-        send_signal(*thread, make_signal_info(sig, si_tkill, ctx.process().pid(), ctx.thread().credentials().uid));
+    if (signal)
+        send_signal(*thread, sender_info(ctx, signal, si_tkill));
     return 0;
 }
 
 Result<long> sys_tgkill(Context& ctx, i32 tgid, i32 tid, int sig)
 {
-    if (tgid <= 0 || tid <= 0 || sig < 0 || sig > signal_count)
+    if (tgid <= 0 || tid <= 0)
         return Errno::einval;
+    auto signal = TRY(signal_or_probe(sig));
     Thread* thread = TRY(find_thread_in(tgid, tid));
     if (!may_signal(ctx, thread->process(), sig))
         return Errno::eperm;
-    if (sig)
-        send_signal(*thread, make_signal_info(sig, si_tkill, ctx.process().pid(), ctx.thread().credentials().uid));
+    if (signal)
+        send_signal(*thread, sender_info(ctx, signal, si_tkill));
     return 0;
 }
 
 Result<long> sys_rt_sigqueueinfo(Context& ctx, i32 pid, int sig, UserPtr<abi::SigInfo> uinfo)
 {
-    if (sig <= 0 || sig > signal_count)
+    auto signal = Signal::from_number(sig);
+    if (!signal)
         return Errno::einval;
     auto info = TRY(ctx.user().read(uinfo));
     // Only the kernel may claim to be the kernel (or another thread's tkill).
@@ -232,7 +257,7 @@ Result<long> sys_rt_sigqueueinfo(Context& ctx, i32 pid, int sig, UserPtr<abi::Si
     Process* target = find_signal_target(pid);
     if (!target)
         return Errno::esrch;
-    if (sig >= abi::sigrtmin && !PendingSignals::can_queue(target->credentials().uid, target->rlimits[rlimit_sigpending].cur))
+    if (signal->is_realtime() && !PendingSignals::can_queue(target->credentials().uid, target->rlimit(rlimit_sigpending).cur))
         return Errno::eagain; // sigqueue(3): the limit on queued signals was reached
     return kill_process(ctx, *target, info);
 }
@@ -255,16 +280,15 @@ Result<long> sys_pidfd_send_signal(Context& ctx, int pidfd, int sig, UserPtr<abi
         // As rt_sigqueueinfo: only a process signalling itself may claim another origin.
         if ((info.code >= 0 || info.code == si_tkill) && &target != &ctx.process())
             return Errno::eperm;
-    } else {
-        info = make_signal_info(sig, si_user, ctx.process().pid(), ctx.thread().credentials().uid);
     }
-    if (sig < 0 || sig > signal_count)
-        return Errno::einval;
+    auto signal = TRY(signal_or_probe(sig));
+    if (uinfo.is_null())
+        info = sender_info(ctx, signal, si_user);
     // A zombie is still there to be signalled (the signal is dropped); a reaped process is not.
     if (pid_file->is_reaped())
         return Errno::esrch;
     if (flags & abi::pidfd_signal_process_group)
-        return kill_group(ctx, target.pgid, info);
+        return kill_group(ctx, target.pgid(), info);
     if ((flags & abi::pidfd_signal_thread) && target.main_thread()) {
         if (!may_signal(ctx, target, sig))
             return Errno::eperm;
@@ -277,7 +301,8 @@ Result<long> sys_pidfd_send_signal(Context& ctx, int pidfd, int sig, UserPtr<abi
 
 Result<long> sys_rt_tgsigqueueinfo(Context& ctx, i32 tgid, i32 tid, int sig, UserPtr<abi::SigInfo> uinfo)
 {
-    if (sig <= 0 || sig > signal_count || tgid <= 0 || tid <= 0)
+    auto signal = Signal::from_number(sig);
+    if (!signal || tgid <= 0 || tid <= 0)
         return Errno::einval;
     auto info = TRY(ctx.user().read(uinfo));
     if ((info.code >= 0 || info.code == si_tkill) && tgid != ctx.process().pid())
@@ -285,7 +310,7 @@ Result<long> sys_rt_tgsigqueueinfo(Context& ctx, i32 tgid, i32 tid, int sig, Use
     info.signo = sig;
     Thread* thread = TRY(find_thread_in(tgid, tid));
     Process& target = thread->process();
-    if (sig >= abi::sigrtmin && !PendingSignals::can_queue(target.credentials().uid, target.rlimits[rlimit_sigpending].cur))
+    if (signal->is_realtime() && !PendingSignals::can_queue(target.credentials().uid, target.rlimit(rlimit_sigpending).cur))
         return Errno::eagain;
     send_signal(*thread, info);
     return 0;
@@ -306,7 +331,7 @@ Result<long> sys_rt_sigpending(Context& ctx, UserPtr<u64> set, u64 sigsetsize)
 {
     if (sigsetsize > 8)
         return Errno::einval;
-    u64 pending = (ctx.thread().pending.mask | ctx.process().shared_pending.mask).bits() & ctx.thread().sig_mask;
+    u64 pending = (ctx.thread().pending.mask | ctx.process().shared_pending().mask).bits() & ctx.thread().sig_mask;
     TRY(ctx.user().write(set, pending));
     return 0;
 }
@@ -346,14 +371,14 @@ Result<long> sys_rt_sigtimedwait(Context& ctx, UserPtr<u64> set, UserPtr<abi::Si
     // The awaited signals are unblocked for the wait, so they interrupt it.
     u64 saved_mask = thread.sig_mask;
     for (;;) {
-        u64 ready = (thread.pending.mask | ctx.process().shared_pending.mask).bits() & wanted;
+        u64 ready = (thread.pending.mask | ctx.process().shared_pending().mask).bits() & wanted;
         if (ready) {
-            int sig = __builtin_ctzll(ready) + 1;
-            abi::SigInfo info = thread.pending.has(sig) ? thread.pending.take(sig) : ctx.process().shared_pending.take(sig);
+            auto sig = Signal::from_valid(__builtin_ctzll(ready) + 1); // a bit of a 64-bit set
+            abi::SigInfo info = thread.pending.has(sig) ? thread.pending.take(sig) : ctx.process().shared_pending().take(sig);
             thread.sig_mask = saved_mask;
             if (!info_ptr.is_null())
                 TRY(ctx.user().write(info_ptr, info));
-            return sig;
+            return sig.number();
         }
         thread.sig_mask = saved_mask & ~wanted;
         frame::WaitQueue never;
@@ -362,7 +387,7 @@ Result<long> sys_rt_sigtimedwait(Context& ctx, UserPtr<u64> set, UserPtr<abi::Si
         if (waited.is_error()) {
             if (waited.error() == Errno::etimedout)
                 return Errno::eagain;
-            u64 now_ready = (thread.pending.mask | ctx.process().shared_pending.mask).bits() & wanted;
+            u64 now_ready = (thread.pending.mask | ctx.process().shared_pending().mask).bits() & wanted;
             if (!now_ready)
                 return Errno::eintr;
         }

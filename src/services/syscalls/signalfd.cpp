@@ -18,7 +18,7 @@ Result<long> sys_signalfd4(Context& ctx, int fd, UserPtr<u64> mask_ptr, u64 size
         return Errno::einval;
     if (fd == -1) {
         auto file = make_ref<SignalFile>(mask, o_rdwr | (bits & abi::sfd_nonblock));
-        return TRY(ctx.files().install(file, bits & abi::sfd_cloexec, 0, ctx.process().rlimits[rlimit_nofile].cur));
+        return TRY(ctx.files().install(file, bits & abi::sfd_cloexec, 0, ctx.process().rlimit(rlimit_nofile).cur));
     }
     auto file = TRY(ctx.files().get(fd));
     SignalFile* signal_file = file->as_signal();

@@ -28,7 +28,7 @@ Result<Ref<Socket>> socket_of(Context& ctx, int fd)
     return as_socket(file);
 }
 
-u64 install_limit(Context& ctx) { return ctx.process().rlimits[rlimit_nofile].cur; }
+u64 install_limit(Context& ctx) { return ctx.process().rlimit(rlimit_nofile).cur; }
 
 /// move_addr_to_kernel: EINVAL for a length below zero or over sizeof(sockaddr_storage).
 Result<std::vector<u8>> read_address(Context& ctx, u64 addr, i32 len)

@@ -26,7 +26,7 @@ Result<u64> read_clock(int clock)
         return frame::monotonic_ns();
     case abi::clock_process_cputime_id:
         if (Process* process = ProcessTable::current())
-            return process->user_ns + process->system_ns;
+            return process->cpu_times().user_ns + process->cpu_times().system_ns;
         return 0;
     case abi::clock_thread_cputime_id:
         if (Thread* thread = ProcessTable::current_thread())

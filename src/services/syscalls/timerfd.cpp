@@ -43,7 +43,7 @@ Result<long> sys_timerfd_create(Context& ctx, int clock_id, int flags)
     if (is_alarm && !ctx.thread().credentials().has_capability(abi::Capability::wake_alarm))
         return Errno::eperm;
     auto file = make_ref<TimerFile>(clock_id, clock, o_rdwr | (bits & abi::tfd_nonblock));
-    return TRY(ctx.files().install(file, bits & abi::tfd_cloexec, 0, ctx.process().rlimits[rlimit_nofile].cur));
+    return TRY(ctx.files().install(file, bits & abi::tfd_cloexec, 0, ctx.process().rlimit(rlimit_nofile).cur));
 }
 
 Result<long> sys_timerfd_settime(Context& ctx, int fd, int flags, UserPtr<abi::ITimerSpec> new_value, UserPtr<abi::ITimerSpec> old_value)

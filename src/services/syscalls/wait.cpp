@@ -24,7 +24,7 @@ bool matches(const Process& parent, const Process& child, const Selector& select
     // wait(2): without __WALL, plain waits see "normal" children (exit signal SIGCHLD) and
     // __WCLONE waits the others.
     if (!(options & abi::wall)) {
-        bool is_clone_child = child.exit_signal != sigchld;
+        bool is_clone_child = child.exit_signal() != sigchld;
         if (is_clone_child != ((options & abi::wclone) != 0))
             return false;
     }
@@ -32,7 +32,7 @@ bool matches(const Process& parent, const Process& child, const Selector& select
     case abi::WaitIdType::pid:
         return child.pid() == selector.id;
     case abi::WaitIdType::pgid:
-        return child.pgid == (selector.id ? selector.id : parent.pgid);
+        return child.pgid() == (selector.id ? selector.id : parent.pgid());
     default:
         return true;
     }
@@ -49,8 +49,8 @@ struct WaitOutcome {
 abi::Rusage rusage_of(const Process& child)
 {
     abi::Rusage usage {};
-    u64 user = child.user_ns + child.children_user_ns;
-    u64 system = child.system_ns + child.children_system_ns;
+    u64 user = child.cpu_times().user_ns + child.cpu_times().children_user_ns;
+    u64 system = child.cpu_times().system_ns + child.cpu_times().children_system_ns;
     usage.utime = {static_cast<i64>(user / 1'000'000'000), static_cast<i64>(user % 1'000'000'000 / 1000)};
     usage.stime = {static_cast<i64>(system / 1'000'000'000), static_cast<i64>(system % 1'000'000'000 / 1000)};
     return usage;
@@ -60,29 +60,29 @@ abi::Rusage rusage_of(const Process& child)
 Result<std::optional<WaitOutcome>> find_change(Process& parent, const Selector& selector, int options, abi::Rusage* usage)
 {
     bool has_match = false;
-    for (auto& child_ref : std::vector<Ref<Process>>(parent.children)) {
+    for (auto& child_ref : std::vector<Ref<Process>>(parent.children())) {
         Process& child = *child_ref;
         if (!matches(parent, child, selector, options))
             continue;
         has_match = true;
-        if (child.has_exited && (options & abi::wexited)) {
-            int sig = child.wait_status & 0x7f;
-            WaitOutcome outcome {child.pid(), child.wait_status, sig ? ((child.wait_status & 0x80) ? cld_dumped : cld_killed) : cld_exited,
-                sig ? sig : (child.wait_status >> 8) & 0xff, child.credentials().uid};
+        if (child.has_exited() && (options & abi::wexited)) {
+            int sig = child.wait_status() & 0x7f;
+            WaitOutcome outcome {child.pid(), child.wait_status(), sig ? ((child.wait_status() & 0x80) ? cld_dumped : cld_killed) : cld_exited,
+                sig ? sig : (child.wait_status() >> 8) & 0xff, child.credentials().uid};
             if (usage)
                 *usage = rusage_of(child);
             if (!(options & abi::wnowait))
                 reap(parent, child);
             return std::optional(outcome);
         }
-        if (child.has_stop_to_report && (options & abi::wuntraced) && !child.has_exited) {
+        if (child.has_stop_to_report() && (options & abi::wuntraced) && !child.has_exited()) {
             if (!(options & abi::wnowait))
-                child.has_stop_to_report = false;
-            return std::optional(WaitOutcome {child.pid(), (child.stop_signal << 8) | 0x7f, cld_stopped, child.stop_signal, child.credentials().uid});
+                child.take_stop_report();
+            return std::optional(WaitOutcome {child.pid(), (child.stop_signal() << 8) | 0x7f, cld_stopped, child.stop_signal(), child.credentials().uid});
         }
-        if (child.has_continue_to_report && (options & abi::wcontinued) && !child.has_exited) {
+        if (child.has_continue_to_report() && (options & abi::wcontinued) && !child.has_exited()) {
             if (!(options & abi::wnowait))
-                child.has_continue_to_report = false;
+                child.take_continue_report();
             return std::optional(WaitOutcome {child.pid(), 0xffff, cld_continued, sigcont, child.credentials().uid});
         }
     }
@@ -100,7 +100,7 @@ Result<WaitOutcome> wait_for_child(Context& ctx, const Selector& selector, int o
             return *found;
         if (options & abi::wnohang)
             return WaitOutcome {0, 0, 0, 0, 0};
-        TRY(wait_interruptible(parent.child_event, ~0ull, "wait for a child"));
+        TRY(wait_interruptible(parent.child_event(), ~0ull, "wait for a child"));
     }
 }
 } // namespace

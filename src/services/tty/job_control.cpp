@@ -20,13 +20,13 @@ std::vector<JobControl*>& all_job_controls()
     return all;
 }
 
-void signal_group(i32 pgrp, int sig)
+void signal_group(i32 pgrp, Signal sig)
 {
     if (pgrp == 0)
         return;
     // A copy: a signal may end a process, which leaves the table.
     for (auto& [pid, process] : std::map<i32, Process*>(ProcessTable::all())) {
-        if (process->pgid == pgrp && !process->has_exited)
+        if (process->pgid() == pgrp && !process->has_exited())
             send_signal(*process, make_signal_info(sig, si_kernel));
     }
 }
@@ -36,8 +36,8 @@ bool is_group_orphaned(i32 pgrp)
     std::vector<JobMember> members;
     for (auto& [pid, process] : ProcessTable::all()) {
         Process* parent = process->parent();
-        members.push_back({process->pgid, process->sid, process->has_exited, parent != nullptr,
-            parent ? parent->pgid : 0, parent ? parent->sid : 0});
+        members.push_back({process->pgid(), process->sid(), process->has_exited(), parent != nullptr,
+            parent ? parent->pgid() : 0, parent ? parent->sid() : 0});
     }
     return is_orphaned_group(pgrp, members);
 }
@@ -78,10 +78,10 @@ bool JobControl::is_caller_in_background() const
     if (!thread)
         return false;
     const Process& process = thread->process();
-    return access({process.sid, process.pgid, false, false}, sigttou) != JobAccess::allow;
+    return access({process.sid(), process.pgid(), false, false}, sigttou) != JobAccess::allow;
 }
 
-Result<void> JobControl::check(int sig) const
+Result<void> JobControl::check(Signal sig) const
 {
     Thread* thread = ProcessTable::current_thread();
     if (!thread)
@@ -89,18 +89,18 @@ Result<void> JobControl::check(int sig) const
     Process& process = thread->process();
     // The common case, a foreground process or one of another session, stops here, before the
     // orphan check walks the process table.
-    JobCaller caller {process.sid, process.pgid, false, false};
+    JobCaller caller {process.sid(), process.pgid(), false, false};
     if (access(caller, sig) == JobAccess::allow)
         return {};
     caller.is_signal_ignored = is_ignored(process, sig) || (thread->sig_mask & sig_bit(sig));
-    caller.is_group_orphaned = !caller.is_signal_ignored && is_group_orphaned(process.pgid);
+    caller.is_group_orphaned = !caller.is_signal_ignored && is_group_orphaned(process.pgid());
     switch (access(caller, sig)) {
     case JobAccess::allow:
         return {};
     case JobAccess::fail:
         return Errno::eio;
     case JobAccess::stop_group:
-        signal_group(process.pgid, sig);
+        signal_group(process.pgid(), sig);
         return Errno::erestartsys;
     }
     return {};
@@ -114,7 +114,7 @@ void signal_process_group(i32 pgrp, u64 signals)
 {
     for (int sig = 1; sig < 64; ++sig) {
         if (signals & (1ull << sig))
-            signal_group(pgrp, sig);
+            signal_group(pgrp, Signal::from_valid(sig)); // 1..63
     }
 }
 
@@ -131,7 +131,7 @@ void JobControl::hang_up()
 void JobControl::hang_up_session()
 {
     if (m_session != 0) {
-        if (Process* leader = ProcessTable::find(m_session); leader && !leader->has_exited) {
+        if (Process* leader = ProcessTable::find(m_session); leader && !leader->has_exited()) {
             send_signal(*leader, make_signal_info(sighup, si_kernel));
             send_signal(*leader, make_signal_info(sigcont, si_kernel));
         }
@@ -161,7 +161,7 @@ Result<long> JobControl::ioctl(Context& ctx, u32 request, u64 arg)
     switch (request) {
     case abi::tiocgpgrp:
     case abi::tiocgsid:
-        if (m_session == 0 || m_session != caller.sid)
+        if (m_session == 0 || m_session != caller.sid())
             return Errno::enotty;
         TRY(ctx.user().write(UserPtr<i32>(arg), request == abi::tiocgpgrp ? m_foreground_pgrp : m_session));
         return 0;
@@ -170,38 +170,38 @@ Result<long> JobControl::ioctl(Context& ctx, u32 request, u64 arg)
         // one whose group is orphaned is told the terminal is not its own.
         if (auto checked = check_change(); checked.is_error())
             return checked.error() == Errno::eio ? Errno::enotty : checked.error();
-        if (m_session == 0 || m_session != caller.sid)
+        if (m_session == 0 || m_session != caller.sid())
             return Errno::enotty;
         i32 pgrp = TRY(ctx.user().read(UserPtr<i32>(arg)));
         if (pgrp < 0)
             return Errno::einval;
         bool is_group_in_session = false;
         for (auto& [pid, process] : ProcessTable::all())
-            is_group_in_session |= process->pgid == pgrp && process->sid == caller.sid; // zombies count
+            is_group_in_session |= process->pgid() == pgrp && process->sid() == caller.sid(); // zombies count
         if (!is_group_in_session)
             return Errno::eperm;
         m_foreground_pgrp = pgrp;
         return 0;
     }
     case abi::tiocsctty: {
-        if (caller.sid != caller.pid())
+        if (caller.sid() != caller.pid())
             return Errno::eperm;
-        if (m_session == caller.sid)
+        if (m_session == caller.sid())
             return 0;
         auto& all = all_job_controls();
-        bool has_terminal = std::any_of(all.begin(), all.end(), [&](JobControl* other) { return other->m_session == caller.sid; });
+        bool has_terminal = std::any_of(all.begin(), all.end(), [&](JobControl* other) { return other->m_session == caller.sid(); });
         if (has_terminal)
             return Errno::eperm;
         // Stealing another live session's terminal takes CAP_SYS_ADMIN and an argument of 1.
         if (m_session != 0 && ProcessTable::find(m_session) && !(arg == 1 && ctx.thread().credentials().has_capability(abi::Capability::sys_admin)))
             return Errno::eperm;
-        attach(caller.sid, caller.pgid);
+        attach(caller.sid(), caller.pgid());
         return 0;
     }
     case abi::tiocnotty:
-        if (m_session == 0 || m_session != caller.sid)
+        if (m_session == 0 || m_session != caller.sid())
             return Errno::enotty;
-        if (caller.sid == caller.pid())
+        if (caller.sid() == caller.pid())
             hang_up();
         return 0;
     default:

@@ -4,6 +4,7 @@
 
 #include "frame/result.h"
 #include "frame/types.h"
+#include "services/abi/signal.h"
 
 namespace asterix::services {
 
@@ -94,7 +95,7 @@ public:
     static void on_session_leader_exit(i32 sid);
 
 private:
-    Result<void> check(int sig) const;
+    Result<void> check(abi::Signal sig) const;
     /// TIOCNOTTY by the session leader and its exit: the foreground group hears SIGHUP and SIGCONT.
     void hang_up();
 

@@ -292,7 +292,7 @@ Result<long> PtyMasterFile::ioctl(Context& ctx, u32 request, u64 arg)
         // The argument is the slave's open flags; only access mode and a few status flags count.
         u32 flags = static_cast<u32>(arg) & (o_accmode | o_nonblock | o_cloexec | o_noctty);
         auto file = TRY(open_pty_slave(m_tty, m_driver, flags));
-        return TRY(ctx.files().install(file, flags & o_cloexec, 0, ctx.process().rlimits[rlimit_nofile].cur));
+        return TRY(ctx.files().install(file, flags & o_cloexec, 0, ctx.process().rlimit(rlimit_nofile).cur));
     }
     case abi::tcgets:
         TRY(ctx.user().write(UserPtr<frame::console::Termios>(arg), m_driver.master_termios()));
