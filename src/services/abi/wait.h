@@ -17,7 +17,7 @@ inline constexpr int wnothread = 0x20000000;
 inline constexpr int wall = 0x40000000;
 inline constexpr int wclone = static_cast<int>(0x80000000);
 
-/// waitid(2)'s idtype: which children a wait is about (P_ALL, P_PID, P_PGID).
-enum class WaitIdType : int { all = 0, pid = 1, pgid = 2 };
+/// waitid(2)'s idtype: which children a wait is about (P_ALL, P_PID, P_PGID, P_PIDFD).
+enum class WaitIdType : int { all = 0, pid = 1, pgid = 2, pidfd = 3 };
 
 } // namespace asterix::services::abi

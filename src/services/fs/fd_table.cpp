@@ -2,7 +2,16 @@
 
 #include <algorithm>
 
+#include "services/fs/record_lock.h"
+
 namespace asterix::services {
+
+FdTable::~FdTable()
+{
+    // The last user of the table is gone (the process exited): its POSIX locks go with it.
+    for (auto& [fd, entry] : m_entries)
+        release_record_locks(*entry.file, this);
+}
 
 Result<Ref<FdTable>> FdTable::clone() const
 {
@@ -63,6 +72,7 @@ Result<void> FdTable::install_at(int fd, Ref<File> file, bool is_cloexec, u64 li
         m_entries.emplace(fd, Entry {std::move(file), is_cloexec});
     } else {
         // The old description goes only after the entry holds the new one, as dup2(2) says.
+        release_record_locks(*it->second.file, this);
         Entry old = std::exchange(it->second, Entry {std::move(file), is_cloexec});
     }
     return {};
@@ -72,6 +82,7 @@ void FdTable::close_on_exec()
 {
     for (auto it = m_entries.begin(); it != m_entries.end();) {
         if (it->second.is_cloexec) {
+            release_record_locks(*it->second.file, this);
             m_first_maybe_free = std::min(m_first_maybe_free, it->first);
             it = m_entries.erase(it);
             m_charge.shrink(entry_bytes);
@@ -89,6 +100,8 @@ Result<void> FdTable::close(int fd)
     // The file's last reference may run code that looks at this table: drop it after the entry.
     Ref<File> file = std::move(it->second.file);
     m_entries.erase(it);
+    // Closing any descriptor of a file drops the process's POSIX locks on it (fcntl(2)).
+    release_record_locks(*file, this);
     m_charge.shrink(entry_bytes);
     m_first_maybe_free = std::min(m_first_maybe_free, fd);
     return {};

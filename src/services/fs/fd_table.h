@@ -14,6 +14,9 @@ namespace asterix::services {
 /// charged to the kernel memory of the instance (ENOMEM past its bound).
 class FdTable : public RefCounted<FdTable> {
 public:
+    FdTable() = default;
+    ~FdTable();
+
     /// A copy for a child process (fork without CLONE_FILES): the same open file descriptions.
     /// ENOMEM when the kernel memory of the instance cannot take another table.
     Result<Ref<FdTable>> clone() const;

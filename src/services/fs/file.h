@@ -18,6 +18,9 @@ namespace asterix::services {
 class Context;
 class Dentry;
 class EpollFile;
+class InotifyFile;
+class PidFile;
+class PipeFile;
 class Inode;
 class MqueueFile;
 class Socket;
@@ -93,6 +96,12 @@ public:
     virtual SignalFile* as_signal() { return nullptr; }
     /// The POSIX message queue the file is open on, for the mq_* calls (EBADF otherwise).
     virtual MqueueFile* as_mqueue() { return nullptr; }
+    /// The pidfd the file is, for the pidfd calls and waitid(P_PIDFD) (EBADF otherwise).
+    virtual PidFile* as_pidfd() { return nullptr; }
+    /// The inotify instance the file is, for inotify_add_watch and inotify_rm_watch (EINVAL).
+    virtual InotifyFile* as_inotify() { return nullptr; }
+    /// The pipe end (or FIFO) the file is, for splice, tee and vmsplice.
+    virtual PipeFile* as_pipe() { return nullptr; }
     /// What /proc/PID/fd/N shows ("/etc/passwd", "pipe:[7]", "/dev/tty").
     virtual std::string description() = 0;
 

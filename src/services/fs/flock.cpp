@@ -5,6 +5,8 @@
 #include <vector>
 
 #include "frame/task.h"
+#include "services/process/process.h"
+#include "services/process/process_table.h"
 #include "services/process/signals.h"
 
 namespace asterix::services {
@@ -13,6 +15,8 @@ namespace {
 
 struct Holder {
     bool is_exclusive {false};
+    /// The process that took it, for /proc/locks.
+    i32 pid {0};
     /// Drops the lock when the open file description goes.
     std::unique_ptr<PollWatcher> release;
 };
@@ -103,9 +107,19 @@ Result<void> flock(File& file, FlockKind kind, FlockWait wait)
     }
     auto& holder = state.by_inode[key].holders[&file];
     holder.is_exclusive = is_exclusive;
+    Process* process = ProcessTable::current();
+    holder.pid = process ? process->pid() : 0;
     holder.release = std::make_unique<PollWatcher>([key, &file](u32) { unlock(key, file, true); });
     file.watch_release(*holder.release);
     return {};
+}
+
+void for_each_flock(const std::function<void(File& file, bool is_exclusive, i32 pid)>& fn)
+{
+    for (auto& [key, locks] : flocks().by_inode) {
+        for (auto& [file, holder] : locks.holders)
+            fn(*file, holder.is_exclusive, holder.pid);
+    }
 }
 
 } // namespace asterix::services

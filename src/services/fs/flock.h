@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+
 #include "frame/result.h"
 #include "services/fs/file.h"
 
@@ -13,5 +15,9 @@ enum class FlockWait : u8 { block, nonblocking };
 /// old one first, as Linux does; a lock goes when its open file description's last reference
 /// closes. Blocking waits end with ERESTARTSYS on a signal; non-blocking ones fail EWOULDBLOCK.
 Result<void> flock(File& file, FlockKind kind, FlockWait wait);
+
+/// Calls `fn` for each flock(2) lock held now (for /proc/locks): the open file description
+/// that holds it, whether it is exclusive, and the process that took it.
+void for_each_flock(const std::function<void(File& file, bool is_exclusive, i32 pid)>& fn);
 
 } // namespace asterix::services

@@ -1,5 +1,7 @@
 #include "services/fs/inode_file.h"
 
+#include "services/abi/inotify.h"
+#include "services/fs/fs_notify.h"
 #include <limits>
 
 #include "services/fs/file_size_limit.h"
@@ -31,10 +33,19 @@ InodeFile::InodeFile(Ref<Dentry> dentry, FileData* data, u32 flags)
 {
 }
 
+InodeFile::~InodeFile()
+{
+    // The last reference to the open file description is gone: that is inotify's close.
+    if (!is_path_only())
+        fs_notify::object_event(*m_dentry, is_writable() ? abi::in_close_write : abi::in_close_nowrite);
+}
+
 Result<usize> InodeFile::read(frame::UserWriter& out)
 {
     usize n = TRY(read_at(m_offset, out));
     m_offset += n;
+    if (n > 0)
+        fs_notify::object_event(*m_dentry, abi::in_access);
     return n;
 }
 
@@ -47,6 +58,8 @@ Result<usize> InodeFile::write(frame::UserReader& in)
     TRY(limit_write_to_file_size(m_offset, in));
     usize n = TRY(m_data->write_at(m_offset, in));
     m_offset += n;
+    if (n > 0)
+        fs_notify::object_event(*m_dentry, abi::in_modify);
     return n;
 }
 
@@ -95,7 +108,10 @@ Result<usize> InodeFile::write_at(u64 offset, frame::UserReader& in)
     if (offset > static_cast<u64>(max_file_offset))
         return Errno::einval;
     TRY(limit_write_to_file_size(offset, in));
-    return m_data->write_at(offset, in);
+    usize n = TRY(m_data->write_at(offset, in));
+    if (n > 0)
+        fs_notify::object_event(*m_dentry, abi::in_modify);
+    return n;
 }
 
 Result<usize> InodeFile::read_dir(frame::UserWriter& out)
@@ -136,7 +152,9 @@ Result<void> InodeFile::truncate(u64 size)
 {
     if (!m_data)
         return Errno::einval;
-    return m_data->truncate(size);
+    TRY(m_data->truncate(size));
+    fs_notify::object_event(*m_dentry, abi::in_modify);
+    return {};
 }
 
 Result<void> InodeFile::sync(bool is_data_only)

@@ -23,6 +23,7 @@ public:
 class InodeFile final : public File {
 public:
     InodeFile(Ref<Dentry> dentry, FileData* data, u32 flags);
+    ~InodeFile() override;
 
     Result<usize> read(frame::UserWriter& out) override;
     Result<usize> write(frame::UserReader& in) override;

@@ -78,6 +78,19 @@ Result<usize> PipeFile::read(frame::UserWriter& out)
     return n;
 }
 
+Result<usize> PipeFile::peek(std::span<u8> dst, bool is_nonblocking)
+{
+    PipeBuffer& pipe = *m_buffer;
+    while (pipe.bytes.empty()) {
+        if (pipe.writers == 0)
+            return 0;
+        if (is_nonblocking)
+            return Errno::eagain;
+        TRY(wait_interruptible(pipe.readable, ~0ull, "tee"));
+    }
+    return pipe.bytes.peek(dst);
+}
+
 Result<usize> PipeFile::write(frame::UserReader& in)
 {
     if (!writes())

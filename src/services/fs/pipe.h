@@ -59,6 +59,17 @@ public:
     u32 poll_events() override;
     PollQueue* poll_queue() override { return &m_buffer->poll_queue; }
     std::string description() override;
+    PipeFile* as_pipe() override { return this; }
+
+    /// tee(2): copies up to dst.size() bytes from the front without taking them; waits for
+    /// data like a read (0 once no writer is left, EAGAIN when non-blocking).
+    Result<usize> peek(std::span<u8> dst, bool is_nonblocking);
+    /// Whether the two ends share one buffer (splice and tee refuse that: EINVAL).
+    bool is_same_pipe(const PipeFile& other) const { return m_buffer.ptr() == other.m_buffer.ptr(); }
+    /// Bytes the pipe can take now without waiting.
+    usize free_bytes() const { return m_buffer->capacity > m_buffer->bytes.size() ? m_buffer->capacity - m_buffer->bytes.size() : 0; }
+    bool can_read() const { return reads(); }
+    bool can_write() const { return writes(); }
 
 private:
     bool reads() const { return m_end != End::write; }

@@ -13,9 +13,11 @@
 #include "frame/clock.h"
 #include "frame/format.h"
 #include "frame/phys_mem.h"
+#include "services/abi/inotify.h"
 #include "services/abi/magic.h"
 #include "services/fs/proc_task_state.h"
 #include "services/fs/ram_fs.h"
+#include "services/fs/record_lock.h"
 #include "services/fs/vfs.h"
 #include "services/net/proc_net.h"
 #include "services/process/process_table.h"
@@ -296,6 +298,49 @@ std::string mounts_text()
     return out;
 }
 
+/// /proc/PID/mountinfo (proc(5)): one line a mount, with an id, its parent's id, a device
+/// number, the root and the mount point, the per-mount and the file system's options.
+std::string mountinfo_text()
+{
+    std::string out;
+    constexpr int first_id = 20;
+    int id = first_id;
+    for (const auto& mount : Vfs::mounts()) {
+        std::string at = mount.mount_point ? mount.mount_point->path() : "/";
+        bool is_read_only = mount.options == "ro" || mount.options.starts_with("ro,");
+        out += frame::format("%d %d 0:%d / %s %s - %s %s %s\n", id, id == first_id ? 1 : first_id, id, at.c_str(),
+            is_read_only ? "ro" : "rw", mount.root->inode().fs().type().c_str(), mount.source.c_str(), mount.options.c_str());
+        ++id;
+    }
+    return out;
+}
+
+/// /proc/PID/limits, laid out as Linux's proc_pid_limits.
+std::string limits_text(const Process& p)
+{
+    struct Row {
+        const char* name;
+        const char* unit;
+    };
+    static constexpr std::array<Row, rlimit_count> rows {{{"Max cpu time", "seconds"}, {"Max file size", "bytes"},
+        {"Max data size", "bytes"}, {"Max stack size", "bytes"}, {"Max core file size", "bytes"},
+        {"Max resident set", "bytes"}, {"Max processes", "processes"}, {"Max open files", "files"},
+        {"Max locked memory", "bytes"}, {"Max address space", "bytes"}, {"Max file locks", "locks"},
+        {"Max pending signals", "signals"}, {"Max msgqueue size", "bytes"}, {"Max nice priority", nullptr},
+        {"Max realtime priority", nullptr}, {"Max realtime timeout", "us"}}};
+    auto value = [](u64 limit) {
+        return limit == abi::rlim_infinity ? std::string("unlimited") : std::to_string(limit);
+    };
+    std::string out = frame::format("%-25s %-20s %-20s %-10s\n", "Limit", "Soft Limit", "Hard Limit", "Units");
+    for (usize i = 0; i < rows.size(); ++i) {
+        out += frame::format("%-25s %-20s %-20s ", rows[i].name, value(p.rlimit(static_cast<int>(i)).cur).c_str(), value(p.rlimit(static_cast<int>(i)).max).c_str());
+        if (rows[i].unit)
+            out += frame::format("%-10s", rows[i].unit);
+        out += "\n";
+    }
+    return out;
+}
+
 Ref<Inode> pid_dir(i32 pid);
 
 Ref<Inode> fd_dir(i32 pid)
@@ -496,6 +541,15 @@ Ref<Inode> pid_dir(i32 pid)
     entries.emplace_back("status", text([](Process& p) { return status_text(p, nullptr); }));
     entries.emplace_back("wchan", text([](Process& p) { return wait_channel(p, nullptr); }));
     entries.emplace_back("task", task_dir(pid));
+    entries.emplace_back("mountinfo", text([](Process&) { return mountinfo_text(); }));
+    entries.emplace_back("limits", text([](Process& p) { return limits_text(p); }));
+    entries.emplace_back("statm", text([](Process& p) {
+        // Pages: total, resident, shared, text, library (always 0), data, dirty (always 0).
+        if (p.has_exited() || !p.memory())
+            return std::string("0 0 0 0 0 0 0\n");
+        u64 size = mapped_bytes(p) / 4096;
+        return frame::format("%" PRIu64 " %" PRIu64 " 0 0 0 %" PRIu64 " 0\n", size, u64 {p.vm().mapped_pages()}, size);
+    }));
     auto dir = make_ref<ProcDir>([entries] { return entries; }, 0555, PidOwner {pid, false});
     return Ref<Inode>(dir);
 }
@@ -582,8 +636,15 @@ Ref<Inode> make_proc_fs()
             {"queues_max", mqueue_limit(&MqueueLimits::queues_max, 0, 0x7fffffff)},
         };
     });
-    auto fs_dir = make_ref<ProcDir>([mqueue_dir] {
-        return std::vector<std::pair<std::string, Ref<Inode>>> {{"mqueue", Ref<Inode>(mqueue_dir)}};
+    auto inotify_dir = make_ref<ProcDir>([constant] {
+        return std::vector<std::pair<std::string, Ref<Inode>>> {
+            {"max_queued_events", constant(std::to_string(abi::inotify_max_queued_events) + "\n")},
+            {"max_user_instances", constant(std::to_string(abi::inotify_max_user_instances) + "\n")},
+            {"max_user_watches", constant(std::to_string(abi::inotify_max_user_watches) + "\n")},
+        };
+    });
+    auto fs_dir = make_ref<ProcDir>([mqueue_dir, inotify_dir] {
+        return std::vector<std::pair<std::string, Ref<Inode>>> {{"inotify", Ref<Inode>(inotify_dir)}, {"mqueue", Ref<Inode>(mqueue_dir)}};
     });
     auto sys_dir = make_ref<ProcDir>([kernel_dir, fs_dir] {
         return std::vector<std::pair<std::string, Ref<Inode>>> {{"fs", Ref<Inode>(fs_dir)}, {"kernel", Ref<Inode>(kernel_dir)}};
@@ -601,6 +662,7 @@ Ref<Inode> make_proc_fs()
          }))},
         {"mounts", Ref<Inode>(make_ref<ProcLink>([]() -> Result<std::string> { return std::string("self/mounts"); }))},
         {"meminfo", generated(meminfo_text)},
+        {"locks", generated(proc_locks_text)},
         {"cpuinfo", constant("processor\t: 0\nvendor_id\t: Asterix\nmodel name\t: Asterix virtual CPU\n"
                              "cpu MHz\t\t: 1000.000\ncache size\t: 0 KB\nflags\t\t: fpu sse sse2\n\n")},
         {"stat", generated([] {

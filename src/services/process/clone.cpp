@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "services/abi/sched.h"
+#include "services/fs/pid_file.h"
 #include "services/process/process_table.h"
 #include "services/process/signals.h"
 
@@ -47,8 +48,6 @@ Result<void> check_flags(Thread& parent, u64 flags)
         return Errno::einval;
     if ((flags & clone_pidfd) && (flags & (clone_detached | clone_thread)))
         return Errno::einval;
-    if (flags & clone_pidfd)
-        return Errno::einval; // FIXME: pidfds come with poll on processes
     return {};
 }
 
@@ -67,6 +66,19 @@ void init_child_context(Thread& parent, Thread& child, const CloneRequest& reque
     child.rseq_area = 0;
     if (parent.has_no_new_privs())
         child.set_no_new_privs();
+}
+
+/// CLONE_PIDFD: a close-on-exec pidfd for the child in the parent's table, its number stored
+/// at `where`; nothing stays installed when the store faults.
+Result<void> install_pidfd(Process& parent, const Ref<Process>& child, u64 where)
+{
+    auto file = make_ref<PidFile>(child, o_rdwr);
+    int fd = TRY(parent.files()->install(file, true, 0, parent.rlimit(rlimit_nofile).cur));
+    if (auto stored = parent.vm().write(UserPtr<i32>(where), i32 {fd}); stored.is_error()) {
+        static_cast<void>(parent.files()->close(fd));
+        return stored.error();
+    }
+    return {};
 }
 
 } // namespace
@@ -128,6 +140,9 @@ Result<Ref<Process>> Process::create_forked(i32 pid, Process& parent, Process* n
 Result<i32> clone_thread_or_process(Thread& parent_thread, const CloneRequest& request)
 {
     TRY(check_flags(parent_thread, request.flags));
+    // clone() returns the pidfd through parent_tid: both cannot be asked of one place.
+    if ((request.flags & clone_pidfd) && (request.flags & clone_parent_settid) && request.pidfd == request.parent_tid)
+        return Errno::einval;
     Process& parent = parent_thread.process();
     u64 flags = request.flags;
 
@@ -164,6 +179,8 @@ Result<i32> clone_thread_or_process(Thread& parent_thread, const CloneRequest& r
         TRY(process->vm().write(UserPtr<i32>(request.child_tid), tid));
     if (flags & clone_parent_settid)
         TRY(parent.vm().write(UserPtr<i32>(request.parent_tid), tid));
+    if (flags & clone_pidfd)
+        TRY(install_pidfd(parent, process, request.pidfd));
     Thread& child = process->add_thread(tid, parent_thread.credentials_ref());
     init_child_context(parent_thread, child, request);
     if (flags & clone_child_cleartid)

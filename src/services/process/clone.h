@@ -19,6 +19,8 @@ struct CloneRequest {
     u64 tls {0};
     u64 parent_tid {0};
     u64 child_tid {0};
+    /// Where CLONE_PIDFD stores the new process's pidfd (clone's parent_tid, clone3's pidfd).
+    u64 pidfd {0};
 };
 
 /// Creates a thread or a process as clone(2) describes; returns the new tid in the parent.

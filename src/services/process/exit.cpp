@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "frame/boot.h"
+#include "services/fs/pid_file.h"
 #include "services/ipc/sem.h"
 #include "services/abi/futex.h"
 #include "services/process/process_table.h"
@@ -67,6 +68,7 @@ int exit_code_of(int wait_status)
 void finalize_process(Process& process)
 {
     process.mark_exited();
+    PidFile::notify_exit(process);
     if (is_strace_on())
         trace_process_end(process.pid(), process.wait_status());
     if (is_recording_syscalls())

@@ -4,6 +4,7 @@
 
 #include "frame/clock.h"
 #include "frame/task.h"
+#include "services/fs/pid_file.h"
 
 namespace asterix::services {
 
@@ -44,7 +45,12 @@ Result<i32> ProcessTable::allocate_id()
 }
 
 void ProcessTable::add(Process& process) { processes()[process.pid()] = &process; }
-void ProcessTable::remove(Process& process) { processes().erase(process.pid()); }
+void ProcessTable::remove(Process& process)
+{
+    processes().erase(process.pid());
+    // A reaped process hangs up its pidfds.
+    PidFile::notify_exit(process);
+}
 
 Process* ProcessTable::find(i32 pid)
 {

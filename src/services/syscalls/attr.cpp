@@ -6,7 +6,9 @@
 #include "services/mm/truncate.h"
 #include "services/abi/fcntl.h"
 #include "services/abi/stat.h"
+#include "services/abi/inotify.h"
 #include "services/fs/file_size_limit.h"
+#include "services/fs/fs_notify.h"
 #include "services/fs/permission.h"
 #include "services/fs/write_access.h"
 #include "services/syscalls/handlers.h"
@@ -32,6 +34,9 @@ Result<void> apply(Context& ctx, Dentry& dentry, SetAttr attr)
     TRY(dentry.inode().set_attr(attr));
     if (attr.size)
         unmap_truncated_pages(dentry.inode(), *attr.size);
+    // A change of size is a modification; of mode, owner or times an attribute change.
+    bool is_attr_change = attr.mode || attr.uid || attr.gid || attr.has_times || attr.is_chown;
+    fs_notify::object_event(dentry, (attr.size ? abi::in_modify : 0) | (is_attr_change ? abi::in_attrib : 0));
     return {};
 }
 

@@ -22,6 +22,7 @@ Result<long> sys_clone(Context& ctx, u64 flags, u64 stack, UserPtr<i32> parent_t
     request.tls = tls;
     request.parent_tid = parent_tid.addr();
     request.child_tid = child_tid.addr();
+    request.pidfd = parent_tid.addr();
     return TRY(clone_thread_or_process(ctx.thread(), request));
 }
 
@@ -79,6 +80,7 @@ Result<long> sys_clone3(Context& ctx, UserPtr<u8> args_ptr, u64 size)
     request.tls = args.tls;
     request.parent_tid = args.parent_tid;
     request.child_tid = args.child_tid;
+    request.pidfd = args.pidfd;
     return TRY(clone_thread_or_process(ctx.thread(), request));
 }
 

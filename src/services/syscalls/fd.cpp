@@ -2,6 +2,7 @@
 
 #include "services/abi/fcntl.h"
 #include "services/abi/ioctls.h"
+#include "services/syscalls/fcntl_lock.h"
 #include "services/syscalls/handlers.h"
 #include "services/syscalls/memfd.h"
 
@@ -65,27 +66,12 @@ Result<long> sys_fcntl(Context& ctx, int fd, int cmd, u64 arg)
         file->set_status_flags((file->status_flags() & ~settable_flags) | (static_cast<u32>(arg) & settable_flags));
         return 0;
     case abi::f_getlk:
-    case abi::f_ofd_getlk: {
-        // FIXME: locks are advisory no-ops that always succeed: with one process tree and no
-        // lock table, nothing ever conflicts, so F_GETLK reports the range as free.
-        abi::Flock lock = TRY(ctx.user().read(UserPtr<abi::Flock>(arg)));
-        if (lock.type < 0 || lock.type > abi::f_unlck)
-            return Errno::einval;
-        lock.type = abi::f_unlck;
-        TRY(ctx.user().write(UserPtr<abi::Flock>(arg), lock));
-        return 0;
-    }
     case abi::f_setlk:
     case abi::f_setlkw:
+    case abi::f_ofd_getlk:
     case abi::f_ofd_setlk:
-    case abi::f_ofd_setlkw: {
-        abi::Flock lock = TRY(ctx.user().read(UserPtr<abi::Flock>(arg)));
-        if (lock.type < 0 || lock.type > abi::f_unlck || lock.whence < abi::seek_set || lock.whence > abi::seek_end)
-            return Errno::einval;
-        if ((lock.type == abi::f_rdlck && !file->is_readable()) || (lock.type == abi::f_wrlck && !file->is_writable()))
-            return Errno::ebadf;
-        return 0;
-    }
+    case abi::f_ofd_setlkw:
+        return fcntl_lock(ctx, *file, cmd, arg);
     case abi::f_getpipe_sz:
         return file->pipe_capacity(std::nullopt, false);
     case abi::f_setpipe_sz:

@@ -215,6 +215,7 @@ Result<long> sys_rt_sigpending(Context& ctx, UserPtr<u64> set, u64 sigsetsize);
 Result<long> sys_rt_sigsuspend(Context& ctx, UserPtr<u64> mask, u64 sigsetsize);
 Result<long> sys_pause(Context& ctx);
 Result<long> sys_rt_sigtimedwait(Context& ctx, UserPtr<u64> set, UserPtr<abi::SigInfo> info, UserPtr<abi::Timespec> timeout, u64 sigsetsize);
+Result<long> sys_pidfd_send_signal(Context& ctx, int pidfd, int sig, UserPtr<abi::SigInfo> info, u32 flags);
 // itimer.cpp
 Result<long> sys_alarm(Context& ctx, u32 seconds);
 Result<long> sys_getitimer(Context& ctx, int which, UserPtr<abi::ITimerVal> value);
@@ -226,6 +227,19 @@ Result<long> sys_fork(Context& ctx);
 Result<long> sys_vfork(Context& ctx);
 Result<long> sys_wait4(Context& ctx, i32 pid, UserPtr<i32> status, int options, UserPtr<abi::Rusage> rusage);
 Result<long> sys_waitid(Context& ctx, int idtype, i32 id, UserPtr<abi::SigInfo> infop, int options, UserPtr<abi::Rusage> rusage);
+// splice.cpp
+Result<long> sys_splice(Context& ctx, int fd_in, UserPtr<i64> off_in, int fd_out, UserPtr<i64> off_out, u64 len, u32 flags);
+Result<long> sys_tee(Context& ctx, int fd_in, int fd_out, u64 len, u32 flags);
+Result<long> sys_vmsplice(Context& ctx, int fd, UserPtr<abi::IoVec> iov, u64 nr_segs, u32 flags);
+Result<long> sys_fallocate(Context& ctx, int fd, int mode, i64 offset, i64 len);
+// inotify.cpp
+Result<long> sys_inotify_init(Context& ctx);
+Result<long> sys_inotify_init1(Context& ctx, int flags);
+Result<long> sys_inotify_add_watch(Context& ctx, int fd, UserPtr<char> path, u32 mask);
+Result<long> sys_inotify_rm_watch(Context& ctx, int fd, int wd);
+// pidfd.cpp
+Result<long> sys_pidfd_open(Context& ctx, i32 pid, u32 flags);
+Result<long> sys_pidfd_getfd(Context& ctx, int pidfd, int target_fd, u32 flags);
 // poll.cpp
 Result<long> sys_poll(Context& ctx, UserPtr<abi::PollFd> ufds, u32 nfds, int timeout_ms);
 Result<long> sys_ppoll(Context& ctx, UserPtr<abi::PollFd> ufds, u32 nfds, UserPtr<abi::Timespec> timeout, UserPtr<u64> sigmask, u64 sigsetsize);

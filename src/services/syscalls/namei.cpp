@@ -3,6 +3,8 @@
 
 #include "frame/bytes.h"
 #include "services/abi/fcntl.h"
+#include "services/abi/inotify.h"
+#include "services/fs/fs_notify.h"
 #include "services/fs/permission.h"
 #include "services/syscalls/handlers.h"
 #include "services/syscalls/path.h"
@@ -45,6 +47,46 @@ Result<void> may_rename(const Credentials& creds, const ParentAndName& from, Den
     }
     return {};
 }
+
+/// inotify's view of an unlink or rmdir (Linux's vfs_unlink, vfs_rmdir, d_delete_notify): a
+/// file's link count changed (IN_ATTRIB), an object with no name left is gone (IN_DELETE_SELF;
+/// Linux waits for the last close, Asterix tells at once), then its directory lost the name
+/// (IN_DELETE), in that order.
+void notify_removed(Inode& dir, const std::string& name, Inode& removed)
+{
+    bool is_directory = removed.is_directory();
+    if (!is_directory)
+        fs_notify::self_event(removed, abi::in_attrib);
+    auto st = removed.stat();
+    if (is_directory || st.is_error() || st.value().nlink == 0)
+        fs_notify::self_event(removed, abi::in_delete_self);
+    fs_notify::name_event(dir, name, abi::in_delete | (is_directory ? abi::in_isdir : 0));
+}
+
+/// inotify's view of a rename (Linux's fsnotify_move): IN_MOVED_FROM and IN_MOVED_TO with one
+/// cookie, IN_MOVE_SELF for what moved; a replaced object may be gone, and an exchange moves
+/// both ways.
+void notify_renamed(const ParentAndName& from, const ParentAndName& to, Inode& moved, const Ref<Inode>& other,
+    bool is_exchange)
+{
+    auto move = [](Inode& object, Inode& old_dir, const std::string& old_name, Inode& new_dir, const std::string& new_name) {
+        u32 cookie = fs_notify::next_cookie();
+        u32 dir_bit = object.is_directory() ? abi::in_isdir : 0;
+        fs_notify::name_event(old_dir, old_name, abi::in_moved_from | dir_bit, cookie);
+        fs_notify::name_event(new_dir, new_name, abi::in_moved_to | dir_bit, cookie);
+        fs_notify::self_event(object, abi::in_move_self);
+    };
+    move(moved, from.parent->inode(), from.name, to.parent->inode(), to.name);
+    if (!other)
+        return;
+    if (is_exchange) {
+        move(*other, to.parent->inode(), to.name, from.parent->inode(), from.name);
+        return;
+    }
+    auto st = other->stat();
+    if (other->is_directory() || st.is_error() || st.value().nlink == 0)
+        fs_notify::self_event(*other, abi::in_delete_self);
+}
 } // namespace
 
 Result<long> sys_mkdirat(Context& ctx, int dirfd, UserPtr<char> path, u32 mode)
@@ -62,6 +104,7 @@ Result<long> sys_mkdirat(Context& ctx, int dirfd, UserPtr<char> path, u32 mode)
     u32 perms = s_ifdir | (mode & ~ctx.process().fs()->umask & 07777);
     Owner owner = TRY(owner_of_new(creds, dir, perms));
     TRY(dir.mkdir(where.name, perms & 07777, owner));
+    fs_notify::name_event(dir, where.name, abi::in_create | abi::in_isdir);
     return 0;
 }
 
@@ -93,8 +136,10 @@ Result<long> sys_unlinkat(Context& ctx, int dirfd, UserPtr<char> path, int flags
         return Errno::enotdir;
     if (!is_rmdir && victim->inode().is_directory())
         return Errno::eisdir;
+    Ref<Inode> removed = victim->inode_ref();
     TRY(where.parent->inode().unlink(where.name, is_rmdir));
     where.parent->forget_child(where.name);
+    notify_removed(where.parent->inode(), where.name, *removed);
     return 0;
 }
 
@@ -126,7 +171,11 @@ Result<long> sys_renameat2(Context& ctx, int old_dirfd, UserPtr<char> old_path, 
         return Errno::einval;
     TRY(check_writable_fs(*from.parent));
     TRY(may_rename(ctx.thread().credentials(), from, *source, to, flags));
+    auto replaced = to.parent->child(to.name);
+    Ref<Inode> overwritten = replaced.is_error() ? Ref<Inode>() : replaced.value()->inode_ref();
+    Ref<Inode> moved = source->inode_ref();
     TRY(from.parent->inode().rename(from.name, to.parent->inode(), to.name, flags));
+    notify_renamed(from, to, *moved, overwritten, flags & abi::rename_exchange);
     if (flags & abi::rename_exchange) {
         from.parent->forget_child(from.name);
         to.parent->forget_child(to.name);
@@ -170,6 +219,8 @@ Result<long> sys_linkat(Context& ctx, int old_dirfd, UserPtr<char> old_path, int
     TRY(may_link(ctx.thread().credentials(), target->inode()));
     TRY(may_create(ctx.thread().credentials(), where.parent->inode()));
     TRY(where.parent->inode().link(where.name, target->inode()));
+    fs_notify::self_event(target->inode(), abi::in_attrib);
+    fs_notify::name_event(where.parent->inode(), where.name, abi::in_create);
     return 0;
 }
 
@@ -196,6 +247,7 @@ Result<long> sys_symlinkat(Context& ctx, UserPtr<char> target, int new_dirfd, Us
     u32 link_mode = abi::s_iflnk | 0777;
     Owner owner = TRY(owner_of_new(creds, dir, link_mode));
     TRY(dir.symlink(where.name, text, owner));
+    fs_notify::name_event(dir, where.name, abi::in_create);
     return 0;
 }
 
@@ -244,6 +296,7 @@ Result<long> sys_mknodat(Context& ctx, int dirfd, UserPtr<char> path, u32 mode, 
         TRY(dir.mksock(where.name, perms & 07777, owner));
     else
         TRY(dir.create(where.name, perms & 07777, owner));
+    fs_notify::name_event(dir, where.name, abi::in_create);
     return 0;
 }
 

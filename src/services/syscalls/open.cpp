@@ -1,7 +1,9 @@
 // open, openat, openat2, creat
 
 #include "services/abi/fcntl.h"
+#include "services/abi/inotify.h"
 #include "services/fs/file.h"
+#include "services/fs/fs_notify.h"
 #include "services/fs/permission.h"
 #include "services/mm/truncate.h"
 #include "services/syscalls/handlers.h"
@@ -33,6 +35,7 @@ Result<Opened> open_or_create(Context& ctx, PathLookup& lookup, const std::strin
     u32 perms = mode & ~ctx.process().fs()->umask & 07777;
     Owner owner = TRY(owner_of_new(lookup.credentials(), dir, perms));
     TRY(dir.create(target.name, perms, owner));
+    fs_notify::name_event(dir, target.name, abi::in_create);
     return Opened {TRY(target.parent->child(target.name)), true};
 }
 
@@ -98,7 +101,10 @@ Result<long> open_resolved(Context& ctx, int dirfd, const std::string& path, u32
         attr.size = 0;
         TRY(inode.set_attr(attr));
         unmap_truncated_pages(inode, 0);
+        fs_notify::object_event(*dentry, abi::in_modify);
     }
+    if (!(flags & o_path))
+        fs_notify::object_event(*dentry, abi::in_open);
     return TRY(ctx.files().install(file, flags & o_cloexec, 0, ctx.process().rlimit(rlimit_nofile).cur));
 }
 

@@ -5,7 +5,9 @@
 #include <map>
 
 #include "frame/clock.h"
+#include "services/abi/pidfd.h"
 #include "services/abi/signal.h"
+#include "services/fs/pid_file.h"
 #include "services/process/process_table.h"
 #include "services/process/signals.h"
 #include "services/syscalls/handlers.h"
@@ -258,6 +260,43 @@ Result<long> sys_rt_sigqueueinfo(Context& ctx, i32 pid, int sig, UserPtr<abi::Si
     if (signal->is_realtime() && !PendingSignals::can_queue(target->credentials().uid, target->rlimit(rlimit_sigpending).cur))
         return Errno::eagain; // sigqueue(3): the limit on queued signals was reached
     return kill_process(ctx, *target, info);
+}
+
+Result<long> sys_pidfd_send_signal(Context& ctx, int pidfd, int sig, UserPtr<abi::SigInfo> uinfo, u32 flags)
+{
+    constexpr u32 scopes = abi::pidfd_signal_thread | abi::pidfd_signal_thread_group | abi::pidfd_signal_process_group;
+    if ((flags & ~scopes) || (flags & (flags - 1)) != 0) // one scope at most
+        return Errno::einval;
+    auto file = TRY(ctx.files().get(pidfd));
+    PidFile* pid_file = file->as_pidfd();
+    if (!pid_file)
+        return Errno::ebadf;
+    Process& target = pid_file->process();
+    abi::SigInfo info;
+    if (!uinfo.is_null()) {
+        info = TRY(ctx.user().read(uinfo));
+        if (info.signo != sig)
+            return Errno::einval;
+        // As rt_sigqueueinfo: only a process signalling itself may claim another origin.
+        if ((info.code >= 0 || info.code == si_tkill) && &target != &ctx.process())
+            return Errno::eperm;
+    }
+    auto signal = TRY(signal_or_probe(sig));
+    if (uinfo.is_null())
+        info = sender_info(ctx, signal, si_user);
+    // A zombie is still there to be signalled (the signal is dropped); a reaped process is not.
+    if (pid_file->is_reaped())
+        return Errno::esrch;
+    if (flags & abi::pidfd_signal_process_group)
+        return kill_group(ctx, target.pgid(), info);
+    if ((flags & abi::pidfd_signal_thread) && target.main_thread()) {
+        if (!may_signal(ctx, target, sig))
+            return Errno::eperm;
+        if (sig)
+            send_signal(*target.main_thread(), info);
+        return 0;
+    }
+    return kill_process(ctx, target, info);
 }
 
 Result<long> sys_rt_tgsigqueueinfo(Context& ctx, i32 tgid, i32 tid, int sig, UserPtr<abi::SigInfo> uinfo)

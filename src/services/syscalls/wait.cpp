@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "services/abi/wait.h"
+#include "services/fs/pid_file.h"
 #include "services/process/process_table.h"
 #include "services/process/signals.h"
 #include "services/syscalls/handlers.h"
@@ -137,6 +138,7 @@ Result<long> sys_waitid(Context& ctx, int idtype, i32 id, UserPtr<abi::SigInfo> 
     if (!(options & (abi::wuntraced | abi::wexited | abi::wcontinued)))
         return Errno::einval;
     Selector selector {abi::WaitIdType::all, 0};
+    bool is_nonblocking_pidfd = false;
     if (idtype == static_cast<int>(abi::WaitIdType::pid)) {
         if (id <= 0)
             return Errno::einval;
@@ -145,11 +147,25 @@ Result<long> sys_waitid(Context& ctx, int idtype, i32 id, UserPtr<abi::SigInfo> 
         if (id < 0)
             return Errno::einval;
         selector = {abi::WaitIdType::pgid, id};
+    } else if (idtype == static_cast<int>(abi::WaitIdType::pidfd)) {
+        if (id < 0)
+            return Errno::einval;
+        auto file = TRY(ctx.files().get(id));
+        PidFile* pid_file = file->as_pidfd();
+        if (!pid_file)
+            return Errno::ebadf;
+        selector = {abi::WaitIdType::pid, pid_file->process().pid()};
+        // A non-blocking pidfd makes the wait non-blocking: EAGAIN while the child runs.
+        is_nonblocking_pidfd = file->is_nonblocking() && !(options & abi::wnohang);
+        if (is_nonblocking_pidfd)
+            options |= abi::wnohang;
     } else if (idtype != static_cast<int>(abi::WaitIdType::all)) {
         return Errno::einval;
     }
     abi::Rusage usage {};
     auto outcome = TRY(wait_for_child(ctx, selector, options, &usage));
+    if (is_nonblocking_pidfd && outcome.pid == 0)
+        return Errno::eagain;
     if (!infop.is_null()) {
         abi::SigInfo info {};
         if (outcome.pid > 0) {
