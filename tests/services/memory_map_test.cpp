@@ -175,8 +175,8 @@ TEST_CASE("the vDSO: [vvar] read-only below [vdso]; special areas never split, g
     CHECK(map.protect(data, page_size, frame::perm_read | frame::perm_exec).error() == Errno::eacces);
     CHECK(map.protect(image, page_size, frame::perm_read).error() == Errno::einval); // half of [vdso]
     CHECK(map.unmap(image + page_size, page_size).error() == Errno::einval);
-    CHECK(map.remap(image, 2 * page_size, 3 * page_size, true).error() == Errno::efault);
-    CHECK(map.remap(image, 2 * page_size, page_size, true).error() == Errno::einval);
+    CHECK(map.remap(image, 2 * page_size, 3 * page_size, {.may_move = true}).error() == Errno::efault);
+    CHECK(map.remap(image, 2 * page_size, page_size, {.may_move = true}).error() == Errno::einval);
     CHECK(map.map_anonymous(image + page_size, 2 * page_size, rw, Placement::fixed).error() == Errno::einval);
     CHECK(map.handle_fault({data, frame::Access::write}) == frame::FaultOutcome::access_denied);
 

@@ -581,6 +581,8 @@ frame::FaultOutcome MemoryMap::fault_special_page(const Area& area, u64 page)
     // copies (handle_fault's copy on write), the shared frame stays as built.
     m_vm->map(page, frames[index], effective_perms(area.prot) & ~frame::perm_write);
     return frame::FaultOutcome::handled;
+}
+
 Result<void> MemoryMap::check_unsealed(u64 start, u64 end) const
 {
     auto it = m_areas.upper_bound(start);

@@ -1,5 +1,5 @@
 // chmod, fchmod, fchmodat, chown, fchown, lchown, fchownat, utimensat, truncate, ftruncate,
-// access, faccessat, faccessat2, fallocate
+// access, faccessat, faccessat2
 
 #include <limits>
 
@@ -185,44 +185,6 @@ Result<long> sys_ftruncate(Context& ctx, int fd, i64 length)
     TRY(remove_privs(ctx.thread().credentials(), *file->inode()));
     TRY(file->truncate(static_cast<u64>(length)));
     unmap_truncated_pages(*file->inode(), static_cast<u64>(length));
-    return 0;
-}
-
-Result<long> sys_fallocate(Context& ctx, int fd, int mode, i64 offset, i64 len)
-{
-    // Linux's vfs_fallocate, in its order. Only plain allocation (with or without
-    // FALLOC_FL_KEEP_SIZE) is supported: the file systems here allocate on write anyway, so it
-    // only grows the file; the other modes are EOPNOTSUPP as on a file system without them.
-    if (offset < 0 || len <= 0)
-        return Errno::einval;
-    constexpr int known_modes = abi::falloc_fl_keep_size | abi::falloc_fl_punch_hole | abi::falloc_fl_collapse_range
-        | abi::falloc_fl_zero_range | abi::falloc_fl_insert_range | abi::falloc_fl_unshare_range
-        | abi::falloc_fl_write_zeroes;
-    if (mode & ~known_modes)
-        return Errno::enotsup;
-    auto file = TRY(ctx.files().get(fd));
-    if (!file->is_writable())
-        return Errno::ebadf;
-    Inode* inode = file->inode();
-    if (!inode)
-        return Errno::espipe;
-    if (inode->type_bits() == abi::s_ififo)
-        return Errno::espipe;
-    if (inode->is_directory())
-        return Errno::eisdir;
-    if (!inode->is_regular())
-        return Errno::enodev;
-    if (offset > std::numeric_limits<i64>::max() - len)
-        return Errno::efbig;
-    if (mode & ~abi::falloc_fl_keep_size)
-        return Errno::enotsup; // FIXME: holes and ranges are not supported
-    TRY(check_writable_fs(*file->dentry()));
-    u64 end = static_cast<u64>(offset + len);
-    auto st = TRY(inode->stat());
-    if (!(mode & abi::falloc_fl_keep_size) && end > static_cast<u64>(st.size)) {
-        TRY(check_file_size_limit(end));
-        TRY(file->truncate(end));
-    }
     return 0;
 }
 

@@ -231,7 +231,6 @@ Result<long> sys_waitid(Context& ctx, int idtype, i32 id, UserPtr<abi::SigInfo> 
 Result<long> sys_splice(Context& ctx, int fd_in, UserPtr<i64> off_in, int fd_out, UserPtr<i64> off_out, u64 len, u32 flags);
 Result<long> sys_tee(Context& ctx, int fd_in, int fd_out, u64 len, u32 flags);
 Result<long> sys_vmsplice(Context& ctx, int fd, UserPtr<abi::IoVec> iov, u64 nr_segs, u32 flags);
-Result<long> sys_fallocate(Context& ctx, int fd, int mode, i64 offset, i64 len);
 // inotify.cpp
 Result<long> sys_inotify_init(Context& ctx);
 Result<long> sys_inotify_init1(Context& ctx, int flags);

@@ -6,7 +6,10 @@
 #include "services/abi/splice.h"
 #include "services/fs/inode.h"
 #include "services/fs/pipe.h"
+#include "services/fs/file_size_limit.h"
+#include "services/abi/fcntl.h"
 #include "services/syscalls/handlers.h"
+#include "services/syscalls/path.h"
 
 namespace asterix::services {
 
@@ -190,7 +193,7 @@ Result<long> sys_fallocate(Context& ctx, int fd, int mode, i64 offset, i64 len)
     if (!file->is_writable())
         return Errno::ebadf;
     Inode* inode = file->inode();
-    if (file->as_pipe())
+    if (file->as_pipe() || (inode && inode->type_bits() == abi::s_ififo))
         return Errno::espipe;
     if (!inode)
         return Errno::enodev;
@@ -200,12 +203,15 @@ Result<long> sys_fallocate(Context& ctx, int fd, int mode, i64 offset, i64 len)
         return Errno::enodev;
     if (offset > std::numeric_limits<i64>::max() - len)
         return Errno::efbig;
+    TRY(check_writable_fs(*file->dentry()));
     u64 size = static_cast<u64>(TRY(file->stat()).size);
     u64 end = static_cast<u64>(offset + len);
     if (mode == 0 || mode == abi::falloc_fl_keep_size) {
         // Space is allocated as it is written; what shows is the new size.
-        if (mode == 0 && end > size)
+        if (mode == 0 && end > size) {
+            TRY(check_file_size_limit(end));
             TRY(file->truncate(end));
+        }
         return 0;
     }
     if (mode == (abi::falloc_fl_punch_hole | abi::falloc_fl_keep_size)) {
