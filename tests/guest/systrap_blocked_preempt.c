@@ -5,6 +5,7 @@
 // and under ptrace (where rt_sigreturn is Asterix's), the child really blocks SIGTERM.
 // native: skip
 // platform: systrap
+// bare-metal: skip
 #define _GNU_SOURCE
 #include <signal.h>
 #include <string.h>
