@@ -229,7 +229,7 @@ void kernel_main(const frame::BootParams& params)
         return;
     }
     // The initial stack holds argc, argv's pointers and a NULL, then the environment's.
-    u64 envp_addr = thread.context.regs.rsp + (params.argv.size() + 2) * sizeof(u64);
+    u64 envp_addr = thread.context().regs.rsp + (params.argv.size() + 2) * sizeof(u64);
     trace_first_exec(pid, path.value(), params.argv, params.envp.size(), envp_addr);
     ProcessTable::add(*process);
     if (init)

@@ -418,9 +418,8 @@ std::optional<ExecError> exec_program(Thread& thread, const std::string& path_in
     // The credentials first: a change of identity clears dumpable, which the image then sets.
     thread.set_credentials(std::move(creds));
     process.replace_image(std::move(memory), exe_path, argv, envp, std::move(args_charge), std::string(base_name(path_in)), is_dumpable);
-    thread.context.reset_for_exec(entry, image_on_stack.sp);
-    thread.rseq_area = 0;
-    thread.rseq_len = 0;
+    thread.context().reset_for_exec(entry, image_on_stack.sp);
+    thread.unregister_rseq();
     return std::nullopt;
 }
 

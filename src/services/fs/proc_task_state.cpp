@@ -25,9 +25,9 @@ char task_state(Process& process, Thread* thread)
     if (process.is_stopped())
         return 'T';
     Thread* shown = representative(process, thread);
-    if (!shown || !shown->task)
+    if (!shown || !shown->task())
         return process.is_exiting() ? 'X' : 'R';
-    const frame::Task& task = *shown->task;
+    const frame::Task& task = *shown->task();
     switch (task.state()) {
     case frame::Task::State::runnable:
         return 'R';
@@ -68,9 +68,9 @@ std::string wait_channel(Process& process, Thread* thread)
     if (process.is_stopped())
         return "do_signal_stop";
     Thread* shown = representative(process, thread);
-    if (!shown || !shown->task || shown->task->state() != frame::Task::State::blocked)
+    if (!shown || !shown->task() || shown->task()->state() != frame::Task::State::blocked)
         return "0";
-    const char* reason = shown->task->wait_reason;
+    const char* reason = shown->task()->wait_reason;
     if (!reason)
         return "0";
     // The services name their waits in words; tools that read wchan expect the name of the

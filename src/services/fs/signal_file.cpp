@@ -61,7 +61,7 @@ abi::SignalfdSiginfo signalfd_record(const abi::SigInfo& info)
 
 u64 SignalFile::pending_for(Thread& thread) const
 {
-    return (thread.pending.mask | thread.process().shared_pending().mask).bits() & m_mask;
+    return (thread.pending().mask | thread.process().shared_pending().mask).bits() & m_mask;
 }
 
 void SignalFile::set_mask(u64 mask)
@@ -84,7 +84,7 @@ Result<usize> SignalFile::read(frame::UserWriter& out)
     watcher.attach(signalfd_watchers());
     usize done = 0;
     while (out.remaining() >= record_bytes) {
-        u64 own = thread->pending.mask.bits() & m_mask;
+        u64 own = thread->pending().mask.bits() & m_mask;
         u64 ready = own ? own : pending_for(*thread);
         if (!ready) {
             if (done)
@@ -96,7 +96,7 @@ Result<usize> SignalFile::read(frame::UserWriter& out)
         }
         auto sig = abi::Signal::from_valid(__builtin_ctzll(ready) + 1); // a bit of a 64-bit set
         // The thread's own signals before its process's, as dequeue_signal takes them.
-        abi::SigInfo info = own ? thread->pending.take(sig) : thread->process().shared_pending().take(sig);
+        abi::SigInfo info = own ? thread->pending().take(sig) : thread->process().shared_pending().take(sig);
         auto record = std::bit_cast<std::array<u8, record_bytes>>(signalfd_record(info));
         auto written = out.write(record);
         if (written.is_error())

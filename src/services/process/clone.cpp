@@ -54,16 +54,16 @@ Result<void> check_flags(Thread& parent, u64 flags)
 /// The child's registers: the parent's, returning 0, on its own stack and TLS if given.
 void init_child_context(Thread& parent, Thread& child, const CloneRequest& request)
 {
-    child.context.copy_from(parent.process().vm(), parent.context);
-    auto& regs = child.context.regs;
+    child.context().copy_from(parent.process().vm(), parent.context());
+    auto& regs = child.context().regs;
     regs.rax = 0;
     if (request.stack)
         regs.rsp = request.stack;
     if (request.flags & clone_settls)
         regs.fs_base = request.tls;
-    child.sig_mask = parent.sig_mask;
-    child.alt_stack = (request.flags & clone_vm) && !(request.flags & clone_vfork) ? abi::StackT {0, 2, 0, 0} : parent.alt_stack;
-    child.rseq_area = 0;
+    child.set_sig_mask(parent.sig_mask());
+    child.set_alt_stack((request.flags & clone_vm) && !(request.flags & clone_vfork) ? abi::StackT {0, 2, 0, 0} : parent.alt_stack());
+    child.unregister_rseq();
     if (parent.has_no_new_privs())
         child.set_no_new_privs();
 }
@@ -165,7 +165,7 @@ Result<i32> clone_thread_or_process(Thread& parent_thread, const CloneRequest& r
         Thread& child = parent.add_thread(tid, parent_thread.credentials_ref());
         init_child_context(parent_thread, child, request);
         if (flags & clone_child_cleartid)
-            child.clear_child_tid = request.child_tid;
+            child.set_clear_child_tid(request.child_tid);
         start_thread(child);
         return tid;
     }
@@ -184,7 +184,7 @@ Result<i32> clone_thread_or_process(Thread& parent_thread, const CloneRequest& r
     Thread& child = process->add_thread(tid, parent_thread.credentials_ref());
     init_child_context(parent_thread, child, request);
     if (flags & clone_child_cleartid)
-        child.clear_child_tid = request.child_tid;
+        child.set_clear_child_tid(request.child_tid);
     new_parent->add_child(process);
     ProcessTable::add(*process);
     start_thread(child);

@@ -22,7 +22,7 @@ namespace {
 /// (get_robust_list(2), the kernel's exit_robust_list).
 void release_robust_futexes(Thread& thread)
 {
-    if (!thread.robust_list_head)
+    if (!thread.robust_list().head)
         return;
     auto& vm = thread.process().vm();
     struct Head {
@@ -30,7 +30,7 @@ void release_robust_futexes(Thread& thread)
         i64 futex_offset;
         u64 pending;
     };
-    auto head = vm.read(UserPtr<Head>(thread.robust_list_head));
+    auto head = vm.read(UserPtr<Head>(thread.robust_list().head));
     if (head.is_error())
         return;
     auto release = [&](u64 entry) {
@@ -45,7 +45,7 @@ void release_robust_futexes(Thread& thread)
             futex_wake(thread.process(), word_addr, 1);
     };
     u64 entry = head.value().next;
-    for (int i = 0; i < abi::robust_list_limit && entry != thread.robust_list_head && entry; ++i) {
+    for (int i = 0; i < abi::robust_list_limit && entry != thread.robust_list().head && entry; ++i) {
         auto next = vm.read(UserPtr<u64>(entry));
         if (next.is_error())
             break;
@@ -153,11 +153,11 @@ void finalize_process(Process& process)
 void finish_thread(Thread& thread)
 {
     Ref<Process> process = thread.process_ref();
-    if (thread.clear_child_tid && process->memory()) {
+    if (thread.clear_child_tid() && process->memory()) {
         // CLONE_CHILD_CLEARTID: zero the tid and wake one waiter (pthread_join).
         auto& vm = process->vm();
-        if (!vm.write(UserPtr<i32>(thread.clear_child_tid), i32 {0}).is_error())
-            futex_wake(*process, thread.clear_child_tid, 1);
+        if (!vm.write(UserPtr<i32>(thread.clear_child_tid()), i32 {0}).is_error())
+            futex_wake(*process, thread.clear_child_tid(), 1);
     }
     if (process->memory())
         release_robust_futexes(thread);

@@ -73,7 +73,7 @@ struct PosixTimer {
         if (abi::SigInfo* info = find_in(process.shared_pending()))
             return info;
         for (auto& thread : process.threads()) {
-            if (abi::SigInfo* info = find_in(thread->pending))
+            if (abi::SigInfo* info = find_in(thread->pending()))
                 return info;
         }
         return nullptr;

@@ -365,35 +365,63 @@ public:
         m_credentials = std::move(credentials);
     }
 
-    frame::UserContext context;
-    frame::Task* task {nullptr};
-    u64 sig_mask {0};
+    /// The guest registers the thread returns to user mode with; syscalls and signal delivery
+    /// read and edit them in place.
+    frame::UserContext& context() { return m_context; }
+    const frame::UserContext& context() const { return m_context; }
+    /// The kernel task that runs the thread (null until start_thread).
+    frame::Task* task() const { return m_task; }
+    void attach_task(frame::Task* task) { m_task = task; }
+
+    /// The blocked signals. SIGKILL and SIGSTOP can never be blocked: set_sig_mask drops them,
+    /// as Linux's sigprocmask does.
+    u64 sig_mask() const { return m_sig_mask; }
+    void set_sig_mask(u64 mask) { m_sig_mask = mask & ~(abi::sig_bit(abi::sigkill) | abi::sig_bit(abi::sigstop)); }
     /// sigsuspend, pselect and ppoll run with a temporary mask; the thread's own comes back
     /// once a signal has been taken (in the handler's frame) or none came.
     void swap_in_temporary_sig_mask(u64 temporary)
     {
-        m_saved_sig_mask = sig_mask;
-        sig_mask = temporary;
+        m_saved_sig_mask = m_sig_mask;
+        set_sig_mask(temporary);
     }
     void restore_saved_sig_mask()
     {
         if (m_saved_sig_mask)
-            sig_mask = *m_saved_sig_mask;
+            m_sig_mask = *m_saved_sig_mask;
         m_saved_sig_mask.reset();
     }
     /// The mask a signal frame saves: the thread's own, not a temporary one.
-    u64 mask_to_restore() const { return m_saved_sig_mask.value_or(sig_mask); }
-    PendingSignals pending;
-    abi::StackT alt_stack {0, abi::ss_disable, 0, 0};
-    u64 clear_child_tid {0};
-    u64 robust_list_head {0};
-    u64 robust_list_len {0};
-    /// The registered rseq area (0 when none), its length and signature.
-    u64 rseq_area {0};
-    u32 rseq_len {0};
-    u32 rseq_signature {0};
+    u64 mask_to_restore() const { return m_saved_sig_mask.value_or(m_sig_mask); }
+    /// Signals sent to this thread alone (tkill, faults); the process's are in the process.
+    PendingSignals& pending() { return m_pending; }
+    const PendingSignals& pending() const { return m_pending; }
+    /// sigaltstack(2)'s stack (SS_DISABLE until set).
+    const abi::StackT& alt_stack() const { return m_alt_stack; }
+    void set_alt_stack(const abi::StackT& stack) { m_alt_stack = stack; }
+
+    /// set_tid_address / CLONE_CHILD_CLEARTID: the word cleared and woken at exit (0: none).
+    u64 clear_child_tid() const { return m_clear_child_tid; }
+    void set_clear_child_tid(u64 address) { m_clear_child_tid = address; }
+    /// set_robust_list(2): the head walked at exit, and the length the caller gave.
+    struct RobustList {
+        u64 head {0};
+        u64 len {0};
+    };
+    const RobustList& robust_list() const { return m_robust_list; }
+    void set_robust_list(u64 head, u64 len) { m_robust_list = {head, len}; }
+    /// The registered rseq area (area 0: none), its length and signature.
+    struct Rseq {
+        u64 area {0};
+        u32 len {0};
+        u32 signature {0};
+    };
+    const Rseq& rseq() const { return m_rseq; }
+    void register_rseq(u64 area, u32 len, u32 signature) { m_rseq = {area, len, signature}; }
+    void unregister_rseq() { m_rseq = {}; }
     /// ioprio_set(2)'s value (class << 13 | data); 0 (IOPRIO_CLASS_NONE) until set.
-    u16 io_priority {0};
+    u16 io_priority() const { return m_io_priority; }
+    void set_io_priority(u16 priority) { m_io_priority = priority; }
+
     /// The thread is on its way out (exit, a fatal signal, another thread's exec): its loop
     /// ends at the next return to it. It never comes back.
     bool is_exiting() const { return m_is_exiting; }
@@ -407,19 +435,36 @@ public:
     u64 system_ns() const { return m_system_ns; }
     void charge_user(u64 ns) { m_user_ns += ns; }
     void charge_system(u64 ns) { m_system_ns += ns; }
+
     /// A syscall a signal interrupted (it returned ERESTART*): restarted or failed with EINTR
-    /// once the signal is taken.
-    bool interrupted_syscall {false};
-    u64 interrupted_syscall_number {0};
-    /// The syscall to continue with restart_syscall(2), and the deadline it keeps.
-    u64 restart_deadline_ns {0};
-    int restart_clock {0};
+    /// once the signal is taken. Its number, while one is.
+    std::optional<u64> interrupted_syscall() const { return m_interrupted_syscall; }
+    void note_interrupted_syscall(u64 number) { m_interrupted_syscall = number; }
+    void clear_interrupted_syscall() { m_interrupted_syscall.reset(); }
+    /// What restart_syscall(2) continues: the deadline the interrupted sleep keeps, on its clock.
+    struct Restart {
+        u64 deadline_ns {0};
+        int clock {0};
+    };
+    const Restart& restart() const { return m_restart; }
+    void set_restart(u64 deadline_ns, int clock) { m_restart = {deadline_ns, clock}; }
 
 private:
     i32 m_tid;
     Ref<Process> m_process;
     Ref<const Credentials> m_credentials;
+    frame::UserContext m_context;
+    frame::Task* m_task {nullptr};
+    u64 m_sig_mask {0};
     std::optional<u64> m_saved_sig_mask;
+    PendingSignals m_pending;
+    abi::StackT m_alt_stack {0, abi::ss_disable, 0, 0};
+    u64 m_clear_child_tid {0};
+    RobustList m_robust_list;
+    Rseq m_rseq;
+    u16 m_io_priority {0};
+    std::optional<u64> m_interrupted_syscall;
+    Restart m_restart;
     bool m_is_exiting {false};
     bool m_has_no_new_privs {false};
     u64 m_user_ns {0};

@@ -50,7 +50,7 @@ static_assert(sizeof(RtSigFrame) == 440);
 
 bool is_on_alt_stack(const Thread& thread, u64 sp)
 {
-    const auto& stack = thread.alt_stack;
+    const auto& stack = thread.alt_stack();
     return !(stack.flags & ss_disable) && stack.size && sp > stack.sp && sp - stack.sp <= stack.size;
 }
 
@@ -90,7 +90,7 @@ std::vector<u8> fpstate_bytes(frame::UserContext::FpSignalImage image)
 /// SIGSTOP ahead of all. Nothing when none is deliverable.
 std::optional<Signal> next_signal(Thread& thread)
 {
-    u64 deliverable = (thread.pending.mask | thread.process().shared_pending().mask).bits() & ~(thread.sig_mask & ~unblockable_signals);
+    u64 deliverable = (thread.pending().mask | thread.process().shared_pending().mask).bits() & ~thread.sig_mask();
     if (!deliverable)
         return std::nullopt;
     for (Signal sig : {sigkill, sigstop}) {
@@ -102,8 +102,8 @@ std::optional<Signal> next_signal(Thread& thread)
 
 abi::SigInfo take_signal(Thread& thread, Signal sig)
 {
-    if (thread.pending.has(sig))
-        return thread.pending.take(sig);
+    if (thread.pending().has(sig))
+        return thread.pending().take(sig);
     return thread.process().shared_pending().take(sig);
 }
 
@@ -133,7 +133,7 @@ void continue_process(Process& process)
     for (Signal sig : {sigstop, sigtstp, sigttin, sigttou}) {
         process.shared_pending().discard(sig);
         for (auto& thread : process.threads())
-            thread->pending.discard(sig);
+            thread->pending().discard(sig);
     }
     if (!process.mark_continued())
         return;
@@ -145,9 +145,9 @@ void wake_for_signal(Process& process, int sig)
 {
     // Interrupt a thread that can take it; if all block it, it waits in the process.
     for (auto& thread : process.threads()) {
-        if (!(thread->sig_mask & sig_bit(sig)) || sig == sigkill) {
-            if (thread->task)
-                thread->task->interrupt();
+        if (!(thread->sig_mask() & sig_bit(sig)) || sig == sigkill) {
+            if (thread->task())
+                thread->task()->interrupt();
             if (sig != sigkill)
                 return;
         }
@@ -157,17 +157,17 @@ void wake_for_signal(Process& process, int sig)
 /// Builds the frame on the thread's stack and points it at the handler.
 Result<void> setup_frame(Thread& thread, int sig, const abi::SigInfo& info, const abi::KSigAction& action)
 {
-    auto& regs = thread.context.regs;
+    auto& regs = thread.context().regs;
     auto& vm = thread.process().vm();
     u64 sp = regs.rsp;
     bool was_on_alt_stack = is_on_alt_stack(thread, sp);
-    bool is_entering_alt_stack = (action.flags & sa_onstack) && !(thread.alt_stack.flags & ss_disable)
-        && thread.alt_stack.size && !was_on_alt_stack;
+    bool is_entering_alt_stack = (action.flags & sa_onstack) && !(thread.alt_stack().flags & ss_disable)
+        && thread.alt_stack().size && !was_on_alt_stack;
     if (is_entering_alt_stack)
-        sp = thread.alt_stack.sp + thread.alt_stack.size;
+        sp = thread.alt_stack().sp + thread.alt_stack().size;
     else
         sp -= redzone_bytes;
-    auto fp_image = thread.context.fp_signal_state(vm);
+    auto fp_image = thread.context().fp_signal_state(vm);
     bool is_xsave = fp_image.features != 0;
     auto fpstate = fpstate_bytes(std::move(fp_image));
     u64 fp_addr = (sp - fpstate.size()) & ~u64 {63};
@@ -180,7 +180,7 @@ Result<void> setup_frame(Thread& thread, int sig, const abi::SigInfo& info, cons
     RtSigFrame frame {};
     frame.pretcode = action.restorer;
     frame.uc.flags = uc_sigcontext_ss | uc_strict_restore_ss | (is_xsave ? uc_fp_xstate : 0);
-    frame.uc.stack = {thread.alt_stack.sp, was_on_alt_stack ? ss_onstack : thread.alt_stack.flags, 0, thread.alt_stack.size};
+    frame.uc.stack = {thread.alt_stack().sp, was_on_alt_stack ? ss_onstack : thread.alt_stack().flags, 0, thread.alt_stack().size};
     auto& mc = frame.uc.mcontext;
     mc.r8 = regs.r8;
     mc.r9 = regs.r9;
@@ -218,7 +218,7 @@ Result<void> setup_frame(Thread& thread, int sig, const abi::SigInfo& info, cons
     TRY(vm.write(UserPtr<RtSigFrame>(frame_addr), frame));
     // The handler starts with a clean FPU (default MXCSR and control word); rt_sigreturn brings
     // the saved state back.
-    thread.context.reset_fp_state();
+    thread.context().reset_fp_state();
 
     regs.rsp = frame_addr;
     regs.rip = action.handler;
@@ -235,12 +235,12 @@ Result<void> setup_frame(Thread& thread, int sig, const abi::SigInfo& info, cons
 /// What to do with a syscall a signal interrupted, now that we know whether a handler runs.
 void finish_interrupted_syscall(Thread& thread, const abi::KSigAction* handler)
 {
-    auto& regs = thread.context.regs;
+    auto& regs = thread.context().regs;
     i64 result = static_cast<i64>(regs.rax);
-    if (!thread.interrupted_syscall)
+    if (!thread.interrupted_syscall())
         return;
-    u64 number = thread.interrupted_syscall_number;
-    thread.interrupted_syscall = false;
+    u64 number = thread.interrupted_syscall().value_or(0);
+    thread.clear_interrupted_syscall();
     frame::klog(frame::Subsystem::signal, frame::LogLevel::debug, "syscall %llu interrupted (%s): %s",
         static_cast<unsigned long long>(number), errno_name(static_cast<Errno>(-result)),
         handler ? ((handler->flags & sa_restart) ? "handler with SA_RESTART" : "handler") : "no handler");
@@ -314,7 +314,7 @@ void send_signal(Process& target, const abi::SigInfo& info)
     // unblocked).
     bool is_blocked_everywhere = !target.threads().empty();
     for (auto& thread : target.threads())
-        is_blocked_everywhere &= (thread->sig_mask & sig_bit(sig)) != 0;
+        is_blocked_everywhere &= (thread->sig_mask() & sig_bit(sig)) != 0;
     if (is_ignored(target, sig) && !is_blocked_everywhere)
         return;
     if (target.shared_pending().add(info, target.credentials().uid, target.rlimit(rlimit_sigpending).cur))
@@ -336,10 +336,10 @@ void send_signal(Thread& target, const abi::SigInfo& info)
     }
     if (sig == sigcont)
         continue_process(process);
-    if (is_ignored(process, sig) && !(target.sig_mask & sig_bit(sig)))
+    if (is_ignored(process, sig) && !(target.sig_mask() & sig_bit(sig)))
         return;
-    if (target.pending.add(info, process.credentials().uid, process.rlimit(rlimit_sigpending).cur) && target.task)
-        target.task->interrupt();
+    if (target.pending().add(info, process.credentials().uid, process.rlimit(rlimit_sigpending).cur) && target.task())
+        target.task()->interrupt();
     signalfd_watchers().notify();
 }
 
@@ -347,18 +347,18 @@ void force_signal(Thread& target, const abi::SigInfo& info)
 {
     int sig = info.signo;
     auto& action = target.process().sighand()->actions[sig - 1];
-    if ((target.sig_mask & sig_bit(sig)) || action.handler == sig_ign) {
-        target.sig_mask &= ~sig_bit(sig);
+    if ((target.sig_mask() & sig_bit(sig)) || action.handler == sig_ign) {
+        target.set_sig_mask(target.sig_mask() & ~sig_bit(sig));
         action.handler = sig_dfl;
     }
-    target.pending.add(info, target.process().credentials().uid, abi::rlim_infinity); // a fault's signal is never lost
+    target.pending().add(info, target.process().credentials().uid, abi::rlim_infinity); // a fault's signal is never lost
 }
 
 Result<void> set_temporary_sig_mask(Thread& thread, u64 mask, u64 sigsetsize)
 {
     if (sigsetsize != abi::sigset_bytes)
         return Errno::einval;
-    thread.swap_in_temporary_sig_mask(mask & ~unblockable_signals);
+    thread.swap_in_temporary_sig_mask(mask);
     return {};
 }
 
@@ -387,7 +387,7 @@ void deliver_signals(Thread& thread)
             return;
         // A stopped process waits here until SIGCONT (or SIGKILL).
         while (process.is_stopped() && !process.is_exiting() && !thread.is_exiting()) {
-            if (thread.pending.has(sigkill) || process.shared_pending().has(sigkill))
+            if (thread.pending().has(sigkill) || process.shared_pending().has(sigkill))
                 break;
             process.continued().wait_until(~0ull, frame::Interruptible::yes);
         }
@@ -429,10 +429,9 @@ void deliver_signals(Thread& thread)
             return;
         }
         thread.restore_saved_sig_mask();
-        thread.sig_mask |= action.mask;
+        thread.set_sig_mask(thread.sig_mask() | action.mask);
         if (!(action.flags & sa_nodefer))
-            thread.sig_mask |= sig_bit(sig);
-        thread.sig_mask &= ~unblockable_signals;
+            thread.set_sig_mask(thread.sig_mask() | sig_bit(sig));
         // SA_RESETHAND resets the handler only: the flags (SA_SIGINFO among them) stay, as
         // Linux's get_signal leaves them.
         if (action.flags & sa_resethand)
@@ -464,17 +463,17 @@ Result<void> restore_fpstate(Thread& thread, u64 fp_addr)
             image = std::move(full);
         }
     }
-    if (features && thread.context.set_fp_signal_state(vm, image, features).is_error())
+    if (features && thread.context().set_fp_signal_state(vm, image, features).is_error())
         features = 0; // larger than this CPU's state: the FXSAVE part only, as Linux falls back
     if (!features)
-        TRY(thread.context.set_fp_signal_state(vm, std::span(image).first(fxsave_bytes), 0));
+        TRY(thread.context().set_fp_signal_state(vm, std::span(image).first(fxsave_bytes), 0));
     return {};
 }
 } // namespace
 
 Result<long> restore_signal_frame(Thread& thread)
 {
-    auto& regs = thread.context.regs;
+    auto& regs = thread.context().regs;
     auto& vm = thread.process().vm();
     u64 frame_addr = regs.rsp - 8;
     auto uc = vm.read(UserPtr<UContext>(frame_addr + offsetof(RtSigFrame, uc)));
@@ -503,10 +502,10 @@ Result<long> restore_signal_frame(Thread& thread)
     regs.eflags = (regs.eflags & ~eflags_user_mask) | (mc.eflags & eflags_user_mask);
     regs.cs = user_cs;
     regs.ss = user_ss;
-    thread.sig_mask = uc.value().sigmask & ~unblockable_signals;
+    thread.set_sig_mask(uc.value().sigmask);
     const auto& stack = uc.value().stack;
     if (!(stack.flags & ss_disable) && stack.size)
-        thread.alt_stack = {stack.sp, 0, 0, stack.size};
+        thread.set_alt_stack({stack.sp, 0, 0, stack.size});
     return static_cast<long>(regs.rax);
 }
 

@@ -83,7 +83,7 @@ abi::SigInfo fault_signal(const frame::ExceptionInfo& info)
 void report_crash(Thread& thread, const frame::ExceptionInfo& info, int sig)
 {
     Process& process = thread.process();
-    const auto& regs = thread.context.regs;
+    const auto& regs = thread.context().regs;
     std::string where = "an unmapped area";
     if (const Area* area = process.memory()->area_at(regs.rip)) {
         where = frame::format("%s[%#llx+%#llx]", area->name.empty() ? "anonymous memory" : area->name.c_str(),
@@ -112,7 +112,7 @@ void handle_exception(Thread& thread, const frame::ExceptionInfo& info)
     }
     auto signal = fault_signal(info);
     const auto& action = process.sighand()->actions[signal.signo - 1];
-    bool is_fatal = action.handler == sig_dfl || action.handler == sig_ign || (thread.sig_mask & sig_bit(signal.signo));
+    bool is_fatal = action.handler == sig_dfl || action.handler == sig_ign || (thread.sig_mask() & sig_bit(signal.signo));
     if (is_fatal)
         report_crash(thread, info, signal.signo);
     if (signal.signo == sigkill) {
@@ -132,7 +132,7 @@ void run_thread(Thread& thread)
         // CPU time: the guest's share is the time it ran (with the host's stop and resume);
         // the kernel's is the time spent handling what stopped it.
         u64 started = frame::monotonic_ns();
-        auto reason = frame::execute_user(process.vm(), thread.context);
+        auto reason = frame::execute_user(process.vm(), thread.context());
         u64 returned = frame::monotonic_ns();
         u64 off_cpu_before = frame::current_task().off_cpu_ns();
         thread.charge_user(returned - started);
@@ -184,7 +184,7 @@ void start_thread(Thread& thread)
         finish_thread(thread);
     });
     task.tag = static_cast<u64>(thread.tid());
-    thread.task = &task;
+    thread.attach_task(&task);
 }
 
 void exit_thread(Thread& thread, int wait_status)
@@ -205,8 +205,8 @@ void exit_process(Process& process, int wait_status)
     process.continued().wake_all();
     for (auto& thread : process.threads()) {
         thread->mark_exiting();
-        if (thread->task && thread->task != &frame::current_task())
-            thread->task->interrupt();
+        if (thread->task() && thread->task() != &frame::current_task())
+            thread->task()->interrupt();
     }
 }
 

@@ -81,10 +81,10 @@ Result<long> sys_execveat(Context& ctx, int dirfd, UserPtr<char> path, UserPtr<u
         if (thread.get() != &self) {
             // They die with the old image: nothing of theirs may touch the new one.
             thread->mark_exiting();
-            thread->clear_child_tid = 0;
-            thread->robust_list_head = 0;
-            if (thread->task)
-                thread->task->interrupt();
+            thread->set_clear_child_tid(0);
+            thread->set_robust_list(0, 0);
+            if (thread->task())
+                thread->task()->interrupt();
         }
     }
     while (process.threads().size() > 1)
@@ -93,8 +93,8 @@ Result<long> sys_execveat(Context& ctx, int dirfd, UserPtr<char> path, UserPtr<u
         ProcessTable::remove_thread(self);
         self.set_tid(process.pid());
         ProcessTable::add_thread(self);
-        if (self.task)
-            self.task->tag = static_cast<u64>(process.pid());
+        if (self.task())
+            self.task()->tag = static_cast<u64>(process.pid());
     }
     if (process.files()->ref_count() > 1) {
         // Past the point of no return a copy that the kernel memory cannot take leaves the
@@ -113,7 +113,7 @@ Result<long> sys_execveat(Context& ctx, int dirfd, UserPtr<char> path, UserPtr<u
         if (action.handler != abi::sig_ign)
             action = {};
     }
-    ctx.thread().alt_stack = {0, 2 /* SS_DISABLE */, 0, 0};
+    ctx.thread().set_alt_stack({0, 2 /* SS_DISABLE */, 0, 0});
     process.mark_execed();
     return 0;
 }

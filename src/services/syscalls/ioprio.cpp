@@ -50,8 +50,8 @@ u32 class_of(u32 value) { return value >> abi::ioprio_class_shift; }
 /// best effort at the level its nice value gives.
 u32 effective(const Thread& thread, int nice)
 {
-    if (class_of(thread.io_priority) != abi::ioprio_class_none)
-        return thread.io_priority;
+    if (class_of(thread.io_priority()) != abi::ioprio_class_none)
+        return thread.io_priority();
     return (abi::ioprio_class_be << abi::ioprio_class_shift) | static_cast<u32>((nice + 20) / 5);
 }
 } // namespace
@@ -60,7 +60,7 @@ Result<long> sys_ioprio_get(Context& ctx, int which, int who)
 {
     auto threads = TRY(threads_named(ctx, which, who));
     if (which == abi::ioprio_who_process)
-        return threads.front()->io_priority;
+        return threads.front()->io_priority();
     // Of several, the best: the lowest class number that is set, then the lowest level.
     u32 best = 0;
     bool has_best = false;
@@ -106,7 +106,7 @@ Result<long> sys_ioprio_set(Context& ctx, int which, int who, int ioprio)
             return Errno::eperm;
     }
     for (Thread* thread : threads)
-        thread->io_priority = static_cast<u16>(value);
+        thread->set_io_priority(static_cast<u16>(value));
     return 0;
 }
 

@@ -24,18 +24,17 @@ Result<long> sys_rseq(Context& ctx, u64 rseq, u32 rseq_len, int flags, u32 sig)
     if (flags & ~abi::rseq_flag_unregister)
         return Errno::einval;
     if (flags & abi::rseq_flag_unregister) {
-        if (thread.rseq_area != rseq || thread.rseq_len != rseq_len)
+        if (thread.rseq().area != rseq || thread.rseq().len != rseq_len)
             return Errno::einval;
-        if (thread.rseq_signature != sig)
+        if (thread.rseq().signature != sig)
             return Errno::eperm;
-        thread.rseq_area = 0;
-        thread.rseq_len = 0;
+        thread.unregister_rseq();
         return 0;
     }
-    if (thread.rseq_area) {
-        if (thread.rseq_area != rseq || thread.rseq_len != rseq_len)
+    if (thread.rseq().area) {
+        if (thread.rseq().area != rseq || thread.rseq().len != rseq_len)
             return Errno::einval;
-        return thread.rseq_signature == sig ? Errno::ebusy : Errno::eperm;
+        return thread.rseq().signature == sig ? Errno::ebusy : Errno::eperm;
     }
     if (rseq % 32 || rseq_len < abi::rseq_min_len)
         return Errno::einval;
@@ -43,35 +42,33 @@ Result<long> sys_rseq(Context& ctx, u64 rseq, u32 rseq_len, int flags, u32 sig)
     TRY(ctx.user().write(UserPtr<std::array<u32, 2>>(rseq), std::array<u32, 2> {0, 0}));
     if (rseq_len >= 32)
         TRY(ctx.user().write(UserPtr<std::array<u32, 2>>(rseq + 20), std::array<u32, 2> {0, 0}));
-    thread.rseq_area = rseq;
-    thread.rseq_len = rseq_len;
-    thread.rseq_signature = sig;
+    thread.register_rseq(rseq, rseq_len, sig);
     return 0;
 }
 
 void rseq_preempted(Thread& thread)
 {
-    if (!thread.rseq_area)
+    if (!thread.rseq().area)
         return;
     auto& vm = thread.process().vm();
-    auto cs_addr = vm.read(UserPtr<u64>(thread.rseq_area + 8));
+    auto cs_addr = vm.read(UserPtr<u64>(thread.rseq().area + 8));
     if (cs_addr.is_error() || cs_addr.value() == 0)
         return;
     auto cs = vm.read(UserPtr<RseqCs>(cs_addr.value()));
     if (cs.is_error())
         return;
-    u64 ip = thread.context.regs.rip;
+    u64 ip = thread.context().regs.rip;
     if (ip < cs.value().start_ip || ip - cs.value().start_ip >= cs.value().post_commit_offset)
         return;
     // Restart at the abort handler, which must be preceded by the registered signature.
     auto signature = vm.read(UserPtr<u32>(cs.value().abort_ip - 4));
-    if (signature.is_error() || signature.value() != thread.rseq_signature) {
+    if (signature.is_error() || signature.value() != thread.rseq().signature) {
         thread.mark_exiting();
         exit_process(thread.process(), sigsegv | 0x80);
         return;
     }
-    static_cast<void>(vm.write(UserPtr<u64>(thread.rseq_area + 8), u64 {0}));
-    thread.context.regs.rip = cs.value().abort_ip;
+    static_cast<void>(vm.write(UserPtr<u64>(thread.rseq().area + 8), u64 {0}));
+    thread.context().regs.rip = cs.value().abort_ip;
 }
 
 } // namespace asterix::services

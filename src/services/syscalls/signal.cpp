@@ -31,7 +31,7 @@ Result<long> sys_rt_sigaction(Context& ctx, int sig, UserPtr<abi::KSigAction> ac
         if (is_ignored(ctx.process(), sig)) {
             ctx.process().shared_pending().discard(*signal);
             for (auto& thread : ctx.process().threads())
-                thread->pending.discard(*signal);
+                thread->pending().discard(*signal);
         }
     }
     if (!old_act.is_null())
@@ -43,24 +43,23 @@ Result<long> sys_rt_sigprocmask(Context& ctx, int how, UserPtr<u64> set, UserPtr
 {
     if (sigsetsize != abi::sigset_bytes)
         return Errno::einval;
-    u64& mask = ctx.thread().sig_mask;
-    u64 previous = mask;
+    Thread& thread = ctx.thread();
+    u64 previous = thread.sig_mask();
     if (!set.is_null()) {
         u64 change = TRY(ctx.user().read(set));
         switch (how) {
         case abi::sig_block:
-            mask |= change;
+            thread.set_sig_mask(previous | change);
             break;
         case abi::sig_unblock:
-            mask &= ~change;
+            thread.set_sig_mask(previous & ~change);
             break;
         case abi::sig_setmask:
-            mask = change;
+            thread.set_sig_mask(change);
             break;
         default:
             return Errno::einval;
         }
-        mask &= ~unblockable_signals;
     }
     if (!old_set.is_null())
         TRY(ctx.user().write(old_set, previous));
@@ -69,8 +68,8 @@ Result<long> sys_rt_sigprocmask(Context& ctx, int how, UserPtr<u64> set, UserPtr
 
 Result<long> sys_sigaltstack(Context& ctx, UserPtr<abi::StackT> stack, UserPtr<abi::StackT> old_stack)
 {
-    abi::StackT previous = ctx.thread().alt_stack;
-    u64 sp = ctx.thread().context.regs.rsp;
+    abi::StackT previous = ctx.thread().alt_stack();
+    u64 sp = ctx.thread().context().regs.rsp;
     bool is_on_stack = !(previous.flags & abi::ss_disable) && previous.size && sp > previous.sp && sp - previous.sp <= previous.size;
     if (is_on_stack)
         previous.flags = abi::ss_onstack;
@@ -87,7 +86,7 @@ Result<long> sys_sigaltstack(Context& ctx, UserPtr<abi::StackT> stack, UserPtr<a
         } else if (next.size < abi::minsigstksz) {
             return Errno::enomem;
         }
-        ctx.thread().alt_stack = next;
+        ctx.thread().set_alt_stack(next);
     }
     if (!old_stack.is_null())
         TRY(ctx.user().write(old_stack, previous));
@@ -322,7 +321,7 @@ Result<long> sys_rt_sigreturn(Context& ctx)
     if (restored.is_error()) {
         // A frame that cannot be read: Linux kills with SIGSEGV.
         force_signal(ctx.thread(), make_signal_info(sigsegv, si_kernel));
-        return static_cast<long>(ctx.thread().context.regs.rax);
+        return static_cast<long>(ctx.thread().context().regs.rax);
     }
     return restored.value();
 }
@@ -331,7 +330,7 @@ Result<long> sys_rt_sigpending(Context& ctx, UserPtr<u64> set, u64 sigsetsize)
 {
     if (sigsetsize > 8)
         return Errno::einval;
-    u64 pending = (ctx.thread().pending.mask | ctx.process().shared_pending().mask).bits() & ctx.thread().sig_mask;
+    u64 pending = (ctx.thread().pending().mask | ctx.process().shared_pending().mask).bits() & ctx.thread().sig_mask();
     TRY(ctx.user().write(set, pending));
     return 0;
 }
@@ -369,25 +368,25 @@ Result<long> sys_rt_sigtimedwait(Context& ctx, UserPtr<u64> set, UserPtr<abi::Si
     }
     Thread& thread = ctx.thread();
     // The awaited signals are unblocked for the wait, so they interrupt it.
-    u64 saved_mask = thread.sig_mask;
+    u64 saved_mask = thread.sig_mask();
     for (;;) {
-        u64 ready = (thread.pending.mask | ctx.process().shared_pending().mask).bits() & wanted;
+        u64 ready = (thread.pending().mask | ctx.process().shared_pending().mask).bits() & wanted;
         if (ready) {
             auto sig = Signal::from_valid(__builtin_ctzll(ready) + 1); // a bit of a 64-bit set
-            abi::SigInfo info = thread.pending.has(sig) ? thread.pending.take(sig) : ctx.process().shared_pending().take(sig);
-            thread.sig_mask = saved_mask;
+            abi::SigInfo info = thread.pending().has(sig) ? thread.pending().take(sig) : ctx.process().shared_pending().take(sig);
+            thread.set_sig_mask(saved_mask);
             if (!info_ptr.is_null())
                 TRY(ctx.user().write(info_ptr, info));
             return sig.number();
         }
-        thread.sig_mask = saved_mask & ~wanted;
+        thread.set_sig_mask(saved_mask & ~wanted);
         frame::WaitQueue never;
         auto waited = wait_interruptible(never, deadline, "sigtimedwait");
-        thread.sig_mask = saved_mask;
+        thread.set_sig_mask(saved_mask);
         if (waited.is_error()) {
             if (waited.error() == Errno::etimedout)
                 return Errno::eagain;
-            u64 now_ready = (thread.pending.mask | ctx.process().shared_pending().mask).bits() & wanted;
+            u64 now_ready = (thread.pending().mask | ctx.process().shared_pending().mask).bits() & wanted;
             if (!now_ready)
                 return Errno::eintr;
         }

@@ -135,7 +135,7 @@ const SyscallEntry* find_syscall(u64 number)
 void dispatch_syscall(Thread& thread)
 {
     Context ctx(thread);
-    auto& regs = thread.context;
+    auto& regs = thread.context();
     // Linux takes the number as an int: the upper half of rax is ignored (do_syscall_64).
     u64 number = static_cast<u32>(regs.syscall_number());
     SyscallArgs args = regs.syscall_args();
@@ -164,8 +164,7 @@ void dispatch_syscall(Thread& thread)
         if (error == Errno::erestartsys || error == Errno::erestartnointr || error == Errno::erestartnohand
             || error == Errno::erestart_restartblock) {
             // deliver_signals() restarts it or turns it into EINTR.
-            thread.interrupted_syscall = true;
-            thread.interrupted_syscall_number = number;
+            thread.note_interrupted_syscall(number);
         }
     }
     if (is_strace_on())

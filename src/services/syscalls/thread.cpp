@@ -13,7 +13,7 @@ constexpr u64 task_size_max = (1ull << 47) - page_size;
 
 Result<long> sys_arch_prctl(Context& ctx, int code, u64 addr)
 {
-    auto& regs = ctx.thread().context.regs;
+    auto& regs = ctx.thread().context().regs;
     switch (code) {
     case abi::arch_set_fs:
         if (addr >= task_size_max)
@@ -46,7 +46,7 @@ Result<long> sys_arch_prctl(Context& ctx, int code, u64 addr)
 
 Result<long> sys_set_tid_address(Context& ctx, UserPtr<i32> tidptr)
 {
-    ctx.thread().clear_child_tid = tidptr.addr();
+    ctx.thread().set_clear_child_tid(tidptr.addr());
     return ctx.thread().tid();
 }
 
@@ -54,8 +54,7 @@ Result<long> sys_set_robust_list(Context& ctx, u64 head, u64 len)
 {
     if (len != abi::robust_list_head_bytes)
         return Errno::einval;
-    ctx.thread().robust_list_head = head;
-    ctx.thread().robust_list_len = len;
+    ctx.thread().set_robust_list(head, len);
     return 0;
 }
 

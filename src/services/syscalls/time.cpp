@@ -77,8 +77,7 @@ Result<long> interrupted_sleep(Context& ctx, int clock, int flags, u64 deadline,
         u64 now = read_clock(clock).value();
         TRY(ctx.user().write(rem, to_timespec(deadline > now ? deadline - now : 0)));
     }
-    ctx.thread().restart_clock = clock;
-    ctx.thread().restart_deadline_ns = deadline;
+    ctx.thread().set_restart(deadline, clock);
     return Errno::erestart_restartblock;
 }
 } // namespace
@@ -155,8 +154,8 @@ Result<long> sys_restart_syscall(Context& ctx)
 {
     // The only restartable call here is a sleep; it goes on to the deadline it had.
     Thread& thread = ctx.thread();
-    if (!sleep_until_clock(thread, thread.restart_clock, thread.restart_deadline_ns))
-        return interrupted_sleep(ctx, thread.restart_clock, abi::timer_abstime, thread.restart_deadline_ns, UserPtr<abi::Timespec>());
+    if (!sleep_until_clock(thread, thread.restart().clock, thread.restart().deadline_ns))
+        return interrupted_sleep(ctx, thread.restart().clock, abi::timer_abstime, thread.restart().deadline_ns, UserPtr<abi::Timespec>());
     return 0;
 }
 

@@ -92,7 +92,7 @@ Result<void> JobControl::check(Signal sig) const
     JobCaller caller {process.sid(), process.pgid(), false, false};
     if (access(caller, sig) == JobAccess::allow)
         return {};
-    caller.is_signal_ignored = is_ignored(process, sig) || (thread->sig_mask & sig_bit(sig));
+    caller.is_signal_ignored = is_ignored(process, sig) || (thread->sig_mask() & sig_bit(sig));
     caller.is_group_orphaned = !caller.is_signal_ignored && is_group_orphaned(process.pgid());
     switch (access(caller, sig)) {
     case JobAccess::allow:
