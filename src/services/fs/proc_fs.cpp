@@ -18,6 +18,7 @@
 #include "services/fs/proc_task_state.h"
 #include "services/fs/ram_fs.h"
 #include "services/fs/record_lock.h"
+#include "services/fs/sys_fs.h"
 #include "services/fs/vfs.h"
 #include "services/net/proc_net.h"
 #include "services/process/process_table.h"
@@ -663,8 +664,14 @@ Ref<Inode> make_proc_fs()
         {"mounts", Ref<Inode>(make_ref<ProcLink>([]() -> Result<std::string> { return std::string("self/mounts"); }))},
         {"meminfo", generated(meminfo_text)},
         {"locks", generated(proc_locks_text)},
-        {"cpuinfo", constant("processor\t: 0\nvendor_id\t: Asterix\nmodel name\t: Asterix virtual CPU\n"
-                             "cpu MHz\t\t: 1000.000\ncache size\t: 0 KB\nflags\t\t: fpu sse sse2\n\n")},
+        {"cpuinfo", generated([] {
+             std::string out;
+             for (u32 cpu = 0; cpu < guest_cpu_count; ++cpu) {
+                 out += frame::format("processor\t: %u\nvendor_id\t: Asterix\nmodel name\t: Asterix virtual CPU\n"
+                                      "cpu MHz\t\t: 1000.000\ncache size\t: 0 KB\nflags\t\t: fpu sse sse2\n\n", cpu);
+             }
+             return out;
+         })},
         {"stat", generated([] {
              u64 ticks = ProcessTable::uptime_ns() / 10'000'000;
              return frame::format("cpu  %" PRIu64 " 0 0 0 0 0 0 0 0 0\ncpu0 %" PRIu64 " 0 0 0 0 0 0 0 0 0\n", ticks, ticks)
