@@ -15,6 +15,7 @@
 #include "frame/phys_mem.h"
 #include "services/abi/inotify.h"
 #include "services/abi/magic.h"
+#include "services/fs/proc_maps.h"
 #include "services/fs/proc_task_state.h"
 #include "services/fs/ram_fs.h"
 #include "services/fs/record_lock.h"
@@ -277,18 +278,6 @@ std::string join_nul(const std::vector<std::string>& strings)
     return out;
 }
 
-std::string prot_text(u8 prot)
-{
-    std::string out = "---p";
-    if (prot & frame::perm_read)
-        out[0] = 'r';
-    if (prot & frame::perm_write)
-        out[1] = 'w';
-    if (prot & frame::perm_exec)
-        out[2] = 'x';
-    return out;
-}
-
 std::string mounts_text()
 {
     std::string out;
@@ -525,19 +514,9 @@ Ref<Inode> pid_dir(i32 pid)
     entries.emplace_back("environ", text([](Process& p) { return p.has_exited() ? std::string() : join_nul(p.envp()); }, 0400, true));
     entries.emplace_back("comm", text([](Process& p) { return p.comm() + "\n"; }));
     entries.emplace_back("mounts", text([](Process&) { return mounts_text(); }));
-    entries.emplace_back("maps", text([](Process& p) {
-        std::string out;
-        if (!p.memory())
-            return out; // a zombie, or the kernel's init
-        for (const auto& [start, area] : p.memory()->areas()) {
-            out += frame::format("%08" PRIx64 "-%08" PRIx64 " %s %08" PRIx64 " 00:00 0", area.start, area.end,
-                prot_text(area.prot).c_str(), u64 {0});
-            if (!area.name.empty())
-                out += std::string(25 - std::min<usize>(25, 0), ' ') + area.name;
-            out += '\n';
-        }
-        return out;
-    }, 0444, true));
+    entries.emplace_back("maps", text(maps_text, 0444, true));
+    entries.emplace_back("smaps", text(smaps_text, 0444, true));
+    entries.emplace_back("smaps_rollup", text(smaps_rollup_text, 0444, true));
     entries.emplace_back("stat", text([](Process& p) { return stat_text(p, nullptr); }));
     entries.emplace_back("status", text([](Process& p) { return status_text(p, nullptr); }));
     entries.emplace_back("wchan", text([](Process& p) { return wait_channel(p, nullptr); }));
