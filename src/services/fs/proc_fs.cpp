@@ -15,6 +15,7 @@
 #include "frame/phys_mem.h"
 #include "services/abi/inotify.h"
 #include "services/abi/magic.h"
+#include "services/fs/pid_file.h"
 #include "services/fs/proc_maps.h"
 #include "services/fs/proc_task_state.h"
 #include "services/fs/ram_fs.h"
@@ -361,6 +362,14 @@ Ref<Inode> fd_dir(i32 pid)
     }, 0500, PidOwner {pid, false}));
 }
 
+/// The lines a pidfd adds to its fdinfo (Linux's pidfd_show_fdinfo): the process's id, and in
+/// its (only) pid namespace the same; -1 once it has been reaped.
+std::string pidfd_fdinfo(PidFile& pidfd)
+{
+    i32 id = pidfd.is_reaped() ? -1 : pidfd.process().pid();
+    return frame::format("Pid:\t%d\nNSpid:\t%d\n", id, id);
+}
+
 Ref<Inode> fdinfo_dir(i32 pid)
 {
     return Ref<Inode>(make_ref<ProcDir>([pid] {
@@ -376,8 +385,11 @@ Ref<Inode> fdinfo_dir(i32 pid)
             bool is_cloexec = process->files()->is_cloexec(fd);
             entries.emplace_back(std::to_string(fd), Ref<Inode>(make_ref<ProcFile>([open_file, is_cloexec]() -> Result<std::string> {
                 u32 flags = open_file->status_flags() | (is_cloexec ? o_cloexec : 0);
-                return frame::format("pos:\t0\nflags:\t0%o\nmnt_id:\t0\nino:\t%llu\n", flags,
+                std::string out = frame::format("pos:\t0\nflags:\t0%o\nmnt_id:\t0\nino:\t%llu\n", flags,
                     static_cast<unsigned long long>(open_file->stat().is_error() ? 0 : open_file->stat().value().ino));
+                if (PidFile* pidfd = open_file->as_pidfd())
+                    out += pidfd_fdinfo(*pidfd);
+                return out;
             }, 0444, PidOwner {pid, true})));
         }
         return entries;
