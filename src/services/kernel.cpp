@@ -12,6 +12,7 @@
 #include "services/tty/devpts.h"
 #include "services/fs/host_fs.h"
 #include "services/fs/proc_fs.h"
+#include "services/fs/sys_fs.h"
 #include "services/fs/initramfs.h"
 #include "services/fs/ram_fs.h"
 #include "services/fs/vfs.h"
@@ -110,6 +111,9 @@ bool mount_file_systems(const frame::BootParams& params)
         mount_at("/dev/mqueue", Ref<Inode>(&mqueue_root()), "mqueue", "rw,nosuid,nodev,noexec");
     }
     mount_at("/proc", make_proc_fs(), "proc", "rw,nosuid,nodev,noexec");
+    // Over the root's /sys (with --root / the host's, through hostfs), so the guest counts the
+    // CPUs /proc/cpuinfo shows and not the host's.
+    mount_at("/sys", make_sys_fs(), "sysfs", "rw,nosuid,nodev,noexec");
     for (const auto& path : params.tmpfs_mounts) {
         if (!mount_at(path, RamFs::make_tmpfs(tmpfs_max_bytes()), "tmpfs", "rw")) {
             frame::report("--tmpfs %s: no such directory in the guest; create it first", path.c_str());

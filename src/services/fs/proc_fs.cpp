@@ -15,9 +15,12 @@
 #include "frame/phys_mem.h"
 #include "services/abi/inotify.h"
 #include "services/abi/magic.h"
+#include "services/fs/pid_file.h"
+#include "services/fs/proc_maps.h"
 #include "services/fs/proc_task_state.h"
 #include "services/fs/ram_fs.h"
 #include "services/fs/record_lock.h"
+#include "services/fs/sys_fs.h"
 #include "services/fs/vfs.h"
 #include "services/net/proc_net.h"
 #include "services/process/process_table.h"
@@ -276,18 +279,6 @@ std::string join_nul(const std::vector<std::string>& strings)
     return out;
 }
 
-std::string prot_text(u8 prot)
-{
-    std::string out = "---p";
-    if (prot & frame::perm_read)
-        out[0] = 'r';
-    if (prot & frame::perm_write)
-        out[1] = 'w';
-    if (prot & frame::perm_exec)
-        out[2] = 'x';
-    return out;
-}
-
 std::string mounts_text()
 {
     std::string out;
@@ -371,6 +362,14 @@ Ref<Inode> fd_dir(i32 pid)
     }, 0500, PidOwner {pid, false}));
 }
 
+/// The lines a pidfd adds to its fdinfo (Linux's pidfd_show_fdinfo): the process's id, and in
+/// its (only) pid namespace the same; -1 once it has been reaped.
+std::string pidfd_fdinfo(PidFile& pidfd)
+{
+    i32 id = pidfd.is_reaped() ? -1 : pidfd.process().pid();
+    return frame::format("Pid:\t%d\nNSpid:\t%d\n", id, id);
+}
+
 Ref<Inode> fdinfo_dir(i32 pid)
 {
     return Ref<Inode>(make_ref<ProcDir>([pid] {
@@ -386,8 +385,11 @@ Ref<Inode> fdinfo_dir(i32 pid)
             bool is_cloexec = process->files()->is_cloexec(fd);
             entries.emplace_back(std::to_string(fd), Ref<Inode>(make_ref<ProcFile>([open_file, is_cloexec]() -> Result<std::string> {
                 u32 flags = open_file->status_flags() | (is_cloexec ? o_cloexec : 0);
-                return frame::format("pos:\t0\nflags:\t0%o\nmnt_id:\t0\nino:\t%llu\n", flags,
+                std::string out = frame::format("pos:\t0\nflags:\t0%o\nmnt_id:\t0\nino:\t%llu\n", flags,
                     static_cast<unsigned long long>(open_file->stat().is_error() ? 0 : open_file->stat().value().ino));
+                if (PidFile* pidfd = open_file->as_pidfd())
+                    out += pidfd_fdinfo(*pidfd);
+                return out;
             }, 0444, PidOwner {pid, true})));
         }
         return entries;
@@ -524,19 +526,9 @@ Ref<Inode> pid_dir(i32 pid)
     entries.emplace_back("environ", text([](Process& p) { return p.has_exited() ? std::string() : join_nul(p.envp()); }, 0400, true));
     entries.emplace_back("comm", text([](Process& p) { return p.comm() + "\n"; }));
     entries.emplace_back("mounts", text([](Process&) { return mounts_text(); }));
-    entries.emplace_back("maps", text([](Process& p) {
-        std::string out;
-        if (!p.memory())
-            return out; // a zombie, or the kernel's init
-        for (const auto& [start, area] : p.memory()->areas()) {
-            out += frame::format("%08" PRIx64 "-%08" PRIx64 " %s %08" PRIx64 " 00:00 0", area.start, area.end,
-                prot_text(area.prot).c_str(), u64 {0});
-            if (!area.name.empty())
-                out += std::string(25 - std::min<usize>(25, 0), ' ') + area.name;
-            out += '\n';
-        }
-        return out;
-    }, 0444, true));
+    entries.emplace_back("maps", text(maps_text, 0444, true));
+    entries.emplace_back("smaps", text(smaps_text, 0444, true));
+    entries.emplace_back("smaps_rollup", text(smaps_rollup_text, 0444, true));
     entries.emplace_back("stat", text([](Process& p) { return stat_text(p, nullptr); }));
     entries.emplace_back("status", text([](Process& p) { return status_text(p, nullptr); }));
     entries.emplace_back("wchan", text([](Process& p) { return wait_channel(p, nullptr); }));
@@ -663,8 +655,14 @@ Ref<Inode> make_proc_fs()
         {"mounts", Ref<Inode>(make_ref<ProcLink>([]() -> Result<std::string> { return std::string("self/mounts"); }))},
         {"meminfo", generated(meminfo_text)},
         {"locks", generated(proc_locks_text)},
-        {"cpuinfo", constant("processor\t: 0\nvendor_id\t: Asterix\nmodel name\t: Asterix virtual CPU\n"
-                             "cpu MHz\t\t: 1000.000\ncache size\t: 0 KB\nflags\t\t: fpu sse sse2\n\n")},
+        {"cpuinfo", generated([] {
+             std::string out;
+             for (u32 cpu = 0; cpu < guest_cpu_count; ++cpu) {
+                 out += frame::format("processor\t: %u\nvendor_id\t: Asterix\nmodel name\t: Asterix virtual CPU\n"
+                                      "cpu MHz\t\t: 1000.000\ncache size\t: 0 KB\nflags\t\t: fpu sse sse2\n\n", cpu);
+             }
+             return out;
+         })},
         {"stat", generated([] {
              u64 ticks = ProcessTable::uptime_ns() / 10'000'000;
              return frame::format("cpu  %" PRIu64 " 0 0 0 0 0 0 0 0 0\ncpu0 %" PRIu64 " 0 0 0 0 0 0 0 0 0\n", ticks, ticks)
