@@ -17,6 +17,7 @@
 #include "services/abi/magic.h"
 #include "services/fs/pid_file.h"
 #include "services/fs/proc_maps.h"
+#include "services/fs/proc_pagemap.h"
 #include "services/fs/proc_task_state.h"
 #include "services/fs/ram_fs.h"
 #include "services/fs/record_lock.h"
@@ -169,6 +170,24 @@ private:
     TextGenerator m_generate;
     PidOwner m_owner;
     TextSetter m_set;
+};
+
+/// /proc/PID/pagemap: reached as /proc/PID/mem is (ptrace read access), and the page frame
+/// numbers shown only to an opener with CAP_SYS_ADMIN, as Linux's pagemap_open decides.
+class ProcPagemap final : public RamInode {
+public:
+    explicit ProcPagemap(i32 pid) : RamInode(proc_fs_instance(), s_ifreg | 0400, 0, 0), m_owner {pid, true} {}
+    Result<frame::FileStat> stat() override { return m_owner.patch(RamInode::stat()); }
+    Result<Ref<File>> open(const Ref<Dentry>& dentry, u32 flags) override
+    {
+        TRY(m_owner.check());
+        Thread* thread = ProcessTable::current_thread();
+        bool shows_pfn = !thread || thread->credentials().has_capability(abi::Capability::sys_admin);
+        return open_pagemap(dentry, flags, m_owner.pid, shows_pfn);
+    }
+
+private:
+    PidOwner m_owner;
 };
 
 /// An unsigned decimal sysctl value, with surrounding white space (what `echo N >` writes).
@@ -525,6 +544,7 @@ Ref<Inode> pid_dir(i32 pid)
     entries.emplace_back("cmdline", text([](Process& p) { return p.has_exited() ? std::string() : join_nul(p.argv()); }));
     entries.emplace_back("environ", text([](Process& p) { return p.has_exited() ? std::string() : join_nul(p.envp()); }, 0400, true));
     entries.emplace_back("comm", text([](Process& p) { return p.comm() + "\n"; }));
+    entries.emplace_back("pagemap", Ref<Inode>(make_ref<ProcPagemap>(pid)));
     entries.emplace_back("mounts", text([](Process&) { return mounts_text(); }));
     entries.emplace_back("maps", text(maps_text, 0444, true));
     entries.emplace_back("smaps", text(smaps_text, 0444, true));

@@ -254,7 +254,7 @@ Result<u64> MemoryMap::place(u64 addr, u64 size, Placement placement)
     return Errno::einval;
 }
 
-Result<u64> MemoryMap::map_anonymous(u64 addr, u64 len, u8 prot, Placement placement, std::string name)
+Result<u64> MemoryMap::map_anonymous(u64 addr, u64 len, u8 prot, Placement placement, std::string name, bool grows_down)
 {
     if (len == 0)
         return Errno::einval;
@@ -269,7 +269,9 @@ Result<u64> MemoryMap::map_anonymous(u64 addr, u64 len, u8 prot, Placement place
     if (!fits_address_limit(size, replaced_start(addr, placement), addr + size))
         return Errno::enomem;
     u64 start = TRY(place(addr, size, placement));
-    m_areas.insert_or_assign(start, Area {start, start + size, prot, std::move(name)}).first->second.is_locked = m_is_locking_future;
+    Area& area = m_areas.insert_or_assign(start, Area {start, start + size, prot, std::move(name)}).first->second;
+    area.is_locked = m_is_locking_future;
+    area.grows_down = grows_down;
     merge_around(start, start + size);
     return start;
 }
@@ -820,11 +822,38 @@ void MemoryMap::map_file_neighbours(const Area& area, u64 page, u64 file_size)
     }
 }
 
+bool MemoryMap::grow_down_to(u64 addr)
+{
+    // Linux's stack_guard_gap: 256 pages kept free between a grown stack and the accessible
+    // area below it.
+    constexpr u64 stack_guard_gap = 256 * page_size;
+    auto above = m_areas.upper_bound(addr);
+    if (above == m_areas.end() || !above->second.grows_down || above->second.is_sealed)
+        return false;
+    u64 new_start = page_round_down(addr);
+    if (above != m_areas.begin()) {
+        const Area& below = std::prev(above)->second;
+        bool is_accessible = (below.prot & (frame::perm_read | frame::perm_write | frame::perm_exec)) != 0;
+        if (below.end > new_start || (is_accessible && !below.grows_down && new_start - below.end < stack_guard_gap))
+            return false;
+    }
+    // FIXME: Linux also stops the growth at RLIMIT_STACK, which the memory map does not know.
+    if (!fits_address_limit(above->second.start - new_start, 0, 0))
+        return false;
+    auto node = m_areas.extract(above);
+    node.key() = new_start;
+    node.mapped().start = new_start;
+    m_areas.insert(std::move(node));
+    return true;
+}
+
 frame::FaultOutcome MemoryMap::handle_fault(const frame::PageFault& fault)
 {
     // Linux's rule: outside every mapping there was none (SEGV_MAPERR); inside one, the access
     // broke its permissions (SEGV_ACCERR).
     const Area* area = find_area(fault.addr);
+    if (!area && grow_down_to(fault.addr))
+        area = find_area(fault.addr);
     if (!area)
         return frame::FaultOutcome::no_mapping;
     if (!allows(area->prot, fault.access))

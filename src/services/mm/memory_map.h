@@ -53,12 +53,14 @@ struct Area {
     bool is_wiped_on_fork {false};
     /// mseal(2): the area may not be unmapped, moved, resized or reprotected (EPERM).
     bool is_sealed {false};
+    /// MAP_GROWSDOWN (Linux's VM_GROWSDOWN): a fault just below the area extends it down.
+    bool grows_down {false};
 
     /// The flags that keep two neighbouring areas from merging into one.
     bool has_same_flags(const Area& other) const
     {
         return is_dropped_on_fork == other.is_dropped_on_fork && is_wiped_on_fork == other.is_wiped_on_fork
-            && is_sealed == other.is_sealed && is_locked == other.is_locked;
+            && is_sealed == other.is_sealed && is_locked == other.is_locked && grows_down == other.grows_down;
     }
 };
 
@@ -85,7 +87,8 @@ public:
     const std::map<u64, Area>& areas() const { return m_areas; }
 
     /// Maps demand-zero memory; `addr` is a hint or, with a fixed placement, the address.
-    Result<u64> map_anonymous(u64 addr, u64 len, u8 prot, Placement placement, std::string name = {});
+    /// With `grows_down` (MAP_GROWSDOWN) a fault below the area grows it (grow_down_to).
+    Result<u64> map_anonymous(u64 addr, u64 len, u8 prot, Placement placement, std::string name = {}, bool grows_down = false);
     /// Maps `len` bytes of `file` from `offset` (page aligned): private (copy on write from the
     /// page cache) or shared (writes reach the file by msync, munmap or exit).
     Result<u64> map_file(u64 addr, u64 len, u8 prot, Placement placement, Ref<File> file, u64 offset, bool is_shared);
@@ -198,6 +201,9 @@ private:
     /// Joins the areas around [start, end) with their neighbours where Linux would: adjacent
     /// private anonymous memory with the same protection and name.
     void merge_around(u64 start, u64 end);
+    /// A fault at `addr`, outside every area: the grows-down area just above it takes in its
+    /// page if the stack guard gap below stays clear, as Linux's expand_downwards; false if not.
+    bool grow_down_to(u64 addr);
 
     Ref<frame::VmSpace> m_vm;
     std::map<u64, Area> m_areas; // by start

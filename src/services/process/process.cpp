@@ -51,6 +51,7 @@ void Process::replace_image(Ref<MemoryMap> memory, std::string exe_path, std::ve
     std::vector<std::string> envp, KernelCharge args_charge, std::string comm, bool is_dumpable)
 {
     m_memory = std::move(memory);
+    m_aio_contexts.clear(); // their rings were in the old memory
     m_program.exe_path = std::move(exe_path);
     m_program.argv = std::move(argv);
     m_program.envp = std::move(envp);
@@ -72,6 +73,7 @@ void Process::release_resources()
     if (m_memory)
         m_memory->sync_all();
     m_memory = Ref<MemoryMap>();
+    m_aio_contexts.clear();
     m_files = Ref<FdTable>();
     m_fs = Ref<FsContext>();
 }

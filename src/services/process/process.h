@@ -2,6 +2,7 @@
 
 #include <array>
 #include <deque>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,6 +17,7 @@
 #include "services/fs/fd_table.h"
 #include "services/kernel_memory.h"
 #include "services/mm/memory_map.h"
+#include "services/process/aio_context.h"
 #include "services/process/credentials.h"
 
 namespace asterix::services {
@@ -272,6 +274,10 @@ public:
     void charge_user(u64 ns) { m_cpu_times.user_ns += ns; }
     void charge_system(u64 ns) { m_cpu_times.system_ns += ns; }
 
+    /// The io_setup contexts, by the address of their ring page. Linux ties them to the
+    /// memory map: a fork does not inherit them, exec and exit destroy them.
+    std::map<u64, Ref<AioContext>>& aio_contexts() { return m_aio_contexts; }
+
 private:
     i32 m_pid;
     Process* m_parent;
@@ -298,6 +304,7 @@ private:
     std::array<abi::Rlimit, rlimit_count> m_rlimits {};
 
     std::vector<std::unique_ptr<Thread>> m_threads;
+    std::map<u64, Ref<AioContext>> m_aio_contexts;
     std::vector<Ref<Process>> m_children;
     PendingSignals m_shared_pending;
 

@@ -6,6 +6,7 @@
 #include "frame/user_ptr.h"
 #include <optional>
 
+#include "services/abi/aio_abi.h"
 #include "services/abi/fcntl.h"
 #include "services/abi/futex.h"
 #include "services/abi/ipc.h"
@@ -295,6 +296,13 @@ Result<long> sys_setrlimit(Context& ctx, u32 resource, UserPtr<abi::Rlimit> limi
 // sched.cpp
 Result<long> sys_sched_yield(Context& ctx);
 Result<long> sys_sched_getaffinity(Context& ctx, i32 pid, u64 len, UserPtr<u8> mask);
+// aio.cpp
+Result<long> sys_io_setup(Context& ctx, u32 nr_events, UserPtr<u64> ctxp);
+Result<long> sys_io_destroy(Context& ctx, u64 ctx_id);
+Result<long> sys_io_getevents(Context& ctx, u64 ctx_id, i64 min_nr, i64 nr, UserPtr<abi::IoEvent> events, UserPtr<abi::Timespec> timeout);
+Result<long> sys_io_submit(Context& ctx, u64 ctx_id, i64 nr, UserPtr<u64> iocbpp);
+Result<long> sys_io_cancel(Context& ctx, u64 ctx_id, UserPtr<abi::Iocb> iocb, UserPtr<abi::IoEvent> result);
+Result<long> sys_io_pgetevents(Context& ctx, u64 ctx_id, i64 min_nr, i64 nr, UserPtr<abi::IoEvent> events, UserPtr<abi::Timespec> timeout, UserPtr<abi::AioSigset> usig);
 Result<long> sys_sched_setparam(Context& ctx, i32 pid, UserPtr<i32> param);
 Result<long> sys_sched_getparam(Context& ctx, i32 pid, UserPtr<i32> param);
 Result<long> sys_sched_setscheduler(Context& ctx, i32 pid, int policy, UserPtr<i32> param);

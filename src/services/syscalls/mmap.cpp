@@ -45,7 +45,7 @@ Result<long> sys_mmap(Context& ctx, u64 addr, u64 len, int prot, int flags, int 
     u64 start;
     if (flags & abi::map_anonymous) {
         if (type == abi::map_private) {
-            start = TRY(limited_memory(ctx).map_anonymous(addr, len, perms, placement));
+            start = TRY(limited_memory(ctx).map_anonymous(addr, len, perms, placement, {}, (flags & abi::map_growsdown) != 0));
         } else {
             // Shared anonymous memory is an unnamed tmpfs file, so forked processes share pages.
             if (page_round_up(len) / page_size > frame::total_frames())

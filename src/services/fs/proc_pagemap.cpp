@@ -1,0 +1,98 @@
+#include "services/fs/proc_pagemap.h"
+
+#include <algorithm>
+#include <array>
+#include <vector>
+
+#include "services/fs/dentry.h"
+#include "services/fs/inode.h"
+#include "services/process/process_table.h"
+
+namespace asterix::services {
+
+namespace {
+
+constexpr u64 entry_bytes = 8;
+/// The bits of an entry Linux sets for a page in memory, and for one mapped only here.
+constexpr u64 pm_present = 1ull << 63;
+constexpr u64 pm_exclusive = 1ull << 56;
+constexpr u64 pm_pfn_mask = (1ull << 55) - 1;
+/// Entries made by one read at most: a reader asking for more gets a short read and goes on.
+constexpr u64 max_entries_per_read = 1u << 16;
+
+class PagemapFile final : public File {
+public:
+    PagemapFile(Ref<Dentry> dentry, u32 flags, i32 pid, bool shows_pfn)
+        : File(flags), m_dentry(std::move(dentry)), m_pid(pid), m_shows_pfn(shows_pfn)
+    {
+    }
+
+    Result<usize> read(frame::UserWriter& out) override
+    {
+        usize n = TRY(read_at(m_offset, out));
+        m_offset += n;
+        return n;
+    }
+
+    // Linux's pagemap_read: whole entries only, and nothing past the end of user space.
+    Result<usize> read_at(u64 offset, frame::UserWriter& out) override
+    {
+        if (offset % entry_bytes || out.remaining() % entry_bytes)
+            return Errno::einval;
+        Process* process = ProcessTable::find(m_pid);
+        if (!process || !process->memory())
+            return 0; // the process has exited and its memory is gone
+        u64 first_page = offset / entry_bytes;
+        u64 end_page = frame::user_space_end / page_size;
+        if (first_page >= end_page)
+            return 0;
+        u64 count = std::min({out.remaining() / entry_bytes, end_page - first_page, max_entries_per_read});
+        std::vector<u8> bytes(count * entry_bytes);
+        frame::VmSpace& vm = process->vm();
+        for (u64 i = 0; i < count; ++i) {
+            u64 entry = 0;
+            if (auto mapping = vm.query((first_page + i) * page_size)) {
+                entry = pm_present;
+                if (mapping->frame.share_count() == 1)
+                    entry |= pm_exclusive;
+                if (m_shows_pfn)
+                    entry |= mapping->frame.pfn() & pm_pfn_mask;
+            }
+            for (u64 b = 0; b < entry_bytes; ++b)
+                bytes[i * entry_bytes + b] = static_cast<u8>(entry >> (8 * b));
+        }
+        return out.write(bytes);
+    }
+
+    Result<usize> write(frame::UserReader&) override { return Errno::ebadf; }
+    Result<i64> seek(i64 offset, Whence whence) override
+    {
+        // pagemap uses mem_lseek: SEEK_SET and SEEK_CUR only, any offset.
+        if (whence == Whence::set)
+            m_offset = static_cast<u64>(offset);
+        else if (whence == Whence::cur)
+            m_offset += static_cast<u64>(offset);
+        else
+            return Errno::einval;
+        return static_cast<i64>(m_offset);
+    }
+    Result<frame::FileStat> stat() override { return m_dentry->inode().stat(); }
+    Dentry* dentry() override { return m_dentry.ptr(); }
+    Inode* inode() override { return &m_dentry->inode(); }
+    std::string description() override { return m_dentry->path(); }
+
+private:
+    Ref<Dentry> m_dentry;
+    i32 m_pid;
+    bool m_shows_pfn;
+    u64 m_offset {0};
+};
+
+} // namespace
+
+Ref<File> open_pagemap(Ref<Dentry> dentry, u32 flags, i32 pid, bool shows_pfn)
+{
+    return Ref<File>(make_ref<PagemapFile>(std::move(dentry), flags, pid, shows_pfn));
+}
+
+} // namespace asterix::services
