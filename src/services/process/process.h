@@ -233,6 +233,16 @@ public:
         int policy {0};
         u32 priority {0};
         bool is_reset_on_fork {false};
+        /// SCHED_DEADLINE's parameters (sched_setattr(2)), in nanoseconds, and its flags.
+        u64 dl_runtime {0};
+        u64 dl_deadline {0};
+        u64 dl_period {0};
+        u64 dl_flags {0};
+        /// A fair task's own time slice (sched_attr's runtime since Linux 6.12), 0: the default.
+        u64 fair_slice_ns {0};
+        /// The utilisation clamps a task asked for (SCHED_FLAG_UTIL_CLAMP), 0..1024.
+        u32 util_min {0};
+        u32 util_max {1024};
     };
     const Scheduling& scheduling() const { return m_scheduling; }
     void set_scheduling(const Scheduling& scheduling) { m_scheduling = scheduling; }

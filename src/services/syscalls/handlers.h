@@ -12,6 +12,7 @@
 #include "services/abi/mqueue.h"
 #include "services/abi/poll.h"
 #include "services/abi/resource.h"
+#include "services/abi/sched.h"
 #include "services/abi/signal.h"
 #include "services/abi/socket.h"
 #include "services/abi/stat.h"
@@ -302,6 +303,8 @@ Result<long> sys_sched_getscheduler(Context& ctx, i32 pid);
 Result<long> sys_sched_get_priority_max(Context& ctx, int policy);
 Result<long> sys_sched_get_priority_min(Context& ctx, int policy);
 Result<long> sys_sched_rr_get_interval(Context& ctx, i32 pid, UserPtr<abi::Timespec> interval);
+Result<long> sys_sched_setattr(Context& ctx, i32 pid, UserPtr<abi::SchedAttr> attr, u32 flags);
+Result<long> sys_sched_getattr(Context& ctx, i32 pid, UserPtr<abi::SchedAttr> attr, u32 size, u32 flags);
 Result<long> sys_getcpu(Context& ctx, UserPtr<u32> cpu, UserPtr<u32> node, u64 cache);
 Result<long> sys_personality(Context& ctx, u32 persona);
 // prctl.cpp

@@ -308,6 +308,8 @@ constexpr SyscallDescription descriptions[] = {
     {"getcpu", {pointer, pointer, pointer}},
     {"process_vm_readv", {integer, pointer, unsigned_integer, pointer, unsigned_integer, hex}},
     {"process_vm_writev", {integer, pointer, unsigned_integer, pointer, unsigned_integer, hex}},
+    {"sched_setattr", {integer, pointer, hex}},
+    {"sched_getattr", {integer, pointer, unsigned_integer, hex}},
     {"renameat2", {dirfd, path, dirfd, path, hex}},
     {"getrandom", {buffer_out, unsigned_integer, flags_of(getrandom_flag_set)}},
     {"memfd_create", {string, hex}},
