@@ -244,6 +244,15 @@ public:
         u32 util_min {0};
         u32 util_max {1024};
     };
+    /// The NUMA memory policy of set_mempolicy(2): a mode, its mode flags and the node mask
+    /// (node 0 is the only node). FIXME: Linux keeps it per thread.
+    struct MemoryPolicy {
+        int mode {0};
+        int flags {0};
+        u64 nodes {0};
+    };
+    const MemoryPolicy& memory_policy() const { return m_memory_policy; }
+    void set_memory_policy(const MemoryPolicy& policy) { m_memory_policy = policy; }
     const Scheduling& scheduling() const { return m_scheduling; }
     void set_scheduling(const Scheduling& scheduling) { m_scheduling = scheduling; }
     /// The execution domain and flags of personality(2) (PER_LINUX, ADDR_NO_RANDOMIZE...).
@@ -334,6 +343,7 @@ private:
     bool m_is_dumpable {true};
     int m_nice {0};
     Scheduling m_scheduling;
+    MemoryPolicy m_memory_policy;
     u32 m_personality {0};
     int m_pdeath_signal {0};
     u64 m_timer_slack_ns {50'000};

@@ -293,6 +293,11 @@ Result<long> sys_getrandom(Context& ctx, UserPtr<u8> buf, u64 len, u32 flags);
 Result<long> sys_prlimit64(Context& ctx, i32 pid, u32 resource, UserPtr<abi::Rlimit> new_limit, UserPtr<abi::Rlimit> old_limit);
 Result<long> sys_getrlimit(Context& ctx, u32 resource, UserPtr<abi::Rlimit> limit);
 Result<long> sys_setrlimit(Context& ctx, u32 resource, UserPtr<abi::Rlimit> limit);
+// mempolicy.cpp
+Result<long> sys_mbind(Context& ctx, u64 start, u64 len, int mode, UserPtr<u64> nodemask, u64 maxnode, u64 flags);
+Result<long> sys_set_mempolicy(Context& ctx, int mode, UserPtr<u64> nodemask, u64 maxnode);
+Result<long> sys_get_mempolicy(Context& ctx, UserPtr<i32> mode, UserPtr<u64> nodemask, u64 maxnode, u64 addr, u64 flags);
+
 // sched.cpp
 Result<long> sys_sched_yield(Context& ctx);
 Result<long> sys_sched_getaffinity(Context& ctx, i32 pid, u64 len, UserPtr<u8> mask);
