@@ -56,6 +56,51 @@ inline constexpr i64 rr_timeslice_ns = 100'000'000;
 /// The slice sched_rr_get_interval reports for the fair policies (sysctl_sched_base_slice).
 inline constexpr i64 fair_slice_ns = 3'000'000;
 
+/// sched_attr's sched_flags (uapi linux/sched.h SCHED_FLAG_*).
+inline constexpr u64 sched_flag_reset_on_fork = 0x01;
+inline constexpr u64 sched_flag_reclaim = 0x02;
+inline constexpr u64 sched_flag_dl_overrun = 0x04;
+inline constexpr u64 sched_flag_keep_policy = 0x08;
+inline constexpr u64 sched_flag_keep_params = 0x10;
+inline constexpr u64 sched_flag_util_clamp_min = 0x20;
+inline constexpr u64 sched_flag_util_clamp_max = 0x40;
+inline constexpr u64 sched_flag_util_clamp = sched_flag_util_clamp_min | sched_flag_util_clamp_max;
+inline constexpr u64 sched_flag_all = 0x7f;
+/// SCHED_FLAG_SUGOV: the kernel's own schedutil threads; accepted by the flag check only.
+inline constexpr u64 sched_flag_sugov = 0x10000000;
+/// SCHED_CAPACITY_SCALE: the highest utilisation clamp, and the default maximum.
+inline constexpr u32 sched_capacity_scale = 1024;
+/// SCHED_DEADLINE's runtime must be at least 1 << DL_SCALE nanoseconds.
+inline constexpr u64 dl_scale = 10;
+/// The default bounds of a SCHED_DEADLINE period (sched_deadline_period_min_us/max_us), in ns.
+inline constexpr u64 dl_period_min_ns = 100 * 1000;
+inline constexpr u64 dl_period_max_ns = (1ull << 22) * 1000;
+/// The bounds of a fair task's own slice (sched_attr's runtime), in ns.
+inline constexpr u64 fair_slice_min_ns = 100'000;
+inline constexpr u64 fair_slice_max_ns = 100'000'000;
+/// The share of the CPU deadline tasks may take (sched_rt_runtime_us / sched_rt_period_us).
+inline constexpr u64 dl_bandwidth_percent = 95;
+/// SCHED_DEADLINE's times must leave the sign bit clear.
+inline constexpr u64 dl_sign_bit = 1ull << 63;
+
+/// struct sched_attr (sched_setattr(2)), as of SCHED_ATTR_SIZE_VER1.
+struct SchedAttr {
+    u32 size;
+    u32 sched_policy;
+    u64 sched_flags;
+    i32 sched_nice;
+    u32 sched_priority;
+    u64 sched_runtime;
+    u64 sched_deadline;
+    u64 sched_period;
+    u32 sched_util_min;
+    u32 sched_util_max;
+};
+/// SCHED_ATTR_SIZE_VER0: the first struct sched_attr, without the utilisation clamps.
+inline constexpr u32 sched_attr_size_ver0 = 48;
+inline constexpr u32 sched_attr_size_ver1 = 56;
+static_assert(sizeof(SchedAttr) == sched_attr_size_ver1);
+
 /// struct clone_args (clone3), up to the fields Linux 5.7 has.
 struct CloneArgs {
     u64 flags;

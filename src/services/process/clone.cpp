@@ -125,6 +125,7 @@ Result<Ref<Process>> Process::create_forked(i32 pid, Process& parent, Process* n
     // SCHED_RESET_ON_FORK (Linux's sched_fork): a real-time parent's child gets the default
     // policy, a child never a nice value better than 0; the child does not keep the flag.
     process->m_scheduling = parent.m_scheduling;
+    process->m_memory_policy = parent.m_memory_policy;
     if (parent.m_scheduling.is_reset_on_fork) {
         if (parent.m_scheduling.policy == abi::sched_fifo || parent.m_scheduling.policy == abi::sched_rr)
             process->m_scheduling = Scheduling {};

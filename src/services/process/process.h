@@ -235,7 +235,26 @@ public:
         int policy {0};
         u32 priority {0};
         bool is_reset_on_fork {false};
+        /// SCHED_DEADLINE's parameters (sched_setattr(2)), in nanoseconds, and its flags.
+        u64 dl_runtime {0};
+        u64 dl_deadline {0};
+        u64 dl_period {0};
+        u64 dl_flags {0};
+        /// A fair task's own time slice (sched_attr's runtime since Linux 6.12), 0: the default.
+        u64 fair_slice_ns {0};
+        /// The utilisation clamps a task asked for (SCHED_FLAG_UTIL_CLAMP), 0..1024.
+        u32 util_min {0};
+        u32 util_max {1024};
     };
+    /// The NUMA memory policy of set_mempolicy(2): a mode, its mode flags and the node mask
+    /// (node 0 is the only node). FIXME: Linux keeps it per thread.
+    struct MemoryPolicy {
+        int mode {0};
+        int flags {0};
+        u64 nodes {0};
+    };
+    const MemoryPolicy& memory_policy() const { return m_memory_policy; }
+    void set_memory_policy(const MemoryPolicy& policy) { m_memory_policy = policy; }
     const Scheduling& scheduling() const { return m_scheduling; }
     void set_scheduling(const Scheduling& scheduling) { m_scheduling = scheduling; }
     /// The execution domain and flags of personality(2) (PER_LINUX, ADDR_NO_RANDOMIZE...).
@@ -331,6 +350,7 @@ private:
     bool m_is_dumpable {true};
     int m_nice {0};
     Scheduling m_scheduling;
+    MemoryPolicy m_memory_policy;
     u32 m_personality {0};
     int m_pdeath_signal {0};
     u64 m_timer_slack_ns {50'000};

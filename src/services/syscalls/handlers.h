@@ -13,6 +13,7 @@
 #include "services/abi/mqueue.h"
 #include "services/abi/poll.h"
 #include "services/abi/resource.h"
+#include "services/abi/sched.h"
 #include "services/abi/signal.h"
 #include "services/abi/socket.h"
 #include "services/abi/stat.h"
@@ -293,6 +294,11 @@ Result<long> sys_getrandom(Context& ctx, UserPtr<u8> buf, u64 len, u32 flags);
 Result<long> sys_prlimit64(Context& ctx, i32 pid, u32 resource, UserPtr<abi::Rlimit> new_limit, UserPtr<abi::Rlimit> old_limit);
 Result<long> sys_getrlimit(Context& ctx, u32 resource, UserPtr<abi::Rlimit> limit);
 Result<long> sys_setrlimit(Context& ctx, u32 resource, UserPtr<abi::Rlimit> limit);
+// mempolicy.cpp
+Result<long> sys_mbind(Context& ctx, u64 start, u64 len, int mode, UserPtr<u64> nodemask, u64 maxnode, u64 flags);
+Result<long> sys_set_mempolicy(Context& ctx, int mode, UserPtr<u64> nodemask, u64 maxnode);
+Result<long> sys_get_mempolicy(Context& ctx, UserPtr<i32> mode, UserPtr<u64> nodemask, u64 maxnode, u64 addr, u64 flags);
+
 // sched.cpp
 Result<long> sys_sched_yield(Context& ctx);
 Result<long> sys_sched_getaffinity(Context& ctx, i32 pid, u64 len, UserPtr<u8> mask);
@@ -310,6 +316,8 @@ Result<long> sys_sched_getscheduler(Context& ctx, i32 pid);
 Result<long> sys_sched_get_priority_max(Context& ctx, int policy);
 Result<long> sys_sched_get_priority_min(Context& ctx, int policy);
 Result<long> sys_sched_rr_get_interval(Context& ctx, i32 pid, UserPtr<abi::Timespec> interval);
+Result<long> sys_sched_setattr(Context& ctx, i32 pid, UserPtr<abi::SchedAttr> attr, u32 flags);
+Result<long> sys_sched_getattr(Context& ctx, i32 pid, UserPtr<abi::SchedAttr> attr, u32 size, u32 flags);
 Result<long> sys_getcpu(Context& ctx, UserPtr<u32> cpu, UserPtr<u32> node, u64 cache);
 Result<long> sys_personality(Context& ctx, u32 persona);
 // prctl.cpp
