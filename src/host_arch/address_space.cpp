@@ -324,6 +324,8 @@ AddressSpace::~AddressSpace()
 {
     if (loaded_context)
         loaded_context->loaded_in = nullptr;
+    if (m_is_reaped)
+        return;
     kill(m_pid, SIGKILL);
     while (waitpid(m_pid, nullptr, __WALL) < 0 && errno == EINTR) {
     }
@@ -368,7 +370,7 @@ void AddressSpace::run_batch(usize first, usize count)
         int status = wait_for_stop(m_pid);
         if (WIFEXITED(status) || WIFSIGNALED(status)) {
             klog(Subsystem::vm, LogLevel::error, "address-space process %d died in the stub (status %#x)", m_pid, status);
-            m_is_alive = false;
+            mark_reaped();
             return;
         }
         if (WSTOPSIG(status) == SIGTRAP && (status >> 16) == 0) {
@@ -465,12 +467,12 @@ bool AddressSpace::check_alive()
         if (got < 0) {
             if (errno == EINTR)
                 continue;
-            m_is_alive = false;
+            mark_reaped();
             return false;
         }
         if (WIFEXITED(status) || WIFSIGNALED(status)) {
             klog(Subsystem::vm, LogLevel::error, "address-space process %d died (status %#x)", m_pid, status);
-            m_is_alive = false;
+            mark_reaped();
             return false;
         }
         if (!is_harmless_stub_stop(status)) {
@@ -486,7 +488,8 @@ void AddressSpace::lose(const char* why, int status, u64 rip)
 {
     klog(Subsystem::vm, LogLevel::error, "address-space process %d: %s (status %#x, rip %#llx): killing its processes",
         m_pid, why, status, static_cast<unsigned long long>(rip));
-    kill(m_pid, SIGKILL);
+    if (!m_is_reaped)
+        kill(m_pid, SIGKILL);
     m_is_alive = false;
 }
 

@@ -74,6 +74,13 @@ public:
     pid_t pid() const { return m_pid; }
     bool is_alive() const { return m_is_alive; }
     void mark_dead() { m_is_alive = false; }
+    /// waitpid has collected the process's exit: its pid may now belong to any other host
+    /// process, so nothing may signal or wait for it again.
+    void mark_reaped()
+    {
+        m_is_alive = false;
+        m_is_reaped = true;
+    }
 
     /// Queues one host syscall for the stub.
     void queue(u64 nr, u64 a0, u64 a1, u64 a2, u64 a3 = 0, u64 a4 = 0, u64 a5 = 0);
@@ -106,6 +113,7 @@ private:
     std::unique_ptr<SystrapSpace> m_systrap;
     std::vector<StubOp> m_pending;
     bool m_is_alive {true};
+    bool m_is_reaped {false};
 };
 
 static_assert(ArchAddressSpace<AddressSpace>);

@@ -415,7 +415,7 @@ ReturnReason execute_user(VmSpace& vm, UserContext& ctx)
         int status = arch::wait_for_stop(pid);
         host::g_running_pid = 0;
         if (WIFEXITED(status) || WIFSIGNALED(status)) {
-            space.mark_dead();
+            space.mark_reaped();
             klog(Subsystem::vm, LogLevel::error, "address-space process %d died (status %#x)", pid, status);
             return exception(ExceptionKind::address_space_lost);
         }
