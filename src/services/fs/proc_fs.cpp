@@ -20,6 +20,7 @@
 #include "services/fs/proc_pagemap.h"
 #include "services/fs/proc_task_state.h"
 #include "services/fs/ram_fs.h"
+#include "services/fs/text_file.h"
 #include "services/fs/record_lock.h"
 #include "services/fs/sys_fs.h"
 #include "services/fs/vfs.h"
@@ -37,68 +38,6 @@ Ref<RamFs>& proc_fs_instance()
     static Ref<RamFs> fs;
     return fs;
 }
-
-/// Takes what a guest writes to a sysctl file (the whole write, as text).
-using TextSetter = std::function<Result<void>(std::string_view)>;
-
-/// An open proc file: the text generated when it was opened, and for a writable sysctl what
-/// takes a write.
-class ProcTextFile final : public File {
-public:
-    ProcTextFile(Ref<Dentry> dentry, std::string text, u32 flags, TextSetter set = {})
-        : File(flags), m_dentry(std::move(dentry)), m_text(std::move(text)), m_set(std::move(set))
-    {
-    }
-
-    Result<usize> read(frame::UserWriter& out) override
-    {
-        usize n = TRY(read_at(m_offset, out));
-        m_offset += n;
-        return n;
-    }
-    Result<usize> read_at(u64 offset, frame::UserWriter& out) override
-    {
-        if (offset >= m_text.size())
-            return 0;
-        std::span<const u8> bytes(reinterpret_text(m_text));
-        return out.write(bytes.subspan(offset));
-    }
-    Result<usize> write(frame::UserReader& in) override
-    {
-        if (!m_set)
-            return Errno::eacces;
-        // A sysctl number is short (Linux's proc_get_long reads at most 22 bytes of it).
-        constexpr usize max_text_bytes = 64;
-        if (in.remaining() > max_text_bytes)
-            return Errno::einval;
-        std::array<u8, max_text_bytes> buffer {};
-        usize n = TRY(in.read(std::span<u8>(buffer).first(static_cast<usize>(in.remaining()))));
-        std::string text(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(n));
-        TRY(m_set(text));
-        return n;
-    }
-    Result<i64> seek(i64 offset, Whence whence) override
-    {
-        i64 base = whence == Whence::set ? 0 : whence == Whence::cur ? static_cast<i64>(m_offset) : static_cast<i64>(m_text.size());
-        if (base + offset < 0)
-            return Errno::einval;
-        m_offset = static_cast<u64>(base + offset);
-        return static_cast<i64>(m_offset);
-    }
-    Result<frame::FileStat> stat() override { return m_dentry->inode().stat(); }
-    Dentry* dentry() override { return m_dentry.ptr(); }
-    Inode* inode() override { return &m_dentry->inode(); }
-    std::string description() override { return m_dentry->path(); }
-
-private:
-    static std::span<const u8> reinterpret_text(const std::string& text);
-    Ref<Dentry> m_dentry;
-    std::string m_text;
-    TextSetter m_set;
-    u64 m_offset {0};
-};
-
-std::span<const u8> ProcTextFile::reinterpret_text(const std::string& text) { return text_bytes(text); }
 
 using TextGenerator = std::function<Result<std::string>()>;
 using LinkGenerator = std::function<Result<std::string>()>;
@@ -163,7 +102,7 @@ public:
                 return Errno::eacces;
         }
         TRY(m_owner.check());
-        return Ref<File>(make_ref<ProcTextFile>(dentry, TRY(m_generate()), flags, m_set));
+        return Ref<File>(make_ref<TextFile>(dentry, TRY(m_generate()), flags, m_set));
     }
 
 private:

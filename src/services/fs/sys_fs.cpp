@@ -1,51 +1,14 @@
 #include "services/fs/sys_fs.h"
 
-#include "frame/bytes.h"
 #include "frame/format.h"
 #include "services/abi/magic.h"
 #include "services/fs/dentry.h"
 #include "services/fs/ram_fs.h"
+#include "services/fs/text_file.h"
 
 namespace asterix::services {
 
 namespace {
-
-/// An open sysfs attribute: its text, fixed when the instance starts.
-class SysAttrFile final : public File {
-public:
-    SysAttrFile(Ref<Dentry> dentry, const std::string& text, u32 flags) : File(flags), m_dentry(std::move(dentry)), m_text(text) {}
-
-    Result<usize> read(frame::UserWriter& out) override
-    {
-        usize n = TRY(read_at(m_offset, out));
-        m_offset += n;
-        return n;
-    }
-    Result<usize> read_at(u64 offset, frame::UserWriter& out) override
-    {
-        if (offset >= m_text.size())
-            return 0;
-        return out.write(text_bytes(m_text).subspan(offset));
-    }
-    Result<usize> write(frame::UserReader&) override { return Errno::eacces; }
-    Result<i64> seek(i64 offset, Whence whence) override
-    {
-        i64 base = whence == Whence::set ? 0 : whence == Whence::cur ? static_cast<i64>(m_offset) : static_cast<i64>(m_text.size());
-        if (base + offset < 0)
-            return Errno::einval;
-        m_offset = static_cast<u64>(base + offset);
-        return static_cast<i64>(m_offset);
-    }
-    Result<frame::FileStat> stat() override { return m_dentry->inode().stat(); }
-    Dentry* dentry() override { return m_dentry.ptr(); }
-    Inode* inode() override { return &m_dentry->inode(); }
-    std::string description() override { return m_dentry->path(); }
-
-private:
-    Ref<Dentry> m_dentry;
-    std::string m_text;
-    u64 m_offset {0};
-};
 
 /// A read-only attribute file (mode 0444, as Linux's CPU mask files are).
 class SysAttr final : public RamInode {
@@ -62,7 +25,7 @@ public:
     {
         if ((flags & o_accmode) != o_rdonly)
             return Errno::eacces;
-        return Ref<File>(make_ref<SysAttrFile>(dentry, m_text, flags));
+        return Ref<File>(make_ref<TextFile>(dentry, m_text, flags));
     }
 
 private:

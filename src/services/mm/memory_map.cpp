@@ -773,7 +773,7 @@ frame::FaultOutcome MemoryMap::fault_file_page(const Area& area, u64 page, frame
         return frame::FaultOutcome::no_backing; // an I/O error is SIGBUS on Linux too
     u64 file_size = size.value();
     if (index * page_size >= page_round_up(file_size))
-        return frame::FaultOutcome::no_backing; // past the end of the file: SIGBUS (mmap(2))
+        return frame::FaultOutcome::no_backing; // past the end of the file: SIGBUS, as the mmap man page says
     auto cache = inode.page_cache();
     auto frame = cache->get(index, [&](u64 i, std::span<u8> bytes) { return inode.fill_page(i, bytes); });
     if (frame.is_error())
