@@ -1,5 +1,8 @@
 # gdb support for debugging the Asterix kernel: `./asterix debug run PROGRAM ARGS...` starts
 # asterix under gdb with this file loaded (or: gdb -x tools/asterix.gdb --args build/asterix run ...).
+# The bare-metal kernel in QEMU is debugged with the same commands: `./asterix boot --gdb` prints
+# the gdb command line that attaches to QEMU's gdbstub (gdb -x tools/asterix.gdb build/asterix_kernel
+# -ex 'target remote SOCKET').
 #
 # Commands:
 #   ax-tasks            kernel tasks: id, state, guest tid, what each waits on
@@ -10,7 +13,8 @@
 #
 # ax-tasks and ax-task-bt read kernel memory only; ax-ps, ax-maps and ax-fds call into the
 # kernel (src/*/debug.cpp), which gdb 13 does on CPUs with AMX state only with a harmless
-# "Couldn't write extended state status" complaint.
+# "Couldn't write extended state status" complaint. Under QEMU the kernel's log is the serial
+# line, so their output is also read back from kernel memory and printed here.
 
 # The host signals Asterix uses as interrupts pass through without stopping or printing:
 # SIGALRM is the timer, SIGCHLD the address-space processes' stops; SIGINT, SIGQUIT and SIGTSTP
@@ -27,35 +31,6 @@ set follow-fork-mode parent
 set detach-on-fork on
 set print pretty on
 set pagination off
-
-define ax-ps
-  call (void) ax_debug_processes()
-end
-document ax-ps
-List the guest processes from the kernel's process table.
-end
-
-define ax-maps
-  if $argc == 0
-    call (void) ax_debug_maps(0)
-  else
-    call (void) ax_debug_maps($arg0)
-  end
-end
-document ax-maps
-Print a guest's memory map (areas and resident pages) from kernel state. Default: the current guest.
-end
-
-define ax-fds
-  if $argc == 0
-    call (void) ax_debug_fds(0)
-  else
-    call (void) ax_debug_fds($arg0)
-  end
-end
-document ax-fds
-Print a guest's file descriptors from kernel state. Default: the current guest.
-end
 
 python
 import gdb
@@ -74,6 +49,72 @@ def in_kernel_language(invoke):
             gdb.execute("set language %s" % language, to_string=True)
     return wrapper
 
+def register_std_printers():
+    """libstdc++'s pretty printers for every objfile: gdb loads them only with libstdc++.so, which
+the hosted asterix links and the bare-metal kernel, linked static, does not."""
+    import glob
+    import sys
+    for directory in sorted(glob.glob("/usr/share/gcc*/python")):
+        if directory not in sys.path:
+            sys.path.insert(0, directory)
+    try:
+        from libstdcxx.v6 import register_libstdcxx_printers
+    except ImportError:
+        return
+    if not any(getattr(printer, "name", "").startswith("libstdc++") for printer in gdb.pretty_printers):
+        register_libstdcxx_printers(None)
+
+register_std_printers()
+
+def is_remote():
+    """Whether the kernel runs behind a gdbstub (QEMU), where its log is not gdb's terminal."""
+    connection = getattr(gdb.selected_inferior(), "connection", None)
+    return connection is not None and connection.type != "native"
+
+def std_string(value):
+    """A std::string's text, read from its fields so that it needs no pretty printer."""
+    length = int(value["_M_string_length"])
+    return value["_M_dataplus"]["_M_p"].string(length=length)
+
+class KernelCall(gdb.Command):
+    """Calls a debugger entry point of the kernel (src/services/debug.cpp)."""
+
+    def __init__(self, name, function, takes_pid):
+        super().__init__(name, gdb.COMMAND_STATUS)
+        self.function = function
+        self.takes_pid = takes_pid
+
+    @in_kernel_language
+    def invoke(self, arg, from_tty):
+        call = self.function + "(" + ((arg.strip() or "0") if self.takes_pid else "") + ")"
+        gdb.execute("set var ax_debug_output_len = 0", to_string=True)
+        gdb.execute("call (void) " + call, to_string=True)
+        if is_remote():
+            length = int(gdb.parse_and_eval("ax_debug_output_len"))
+            text = gdb.selected_inferior().read_memory(gdb.parse_and_eval("&ax_debug_output").cast(
+                gdb.lookup_type("char").pointer()), min(length, 32768)).tobytes()
+            gdb.write(text.decode("utf-8", "replace"))
+            if text and not text.endswith(b"\n"):
+                gdb.write("\n")
+
+class Processes(KernelCall):
+    """ax-ps: list the guest processes from the kernel's process table."""
+
+    def __init__(self):
+        super().__init__("ax-ps", "ax_debug_processes", False)
+
+class Maps(KernelCall):
+    """ax-maps [PID]: a guest's memory map (areas and resident pages) from kernel state. Default: the current guest."""
+
+    def __init__(self):
+        super().__init__("ax-maps", "ax_debug_maps", True)
+
+class Fds(KernelCall):
+    """ax-fds [PID]: a guest's file descriptors from kernel state. Default: the current guest."""
+
+    def __init__(self):
+        super().__init__("ax-fds", "ax_debug_fds", True)
+
 def kernel_tasks():
     """The scheduler's tasks, read from kernel memory without calling into the kernel."""
     scheduler = gdb.parse_and_eval("asterix::frame::Scheduler::s_instance")
@@ -90,7 +131,7 @@ def kernel_tasks():
     return tasks, int(scheduler["m_current"])
 
 def task_name(task):
-    return task["m_name"].format_string().strip('"')
+    return std_string(task["m_name"])
 
 class Tasks(gdb.Command):
     """ax-tasks: list the kernel tasks: id, state, guest tid, what each waits on."""
@@ -150,4 +191,7 @@ frame are pointed there for the backtrace, then restored."""
 
 Tasks()
 TaskBacktrace()
+Processes()
+Maps()
+Fds()
 end

@@ -88,7 +88,7 @@ constexpr std::array option_table {
 
     Option {"help", 'h', Arity::none, "", "show this help", debug, C::nothing},
 
-    Option {"gdb", 0, Arity::none, "", "wait for gdb on QEMU's gdbstub (localhost:1234)", boot, C::nothing},
+    Option {"gdb", 0, Arity::none, "", "start stopped, with QEMU's gdbstub on a unix socket, and print how gdb attaches", boot, C::nothing},
     Option {"mem", 'm', Arity::required, "SIZE", "the machine's memory (default 256M)", boot, C::nothing},
     Option {"initrd", 0, Arity::required, "FILE",
         "the initramfs, a cpio newc archive (default: build/initramfs.cpio,\n"
