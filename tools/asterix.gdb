@@ -31,6 +31,8 @@ set follow-fork-mode parent
 set detach-on-fork on
 set print pretty on
 set pagination off
+# Long C++ frames stay on one line; the terminal wraps them, not gdb.
+set width 0
 
 python
 import gdb
