@@ -24,6 +24,7 @@ echo "\$ $command"
 (cd "$top" && ASTERIX_BUILD_DIR=$build timeout 180 bash -c "$command" <"$work/commands" >"$work/output" 2>&1)
 status=$?
 sed 's/^/    /' "$work/output"
+echo
 [ "$status" -eq 0 ] || { echo "FAIL: the session's command ended with status $status"; exit 1; }
 
 python3 - "$work/session" "$work/output" <<'PYTHON'

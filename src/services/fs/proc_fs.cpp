@@ -92,7 +92,15 @@ public:
           m_owner(owner), m_set(std::move(set))
     {
     }
-    Result<frame::FileStat> stat() override { return m_owner.patch(RamInode::stat()); }
+    Result<frame::FileStat> stat() override
+    {
+        auto st = m_owner.patch(RamInode::stat());
+        // procfs's block size is 1 KiB on Linux; stdio sizes its reads by it, so traces agree.
+        constexpr i64 proc_block_size = 1024;
+        if (!st.is_error())
+            st.value().blksize = proc_block_size;
+        return st;
+    }
     Result<Ref<File>> open(const Ref<Dentry>& dentry, u32 flags) override
     {
         if ((flags & o_accmode) != o_rdonly) {

@@ -16,6 +16,7 @@
 #include "services/abi/resource.h"
 #include "services/process/process_table.h"
 #include "services/process/signals.h"
+#include "services/syscalls/strace_calls.h"
 #include "services/syscalls/strace_flags.h"
 #include "services/syscalls/strace_format.h"
 #include "services/syscalls/syscall_names.h"
@@ -339,6 +340,9 @@ std::string arg_text(Context& ctx, const strace::ArgSpec& spec, const SyscallArg
             return "{rlim_cur=" + rlimit_value_text(limit.cur) + ", rlim_max=" + rlimit_value_text(limit.max) + "}";
         });
     case ArgKind::sockaddr_in: return sockaddr_text(ctx, value, args[spec.length_arg]);
+    case ArgKind::statx_out: return struct_text<abi::Statx>(ctx, value, result == 0, strace::statx_text);
+    case ArgKind::utsname_out: return struct_text<abi::Utsname>(ctx, value, result == 0, strace::utsname_text);
+    case ArgKind::sysinfo_out: return struct_text<abi::SysInfo>(ctx, value, result == 0, strace::sysinfo_text);
     case ArgKind::string_out: return result > 0 ? quoted_string(ctx, value, true) : strace::hex(value);
     case ArgKind::string_array: return string_array_text(ctx, value);
     case ArgKind::env_array: return env_array_text(ctx, value);
@@ -490,6 +494,7 @@ std::string record_arg(const strace::ArgSpec* spec, u64 value)
     case ArgKind::open_mode:
     case ArgKind::clone_flags:
     case ArgKind::signal:
+    case ArgKind::statx_flags:
     case ArgKind::socket_type: return strace::scalar_text(*spec, value);
     case ArgKind::hex: return value >= smallest_address ? "*" : strace::hex(value);
     default: return value ? "*" : "NULL";
@@ -582,7 +587,11 @@ void trace_syscall(Context& ctx, u64 number, const SyscallEntry* entry, const Sy
     line += frame::format("[pid %d] ", ctx.thread().tid());
     line += name ? std::string(name) : frame::format("syscall_%#" PRIx64, number);
     line += '(';
-    if (description) {
+    strace::CallText call;
+    if (description && description->layout != strace::CallLayout::arguments) {
+        call = strace::call_text(ctx, description->layout, args, result, g_string_limit_bytes);
+        line += call.args;
+    } else if (description) {
         for (usize index = 0; index < description->args.size(); ++index) {
             const auto& spec = description->args[index];
             if (spec.kind == strace::ArgKind::open_mode && !is_mode_shown(args, index))
@@ -597,6 +606,8 @@ void trace_syscall(Context& ctx, u64 number, const SyscallEntry* entry, const Sy
     }
     line += ") = ";
     line += ctx.thread().is_exiting() ? "?" : strace::result_text(description, result);
+    if (!call.result_note.empty() && !ctx.thread().is_exiting())
+        line += " (" + call.result_note + ")";
     line += '\n';
     frame::trace_write_process(ctx.process().pid(), line);
 }
@@ -647,11 +658,7 @@ std::string signal_code_text(const abi::SigInfo& info)
     return std::to_string(info.code);
 }
 
-std::string signal_name_text(int sig)
-{
-    const char* name = signal_name(sig);
-    return name ? name : std::to_string(sig);
-}
+std::string signal_name_text(int sig) { return strace::signal_text(sig); }
 } // namespace
 
 void trace_signal(i32 pid, i32 tid, const abi::SigInfo& info)

@@ -69,6 +69,21 @@ enum class ArgKind : u8 {
     string_out,       ///< a NUL-terminated string the call fills (getcwd)
     socket_type,      ///< SOCK_STREAM and the like, then SOCK_CLOEXEC|SOCK_NONBLOCK
     sockaddr_in,      ///< a socket address the call reads; its length is in `length_arg`
+    statx_flags,      ///< statx's sync type (AT_STATX_SYNC_AS_STAT...), then its AT_* flags
+    statx_out,        ///< a struct statx the call fills
+    utsname_out,      ///< a struct utsname the call fills
+    sysinfo_out,      ///< a struct sysinfo the call fills
+};
+
+/// How the argument list is laid out: one text per argument, or as strace decodes a call whose
+/// arguments depend on each other (prctl's per option, clone's named ones, clone3's struct,
+/// futex's per operation).
+enum class CallLayout : u8 {
+    arguments,
+    prctl,
+    clone,
+    clone3,
+    futex,
 };
 
 /// How one argument is shown: its kind and what that kind needs.
@@ -127,6 +142,7 @@ struct SyscallDescription {
     std::string_view name;
     ArgList args;
     ResultKind result {ResultKind::decimal};
+    CallLayout layout {CallLayout::arguments};
 };
 
 /// The description of an implemented syscall, or nullptr for a number Asterix does not implement.

@@ -33,7 +33,10 @@ inline constexpr FlagName clone_flag_names[] = {
     {0x1000, "CLONE_PIDFD"}, {0x2000, "CLONE_PTRACE"}, {0x4000, "CLONE_VFORK"}, {0x8000, "CLONE_PARENT"},
     {0x10000, "CLONE_THREAD"}, {0x20000, "CLONE_NEWNS"}, {0x40000, "CLONE_SYSVSEM"}, {0x80000, "CLONE_SETTLS"},
     {0x100000, "CLONE_PARENT_SETTID"}, {0x200000, "CLONE_CHILD_CLEARTID"}, {0x400000, "CLONE_DETACHED"},
-    {0x800000, "CLONE_UNTRACED"}, {0x1000000, "CLONE_CHILD_SETTID"},
+    {0x800000, "CLONE_UNTRACED"}, {0x1000000, "CLONE_CHILD_SETTID"}, {0x2000000, "CLONE_NEWCGROUP"},
+    {0x4000000, "CLONE_NEWUTS"}, {0x8000000, "CLONE_NEWIPC"}, {0x10000000, "CLONE_NEWUSER"}, {0x20000000, "CLONE_NEWPID"},
+    {0x40000000, "CLONE_NEWNET"}, {0x80000000, "CLONE_IO"}, {0x100000000, "CLONE_CLEAR_SIGHAND"},
+    {0x200000000, "CLONE_INTO_CGROUP"},
 };
 inline constexpr FlagSet clone_flag_set {clone_flag_names, ""};
 inline constexpr u64 clone_signal_mask = 0xff;
@@ -72,6 +75,62 @@ inline constexpr FlagSet access_mode_set {access_mode_names, "F_OK"};
 inline constexpr FlagName at_flag_names[] = {{0x100, "AT_SYMLINK_NOFOLLOW"}, {0x200, "AT_REMOVEDIR"},
     {0x400, "AT_SYMLINK_FOLLOW"}, {0x800, "AT_NO_AUTOMOUNT"}, {0x1000, "AT_EMPTY_PATH"}};
 inline constexpr FlagSet at_flag_set {at_flag_names, "0"};
+/// statx's sync types, in the bits AT_STATX_SYNC_TYPE covers; the other flags are at_flag_set's.
+inline constexpr u64 statx_sync_type_mask = 0x6000;
+inline constexpr ValueName statx_sync_type_names[] = {{0, "AT_STATX_SYNC_AS_STAT"}, {0x2000, "AT_STATX_FORCE_SYNC"},
+    {0x4000, "AT_STATX_DONT_SYNC"}};
+inline constexpr ValueSet statx_sync_type_set {statx_sync_type_names};
+/// In strace's order: the groups first, so that 0xfff reads STATX_ALL and 0x7ff STATX_BASIC_STATS.
+inline constexpr FlagName statx_mask_names[] = {{0xfff, "STATX_ALL"}, {0x7ff, "STATX_BASIC_STATS"}, {0x1, "STATX_TYPE"},
+    {0x2, "STATX_MODE"}, {0x4, "STATX_NLINK"}, {0x8, "STATX_UID"}, {0x10, "STATX_GID"}, {0x20, "STATX_ATIME"},
+    {0x40, "STATX_MTIME"}, {0x80, "STATX_CTIME"}, {0x100, "STATX_INO"}, {0x200, "STATX_SIZE"}, {0x400, "STATX_BLOCKS"},
+    {0x800, "STATX_BTIME"}, {0x1000, "STATX_MNT_ID"}, {0x2000, "STATX_DIOALIGN"}};
+inline constexpr FlagSet statx_mask_set {statx_mask_names, "0"};
+inline constexpr FlagName statx_attribute_names[] = {{0x4, "STATX_ATTR_COMPRESSED"}, {0x10, "STATX_ATTR_IMMUTABLE"},
+    {0x20, "STATX_ATTR_APPEND"}, {0x40, "STATX_ATTR_NODUMP"}, {0x800, "STATX_ATTR_ENCRYPTED"},
+    {0x1000, "STATX_ATTR_AUTOMOUNT"}, {0x2000, "STATX_ATTR_MOUNT_ROOT"}, {0x100000, "STATX_ATTR_VERITY"},
+    {0x200000, "STATX_ATTR_DAX"}};
+inline constexpr FlagSet statx_attribute_set {statx_attribute_names, "0"};
+
+/// prctl's options that Linux has, by number (strace prints the others in hex, /* PR_??? */).
+inline constexpr ValueName prctl_option_names[] = {{1, "PR_SET_PDEATHSIG"}, {2, "PR_GET_PDEATHSIG"},
+    {3, "PR_GET_DUMPABLE"}, {4, "PR_SET_DUMPABLE"}, {5, "PR_GET_UNALIGN"}, {6, "PR_SET_UNALIGN"},
+    {7, "PR_GET_KEEPCAPS"}, {8, "PR_SET_KEEPCAPS"}, {9, "PR_GET_FPEMU"}, {10, "PR_SET_FPEMU"}, {11, "PR_GET_FPEXC"},
+    {12, "PR_SET_FPEXC"}, {13, "PR_GET_TIMING"}, {14, "PR_SET_TIMING"}, {15, "PR_SET_NAME"}, {16, "PR_GET_NAME"},
+    {19, "PR_GET_ENDIAN"}, {20, "PR_SET_ENDIAN"}, {21, "PR_GET_SECCOMP"}, {22, "PR_SET_SECCOMP"},
+    {23, "PR_CAPBSET_READ"}, {24, "PR_CAPBSET_DROP"}, {25, "PR_GET_TSC"}, {26, "PR_SET_TSC"},
+    {27, "PR_GET_SECUREBITS"}, {28, "PR_SET_SECUREBITS"}, {29, "PR_SET_TIMERSLACK"}, {30, "PR_GET_TIMERSLACK"},
+    {31, "PR_TASK_PERF_EVENTS_DISABLE"}, {32, "PR_TASK_PERF_EVENTS_ENABLE"}, {33, "PR_MCE_KILL"},
+    {34, "PR_MCE_KILL_GET"}, {35, "PR_SET_MM"}, {36, "PR_SET_CHILD_SUBREAPER"}, {37, "PR_GET_CHILD_SUBREAPER"},
+    {38, "PR_SET_NO_NEW_PRIVS"}, {39, "PR_GET_NO_NEW_PRIVS"}, {40, "PR_GET_TID_ADDRESS"}, {41, "PR_SET_THP_DISABLE"},
+    {42, "PR_GET_THP_DISABLE"}, {43, "PR_MPX_ENABLE_MANAGEMENT"}, {44, "PR_MPX_DISABLE_MANAGEMENT"},
+    {45, "PR_SET_FP_MODE"}, {46, "PR_GET_FP_MODE"}, {47, "PR_CAP_AMBIENT"}, {50, "PR_SVE_SET_VL"},
+    {51, "PR_SVE_GET_VL"}, {52, "PR_GET_SPECULATION_CTRL"}, {53, "PR_SET_SPECULATION_CTRL"},
+    {54, "PR_PAC_RESET_KEYS"}, {55, "PR_SET_TAGGED_ADDR_CTRL"}, {56, "PR_GET_TAGGED_ADDR_CTRL"},
+    {57, "PR_SET_IO_FLUSHER"}, {58, "PR_GET_IO_FLUSHER"}, {59, "PR_SET_SYSCALL_USER_DISPATCH"},
+    {0x59616d61, "PR_SET_PTRACER"}, {0x53564d41, "PR_SET_VMA"}};
+inline constexpr ValueSet prctl_option_set {prctl_option_names};
+inline constexpr ValueName dumpable_names[] = {{0, "SUID_DUMP_DISABLE"}, {1, "SUID_DUMP_USER"}, {2, "SUID_DUMP_ROOT"}};
+inline constexpr ValueSet dumpable_set {dumpable_names};
+inline constexpr ValueName cap_ambient_op_names[] = {{1, "PR_CAP_AMBIENT_IS_SET"}, {2, "PR_CAP_AMBIENT_RAISE"},
+    {3, "PR_CAP_AMBIENT_LOWER"}, {4, "PR_CAP_AMBIENT_CLEAR_ALL"}};
+inline constexpr ValueSet cap_ambient_op_set {cap_ambient_op_names};
+inline constexpr ValueName capability_names[] = {{0, "CAP_CHOWN"}, {1, "CAP_DAC_OVERRIDE"}, {2, "CAP_DAC_READ_SEARCH"},
+    {3, "CAP_FOWNER"}, {4, "CAP_FSETID"}, {5, "CAP_KILL"}, {6, "CAP_SETGID"}, {7, "CAP_SETUID"}, {8, "CAP_SETPCAP"},
+    {9, "CAP_LINUX_IMMUTABLE"}, {10, "CAP_NET_BIND_SERVICE"}, {11, "CAP_NET_BROADCAST"}, {12, "CAP_NET_ADMIN"},
+    {13, "CAP_NET_RAW"}, {14, "CAP_IPC_LOCK"}, {15, "CAP_IPC_OWNER"}, {16, "CAP_SYS_MODULE"}, {17, "CAP_SYS_RAWIO"},
+    {18, "CAP_SYS_CHROOT"}, {19, "CAP_SYS_PTRACE"}, {20, "CAP_SYS_PACCT"}, {21, "CAP_SYS_ADMIN"}, {22, "CAP_SYS_BOOT"},
+    {23, "CAP_SYS_NICE"}, {24, "CAP_SYS_RESOURCE"}, {25, "CAP_SYS_TIME"}, {26, "CAP_SYS_TTY_CONFIG"}, {27, "CAP_MKNOD"},
+    {28, "CAP_LEASE"}, {29, "CAP_AUDIT_WRITE"}, {30, "CAP_AUDIT_CONTROL"}, {31, "CAP_SETFCAP"}, {32, "CAP_MAC_OVERRIDE"},
+    {33, "CAP_MAC_ADMIN"}, {34, "CAP_SYSLOG"}, {35, "CAP_WAKE_ALARM"}, {36, "CAP_BLOCK_SUSPEND"}, {37, "CAP_AUDIT_READ"},
+    {38, "CAP_PERFMON"}, {39, "CAP_BPF"}, {40, "CAP_CHECKPOINT_RESTORE"}};
+inline constexpr ValueSet capability_set {capability_names};
+inline constexpr FlagName securebit_names[] = {{0x1, "SECBIT_NOROOT"}, {0x2, "SECBIT_NOROOT_LOCKED"},
+    {0x4, "SECBIT_NO_SETUID_FIXUP"}, {0x8, "SECBIT_NO_SETUID_FIXUP_LOCKED"}, {0x10, "SECBIT_KEEP_CAPS"},
+    {0x20, "SECBIT_KEEP_CAPS_LOCKED"}, {0x40, "SECBIT_NO_CAP_AMBIENT_RAISE"},
+    {0x80, "SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED"}};
+inline constexpr FlagSet securebit_set {securebit_names, "0"};
+
 /// faccessat2's flags: 0x200 is AT_EACCESS there, not AT_REMOVEDIR.
 inline constexpr FlagName faccessat_flag_names[] = {{0x100, "AT_SYMLINK_NOFOLLOW"}, {0x200, "AT_EACCESS"},
     {0x1000, "AT_EMPTY_PATH"}};
@@ -108,6 +167,15 @@ inline constexpr ValueName futex_op_names[] = {{0, "FUTEX_WAIT"}, {1, "FUTEX_WAK
     {138, "FUTEX_WAKE_BITSET_PRIVATE"}, {256 | 9, "FUTEX_WAIT_BITSET|FUTEX_CLOCK_REALTIME"},
     {256 | 137, "FUTEX_WAIT_BITSET_PRIVATE|FUTEX_CLOCK_REALTIME"}};
 inline constexpr ValueSet futex_op_set {futex_op_names};
+
+inline constexpr ValueName madvise_advice_names[] = {{0, "MADV_NORMAL"}, {1, "MADV_RANDOM"}, {2, "MADV_SEQUENTIAL"},
+    {3, "MADV_WILLNEED"}, {4, "MADV_DONTNEED"}, {8, "MADV_FREE"}, {9, "MADV_REMOVE"}, {10, "MADV_DONTFORK"},
+    {11, "MADV_DOFORK"}, {12, "MADV_MERGEABLE"}, {13, "MADV_UNMERGEABLE"}, {14, "MADV_HUGEPAGE"},
+    {15, "MADV_NOHUGEPAGE"}, {16, "MADV_DONTDUMP"}, {17, "MADV_DODUMP"}, {18, "MADV_WIPEONFORK"},
+    {19, "MADV_KEEPONFORK"}, {20, "MADV_COLD"}, {21, "MADV_PAGEOUT"}, {22, "MADV_POPULATE_READ"},
+    {23, "MADV_POPULATE_WRITE"}, {24, "MADV_DONTNEED_LOCKED"}, {25, "MADV_COLLAPSE"}, {100, "MADV_HWPOISON"},
+    {101, "MADV_SOFT_OFFLINE"}};
+inline constexpr ValueSet madvise_advice_set {madvise_advice_names};
 
 /// ioctl requests by name (Linux's asm-generic/ioctls.h values on x86-64).
 inline constexpr ValueName ioctl_request_names[] = {{0x5401, "TCGETS"}, {0x5402, "TCSETS"}, {0x5403, "TCSETSW"},

@@ -5,6 +5,7 @@
 #include "frame/errno.h"
 #include "frame/format.h"
 #include "services/process/signals.h"
+#include "services/syscalls/strace_calls.h"
 #include "services/syscalls/strace_flags.h"
 
 namespace asterix::services::strace {
@@ -25,7 +26,8 @@ std::string flag_names_or_empty(u64 value, const FlagSet& set)
 {
     std::string out;
     for (const auto& flag : set.names) {
-        if (value & flag.bit) {
+        // A name may stand for several bits (STATX_BASIC_STATS): it is shown when all are set.
+        if (flag.bit != 0 && (value & flag.bit) == flag.bit) {
             append_flag(out, flag.name);
             value &= ~flag.bit;
         }
@@ -76,6 +78,13 @@ std::string clone_flags_text(u64 value)
 
 std::string signal_text(int signal)
 {
+    // strace names the real-time signals by their distance from the first, as in signal sets.
+    constexpr int first_realtime = 32;
+    constexpr int last_realtime = 64;
+    if (signal == first_realtime)
+        return "SIGRTMIN";
+    if (signal > first_realtime && signal <= last_realtime)
+        return frame::format("SIGRT_%d", signal - first_realtime);
     const char* name = signal_name(signal);
     return name ? name : frame::format("%d", signal);
 }
@@ -173,6 +182,10 @@ std::string scalar_text(const ArgSpec& spec, u64 value)
     case ArgKind::string_out:
     case ArgKind::sockaddr_in: return hex(value);
     case ArgKind::socket_type: return socket_type_text(value);
+    case ArgKind::statx_flags: return statx_flags_text(value);
+    case ArgKind::statx_out:
+    case ArgKind::utsname_out:
+    case ArgKind::sysinfo_out: return hex(value);
     case ArgKind::open_mode: return frame::format("%#" PRIo64, value);
     }
     return hex(value);

@@ -88,7 +88,7 @@ constexpr SyscallDescription descriptions[] = {
     {"mremap", {pointer, unsigned_integer, unsigned_integer, hex, pointer}},
     {"msync", {pointer, unsigned_integer, hex}},
     {"mincore", {pointer, unsigned_integer, pointer}},
-    {"madvise", {pointer, unsigned_integer, integer}},
+    {"madvise", {pointer, unsigned_integer, one_of(madvise_advice_set)}},
     {"shmget", {hex, unsigned_integer, octal}},
     {"shmat", {integer, pointer, hex}, ResultKind::address},
     {"shmctl", {integer, integer, pointer}},
@@ -116,14 +116,14 @@ constexpr SyscallDescription descriptions[] = {
     {"socketpair", {integer, integer, integer, fd_pair_out}},
     {"setsockopt", {fd, integer, integer, pointer, unsigned_integer}},
     {"getsockopt", {fd, integer, integer, pointer, pointer}},
-    {"clone", {clone_flags, pointer, pointer, pointer, pointer}},
+    {"clone", {clone_flags, pointer, pointer, pointer, pointer}, ResultKind::decimal, CallLayout::clone},
     {"fork", {}},
     {"vfork", {}},
     {"execve", {path, string_array, env_array}},
     {"exit", {integer}},
     {"wait4", {integer, wait_status_out, wait_options, pointer}},
     {"kill", {integer, signal}},
-    {"uname", {pointer}},
+    {"uname", {utsname_out}},
     {"semget", {hex, integer, octal}},
     {"semop", {integer, pointer, unsigned_integer}},
     {"semctl", {integer, integer, integer, hex}},
@@ -158,7 +158,7 @@ constexpr SyscallDescription descriptions[] = {
     {"gettimeofday", {pointer, pointer}},
     {"getrlimit", {integer, pointer}},
     {"getrusage", {integer, pointer}},
-    {"sysinfo", {pointer}},
+    {"sysinfo", {sysinfo_out}},
     {"times", {pointer}},
     {"getuid", {}},
     {"getgid", {}},
@@ -208,7 +208,7 @@ constexpr SyscallDescription descriptions[] = {
     {"munlock", {pointer, unsigned_integer}},
     {"mlockall", {hex}},
     {"munlockall", {}},
-    {"prctl", {integer, hex, hex, hex, hex}},
+    {"prctl", {integer, hex, hex, hex, hex}, ResultKind::decimal, CallLayout::prctl},
     {"arch_prctl", {one_of(arch_prctl_code_set), hex}},
     {"setrlimit", {integer, pointer}},
     {"chroot", {path}},
@@ -229,7 +229,8 @@ constexpr SyscallDescription descriptions[] = {
     {"fremovexattr", {fd, string}},
     {"tkill", {integer, signal}},
     {"time", {pointer}},
-    {"futex", {pointer, one_of(futex_op_set), unsigned_integer, pointer, pointer, unsigned_integer}},
+    {"futex", {pointer, one_of(futex_op_set), unsigned_integer, pointer, pointer, unsigned_integer}, ResultKind::decimal,
+        CallLayout::futex},
     {"sched_setaffinity", {integer, unsigned_integer, pointer}},
     {"sched_getaffinity", {integer, unsigned_integer, pointer}},
     {"io_setup", {unsigned_integer, pointer}},
@@ -327,12 +328,12 @@ constexpr SyscallDescription descriptions[] = {
     {"copy_file_range", {fd, pointer, fd, pointer, unsigned_integer, hex}},
     {"preadv2", {fd, pointer, integer, long_integer, hex}},
     {"pwritev2", {fd, pointer, integer, long_integer, hex}},
-    {"statx", {dirfd, path, hex, hex, pointer}},
+    {"statx", {dirfd, path, statx_flags, flags_of(statx_mask_set), statx_out}},
     {"io_pgetevents", {hex, long_integer, long_integer, pointer, pointer, pointer}},
     {"rseq", {pointer, hex, integer, hex}},
     {"pidfd_send_signal", {fd, signal, pointer, hex}},
     {"pidfd_open", {integer, hex}},
-    {"clone3", {pointer, unsigned_integer}},
+    {"clone3", {pointer, unsigned_integer}, ResultKind::decimal, CallLayout::clone3},
     {"close_range", {unsigned_integer, unsigned_integer, hex}},
     {"openat2", {dirfd, path, pointer, unsigned_integer}},
     {"pidfd_getfd", {fd, fd, hex}},
@@ -378,7 +379,10 @@ consteval bool fits(const ArgSpec& spec)
     case sigset_out:
     case rlimit_in:
     case rlimit_out:
-    case string_out: return is_user_ptr<T>;
+    case string_out:
+    case statx_out:
+    case utsname_out:
+    case sysinfo_out: return is_user_ptr<T>;
     case pointer:
     case sockaddr_in:
     case hex: return true;

@@ -1,0 +1,73 @@
+/* The calls whose --strace lines decode structures or depend on one argument: statx, uname,
+ * sysinfo, prctl by option, clone (fork) and clone3 (pthread_create). Checks their results here;
+ * e2e.strace_compare runs it under strace and under asterix --strace and requires these lines
+ * to be the same. */
+#include "check.h"
+
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/sysinfo.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void *thread_main(void *arg) { return arg; }
+
+int main(void)
+{
+    struct statx sx;
+    /* The program itself: a regular file everywhere the tests run, and no mount's root (whose
+     * STATX_ATTR_MOUNT_ROOT would make the trace depend on the host's mounts). */
+    CHECK(statx(AT_FDCWD, "/proc/self/exe", 0, STATX_BASIC_STATS, &sx) == 0);
+    CHECK(S_ISREG(sx.stx_mode));
+    CHECK(statx(AT_FDCWD, "/proc/self/exe", AT_SYMLINK_NOFOLLOW, STATX_ALL, &sx) == 0);
+    CHECK(S_ISLNK(sx.stx_mode));
+    CHECK_ERR(statx(AT_FDCWD, "/nonexistent-strace-calls", 0, STATX_SIZE | STATX_MTIME, &sx), ENOENT);
+    int fd = open("/proc/self/exe", O_RDONLY);
+    CHECK(fd >= 0);
+    CHECK(statx(fd, "", AT_EMPTY_PATH, STATX_TYPE, &sx) == 0);
+    CHECK(S_ISREG(sx.stx_mode));
+    close(fd);
+
+    struct utsname names;
+    CHECK(uname(&names) == 0);
+    CHECK(strcmp(names.sysname, "Linux") == 0);
+    struct sysinfo info;
+    CHECK(sysinfo(&info) == 0);
+    CHECK(info.totalram > 0 && info.mem_unit >= 1);
+
+    char name[16] = "";
+    CHECK(prctl(PR_SET_NAME, "worker") == 0);
+    CHECK(prctl(PR_GET_NAME, name) == 0);
+    CHECK(strcmp(name, "worker") == 0);
+    int value = -1;
+    CHECK(prctl(PR_SET_PDEATHSIG, SIGTERM) == 0);
+    CHECK(prctl(PR_GET_PDEATHSIG, &value) == 0 && value == SIGTERM);
+    CHECK(prctl(PR_SET_PDEATHSIG, 0) == 0);
+    CHECK(prctl(PR_SET_DUMPABLE, 1) == 0);
+    CHECK(prctl(PR_GET_DUMPABLE) == 1);
+    CHECK(prctl(PR_SET_CHILD_SUBREAPER, 1) == 0);
+    CHECK(prctl(PR_GET_CHILD_SUBREAPER, &value) == 0 && value == 1);
+    CHECK(prctl(PR_SET_CHILD_SUBREAPER, 0) == 0);
+    CHECK(prctl(PR_CAPBSET_READ, 0) >= 0);
+    CHECK(prctl(PR_GET_TIMERSLACK) > 0);
+    CHECK(prctl(PR_GET_KEEPCAPS) >= 0);
+    CHECK(prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) >= 0);
+    CHECK_ERR(prctl(0x3039, 1, 2, 3, 4), EINVAL);
+
+    pid_t child = fork();
+    CHECK(child >= 0);
+    if (child == 0)
+        _exit(7);
+    int status = 0;
+    CHECK(waitpid(child, &status, 0) == child);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 7);
+    pthread_t thread;
+    CHECK(pthread_create(&thread, NULL, thread_main, NULL) == 0);
+    CHECK(pthread_join(thread, NULL) == 0);
+    puts("ok");
+    return 0;
+}
