@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "frame/bytes.h"
+#include "services/syscalls/strace_calls.h"
 #include "services/syscalls/strace_flags.h"
 #include "services/syscalls/strace_format.h"
 #include "services/syscalls/syscall_names.h"
@@ -80,6 +81,41 @@ TEST_CASE("scalar arguments: descriptors, modes, addresses, clocks and signals")
     CHECK(scalar_text(ArgKind::signal, 200) == "200");
     CHECK(scalar_text(describe_syscall(228)->args[0], 1) == "CLOCK_MONOTONIC"); // clock_gettime
     CHECK(scalar_text(describe_syscall(228)->args[0], 99) == "99");
+}
+
+TEST_CASE("statx: the sync type first, a mask's groups by name, the struct abbreviated as strace does")
+{
+    CHECK(statx_flags_text(0) == "AT_STATX_SYNC_AS_STAT");
+    CHECK(statx_flags_text(0x1100) == "AT_STATX_SYNC_AS_STAT|AT_SYMLINK_NOFOLLOW|AT_EMPTY_PATH");
+    CHECK(statx_flags_text(0x4000) == "AT_STATX_DONT_SYNC");
+    CHECK(flags_text(0x7ff, statx_mask_set) == "STATX_BASIC_STATS");
+    CHECK(flags_text(0x1fff, statx_mask_set) == "STATX_ALL|STATX_MNT_ID");
+    CHECK(flags_text(0x240, statx_mask_set) == "STATX_MTIME|STATX_SIZE");
+    abi::Statx statx {};
+    statx.mask = 0x7ff;
+    statx.mode = 0100644;
+    statx.size = 3;
+    CHECK(statx_text(statx) == "{stx_mask=STATX_BASIC_STATS, stx_attributes=0, stx_mode=S_IFREG|0644, stx_size=3, ...}");
+}
+
+TEST_CASE("uname shows two names then ...; sysinfo every field; real-time signals by their distance from SIGRTMIN")
+{
+    abi::Utsname names {};
+    std::string_view linux_name = "Linux";
+    std::string_view host = "box";
+    std::copy(linux_name.begin(), linux_name.end(), names.sysname.begin());
+    std::copy(host.begin(), host.end(), names.nodename.begin());
+    CHECK(utsname_text(names) == "{sysname=\"Linux\", nodename=\"box\", ...}");
+    abi::SysInfo info {};
+    info.uptime = 5;
+    info.totalram = 1024;
+    info.procs = 2;
+    info.mem_unit = 1;
+    CHECK(sysinfo_text(info) == "{uptime=5, loads=[0, 0, 0], totalram=1024, freeram=0, sharedram=0, bufferram=0, totalswap=0, "
+                                "freeswap=0, procs=2, totalhigh=0, freehigh=0, mem_unit=1}");
+    CHECK(signal_text(32) == "SIGRTMIN");
+    CHECK(signal_text(33) == "SIGRT_1");
+    CHECK(signal_text(64) == "SIGRT_32");
 }
 
 TEST_CASE("strings are quoted with C escapes and cut after 32 bytes with ...")
