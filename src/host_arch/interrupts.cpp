@@ -76,6 +76,9 @@ void on_host_signal(int sig, siginfo_t* info, void*)
     int saved_errno = errno;
     if (is_sent_by_process(*info)) {
         g_forwarded_signals = g_forwarded_signals | (1 << sig);
+        // Only SIGTERM has a grace period, as docker stop's: docker and runsc forward SIGINT,
+        // SIGHUP and SIGQUIT with no deadline, and a program may handle them and go on (a
+        // SIGHUP that reloads a daemon's configuration, a ^C that a REPL catches).
         if (sig == SIGTERM && g_stop_timeout_ns && !g_stop_deadline_ns)
             g_stop_deadline_ns = host_monotonic_ns() + g_stop_timeout_ns;
     } else if (sig == SIGINT || sig == SIGQUIT) {

@@ -258,6 +258,19 @@ elapsed=$(($(date +%s) - start))
 check "a program that outlives --stop-timeout=1 after SIGTERM is killed (137)" \
     "$(want 137 "ready
 ignored")$([ "$elapsed" -lt 30 ] || echo "; took ${elapsed}s")"
+# Only SIGTERM starts the stop timeout, as only docker stop's SIGTERM has a grace period: a
+# program that handles a forwarded SIGHUP (a reload) or SIGINT goes on for as long as it likes.
+start_program --stop-timeout=1 "$bb" sh -c "trap 'echo reloaded' HUP; trap 'echo interrupted' INT; echo ready;
+    i=0; while [ \$i -lt 3 ]; do sleep 1; i=\$((i + 1)); done; echo done; exit 5"
+kill -HUP "$pid"
+sleep 0.5
+kill -INT "$pid"
+stop_program
+check "forwarded SIGHUP and SIGINT start no stop timeout" \
+    "$(want 5 "ready
+reloaded
+interrupted
+done")"
 
 [ "$failed" -eq 0 ] || (IFS=';'; echo "failed: ${failures[*]}")
 echo "$passed passed, $failed failed"
