@@ -88,6 +88,11 @@ class KernelCall(gdb.Command):
 
     @in_kernel_language
     def invoke(self, arg, from_tty):
+        # Under QEMU the CPU may be stopped in a guest program (ring 3), where a call into
+        # the kernel would fault; the commands that only read kernel memory work there.
+        if is_remote() and int(gdb.parse_and_eval("$cs")) & 3:
+            raise gdb.GdbError("the CPU is in a guest program (ring 3): stop in the kernel first, "
+                               "e.g. break asterix::services::dispatch_syscall; ax-tasks works here")
         call = self.function + "(" + ((arg.strip() or "0") if self.takes_pid else "") + ")"
         gdb.execute("set var ax_debug_output_len = 0", to_string=True)
         gdb.execute("call (void) " + call, to_string=True)

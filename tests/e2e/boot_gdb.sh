@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The bare-metal kernel under QEMU's gdbstub, as a user starts it: `asterix boot --gdb` (the
 # binary hands boot to the ./asterix wrapper) prints the gdb command line, gdb attaches in batch
-# mode with tools/asterix.gdb, breaks in the open service when cat opens its file while the shell
+# mode with tools/asterix.gdb, stops once in ring 3 (ax-tasks works there, ax-ps says why it
+# does not), then breaks in the open service when cat opens its file while the shell
 # waits for it, and checks what the hosted kernel shows too: the arguments with their values, a
 # backtrace through the syscall dispatcher and the thread loop down to the task's entry, ax-tasks
 # (cat's task running, the shell's blocked in wait4), ax-task-bt of the blocked task, ax-ps,
@@ -46,9 +47,14 @@ done
 grep -q "gdb -q -x $top/tools/asterix.gdb $build/asterix_kernel" "$work/stderr" \
     || fail "the announced gdb command line does not load tools/asterix.gdb and the kernel's ELF"
 
+# First a stop in ring 3, at busybox's entry (the shell's first instruction): ax-tasks reads kernel
+# memory and works there; ax-ps would call into the kernel and says why it does not.
+entry=$(readelf -h /bin/busybox | sed -n 's/.*Entry point address: *//p')
+[ -n "$entry" ] || fail "cannot read busybox's entry point"
 # Under TCG a boot to the first open takes a few seconds; the timeout is for a machine under load.
 out=$(timeout 180 gdb -q --batch -x "$top/tools/asterix.gdb" \
     -ex "target remote $socket" \
+    -ex "tbreak *$entry" -ex 'continue' -ex 'ax-tasks' -ex 'ax-ps' \
     -ex 'break asterix::services::open_file if $_streq(path._M_dataplus._M_p, "/etc/hostname")' \
     -ex 'continue' -ex 'print path' -ex 'print ctx.m_thread.m_process.m_object->m_pid' -ex 'bt' \
     -ex 'ax-tasks' \
@@ -61,7 +67,9 @@ status=$?
 qemu_pid=
 
 check() { echo "$out" | grep -qE -- "$1" || fail "$2"; }
-check '^Breakpoint 1, asterix::services::open_file \(.*path="/etc/hostname"' "the breakpoint in open_file was not hit with its arguments"
+check '^ +[0-9]+ +running +2 +tid 2 ' "ax-tasks does not work while the CPU is in ring 3"
+check 'the CPU is in a guest program \(ring 3\)' "ax-ps in ring 3 does not say why it cannot call the kernel"
+check '^Breakpoint 2, asterix::services::open_file \(.*path="/etc/hostname"' "the breakpoint in open_file was not hit with its arguments"
 check '^\$1 = "/etc/hostname"$' "print path does not show the string"
 check '^\$2 = 3$' "the caller is not cat, pid 3"
 check '^#1 +0x[0-9a-f]+ in asterix::services::sys_openat ' "the backtrace misses sys_openat"
