@@ -118,6 +118,16 @@ TEST_CASE("uname shows two names then ...; sysinfo every field; real-time signal
     CHECK(signal_text(64) == "SIGRT_32");
 }
 
+TEST_CASE("fcntl's commands by name, F_GETFL's result in hex with its flags")
+{
+    const SyscallDescription* fcntl = describe_syscall(72);
+    REQUIRE(fcntl);
+    CHECK(fcntl->layout == CallLayout::fcntl);
+    CHECK(value_text(1030, fcntl_command_set) == "F_DUPFD_CLOEXEC");
+    CHECK(flags_text(1, fd_flag_set) == "FD_CLOEXEC");
+    CHECK(flags_text(0x9, seal_set) == "F_SEAL_SEAL|F_SEAL_WRITE");
+}
+
 TEST_CASE("strings are quoted with C escapes and cut after 32 bytes with ...")
 {
     CHECK(quoted(text_bytes("hi\n\t\"\\\x01\x7f"), false) == "\"hi\\n\\t\\\"\\\\\\1\\177\"");

@@ -605,7 +605,12 @@ void trace_syscall(Context& ctx, u64 number, const SyscallEntry* entry, const Sy
             line += (index ? ", " : "") + strace::hex(args[index]);
     }
     line += ") = ";
-    line += ctx.thread().is_exiting() ? "?" : strace::result_text(description, result);
+    if (ctx.thread().is_exiting())
+        line += "?";
+    else if (call.is_result_hex && result >= 0)
+        line += strace::hex(static_cast<u64>(result));
+    else
+        line += strace::result_text(description, result);
     if (!call.result_note.empty() && !ctx.thread().is_exiting())
         line += " (" + call.result_note + ")";
     line += '\n';

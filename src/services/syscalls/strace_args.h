@@ -77,13 +77,14 @@ enum class ArgKind : u8 {
 
 /// How the argument list is laid out: one text per argument, or as strace decodes a call whose
 /// arguments depend on each other (prctl's per option, clone's named ones, clone3's struct,
-/// futex's per operation).
+/// futex's and fcntl's per operation).
 enum class CallLayout : u8 {
     arguments,
     prctl,
     clone,
     clone3,
     futex,
+    fcntl,
 };
 
 /// How one argument is shown: its kind and what that kind needs.

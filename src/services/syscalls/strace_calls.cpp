@@ -287,6 +287,62 @@ CallText futex_text(Context& ctx, const SyscallArgs& args)
     return text;
 }
 
+/// fcntl(2) by command, with the notes strace adds to F_GETFD's, F_GETFL's and F_GET_SEALS's
+/// results. Locks (struct flock) are shown by address.
+CallText fcntl_text(const SyscallArgs& args, long result)
+{
+    int command = static_cast<int>(args[1]);
+    u64 arg = args[2];
+    bool is_ok = !(result < 0 && result > -4096);
+    CallText text;
+    text.args = frame::format("%d, ", static_cast<int>(args[0])) + value_text(static_cast<u32>(command), fcntl_command_set);
+    if (text.args.ends_with(frame::format(" %d", command)) && command != 0)
+        text.args = frame::format("%d, %#x /* F_??? */", static_cast<int>(args[0]), static_cast<u32>(command));
+    switch (command) {
+    case abi::f_setfd: text.args += ", " + flags_text(arg, fd_flag_set); break;
+    case 8: // F_SETOWN
+    case abi::f_setpipe_sz:
+    case abi::f_dupfd:
+    case abi::f_dupfd_cloexec: text.args += frame::format(", %d", static_cast<int>(arg)); break;
+    case abi::f_setfl: text.args += ", " + open_flags_text(arg); break;
+    case 1024: text.args += ", " + value_text(arg, lease_set); break; // F_SETLEASE
+    case abi::f_add_seals: text.args += ", " + flags_text(arg, seal_set); break;
+    case 10: text.args += ", " + signal_text(static_cast<int>(arg)); break; // F_SETSIG
+    case 9: // F_GETOWN
+    case abi::f_getpipe_sz: break;
+    case abi::f_getfd:
+        if (is_ok && result != 0) {
+            text.result_note = "flags " + flags_text(static_cast<u64>(result), fd_flag_set);
+            text.is_result_hex = true;
+        }
+        break;
+    case abi::f_getfl:
+        if (is_ok) {
+            text.result_note = "flags " + open_flags_text(static_cast<u64>(result));
+            text.is_result_hex = true;
+        }
+        break;
+    case 1025: // F_GETLEASE
+        if (is_ok) {
+            text.result_note = value_text(static_cast<u64>(result), lease_set);
+            text.is_result_hex = true;
+        }
+        break;
+    case abi::f_get_seals:
+        if (is_ok && result != 0) {
+            text.result_note = "seals " + flags_text(static_cast<u64>(result), seal_set);
+            text.is_result_hex = true;
+        }
+        break;
+    case 11: // F_GETSIG
+        if (is_ok && result != 0)
+            text.result_note = signal_text(static_cast<int>(result));
+        break;
+    default: text.args += ", " + hex(arg); break;
+    }
+    return text;
+}
+
 } // namespace
 
 std::string statx_flags_text(u64 value)
@@ -327,6 +383,7 @@ CallText call_text(Context& ctx, CallLayout layout, const SyscallArgs& args, lon
     case CallLayout::clone: return clone_text(ctx, args, result);
     case CallLayout::clone3: return clone3_text(ctx, args, result);
     case CallLayout::futex: return futex_text(ctx, args);
+    case CallLayout::fcntl: return fcntl_text(args, result);
     case CallLayout::arguments: break;
     }
     return {};

@@ -22,11 +22,13 @@ std::string utsname_text(const abi::Utsname& names);
 /// Every field of struct sysinfo, as strace prints them.
 std::string sysinfo_text(const abi::SysInfo& info);
 
-/// A call's argument list laid out as strace does (`layout` is not CallLayout::arguments), and
-/// the note strace adds after a result ("SUID_DUMP_USER" for PR_GET_DUMPABLE's 1), if any.
+/// A call's argument list laid out as strace does (`layout` is not CallLayout::arguments), the
+/// note strace adds after a result ("SUID_DUMP_USER" for PR_GET_DUMPABLE's 1), if any, and
+/// whether a successful result is shown in hex (fcntl's F_GETFL).
 struct CallText {
     std::string args;
     std::string result_note;
+    bool is_result_hex {false};
 };
 CallText call_text(Context& ctx, CallLayout layout, const SyscallArgs& args, long result, usize string_limit_bytes);
 

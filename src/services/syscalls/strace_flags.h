@@ -177,6 +177,21 @@ inline constexpr ValueName madvise_advice_names[] = {{0, "MADV_NORMAL"}, {1, "MA
     {101, "MADV_SOFT_OFFLINE"}};
 inline constexpr ValueSet madvise_advice_set {madvise_advice_names};
 
+inline constexpr ValueName fcntl_command_names[] = {{0, "F_DUPFD"}, {1, "F_GETFD"}, {2, "F_SETFD"}, {3, "F_GETFL"},
+    {4, "F_SETFL"}, {5, "F_GETLK"}, {6, "F_SETLK"}, {7, "F_SETLKW"}, {8, "F_SETOWN"}, {9, "F_GETOWN"}, {10, "F_SETSIG"},
+    {11, "F_GETSIG"}, {15, "F_SETOWN_EX"}, {16, "F_GETOWN_EX"}, {17, "F_GETOWNER_UIDS"}, {36, "F_OFD_GETLK"},
+    {37, "F_OFD_SETLK"}, {38, "F_OFD_SETLKW"}, {1024, "F_SETLEASE"}, {1025, "F_GETLEASE"}, {1026, "F_NOTIFY"},
+    {1030, "F_DUPFD_CLOEXEC"}, {1031, "F_SETPIPE_SZ"}, {1032, "F_GETPIPE_SZ"}, {1033, "F_ADD_SEALS"},
+    {1034, "F_GET_SEALS"}};
+inline constexpr ValueSet fcntl_command_set {fcntl_command_names};
+inline constexpr FlagName fd_flag_names[] = {{1, "FD_CLOEXEC"}};
+inline constexpr FlagSet fd_flag_set {fd_flag_names, "0"};
+inline constexpr FlagName seal_names[] = {{0x1, "F_SEAL_SEAL"}, {0x2, "F_SEAL_SHRINK"}, {0x4, "F_SEAL_GROW"},
+    {0x8, "F_SEAL_WRITE"}, {0x10, "F_SEAL_FUTURE_WRITE"}};
+inline constexpr FlagSet seal_set {seal_names, "0"};
+inline constexpr ValueName lease_names[] = {{0, "F_RDLCK"}, {1, "F_WRLCK"}, {2, "F_UNLCK"}};
+inline constexpr ValueSet lease_set {lease_names};
+
 /// ioctl requests by name (Linux's asm-generic/ioctls.h values on x86-64).
 inline constexpr ValueName ioctl_request_names[] = {{0x5401, "TCGETS"}, {0x5402, "TCSETS"}, {0x5403, "TCSETSW"},
     {0x5404, "TCSETSF"}, {0x5409, "TCSBRK"}, {0x540a, "TCXONC"}, {0x540b, "TCFLSH"}, {0x540c, "TIOCEXCL"},

@@ -132,7 +132,7 @@ constexpr SyscallDescription descriptions[] = {
     {"msgsnd", {integer, pointer, unsigned_integer, hex}},
     {"msgrcv", {integer, pointer, unsigned_integer, long_integer, hex}},
     {"msgctl", {integer, integer, pointer}},
-    {"fcntl", {fd, integer, hex}},
+    {"fcntl", {fd, integer, hex}, ResultKind::decimal, CallLayout::fcntl},
     {"flock", {fd, hex}},
     {"fsync", {fd}},
     {"fdatasync", {fd}},
