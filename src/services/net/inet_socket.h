@@ -1,5 +1,6 @@
 #pragma once
 
+#include "services/abi/in.h"
 #include "services/net/inet_stack.h"
 #include "services/net/socket.h"
 
@@ -39,6 +40,9 @@ private:
     enum class AddressUse : u8 { bind, connect };
 
     bool is_stream() const { return type() == abi::sock_stream; }
+    /// A ping socket (SOCK_DGRAM with IPPROTO_ICMP or IPPROTO_ICMPV6): datagrams are ICMP echo
+    /// requests and replies, and the "port" is the echo identifier.
+    bool is_ping() const { return protocol() == abi::ipproto_icmp || protocol() == abi::ipproto_icmpv6; }
     inet::Family stack_family() const;
     Result<inet::Endpoint> parse_address(std::span<const u8> address, AddressUse use) const;
     std::vector<u8> encode_address(const inet::Endpoint& endpoint) const;

@@ -91,7 +91,8 @@ struct Datagram {
     Endpoint from;
 };
 
-/// The stack's half of a UDP socket.
+/// The stack's half of a UDP socket, or of a ping socket (create_ping): the same datagram
+/// shape, where a ping socket's "port" is the identifier of its ICMP echo requests.
 class UdpPort : public RefCounted<UdpPort> {
 public:
     virtual ~UdpPort() = default;
@@ -129,6 +130,11 @@ std::vector<EndpointEntry> list_udp(bool is_v6);
 
 Result<Ref<TcpConnection>> create_tcp(Family family);
 Result<Ref<UdpPort>> create_udp(Family family);
+/// A ping socket (icmp(7), "ping sockets"): send() takes an ICMP echo request (header and
+/// payload; type 8 over IPv4, 128 over IPv6, code 0, else EINVAL) whose identifier and checksum
+/// the stack fills in, and `received` gets the echo replies that carry the socket's identifier,
+/// headers included, from port 0. `family` is v4 or v6 (a ping socket is never dual).
+Result<Ref<UdpPort>> create_ping(Family family);
 /// Whether `local` may be bound here (an address of one of the interfaces, or any).
 bool is_local_address(const Endpoint& local);
 
