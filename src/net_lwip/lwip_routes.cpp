@@ -41,7 +41,10 @@ void add_v4_routes(netif& interface, std::vector<Route>& main, std::vector<Route
     if (address == 0)
         return;
     u32 index = netif_get_index(&interface);
-    u8 prefix_bits = static_cast<u8>(__builtin_popcount(mask));
+    // Counted by hand: the bare-metal kernel has no libgcc for __builtin_popcount.
+    u8 prefix_bits = 0;
+    for (u32 bits = mask; bits; bits &= bits - 1)
+        ++prefix_bits;
     u32 network = address & mask;
     if (is_loopback_interface(interface)) {
         // The loopback's whole network is local (127.0.0.0/8 answers on every address).
