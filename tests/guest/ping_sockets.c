@@ -151,8 +151,27 @@ static void ping_v6(void)
     close(fd);
 }
 
+/* The options ping(8) sets on its socket are taken and read back (on UDP sockets too). */
+static void receive_options(int family, int level, const int *names, int count)
+{
+    int fd = socket(family, SOCK_DGRAM, 0);
+    CHECK(fd >= 0);
+    for (int i = 0; i < count; ++i) {
+        int on = 1, value = 0;
+        socklen_t len = sizeof value;
+        CHECK(getsockopt(fd, level, names[i], &value, &len) == 0 && value == 0);
+        CHECK(setsockopt(fd, level, names[i], &on, sizeof on) == 0);
+        CHECK(getsockopt(fd, level, names[i], &value, &len) == 0 && value == 1);
+    }
+    close(fd);
+}
+
 int main(void)
 {
+    static const int v4_options[] = {IP_RECVERR, IP_RECVTTL};
+    static const int v6_options[] = {IPV6_RECVERR, IPV6_RECVHOPLIMIT};
+    receive_options(AF_INET, IPPROTO_IP, v4_options, 2);
+    receive_options(AF_INET6, IPPROTO_IPV6, v6_options, 2);
     /* The protocols pair with their own family only. */
     CHECK_ERR(socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMPV6), EPROTONOSUPPORT);
     CHECK_ERR(socket(AF_INET6, SOCK_DGRAM, IPPROTO_ICMP), EPROTONOSUPPORT);

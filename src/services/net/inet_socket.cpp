@@ -605,9 +605,17 @@ Result<void> InetSocket::set_family_option(int level, int name, std::span<const 
                 return Errno::einval;
             m_tos = on == -1 ? 0 : on;
             return {};
+        case abi::ipv6_recverr:
+        case abi::ipv6_recvhoplimit:
+            set_flag(level, name, on != 0);
+            return {};
         default: return Errno::enoprotoopt;
         }
     }
+    // IP_RETOPTS asks for the IP options of received packets; the stack sends and keeps none,
+    // so there are never any to return.
+    if (level == abi::ipproto_ip && name == abi::ip_retopts)
+        return {};
     if (level == abi::ipproto_ip) {
         int on = TRY(int_value(value));
         switch (name) {
@@ -616,6 +624,10 @@ Result<void> InetSocket::set_family_option(int level, int name, std::span<const 
             if (on < -1 || on == 0 || on > 255)
                 return Errno::einval;
             m_ttl = on == -1 ? 64 : on;
+            return {};
+        case abi::ip_recverr:
+        case abi::ip_recvttl:
+            set_flag(level, name, on != 0);
             return {};
         default: return Errno::enoprotoopt;
         }
@@ -644,6 +656,8 @@ Result<std::vector<u8>> InetSocket::get_family_option(int level, int name)
         case abi::ipv6_v6only: return bytes_of(static_cast<int>(m_is_v6only));
         case abi::ipv6_unicast_hops: return bytes_of(m_ttl);
         case abi::ipv6_tclass: return bytes_of(m_tos);
+        case abi::ipv6_recverr:
+        case abi::ipv6_recvhoplimit: return bytes_of(static_cast<int>(has_flag(level, name)));
         default: return Errno::enoprotoopt;
         }
     }
@@ -651,6 +665,8 @@ Result<std::vector<u8>> InetSocket::get_family_option(int level, int name)
         switch (name) {
         case abi::ip_tos: return bytes_of(m_tos);
         case abi::ip_ttl: return bytes_of(m_ttl);
+        case abi::ip_recverr:
+        case abi::ip_recvttl: return bytes_of(static_cast<int>(has_flag(level, name)));
         default: return Errno::enoprotoopt;
         }
     }
