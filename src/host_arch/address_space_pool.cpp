@@ -73,7 +73,13 @@ struct Pending {
     std::unique_ptr<SystrapSpace> systrap;
 };
 
+/// Killed address-space processes whose exit is still to collect: beyond this many, the
+/// next one is waited for at once.
+constexpr usize max_unreaped = 32;
+
 struct Pool {
+    /// Killed processes not yet reaped.
+    std::vector<pid_t> unreaped;
     int ctl_fd {-1};
     pid_t template_pid {0};
     bool has_failed {false};
@@ -191,6 +197,31 @@ bool start_template()
     p.template_pid = pid;
     klog(Subsystem::vm, LogLevel::debug, "address-space template process %d started", pid);
     return true;
+}
+
+/// Whether a killed process's exit has been collected (or it is gone); waits for it when
+/// `is_waiting`.
+bool reap(pid_t pid, bool is_waiting)
+{
+    for (;;) {
+        int status = 0;
+        pid_t got = waitpid(pid, &status, __WALL | (is_waiting ? 0 : WNOHANG));
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            return true; // ECHILD: nothing left to collect
+        if (got == 0)
+            return false;
+        if (WIFEXITED(status) || WIFSIGNALED(status))
+            return true;
+        // A stop that was pending when it was killed: the exit follows.
+    }
+}
+
+void reap_unreaped()
+{
+    auto& list = pool().unreaped;
+    std::erase_if(list, [](pid_t pid) { return reap(pid, false); });
 }
 
 /// Gives up the template (it died or answered wrongly): every pool process goes, and from now
@@ -375,6 +406,7 @@ std::optional<Result<AddressSpacePtr>> take_one()
 std::optional<Result<AddressSpacePtr>> take_pooled_address_space()
 {
     auto& p = pool();
+    reap_unreaped();
     if (p.has_failed)
         return std::nullopt;
     if (p.ctl_fd < 0 && !start_template()) {
@@ -395,8 +427,21 @@ std::optional<Result<AddressSpacePtr>> take_pooled_address_space()
 
 void prepare_pooled_address_spaces()
 {
+    reap_unreaped();
     if (pool().ctl_fd >= 0 && !pool().has_failed)
         start_answered();
+}
+
+void reap_later(pid_t pid)
+{
+    auto& list = pool().unreaped;
+    if (reap(pid, false))
+        return;
+    if (list.size() >= max_unreaped) {
+        reap(pid, true);
+        return;
+    }
+    list.push_back(pid);
 }
 
 } // namespace asterix::frame::arch

@@ -31,8 +31,12 @@ inline constexpr usize stub_go_offset = 16;
 /// caller then forks one itself).
 std::optional<Result<AddressSpacePtr>> take_pooled_address_space();
 /// Starts the pooled processes whose clones the template has reported (seize and let them
-/// set up), so that a later take finds them ready; never blocks. For idle moments.
+/// set up), so that a later take finds them ready, and reaps killed ones; never blocks. For
+/// idle moments.
 void prepare_pooled_address_spaces();
+
+/// Collects the exit of a killed address-space process later (it is never signalled again).
+void reap_later(pid_t pid);
 
 // Shared by both ways of making a process (address_space.cpp).
 /// A stub symbol's address in the address-space process.
