@@ -361,7 +361,9 @@ AddressSpace::~AddressSpace()
         return;
     kill(m_pid, SIGKILL);
     // The process dies on its own; waiting for it here would put its teardown (20-45 us) on
-    // the path of the exit or exec that gave the space up.
+    // the path of the exit or exec that gave the space up. Its frames may go to someone else
+    // before it is gone: a killed process never runs its code again, and the host writes none
+    // of its memory on the way out (it has no robust futex list, rseq area or clear-tid word).
     reap_later(m_pid);
 }
 
