@@ -203,6 +203,10 @@ namespace {
 
     if (!unregister_rseq())
         die_in_child();
+    // glibc's fork left a clear-tid word (in asterix's TLS, at an address a guest page may take
+    // later): the host would write it when the process dies, perhaps after its frames went to
+    // someone else.
+    syscall(SYS_set_tid_address, nullptr);
 
     if (dup2(host::phys_mem_fd(), child_memfd) != child_memfd)
         die_in_child();

@@ -151,6 +151,9 @@ bool map_copy(u64 addr, const void* bytes, usize len, int prot)
     setsid();
     if (!unregister_rseq())
         _exit(127);
+    // The clones are made with a raw clone and get no clear-tid word; the template drops
+    // glibc's too (address_space.cpp's child_main says why).
+    syscall(SYS_set_tid_address, nullptr);
     int ctl = fcntl(ctl_fd, F_DUPFD, 16);
     if (ctl < 0 || dup2(host::phys_mem_fd(), template_memfd) != template_memfd || dup2(ctl, template_ctl_fd) != template_ctl_fd)
         _exit(127);
