@@ -1,4 +1,5 @@
 #include "host_arch/address_space.h"
+#include "host_arch/address_space_pool.h"
 
 #include <elf.h>
 #include <fcntl.h>
@@ -38,13 +39,13 @@ extern "C" const char ax_stub_systrap_trap[];
 
 namespace asterix::frame::arch {
 
+u64 stub_symbol_addr(const char* symbol) { return stub_code_addr + static_cast<u64>(symbol - ax_stub_start); }
+
 namespace {
 
 /// The fd number the memfd gets inside every address-space process.
 constexpr int child_memfd = 3;
 
-/// A stub symbol's address in the address-space process.
-u64 stub_symbol_addr(const char* symbol) { return stub_code_addr + static_cast<u64>(symbol - ax_stub_start); }
 
 int to_host_prot(u8 perms)
 {
@@ -68,6 +69,20 @@ void write_ops(std::span<u8> page, const StubOp* ops, usize count)
         std::memcpy(page.data() + stub_ops_offset + i * sizeof(StubOp), &op, sizeof op);
     }
 }
+
+} // namespace
+
+void write_first_batch(std::span<u8> page, bool is_systrap)
+{
+    u64 end = is_systrap ? systrap_stub_end_addr : stub_end_addr;
+    StubOp first[2] = {
+        {SYS_munmap, {0, stub_code_addr, 0, 0, 0, 0}, 0},
+        {SYS_munmap, {end, host_user_top - end, 0, 0, 0, 0}, 0},
+    };
+    write_ops(page, first, 2);
+}
+
+namespace {
 
 /// Where the stub's closing int3 leaves rip: the instruction after it.
 u64 stub_trap_return_addr() { return stub_symbol_addr(ax_stub_trap) + 1; }
@@ -118,6 +133,22 @@ bool is_expected_result(const StubOp& op)
 
 [[noreturn]] void die_in_child() { _exit(127); }
 
+} // namespace
+
+bool unregister_rseq()
+{
+    // glibc registered rseq for this thread; its area is about to be unmapped, and the host
+    // would then fault the process on every preemption.
+    // The registered length may be sizeof(struct rseq) even where __rseq_size says less.
+    if (__rseq_size > 0) {
+        void* area = static_cast<char*>(__builtin_thread_pointer()) + __rseq_offset;
+        if (syscall(SYS_rseq, area, __rseq_size, 1 /* RSEQ_FLAG_UNREGISTER */, RSEQ_SIG) != 0
+            && syscall(SYS_rseq, area, sizeof(struct rseq), 1, RSEQ_SIG) != 0)
+            return false;
+    }
+    return true;
+}
+
 /// The stub's seccomp filter as BPF, built once by libseccomp in the kernel: only the stub's own
 /// calls may reach the host; anything else kills the process. (Building it in every child cost
 /// as much as the fork itself.)
@@ -154,6 +185,8 @@ const std::vector<sock_filter>& stub_filter()
     return program;
 }
 
+namespace {
+
 /// Runs in the freshly forked child: becomes a clean address-space process. It waits until the
 /// kernel has seized it, drops every host resource, installs the stub and the seccomp filter,
 /// and jumps to the stub, which unmaps everything else and stops.
@@ -168,15 +201,12 @@ const std::vector<sock_filter>& stub_filter()
     if (read(sync_fd, &byte, 1) != 1)
         die_in_child();
 
-    // glibc registered rseq for this thread; its area is about to be unmapped, and the host
-    // would then fault the process on every preemption.
-    // The registered length may be sizeof(struct rseq) even where __rseq_size says less.
-    if (__rseq_size > 0) {
-        void* area = static_cast<char*>(__builtin_thread_pointer()) + __rseq_offset;
-        if (syscall(SYS_rseq, area, __rseq_size, 1 /* RSEQ_FLAG_UNREGISTER */, RSEQ_SIG) != 0
-            && syscall(SYS_rseq, area, sizeof(struct rseq), 1, RSEQ_SIG) != 0)
-            die_in_child();
-    }
+    if (!unregister_rseq())
+        die_in_child();
+    // glibc's fork left a clear-tid word (in asterix's TLS, at an address a guest page may take
+    // later): the host would write it when the process dies, perhaps after its frames went to
+    // someone else.
+    syscall(SYS_set_tid_address, nullptr);
 
     if (dup2(host::phys_mem_fd(), child_memfd) != child_memfd)
         die_in_child();
@@ -197,12 +227,7 @@ const std::vector<sock_filter>& stub_filter()
     if (mprotect(code, page_size, PROT_READ | PROT_EXEC) != 0)
         die_in_child();
 
-    u64 end = systrap ? systrap_stub_end_addr : stub_end_addr;
-    StubOp first[2] = {
-        {SYS_munmap, {0, stub_code_addr, 0, 0, 0, 0}, 0},
-        {SYS_munmap, {end, host_user_top - end, 0, 0, 0, 0}, 0},
-    };
-    write_ops({static_cast<u8*>(data), page_size}, first, 2);
+    write_first_batch({static_cast<u8*>(data), page_size}, systrap != nullptr);
 
     if (systrap) {
         // The mapping thread reads its requests from this page; the guest thread must not be
@@ -260,7 +285,43 @@ int wait_for_stop(pid_t pid)
     return status;
 }
 
+Result<AddressSpacePtr> finish_address_space(pid_t pid, Frame stub_data, std::unique_ptr<SystrapSpace> systrap, u64 started_ns)
+{
+    for (;;) {
+        int status = wait_for_stop(pid);
+        if (WIFEXITED(status) || WIFSIGNALED(status)) {
+            klog(Subsystem::vm, LogLevel::error, "address-space process %d died during setup (status %#x)", pid, status);
+            return Errno::eagain;
+        }
+        if (WSTOPSIG(status) == SIGTRAP && (status >> 16) == 0)
+            break;
+        ptrace(PTRACE_CONT, pid, 0, 0);
+    }
+    xstate_bytes(pid); // probed while the process is stopped, for both platforms
+    bool is_systrap = systrap != nullptr;
+    auto space = AddressSpacePtr(new AddressSpace(pid, std::move(stub_data), std::move(systrap)));
+    if (is_systrap) {
+        user_regs_struct regs {};
+        if (ptrace(PTRACE_GETREGS, pid, 0, &regs) != 0 || regs.rip != stub_symbol_addr(ax_stub_systrap_trap) + 1) {
+            klog(Subsystem::vm, LogLevel::error, "address-space process %d: the systrap stub stopped outside its setup trap", pid);
+            return Errno::eagain;
+        }
+        if (ptrace(PTRACE_CONT, pid, 0, 0) != 0 || !wait_for_first_trap(*space))
+            return Errno::eagain;
+    }
+    klog(Subsystem::vm, LogLevel::debug, "address-space process %d ready in %llu us", pid,
+        static_cast<unsigned long long>((monotonic_ns() - started_ns) / 1000));
+    return space;
+}
+
 Result<AddressSpacePtr> create_address_space()
+{
+    if (auto pooled = take_pooled_address_space())
+        return std::move(*pooled);
+    return fork_address_space();
+}
+
+Result<AddressSpacePtr> fork_address_space()
 {
     u64 started = monotonic_ns();
     auto stub_data = TRY(Frame::alloc_zeroed());
@@ -291,31 +352,7 @@ Result<AddressSpacePtr> create_address_space()
         waitpid(pid, nullptr, __WALL);
         return Errno::eagain;
     }
-    for (;;) {
-        int status = wait_for_stop(pid);
-        if (WIFEXITED(status) || WIFSIGNALED(status)) {
-            klog(Subsystem::vm, LogLevel::error, "address-space process %d died during setup (status %#x)", pid, status);
-            return Errno::eagain;
-        }
-        if (WSTOPSIG(status) == SIGTRAP && (status >> 16) == 0)
-            break;
-        ptrace(PTRACE_CONT, pid, 0, 0);
-    }
-    xstate_bytes(pid); // probed while the process is stopped, for both platforms
-    bool is_systrap = systrap != nullptr;
-    auto space = AddressSpacePtr(new AddressSpace(pid, std::move(stub_data), std::move(systrap)));
-    if (is_systrap) {
-        user_regs_struct regs {};
-        if (ptrace(PTRACE_GETREGS, pid, 0, &regs) != 0 || regs.rip != stub_symbol_addr(ax_stub_systrap_trap) + 1) {
-            klog(Subsystem::vm, LogLevel::error, "address-space process %d: the systrap stub stopped outside its setup trap", pid);
-            return Errno::eagain;
-        }
-        if (ptrace(PTRACE_CONT, pid, 0, 0) != 0 || !wait_for_first_trap(*space))
-            return Errno::eagain;
-    }
-    klog(Subsystem::vm, LogLevel::debug, "address-space process %d ready in %llu us", pid,
-        static_cast<unsigned long long>((monotonic_ns() - started) / 1000));
-    return space;
+    return finish_address_space(pid, std::move(stub_data), std::move(systrap), started);
 }
 
 void AddressSpaceDeleter::operator()(AddressSpace* space) const { delete space; }
@@ -327,8 +364,11 @@ AddressSpace::~AddressSpace()
     if (m_is_reaped)
         return;
     kill(m_pid, SIGKILL);
-    while (waitpid(m_pid, nullptr, __WALL) < 0 && errno == EINTR) {
-    }
+    // The process dies on its own; waiting for it here would put its teardown (20-45 us) on
+    // the path of the exit or exec that gave the space up. Its frames may go to someone else
+    // before it is gone: a killed process never runs its code again, and the host writes none
+    // of its memory on the way out (it has no robust futex list, rseq area or clear-tid word).
+    reap_later(m_pid);
 }
 
 void AddressSpace::queue(u64 nr, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5)

@@ -11,6 +11,8 @@
 #include <fstream>
 #include <string>
 
+#include "host_arch/address_space_pool.h"
+
 namespace asterix::host {
 
 namespace {
@@ -147,6 +149,10 @@ u64 process_budget()
     u64 free = std::min({host_free, cgroup_pids_free(), nproc_free()});
     if (free == unbounded)
         return 0; // nothing on the host bounds it
+    // The template process and the address-space processes it keeps made ahead of need are
+    // asterix's host processes too.
+    u64 pool = frame::arch::address_space_pool_size + 1;
+    free = free > pool ? free - pool : 0;
     // At least the program itself and a child, even on a host that is nearly full.
     return std::max<u64>(free / 2, 2);
 }

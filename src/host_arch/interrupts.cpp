@@ -13,6 +13,7 @@
 
 #include "frame/arch.h"
 #include "frame/clock.h"
+#include "host_arch/address_space_pool.h"
 #include "host_arch/host.h"
 
 namespace asterix {
@@ -179,6 +180,8 @@ void frame::arch::idle_wait(u64 deadline_ns, bool watch_input)
 {
     if (g_tick_pending)
         return;
+    // Idle: the address-space pool's chores go now rather than on a fork's path.
+    frame::arch::prepare_pooled_address_spaces();
     timespec timeout {};
     timespec* timeout_ptr = nullptr;
     if (deadline_ns != ~0ull) {

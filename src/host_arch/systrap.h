@@ -35,6 +35,25 @@ inline constexpr u64 sigreturn_key1 = 0x736967726574726e;
 /// guest thread's alternate-stack description) and the setup page (both threads' filters).
 Result<std::unique_ptr<SystrapSpace>> prepare_systrap_space();
 
+/// One page of the systrap range that an address-space process maps from the memfd.
+struct SystrapChildPage {
+    u64 addr;
+    u64 offset;
+    u64 prot;
+};
+/// The kernel's struct sigaction, as rt_sigaction reads it.
+struct HostSigaction {
+    u64 handler;
+    u64 flags;
+    u64 restorer;
+    u64 mask;
+};
+/// The pages install_systrap_in_child maps, the action it installs and for which signals (the
+/// template process's clones do the same from these).
+std::vector<SystrapChildPage> systrap_child_pages(const SystrapSpace& systrap);
+HostSigaction systrap_handler_action();
+std::span<const int> systrap_handled_signals();
+
 /// In the forked child, before the stub runs: maps the systrap pages and installs the guest
 /// thread's signal handlers (process-wide). False when the host refused.
 bool install_systrap_in_child(int memfd, const SystrapSpace& systrap);

@@ -133,30 +133,41 @@ Result<std::unique_ptr<SystrapSpace>> prepare_systrap_space()
     return sys;
 }
 
+std::vector<SystrapChildPage> systrap_child_pages(const SystrapSpace& sys)
+{
+    std::vector<SystrapChildPage> pages {
+        {sysmsg_addr, sys.sysmsg.pfn() * page_size, PROT_READ | PROT_WRITE},
+        {systrap_setup_addr, sys.setup.pfn() * page_size, PROT_READ},
+    };
+    for (usize i = 0; i < altstack_pages; ++i)
+        pages.push_back({altstack_addr + i * page_size, sys.altstack[i].pfn() * page_size, PROT_READ | PROT_WRITE});
+    return pages;
+}
+
+HostSigaction systrap_handler_action()
+{
+    // The handler and restorer are the stub's, every signal is blocked while the handler
+    // runs, and it runs on the alternate stack.
+    return {stub_code_addr + static_cast<u64>(ax_stub_handler - ax_stub_start), SA_SIGINFO | SA_ONSTACK | 0x04000000 /* SA_RESTORER */,
+        stub_code_addr + static_cast<u64>(ax_stub_restorer - ax_stub_start), ~0ull};
+}
+
+std::span<const int> systrap_handled_signals()
+{
+    static constexpr int signals[] = {SIGSYS, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, host::preempt_signal};
+    return signals;
+}
+
 bool install_systrap_in_child(int memfd, const SystrapSpace& sys)
 {
-    auto map_page = [memfd](u64 addr, const Frame& page, int prot) {
+    for (const auto& page : systrap_child_pages(sys)) {
         // SAFETY: fixed addresses in the stub's range above guest user space.
-        return mmap(reinterpret_cast<void*>(addr), page_size, prot, MAP_SHARED | MAP_FIXED, memfd,
-                   static_cast<off_t>(page.pfn() * page_size))
-            != MAP_FAILED;
-    };
-    if (!map_page(sysmsg_addr, sys.sysmsg, PROT_READ | PROT_WRITE) || !map_page(systrap_setup_addr, sys.setup, PROT_READ))
-        return false;
-    for (usize i = 0; i < altstack_pages; ++i) {
-        if (!map_page(altstack_addr + i * page_size, sys.altstack[i], PROT_READ | PROT_WRITE))
+        if (mmap(reinterpret_cast<void*>(page.addr), page_size, page.prot, MAP_SHARED | MAP_FIXED, memfd, static_cast<off_t>(page.offset))
+            == MAP_FAILED)
             return false;
     }
-    // The kernel's sigaction: the handler and restorer are the stub's, every signal is blocked
-    // while the handler runs, and it runs on the alternate stack.
-    struct {
-        u64 handler;
-        u64 flags;
-        u64 restorer;
-        u64 mask;
-    } action {stub_code_addr + static_cast<u64>(ax_stub_handler - ax_stub_start), SA_SIGINFO | SA_ONSTACK | 0x04000000 /* SA_RESTORER */,
-        stub_code_addr + static_cast<u64>(ax_stub_restorer - ax_stub_start), ~0ull};
-    for (int sig : {SIGSYS, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, host::preempt_signal}) {
+    HostSigaction action = systrap_handler_action();
+    for (int sig : systrap_handled_signals()) {
         if (syscall(SYS_rt_sigaction, sig, &action, nullptr, 8) != 0)
             return false;
     }

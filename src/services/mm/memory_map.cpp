@@ -66,7 +66,7 @@ void MemoryMap::drop_file_pages_past(const PageCache& cache, u64 size)
     }
 }
 
-Result<Ref<MemoryMap>> MemoryMap::fork()
+Result<Ref<MemoryMap>> MemoryMap::fork(std::span<const u64> hot_addrs)
 {
     auto child_vm = TRY(frame::VmSpace::create());
     auto child = make_ref<MemoryMap>(child_vm);
@@ -95,7 +95,32 @@ Result<Ref<MemoryMap>> MemoryMap::fork()
         if (is_private_writable)
             m_vm->protect(area.start, area.end - area.start, perms & ~frame::perm_write);
     }
+    for (u64 addr : hot_addrs)
+        child->copy_hot_page(*this, page_round_down(addr));
     return child;
+}
+
+void MemoryMap::copy_hot_page(MemoryMap& parent, u64 page)
+{
+    const Area* area = find_area(page);
+    auto mapping = m_vm->query(page);
+    auto parent_mapping = parent.m_vm->query(page);
+    if (!area || !mapping || !parent_mapping)
+        return;
+    u8 perms = effective_perms(area->prot);
+    if (!area->is_shared && (perms & frame::perm_write) && mapping->frame.pfn() == parent_mapping->frame.pfn()) {
+        auto copy = alloc_frame();
+        if (copy.is_error())
+            return; // copy-on-write then, as for any other page
+        MUST(frame::FrameWriter(copy.value()).copy_from(mapping->frame));
+        m_vm->map(page, copy.release_value(), perms);
+        // Whoever else shares the parent's frame (the page cache, an earlier fork's child)
+        // keeps it read-only for the parent; handles: the parent's page table, `mapping` and
+        // `parent_mapping`.
+        if (mapping->frame.share_count() <= 3)
+            parent.m_vm->protect(page, page_size, perms);
+    }
+    m_vm->fill_tlb(page);
 }
 
 const Area* MemoryMap::find_area(u64 addr) const

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <map>
+#include <span>
 #include <vector>
 #include <string>
 
@@ -79,8 +80,11 @@ class MemoryMap : public RefCounted<MemoryMap> {
 public:
     explicit MemoryMap(Ref<frame::VmSpace> vm);
     /// A copy-on-write copy for a forked child: private pages are shared read-only until one
-    /// side writes; shared mappings stay shared.
-    Result<Ref<MemoryMap>> fork();
+    /// side writes; shared mappings stay shared. The pages at `hot_addrs` (the forking thread's
+    /// code, stack and TLS), which both sides touch at once, are copied now rather than on
+    /// their first write, and the child starts with them in its TLB: a page fault costs far
+    /// more than a copy on the hosted backend.
+    Result<Ref<MemoryMap>> fork(std::span<const u64> hot_addrs = {});
     MemoryMap(const MemoryMap&) = delete;
 
     frame::VmSpace& vm() { return *m_vm; }
@@ -176,6 +180,9 @@ public:
     }
 
 private:
+    /// fork's part for one hot page of the child (this map): a private copy, the parent's page
+    /// writable again when nobody else shares it, and the page in the child's TLB.
+    void copy_hot_page(MemoryMap& parent, u64 page);
     const Area* find_area(u64 addr) const;
     bool is_range_free(u64 start, u64 end) const;
     Result<u64> find_free(u64 len);

@@ -83,10 +83,11 @@ Result<void> install_pidfd(Process& parent, const Ref<Process>& child, u64 where
 
 } // namespace
 
-Result<Ref<Process>> Process::create_forked(i32 pid, Process& parent, Process* new_parent, u64 flags, int exit_signal)
+Result<Ref<Process>> Process::create_forked(i32 pid, Process& parent, Process* new_parent, u64 flags, int exit_signal,
+    std::span<const u64> hot_addrs)
 {
     auto process = make_ref<Process>(Key {}, pid, new_parent);
-    process->m_memory = (flags & clone_vm) ? parent.m_memory : TRY(parent.m_memory->fork());
+    process->m_memory = (flags & clone_vm) ? parent.m_memory : TRY(parent.m_memory->fork(hot_addrs));
     process->m_files = (flags & clone_files) ? parent.m_files : TRY(parent.m_files->clone());
     if (flags & clone_fs) {
         process->m_fs = parent.m_fs;
@@ -174,7 +175,13 @@ Result<i32> clone_thread_or_process(Thread& parent_thread, const CloneRequest& r
     Process* new_parent = (flags & clone_parent) ? parent.parent() : &parent;
     if (!new_parent)
         new_parent = &parent;
-    auto process = TRY(Process::create_forked(tid, parent, new_parent, flags, request.exit_signal));
+    // What the child touches first: where it returns to, its stack and its TLS (the parent's,
+    // or the ones the request gives it); the parent, back from the call, touches the same.
+    const auto& regs = parent_thread.context().regs;
+    u64 child_sp = request.stack ? request.stack : regs.rsp;
+    u64 child_tls = (flags & clone_settls) ? request.tls : regs.fs_base;
+    const u64 hot_addrs[] = {regs.rip, regs.rsp, regs.rsp - page_size / 2, child_sp, child_tls};
+    auto process = TRY(Process::create_forked(tid, parent, new_parent, flags, request.exit_signal, hot_addrs));
     // As for a thread, the tid writes come before the thread that would keep the process alive.
     if (flags & clone_child_settid)
         TRY(process->vm().write(UserPtr<i32>(request.child_tid), tid));

@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -105,7 +106,9 @@ public:
     /// The child of a fork or clone without CLONE_THREAD (clone.cpp): shares or copies the
     /// parent's memory, files, fs and signal handlers as `flags` say, and inherits its
     /// identity, group, session, limits and nice value.
-    static Result<Ref<Process>> create_forked(i32 pid, Process& parent, Process* new_parent, u64 flags, int exit_signal);
+    /// `hot_addrs`: pages the child and parent touch first (MemoryMap::fork).
+    static Result<Ref<Process>> create_forked(i32 pid, Process& parent, Process* new_parent, u64 flags, int exit_signal,
+        std::span<const u64> hot_addrs = {});
 
     i32 pid() const { return m_pid; }
     i32 ppid() const;
