@@ -150,10 +150,13 @@ bool host::start_user_net(const UserNetConfig& config, std::string& error)
     auto address_text = [](const std::array<u8, 4>& a) {
         return std::to_string(a[0]) + "." + std::to_string(a[1]) + "." + std::to_string(a[2]) + "." + std::to_string(a[3]);
     };
-    std::vector<std::string> args {"passt", "--fd", std::to_string(fds[1]), "--foreground", "--quiet", "--stderr",
+    // Queries to the DNS address go to the host's resolver (passt reads the host's resolv.conf).
+    // The child's end becomes fd 3 of passt (see the child below).
+    constexpr int nat_fd = 3;
+    std::vector<std::string> args {"passt", "--fd", std::to_string(nat_fd), "--foreground", "--quiet", "--stderr",
         "--ipv4-only", "--address", address_text(config.guest_address), "--netmask", std::to_string(config.prefix_bits),
-        "--gateway", address_text(config.gateway_address), "--dns", address_text(config.dns_address), "--mtu",
-        std::to_string(nat_mtu_bytes)};
+        "--gateway", address_text(config.gateway_address), "--dns", address_text(config.dns_address), "--dns-forward",
+        address_text(config.dns_address), "--mtu", std::to_string(nat_mtu_bytes)};
     // passt will not run as root: it changes to "nobody" itself, and says so unless told to.
     if (geteuid() == 0) {
         args.push_back("--runas");
@@ -185,7 +188,14 @@ bool host::start_user_net(const UserNetConfig& config, std::string& error)
             dup2(null_fd, 0);
             dup2(null_fd, 1);
         }
-        fcntl(fds[1], F_SETFD, 0);
+        // passt gets its socket and nothing else of asterix's: no root or volume directory, and
+        // never the memfd of the guest's memory.
+        if (fds[1] != nat_fd) {
+            dup2(fds[1], nat_fd);
+        } else {
+            fcntl(nat_fd, F_SETFD, 0);
+        }
+        close_range(nat_fd + 1, ~0u, 0);
         execvp("passt", argv.data());
         std::fprintf(stderr, "asterix: --net=user: cannot run passt: %s (install it with tools/install-deps)\n", std::strerror(errno));
         _exit(127);

@@ -85,10 +85,10 @@ constexpr std::array option_table {
         "instance if PROGRAM has not ended within SECONDS (default 10; 0: never)",
         run, C::nothing},
     Option {"net", 0, Arity::required, "MODE",
-        "the guest's network: loopback (default: 127.0.0.1 and ::1 only), none\n"
-        "(the same today), or user (also 10.0.2.15/24 through a user-mode NAT,\n"
-        "passt, in a confined process of its own: outbound TCP and UDP as\n"
-        "asterix's own, the gateway 10.0.2.2 reaches the host's 127.0.0.1)",
+        "the guest's network: loopback (default) or none, both only 127.0.0.1\n"
+        "and ::1; or user: also 10.0.2.15/24 through a user-mode NAT (passt, in\n"
+        "a confined process of its own): outbound TCP and UDP as asterix's own,\n"
+        "and the gateway 10.0.2.2 is the host's 127.0.0.1",
         run, C::nothing},
     Option {"publish", 'p', Arity::required, "HOSTPORT:GUESTPORT[/tcp|/udp]",
         "forward HOSTPORT on the host's 127.0.0.1 to GUESTPORT of the guest\n"
