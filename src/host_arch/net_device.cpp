@@ -150,8 +150,8 @@ bool host::start_user_net(const UserNetConfig& config, std::string& error)
     auto address_text = [](const std::array<u8, 4>& a) {
         return std::to_string(a[0]) + "." + std::to_string(a[1]) + "." + std::to_string(a[2]) + "." + std::to_string(a[3]);
     };
-    // Queries to the DNS address go to the host's resolver (passt reads the host's resolv.conf).
-    // The child's end becomes fd 3 of passt (see the child below).
+    // The child's end becomes fd 3 of passt (see the child below). Queries to the DNS address
+    // go to the host's resolver (--dns-forward: passt reads the host's resolv.conf).
     constexpr int nat_fd = 3;
     std::vector<std::string> args {"passt", "--fd", std::to_string(nat_fd), "--foreground", "--quiet", "--stderr",
         "--ipv4-only", "--address", address_text(config.guest_address), "--netmask", std::to_string(config.prefix_bits),
