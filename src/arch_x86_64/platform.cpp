@@ -44,6 +44,14 @@ void idle_wait(u64 deadline_ns, bool)
         asm volatile("sti; hlt");
 }
 
+// No network device yet (virtio-net is later work): the services run with loopback only.
+bool net_is_present() { return false; }
+std::array<u8, 6> net_mac_address() { return {}; }
+usize net_mtu_bytes() { return 0; }
+Result<void> net_send(std::span<const u8>) { return Errno::enodev; }
+bool net_receive(std::vector<u8>&) { return false; }
+bool net_input_ready() { return false; }
+
 void log_write(std::string_view text) { write_serial(text); }
 void report_write(std::string_view text) { write_serial(text); }
 bool open_log_sink(const char*) { return false; }

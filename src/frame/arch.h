@@ -3,10 +3,12 @@
 // The backend interface: what src/host_arch (and later src/arch_x86_64) implement for the
 // frame. CMake links exactly one backend. Services never include this header.
 
+#include <array>
 #include <concepts>
 #include <memory>
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "frame/result.h"
 #include "frame/types.h"
@@ -56,6 +58,16 @@ bool take_timer_tick();
 /// Sleeps until `deadline_ns` (monotonic), a timer tick, or console input when `watch_input`.
 void idle_wait(u64 deadline_ns, bool watch_input);
 bool console_input_ready();
+
+// The network device (frame/net_device.h). A backend without one says so in net_is_present();
+// idle_wait also wakes when frames arrive, and an arriving frame interrupts a running guest.
+bool net_is_present();
+std::array<u8, 6> net_mac_address();
+usize net_mtu_bytes();
+Result<void> net_send(std::span<const u8> frame);
+bool net_receive(std::vector<u8>& frame);
+/// Whether received bytes wait on the device (a frame, or part of one).
+bool net_input_ready();
 /// Terminal signals the host sent asterix (SIGINT, SIGQUIT, SIGTSTP, SIGWINCH) since the last
 /// call, as a bit mask by signal number.
 u64 take_console_signals();

@@ -13,6 +13,9 @@ namespace asterix::frame {
 void run_scheduler();
 /// Tasks waiting for input on the console; the scheduler wakes them when input arrives.
 WaitQueue& console_input_waiters();
+/// The network device's interrupt: hands waiting frames to the receive hook (or drops them).
+/// Called by the scheduler at its safe points.
+void poll_net_device();
 /// A frame's bytes in place, through the direct map; valid while a handle to the frame lives.
 /// Only the frame and its backends may hold such a view (page tables, the hosted stub's data
 /// page, boot checks); services copy through FrameReader and FrameWriter instead.

@@ -105,6 +105,7 @@ public:
             deliver_console_signals();
             run_due_timers();
             poll_console();
+            poll_net_device();
             if (!m_run_queue.empty())
                 yield();
         }
@@ -117,6 +118,7 @@ public:
             deliver_console_signals();
             run_due_timers();
             poll_console();
+            poll_net_device();
             if (m_run_queue.empty()) {
                 arch::idle_wait(next_deadline(), !console_input_waiters().is_empty());
                 take_tick();

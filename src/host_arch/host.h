@@ -3,8 +3,10 @@
 // Internal to the hosted backend: state shared between its files, and the setup the command
 // line performs before boot. Nothing outside src/host_arch and src/main includes this.
 
+#include <array>
 #include <csignal>
 #include <string>
+#include <vector>
 
 #include "frame/errno.h"
 #include "frame/file_stat.h"
@@ -46,6 +48,36 @@ int add_volume(const std::string& path);
 /// How long the program may take to end after a forwarded SIGTERM before the instance is
 /// killed (--stop-timeout); 0 for no limit.
 void set_stop_timeout_ns(u64 timeout_ns);
+
+/// One --publish: a port on the host's 127.0.0.1 forwarded to the guest's port.
+struct PortForward {
+    u16 host_port;
+    u16 guest_port;
+    bool is_udp;
+};
+
+/// The user-mode NAT's network (--net=user), in slirp's and QEMU's numbering.
+struct UserNetConfig {
+    std::array<u8, 4> guest_address {10, 0, 2, 15};
+    u8 prefix_bits {24};
+    /// The gateway is the host: passt maps connections to it onto the host's loopback.
+    std::array<u8, 4> gateway_address {10, 0, 2, 2};
+    std::array<u8, 4> dns_address {10, 0, 2, 3};
+    std::vector<PortForward> forwards;
+};
+
+/// Starts the NAT (passt, confined in its own process) and makes it the frame's network
+/// device; false with `error` set when passt is missing or failed (a port already in use).
+bool start_user_net(const UserNetConfig& config, std::string& error);
+/// Ends the NAT process (at exit).
+void stop_user_net();
+/// The device's socket, which idle waits watch (-1 without a device).
+int net_device_fd();
+/// The device's interrupt, from a signal handler: wakes an idle wait and stops the running
+/// guest so that the scheduler takes the frames.
+void signal_device_interrupt();
+/// An idle wait saw the device's socket readable: the scheduler takes the frames next.
+void note_device_input();
 
 /// Records which of fds 0-2 asterix was given, then fills closed ones with /dev/null so that the
 /// kernel's own descriptors never take those numbers.

@@ -108,6 +108,12 @@ void on_timer_signal(int)
 }
 } // namespace
 
+void host::signal_device_interrupt()
+{
+    g_tick_pending = 1;
+    interrupt_running_guest();
+}
+
 void frame::arch::start_timer(u64 period_ns)
 {
     struct sigaction action {};
@@ -191,8 +197,17 @@ void frame::arch::idle_wait(u64 deadline_ns, bool watch_input)
         timeout.tv_nsec = static_cast<long>(wait % 1'000'000'000);
         timeout_ptr = &timeout;
     }
-    pollfd fd {0, POLLIN, 0};
-    ppoll(&fd, watch_input ? 1 : 0, timeout_ptr, nullptr);
+    // The console when a task waits for it, and the network device always: its frames are
+    // taken (or dropped) whoever waits.
+    pollfd fds[2];
+    nfds_t count = 0;
+    if (watch_input)
+        fds[count++] = pollfd {0, POLLIN, 0};
+    if (host::net_device_fd() >= 0)
+        fds[count++] = pollfd {host::net_device_fd(), POLLIN, 0};
+    ppoll(fds, count, timeout_ptr, nullptr);
+    if (count && fds[count - 1].fd == host::net_device_fd() && (fds[count - 1].revents & POLLIN))
+        host::note_device_input();
 }
 
 } // namespace asterix

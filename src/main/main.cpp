@@ -52,6 +52,46 @@ constexpr int exit_usage = 2;
     std::exit(exit_usage);
 }
 
+/// A port number from 1 to 65535.
+bool parse_port(std::string_view text, u16& out)
+{
+    if (text.empty() || text.size() > 5)
+        return false;
+    u32 value = 0;
+    for (char c : text) {
+        if (c < '0' || c > '9')
+            return false;
+        value = value * 10 + static_cast<u32>(c - '0');
+    }
+    if (value == 0 || value > 65535)
+        return false;
+    out = static_cast<u16>(value);
+    return true;
+}
+
+/// --publish HOSTPORT:GUESTPORT[/tcp|/udp].
+host::PortForward parse_publish(const std::string& spec)
+{
+    host::PortForward forward {};
+    std::string_view text = spec;
+    std::string_view protocol = "tcp";
+    if (auto slash = text.find('/'); slash != std::string_view::npos) {
+        protocol = text.substr(slash + 1);
+        text = text.substr(0, slash);
+    }
+    if (protocol != "tcp" && protocol != "udp")
+        fail("--publish: the protocol must be tcp or udp (got '" + std::string(protocol) + "' in '" + spec + "')", "run");
+    forward.is_udp = protocol == "udp";
+    auto colon = text.find(':');
+    if (colon == std::string_view::npos)
+        fail("--publish wants HOSTPORT:GUESTPORT[/tcp|/udp] (got '" + spec + "')", "run");
+    if (!parse_port(text.substr(0, colon), forward.host_port))
+        fail("--publish: the host port must be a number from 1 to 65535 (got '" + std::string(text.substr(0, colon)) + "' in '" + spec + "')", "run");
+    if (!parse_port(text.substr(colon + 1), forward.guest_port))
+        fail("--publish: the guest port must be a number from 1 to 65535 (got '" + std::string(text.substr(colon + 1)) + "' in '" + spec + "')", "run");
+    return forward;
+}
+
 bool parse_size(std::string_view text, u64& out)
 {
     if (text.empty())
@@ -207,6 +247,9 @@ int run(std::span<char* const> args)
     std::optional<u64> stop_timeout_s;
     bool is_trace_per_process = false;
     std::vector<std::string> volumes;
+    std::string net_mode = "loopback";
+    bool is_net_given = false;
+    host::UserNetConfig user_net;
     for (char** env = environ; *env; ++env)
         params.envp.emplace_back(*env);
 
@@ -306,7 +349,19 @@ int run(std::span<char* const> args)
                 fail("--log: bad specification '" + value + "' (levels: error warn info debug trace; subsystems: kernel vm fs proc signal syscall sched)", "run");
         } else if (name == "log-file") {
             log_file = value;
+        } else if (name == "net") {
+            if (value != "none" && value != "loopback" && value != "user")
+                fail("--net wants none, loopback or user (got '" + value + "')", "run");
+            net_mode = value;
+            is_net_given = true;
+        } else if (name == "publish") {
+            user_net.forwards.push_back(parse_publish(value));
         }
+    }
+    if (!user_net.forwards.empty()) {
+        if (is_net_given && net_mode != "user")
+            fail("--publish needs --net=user (got --net=" + net_mode + ")", "run");
+        net_mode = "user";
     }
     if (operands.empty())
         fail("run: no program to run", "run");
@@ -361,8 +416,18 @@ int run(std::span<char* const> args)
     // Both platforms hand over between the kernel and a guest faster on one CPU: on the 2-vCPU
     // development VM (bench/run, 2026-11-30) an unpinned systrap was slower than a pinned one
     // on every row (pipe ping-pong 8x). systrap's spinning applies only across CPUs.
+    // The NAT starts before asterix pins itself, so that passt keeps every CPU: it copies bytes
+    // between sockets while the kernel runs the guest.
+    if (net_mode == "user") {
+        std::string net_error;
+        if (!host::start_user_net(user_net, net_error)) {
+            std::fprintf(stderr, "asterix: --net=user: %s\n", net_error.c_str());
+            return 125;
+        }
+    }
     host::pin_to_current_cpu();
     int status = frame::boot(params, services::kernel_main);
+    host::stop_user_net();
     host::restore_console();
     return status;
 }

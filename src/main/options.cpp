@@ -84,6 +84,17 @@ constexpr std::array option_table {
         "after a SIGTERM sent to asterix is forwarded to PROGRAM, kill the\n"
         "instance if PROGRAM has not ended within SECONDS (default 10; 0: never)",
         run, C::nothing},
+    Option {"net", 0, Arity::required, "MODE",
+        "the guest's network: loopback (default) or none, both only 127.0.0.1\n"
+        "and ::1; or user: also 10.0.2.15/24 through a user-mode NAT (passt, in\n"
+        "a confined process of its own): outbound TCP and UDP as asterix's own,\n"
+        "and the gateway 10.0.2.2 is the host's 127.0.0.1",
+        run, C::nothing},
+    Option {"publish", 'p', Arity::required, "HOSTPORT:GUESTPORT[/tcp|/udp]",
+        "forward HOSTPORT on the host's 127.0.0.1 to GUESTPORT of the guest\n"
+        "(TCP unless /udp; implies --net=user; repeatable). A guest server bound\n"
+        "to its own 127.0.0.1 is not reachable so, as under docker",
+        run, C::nothing},
     Option {"help", 'h', Arity::none, "", "show this help", run, C::nothing},
 
     Option {"help", 'h', Arity::none, "", "show this help", debug, C::nothing},

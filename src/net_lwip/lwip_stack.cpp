@@ -14,6 +14,7 @@
 #include "services/net/inet_stack.h"
 #include "services/net/socket.h"
 #include "services/process/kernel_timer.h"
+#include "net_lwip/ethernet_link.h"
 
 #include "lwip/init.h"
 #include "lwip/ip_addr.h"
@@ -131,6 +132,7 @@ ip_addr_t bind_address(const Endpoint& local, Family family)
 }
 
 void run_timers();
+void pump();
 
 /// lwIP's global state: started on first use; its timers run while connections exist.
 struct Stack {
@@ -147,6 +149,7 @@ struct Stack {
         if (!stack->is_started) {
             stack->is_started = true;
             lwip_init();
+            start_ethernet_link(pump);
         }
         return *stack;
     }
@@ -684,7 +687,20 @@ Endpoint endpoint_of(const ip_addr_t& ip, u16 port) { return from_ip(ip, port); 
 ip_addr_t bind_address_of(const Endpoint& local, Family family) { return bind_address(local, family); }
 } // namespace glue
 
-bool is_local_address(const Endpoint& local) { return local.is_any() || is_loopback(local); }
+bool is_local_address(const Endpoint& local)
+{
+    if (local.is_any() || is_loopback(local))
+        return true;
+    // An address of an interface (the device's 10.0.2.15).
+    ip_addr_t ip = to_ip(local);
+    struct netif* netif;
+    NETIF_FOREACH(netif)
+    {
+        if (!local.is_v6 && ip4_addr_cmp(ip_2_ip4(&ip), netif_ip4_addr(netif)))
+            return true;
+    }
+    return false;
+}
 
 namespace {
 

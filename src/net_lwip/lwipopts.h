@@ -21,8 +21,12 @@
 #define LWIP_DHCP 0
 #define LWIP_AUTOIP 0
 #define LWIP_DNS 0
-#define LWIP_ARP 0
-#define LWIP_ETHERNET 0
+/* ARP and Ethernet for the network device's interface (net_lwip/ethernet_link.cpp). */
+#define LWIP_ARP 1
+#define LWIP_ETHERNET 1
+#define ARP_QUEUEING 1
+#define ARP_TABLE_SIZE 16
+#define MEMP_NUM_ARP_QUEUE 64
 #define LWIP_IPV6_MLD 0
 #define LWIP_IPV6_AUTOCONFIG 0
 #define LWIP_IPV6_DUP_DETECT_ATTEMPTS 0
@@ -68,7 +72,8 @@
  * small and lwIP's check that the window fits in it does not apply. */
 #define PBUF_POOL_SIZE 4
 #define LWIP_DISABLE_TCP_SANITY_CHECKS 1
-#define PBUF_LINK_HLEN 0
+/* Room for the Ethernet header in front of every packet. */
+#define PBUF_LINK_HLEN 14
 
 /* TCP over loopback: the interface has no MTU, so a segment may be large. Without window
  * scaling the window tops out at 64 KiB. */
@@ -80,6 +85,16 @@
 #define TCP_LISTEN_BACKLOG 1
 #define TCP_DEFAULT_LISTEN_BACKLOG 128
 #define LWIP_TCP_TIMESTAMPS 0
+/* Window scaling is offered (with a shift of 0: our own window stays 64 KiB) so that a peer
+ * which scales its window, as passt does, has it read as scaled. passt (2023-03) scales the
+ * window it announces even when the SYN offered no scaling, so without this lwIP reads a
+ * 64 KiB window as a few hundred bytes and sends a segment a second. */
+/* lwIP counts retransmission timeouts in slow-timer ticks (twice this interval); at its default
+ * 250 ms a segment lost on the way to the NAT (passt takes only what its host socket has room
+ * for) stalls a connection for over a second. */
+#define TCP_TMR_INTERVAL 50
+#define LWIP_WND_SCALE 1
+#define TCP_RCV_SCALE 0
 #define TCP_QUEUE_OOSEQ 1
 #define LWIP_CALLBACK_API 1
 #define LWIP_EVENT_API 0
