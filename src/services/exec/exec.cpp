@@ -7,6 +7,7 @@
 #include "frame/clock.h"
 #include "frame/cpu.h"
 #include "frame/frame_io.h"
+#include "frame/patch_table.h"
 #include "frame/vdso.h"
 #include "services/exec/elf.h"
 #include "services/exec/initial_stack.h"
@@ -369,6 +370,11 @@ std::optional<ExecError> exec_program(Thread& thread, const std::string& path_in
     auto vdso = memory->map_vdso(vdso_pages.value());
     if (vdso.is_error())
         return failure(vdso.error(), "cannot map the vDSO");
+    // The trampolines of patched syscall sites, when the backend patches them. A program that
+    // occupies their fixed address keeps its sites unpatched (the backend checks the table is
+    // mapped), so a failure here costs speed only.
+    if (auto table = frame::patch_table_pages())
+        (void)memory->map_patch_table(*table);
 
     // The program's credentials (capabilities(7), "Transformation of capabilities during execve").
     auto creds = thread.credentials().copy();
