@@ -63,6 +63,8 @@ constexpr u32 fp_xstate_magic1 = 0x46505853;
 constexpr u64 altstack_end = altstack_addr + altstack_pages * page_size;
 constexpr u64 unanswered_preempts_max = 5; // timer ticks (10 ms)
 constexpr int caught_in_stub_max = 20;
+// stub.S drops this signal in a patched site's path by its number.
+static_assert(host::preempt_signal == 12, "stub.S's PREEMPT_SIGNAL");
 
 void put_u64(std::span<u8> page, usize offset, u64 value) { std::memcpy(page.data() + offset, &value, sizeof value); }
 u64 get_u64(std::span<const u8> page, usize offset)
