@@ -5,6 +5,7 @@
 #include "arch_x86_64/serial.h"
 #include "frame/arch.h"
 #include "frame/clock.h"
+#include "frame/patch_table.h"
 
 namespace asterix::frame::arch {
 
@@ -67,3 +68,10 @@ void halt(int exit_code) { arch_x86_64::power_off(static_cast<u8>(exit_code)); }
 void print_panic_state() {}
 
 } // namespace asterix::frame::arch
+
+namespace asterix::frame {
+
+// Bare metal runs syscalls through its own entry point; nothing is patched.
+std::optional<PatchTablePages> patch_table_pages() { return std::nullopt; }
+
+} // namespace asterix::frame

@@ -53,6 +53,8 @@ void VmSpace::map(u64 va, Frame frame, u8 perms)
     AX_ASSERT(is_page_aligned(va) && va < user_space_end && !frame.is_null());
     u64 vpn = va >> page_shift;
     make_tlb_room(1);
+    if (!m_patches.empty())
+        on_pte_change(vpn, &frame, perms);
     auto it = m_pages.find(vpn);
     bool is_in_tlb = false;
     if (it != m_pages.end() && it->second.is_in_tlb) {
@@ -73,6 +75,8 @@ void VmSpace::unmap(u64 va, u64 len)
         return;
     u64 first = va >> page_shift;
     u64 last = (page_round_up(va + len) >> page_shift); // exclusive
+    for (auto patched = m_patches.lower_bound(first); patched != m_patches.end() && patched->first < last;)
+        patched = m_patches.erase(patched);
     auto it = m_pages.lower_bound(first);
     u64 tlb_first = ~0ull, tlb_last = 0;
     while (it != m_pages.end() && it->first < last) {
@@ -90,6 +94,13 @@ void VmSpace::protect(u64 va, u64 len, u8 perms)
 {
     u64 first = va >> page_shift;
     u64 last = page_round_up(va + len) >> page_shift;
+    if (perms & perm_write) {
+        for (auto patched = m_patches.lower_bound(first); patched != m_patches.end() && patched->first < last;) {
+            u64 vpn = patched->first;
+            ++patched;
+            undo_patches(vpn);
+        }
+    }
     u64 run_start = 0, run_end = 0;
     auto flush_run = [&] {
         if (run_start == run_end)
@@ -252,6 +263,114 @@ Result<std::string> VmSpace::read_cstring(u64 va, usize max_len)
             return out;
         if (result.is_error())
             return Errno::efault;
+    }
+}
+
+void VmSpace::on_pte_change(u64 vpn, const Frame* frame, u8 perms)
+{
+    auto patched = m_patches.find(vpn);
+    if (patched == m_patches.end())
+        return;
+    if (!frame || frame->pfn() != patched->second.pfn)
+        m_patches.erase(patched); // the patched copy is gone from this page
+    else if (perms & perm_write)
+        undo_patches(vpn);
+}
+
+void VmSpace::undo_patches(u64 vpn)
+{
+    auto patched = m_patches.find(vpn);
+    if (patched == m_patches.end())
+        return;
+    auto pte = m_pages.find(vpn);
+    if (pte != m_pages.end() && pte->second.frame.pfn() == patched->second.pfn) {
+        auto bytes = frame_direct_bytes(pte->second.frame);
+        for (const PatchedSite& site : patched->second.sites) {
+            usize offset = site.va & (page_size - 1);
+            // Only bytes that still hold the patch: a forked sibling that shares the frame
+            // may have put them back already.
+            if (std::equal(site.patched.begin(), site.patched.begin() + site.len, bytes.begin() + static_cast<isize>(offset)))
+                std::copy_n(site.original.begin(), site.len, bytes.begin() + static_cast<isize>(offset));
+        }
+    }
+    m_patches.erase(patched);
+}
+
+bool VmSpace::patch_code(u64 va, std::span<const u8> expected, std::span<const u8> replacement)
+{
+    u64 vpn = va >> page_shift;
+    usize offset = va & (page_size - 1);
+    usize len = expected.size();
+    if (!m_is_code_patching_allowed || len == 0 || len > 16 || replacement.size() != len || offset + len > page_size)
+        return false;
+    auto pte = m_pages.find(vpn);
+    if (pte == m_pages.end() || !(pte->second.perms & perm_exec) || (pte->second.perms & perm_write))
+        return false;
+    auto current = frame_direct_bytes(pte->second.frame);
+    if (!std::equal(expected.begin(), expected.end(), current.begin() + static_cast<isize>(offset)))
+        return false;
+    auto patched = m_patches.find(vpn);
+    // The page's own patched copy, which nobody else holds (the page table and this function's
+    // look at it), is patched in place; any other frame (a page-cache page, the vDSO's, one
+    // that a fork shares) gets a private copy first.
+    bool is_own_copy = patched != m_patches.end() && patched->second.pfn == pte->second.frame.pfn() && pte->second.frame.share_count() <= 1;
+    Frame target = pte->second.frame;
+    if (!is_own_copy) {
+        auto copy = Frame::alloc_zeroed();
+        if (copy.is_error())
+            return false;
+        target = copy.release_value();
+        auto to = frame_direct_bytes(target);
+        std::copy(current.begin(), current.end(), to.begin());
+    }
+    // In gVisor's order, though no guest thread of this address space runs while the kernel
+    // does: the byte after the first instruction first, then the tail, then the opcode.
+    auto bytes = frame_direct_bytes(target);
+    PatchedSite site {va, static_cast<u8>(len), {}, {}};
+    std::copy(expected.begin(), expected.end(), site.original.begin());
+    std::copy(replacement.begin(), replacement.end(), site.patched.begin());
+    if (len > 5)
+        bytes[offset + 5] = replacement[5];
+    std::copy(replacement.begin() + 1, replacement.end(), bytes.begin() + static_cast<isize>(offset + 1));
+    bytes[offset] = replacement[0];
+    if (!is_own_copy) {
+        PatchedPage page {target.pfn(), {}};
+        if (patched != m_patches.end())
+            page.sites = std::move(patched->second.sites); // the copy carries the earlier patches
+        m_patches.insert_or_assign(vpn, std::move(page));
+        map(vpn << page_shift, target, pte->second.perms);
+    }
+    m_patches[vpn].sites.push_back(site);
+    return true;
+}
+
+std::optional<u64> VmSpace::patched_site_at(u64 va) const
+{
+    for (u64 vpn : {va >> page_shift, (va >> page_shift) - 1}) {
+        auto patched = m_patches.find(vpn);
+        if (patched == m_patches.end())
+            continue;
+        for (const PatchedSite& site : patched->second.sites) {
+            if (va >= site.va && va < site.va + site.len)
+                return site.va;
+        }
+    }
+    return std::nullopt;
+}
+
+void VmSpace::forbid_code_patching()
+{
+    m_is_code_patching_allowed = false;
+    while (!m_patches.empty())
+        undo_patches(m_patches.begin()->first);
+}
+
+void VmSpace::inherit_code_patches(const VmSpace& parent)
+{
+    for (const auto& [vpn, page] : parent.m_patches) {
+        auto pte = m_pages.find(vpn);
+        if (pte != m_pages.end() && pte->second.frame.pfn() == page.pfn)
+            m_patches.insert_or_assign(vpn, page);
     }
 }
 

@@ -1,11 +1,13 @@
 #pragma once
 
+#include <array>
 #include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "frame/phys_mem.h"
 #include "frame/ref.h"
@@ -111,6 +113,24 @@ public:
         return write_bytes(ptr.addr(), object_bytes(value));
     }
 
+    /// Rewrites the code bytes at `va` (`expected` becomes `replacement`, at most 16 bytes, all
+    /// in one page) in a private copy of the page, never in the frame it maps, which may be a
+    /// file's page-cache page that other processes and read(2) see. The page must be mapped
+    /// executable and not writable. The original bytes are kept: the patch is undone when the
+    /// page becomes writable, and forgotten when another frame replaces the page. False when
+    /// the bytes differ, a condition fails, patching is forbidden or memory is short.
+    bool patch_code(u64 va, std::span<const u8> expected, std::span<const u8> replacement);
+    /// The start of the patched site whose bytes hold `va`, if any.
+    std::optional<u64> patched_site_at(u64 va) const;
+    /// Whether code may be patched here: not once a tracer attached (it must see the program's
+    /// own bytes, and its single steps would walk through the patched path).
+    bool is_code_patching_allowed() const { return m_is_code_patching_allowed; }
+    /// Forbids patching for good and undoes every patch (a tracer attaches).
+    void forbid_code_patching();
+    /// A forked child takes its parent's patch records for the pages it maps with the same
+    /// frames, so that it can undo them too.
+    void inherit_code_patches(const VmSpace& parent);
+
     /// Backend state (frame internal).
     arch::AddressSpace& arch() { return *m_arch; }
     /// Makes the backend's mappings agree with the page table around a faulting address.
@@ -131,7 +151,26 @@ private:
     template<typename Fn>
     Result<void> for_each_user_chunk(u64 va, u64 len, Access access, Fn&& fn);
 
+    struct PatchedSite {
+        u64 va;
+        u8 len;
+        std::array<u8, 16> original;
+        std::array<u8, 16> patched;
+    };
+    struct PatchedPage {
+        u64 pfn; ///< the private copy the sites were patched in
+        std::vector<PatchedSite> sites;
+    };
+    /// Puts the original bytes of a page's patched sites back (where they are still patched)
+    /// and forgets them.
+    void undo_patches(u64 vpn);
+    /// What the page table changes at `vpn` mean for its patches: another frame replaces them,
+    /// a writable mapping undoes them.
+    void on_pte_change(u64 vpn, const Frame* frame, u8 perms);
+
     std::map<u64, Pte> m_pages; // by virtual page number
+    std::map<u64, PatchedPage> m_patches; // by virtual page number
+    bool m_is_code_patching_allowed {true};
     arch::AddressSpacePtr m_arch;
     FaultHandler m_fault_handler;
 };

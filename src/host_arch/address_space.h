@@ -59,6 +59,9 @@ struct SystrapSpace {
     /// How many bytes of XSAVE state that frame holds (the host's signal-frame size, which
     /// leaves out AMX tile data a thread has no permission for; at most xstate_bytes).
     usize fpstate_bytes {0};
+    /// The guest thread waits in the fast handoff of a patched syscall site (stub.S), not in
+    /// its signal handler: there is no signal frame to write until it is converted.
+    bool is_fast_parked {false};
 };
 
 /// A guest address space on the host: an address-space process (pid) that holds only the

@@ -70,10 +70,13 @@ Errno host::errno_from_host(int host_errno)
 
 namespace {
 host::Platform g_platform = host::Platform::ptrace;
+bool g_is_syscall_patching_on = true;
 }
 
 host::Platform host::platform() { return g_platform; }
 void host::set_platform(Platform platform) { g_platform = platform; }
+bool host::is_syscall_patching_on() { return g_is_syscall_patching_on; }
+void host::set_syscall_patching(bool is_on) { g_is_syscall_patching_on = is_on; }
 
 const char* host::systrap_unsupported_reason()
 {

@@ -35,6 +35,10 @@ inline constexpr int preempt_signal = SIGUSR2;
 enum class Platform : u8 { ptrace, systrap };
 Platform platform();
 void set_platform(Platform platform);
+/// Whether the systrap platform patches `mov $N, %eax; syscall` sites that trapped
+/// (--syscall-patching, on by default).
+bool is_syscall_patching_on();
+void set_syscall_patching(bool is_on);
 /// Null when this host can run the systrap platform, else why not.
 const char* systrap_unsupported_reason();
 

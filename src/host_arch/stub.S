@@ -61,7 +61,10 @@ ax_stub_trap:
  * Message page layout (SYSMSG): u32 state at 0 (1: trapped, 2: resume), u32 batch done at 4,
  * u64 ucontext pointer at 8, siginfo pointer at 16, fs base at 24, gs base at 32, guest thread
  * id at 40; u32 the guest thread's CPU at 48, the kernel's at 52, the spin budget at 56; batch
- * results from 64 (8 bytes each); the guest thread's stack_t at 1024.
+ * results from 64 (8 bytes each); the guest thread's stack_t at 1024; the fast area of a
+ * patched site's call at 2048 (registers as user_regs_struct's first 20 fields), its flags at
+ * 2304 (OF, then lahf's byte), and the fast return's scratch stack below 4032. States 3 to 5
+ * belong to that fast handoff (ax_stub_fast_entry).
  * Setup page (SETUP): the mapping thread's sock_fprog at 0, the guest thread's at 16.
  */
 #define SYSMSG 0x7ffffff02000
@@ -77,6 +80,19 @@ ax_stub_trap:
 #define FUTEX_WAKE 1
 #define STATE_TRAPPED 1
 #define STATE_RESUME 2
+#define STATE_FAST 3
+#define STATE_FAST_RESUME 4
+#define STATE_CONVERT 5
+/* The message page's fast area (user_regs_struct's first 20 fields), the arithmetic flags a
+ * fast call came with, and the top of the scratch stack the fast return pops the flags from. */
+#define FAST 2048
+#define FAST_FLAGS 2304
+#define SCRATCH_TOP 4032
+#define PREEMPT_SIGNAL 12
+#define UC_RIP 168
+/* The trampoline table of patched syscall sites (syscall_patch.h). */
+#define PATCH_TABLE 0x60000
+#define PATCH_TABLE_BYTES 0x10000
 #define SIGRETURN_KEY0 0x5379737472617030
 #define SIGRETURN_KEY1 0x736967726574726e
 /* CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM */
@@ -87,6 +103,8 @@ ax_stub_trap:
     .globl ax_stub_handler
     .globl ax_stub_restorer
     .globl ax_stub_idle
+    .globl ax_stub_fast_entry
+    .globl ax_stub_fast_end
 ax_stub_systrap_start:
     mov $SYS_clone, %eax
     mov $THREAD_FLAGS, %edi
@@ -191,6 +209,29 @@ stub_die:
 
 /* rdi: signal number, rsi: siginfo, rdx: ucontext; on the alternate stack, all signals blocked. */
 ax_stub_handler:
+    /* The preemption signal that lands in a patched site's path (the trampoline table, or
+     * the fast handoff below) is dropped: there the thread is on its way to the kernel, or
+     * back from it, and the message page holds a handoff that this handler would overwrite.
+     * The kernel's next tick, or its ptrace fallback, preempts the thread anyway. */
+    cmp $PREEMPT_SIGNAL, %edi
+    jne 5f
+    mov UC_RIP(%rdx), %rax
+    lea ax_stub_fast_entry(%rip), %rcx
+    cmp %rcx, %rax
+    jb 6f
+    lea ax_stub_fast_end(%rip), %rcx
+    cmp %rcx, %rax
+    jb 7f
+6:
+    mov $PATCH_TABLE, %ecx
+    cmp %rcx, %rax
+    jb 5f
+    add $PATCH_TABLE_BYTES, %rcx
+    cmp %rcx, %rax
+    jae 5f
+7:
+    ret                         /* to ax_stub_restorer: back where the signal interrupted */
+5:
     movabs $SYSMSG, %rbx
     mov %rdx, 8(%rbx)
     mov %rsi, 16(%rbx)
@@ -242,6 +283,104 @@ ax_stub_restorer:
     movabs $SIGRETURN_KEY1, %rsi
     mov $SYS_rt_sigreturn, %eax
     syscall
+
+/*
+ * The patched syscall sites' handoff (syscall_patch.cpp). A patched site jumps through the
+ * trampoline table, whose entry loads the site's return address into rcx and the syscall
+ * number into eax, as the syscall instruction would have, and jumps here. This saves the
+ * guest's registers in the message page's fast area, hands the call to the kernel through the
+ * state word (STATE_FAST) and sleeps until the kernel answers with STATE_FAST_RESUME (the
+ * registers to return with are in the fast area; rcx holds where to return) or
+ * STATE_CONVERT (the kernel needs the thread parked in the signal handler, where the FPU
+ * state is in a frame: the thread traps the ordinary way from ax_stub_idle). No signal frame,
+ * no seccomp trap: the only syscalls here are the futex calls the filter allows on the state
+ * word. rcx and r11 are the syscall instruction's own scratch registers; rax the result.
+ */
+ax_stub_fast_entry:
+    movabs $SYSMSG, %r11
+    mov %rax, FAST+80(%r11)
+    lahf                        /* the arithmetic flags, without a stack: ah, and OF in al */
+    seto %al
+    mov %ax, FAST_FLAGS(%r11)
+    mov %rbx, FAST+40(%r11)
+    mov %r11, %rbx
+    mov %r15, FAST+0(%rbx)
+    mov %r14, FAST+8(%rbx)
+    mov %r13, FAST+16(%rbx)
+    mov %r12, FAST+24(%rbx)
+    mov %rbp, FAST+32(%rbx)
+    mov %r10, FAST+56(%rbx)
+    mov %r9, FAST+64(%rbx)
+    mov %r8, FAST+72(%rbx)
+    mov %rcx, FAST+88(%rbx)
+    mov %rdx, FAST+96(%rbx)
+    mov %rsi, FAST+104(%rbx)
+    mov %rdi, FAST+112(%rbx)
+    mov %rcx, FAST+128(%rbx)
+    mov %rsp, FAST+152(%rbx)
+    rdfsbase %rax
+    mov %rax, 24(%rbx)
+    rdgsbase %rax
+    mov %rax, 32(%rbx)
+    rdtscp
+    and $0xfff, %ecx
+    mov %ecx, 48(%rbx)
+    mov %ecx, %r12d
+    movl $STATE_FAST, (%rbx)
+    mov $SYS_futex, %eax
+    mov %rbx, %rdi
+    mov $FUTEX_WAKE, %esi
+    mov $1, %edx
+    syscall
+    cmp 52(%rbx), %r12d
+    je 1f
+    mov 56(%rbx), %r13d
+3:
+    cmpl $STATE_FAST, (%rbx)
+    jne 2f
+    pause
+    dec %r13d
+    jg 3b
+1:
+    cmpl $STATE_FAST, (%rbx)
+    jne 2f
+    mov $SYS_futex, %eax
+    mov %rbx, %rdi
+    mov $FUTEX_WAIT, %esi
+    mov $STATE_FAST, %edx
+    xor %r10d, %r10d
+    syscall
+    jmp 1b
+2:
+    cmpl $STATE_FAST_RESUME, (%rbx)
+    jne fast_convert
+    mov 24(%rbx), %rax
+    wrfsbase %rax
+    mov 32(%rbx), %rax
+    wrgsbase %rax
+    movabs $SYSMSG+SCRATCH_TOP, %rsp
+    pushq FAST+144(%rbx)
+    popfq
+    mov FAST+0(%rbx), %r15
+    mov FAST+8(%rbx), %r14
+    mov FAST+16(%rbx), %r13
+    mov FAST+24(%rbx), %r12
+    mov FAST+32(%rbx), %rbp
+    mov FAST+48(%rbx), %r11
+    mov FAST+56(%rbx), %r10
+    mov FAST+64(%rbx), %r9
+    mov FAST+72(%rbx), %r8
+    mov FAST+80(%rbx), %rax
+    mov FAST+88(%rbx), %rcx
+    mov FAST+96(%rbx), %rdx
+    mov FAST+104(%rbx), %rsi
+    mov FAST+112(%rbx), %rdi
+    mov FAST+152(%rbx), %rsp
+    mov FAST+40(%rbx), %rbx
+    jmp *%rcx
+ax_stub_fast_end:
+fast_convert:
+    jmp ax_stub_idle
 ax_stub_end:
 
     .section .note.GNU-stack,"",@progbits

@@ -35,6 +35,19 @@ constexpr u32 stub_spin_pauses = 500;
 constexpr u32 kernel_spin_pauses = 500;
 constexpr u32 state_trapped = 1;
 constexpr u32 state_resume = 2;
+/// The fast handoff of a patched syscall site (stub.S): a call is waiting, the kernel's answer
+/// is in the fast area, the kernel wants the thread parked in its signal handler instead.
+constexpr u32 state_fast = 3;
+constexpr u32 state_fast_resume = 4;
+constexpr u32 state_convert = 5;
+/// The flags a fast return may restore (popfq in the stub): the arithmetic ones and DF, with
+/// IF and the reserved bit 1 that every user flags value has. Anything else (TF above all)
+/// goes back the slow way, through a signal frame.
+constexpr u64 fast_flags_mask = 0xcd5;
+constexpr u64 flags_always = 0x202;
+constexpr u64 user_cs = 0x33;
+constexpr u32 audit_arch_x86_64 = 0xc000003e;
+constexpr int sigsys_seccomp_code = 1;
 
 // The host's signal frame: struct ucontext with the x86-64 sigcontext, and siginfo.
 constexpr usize uc_gregs_offset = 40;
@@ -50,6 +63,8 @@ constexpr u32 fp_xstate_magic1 = 0x46505853;
 constexpr u64 altstack_end = altstack_addr + altstack_pages * page_size;
 constexpr u64 unanswered_preempts_max = 5; // timer ticks (10 ms)
 constexpr int caught_in_stub_max = 20;
+// stub.S drops this signal in a patched site's path by its number.
+static_assert(host::preempt_signal == 12, "stub.S's PREEMPT_SIGNAL");
 
 void put_u64(std::span<u8> page, usize offset, u64 value) { std::memcpy(page.data() + offset, &value, sizeof value); }
 u64 get_u64(std::span<const u8> page, usize offset)
@@ -126,7 +141,7 @@ bool take_trap_frame(AddressSpace& space)
     return true;
 }
 
-enum class Handoff : u8 { trapped, stopped, lost };
+enum class Handoff : u8 { trapped, fast, stopped, lost };
 
 /// Takes the guest thread back by ptrace when it does not take the preemption signal (a guest
 /// can block it with a rt_sigreturn of its own): seizes it, stops it with PTRACE_INTERRUPT,
@@ -189,7 +204,7 @@ TakeBack take_back_by_ptrace(AddressSpace& space, GeneralRegs& regs)
 /// Lets the parked guest thread run and waits until it traps again. The timer preempts it with
 /// preempt_signal (interrupts.cpp); a thread that keeps that signal blocked is taken back by
 /// ptrace (take_back_by_ptrace), its registers then in `regs`.
-Handoff resume_and_wait(AddressSpace& space, GeneralRegs& regs)
+Handoff resume_and_wait(AddressSpace& space, GeneralRegs& regs, u32 state_go)
 {
     SystrapSpace& sys = *space.systrap();
     u32* state = state_word(sys);
@@ -205,10 +220,11 @@ Handoff resume_and_wait(AddressSpace& space, GeneralRegs& regs)
     host::g_preempt_signals = 0;
     host::g_running_pid = space.pid();
     host::g_running_tid = sys.guest_tid;
-    __atomic_store_n(state, state_resume, __ATOMIC_RELEASE);
+    sys.is_fast_parked = false;
+    __atomic_store_n(state, state_go, __ATOMIC_RELEASE);
     shared_futex_wake(state);
     if (stub_cpu != kernel_cpu) {
-        for (u32 i = 0; i < kernel_spin_pauses && __atomic_load_n(state, __ATOMIC_ACQUIRE) == state_resume; ++i)
+        for (u32 i = 0; i < kernel_spin_pauses && __atomic_load_n(state, __ATOMIC_ACQUIRE) == state_go; ++i)
             __builtin_ia32_pause();
     }
     Handoff outcome = Handoff::lost;
@@ -216,12 +232,12 @@ Handoff resume_and_wait(AddressSpace& space, GeneralRegs& regs)
     for (;;) {
         // Any value but "resume" is a trap: a guest that writes another value there only
         // hands the kernel a frame of its own making, which is checked like any.
-        if (__atomic_load_n(state, __ATOMIC_ACQUIRE) != state_resume) {
+        if (__atomic_load_n(state, __ATOMIC_ACQUIRE) != state_go) {
             outcome = Handoff::trapped;
             break;
         }
-        shared_futex_wait(state, state_resume, 50'000'000);
-        if (__atomic_load_n(state, __ATOMIC_ACQUIRE) != state_resume) {
+        shared_futex_wait(state, state_go, 50'000'000);
+        if (__atomic_load_n(state, __ATOMIC_ACQUIRE) != state_go) {
             outcome = Handoff::trapped;
             break;
         }
@@ -241,9 +257,79 @@ Handoff resume_and_wait(AddressSpace& space, GeneralRegs& regs)
     }
     host::g_running_tid = 0;
     host::g_running_pid = 0;
+    if (outcome == Handoff::trapped && __atomic_load_n(state, __ATOMIC_ACQUIRE) == state_fast) {
+        // A patched site's call: the thread waits in the fast handoff, with no signal frame.
+        sys.is_fast_parked = true;
+        return Handoff::fast;
+    }
     if (outcome == Handoff::trapped && !take_trap_frame(space))
         outcome = Handoff::lost;
     return outcome;
+}
+
+/// Sends the thread that waits in the fast handoff to trap the ordinary way (from the stub's
+/// idle loop), so that its signal frame holds its FPU state and takes the registers the
+/// kernel writes. False when the address space was lost.
+bool park_in_signal_handler(AddressSpace& space)
+{
+    SystrapSpace& sys = *space.systrap();
+    if (!sys.is_fast_parked)
+        return true;
+    sys.is_fast_parked = false;
+    u32* state = state_word(sys);
+    __atomic_store_n(state, state_convert, __ATOMIC_RELEASE);
+    shared_futex_wake(state);
+    u64 deadline = monotonic_ns() + systrap_batch_timeout_ns;
+    while (__atomic_load_n(state, __ATOMIC_ACQUIRE) == state_convert) {
+        shared_futex_wait(state, state_convert, 20'000'000);
+        if (__atomic_load_n(state, __ATOMIC_ACQUIRE) != state_convert)
+            break;
+        if (!space.check_alive() || monotonic_ns() > deadline) {
+            space.lose("the guest thread never left the fast handoff");
+            return false;
+        }
+    }
+    if (__atomic_load_n(state, __ATOMIC_ACQUIRE) != state_trapped) {
+        space.lose("the guest thread left the fast handoff without trapping");
+        return false;
+    }
+    return take_trap_frame(space);
+}
+
+/// The registers and siginfo of a trap, copied out of the thread's signal frame.
+SystrapTrap take_frame_trap(SystrapSpace& sys, std::span<const u8> message, GeneralRegs& out);
+
+/// Whether `regs` can go back through the fast handoff, which returns with `jmp *%rcx` and
+/// restores only the flags of fast_flags_mask: the shape a syscall's return has.
+bool can_return_fast(const GeneralRegs& regs)
+{
+    return regs.rcx == regs.rip && regs.rip < user_space_end && (regs.eflags & ~(fast_flags_mask | flags_always)) == 0
+        && (regs.cs == user_cs || regs.cs == 0);
+}
+
+/// The registers of a patched site's call, copied out of the fast area (guest-writable: they
+/// are only the guest's registers, as a trap would give them).
+SystrapTrap take_fast_call(std::span<const u8> message, GeneralRegs& out)
+{
+    u64 r[fast_regs_count];
+    std::memcpy(r, message.data() + fast_regs_offset, sizeof r);
+    u8 flags[2];
+    std::memcpy(flags, message.data() + fast_flags_offset, sizeof flags);
+    out.r15 = r[0], out.r14 = r[1], out.r13 = r[2], out.r12 = r[3], out.rbp = r[4], out.rbx = r[5];
+    out.r10 = r[7], out.r9 = r[8], out.r8 = r[9], out.rax = r[10];
+    out.rdx = r[12], out.rsi = r[13], out.rdi = r[14], out.rsp = r[19];
+    // As the syscall instruction leaves them: rcx the return address, r11 the flags. Only the
+    // arithmetic flags were saved (lahf and seto need no stack); DF is taken as clear, as the
+    // ABI has it at every call.
+    out.rip = r[11];
+    out.rcx = r[11];
+    out.eflags = flags_always | (flags[1] & 0xd5) | (flags[0] ? 0x800 : 0);
+    out.r11 = out.eflags;
+    out.cs = user_cs;
+    out.orig_rax = ~0ull;
+    out.fs_base = get_u64(message, fs_base_offset);
+    out.gs_base = get_u64(message, gs_base_offset);
+    return SystrapTrap {SIGSYS, sigsys_seccomp_code, out.rip, static_cast<int>(static_cast<u32>(out.rax)), audit_arch_x86_64, 0, true};
 }
 
 } // namespace
@@ -270,10 +356,37 @@ bool wait_for_first_trap(AddressSpace& space)
     return sys.guest_tid > 0 && take_trap_frame(space);
 }
 
+bool systrap_is_fast_parked(const AddressSpace& space) { return space.systrap() && space.systrap()->is_fast_parked; }
+
 std::optional<SystrapTrap> systrap_run(AddressSpace& space, UserContext& ctx)
 {
     SystrapSpace& sys = *space.systrap();
     const GeneralRegs& in = ctx.regs;
+    auto message = frame::frame_direct_bytes(sys.sysmsg);
+    // wrfsbase faults on a non-canonical base, and a fault in the handler would kill the
+    // process: such a base (which Linux never lets a thread have) loads as 0.
+    auto base = [](u64 value) { return value < host_user_top ? value : 0; };
+    if (sys.is_fast_parked && !can_return_fast(in) && !park_in_signal_handler(space))
+        return std::nullopt;
+    if (sys.is_fast_parked) {
+        // Back through the fast handoff: the registers as the stub loads them, rcx the return
+        // address (can_return_fast checked it is rip).
+        u64 r[fast_regs_count] = {in.r15, in.r14, in.r13, in.r12, in.rbp, in.rbx, in.r11, in.r10, in.r9, in.r8, in.rax, in.rcx,
+            in.rdx, in.rsi, in.rdi, 0, in.rip, user_cs, (in.eflags & fast_flags_mask) | flags_always, in.rsp};
+        std::memcpy(message.data() + fast_regs_offset, r, sizeof r);
+        put_u64(message, fs_base_offset, base(in.fs_base));
+        put_u64(message, gs_base_offset, base(in.gs_base));
+        switch (resume_and_wait(space, ctx.regs, state_fast_resume)) {
+        case Handoff::lost:
+            return std::nullopt;
+        case Handoff::stopped:
+            return SystrapTrap {host::preempt_signal, 0, 0, 0, 0, 0};
+        case Handoff::fast:
+            return take_fast_call(message, ctx.regs);
+        case Handoff::trapped:
+            return take_frame_trap(sys, message, ctx.regs);
+        }
+    }
     // The whole sigcontext is written anew: the guest may have scribbled anywhere in it.
     u64 gregs[Greg::count] = {};
     gregs[r8] = in.r8, gregs[r9] = in.r9, gregs[r10] = in.r10, gregs[r11] = in.r11;
@@ -291,28 +404,32 @@ std::optional<SystrapTrap> systrap_run(AddressSpace& space, UserContext& ctx)
     // the faults reach the handler.
     u8 no_signals[8] = {};
     copy_altstack(sys, sys.ucontext_addr + uc_sigmask_offset, no_signals, false);
-    auto message = frame::frame_direct_bytes(sys.sysmsg);
-    // wrfsbase faults on a non-canonical base, and a fault in the handler would kill the
-    // process: such a base (which Linux never lets a thread have) loads as 0.
-    auto base = [](u64 value) { return value < host_user_top ? value : 0; };
     put_u64(message, fs_base_offset, base(in.fs_base));
     put_u64(message, gs_base_offset, base(in.gs_base));
 
-    switch (resume_and_wait(space, ctx.regs)) {
+    switch (resume_and_wait(space, ctx.regs, state_resume)) {
     case Handoff::lost:
         return std::nullopt;
     case Handoff::stopped:
         // Taken back by ptrace, registers and all: as if the preemption signal had been taken.
         return SystrapTrap {host::preempt_signal, 0, 0, 0, 0, 0};
+    case Handoff::fast:
+        return take_fast_call(message, ctx.regs);
     case Handoff::trapped:
         break;
     }
+    return take_frame_trap(sys, message, ctx.regs);
+}
 
+namespace {
+
+SystrapTrap take_frame_trap(SystrapSpace& sys, std::span<const u8> message, GeneralRegs& out)
+{
+    u64 gregs[Greg::count] = {};
     // Copy first, then use: the frame stays guest-writable.
     copy_altstack(sys, sys.ucontext_addr + uc_gregs_offset, {reinterpret_cast<u8*>(gregs), sizeof gregs}, true);
     u8 info[siginfo_bytes];
     copy_altstack(sys, sys.siginfo_addr, info, true);
-    GeneralRegs& out = ctx.regs;
     out.r8 = gregs[r8], out.r9 = gregs[r9], out.r10 = gregs[r10], out.r11 = gregs[r11];
     out.r12 = gregs[r12], out.r13 = gregs[r13], out.r14 = gregs[r14], out.r15 = gregs[r15];
     out.rdi = gregs[rdi], out.rsi = gregs[rsi], out.rbp = gregs[rbp], out.rbx = gregs[rbx];
@@ -335,16 +452,22 @@ std::optional<SystrapTrap> systrap_run(AddressSpace& space, UserContext& ctx)
     return trap;
 }
 
+} // namespace
+
 void systrap_read_fp(AddressSpace& space, std::vector<u8>& out)
 {
     SystrapSpace& sys = *space.systrap();
     out.assign(xstate_bytes(0), 0);
+    if (!park_in_signal_handler(space))
+        return;
     copy_altstack(sys, sys.fpstate_addr, {out.data(), std::min(out.size(), sys.fpstate_bytes)}, true);
 }
 
 void systrap_write_fp(AddressSpace& space, std::span<const u8> image)
 {
     SystrapSpace& sys = *space.systrap();
+    if (!park_in_signal_handler(space))
+        return;
     std::vector<u8> state(std::min(xstate_bytes(0), sys.fpstate_bytes), 0);
     copy_altstack(sys, sys.fpstate_addr, state, true);
     if (state.size() < fxsave_bytes)

@@ -25,6 +25,11 @@ inline constexpr usize stub_cpu_offset = 48;
 inline constexpr usize kernel_cpu_offset = 52;
 inline constexpr usize stub_spin_offset = 56;
 inline constexpr usize altstack_desc_offset = 1024;
+/// A patched site's call (stub.S, ax_stub_fast_entry): the registers in user_regs_struct's
+/// order (its first 20 fields), and the arithmetic flags (OF, then lahf's byte).
+inline constexpr usize fast_regs_offset = 2048;
+inline constexpr usize fast_regs_count = 20;
+inline constexpr usize fast_flags_offset = 2304;
 
 /// The arguments the stub's rt_sigreturn carries, the only ones the guest thread's filter lets
 /// through (stub.S).
@@ -69,12 +74,17 @@ struct SystrapTrap {
     int syscall;   ///< si_syscall (SIGSYS)
     u32 arch;      ///< si_arch (SIGSYS)
     u64 error;     ///< the page-fault error code (uc_mcontext.err)
+    bool is_fast {false}; ///< a patched site's call, through the fast handoff (no frame)
 };
 
 /// Writes `ctx`'s registers into the parked guest thread's signal frame, lets it run, and
 /// waits until it traps again; then copies its registers into `ctx`. Nothing when the address
 /// space was lost (it is marked dead).
 std::optional<SystrapTrap> systrap_run(AddressSpace& space, UserContext& ctx);
+
+/// Whether the guest thread is parked in the fast handoff of a patched site (no signal frame:
+/// its FPU state is in its registers).
+bool systrap_is_fast_parked(const AddressSpace& space);
 
 /// The FPU state in the parked guest thread's signal frame (XSAVE layout, xstate_bytes long):
 /// read into `out`, or replaced by `image` (the frame's software-reserved bytes are kept,

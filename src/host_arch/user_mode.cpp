@@ -18,6 +18,7 @@
 #include "frame/user_mode.h"
 #include "host_arch/address_space.h"
 #include "host_arch/host.h"
+#include "host_arch/syscall_patch.h"
 #include "host_arch/systrap.h"
 
 namespace asterix::frame {
@@ -345,6 +346,8 @@ ReturnReason execute_user_systrap(VmSpace& vm, UserContext& ctx)
                 return exception(ExceptionKind::general_protection);
             }
             // The host rolled rax back to the number (seccomp's SECCOMP_RET_TRAP).
+            if (!trap->is_fast)
+                arch::patch_syscall_site(vm, ctx.regs);
             ctx.regs.orig_rax = ctx.regs.rax;
             return {ReturnReason::Kind::syscall, {}};
         }
@@ -368,7 +371,17 @@ ReturnReason execute_user_systrap(VmSpace& vm, UserContext& ctx)
         }
         case SIGBUS:
             return exception(ExceptionKind::bus_error, trap->addr, Access::read, trap->code);
-        case SIGILL:
+        case SIGILL: {
+            // A thread that ran a patched site's old `mov` and resumes at its old syscall
+            // instruction, or a syscall restarted there, meets the invalid opcode the patch
+            // left: it goes through the patched jump (or makes the restart_syscall call).
+            bool is_syscall = false;
+            if (arch::restart_patched_site(vm, ctx.regs, is_syscall)) {
+                if (!is_syscall)
+                    continue;
+                ctx.regs.orig_rax = ctx.regs.rax;
+                return {ReturnReason::Kind::syscall, {}};
+            }
             if (trap->code == SI_KERNEL && follows_syscall_instruction(vm, ctx.regs.rip)) {
                 // The host runs uretprobe and uprobe (335, 336) without asking seccomp, and
                 // answers a call from outside its uprobe trampoline with SIGILL (rax -1).
@@ -377,9 +390,17 @@ ReturnReason execute_user_systrap(VmSpace& vm, UserContext& ctx)
                 continue;
             }
             return exception(ExceptionKind::invalid_opcode, trap->addr, Access::exec, trap->code);
+        }
         case SIGFPE:
             return exception(ExceptionKind::divide_error, trap->addr, Access::read, trap->code);
         case SIGTRAP:
+            // A single step (the trap flag, set after the site was patched) that stopped in a
+            // patched site's trampoline: the guest sees the syscall it was making, as if the
+            // site were unpatched.
+            if (arch::take_call_in_patch_path(vm, ctx.regs)) {
+                ctx.regs.orig_rax = ctx.regs.rax;
+                return {ReturnReason::Kind::syscall, {}};
+            }
             return exception(ExceptionKind::breakpoint, trap->addr, Access::exec, trap->code);
         case host::preempt_signal:
             return {ReturnReason::Kind::interrupted, {}};

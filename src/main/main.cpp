@@ -286,6 +286,10 @@ int run(std::span<char* const> args)
             } else {
                 fail("--platform wants ptrace or systrap (got '" + value + "')", "run");
             }
+        } else if (name == "syscall-patching") {
+            if (value != "on" && value != "off")
+                fail("--syscall-patching wants on or off (got '" + value + "')", "run");
+            host::set_syscall_patching(value == "on");
         } else if (name == "strace") {
             params.is_strace_on = true;
             if (item.has_value && value.starts_with("trace="))
@@ -516,6 +520,9 @@ int main(int argc, char** argv)
     std::string_view name = argv[0];
     if (name.substr(name.rfind('/') + 1) == "asterix-systrap" && !host::systrap_unsupported_reason())
         host::set_platform(host::Platform::systrap);
+    // The test suite runs once more with patching off through this variable (the option wins).
+    if (const char* patching = std::getenv("ASTERIX_SYSCALL_PATCHING"); patching && std::string_view(patching) == "off")
+        host::set_syscall_patching(false);
     if (command == "run")
         return run(args.subspan(2));
     if (command == "debug")

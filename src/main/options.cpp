@@ -28,6 +28,10 @@ constexpr std::array option_table {
         "ptrace stop) or systrap (seccomp traps into a handler that hands the\n"
         "registers to the kernel through shared memory)",
         run, C::nothing},
+    Option {"syscall-patching", 0, Arity::required, "on|off",
+        "with --platform=systrap: rewrite a `mov $N, %eax; syscall` that trapped\n"
+        "into a jump to the kernel's handoff that needs no trap (default on)",
+        run, C::nothing},
     Option {"env", 'e', Arity::required, "K=V", "set a variable in the guest's environment (repeatable)", run, C::nothing},
     Option {"unset-env", 0, Arity::required, "K", "remove a variable from the guest's environment", run, C::nothing},
     Option {"cwd", 'w', Arity::required, "DIR",

@@ -173,3 +173,70 @@ TEST_CASE("read_cstring stops at NUL, across pages, and bounds the length")
     std::fill(frame::frame_direct_bytes(second).begin(), frame::frame_direct_bytes(second).end(), u8 {'x'});
     CHECK(vm->read_cstring(base + page_size - 3, 100000).error() == Errno::efault);
 }
+
+TEST_CASE("code patching: a private copy, undone when the page becomes writable")
+{
+    auto vm = new_space();
+    auto file_page = MUST(Frame::alloc_zeroed());
+    const std::array<u8, 7> original {0xb8, 39, 0, 0, 0, 0x0f, 0x05};
+    const std::array<u8, 7> jump {0xff, 0x24, 0x25, 0x20, 0x00, 0x06, 0x00};
+    auto file_bytes = frame::frame_direct_bytes(file_page);
+    std::copy(original.begin(), original.end(), file_bytes.begin() + 100);
+    u8 rx = frame::perm_read | frame::perm_exec;
+    vm->map(base, file_page, rx);
+
+    // Bytes that differ, a writable page, a site across pages: nothing happens.
+    CHECK(!vm->patch_code(base + 101, original, jump));
+    CHECK(!vm->patch_code(base + page_size - 3, original, jump));
+    REQUIRE(vm->patch_code(base + 100, original, jump));
+    // The page now maps a private copy; the file's frame keeps its bytes.
+    auto mapping = vm->query(base);
+    REQUIRE(mapping);
+    CHECK(mapping->frame.pfn() != file_page.pfn());
+    CHECK(std::equal(original.begin(), original.end(), file_bytes.begin() + 100));
+    std::array<u8, 7> seen {};
+    REQUIRE(!vm->read_bytes(base + 100, seen).is_error());
+    CHECK(seen == jump);
+    CHECK(vm->patched_site_at(base + 105) == base + 100);
+    CHECK(!vm->patched_site_at(base + 107));
+
+    // A second site in the same page is patched in place, in the same copy.
+    std::copy(original.begin(), original.end(), frame::frame_direct_bytes(mapping->frame).begin() + 200);
+    u64 copy_pfn = mapping->frame.pfn();
+    mapping.reset();
+    REQUIRE(vm->patch_code(base + 200, original, jump));
+    CHECK(vm->query(base)->frame.pfn() == copy_pfn);
+
+    // Writable: both sites go back to their bytes.
+    vm->protect(base, page_size, rx | frame::perm_write);
+    REQUIRE(!vm->read_bytes(base + 100, seen).is_error());
+    CHECK(seen == original);
+    REQUIRE(!vm->read_bytes(base + 200, seen).is_error());
+    CHECK(seen == original);
+    CHECK(!vm->patched_site_at(base + 105));
+    CHECK(!vm->patch_code(base + 100, original, jump));
+}
+
+TEST_CASE("code patching: forbidden for good once a tracer attaches, which undoes the patches")
+{
+    auto vm = new_space();
+    auto page = MUST(Frame::alloc_zeroed());
+    const std::array<u8, 7> original {0xb8, 39, 0, 0, 0, 0x0f, 0x05};
+    const std::array<u8, 7> jump {0xff, 0x24, 0x25, 0x20, 0x00, 0x06, 0x00};
+    std::copy(original.begin(), original.end(), frame::frame_direct_bytes(page).begin());
+    vm->map(base, page, frame::perm_read | frame::perm_exec);
+    REQUIRE(vm->patch_code(base, original, jump));
+    vm->forbid_code_patching();
+    std::array<u8, 7> seen {};
+    REQUIRE(!vm->read_bytes(base, seen).is_error());
+    CHECK(seen == original);
+    CHECK(!vm->is_code_patching_allowed());
+    CHECK(!vm->patch_code(base, original, jump));
+
+    // Another frame replacing a patched page drops its record.
+    auto vm2 = new_space();
+    vm2->map(base, page, frame::perm_read | frame::perm_exec);
+    REQUIRE(vm2->patch_code(base, original, jump));
+    vm2->map(base, page, frame::perm_read | frame::perm_exec);
+    CHECK(!vm2->patched_site_at(base));
+}

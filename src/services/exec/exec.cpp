@@ -7,6 +7,8 @@
 #include "frame/clock.h"
 #include "frame/cpu.h"
 #include "frame/frame_io.h"
+#include "frame/log.h"
+#include "frame/patch_table.h"
 #include "frame/vdso.h"
 #include "services/exec/elf.h"
 #include "services/exec/initial_stack.h"
@@ -369,6 +371,13 @@ std::optional<ExecError> exec_program(Thread& thread, const std::string& path_in
     auto vdso = memory->map_vdso(vdso_pages.value());
     if (vdso.is_error())
         return failure(vdso.error(), "cannot map the vDSO");
+    // The trampolines of patched syscall sites, when the backend patches them. A program that
+    // occupies their fixed address keeps its sites unpatched (the backend checks the table is
+    // mapped), so a failure here costs speed only.
+    if (auto table = frame::patch_table_pages()) {
+        if (memory->map_patch_table(*table).is_error())
+            frame::klog(frame::Subsystem::vm, frame::LogLevel::debug, "no room for the syscall trampolines: no site gets patched");
+    }
 
     // The program's credentials (capabilities(7), "Transformation of capabilities during execve").
     auto creds = thread.credentials().copy();

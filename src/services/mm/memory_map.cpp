@@ -80,6 +80,7 @@ Result<Ref<MemoryMap>> MemoryMap::fork(std::span<const u64> hot_addrs)
     child->m_brk_start = m_brk_start;
     child->m_brk = m_brk;
     child->m_vdso = m_vdso;
+    child->m_patch_table = m_patch_table;
     if (m_exe_hold)
         child->m_exe_hold.emplace(*m_exe_hold);
     for (const auto& [start, area] : m_areas) {
@@ -95,6 +96,7 @@ Result<Ref<MemoryMap>> MemoryMap::fork(std::span<const u64> hot_addrs)
         if (is_private_writable)
             m_vm->protect(area.start, area.end - area.start, perms & ~frame::perm_write);
     }
+    child_vm->inherit_code_patches(*m_vm);
     for (u64 addr : hot_addrs)
         child->copy_hot_page(*this, page_round_down(addr));
     return child;
@@ -588,6 +590,22 @@ Result<u64> MemoryMap::map_vdso(const frame::VdsoPages& pages)
     return image;
 }
 
+Result<void> MemoryMap::map_patch_table(const frame::PatchTablePages& table)
+{
+    u64 size = table.pages.size() * page_size;
+    if (m_areas.size() + 1 > max_map_count)
+        return Errno::enomem;
+    if (!is_range_free(table.addr, table.addr + size))
+        return Errno::eexist;
+    m_patch_table = table.pages;
+    Area area {table.addr, table.addr + size, frame::perm_read | frame::perm_exec, "[usertrap]"};
+    area.special = SpecialMapping::patch_table;
+    m_areas.insert_or_assign(table.addr, std::move(area));
+    for (u64 i = 0; i < table.pages.size(); ++i)
+        m_vm->map(table.addr + i * page_size, table.pages[i], frame::perm_read | frame::perm_exec);
+    return {};
+}
+
 bool MemoryMap::splits_special_area(u64 start, u64 end) const
 {
     for (u64 at : {start, end}) {
@@ -600,7 +618,9 @@ bool MemoryMap::splits_special_area(u64 start, u64 end) const
 
 frame::FaultOutcome MemoryMap::fault_special_page(const Area& area, u64 page)
 {
-    const auto& frames = area.special == SpecialMapping::vvar ? m_vdso.data : m_vdso.image;
+    const auto& frames = area.special == SpecialMapping::vvar ? m_vdso.data
+        : area.special == SpecialMapping::patch_table          ? m_patch_table
+                                                              : m_vdso.image;
     u64 index = (page - area.start) / page_size;
     if (index >= frames.size())
         return frame::FaultOutcome::no_backing;

@@ -5,6 +5,7 @@
 #include <vector>
 #include <string>
 
+#include "frame/patch_table.h"
 #include "frame/ref.h"
 #include "frame/vdso.h"
 #include "frame/vm_space.h"
@@ -33,6 +34,7 @@ enum class SpecialMapping : u8 {
     none,
     vvar, ///< the vDSO's data page: read-only for good, the same frame in every process
     vdso, ///< the vDSO's image: read and execute; a write (after mprotect) copies the page
+    patch_table, ///< the backend's trampolines of patched syscall sites ("[usertrap]", as gVisor names it)
 };
 
 /// One region of a process's address space (a VMA).
@@ -135,6 +137,9 @@ public:
     /// Maps the vDSO somewhere free, [vvar] then [vdso] above it; returns the image's address
     /// (AT_SYSINFO_EHDR).
     Result<u64> map_vdso(const frame::VdsoPages& pages);
+    /// Maps the trampoline table of patched syscall sites at its fixed address, read and
+    /// execute; EEXIST when something is there already (then no site gets patched).
+    Result<void> map_patch_table(const frame::PatchTablePages& table);
     /// madvise(2) on a page-aligned range: checks each area against the advice (EINVAL,
     /// EACCES, EPERM for sealed memory) and applies it; ENOMEM when part of it is unmapped,
     /// after the mapped parts got the advice, as Linux does.
@@ -225,6 +230,7 @@ private:
     u64 m_address_limit {~0ull};
     /// The frames behind the special areas.
     frame::VdsoPages m_vdso;
+    std::vector<frame::Frame> m_patch_table;
     std::optional<ExecHold> m_exe_hold;
 };
 
