@@ -540,6 +540,14 @@ Ref<Inode> make_proc_fs()
                      return ProcessTable::set_threads_max(TRY(parse_sysctl_number(text)));
                  }))},
             {"ngroups_max", constant("65536\n")},
+            {"yama", Ref<Inode>(make_ref<ProcDir>([] {
+                 return std::vector<std::pair<std::string, Ref<Inode>>> {{"ptrace_scope",
+                     Ref<Inode>(make_ref<ProcFile>(
+                         []() -> Result<std::string> { return std::to_string(yama_ptrace_scope()) + "\n"; }, 0644,
+                         PidOwner {}, [](std::string_view text) -> Result<void> {
+                             return set_yama_ptrace_scope(static_cast<int>(TRY(parse_sysctl_number(text))));
+                         }))}};
+             }))},
             // System V IPC limits, Linux's defaults (what ipcs -l prints).
             {"shmmax", constant(std::to_string(abi::shmmax) + "\n")},
             {"shmall", constant(std::to_string(abi::shmall) + "\n")},

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "services/abi/ptrace.h"
 #include "services/abi/sched.h"
 #include "services/fs/pid_file.h"
 #include "services/process/process_table.h"
@@ -167,7 +168,9 @@ Result<i32> clone_thread_or_process(Thread& parent_thread, const CloneRequest& r
         init_child_context(parent_thread, child, request);
         if (flags & clone_child_cleartid)
             child.set_clear_child_tid(request.child_tid);
+        ptrace_clone_child(parent_thread, child, flags, request.exit_signal);
         start_thread(child);
+        ptrace_clone_event(parent_thread, tid, flags, request.exit_signal);
         return tid;
     }
 
@@ -188,12 +191,16 @@ Result<i32> clone_thread_or_process(Thread& parent_thread, const CloneRequest& r
         child.set_clear_child_tid(request.child_tid);
     new_parent->add_child(process);
     ProcessTable::add(*process);
+    ptrace_clone_child(parent_thread, child, flags, request.exit_signal);
     start_thread(child);
+    ptrace_clone_event(parent_thread, tid, flags, request.exit_signal);
 
     if (flags & clone_vfork) {
         // The parent sleeps until the child execs or exits (it borrows the parent's memory).
         while (process->is_vfork_child() && !process->has_exited())
             process->vfork_done().wait_until(~0ull, frame::Interruptible::no);
+        if (!(flags & clone_untraced))
+            ptrace_event(parent_thread, abi::ptrace_event_vfork_done, static_cast<u64>(tid));
     }
     return tid;
 }

@@ -362,7 +362,13 @@ Result<void> set_temporary_sig_mask(Thread& thread, u64 mask, u64 sigsetsize)
     return {};
 }
 
-bool has_pending_signal(Thread& thread) { return next_signal(thread).has_value() || thread.process().is_exiting() || thread.is_exiting(); }
+bool has_pending_signal(Thread& thread)
+{
+    // A PTRACE_INTERRUPT ends a blocking syscall as a signal would (it is restarted after the
+    // stop).
+    bool is_interrupted = thread.ptrace_link() && thread.ptrace_link()->has_interrupt_pending();
+    return next_signal(thread).has_value() || thread.process().is_exiting() || thread.is_exiting() || is_interrupted;
+}
 
 Result<void> wait_interruptible(frame::WaitQueue& queue, u64 deadline_ns, const char* reason)
 {
@@ -385,8 +391,12 @@ void deliver_signals(Thread& thread)
     for (;;) {
         if (thread.is_exiting() || process.is_exiting())
             return;
-        // A stopped process waits here until SIGCONT (or SIGKILL).
-        while (process.is_stopped() && !process.is_exiting() && !thread.is_exiting()) {
+        // A traced thread stops for its tracer instead (ptrace.cpp): a PTRACE_INTERRUPT, the
+        // report of a group stop, PTRACE_LISTEN.
+        if (ptrace_job_control(thread))
+            continue;
+        // A stopped process waits here until SIGCONT (or SIGKILL), unless it is traced.
+        while (process.is_stopped() && !process.is_exiting() && !thread.is_exiting() && !thread.ptrace_link()) {
             if (thread.pending().has(sigkill) || process.shared_pending().has(sigkill))
                 break;
             process.continued().wait_until(~0ull, frame::Interruptible::yes);
@@ -401,6 +411,23 @@ void deliver_signals(Thread& thread)
         abi::SigInfo info = take_signal(thread, sig);
         if (sig != sigkill)
             trace_signal(process.pid(), thread.tid(), info);
+        if (sig != sigkill && thread.ptrace_link()) {
+            // The signal-delivery stop: the tracer decides which signal, if any, goes on.
+            int delivered = ptrace_signal_stop(thread, info);
+            if (!delivered)
+                continue;
+            sig = Signal::from_valid(delivered);
+            info.signo = sig;
+            if (thread.sig_mask() & sig_bit(sig)) {
+                // Blocked now: it waits in the queue like any other (Linux's ptrace_signal).
+                thread.pending().add(info, process.credentials().uid, abi::rlim_infinity);
+                continue;
+            }
+            if (sig == sigkill) {
+                exit_process(process, sigkill);
+                return;
+            }
+        }
         abi::KSigAction action = process.sighand()->actions[sig - 1];
         if (action.handler == sig_ign)
             continue;

@@ -160,6 +160,7 @@ constexpr SyscallDescription descriptions[] = {
     {"getrusage", {integer, pointer}},
     {"sysinfo", {pointer}},
     {"times", {pointer}},
+    {"ptrace", {integer, integer, hex, hex}},
     {"getuid", {}},
     {"getgid", {}},
     {"setuid", {integer}},
