@@ -95,7 +95,8 @@ inline constexpr u64 nt_x86_xstate = 0x202;
 inline constexpr u64 user_regs_bytes = 27 * 8;
 inline constexpr u64 user_fpregs_bytes = 512;
 inline constexpr u64 user_debugreg_offset = 848;
-inline constexpr u64 user_area_bytes = user_debugreg_offset + 8 * 8;
+/// The kernel's struct user ends with error_code and fault_address after u_debugreg.
+inline constexpr u64 user_area_bytes = user_debugreg_offset + 8 * 8 + 16;
 /// Offset in the FXSAVE image of the software bytes where Linux puts XCR0 for NT_X86_XSTATE.
 inline constexpr u64 xstate_sw_xcr0_offset = 464;
 

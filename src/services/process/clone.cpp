@@ -117,6 +117,7 @@ Result<Ref<Process>> Process::create_forked(i32 pid, Process& parent, Process* n
     process->m_program.argv = program.argv;
     process->m_program.envp = program.envp;
     process->m_is_dumpable = parent.m_is_dumpable;
+    process->m_saved_auxv = parent.m_saved_auxv;
     process->m_pgid = parent.m_pgid;
     process->m_sid = parent.m_sid;
     process->m_rlimits = parent.m_rlimits;

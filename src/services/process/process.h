@@ -126,6 +126,9 @@ public:
     /// may reach into it. `args_charge` is what argv and envp cost the kernel's memory.
     void replace_image(Ref<MemoryMap> memory, std::string exe_path, std::vector<std::string> argv,
         std::vector<std::string> envp, KernelCharge args_charge, std::string comm, bool is_dumpable);
+    /// The auxiliary vector exec gave the program, as bytes (/proc/PID/auxv); a fork keeps it.
+    const std::string& saved_auxv() const { return m_saved_auxv; }
+    void set_saved_auxv(std::string auxv) { m_saved_auxv = std::move(auxv); }
     /// When the process started (ns since boot), for /proc/PID/stat.
     u64 start_time_ns() const { return m_start_time_ns; }
 
@@ -323,6 +326,7 @@ private:
         KernelCharge args_charge;
     };
     Program m_program;
+    std::string m_saved_auxv;
     u64 m_start_time_ns {0};
     i32 m_pgid {0};
     i32 m_sid {0};

@@ -117,7 +117,8 @@ void handle_exception(Thread& thread, const frame::ExceptionInfo& info)
         ptrace_single_step_trapped(thread);
     const auto& action = process.sighand()->actions[signal.signo - 1];
     bool is_fatal = action.handler == sig_dfl || action.handler == sig_ign || (thread.sig_mask() & sig_bit(signal.signo));
-    if (is_fatal)
+    // A tracee's fault goes to its tracer first, which may well handle it.
+    if (is_fatal && !thread.ptrace_link())
         report_crash(thread, info, signal.signo);
     if (signal.signo == sigkill) {
         exit_process(process, sigkill);

@@ -88,10 +88,9 @@ bool is_ancestor(const Process& ancestor, const Process& process)
 
 Result<long> attach(Context& ctx, i32 pid, bool is_seize, u64 addr, u64 options)
 {
-    if (is_seize && addr)
+    // Unknown options are EIO here, EINVAL for SETOPTIONS: Linux has kept both.
+    if (is_seize && (addr || (options & ~abi::ptrace_o_mask)))
         return Errno::eio;
-    if (is_seize && (options & ~abi::ptrace_o_mask))
-        return Errno::einval;
     Thread* thread = ProcessTable::find_thread(pid);
     if (!thread || thread->is_exiting())
         return Errno::esrch;
