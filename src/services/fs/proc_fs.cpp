@@ -447,6 +447,9 @@ Ref<Inode> thread_dir(i32 pid, i32 tid)
     entries.emplace_back("wchan", text([](Process& p, Thread& t) { return wait_channel(p, &t); }));
     entries.emplace_back("comm", text([](Process& p, Thread&) { return p.comm() + "\n"; }));
     entries.emplace_back("mem", Ref<Inode>(make_ref<ProcMem>(pid)));
+    // The threads share one memory map: each shows the process's (debuggers read it per thread).
+    entries.emplace_back("maps", Ref<Inode>(make_ref<ProcFile>(
+        [pid]() -> Result<std::string> { return maps_text(*TRY(find_process(pid))); }, 0444, PidOwner {pid, true})));
     return Ref<Inode>(make_ref<ProcDir>([entries] { return entries; }));
 }
 
