@@ -396,11 +396,16 @@ void deliver_signals(Thread& thread)
         if (ptrace_job_control(thread))
             continue;
         // A stopped process waits here until SIGCONT (or SIGKILL), unless it is traced.
+        bool has_waited = false;
         while (process.is_stopped() && !process.is_exiting() && !thread.is_exiting() && !thread.ptrace_link()) {
             if (thread.pending().has(sigkill) || process.shared_pending().has(sigkill))
                 break;
+            has_waited = true;
             process.continued().wait_until(~0ull, frame::Interruptible::yes);
         }
+        // Attached while it waited: it reports the group stop to its tracer first.
+        if (has_waited && thread.ptrace_link())
+            continue;
         auto next = next_signal(thread);
         if (!next) {
             finish_interrupted_syscall(thread, nullptr);
