@@ -93,10 +93,19 @@ std::optional<Signal> next_signal(Thread& thread)
     u64 deliverable = (thread.pending().mask | thread.process().shared_pending().mask).bits() & ~thread.sig_mask();
     if (!deliverable)
         return std::nullopt;
-    for (Signal sig : {sigkill, sigstop}) {
-        if (deliverable & sig_bit(sig))
-            return sig;
+    if (deliverable & sig_bit(sigkill))
+        return sigkill;
+    // A fault's own signal goes before any other (Linux's dequeue_synchronous_signal): a
+    // debugger must see the trap of the instruction it stepped before a SIGSTOP it sent.
+    constexpr u64 synchronous = sig_bit(sigsegv) | sig_bit(sigbus) | sig_bit(sigill) | sig_bit(sigtrap) | sig_bit(sigfpe)
+        | sig_bit(sigsys);
+    for (const auto& entry : thread.pending().queue) {
+        if (entry.info.signo > 0 && entry.info.signo <= 64 && (synchronous & sig_bit(entry.info.signo) & deliverable)
+            && entry.info.code > 0)
+            return Signal::from_valid(entry.info.signo);
     }
+    if (deliverable & sig_bit(sigstop))
+        return sigstop;
     return Signal::from_valid(__builtin_ctzll(deliverable) + 1); // a bit of a 64-bit set
 }
 

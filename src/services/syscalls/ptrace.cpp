@@ -62,6 +62,24 @@ Result<void> put_register(GeneralRegs& regs, usize index, u64 value)
     return {};
 }
 
+/// The registers as the tracer sees them: a trap flag that PTRACE_SINGLESTEP set is hidden,
+/// as Linux hides its TIF_FORCED_TF.
+GeneralRegs visible_registers(Thread& tracee)
+{
+    GeneralRegs regs = tracee.context().regs;
+    if (tracee.ptrace_link()->has_set_trap_flag())
+        regs.eflags &= ~abi::eflags_trap;
+    return regs;
+}
+
+/// Takes registers the tracer wrote: the trap flag stays the stepping's while it steps.
+void store_registers(Thread& tracee, GeneralRegs regs)
+{
+    if (tracee.ptrace_link()->has_set_trap_flag())
+        regs.eflags |= abi::eflags_trap;
+    tracee.context().regs = regs;
+}
+
 /// The thread `pid` that the caller traces; unless `may_run`, it must be in a ptrace-stop
 /// (ESRCH otherwise, as Linux's ptrace_check_attach).
 Result<Thread*> tracee_of(Context& ctx, i32 pid, bool may_run)
@@ -186,7 +204,8 @@ Result<void> set_fp_image(Thread& tracee, FpImage image)
 Result<std::vector<u8>> regset_bytes(Thread& tracee, u64 note)
 {
     if (note == abi::nt_prstatus) {
-        auto bytes = object_bytes(tracee.context().regs);
+        GeneralRegs regs = visible_registers(tracee);
+        auto bytes = object_bytes(regs);
         return std::vector<u8>(bytes.begin(), bytes.end());
     }
     if (note == abi::nt_prfpreg) {
@@ -207,12 +226,12 @@ Result<std::vector<u8>> regset_bytes(Thread& tracee, u64 note)
 Result<void> set_regset_bytes(Thread& tracee, u64 note, std::span<const u8> bytes)
 {
     if (note == abi::nt_prstatus) {
-        GeneralRegs regs = tracee.context().regs;
+        GeneralRegs regs = visible_registers(tracee);
         GeneralRegs wanted = regs;
         std::copy(bytes.begin(), bytes.end(), object_bytes(wanted).begin());
         for (usize i = 0; i < register_fields.size() && i * 8 < bytes.size(); ++i)
             TRY(put_register(regs, i, wanted.*register_fields[i]));
-        tracee.context().regs = regs;
+        store_registers(tracee, regs);
         return {};
     }
     if (note == abi::nt_prfpreg || note == abi::nt_x86_xstate) {
@@ -279,7 +298,7 @@ Result<long> peek_user(Context& ctx, Thread& tracee, u64 offset, u64 data)
         return Errno::eio;
     u64 value = 0;
     if (offset < abi::user_regs_bytes)
-        value = tracee.context().regs.*register_fields[offset / 8];
+        value = visible_registers(tracee).*register_fields[offset / 8];
     else if (offset >= abi::user_debugreg_offset)
         value = tracee.ptrace_link()->debug_registers()[(offset - abi::user_debugreg_offset) / 8];
     TRY(ctx.user().write(UserPtr<u64>(data), value));
@@ -291,7 +310,9 @@ Result<long> poke_user(Thread& tracee, u64 offset, u64 value)
     if ((offset & 7) || offset >= abi::user_area_bytes)
         return Errno::eio;
     if (offset < abi::user_regs_bytes) {
-        TRY(put_register(tracee.context().regs, offset / 8, value));
+        GeneralRegs regs = visible_registers(tracee);
+        TRY(put_register(regs, offset / 8, value));
+        store_registers(tracee, regs);
         return 0;
     }
     if (offset < abi::user_debugreg_offset)
@@ -397,14 +418,14 @@ Result<long> sys_ptrace(Context& ctx, long request, i32 pid, u64 addr, u64 data)
         ptrace_unlink(*tracee, static_cast<int>(data));
         return 0;
     case abi::ptrace_getregs:
-        TRY(ctx.user().write(UserPtr<GeneralRegs>(data), tracee->context().regs));
+        TRY(ctx.user().write(UserPtr<GeneralRegs>(data), visible_registers(*tracee)));
         return 0;
     case abi::ptrace_setregs: {
         auto wanted = TRY(ctx.user().read(UserPtr<GeneralRegs>(data)));
-        GeneralRegs regs = tracee->context().regs;
+        GeneralRegs regs = visible_registers(*tracee);
         for (usize i = 0; i < register_fields.size(); ++i)
             TRY(put_register(regs, i, wanted.*register_fields[i]));
-        tracee->context().regs = regs;
+        store_registers(*tracee, regs);
         return 0;
     }
     case abi::ptrace_getfpregs: {
