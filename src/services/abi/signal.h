@@ -133,6 +133,7 @@ inline constexpr int bus_adrerr = 2;
 inline constexpr int cld_exited = 1;
 inline constexpr int cld_killed = 2;
 inline constexpr int cld_dumped = 3;
+inline constexpr int cld_trapped = 4;
 inline constexpr int cld_stopped = 5;
 inline constexpr int cld_continued = 6;
 

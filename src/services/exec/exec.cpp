@@ -409,6 +409,8 @@ std::optional<ExecError> exec_program(Thread& thread, const std::string& path_in
         {at_clktck, 100},
         {at_secure, is_secure ? 1u : 0u},
     };
+    // build_initial_stack adds AT_RANDOM, AT_PLATFORM, AT_EXECFN and AT_NULL after these.
+    usize auxv_bytes = (auxv.size() + 4) * 2 * sizeof(u64);
     auto built = build_initial_stack(stack_top, argv, envp, path_in, random, std::move(auxv), stack_max_bytes / 4);
     if (built.is_error())
         return failure(built.error(), "argument list too long");
@@ -428,6 +430,11 @@ std::optional<ExecError> exec_program(Thread& thread, const std::string& path_in
     thread.set_credentials(std::move(creds));
     process.replace_image(std::move(memory), exe_path, argv, envp, std::move(args_charge), std::string(base_name(path_in)), is_dumpable);
     thread.context().reset_for_exec(entry, image_on_stack.sp);
+    // The vector follows argc, argv and envp with their NULLs on the new stack.
+    usize auxv_offset = (argv.size() + envp.size() + 3) * sizeof(u64);
+    if (auxv_offset + auxv_bytes <= image_on_stack.bytes.size())
+        process.set_saved_auxv(std::string(image_on_stack.bytes.begin() + static_cast<std::ptrdiff_t>(auxv_offset),
+            image_on_stack.bytes.begin() + static_cast<std::ptrdiff_t>(auxv_offset + auxv_bytes)));
     thread.unregister_rseq();
     return std::nullopt;
 }

@@ -17,6 +17,7 @@
 #include "services/abi/magic.h"
 #include "services/fs/pid_file.h"
 #include "services/fs/proc_maps.h"
+#include "services/fs/proc_mem.h"
 #include "services/fs/proc_pagemap.h"
 #include "services/fs/proc_task_state.h"
 #include "services/fs/ram_fs.h"
@@ -132,6 +133,22 @@ public:
         Thread* thread = ProcessTable::current_thread();
         bool shows_pfn = !thread || thread->credentials().has_capability(abi::Capability::sys_admin);
         return open_pagemap(dentry, flags, m_owner.pid, shows_pfn);
+    }
+
+private:
+    PidOwner m_owner;
+};
+
+/// /proc/PID/mem (and each thread's): open to whom ptrace_may_access allows, as Linux's
+/// proc_mem_open, read and written at the offsets that are addresses.
+class ProcMem final : public RamInode {
+public:
+    explicit ProcMem(i32 pid) : RamInode(proc_fs_instance(), s_ifreg | 0600, 0, 0), m_owner {pid, true} {}
+    Result<frame::FileStat> stat() override { return m_owner.patch(RamInode::stat()); }
+    Result<Ref<File>> open(const Ref<Dentry>& dentry, u32 flags) override
+    {
+        TRY(m_owner.check());
+        return open_proc_mem(dentry, flags, m_owner.pid);
     }
 
 private:
@@ -438,6 +455,10 @@ Ref<Inode> thread_dir(i32 pid, i32 tid)
     entries.emplace_back("status", text([](Process& p, Thread& t) { return status_text(p, &t); }));
     entries.emplace_back("wchan", text([](Process& p, Thread& t) { return wait_channel(p, &t); }));
     entries.emplace_back("comm", text([](Process& p, Thread&) { return p.comm() + "\n"; }));
+    entries.emplace_back("mem", Ref<Inode>(make_ref<ProcMem>(pid)));
+    // The threads share one memory map: each shows the process's (debuggers read it per thread).
+    entries.emplace_back("maps", Ref<Inode>(make_ref<ProcFile>(
+        [pid]() -> Result<std::string> { return maps_text(*TRY(find_process(pid))); }, 0444, PidOwner {pid, true})));
     return Ref<Inode>(make_ref<ProcDir>([entries] { return entries; }));
 }
 
@@ -493,6 +514,8 @@ Ref<Inode> pid_dir(i32 pid)
     entries.emplace_back("environ", text([](Process& p) { return p.has_exited() ? std::string() : join_nul(p.envp()); }, 0400, true));
     entries.emplace_back("comm", text([](Process& p) { return p.comm() + "\n"; }));
     entries.emplace_back("pagemap", Ref<Inode>(make_ref<ProcPagemap>(pid)));
+    entries.emplace_back("mem", Ref<Inode>(make_ref<ProcMem>(pid)));
+    entries.emplace_back("auxv", text([](Process& p) { return p.has_exited() ? std::string() : p.saved_auxv(); }, 0400, true));
     entries.emplace_back("mounts", text([](Process&) { return mounts_text(); }));
     entries.emplace_back("maps", text(maps_text, 0444, true));
     entries.emplace_back("smaps", text(smaps_text, 0444, true));
@@ -549,6 +572,14 @@ Ref<Inode> make_proc_fs()
                      return ProcessTable::set_threads_max(TRY(parse_sysctl_number(text)));
                  }))},
             {"ngroups_max", constant("65536\n")},
+            {"yama", Ref<Inode>(make_ref<ProcDir>([] {
+                 return std::vector<std::pair<std::string, Ref<Inode>>> {{"ptrace_scope",
+                     Ref<Inode>(make_ref<ProcFile>(
+                         []() -> Result<std::string> { return std::to_string(yama_ptrace_scope()) + "\n"; }, 0644,
+                         PidOwner {}, [](std::string_view text) -> Result<void> {
+                             return set_yama_ptrace_scope(static_cast<int>(TRY(parse_sysctl_number(text))));
+                         }))}};
+             }))},
             // System V IPC limits, Linux's defaults (what ipcs -l prints).
             {"shmmax", constant(std::to_string(abi::shmmax) + "\n")},
             {"shmall", constant(std::to_string(abi::shmall) + "\n")},

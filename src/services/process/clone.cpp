@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "services/abi/ptrace.h"
 #include "services/abi/sched.h"
 #include "services/fs/pid_file.h"
 #include "services/process/process_table.h"
@@ -117,6 +118,7 @@ Result<Ref<Process>> Process::create_forked(i32 pid, Process& parent, Process* n
     process->m_program.argv = program.argv;
     process->m_program.envp = program.envp;
     process->m_is_dumpable = parent.m_is_dumpable;
+    process->m_saved_auxv = parent.m_saved_auxv;
     process->m_pgid = parent.m_pgid;
     process->m_sid = parent.m_sid;
     process->m_rlimits = parent.m_rlimits;
@@ -168,7 +170,9 @@ Result<i32> clone_thread_or_process(Thread& parent_thread, const CloneRequest& r
         init_child_context(parent_thread, child, request);
         if (flags & clone_child_cleartid)
             child.set_clear_child_tid(request.child_tid);
+        ptrace_clone_child(parent_thread, child, flags, request.exit_signal);
         start_thread(child);
+        ptrace_clone_event(parent_thread, tid, flags, request.exit_signal);
         return tid;
     }
 
@@ -195,12 +199,16 @@ Result<i32> clone_thread_or_process(Thread& parent_thread, const CloneRequest& r
         child.set_clear_child_tid(request.child_tid);
     new_parent->add_child(process);
     ProcessTable::add(*process);
+    ptrace_clone_child(parent_thread, child, flags, request.exit_signal);
     start_thread(child);
+    ptrace_clone_event(parent_thread, tid, flags, request.exit_signal);
 
     if (flags & clone_vfork) {
         // The parent sleeps until the child execs or exits (it borrows the parent's memory).
         while (process->is_vfork_child() && !process->has_exited())
             process->vfork_done().wait_until(~0ull, frame::Interruptible::no);
+        if (!(flags & clone_untraced))
+            ptrace_event(parent_thread, abi::ptrace_event_vfork_done, static_cast<u64>(tid));
     }
     return tid;
 }

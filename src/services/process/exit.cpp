@@ -68,6 +68,7 @@ int exit_code_of(int wait_status)
 void finalize_process(Process& process)
 {
     process.mark_exited();
+    ptrace_tracer_exited(process);
     PidFile::notify_exit(process);
     if (is_strace_on())
         trace_process_end(process.pid(), process.wait_status());
@@ -168,6 +169,8 @@ void finish_thread(Thread& thread)
         if (is_last)
             process->begin_exit(0);
     }
+    bool is_last_thread = process->threads().size() == 1;
+    ptrace_thread_finished(thread, is_last_thread ? process->wait_status() : thread.exit_status(), is_last_thread);
     process->remove_thread(thread);
     if (process->threads().empty())
         finalize_process(*process);

@@ -226,4 +226,9 @@ void PendingSignals::discard(abi::Signal sig)
     });
 }
 
+bool Process::is_traced() const
+{
+    return std::any_of(m_threads.begin(), m_threads.end(), [](const auto& thread) { return bool(thread->ptrace_link()); });
+}
+
 } // namespace asterix::services

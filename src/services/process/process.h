@@ -20,6 +20,7 @@
 #include "services/mm/memory_map.h"
 #include "services/process/aio_context.h"
 #include "services/process/credentials.h"
+#include "services/process/ptrace.h"
 
 namespace asterix::services {
 
@@ -128,6 +129,9 @@ public:
     /// may reach into it. `args_charge` is what argv and envp cost the kernel's memory.
     void replace_image(Ref<MemoryMap> memory, std::string exe_path, std::vector<std::string> argv,
         std::vector<std::string> envp, KernelCharge args_charge, std::string comm, bool is_dumpable);
+    /// The auxiliary vector exec gave the program, as bytes (/proc/PID/auxv); a fork keeps it.
+    const std::string& saved_auxv() const { return m_saved_auxv; }
+    void set_saved_auxv(std::string auxv) { m_saved_auxv = std::move(auxv); }
     /// When the process started (ns since boot), for /proc/PID/stat.
     u64 start_time_ns() const { return m_start_time_ns; }
 
@@ -300,6 +304,16 @@ public:
     /// memory map: a fork does not inherit them, exec and exit destroy them.
     std::map<u64, Ref<AioContext>>& aio_contexts() { return m_aio_contexts; }
 
+    /// The threads this process traces, and the ended ones whose end it has yet to wait for.
+    std::vector<Ref<PtraceLink>>& tracees() { return m_tracees; }
+    /// Whether a thread of the process is traced (such a process must keep every syscall
+    /// visible: nothing may patch its syscall sites).
+    bool is_traced() const;
+    /// The process ended while traced by another than its parent: the parent hears of the end
+    /// only once the tracer has waited for it, as on Linux.
+    bool is_exit_held_by_tracer() const { return m_is_exit_held_by_tracer; }
+    void set_exit_held_by_tracer(bool is_held) { m_is_exit_held_by_tracer = is_held; }
+
 private:
     i32 m_pid;
     Process* m_parent;
@@ -315,6 +329,7 @@ private:
         KernelCharge args_charge;
     };
     Program m_program;
+    std::string m_saved_auxv;
     u64 m_start_time_ns {0};
     i32 m_pgid {0};
     i32 m_sid {0};
@@ -360,6 +375,8 @@ private:
     int m_exit_signal {abi::sigchld};
     std::array<CpuTimer, 2> m_cpu_timers {};
     CpuTimes m_cpu_times;
+    std::vector<Ref<PtraceLink>> m_tracees;
+    bool m_is_exit_held_by_tracer {false};
 };
 
 /// A guest thread: a register set that runs in its process's address space, and the kernel
@@ -479,6 +496,13 @@ public:
     const Restart& restart() const { return m_restart; }
     void set_restart(u64 deadline_ns, int clock) { m_restart = {deadline_ns, clock}; }
 
+    /// The tie to the thread's tracer while it is traced (null otherwise).
+    const Ref<PtraceLink>& ptrace_link() const { return m_ptrace_link; }
+    void set_ptrace_link(Ref<PtraceLink> link) { m_ptrace_link = std::move(link); }
+    /// The wait status the thread ended with (exit(2) of one thread, or its process's).
+    int exit_status() const { return m_exit_status; }
+    void set_exit_status(int status) { m_exit_status = status; }
+
 private:
     i32 m_tid;
     Ref<Process> m_process;
@@ -495,6 +519,8 @@ private:
     u16 m_io_priority {0};
     std::optional<u64> m_interrupted_syscall;
     Restart m_restart;
+    Ref<PtraceLink> m_ptrace_link;
+    int m_exit_status {0};
     bool m_is_exiting {false};
     bool m_has_no_new_privs {false};
     u64 m_user_ns {0};

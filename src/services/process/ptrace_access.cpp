@@ -22,6 +22,20 @@ Result<void> ptrace_may_access(const Credentials& caller, const Process* caller_
     return {};
 }
 
+namespace {
+int g_yama_ptrace_scope = 0;
+} // namespace
+
+int yama_ptrace_scope() { return g_yama_ptrace_scope; }
+
+Result<void> set_yama_ptrace_scope(int scope)
+{
+    if (scope < 0 || scope > 3 || g_yama_ptrace_scope == 3)
+        return Errno::einval;
+    g_yama_ptrace_scope = scope;
+    return {};
+}
+
 DumpOwner dump_owner(const Process& target)
 {
     if (!target.is_dumpable())

@@ -20,6 +20,12 @@ enum class PtraceCreds : u8 { fs, real };
 Result<void> ptrace_may_access(const Credentials& caller, const Process* caller_process, const Process& target,
     PtraceCreds which);
 
+/// Yama's kernel.yama.ptrace_scope (/proc/sys/kernel/yama/ptrace_scope): 0 classic rules, 1
+/// only an ancestor attaches, 2 only with CAP_SYS_PTRACE, 3 no attaching. Default 0.
+int yama_ptrace_scope();
+/// EINVAL outside 0..3; once 3, it stays (EINVAL), as Yama's sysctl.
+Result<void> set_yama_ptrace_scope(int scope);
+
 /// The owner /proc shows for a process's entries (Linux's task_dump_owner): its effective
 /// IDs while it is dumpable, else root's.
 struct DumpOwner {

@@ -93,10 +93,19 @@ std::optional<Signal> next_signal(Thread& thread)
     u64 deliverable = (thread.pending().mask | thread.process().shared_pending().mask).bits() & ~thread.sig_mask();
     if (!deliverable)
         return std::nullopt;
-    for (Signal sig : {sigkill, sigstop}) {
-        if (deliverable & sig_bit(sig))
-            return sig;
+    if (deliverable & sig_bit(sigkill))
+        return sigkill;
+    // A fault's own signal goes before any other (Linux's dequeue_synchronous_signal): a
+    // debugger must see the trap of the instruction it stepped before a SIGSTOP it sent.
+    constexpr u64 synchronous = sig_bit(sigsegv) | sig_bit(sigbus) | sig_bit(sigill) | sig_bit(sigtrap) | sig_bit(sigfpe)
+        | sig_bit(sigsys);
+    for (const auto& entry : thread.pending().queue) {
+        if (entry.info.signo > 0 && entry.info.signo <= 64 && (synchronous & sig_bit(entry.info.signo) & deliverable)
+            && entry.info.code > 0)
+            return Signal::from_valid(entry.info.signo);
     }
+    if (deliverable & sig_bit(sigstop))
+        return sigstop;
     return Signal::from_valid(__builtin_ctzll(deliverable) + 1); // a bit of a 64-bit set
 }
 
@@ -362,7 +371,13 @@ Result<void> set_temporary_sig_mask(Thread& thread, u64 mask, u64 sigsetsize)
     return {};
 }
 
-bool has_pending_signal(Thread& thread) { return next_signal(thread).has_value() || thread.process().is_exiting() || thread.is_exiting(); }
+bool has_pending_signal(Thread& thread)
+{
+    // A PTRACE_INTERRUPT ends a blocking syscall as a signal would (it is restarted after the
+    // stop).
+    bool is_interrupted = thread.ptrace_link() && thread.ptrace_link()->has_interrupt_pending();
+    return next_signal(thread).has_value() || thread.process().is_exiting() || thread.is_exiting() || is_interrupted;
+}
 
 Result<void> wait_interruptible(frame::WaitQueue& queue, u64 deadline_ns, const char* reason)
 {
@@ -385,12 +400,21 @@ void deliver_signals(Thread& thread)
     for (;;) {
         if (thread.is_exiting() || process.is_exiting())
             return;
-        // A stopped process waits here until SIGCONT (or SIGKILL).
-        while (process.is_stopped() && !process.is_exiting() && !thread.is_exiting()) {
+        // A traced thread stops for its tracer instead (ptrace.cpp): a PTRACE_INTERRUPT, the
+        // report of a group stop, PTRACE_LISTEN.
+        if (ptrace_job_control(thread))
+            continue;
+        // A stopped process waits here until SIGCONT (or SIGKILL), unless it is traced.
+        bool has_waited = false;
+        while (process.is_stopped() && !process.is_exiting() && !thread.is_exiting() && !thread.ptrace_link()) {
             if (thread.pending().has(sigkill) || process.shared_pending().has(sigkill))
                 break;
+            has_waited = true;
             process.continued().wait_until(~0ull, frame::Interruptible::yes);
         }
+        // Attached while it waited: it reports the group stop to its tracer first.
+        if (has_waited && thread.ptrace_link())
+            continue;
         auto next = next_signal(thread);
         if (!next) {
             finish_interrupted_syscall(thread, nullptr);
@@ -401,6 +425,23 @@ void deliver_signals(Thread& thread)
         abi::SigInfo info = take_signal(thread, sig);
         if (sig != sigkill)
             trace_signal(process.pid(), thread.tid(), info);
+        if (sig != sigkill && thread.ptrace_link()) {
+            // The signal-delivery stop: the tracer decides which signal, if any, goes on.
+            int delivered = ptrace_signal_stop(thread, info);
+            if (!delivered)
+                continue;
+            sig = Signal::from_valid(delivered);
+            info.signo = sig;
+            if (thread.sig_mask() & sig_bit(sig)) {
+                // Blocked now: it waits in the queue like any other (Linux's ptrace_signal).
+                thread.pending().add(info, process.credentials().uid, abi::rlim_infinity);
+                continue;
+            }
+            if (sig == sigkill) {
+                exit_process(process, sigkill);
+                return;
+            }
+        }
         abi::KSigAction action = process.sighand()->actions[sig - 1];
         if (action.handler == sig_ign)
             continue;

@@ -63,8 +63,10 @@ abi::SigInfo fault_signal(const frame::ExceptionInfo& info)
         signal.set_addr(info.addr);
         break;
     case frame::ExceptionKind::breakpoint:
+        // int3 is SI_KERNEL; a single step (TRAP_TRACE) or a debug register (TRAP_HWBKPT)
+        // keeps the backend's code, which a debugger tells them apart by.
         signal.signo = sigtrap;
-        signal.code = si_kernel;
+        signal.code = info.code > 0 && info.code < si_kernel ? info.code : si_kernel;
         break;
     case frame::ExceptionKind::bus_error:
         signal.signo = sigbus;
@@ -111,9 +113,12 @@ void handle_exception(Thread& thread, const frame::ExceptionInfo& info)
         return;
     }
     auto signal = fault_signal(info);
+    if (info.kind == frame::ExceptionKind::breakpoint)
+        ptrace_single_step_trapped(thread);
     const auto& action = process.sighand()->actions[signal.signo - 1];
     bool is_fatal = action.handler == sig_dfl || action.handler == sig_ign || (thread.sig_mask() & sig_bit(signal.signo));
-    if (is_fatal)
+    // A tracee's fault goes to its tracer first, which may well handle it.
+    if (is_fatal && !thread.ptrace_link())
         report_crash(thread, info, signal.signo);
     if (signal.signo == sigkill) {
         exit_process(process, sigkill);
@@ -181,6 +186,8 @@ void start_thread(Thread& thread)
     ProcessTable::add_thread(thread);
     auto& task = frame::spawn_task("tid " + std::to_string(thread.tid()), [&thread] {
         run_thread(thread);
+        Process& process = thread.process();
+        ptrace_thread_exit_event(thread, process.is_exiting() ? process.wait_status() : thread.exit_status());
         finish_thread(thread);
     });
     task.tag = static_cast<u64>(thread.tid());
@@ -190,6 +197,7 @@ void start_thread(Thread& thread)
 void exit_thread(Thread& thread, int wait_status)
 {
     thread.mark_exiting();
+    thread.set_exit_status(wait_status);
     Process& process = thread.process();
     usize live = 0;
     for (auto& other : process.threads())

@@ -77,6 +77,7 @@ Result<long> sys_execveat(Context& ctx, int dirfd, UserPtr<char> path, UserPtr<u
     // their default, and a vfork parent may go on.
     Process& process = ctx.process();
     Thread& self = ctx.thread();
+    i32 former_tid = self.tid();
     for (auto& thread : process.threads()) {
         if (thread.get() != &self) {
             // They die with the old image: nothing of theirs may touch the new one.
@@ -115,6 +116,7 @@ Result<long> sys_execveat(Context& ctx, int dirfd, UserPtr<char> path, UserPtr<u
     }
     ctx.thread().set_alt_stack({0, 2 /* SS_DISABLE */, 0, 0});
     process.mark_execed();
+    ptrace_exec(self, former_tid);
     return 0;
 }
 

@@ -367,6 +367,9 @@ Result<long> sys_open_by_handle_at(Context& ctx, int mount_fd, UserPtr<u32> hand
 // cachestat.cpp
 Result<long> sys_cachestat(Context& ctx, u32 fd, UserPtr<u8> range_ptr, UserPtr<u8> stat_ptr, u32 flags);
 
+// ptrace.cpp
+Result<long> sys_ptrace(Context& ctx, long request, i32 pid, u64 addr, u64 data);
+
 // process_vm.cpp
 Result<long> sys_process_vm_readv(Context& ctx, i32 pid, UserPtr<abi::IoVec> local_iov, u64 liovcnt, UserPtr<abi::IoVec> remote_iov, u64 riovcnt, u64 flags);
 Result<long> sys_process_vm_writev(Context& ctx, i32 pid, UserPtr<abi::IoVec> local_iov, u64 liovcnt, UserPtr<abi::IoVec> remote_iov, u64 riovcnt, u64 flags);

@@ -160,6 +160,7 @@ constexpr SyscallDescription descriptions[] = {
     {"getrusage", {integer, pointer}},
     {"sysinfo", {sysinfo_out}},
     {"times", {pointer}},
+    {"ptrace", {integer, integer, hex, hex}},
     {"getuid", {}},
     {"getgid", {}},
     {"setuid", {integer}},

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "frame/log.h"
+#include "services/process/ptrace.h"
 #include "services/syscalls/handlers.h"
 #include "services/syscalls/strace.h"
 #include "services/syscalls/syscall_names.h"
@@ -136,6 +137,14 @@ void dispatch_syscall(Thread& thread)
 {
     Context ctx(thread);
     auto& regs = thread.context();
+    // A tracee resumed with PTRACE_SYSCALL stops first; its tracer may change the number and
+    // arguments, or skip the call (SYSEMU, or the number -1: rax stays as the tracer left it).
+    if (thread.ptrace_link() && (ptrace_syscall_entry(thread) || static_cast<u32>(regs.syscall_number()) == ~0u)) {
+        ptrace_syscall_exit(thread);
+        return;
+    }
+    if (thread.is_exiting() || thread.process().is_exiting())
+        return;
     // Linux takes the number as an int: the upper half of rax is ignored (do_syscall_64).
     u64 number = static_cast<u32>(regs.syscall_number());
     SyscallArgs args = regs.syscall_args();
@@ -172,6 +181,8 @@ void dispatch_syscall(Thread& thread)
     if (is_recording_syscalls())
         record_syscall(thread.process().pid(), thread.tid(), number, entry, args, value);
     regs.set_syscall_return(value);
+    if (!thread.is_exiting() && !thread.process().is_exiting())
+        ptrace_syscall_exit(thread);
 }
 
 } // namespace asterix::services

@@ -38,6 +38,20 @@ bool matches(const Process& parent, const Process& child, const Selector& select
     }
 }
 
+bool tracee_matches(const Process& tracer, const PtraceLink& link, const Selector& selector)
+{
+    switch (selector.kind) {
+    case abi::WaitIdType::pid:
+        return link.tid() == selector.id;
+    case abi::WaitIdType::pgid: {
+        Process* tracee = ProcessTable::find(link.tgid());
+        return tracee && tracee->pgid() == (selector.id ? selector.id : tracer.pgid());
+    }
+    default:
+        return true;
+    }
+}
+
 struct WaitOutcome {
     i32 pid;
     int status;     ///< wait4 status word
@@ -65,6 +79,12 @@ Result<std::optional<WaitOutcome>> find_change(Process& parent, const Selector& 
         if (!matches(parent, child, selector, options))
             continue;
         has_match = true;
+        // Its tracer hears of its end first (ptrace.cpp).
+        if (child.has_exited() && child.is_exit_held_by_tracer())
+            continue;
+        // The parent that traces its child hears of its stops as tracer only (Linux's
+        // wait_consider_task).
+        bool is_traced_by_parent = !child.has_exited() && is_traced_by(child, parent);
         if (child.has_exited() && (options & abi::wexited)) {
             int sig = child.wait_status() & 0x7f;
             WaitOutcome outcome {child.pid(), child.wait_status(), sig ? ((child.wait_status() & 0x80) ? cld_dumped : cld_killed) : cld_exited,
@@ -75,7 +95,7 @@ Result<std::optional<WaitOutcome>> find_change(Process& parent, const Selector& 
                 reap(parent, child);
             return std::optional(outcome);
         }
-        if (child.has_stop_to_report() && (options & abi::wuntraced) && !child.has_exited()) {
+        if (child.has_stop_to_report() && (options & abi::wuntraced) && !child.has_exited() && !is_traced_by_parent) {
             if (!(options & abi::wnowait))
                 child.take_stop_report();
             return std::optional(WaitOutcome {child.pid(), (child.stop_signal() << 8) | 0x7f, cld_stopped, child.stop_signal(), child.credentials().uid});
@@ -84,6 +104,32 @@ Result<std::optional<WaitOutcome>> find_change(Process& parent, const Selector& 
             if (!(options & abi::wnowait))
                 child.take_continue_report();
             return std::optional(WaitOutcome {child.pid(), 0xffff, cld_continued, sigcont, child.credentials().uid});
+        }
+    }
+    // The tracees: their ptrace stops whatever the options, their ends; all of them, whether
+    // clones or not (Linux's eligible_child for a tracer).
+    for (auto& link_ref : std::vector<Ref<PtraceLink>>(parent.tracees())) {
+        PtraceLink& link = *link_ref;
+        if (!tracee_matches(parent, link, selector))
+            continue;
+        has_match = true;
+        if (link.has_exited()) {
+            if (!(options & abi::wexited))
+                continue;
+            int status = link.exit_status();
+            int sig = status & 0x7f;
+            WaitOutcome outcome {link.tid(), status, sig ? ((status & 0x80) ? cld_dumped : cld_killed) : cld_exited,
+                sig ? sig : (status >> 8) & 0xff, 0};
+            if (!(options & abi::wnowait))
+                ptrace_reap(parent, link);
+            return std::optional(outcome);
+        }
+        if (link.has_stop_to_report()) {
+            if (!(options & abi::wnowait))
+                link.take_stop_report();
+            Thread* tracee = link.tracee();
+            u32 uid = tracee ? tracee->credentials().uid : 0;
+            return std::optional(WaitOutcome {link.tid(), link.stop_status(), abi::cld_trapped, link.stop_status() >> 8, uid});
         }
     }
     if (!has_match)
