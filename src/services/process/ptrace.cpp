@@ -147,6 +147,10 @@ Ref<PtraceLink> ptrace_link(Thread& tracee, Process& tracer, bool is_seized, u64
 {
     auto link = make_ref<PtraceLink>(tracee, tracer, is_seized, options);
     tracee.set_ptrace_link(link);
+    // A tracer must see the program's own bytes, and its single steps must not walk through
+    // a patched syscall site: the process's patches are undone for good.
+    if (const Ref<MemoryMap>& memory = tracee.process().memory())
+        memory->vm().forbid_code_patching();
     tracer.tracees().push_back(link);
     return link;
 }
@@ -292,6 +296,9 @@ void ptrace_exec(Thread& thread, i32 former_tid)
     const Ref<PtraceLink>& link = thread.ptrace_link();
     if (!link)
         return;
+    // The new image has a fresh address space, where patching would be allowed again.
+    if (const Ref<MemoryMap>& memory = thread.process().memory())
+        memory->vm().forbid_code_patching();
     if (ptrace_event(thread, abi::ptrace_event_exec, static_cast<u64>(former_tid)))
         return;
     // A classic tracee without PTRACE_O_TRACEEXEC gets a SIGTRAP after exec.
