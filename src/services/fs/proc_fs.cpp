@@ -24,6 +24,7 @@
 #include "services/fs/record_lock.h"
 #include "services/fs/sys_fs.h"
 #include "services/fs/vfs.h"
+#include "services/kernel_log.h"
 #include "services/net/proc_net.h"
 #include "services/process/process_table.h"
 #include "services/process/ptrace_access.h"
@@ -540,6 +541,20 @@ Ref<Inode> make_proc_fs()
                      return ProcessTable::set_threads_max(TRY(parse_sysctl_number(text)));
                  }))},
             {"ngroups_max", constant("65536\n")},
+            // Only CAP_SYS_ADMIN may change it (Linux's proc_dointvec_minmax_sysadmin), 0 or 1.
+            {"dmesg_restrict", Ref<Inode>(make_ref<ProcFile>(
+                 []() -> Result<std::string> { return std::string(kernel_log::is_restricted() ? "1\n" : "0\n"); }, 0644, PidOwner {},
+                 [](std::string_view text) -> Result<void> {
+                     Thread* thread = ProcessTable::current_thread();
+                     if (thread && !thread->credentials().has_capability(abi::Capability::sys_admin))
+                         return Errno::eperm;
+                     u64 value = TRY(parse_sysctl_number(text));
+                     if (value > 1)
+                         return Errno::einval;
+                     kernel_log::set_restricted(value == 1);
+                     return {};
+                 }))},
+            {"printk", Ref<Inode>(make_ref<ProcFile>([]() -> Result<std::string> { return kernel_log::printk_levels_text(); }))},
             // System V IPC limits, Linux's defaults (what ipcs -l prints).
             {"shmmax", constant(std::to_string(abi::shmmax) + "\n")},
             {"shmall", constant(std::to_string(abi::shmall) + "\n")},

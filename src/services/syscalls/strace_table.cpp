@@ -161,6 +161,7 @@ constexpr SyscallDescription descriptions[] = {
     {"sysinfo", {pointer}},
     {"times", {pointer}},
     {"getuid", {}},
+    {"syslog", {integer, pointer, integer}},
     {"getgid", {}},
     {"setuid", {integer}},
     {"setgid", {integer}},
