@@ -365,6 +365,19 @@ u64 mapped_bytes(Process& p)
     return vsize;
 }
 
+/// The nice value /proc shows: the thread's, or for a process its main thread's (Linux shows
+/// the group leader's), 0 once no thread is left.
+int shown_nice(Process& p, Thread* thread)
+{
+    if (thread)
+        return thread->nice();
+    for (const auto& other : p.threads()) {
+        if (other->tid() == p.pid())
+            return other->nice();
+    }
+    return p.threads().empty() ? 0 : p.threads().front()->nice();
+}
+
 /// /proc/PID/stat, or /proc/PID/task/TID/stat when `thread` is set. A zombie has no memory,
 /// files or fs context left: its fields read as zero, as Linux's do.
 std::string stat_text(Process& p, Thread* thread)
@@ -377,9 +390,10 @@ std::string stat_text(Process& p, Thread* thread)
     char state = task_state(p, thread);
     u64 user_ns = thread ? thread->user_ns() : p.cpu_times().user_ns;
     u64 system_ns = thread ? thread->system_ns() : p.cpu_times().system_ns;
+    int nice = shown_nice(p, thread);
     return frame::format("%d (%s) %c %d %d %d 0 -1 4194560 0 0 0 0 ", id, p.comm().c_str(), state, p.ppid(), p.pgid(), p.sid())
         + frame::format("%" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %d %d %zu 0 %" PRIu64 " %" PRIu64 " %" PRIu64,
-            ticks(user_ns), ticks(system_ns), ticks(p.cpu_times().children_user_ns), ticks(p.cpu_times().children_system_ns), 20 + p.nice(), p.nice(),
+            ticks(user_ns), ticks(system_ns), ticks(p.cpu_times().children_user_ns), ticks(p.cpu_times().children_system_ns), 20 + nice, nice,
             p.threads().size(), ticks(p.start_time_ns()), mapped_bytes(p), rss_pages)
         + " 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n";
 }
