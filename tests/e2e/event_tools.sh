@@ -78,6 +78,21 @@ if has top; then
     fi
 fi
 
+if has htop && has script; then
+    # htop needs a terminal: script(1) on the host gives it a pty, and a "q" typed after it
+    # has drawn ends it. Its screen must list the guest's processes (a "sleep" started for it).
+    ran=1
+    (sleep 4; printf q) | timeout 60 script -qfc "$asterix run /bin/sh -c 'sleep 20 & TERM=xterm htop'" /dev/null \
+        >"$work/htop" 2>&1
+    status=$?
+    if [ "$status" -ne 0 ] || ! grep -aq 'sleep 20' "$work/htop" || ! grep -aq 'Tasks:' "$work/htop"; then
+        echo "FAIL htop: status $status" && tr -c '[:print:]\n' ' ' <"$work/htop" | tail -n 20
+        failed=1
+    else
+        echo "ok htop"
+    fi
+fi
+
 if has dmesg; then
     # dmesg finds no /dev/kmsg in the guest and reads the kernel's ring through syslog(2): its
     # first line is the kernel's banner, each line with dmesg's own "[seconds]" time.
