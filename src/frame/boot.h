@@ -55,6 +55,10 @@ struct BootParams {
     /// The most guest processes that have not exited (each an address space: hosted, a host
     /// process); 0 for no bound but memory and threads.
     u64 max_processes {0};
+    /// net.ipv4.ping_group_range at boot: the groups whose members may open ping sockets
+    /// (hosted: the host's; Linux's default {1, 0} lets no group).
+    u32 ping_group_low {1};
+    u32 ping_group_high {0};
 };
 
 using ServicesEntry = void (*)(const BootParams&);

@@ -121,6 +121,21 @@ u64 thread_budget()
     return std::max<u64>(budget, 1);
 }
 
+std::array<u32, 2> ping_group_range()
+{
+    // "LOW\tHIGH\n", both within 0..2^32-2.
+    std::string text = first_line("/proc/sys/net/ipv4/ping_group_range");
+    char* end = nullptr;
+    unsigned long long low = std::strtoull(text.c_str(), &end, 10);
+    if (end == text.c_str())
+        return {1, 0};
+    const char* high_text = end;
+    unsigned long long high = std::strtoull(high_text, &end, 10);
+    if (end == high_text || low > 0xfffffffeull || high > 0xfffffffeull)
+        return {1, 0};
+    return {static_cast<u32>(low), static_cast<u32>(high)};
+}
+
 u64 process_budget()
 {
     u64 host_limit = std::min(number_in("/proc/sys/kernel/threads-max", unbounded), number_in("/proc/sys/kernel/pid_max", unbounded));

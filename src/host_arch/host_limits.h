@@ -3,6 +3,8 @@
 // How many guest threads and processes the host can carry, measured once at start from the
 // host's free resources (the defaults of --max-threads and --max-processes).
 
+#include <array>
+
 #include "frame/types.h"
 
 namespace asterix::host {
@@ -16,5 +18,9 @@ u64 thread_budget();
 /// controller of asterix's cgroup. Half of what is free under each of these, so the rest of the
 /// host keeps room too.
 u64 process_budget();
+
+/// The host's net.ipv4.ping_group_range (the groups that may open ping sockets), the guest's
+/// default; Linux's own default, {1, 0} (no group), when the host's cannot be read.
+std::array<u32, 2> ping_group_range();
 
 } // namespace asterix::host

@@ -341,6 +341,9 @@ int run(std::span<char* const> args)
         params.max_processes = host::process_budget();
     params.uid = getuid();
     params.gid = getgid();
+    auto [ping_low, ping_high] = host::ping_group_range();
+    params.ping_group_low = ping_low;
+    params.ping_group_high = ping_high;
     if (stop_timeout_s)
         host::set_stop_timeout_ns(*stop_timeout_s * 1'000'000'000);
 

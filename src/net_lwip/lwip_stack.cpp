@@ -10,6 +10,7 @@
 
 #include "frame/clock.h"
 #include "frame/log.h"
+#include "lwip_glue.h"
 #include "services/net/inet_stack.h"
 #include "services/net/socket.h"
 #include "services/process/kernel_timer.h"
@@ -674,6 +675,14 @@ private:
 };
 
 } // namespace
+
+namespace glue {
+void start_stack() { Stack::get(); }
+void deliver_packets() { pump(); }
+ip_addr_t ip_of(const Endpoint& endpoint) { return to_ip(endpoint); }
+Endpoint endpoint_of(const ip_addr_t& ip, u16 port) { return from_ip(ip, port); }
+ip_addr_t bind_address_of(const Endpoint& local, Family family) { return bind_address(local, family); }
+} // namespace glue
 
 bool is_local_address(const Endpoint& local) { return local.is_any() || is_loopback(local); }
 

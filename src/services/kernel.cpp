@@ -18,6 +18,7 @@
 #include "services/fs/ram_fs.h"
 #include "services/fs/vfs.h"
 #include "services/ipc/message_queue.h"
+#include "services/net/ping_group_range.h"
 #include "services/process/process_table.h"
 #include "services/process/signals.h"
 #include "services/syscalls/strace.h"
@@ -192,6 +193,7 @@ void kernel_main(const frame::BootParams& params)
     }
     frame::console::set_forwarded_signal_hook(forward_host_signals);
     set_instance_limits(params);
+    ping_group_range() = PingGroupRange {params.ping_group_low, params.ping_group_high};
     if (!params.is_program_pid1)
         start_kernel_init();
     i32 pid = MUST(ProcessTable::allocate_id());

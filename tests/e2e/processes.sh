@@ -153,7 +153,7 @@ passed=0 failed=0 skipped=0 failures=()
 run_side() {
     local side=$1 dir=$2
     shift 2
-    local cmd=("$@")
+    local cmd=("$@") started=$EPOCHREALTIME
     [ "$side" = asterix ] && cmd=("$asterix" run --log error "$@")
     # (The outer 2>/dev/null keeps bash's own "Terminated" reports off the terminal.)
     { (
@@ -166,6 +166,8 @@ run_side() {
         exec env -i "${environment[@]}" "${limit[@]}" "${cmd[@]}"
     ) </dev/null >"$tmp/$side.out" 2>"$tmp/$side.err"; } 2>/dev/null
     echo $? >"$tmp/$side.status"
+    # Whole seconds it took (for the timeout report and the slow-case figure).
+    echo $(( (${EPOCHREALTIME/./} - ${started/./}) / 1000000 )) >"$tmp/$side.seconds"
 }
 
 selected() { [ -z "${CASES:-}" ] || grep -qE -- "$CASES" <<<"$1"; }
@@ -174,7 +176,7 @@ report() { # report NAME PROBLEM
     local name=$1 problem=$2
     if [ -z "$problem" ]; then
         passed=$((passed + 1))
-        echo "PASS  $name"
+        echo "PASS  $name ($(cat "$tmp/asterix.seconds")s, native $(cat "$tmp/native.seconds")s)"
         return
     fi
     failed=$((failed + 1))
@@ -193,7 +195,11 @@ compare() {
     local why='' want got
     want=$(cat "$tmp/native.status") got=$(cat "$tmp/asterix.status")
     [ "$got" = "$want" ] || why="exit status $got, native $want"
-    [ "$got" = 124 ] && [ "$want" != 124 ] && why="$why (timed out after ${timeout_s}s)"
+    # timeout(1) gives 124, or 137 when the program outlived its SIGTERM by the -k grace (a
+    # guest shell that is pid 1 ignores SIGTERM, as on Linux).
+    if [ "$got" != "$want" ] && [ "$(cat "$tmp/asterix.seconds")" -ge "$timeout_s" ]; then
+        why="$why (timed out after ${timeout_s}s; native took $(cat "$tmp/native.seconds")s)"
+    fi
     if ! cmp -s "$tmp/native.out" "$tmp/asterix.out"; then
         why="${why:+$why; }stdout differs ($(wc -c <"$tmp/asterix.out") bytes, native $(wc -c \
             <"$tmp/native.out"))"

@@ -21,8 +21,13 @@ inline constexpr u32 sin6_len_rfc2133 = 24;
 // IPPROTO_IP options.
 inline constexpr int ip_tos = 1;
 inline constexpr int ip_ttl = 2;
+inline constexpr int ip_retopts = 7;
+inline constexpr int ip_recverr = 11;
+inline constexpr int ip_recvttl = 12;
 // IPPROTO_IPV6 options.
 inline constexpr int ipv6_unicast_hops = 16;
+inline constexpr int ipv6_recverr = 25;
+inline constexpr int ipv6_recvhoplimit = 51;
 inline constexpr int ipv6_v6only = 26;
 inline constexpr int ipv6_tclass = 67;
 // IPPROTO_TCP options.

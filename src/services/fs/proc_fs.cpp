@@ -25,6 +25,7 @@
 #include "services/fs/sys_fs.h"
 #include "services/fs/vfs.h"
 #include "services/kernel_log.h"
+#include "services/net/ping_group_range.h"
 #include "services/net/proc_net.h"
 #include "services/process/process_table.h"
 #include "services/process/ptrace_access.h"
@@ -626,8 +627,22 @@ Ref<Inode> make_proc_fs()
     auto fs_dir = make_ref<ProcDir>([mqueue_dir, inotify_dir] {
         return std::vector<std::pair<std::string, Ref<Inode>>> {{"inotify", Ref<Inode>(inotify_dir)}, {"mqueue", Ref<Inode>(mqueue_dir)}};
     });
-    auto sys_dir = make_ref<ProcDir>([kernel_dir, fs_dir] {
-        return std::vector<std::pair<std::string, Ref<Inode>>> {{"fs", Ref<Inode>(fs_dir)}, {"kernel", Ref<Inode>(kernel_dir)}};
+    auto ipv4_dir = make_ref<ProcDir>([] {
+        return std::vector<std::pair<std::string, Ref<Inode>>> {
+            {"ping_group_range", Ref<Inode>(make_ref<ProcFile>(
+                 []() -> Result<std::string> { return ping_group_range().text(); }, 0644, PidOwner {},
+                 [](std::string_view text) -> Result<void> {
+                     ping_group_range() = TRY(ping_group_range().written(text));
+                     return {};
+                 }))},
+        };
+    });
+    auto sys_net_dir = make_ref<ProcDir>([ipv4_dir] {
+        return std::vector<std::pair<std::string, Ref<Inode>>> {{"ipv4", Ref<Inode>(ipv4_dir)}};
+    });
+    auto sys_dir = make_ref<ProcDir>([kernel_dir, fs_dir, sys_net_dir] {
+        return std::vector<std::pair<std::string, Ref<Inode>>> {
+            {"fs", Ref<Inode>(fs_dir)}, {"kernel", Ref<Inode>(kernel_dir)}, {"net", Ref<Inode>(sys_net_dir)}};
     });
     std::vector<std::pair<std::string, Ref<Inode>>> fixed = {
         {"self", Ref<Inode>(make_ref<ProcLink>([]() -> Result<std::string> {

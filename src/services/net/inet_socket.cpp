@@ -6,6 +6,8 @@
 #include "frame/bytes.h"
 #include "services/abi/in.h"
 #include "services/abi/poll.h"
+#include "services/net/ping_group_range.h"
+#include "services/process/process_table.h"
 #include "services/process/signals.h"
 #include "services/syscalls/context.h"
 
@@ -140,7 +142,9 @@ Result<void> InetSocket::ensure_tcp()
 
 Result<void> InetSocket::ensure_udp()
 {
-    if (!m_udp)
+    if (!m_udp && is_ping())
+        m_udp = TRY(inet::create_ping(domain() == abi::af_inet ? inet::Family::v4 : inet::Family::v6));
+    else if (!m_udp)
         m_udp = TRY(inet::create_udp(stack_family()));
     m_udp->receive_limit_bytes = options().receive_buffer_bytes;
     return {};
@@ -320,7 +324,8 @@ Result<std::vector<u8>> InetSocket::peer_address()
             return Errno::enotconn;
         return encode_address(m_tcp->peer());
     }
-    if (!m_is_udp_connected || !m_udp)
+    // inet_getname: a peer with port 0 (always so for a ping socket) counts as none.
+    if (!m_is_udp_connected || !m_udp || m_udp->peer().port == 0)
         return Errno::enotconn;
     return encode_address(m_udp->peer());
 }
@@ -600,9 +605,17 @@ Result<void> InetSocket::set_family_option(int level, int name, std::span<const 
                 return Errno::einval;
             m_tos = on == -1 ? 0 : on;
             return {};
+        case abi::ipv6_recverr:
+        case abi::ipv6_recvhoplimit:
+            set_flag(level, name, on != 0);
+            return {};
         default: return Errno::enoprotoopt;
         }
     }
+    // IP_RETOPTS asks for the IP options of received packets; the stack sends and keeps none,
+    // so there are never any to return.
+    if (level == abi::ipproto_ip && name == abi::ip_retopts)
+        return {};
     if (level == abi::ipproto_ip) {
         int on = TRY(int_value(value));
         switch (name) {
@@ -611,6 +624,10 @@ Result<void> InetSocket::set_family_option(int level, int name, std::span<const 
             if (on < -1 || on == 0 || on > 255)
                 return Errno::einval;
             m_ttl = on == -1 ? 64 : on;
+            return {};
+        case abi::ip_recverr:
+        case abi::ip_recvttl:
+            set_flag(level, name, on != 0);
             return {};
         default: return Errno::enoprotoopt;
         }
@@ -639,6 +656,8 @@ Result<std::vector<u8>> InetSocket::get_family_option(int level, int name)
         case abi::ipv6_v6only: return bytes_of(static_cast<int>(m_is_v6only));
         case abi::ipv6_unicast_hops: return bytes_of(m_ttl);
         case abi::ipv6_tclass: return bytes_of(m_tos);
+        case abi::ipv6_recverr:
+        case abi::ipv6_recvhoplimit: return bytes_of(static_cast<int>(has_flag(level, name)));
         default: return Errno::enoprotoopt;
         }
     }
@@ -646,6 +665,8 @@ Result<std::vector<u8>> InetSocket::get_family_option(int level, int name)
         switch (name) {
         case abi::ip_tos: return bytes_of(m_tos);
         case abi::ip_ttl: return bytes_of(m_ttl);
+        case abi::ip_recverr:
+        case abi::ip_recvttl: return bytes_of(static_cast<int>(has_flag(level, name)));
         default: return Errno::enoprotoopt;
         }
     }
@@ -660,11 +681,19 @@ Result<Ref<Socket>> create_socket_of(int domain, int type, int protocol, u32 sta
         if (protocol != 0 && protocol != abi::ipproto_tcp)
             return Errno::eprotonosupport;
         return Ref<Socket>(make_ref<InetSocket>(domain, type, abi::ipproto_tcp, status_flags));
-    case abi::sock_dgram:
-        // FIXME: ping sockets (IPPROTO_ICMP) are not provided yet.
+    case abi::sock_dgram: {
+        int ping_protocol = domain == abi::af_inet ? abi::ipproto_icmp : abi::ipproto_icmpv6;
+        if (protocol == ping_protocol) {
+            // Ping sockets: ping_init_sock lets only the groups of net.ipv4.ping_group_range.
+            Thread* thread = ProcessTable::current_thread();
+            if (thread && !ping_group_range().admits(thread->credentials()))
+                return Errno::eacces;
+            return Ref<Socket>(make_ref<InetSocket>(domain, type, protocol, status_flags));
+        }
         if (protocol != 0 && protocol != abi::ipproto_udp)
             return Errno::eprotonosupport;
         return Ref<Socket>(make_ref<InetSocket>(domain, type, abi::ipproto_udp, status_flags));
+    }
     default: return Errno::esocktnosupport;
     }
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "services/abi/in.h"
 #include "services/net/inet_stack.h"
 #include "services/net/socket.h"
 
@@ -39,6 +40,9 @@ private:
     enum class AddressUse : u8 { bind, connect };
 
     bool is_stream() const { return type() == abi::sock_stream; }
+    /// A ping socket (SOCK_DGRAM with IPPROTO_ICMP or IPPROTO_ICMPV6): datagrams are ICMP echo
+    /// requests and replies, and the "port" is the echo identifier.
+    bool is_ping() const { return protocol() == abi::ipproto_icmp || protocol() == abi::ipproto_icmpv6; }
     inet::Family stack_family() const;
     Result<inet::Endpoint> parse_address(std::span<const u8> address, AddressUse use) const;
     std::vector<u8> encode_address(const inet::Endpoint& endpoint) const;
@@ -51,6 +55,17 @@ private:
     Result<usize> receive_datagram(ReceiveMessage& message);
     /// EPIPE, with SIGPIPE unless MSG_NOSIGNAL.
     Errno broken_pipe(Context& ctx, int flags);
+    /// The boolean options that ask for ancillary data or errors (IP_RECVERR, IP_RECVTTL,
+    /// IPV6_RECVERR, IPV6_RECVHOPLIMIT): kept and read back, but nothing comes of them yet.
+    // FIXME: no IP_TTL/IPV6_HOPLIMIT control messages and no error queue (MSG_ERRQUEUE); on
+    // loopback no ICMP error arrives to fill one.
+    void set_flag(int level, int name, bool is_on)
+    {
+        u64 bit = flag_bit(level, name);
+        m_flags = is_on ? (m_flags | bit) : (m_flags & ~bit);
+    }
+    bool has_flag(int level, int name) const { return m_flags & flag_bit(level, name); }
+    static u64 flag_bit(int level, int name) { return u64 {1} << ((level == abi::ipproto_ipv6 ? 32 : 0) + (name & 31)); }
 
     State m_state {State::fresh};
     Ref<inet::TcpConnection> m_tcp;
@@ -60,6 +75,7 @@ private:
     bool m_is_write_shut {false};
     bool m_is_nodelay {false};
     bool m_is_udp_connected {false};
+    u64 m_flags {0};
     int m_ttl {64};
     int m_tos {0};
 };

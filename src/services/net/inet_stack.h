@@ -91,7 +91,8 @@ struct Datagram {
     Endpoint from;
 };
 
-/// The stack's half of a UDP socket.
+/// The stack's half of a UDP socket, or of a ping socket (create_ping): the same datagram
+/// shape, where a ping socket's "port" is the identifier of its ICMP echo requests.
 class UdpPort : public RefCounted<UdpPort> {
 public:
     virtual ~UdpPort() = default;
@@ -123,12 +124,40 @@ struct EndpointEntry {
     u32 receive_queue_bytes {0};
 };
 
+/// One route of the stack's, as rtnetlink describes routes: the unicast ones (main table), and
+/// for each address the local and broadcast ones (local table) that Linux makes.
+struct Route {
+    enum class Kind : u8 { unicast, local, broadcast };
+    Kind kind {Kind::unicast};
+    bool is_v6 {false};
+    /// Network byte order; IPv4 fills the first four bytes.
+    std::array<u8, 16> destination {};
+    u8 prefix_bits {0};
+    bool has_gateway {false};
+    std::array<u8, 16> gateway {};
+    /// The preferred source address (IPv4 only, as Linux reports it).
+    bool has_source {false};
+    std::array<u8, 16> source {};
+    /// The interface (1 is the loopback).
+    u32 interface_index {0};
+    /// Made for an address the interface has (Linux's "proto kernel"), not configured.
+    bool is_from_address {true};
+};
+
+/// The stack's routes, IPv4 first.
+std::vector<Route> list_routes();
+
 /// Every TCP or UDP endpoint the stack has, of one address kind (IPv6 includes dual ones).
 std::vector<EndpointEntry> list_tcp(bool is_v6);
 std::vector<EndpointEntry> list_udp(bool is_v6);
 
 Result<Ref<TcpConnection>> create_tcp(Family family);
 Result<Ref<UdpPort>> create_udp(Family family);
+/// A ping socket (icmp(7), "ping sockets"): send() takes an ICMP echo request (header and
+/// payload; type 8 over IPv4, 128 over IPv6, code 0, else EINVAL) whose identifier and checksum
+/// the stack fills in, and `received` gets the echo replies that carry the socket's identifier,
+/// headers included, from port 0. `family` is v4 or v6 (a ping socket is never dual).
+Result<Ref<UdpPort>> create_ping(Family family);
 /// Whether `local` may be bound here (an address of one of the interfaces, or any).
 bool is_local_address(const Endpoint& local);
 

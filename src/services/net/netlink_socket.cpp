@@ -6,11 +6,15 @@
 #include "frame/bytes.h"
 #include "services/abi/netlink.h"
 #include "services/abi/poll.h"
+#include "services/net/netlink_message.h"
+#include "services/net/netlink_routes.h"
 #include "services/syscalls/context.h"
 
 namespace asterix::services {
 
 namespace {
+
+using namespace netlink;
 
 /// Port ids handed to sockets that bind without one (Linux takes the tgid for the first; any
 /// unique number serves, callers read it back with getsockname).
@@ -18,59 +22,6 @@ u32 g_next_port_id = 0x4000'0000;
 /// The most bytes one request may carry.
 constexpr usize max_request_bytes = 64 * 1024;
 constexpr int loopback_index = 1;
-
-void put_u16(std::vector<u8>& out, u16 value)
-{
-    out.push_back(static_cast<u8>(value));
-    out.push_back(static_cast<u8>(value >> 8));
-}
-
-void put_u32(std::vector<u8>& out, u32 value)
-{
-    for (int shift = 0; shift < 32; shift += 8)
-        out.push_back(static_cast<u8>(value >> shift));
-}
-
-void align4(std::vector<u8>& out)
-{
-    while (out.size() % 4)
-        out.push_back(0);
-}
-
-/// Starts a message (struct nlmsghdr); finish_message fills its length in.
-usize start_message(std::vector<u8>& out, u16 type, u16 flags, u32 seq, u32 port_id)
-{
-    usize start = out.size();
-    put_u32(out, 0);
-    put_u16(out, type);
-    put_u16(out, flags);
-    put_u32(out, seq);
-    put_u32(out, port_id);
-    return start;
-}
-
-void finish_message(std::vector<u8>& out, usize start)
-{
-    u32 length = static_cast<u32>(out.size() - start);
-    for (usize i = 0; i < 4; ++i)
-        out[start + i] = static_cast<u8>(length >> (8 * i));
-    align4(out);
-}
-
-void put_attribute(std::vector<u8>& out, u16 type, std::span<const u8> data)
-{
-    put_u16(out, static_cast<u16>(4 + data.size()));
-    put_u16(out, type);
-    out.insert(out.end(), data.begin(), data.end());
-    align4(out);
-}
-
-void put_attribute_u32(std::vector<u8>& out, u16 type, u32 value)
-{
-    std::vector<u8> data;
-    put_u32(data, value);
-    put_attribute(out, type, data);
-}
 
 constexpr std::array<u8, 3> loopback_name {'l', 'o', 0};
 
@@ -191,6 +142,8 @@ void NetlinkSocket::answer(std::span<const u8> request)
                 v6[15] = 1;
                 put_loopback_address(reply, seq, port_id(), abi::af_inet6, v6, 128);
             }
+        } else if (is_dump && type == abi::rtm_getroute) {
+            put_routes(reply, family, seq, port_id());
         } else {
             // NLMSG_ERROR: the negative errno and the request's header.
             usize start = start_message(reply, abi::nlmsg_error, 0, seq, port_id());
@@ -258,6 +211,54 @@ u32 NetlinkSocket::poll_events()
     if (!m_replies.empty())
         events |= abi::pollin | abi::pollrdnorm;
     return events;
+}
+
+Result<void> NetlinkSocket::set_family_option(int level, int name, std::span<const u8> value)
+{
+    if (level != abi::sol_netlink)
+        return Errno::enoprotoopt;
+    // netlink_setsockopt reads the value only when it is a whole int; a shorter one is 0.
+    int on = value.size() >= sizeof(int) ? MUST(load_from_bytes<int>(value, 0)) : 0;
+    switch (name) {
+    case abi::netlink_add_membership:
+    case abi::netlink_drop_membership:
+        // Multicast groups carry notifications of changes; nothing here changes, so joining
+        // one only means never hearing from it.
+        return {};
+    case abi::netlink_pktinfo:
+    case abi::netlink_broadcast_error:
+    case abi::netlink_no_enobufs:
+    case abi::netlink_listen_all_nsid:
+    case abi::netlink_cap_ack:
+    case abi::netlink_ext_ack:
+    case abi::netlink_get_strict_chk:
+        if (on)
+            m_flags |= 1u << name;
+        else
+            m_flags &= ~(1u << name);
+        return {};
+    default: return Errno::enoprotoopt;
+    }
+}
+
+Result<std::vector<u8>> NetlinkSocket::get_family_option(int level, int name)
+{
+    if (level != abi::sol_netlink)
+        return Errno::enoprotoopt;
+    switch (name) {
+    case abi::netlink_pktinfo:
+    case abi::netlink_broadcast_error:
+    case abi::netlink_no_enobufs:
+    case abi::netlink_listen_all_nsid:
+    case abi::netlink_cap_ack:
+    case abi::netlink_ext_ack:
+    case abi::netlink_get_strict_chk: {
+        std::vector<u8> out;
+        put_u32(out, (m_flags >> name) & 1);
+        return out;
+    }
+    default: return Errno::enoprotoopt;
+    }
 }
 
 Result<Ref<Socket>> create_netlink_socket(int type, int protocol, u32 status_flags)

@@ -6,8 +6,9 @@
 
 namespace asterix::services {
 
-/// A NETLINK_ROUTE socket (rtnetlink(7)) that answers the dumps getifaddrs(3) asks for:
-/// RTM_GETLINK and RTM_GETADDR, describing the loopback interface (127.0.0.1/8 and ::1).
+/// A NETLINK_ROUTE socket (rtnetlink(7)) that answers the dumps getifaddrs(3) and ip(8) ask
+/// for: RTM_GETLINK and RTM_GETADDR, describing the loopback interface (127.0.0.1/8 and ::1),
+/// and RTM_GETROUTE, the stack's routes.
 /// Other requests get an NLMSG_ERROR with EOPNOTSUPP.
 class NetlinkSocket final : public Socket {
 public:
@@ -22,11 +23,17 @@ public:
     Result<int> bytes_ready() override;
     u32 poll_events() override;
 
+protected:
+    Result<void> set_family_option(int level, int name, std::span<const u8> value) override;
+    Result<std::vector<u8>> get_family_option(int level, int name) override;
+
 private:
     void answer(std::span<const u8> request);
     u32 port_id();
 
     u32 m_port_id {0};
+    /// The SOL_NETLINK flags set (1 << option).
+    u32 m_flags {0};
     std::deque<std::vector<u8>> m_replies;
     frame::WaitQueue m_changed;
 };
