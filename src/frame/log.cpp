@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdarg>
 #include <cstdio>
+#include <deque>
 #include <string>
 #include <utility>
 
@@ -80,12 +81,26 @@ void write_suppressed_note(Subsystem subsystem, u64 suppressed)
         arch::log_write({note, std::min<usize>(static_cast<usize>(len), sizeof note - 1)});
 }
 
+/// The kernel's own log lines, oldest first, bounded by their text's bytes (Linux's log_buf,
+/// 128 KiB as with CONFIG_LOG_BUF_SHIFT=17).
+constexpr usize kernel_log_bytes = 128 * 1024;
+struct KernelLogRing {
+    std::deque<KernelLogLine> lines;
+    usize text_bytes {0};
+    u64 next_seq {0};
+};
+KernelLogRing& kernel_log_ring()
+{
+    static KernelLogRing ring;
+    return ring;
+}
+
 void vlog(Subsystem subsystem, LogLevel level, const char* fmt, va_list args)
 {
     u64 suppressed = 0;
     if (level <= LogLevel::info && !take_log_token(subsystem, monotonic_ns(), suppressed))
         return;
-    if (suppressed > 0)
+    if (suppressed > 0 && log_enabled(subsystem, level))
         write_suppressed_note(subsystem, suppressed);
     i32 pid = 0, tid = 0;
     if (g_identity_hook)
@@ -97,11 +112,64 @@ void vlog(Subsystem subsystem, LogLevel level, const char* fmt, va_list args)
         pid, tid, subsystem_names[static_cast<usize>(subsystem)]);
     int body = std::vsnprintf(line + prefix, sizeof line - prefix - 1, fmt, args);
     usize len = prefix + (body < 0 ? 0 : std::min<usize>(body, sizeof line - prefix - 2));
+    if (level <= LogLevel::info) {
+        // The ring keeps the subsystem's name but not the sink's "asterix: [time] pid/tid"
+        // prefix: dmesg prints its own time, and a line may come from no guest thread.
+        std::string text;
+        if (subsystem != Subsystem::kernel)
+            text = std::string(subsystem_names[static_cast<usize>(subsystem)]) + ": ";
+        text.append(line + prefix, len - prefix);
+        kernel_log_append(level, text);
+    }
+    if (!log_enabled(subsystem, level))
+        return;
     line[len++] = '\n';
     arch::log_write({line, len});
 }
 
+/// Whether a klog line goes anywhere: to the sink, or (info and above) to the ring.
+bool is_logged(Subsystem subsystem, LogLevel level) { return level <= LogLevel::info || log_enabled(subsystem, level); }
+
 } // namespace
+
+void kernel_log_append(LogLevel level, std::string_view text)
+{
+    KernelLogRing& ring = kernel_log_ring();
+    // A line longer than the ring would empty it for nothing; Linux truncates such records too.
+    text = text.substr(0, std::min<usize>(text.size(), 1024));
+    while (!ring.lines.empty() && ring.text_bytes + text.size() > kernel_log_bytes) {
+        ring.text_bytes -= ring.lines.front().text.size();
+        ring.lines.pop_front();
+    }
+    ring.lines.push_back({ring.next_seq++, level, monotonic_ns() - g_start_ns, std::string(text)});
+    ring.text_bytes += text.size();
+    kernel_log_waiters().wake_all();
+}
+
+usize kernel_log_capacity_bytes() { return kernel_log_bytes; }
+
+u64 kernel_log_first_seq()
+{
+    KernelLogRing& ring = kernel_log_ring();
+    return ring.lines.empty() ? ring.next_seq : ring.lines.front().seq;
+}
+
+u64 kernel_log_next_seq() { return kernel_log_ring().next_seq; }
+
+std::optional<KernelLogLine> kernel_log_line(u64 seq)
+{
+    KernelLogRing& ring = kernel_log_ring();
+    if (ring.lines.empty() || seq < ring.lines.front().seq || seq >= ring.next_seq)
+        return std::nullopt;
+    return ring.lines[seq - ring.lines.front().seq];
+}
+
+WaitQueue& kernel_log_waiters()
+{
+    // Never destroyed: a task may still wait in it at power-off.
+    static WaitQueue* waiters = new WaitQueue();
+    return *waiters;
+}
 
 void flush_suppressed_log()
 {
@@ -146,7 +214,7 @@ void set_log_identity_hook(void (*hook)(i32& pid, i32& tid)) { g_identity_hook =
 
 void klog(Subsystem subsystem, LogLevel level, const char* fmt, ...)
 {
-    if (!log_enabled(subsystem, level))
+    if (!is_logged(subsystem, level))
         return;
     va_list args;
     va_start(args, fmt);
@@ -156,7 +224,7 @@ void klog(Subsystem subsystem, LogLevel level, const char* fmt, ...)
 
 void klog(LogLevel level, const char* fmt, ...)
 {
-    if (!log_enabled(Subsystem::kernel, level))
+    if (!is_logged(Subsystem::kernel, level))
         return;
     va_list args;
     va_start(args, fmt);

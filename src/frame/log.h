@@ -1,5 +1,7 @@
 #pragma once
 
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "frame/types.h"
@@ -44,6 +46,28 @@ bool set_trace_file(const char* path);
 /// The record sink (--record-syscalls): a file for the compact syscall record.
 bool set_record_file(const char* path);
 void record_write(std::string_view text);
+
+/// One line of the kernel's own log, the ring that syslog(2) and dmesg read.
+struct KernelLogLine {
+    u64 seq;
+    LogLevel level;
+    u64 time_ns; ///< monotonic nanoseconds since boot
+    std::string text; ///< without a trailing newline
+};
+/// Adds a line to the kernel log ring only, not to the log sink: Linux's printk of a line
+/// below the console level. Every klog line of level info or above goes to the ring too.
+void kernel_log_append(LogLevel level, std::string_view text);
+/// Bytes of text the ring holds at most; the oldest lines go first when it is full.
+usize kernel_log_capacity_bytes();
+/// Sequence number of the oldest line the ring still holds.
+u64 kernel_log_first_seq();
+/// Sequence number the next line will get (first == next: the ring is empty).
+u64 kernel_log_next_seq();
+/// A copy of line `seq`, or nothing when it has left the ring or has not come yet.
+std::optional<KernelLogLine> kernel_log_line(u64 seq);
+class WaitQueue;
+/// Woken whenever a line enters the ring (a blocking syslog read waits here).
+WaitQueue& kernel_log_waiters();
 
 /// Reports the lines the rate limit dropped since the last one that passed (at power-off).
 void flush_suppressed_log();

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "frame/arch.h"
@@ -26,10 +27,16 @@ bool take_tick()
 }
 
 constexpr usize task_stack_bytes = 256 * 1024;
+/// How far behind the others a task that slept may start when it wakes: enough that a task
+/// which mostly waits (a shell, an editor) runs before the CPU-bound ones, too little for it
+/// to keep the CPU long (Linux's place_entity gives half a latency period, 3 ms).
+constexpr u64 wake_credit_ns = 3'000'000;
 } // namespace
 
 /// The one scheduler of the one (virtual) CPU. Every switch goes through the scheduler's own
-/// context: task -> scheduler -> next task.
+/// context: task -> scheduler -> next task. It picks the runnable task that has run least,
+/// in CPU time scaled by its weight, so tasks share the CPU in proportion to their weights;
+/// among equals it keeps the queue's order, which makes equal tasks take turns.
 class Scheduler {
 public:
     Task& spawn(std::string name, std::function<void()> entry)
@@ -38,6 +45,7 @@ public:
         task->m_stack = arch::alloc_task_stack(task_stack_bytes);
         task->m_context = arch::make_task_context(task->m_stack, task_stack_bytes, &Scheduler::trampoline);
         Task& ref = *task;
+        ref.m_vruntime_ns = m_min_vruntime_ns;
         m_tasks.push_back(std::move(task));
         m_run_queue.push_back(&ref);
         return ref;
@@ -57,10 +65,27 @@ public:
         }
     }
 
+    /// Lets the others run first: the next pick passes over this task when another is
+    /// runnable (sched_yield, and the kernel's own waits that poll).
     void yield()
+    {
+        m_yielded = m_current;
+        m_run_queue.push_back(m_current);
+        switch_to_scheduler();
+    }
+
+    /// The timer's preemption: the task goes back to the queue and the one with the least
+    /// virtual runtime runs, which may be itself.
+    void preempt()
     {
         m_run_queue.push_back(m_current);
         switch_to_scheduler();
+    }
+
+    void set_weight(Task& task, u32 weight)
+    {
+        AX_ASSERT(weight > 0);
+        task.m_weight = weight;
     }
 
     void block() { switch_to_scheduler(); }
@@ -72,7 +97,7 @@ public:
         task.m_state = Task::State::runnable;
         task.m_was_woken = true;
         cancel_timer(task);
-        m_run_queue.push_back(&task);
+        enqueue_woken(task);
     }
 
     void interrupt(Task& task)
@@ -83,7 +108,7 @@ public:
         task.m_state = Task::State::runnable;
         task.m_was_interrupted = true;
         cancel_timer(task);
-        m_run_queue.push_back(&task);
+        enqueue_woken(task);
     }
 
     void block_until(u64 deadline_ns)
@@ -107,7 +132,7 @@ public:
             poll_console();
             poll_net_device();
             if (!m_run_queue.empty())
-                yield();
+                preempt();
         }
     }
 
@@ -124,11 +149,12 @@ public:
                 take_tick();
                 continue;
             }
-            Task* next = m_run_queue.front();
-            m_run_queue.pop_front();
+            Task* next = pick_next();
             m_current = next;
+            u64 started = monotonic_ns();
             arch::switch_task_context(&m_scheduler_context, next->m_context, next);
             m_current = nullptr;
+            next->m_vruntime_ns += (monotonic_ns() - started) * Task::default_weight / next->m_weight;
             reap_dead();
         }
     }
@@ -178,8 +204,35 @@ private:
             remove_waiter(*task);
             task->m_state = Task::State::runnable;
             task->m_was_woken = false;
-            m_run_queue.push_back(task);
+            enqueue_woken(*task);
         }
+    }
+
+    /// A task that slept comes back no further behind than the wake credit, so a long sleep
+    /// does not buy it a long run.
+    void enqueue_woken(Task& task)
+    {
+        u64 floor = m_min_vruntime_ns > wake_credit_ns ? m_min_vruntime_ns - wake_credit_ns : 0;
+        task.m_vruntime_ns = std::max(task.m_vruntime_ns, floor);
+        m_run_queue.push_back(&task);
+    }
+
+    /// Takes the runnable task with the least virtual runtime off the queue (the first of
+    /// equals); a task that just yielded only when no other is runnable.
+    Task* pick_next()
+    {
+        Task* yielded = std::exchange(m_yielded, nullptr);
+        auto best = m_run_queue.end();
+        for (auto it = m_run_queue.begin(); it != m_run_queue.end(); ++it) {
+            if (*it == yielded && m_run_queue.size() > 1)
+                continue;
+            if (best == m_run_queue.end() || (*it)->m_vruntime_ns < (*best)->m_vruntime_ns)
+                best = it;
+        }
+        Task* next = *best;
+        m_run_queue.erase(best);
+        m_min_vruntime_ns = std::max(m_min_vruntime_ns, next->m_vruntime_ns);
+        return next;
     }
 
     void cancel_timer(Task& task)
@@ -242,6 +295,9 @@ private:
     std::deque<Task*> m_run_queue;
     std::multimap<u64, Task*> m_timers;
     Task* m_current {nullptr};
+    Task* m_yielded {nullptr};
+    /// The least virtual runtime of a task picked to run; it never goes back.
+    u64 m_min_vruntime_ns {0};
     void* m_scheduler_context {nullptr};
     u64 m_next_id {0};
 };
@@ -298,6 +354,7 @@ void run_scheduler() { scheduler().run(); }
 WaitQueue::~WaitQueue() { AX_ASSERT(m_waiters.empty()); }
 
 void Task::interrupt() { scheduler().interrupt(*this); }
+void Task::set_weight(u32 weight) { scheduler().set_weight(*this, weight); }
 
 void WaitQueue::wait() { wait_until(~0ull, Interruptible::no); }
 

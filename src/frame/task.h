@@ -17,6 +17,7 @@ class WaitQueue;
 class Task {
 public:
     enum class State : u8 { runnable, blocked, dead };
+    static constexpr u32 default_weight = 1024;
 
     u64 id() const { return m_id; }
     const std::string& name() const { return m_name; }
@@ -35,6 +36,12 @@ public:
     /// What the task waits for, for debuggers ("pipe read", "wait4"...); empty when runnable.
     const char* wait_reason {nullptr};
 
+    /// The task's share of the CPU against the other runnable tasks: a task of weight 2048
+    /// runs twice as long as one of 1024 (the default, Linux's nice 0) while both want to.
+    /// Precondition: weight > 0.
+    void set_weight(u32 weight);
+    u32 weight() const { return m_weight; }
+
     /// Wakes the task from an interruptible wait (a signal arrived); its wait returns
     /// WaitResult::interrupted. No effect when it is not in one.
     void interrupt();
@@ -52,6 +59,10 @@ private:
     void* m_stack {nullptr};
     u64 m_wake_deadline_ns {0};
     u64 m_off_cpu_ns {0};
+    u32 m_weight {default_weight};
+    /// CPU time run, scaled by default_weight / weight: the scheduler runs the runnable task
+    /// whose virtual runtime is least (Linux's CFS).
+    u64 m_vruntime_ns {0};
     bool m_was_woken {false};
     bool m_was_interrupted {false};
     bool m_is_interruptible {false};

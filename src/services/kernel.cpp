@@ -4,6 +4,7 @@
 
 #include "frame/clock.h"
 #include "frame/console.h"
+#include "frame/format.h"
 #include "frame/log.h"
 #include "frame/phys_mem.h"
 #include "services/abi/futex.h"
@@ -182,6 +183,10 @@ void kernel_main(const frame::BootParams& params)
         }
     });
     ProcessTable::set_boot_time(frame::monotonic_ns());
+    // The first lines of the kernel log, as dmesg shows Linux's: what runs and on what memory.
+    frame::kernel_log_append(frame::LogLevel::info, "Linux version 6.1.0-asterix (Asterix framekernel)");
+    frame::kernel_log_append(frame::LogLevel::info,
+        frame::format("Memory: %lluK available", static_cast<unsigned long long>(frame::total_frames() * page_size / 1024)));
     if (!mount_file_systems(params)) {
         frame::power_off(exit_kernel_error);
         return;
@@ -217,6 +222,7 @@ void kernel_main(const frame::BootParams& params)
         frame::power_off(is_missing ? exit_not_found : exit_cannot_execute);
         return;
     }
+    frame::kernel_log_append(frame::LogLevel::info, frame::format("Run %s as init process", path.value().c_str()));
     Thread& thread = process->add_thread(pid, Credentials::for_user(params.uid, params.gid));
     if (auto error = exec_program(thread, path.value(), params.argv, params.envp)) {
         // Linux runs a file with execute permission alone; hosted, asterix reads the file through

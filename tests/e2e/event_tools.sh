@@ -78,5 +78,35 @@ if has top; then
     fi
 fi
 
+if has htop && has script; then
+    # htop needs a terminal: script(1) on the host gives it a pty, and a "q" typed after it
+    # has drawn ends it. Its screen must list the guest's processes (a "sleep" started for it).
+    ran=1
+    (sleep 4; printf q) | timeout 60 script -qfc "$asterix run /bin/sh -c 'sleep 20 & TERM=xterm htop'" /dev/null \
+        >"$work/htop" 2>&1
+    status=$?
+    if [ "$status" -ne 0 ] || ! grep -aq 'sleep 20' "$work/htop" || ! grep -aq 'Tasks:' "$work/htop"; then
+        echo "FAIL htop: status $status" && tr -c '[:print:]\n' ' ' <"$work/htop" | tail -n 20
+        failed=1
+    else
+        echo "ok htop"
+    fi
+fi
+
+if has dmesg; then
+    # dmesg finds no /dev/kmsg in the guest and reads the kernel's ring through syslog(2): its
+    # first line is the kernel's banner, each line with dmesg's own "[seconds]" time.
+    ran=1
+    timeout 60 "$asterix" run /bin/sh -c 'dmesg; echo "raw: $(dmesg -r | head -n1)"' >"$work/dmesg" 2>"$work/dmesg.err"
+    status=$?
+    if [ "$status" -ne 0 ] || ! grep -Eq '^\[ *[0-9]+\.[0-9]{6}\] Linux version .*asterix' "$work/dmesg" \
+        || ! grep -Eq '^raw: <6>\[ *[0-9]+\.[0-9]{6}\] Linux version' "$work/dmesg"; then
+        echo "FAIL dmesg: status $status" && cat "$work/dmesg" "$work/dmesg.err"
+        failed=1
+    else
+        echo "ok dmesg"
+    fi
+fi
+
 [ "$ran" -eq 1 ] || exit 77
 exit "$failed"

@@ -5,6 +5,7 @@
 #include <linux/aio_abi.h>
 #include <signal.h>
 #include <stdint.h>
+#include <sys/eventfd.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -142,6 +143,26 @@ int main(void)
     list[0] = &fault;
     CHECK(io_submit(ctx, 1, list) == 1);
     CHECK(io_getevents(ctx, 1, 4, ev, &ts) == 1 && ev[0].data == 88 && ev[0].res == -EFAULT);
+
+    /* IOCB_FLAG_RESFD: each completion adds 1 to the eventfd; a descriptor that is not open
+     * is EBADF, one that is not an eventfd EINVAL. */
+    int efd = eventfd(0, EFD_NONBLOCK);
+    CHECK(efd >= 0);
+    struct iocb r1 = make_iocb(fd, IOCB_CMD_PREAD, in, 4, 0, 90), r2 = make_iocb(fd, IOCB_CMD_PREAD, in, 4, 0, 91);
+    r1.aio_flags = r2.aio_flags = IOCB_FLAG_RESFD;
+    r1.aio_resfd = r2.aio_resfd = efd;
+    struct iocb *pair[2] = {&r1, &r2};
+    CHECK(io_submit(ctx, 2, pair) == 2);
+    CHECK(io_getevents(ctx, 2, 4, ev, &ts) == 2);
+    uint64_t completions = 0;
+    CHECK(read(efd, &completions, sizeof completions) == sizeof completions && completions == 2);
+    r1.aio_resfd = 9999;
+    list[0] = &r1;
+    CHECK_ERR(io_submit(ctx, 1, list), EBADF);
+    r1.aio_resfd = fd;
+    CHECK_ERR(io_submit(ctx, 1, list), EINVAL);
+    CHECK_ERR(read(efd, &completions, sizeof completions), EAGAIN);
+    close(efd);
 
     /* io_cancel of a finished request: EINVAL; a bad key or context too. */
     struct io_event cancelled;

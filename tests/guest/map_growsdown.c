@@ -2,6 +2,7 @@
 #include "check.h"
 #include <stdint.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -64,6 +65,32 @@ int main(void)
     CHECK(waitpid(child, &status, 0) == child);
     CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV);
     CHECK(munmap(base, 32 * page) == 0);
+
+    /* RLIMIT_STACK bounds the area's size: 64 KiB lets it reach 10 pages, not 22. */
+    base = mmap(NULL, reserve, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    CHECK(base != MAP_FAILED);
+    CHECK(munmap(base + page, reserve - page) == 0);
+    top = base + reserve - 2 * page;
+    for (int too_far = 0; too_far <= 1; ++too_far) {
+        child = fork();
+        CHECK(child >= 0);
+        if (child == 0) {
+            struct rlimit small = {64 * 1024, RLIM_INFINITY};
+            CHECK(setrlimit(RLIMIT_STACK, &small) == 0);
+            stack = mmap(top, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN | MAP_FIXED, -1, 0);
+            CHECK(stack == top);
+            stack[-(long)(8 * page)] = 1;
+            if (too_far)
+                stack[-(long)(20 * page)] = 1;
+            _exit(0);
+        }
+        CHECK(waitpid(child, &status, 0) == child);
+        if (too_far)
+            CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV);
+        else
+            CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
+    CHECK(munmap(base, page) == 0);
     printf("growsdown ok\n");
     return 0;
 }

@@ -119,4 +119,15 @@ struct CloneArgs {
 /// CLONE_ARGS_SIZE_VER0: the first struct clone_args, which clone3(2) must at least get.
 inline constexpr u64 clone_args_size_ver0 = 64;
 
+/// The CPU share of a fair task by nice value, -20..19 (kernel/sched/core.c's
+/// sched_prio_to_weight): each step is about 10% of the CPU against a task one step away;
+/// nice 0 is 1024. SCHED_IDLE tasks weigh 3 (WEIGHT_IDLEPRIO).
+inline constexpr u32 sched_prio_to_weight[40] = {
+    88761, 71755, 56483, 46273, 36291, 29154, 23254, 18705, 14949, 11916,
+    9548, 7620, 6100, 4904, 3906, 3121, 2501, 1991, 1586, 1277,
+    1024, 820, 655, 526, 423, 335, 272, 215, 172, 137,
+    110, 87, 70, 56, 45, 36, 29, 23, 18, 15,
+};
+inline constexpr u32 weight_idleprio = 3;
+
 } // namespace asterix::services::abi

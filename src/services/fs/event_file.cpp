@@ -47,6 +47,15 @@ Result<usize> EventFile::write(frame::UserReader& in)
     return sizeof(u64);
 }
 
+void EventFile::signal()
+{
+    if (m_count == ~0ull)
+        return;
+    ++m_count;
+    m_readers.wake_all();
+    m_poll_queue.notify(abi::pollin);
+}
+
 Result<frame::FileStat> EventFile::stat() { return anon_file_stat(); }
 
 std::string EventFile::description() { return anon_file_description("eventfd"); }

@@ -19,6 +19,10 @@ public:
     u32 poll_events() override;
     PollQueue* poll_queue() override { return &m_poll_queue; }
     std::string description() override;
+    EventFile* as_eventfd() override { return this; }
+    /// The kernel's own write of 1 (Linux's eventfd_signal, as AIO tells of a completion): it
+    /// never waits; at the counter's top it adds nothing.
+    void signal();
 
 private:
     static constexpr u64 max_count = ~0ull - 1;

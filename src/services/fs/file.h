@@ -18,6 +18,7 @@ namespace asterix::services {
 class Context;
 class Dentry;
 class EpollFile;
+class EventFile;
 class InotifyFile;
 class PidFile;
 class PipeFile;
@@ -100,6 +101,8 @@ public:
     virtual PidFile* as_pidfd() { return nullptr; }
     /// The inotify instance the file is, for inotify_add_watch and inotify_rm_watch (EINVAL).
     virtual InotifyFile* as_inotify() { return nullptr; }
+    /// The eventfd the file is, for AIO's IOCB_FLAG_RESFD (EINVAL otherwise).
+    virtual EventFile* as_eventfd() { return nullptr; }
     /// The pipe end (or FIFO) the file is, for splice, tee and vmsplice.
     virtual PipeFile* as_pipe() { return nullptr; }
     /// What /proc/PID/fd/N shows ("/etc/passwd", "pipe:[7]", "/dev/tty").

@@ -25,6 +25,7 @@
 #include "services/fs/record_lock.h"
 #include "services/fs/sys_fs.h"
 #include "services/fs/vfs.h"
+#include "services/kernel_log.h"
 #include "services/net/ping_group_range.h"
 #include "services/net/proc_net.h"
 #include "services/process/process_table.h"
@@ -390,6 +391,19 @@ u64 mapped_bytes(Process& p)
     return vsize;
 }
 
+/// The nice value /proc shows: the thread's, or for a process its main thread's (Linux shows
+/// the group leader's), 0 once no thread is left.
+int shown_nice(Process& p, Thread* thread)
+{
+    if (thread)
+        return thread->nice();
+    for (const auto& other : p.threads()) {
+        if (other->tid() == p.pid())
+            return other->nice();
+    }
+    return p.threads().empty() ? 0 : p.threads().front()->nice();
+}
+
 /// /proc/PID/stat, or /proc/PID/task/TID/stat when `thread` is set. A zombie has no memory,
 /// files or fs context left: its fields read as zero, as Linux's do.
 std::string stat_text(Process& p, Thread* thread)
@@ -402,9 +416,10 @@ std::string stat_text(Process& p, Thread* thread)
     char state = task_state(p, thread);
     u64 user_ns = thread ? thread->user_ns() : p.cpu_times().user_ns;
     u64 system_ns = thread ? thread->system_ns() : p.cpu_times().system_ns;
+    int nice = shown_nice(p, thread);
     return frame::format("%d (%s) %c %d %d %d 0 -1 4194560 0 0 0 0 ", id, p.comm().c_str(), state, p.ppid(), p.pgid(), p.sid())
         + frame::format("%" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %d %d %zu 0 %" PRIu64 " %" PRIu64 " %" PRIu64,
-            ticks(user_ns), ticks(system_ns), ticks(p.cpu_times().children_user_ns), ticks(p.cpu_times().children_system_ns), 20 + p.nice(), p.nice(),
+            ticks(user_ns), ticks(system_ns), ticks(p.cpu_times().children_user_ns), ticks(p.cpu_times().children_system_ns), 20 + nice, nice,
             p.threads().size(), ticks(p.start_time_ns()), mapped_bytes(p), rss_pages)
         + " 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n";
 }
@@ -580,6 +595,20 @@ Ref<Inode> make_proc_fs()
                              return set_yama_ptrace_scope(static_cast<int>(TRY(parse_sysctl_number(text))));
                          }))}};
              }))},
+            // Only CAP_SYS_ADMIN may change it (Linux's proc_dointvec_minmax_sysadmin), 0 or 1.
+            {"dmesg_restrict", Ref<Inode>(make_ref<ProcFile>(
+                 []() -> Result<std::string> { return std::string(kernel_log::is_restricted() ? "1\n" : "0\n"); }, 0644, PidOwner {},
+                 [](std::string_view text) -> Result<void> {
+                     Thread* thread = ProcessTable::current_thread();
+                     if (thread && !thread->credentials().has_capability(abi::Capability::sys_admin))
+                         return Errno::eperm;
+                     u64 value = TRY(parse_sysctl_number(text));
+                     if (value > 1)
+                         return Errno::einval;
+                     kernel_log::set_restricted(value == 1);
+                     return {};
+                 }))},
+            {"printk", Ref<Inode>(make_ref<ProcFile>([]() -> Result<std::string> { return kernel_log::printk_levels_text(); }))},
             // System V IPC limits, Linux's defaults (what ipcs -l prints).
             {"shmmax", constant(std::to_string(abi::shmmax) + "\n")},
             {"shmall", constant(std::to_string(abi::shmall) + "\n")},

@@ -77,6 +77,8 @@ Result<Ref<MemoryMap>> MemoryMap::fork(std::span<const u64> hot_addrs)
     // Memory locks, and mlockall's MCL_FUTURE, are not inherited (mlock(2)).
     for (auto& [start, area] : child->m_areas)
         area.is_locked = false;
+    child->m_address_limit = m_address_limit;
+    child->m_stack_limit = m_stack_limit;
     child->m_brk_start = m_brk_start;
     child->m_brk = m_brk;
     child->m_vdso = m_vdso;
@@ -882,8 +884,7 @@ bool MemoryMap::grow_down_to(u64 addr)
         if (below.end > new_start || (is_accessible && !below.grows_down && new_start - below.end < stack_guard_gap))
             return false;
     }
-    // FIXME: Linux also stops the growth at RLIMIT_STACK, which the memory map does not know.
-    if (!fits_address_limit(above->second.start - new_start, 0, 0))
+    if (above->second.end - new_start > m_stack_limit || !fits_address_limit(above->second.start - new_start, 0, 0))
         return false;
     auto node = m_areas.extract(above);
     node.key() = new_start;

@@ -153,6 +153,8 @@ public:
 
     /// RLIMIT_AS: the bytes of all areas together; mmap, mremap and brk past it fail.
     void set_address_limit(u64 bytes) { m_address_limit = bytes; }
+    /// RLIMIT_STACK: a grows-down area never grows past it (Linux's acct_stack_growth).
+    void set_stack_limit(u64 bytes) { m_stack_limit = bytes; }
     /// The program this memory runs keeps its executable from being written (ETXTBSY) for as
     /// long as the memory lives, as Linux's mm->exe_file does; a fork's copy keeps it too.
     void hold_executable(ExecHold hold) { m_exe_hold.emplace(std::move(hold)); }
@@ -228,6 +230,7 @@ private:
     u64 m_brk_start {0};
     u64 m_brk {0};
     u64 m_address_limit {~0ull};
+    u64 m_stack_limit {~0ull};
     /// The frames behind the special areas.
     frame::VdsoPages m_vdso;
     std::vector<frame::Frame> m_patch_table;

@@ -122,19 +122,9 @@ Result<Ref<Process>> Process::create_forked(i32 pid, Process& parent, Process* n
     process->m_pgid = parent.m_pgid;
     process->m_sid = parent.m_sid;
     process->m_rlimits = parent.m_rlimits;
-    process->m_nice = parent.m_nice;
     process->m_personality = parent.m_personality;
     process->m_timer_slack_ns = parent.m_timer_slack_ns;
-    // SCHED_RESET_ON_FORK (Linux's sched_fork): a real-time parent's child gets the default
-    // policy, a child never a nice value better than 0; the child does not keep the flag.
-    process->m_scheduling = parent.m_scheduling;
     process->m_memory_policy = parent.m_memory_policy;
-    if (parent.m_scheduling.is_reset_on_fork) {
-        if (parent.m_scheduling.policy == abi::sched_fifo || parent.m_scheduling.policy == abi::sched_rr)
-            process->m_scheduling = Scheduling {};
-        process->m_scheduling.is_reset_on_fork = false;
-        process->m_nice = std::max(process->m_nice, 0);
-    }
     process->m_exit_signal = exit_signal;
     process->m_start_time_ns = ProcessTable::uptime_ns();
     process->m_is_vfork_child = flags & clone_vfork;
@@ -167,6 +157,7 @@ Result<i32> clone_thread_or_process(Thread& parent_thread, const CloneRequest& r
         if (flags & clone_parent_settid)
             TRY(parent.vm().write(UserPtr<i32>(request.parent_tid), tid));
         Thread& child = parent.add_thread(tid, parent_thread.credentials_ref());
+        child.inherit_scheduling(parent_thread);
         init_child_context(parent_thread, child, request);
         if (flags & clone_child_cleartid)
             child.set_clear_child_tid(request.child_tid);
@@ -194,6 +185,7 @@ Result<i32> clone_thread_or_process(Thread& parent_thread, const CloneRequest& r
     if (flags & clone_pidfd)
         TRY(install_pidfd(parent, process, request.pidfd));
     Thread& child = process->add_thread(tid, parent_thread.credentials_ref());
+    child.inherit_scheduling(parent_thread);
     init_child_context(parent_thread, child, request);
     if (flags & clone_child_cleartid)
         child.set_clear_child_tid(request.child_tid);

@@ -91,6 +91,24 @@ struct FirstProcessSpec {
 /// A guest process (thread group): its threads and what they share. Made by two factories
 /// only (create_first at boot, create_forked by clone), its state changes through methods
 /// named after what happens to it (exec, stop, continue, exit, reap).
+/// The scheduling policy (SCHED_*), real-time priority and SCHED_RESET_ON_FORK of
+/// sched_setscheduler(2), and the rest of sched_setattr(2)'s parameters: per thread.
+struct Scheduling {
+    int policy {0};
+    u32 priority {0};
+    bool is_reset_on_fork {false};
+    /// SCHED_DEADLINE's parameters (sched_setattr(2)), in nanoseconds, and its flags.
+    u64 dl_runtime {0};
+    u64 dl_deadline {0};
+    u64 dl_period {0};
+    u64 dl_flags {0};
+    /// A fair task's own time slice (sched_attr's runtime since Linux 6.12), 0: the default.
+    u64 fair_slice_ns {0};
+    /// The utilisation clamps a task asked for (SCHED_FLAG_UTIL_CLAMP), 0..1024.
+    u32 util_min {0};
+    u32 util_max {1024};
+};
+
 class Process : public RefCounted<Process> {
     /// Only the factories can make one; make_ref needs a public constructor, so it takes this.
     class Key {
@@ -233,26 +251,6 @@ public:
     /// (/proc/PID/environ, mem, fd...). Cleared by a change of identity and a setuid exec.
     bool is_dumpable() const { return m_is_dumpable; }
     void set_dumpable(bool is_dumpable) { m_is_dumpable = is_dumpable; }
-    /// The nice value (getpriority/setpriority), -20..19.
-    int nice() const { return m_nice; }
-    void set_nice(int nice) { m_nice = nice; }
-    /// The scheduling policy (SCHED_*), real-time priority and SCHED_RESET_ON_FORK of
-    /// sched_setscheduler(2). FIXME: Linux keeps them per thread; they are per process here.
-    struct Scheduling {
-        int policy {0};
-        u32 priority {0};
-        bool is_reset_on_fork {false};
-        /// SCHED_DEADLINE's parameters (sched_setattr(2)), in nanoseconds, and its flags.
-        u64 dl_runtime {0};
-        u64 dl_deadline {0};
-        u64 dl_period {0};
-        u64 dl_flags {0};
-        /// A fair task's own time slice (sched_attr's runtime since Linux 6.12), 0: the default.
-        u64 fair_slice_ns {0};
-        /// The utilisation clamps a task asked for (SCHED_FLAG_UTIL_CLAMP), 0..1024.
-        u32 util_min {0};
-        u32 util_max {1024};
-    };
     /// The NUMA memory policy of set_mempolicy(2): a mode, its mode flags and the node mask
     /// (node 0 is the only node). FIXME: Linux keeps it per thread.
     struct MemoryPolicy {
@@ -262,8 +260,6 @@ public:
     };
     const MemoryPolicy& memory_policy() const { return m_memory_policy; }
     void set_memory_policy(const MemoryPolicy& policy) { m_memory_policy = policy; }
-    const Scheduling& scheduling() const { return m_scheduling; }
-    void set_scheduling(const Scheduling& scheduling) { m_scheduling = scheduling; }
     /// The execution domain and flags of personality(2) (PER_LINUX, ADDR_NO_RANDOMIZE...).
     u32 personality() const { return m_personality; }
     void set_personality(u32 personality) { m_personality = personality; }
@@ -366,8 +362,6 @@ private:
     bool m_is_kernel_init {false};
     bool m_is_child_subreaper {false};
     bool m_is_dumpable {true};
-    int m_nice {0};
-    Scheduling m_scheduling;
     MemoryPolicy m_memory_policy;
     u32 m_personality {0};
     int m_pdeath_signal {0};
@@ -465,6 +459,14 @@ public:
     const Rseq& rseq() const { return m_rseq; }
     void register_rseq(u64 area, u32 len, u32 signature) { m_rseq = {area, len, signature}; }
     void unregister_rseq() { m_rseq = {}; }
+    /// The nice value (getpriority/setpriority), -20..19, and the scheduling policy: per
+    /// thread, as Linux keeps them; both set the weight of the thread's task.
+    int nice() const { return m_nice; }
+    void set_nice(int nice);
+    const Scheduling& scheduling() const { return m_scheduling; }
+    void set_scheduling(const Scheduling& scheduling);
+    /// A new thread's nice value and policy, from the thread that created it.
+    void inherit_scheduling(const Thread& creator);
     /// ioprio_set(2)'s value (class << 13 | data); 0 (IOPRIO_CLASS_NONE) until set.
     u16 io_priority() const { return m_io_priority; }
     void set_io_priority(u16 priority) { m_io_priority = priority; }
@@ -509,6 +511,8 @@ private:
     Ref<const Credentials> m_credentials;
     frame::UserContext m_context;
     frame::Task* m_task {nullptr};
+    int m_nice {0};
+    Scheduling m_scheduling;
     u64 m_sig_mask {0};
     std::optional<u64> m_saved_sig_mask;
     PendingSignals m_pending;

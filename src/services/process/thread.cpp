@@ -1,5 +1,6 @@
 // The life of a guest thread: its loop, its start, and how threads and processes end.
 
+#include <algorithm>
 #include <string>
 
 #include "frame/boot.h"
@@ -8,6 +9,7 @@
 #include "frame/log.h"
 #include "frame/phys_mem.h"
 #include "services/abi/resource.h"
+#include "services/abi/sched.h"
 #include "services/abi/signal.h"
 #include "services/mm/oom_kill.h"
 #include "services/process/cpu_limit.h"
@@ -181,6 +183,50 @@ std::array<abi::Rlimit, rlimit_count> default_rlimits()
     return limits;
 }
 
+namespace {
+
+/// The weight of a thread's task: by its nice value for the fair policies, the least for
+/// SCHED_IDLE. FIXME: the real-time and deadline policies should preempt every fair task;
+/// they get the weight of nice -20, the most a fair task has.
+u32 task_weight(int nice, const Scheduling& scheduling)
+{
+    if (scheduling.policy == abi::sched_idle)
+        return abi::weight_idleprio;
+    if (scheduling.policy == abi::sched_fifo || scheduling.policy == abi::sched_rr || scheduling.policy == abi::sched_deadline)
+        return abi::sched_prio_to_weight[0];
+    return abi::sched_prio_to_weight[std::clamp(nice, -20, 19) + 20];
+}
+
+} // namespace
+
+void Thread::set_nice(int nice)
+{
+    m_nice = std::clamp(nice, -20, 19);
+    if (m_task)
+        m_task->set_weight(task_weight(m_nice, m_scheduling));
+}
+
+void Thread::set_scheduling(const Scheduling& scheduling)
+{
+    m_scheduling = scheduling;
+    if (m_task)
+        m_task->set_weight(task_weight(m_nice, m_scheduling));
+}
+
+void Thread::inherit_scheduling(const Thread& creator)
+{
+    m_nice = creator.m_nice;
+    m_scheduling = creator.m_scheduling;
+    // SCHED_RESET_ON_FORK (Linux's sched_fork): a real-time creator's new thread gets the
+    // default policy, never a nice value better than 0, and does not keep the flag.
+    if (m_scheduling.is_reset_on_fork) {
+        if (m_scheduling.policy == abi::sched_fifo || m_scheduling.policy == abi::sched_rr)
+            m_scheduling = Scheduling {};
+        m_scheduling.is_reset_on_fork = false;
+        m_nice = std::max(m_nice, 0);
+    }
+}
+
 void start_thread(Thread& thread)
 {
     ProcessTable::add_thread(thread);
@@ -192,6 +238,7 @@ void start_thread(Thread& thread)
     });
     task.tag = static_cast<u64>(thread.tid());
     thread.attach_task(&task);
+    task.set_weight(task_weight(thread.nice(), thread.scheduling()));
 }
 
 void exit_thread(Thread& thread, int wait_status)

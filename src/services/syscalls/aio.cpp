@@ -6,6 +6,7 @@
 
 #include "frame/clock.h"
 #include "services/abi/mman.h"
+#include "services/fs/event_file.h"
 #include "services/process/signals.h"
 #include "services/syscalls/handlers.h"
 
@@ -172,10 +173,16 @@ Result<long> sys_io_submit(Context& ctx, u64 ctx_id, i64 nr, UserPtr<u64> iocbpp
             failure = Errno::eagain;
             break;
         }
-        // FIXME: IOCB_FLAG_RESFD (an eventfd told of each completion) is not signalled.
+        // IOCB_FLAG_RESFD: an eventfd told of the completion (EBADF, or EINVAL for another
+        // kind of file, as Linux's eventfd_ctx_fdget).
+        Ref<File> resfd;
         if (iocb.value().aio_flags & abi::iocb_flag_resfd) {
-            failure = Errno::einval;
-            break;
+            auto file = ctx.files().get(static_cast<int>(iocb.value().aio_resfd));
+            if (file.is_error() || !file.value()->as_eventfd()) {
+                failure = file.is_error() ? file.error() : Errno::einval;
+                break;
+            }
+            resfd = file.value();
         }
         auto key = ctx.user().write(UserPtr<u32>(user_iocb.addr() + offsetof(abi::Iocb, aio_key)), abi::kiocb_key);
         if (key.is_error()) {
@@ -189,6 +196,8 @@ Result<long> sys_io_submit(Context& ctx, u64 ctx_id, i64 nr, UserPtr<u64> iocbpp
         }
         context->completed.push_back({iocb.value().aio_data, user_iocb.addr(), result.value(), 0});
         context->completed_event.wake_all();
+        if (resfd)
+            resfd->as_eventfd()->signal();
     }
     if (done > 0)
         return done;

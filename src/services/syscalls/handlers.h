@@ -181,6 +181,7 @@ Result<long> sys_getpid(Context& ctx);
 Result<long> sys_gettid(Context& ctx);
 Result<long> sys_getppid(Context& ctx);
 Result<long> sys_getuid(Context& ctx);
+Result<long> sys_syslog(Context& ctx, int action, UserPtr<char> buf, int len);
 Result<long> sys_geteuid(Context& ctx);
 Result<long> sys_getgid(Context& ctx);
 Result<long> sys_getegid(Context& ctx);

@@ -65,7 +65,7 @@ Result<long> sys_ioprio_get(Context& ctx, int which, int who)
     u32 best = 0;
     bool has_best = false;
     for (Thread* thread : threads) {
-        u32 value = effective(*thread, thread->process().nice());
+        u32 value = effective(*thread, thread->nice());
         if (!has_best || class_of(value) < class_of(best)
             || (class_of(value) == class_of(best) && (value & abi::ioprio_prio_mask) < (best & abi::ioprio_prio_mask)))
             best = value;

@@ -10,10 +10,12 @@
 namespace asterix::services {
 
 namespace {
-/// The memory map with the caller's RLIMIT_AS applied (a thread's setrlimit reaches it here).
+/// The memory map with the caller's RLIMIT_AS and RLIMIT_STACK applied (a thread's setrlimit
+/// reaches it here, and in prlimit64).
 MemoryMap& limited_memory(Context& ctx)
 {
     ctx.memory().set_address_limit(ctx.process().rlimit(abi::rlimit_as).cur);
+    ctx.memory().set_stack_limit(ctx.process().rlimit(abi::rlimit_stack).cur);
     return ctx.memory();
 }
 } // namespace

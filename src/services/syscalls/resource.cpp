@@ -1,6 +1,8 @@
 // prlimit64, getrlimit, setrlimit
 
 #include "services/abi/limits.h"
+#include "services/abi/resource.h"
+#include "services/mm/memory_map.h"
 #include "services/syscalls/handlers.h"
 
 namespace asterix::services {
@@ -21,6 +23,9 @@ Result<long> sys_prlimit64(Context& ctx, i32 pid, u32 resource, UserPtr<abi::Rli
         if (limit.max > previous.max && !ctx.thread().credentials().has_capability(abi::Capability::sys_resource))
             return Errno::eperm;
         ctx.process().set_rlimit(static_cast<int>(resource), limit);
+        // A grows-down area's next fault must see the new RLIMIT_STACK.
+        if (resource == static_cast<u32>(abi::rlimit_stack) && ctx.process().memory())
+            ctx.memory().set_stack_limit(limit.cur);
     }
     if (!old_limit.is_null())
         TRY(ctx.user().write(old_limit, previous));

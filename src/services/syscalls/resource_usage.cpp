@@ -54,24 +54,32 @@ Result<long> sys_times(Context& ctx, UserPtr<abi::Tms> buf)
 }
 
 namespace {
-/// The processes getpriority/setpriority name: one process, a process group, or a user's.
-std::vector<Process*> priority_targets(Context& ctx, int which, i32 who)
+/// The threads getpriority/setpriority name (Linux's sys_setpriority): PRIO_PROCESS names one
+/// thread by its id (a process's id is its main thread's), PRIO_PGRP every thread of a
+/// process group, PRIO_USER every thread whose real user is `who`.
+std::vector<Thread*> priority_targets(Context& ctx, int which, i32 who)
 {
-    std::vector<Process*> targets;
+    std::vector<Thread*> targets;
+    if (which == abi::prio_process) {
+        Thread* thread = who ? ProcessTable::find_thread(who) : &ctx.thread();
+        if (thread && !thread->process().has_exited())
+            targets.push_back(thread);
+        return targets;
+    }
+    i32 pgid = who ? who : ctx.process().pgid();
+    u32 uid = who ? static_cast<u32>(who) : ctx.thread().credentials().uid;
     for (auto& [pid, process] : ProcessTable::all()) {
-        if (process->has_exited())
+        if (process->has_exited() || (which == abi::prio_pgrp && process->pgid() != pgid))
             continue;
-        bool is_match = which == abi::prio_process ? pid == (who ? who : ctx.process().pid())
-            : which == abi::prio_pgrp ? process->pgid() == (who ? who : ctx.process().pgid())
-                                      : process->credentials().uid == static_cast<u32>(who ? who : static_cast<i32>(ctx.thread().credentials().uid));
-        if (is_match)
-            targets.push_back(process);
+        for (const auto& thread : process->threads()) {
+            if (which == abi::prio_pgrp || thread->credentials().uid == uid)
+                targets.push_back(thread.get());
+        }
     }
     return targets;
 }
 } // namespace
 
-// FIXME: the scheduler is round robin; the nice value is kept and reported, not yet obeyed.
 Result<long> sys_getpriority(Context& ctx, int which, i32 who)
 {
     if (which < abi::prio_process || which > abi::prio_user)
@@ -80,11 +88,13 @@ Result<long> sys_getpriority(Context& ctx, int which, i32 who)
     if (targets.empty())
         return Errno::esrch;
     int best = 19;
-    for (Process* process : targets)
-        best = std::min(best, process->nice());
+    for (Thread* thread : targets)
+        best = std::min(best, thread->nice());
     return 20 - best; // the raw syscall returns 20 - nice, see the NOTES of getpriority(2)
 }
 
+/// Linux's set_one_prio for each target: EPERM for another user's thread, EACCES for a
+/// better nice value without CAP_SYS_NICE or room under RLIMIT_NICE; the others still change.
 Result<long> sys_setpriority(Context& ctx, int which, i32 who, int prio)
 {
     if (which < abi::prio_process || which > abi::prio_user)
@@ -93,12 +103,23 @@ Result<long> sys_setpriority(Context& ctx, int which, i32 who, int prio)
     if (targets.empty())
         return Errno::esrch;
     int nice = std::clamp(prio, -20, 19);
-    for (Process* process : targets) {
-        if (nice < process->nice() && !ctx.thread().credentials().has_capability(abi::Capability::sys_nice))
-            return Errno::eacces;
-        process->set_nice(nice);
+    const Credentials& creds = ctx.thread().credentials();
+    Result<long> result = 0;
+    for (Thread* thread : targets) {
+        const Credentials& owner = thread->credentials();
+        if (owner.uid != creds.euid && owner.euid != creds.euid && !creds.has_capability(abi::Capability::sys_nice)) {
+            result = Errno::eperm;
+            continue;
+        }
+        bool may_lower = static_cast<u64>(20 - nice) <= thread->process().rlimit(abi::rlimit_nice).cur
+            || creds.has_capability(abi::Capability::sys_nice);
+        if (nice < thread->nice() && !may_lower) {
+            result = Errno::eacces;
+            continue;
+        }
+        thread->set_nice(nice);
     }
-    return 0;
+    return result;
 }
 
 Result<long> sys_sched_setaffinity(Context& ctx, i32 pid, u64 len, UserPtr<u8> mask)

@@ -1,8 +1,9 @@
 // sched_yield, sched_getaffinity, sched_setscheduler, sched_getscheduler, sched_setparam,
 // sched_getparam, sched_get_priority_max/min, sched_rr_get_interval, sched_setattr,
 // sched_getattr, getcpu, personality
-// (kernel/sched/syscalls.c). The scheduler itself time-shares the one CPU; a policy and a
-// real-time priority are kept and reported, with Linux's checks on who may set them.
+// (kernel/sched/syscalls.c). Policies and nice values are per thread and set the weight of the
+// thread's task: the frame's scheduler shares the one CPU by weight, as CFS does. A real-time
+// priority is kept and reported, with Linux's checks on who may set them.
 
 #include <algorithm>
 #include <utility>
@@ -26,23 +27,24 @@ bool is_valid_policy(int policy)
         || policy == abi::sched_deadline;
 }
 
-/// The process a sched_* call names by thread id (0: the caller): EINVAL below 0, ESRCH.
-Result<Process*> sched_target(Context& ctx, i32 pid)
+/// The thread a sched_* call names by thread id (0: the caller): EINVAL below 0, ESRCH.
+/// Policies and nice values are per thread, as on Linux.
+Result<Thread*> sched_target(Context& ctx, i32 pid)
 {
     if (pid < 0)
         return Errno::einval;
     if (pid == 0)
-        return &ctx.process();
+        return &ctx.thread();
     Thread* thread = ProcessTable::find_thread(pid);
     if (!thread || thread->process().has_exited())
         return Errno::esrch;
-    return &thread->process();
+    return thread;
 }
 
 /// May the target's nice value become `nice` without CAP_SYS_NICE (Linux's is_nice_reduction)?
-bool is_nice_allowed(Process& target, i32 nice)
+bool is_nice_allowed(Thread& target, i32 nice)
 {
-    return static_cast<u64>(20 - nice) <= target.rlimit(abi::rlimit_nice).cur;
+    return static_cast<u64>(20 - nice) <= target.process().rlimit(abi::rlimit_nice).cur;
 }
 
 /// Linux's __checkparam_dl: runtime <= deadline <= period, within the sysctl period bounds.
@@ -59,9 +61,9 @@ bool is_valid_deadline(const abi::SchedAttr& attr)
 }
 
 /// Linux's get_params: fills what a policy uses from the target's current scheduling.
-void fill_current_params(Process& target, abi::SchedAttr& attr)
+void fill_current_params(Thread& target, abi::SchedAttr& attr)
 {
-    const Process::Scheduling& current = target.scheduling();
+    const Scheduling& current = target.scheduling();
     if (current.policy == abi::sched_deadline) {
         attr.sched_runtime = current.dl_runtime;
         attr.sched_deadline = current.dl_deadline;
@@ -78,9 +80,9 @@ void fill_current_params(Process& target, abi::SchedAttr& attr)
 /// Linux's __sched_setscheduler for a user caller: sched_setscheduler, sched_setparam and
 /// sched_setattr all end here. `policy` -1 keeps the current one (sched_setparam,
 /// SCHED_FLAG_KEEP_POLICY).
-Result<long> set_scheduler(Context& ctx, Process& target, int policy, const abi::SchedAttr& attr)
+Result<long> set_scheduler(Context& ctx, Thread& target, int policy, const abi::SchedAttr& attr)
 {
-    const Process::Scheduling& current = target.scheduling();
+    const Scheduling& current = target.scheduling();
     bool is_reset_on_fork = current.is_reset_on_fork;
     if (policy < 0) {
         policy = current.policy;
@@ -102,7 +104,7 @@ Result<long> set_scheduler(Context& ctx, Process& target, int policy, const abi:
         if (is_fair && attr.sched_nice < target.nice() && !is_nice_allowed(target, attr.sched_nice))
             return Errno::eperm;
         if (is_realtime(policy)) {
-            u64 rtprio_limit = target.rlimit(abi::rlimit_rtprio).cur;
+            u64 rtprio_limit = target.process().rlimit(abi::rlimit_rtprio).cur;
             if (policy != current.policy && rtprio_limit == 0)
                 return Errno::eperm;
             if (priority > current.priority && priority > rtprio_limit)
@@ -123,7 +125,7 @@ Result<long> set_scheduler(Context& ctx, Process& target, int policy, const abi:
     // SCHED_FLAG_SUGOV is for the kernel's own threads.
     if (attr.sched_flags & abi::sched_flag_sugov)
         return Errno::einval;
-    Process::Scheduling next = current;
+    Scheduling next = current;
     // Linux's uclamp_validate: u32 -1 resets a clamp to its default.
     if (attr.sched_flags & abi::sched_flag_util_clamp) {
         constexpr u32 reset = ~u32 {0};
@@ -171,7 +173,7 @@ Result<long> set_scheduler(Context& ctx, i32 pid, int policy, UserPtr<i32> upara
     if (uparam.is_null() || pid < 0)
         return Errno::einval;
     i32 priority_value = TRY(ctx.user().read(uparam));
-    Process* target = TRY(sched_target(ctx, pid));
+    Thread* target = TRY(sched_target(ctx, pid));
     abi::SchedAttr attr {};
     attr.sched_priority = static_cast<u32>(priority_value);
     attr.sched_nice = target->nice();
@@ -245,8 +247,8 @@ Result<long> sys_sched_setscheduler(Context& ctx, i32 pid, int policy, UserPtr<i
 
 Result<long> sys_sched_getscheduler(Context& ctx, i32 pid)
 {
-    Process* target = TRY(sched_target(ctx, pid));
-    const Process::Scheduling& scheduling = target->scheduling();
+    Thread* target = TRY(sched_target(ctx, pid));
+    const Scheduling& scheduling = target->scheduling();
     return scheduling.policy | (scheduling.is_reset_on_fork ? abi::sched_reset_on_fork : 0);
 }
 
@@ -254,7 +256,7 @@ Result<long> sys_sched_getparam(Context& ctx, i32 pid, UserPtr<i32> param)
 {
     if (pid < 0 || param.is_null())
         return Errno::einval;
-    Process* target = TRY(sched_target(ctx, pid));
+    Thread* target = TRY(sched_target(ctx, pid));
     TRY(ctx.user().write(param, static_cast<i32>(target->scheduling().priority)));
     return 0;
 }
@@ -269,7 +271,7 @@ Result<long> sys_sched_setattr(Context& ctx, i32 pid, UserPtr<abi::SchedAttr> ua
         return Errno::einval;
     if (attr.sched_flags & abi::sched_flag_keep_policy)
         policy = -1;
-    Process* target = TRY(sched_target(ctx, pid));
+    Thread* target = TRY(sched_target(ctx, pid));
     if (attr.sched_flags & abi::sched_flag_keep_params)
         fill_current_params(*target, attr);
     return set_scheduler(ctx, *target, policy, attr);
@@ -279,8 +281,8 @@ Result<long> sys_sched_getattr(Context& ctx, i32 pid, UserPtr<abi::SchedAttr> ua
 {
     if (uattr.is_null() || pid < 0 || size > page_size || size < abi::sched_attr_size_ver0 || flags)
         return Errno::einval;
-    Process* target = TRY(sched_target(ctx, pid));
-    const Process::Scheduling& current = target->scheduling();
+    Thread* target = TRY(sched_target(ctx, pid));
+    const Scheduling& current = target->scheduling();
     abi::SchedAttr attr {};
     attr.sched_policy = static_cast<u32>(current.policy);
     if (current.is_reset_on_fork)
@@ -314,7 +316,7 @@ Result<long> sys_sched_get_priority_min(Context& ctx, int policy)
 
 Result<long> sys_sched_rr_get_interval(Context& ctx, i32 pid, UserPtr<abi::Timespec> interval)
 {
-    Process* target = TRY(sched_target(ctx, pid));
+    Thread* target = TRY(sched_target(ctx, pid));
     int policy = target->scheduling().policy;
     i64 slice_ns = policy == abi::sched_rr ? abi::rr_timeslice_ns : policy == abi::sched_fifo ? 0 : abi::fair_slice_ns;
     TRY(ctx.user().write(interval, abi::Timespec {slice_ns / 1'000'000'000, slice_ns % 1'000'000'000}));

@@ -162,6 +162,7 @@ constexpr SyscallDescription descriptions[] = {
     {"times", {pointer}},
     {"ptrace", {integer, integer, hex, hex}},
     {"getuid", {}},
+    {"syslog", {integer, pointer, integer}},
     {"getgid", {}},
     {"setuid", {integer}},
     {"setgid", {integer}},
