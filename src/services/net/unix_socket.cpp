@@ -118,9 +118,10 @@ Result<Ref<UnixEndpoint>> find_endpoint(Context& ctx, const UnixName& name, int 
             return Errno::econnrefused;
         found = it->second;
     } else {
-        // FIXME: Linux also wants write permission on the socket file (EACCES).
         auto dentry = TRY(lookup_at(ctx, abi::at_fdcwd, name.bytes, 0));
         Inode& inode = dentry->inode();
+        // unix_find_bsd: write permission on the name, before its type is looked at.
+        TRY(inode_permission(ctx.thread().credentials(), inode, may_write));
         if (inode.type_bits() != s_ifsock)
             return Errno::econnrefused;
         auto st = TRY(inode.stat());
