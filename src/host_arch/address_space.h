@@ -101,6 +101,10 @@ public:
 
     /// The guest context whose FPU state the process holds.
     UserContext* loaded_context {nullptr};
+    /// The debug registers the process holds (ptrace platform), and whether that is known: a
+    /// process from the pool may hold what an earlier guest armed.
+    DebugRegisters::Hardware loaded_debug {};
+    bool is_debug_known {false};
     /// The host mappings the queued and past changes leave in the guest range (a bound).
     HostMappings host_mappings;
 

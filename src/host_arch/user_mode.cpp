@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstddef>
 #include <cstring>
 
 #include "frame/log.h"
@@ -187,6 +188,7 @@ void UserContext::reset_for_exec(u64 ip, u64 sp)
     is_fp_initial = true;
     is_fp_saved = false;
     fp_state.clear();
+    debug = {};
 }
 
 namespace {
@@ -234,6 +236,58 @@ void switch_fp_state(arch::AddressSpace& space, VmSpace& vm, UserContext& ctx)
     ctx.is_fp_saved = false;
     ctx.loaded_in = &vm;
     space.loaded_context = &ctx;
+}
+
+/// The offset of debug register `index` in the host's struct user, for PEEKUSER/POKEUSER.
+u64 debugreg_offset(usize index) { return offsetof(struct user, u_debugreg) + index * sizeof(u64); }
+
+constexpr usize dr6 = 6;
+constexpr usize dr7 = 7;
+
+/// Loads `ctx`'s debug registers into the address-space process when it holds others (its
+/// guest threads share it, each with its own). DR7 goes to 0 first: that disables every slot
+/// and makes the host see each as a one-byte breakpoint, so no address written next fails
+/// the host's alignment check for an old length; then the addresses, then the new DR7. The
+/// frame's Hardware view holds only ranges in guest user space, never the stub's pages.
+void switch_debug_registers(arch::AddressSpace& space, UserContext& ctx)
+{
+    DebugRegisters::Hardware wanted = ctx.debug.hardware();
+    if (space.is_debug_known && space.loaded_debug == wanted)
+        return;
+    pid_t pid = space.pid();
+    auto poke = [pid](usize index, u64 value) {
+        if (ptrace(PTRACE_POKEUSER, pid, debugreg_offset(index), value) != 0)
+            klog(Subsystem::vm, LogLevel::warn, "address-space process %d refused debug register %zu = %#llx (errno %d)", pid,
+                index, static_cast<unsigned long long>(value), errno);
+    };
+    if (!space.is_debug_known || space.loaded_debug.dr7)
+        poke(dr7, 0);
+    for (usize i = 0; i < DebugRegisters::slots; ++i) {
+        if (!space.is_debug_known || space.loaded_debug.addresses[i] != wanted.addresses[i])
+            poke(i, wanted.addresses[i]);
+    }
+    if (wanted.dr7)
+        poke(dr7, wanted.dr7);
+    space.loaded_debug = wanted;
+    space.is_debug_known = true;
+}
+
+/// The debug-register hits of the host debug exception just taken (DR6's B0-B3, as the host
+/// reports them to its tracer: it clears them at every debug exception), limited to the
+/// slots the guest thread has armed, or 0.
+u64 debug_register_hits(pid_t pid, const UserContext& ctx)
+{
+    errno = 0;
+    long status = ptrace(PTRACE_PEEKUSER, pid, debugreg_offset(dr6), 0);
+    if (errno)
+        return 0;
+    u64 armed = 0;
+    u64 dr7_bits = ctx.debug.hardware().dr7;
+    for (usize i = 0; i < DebugRegisters::slots; ++i) {
+        if ((dr7_bits >> (2 * i)) & 3)
+            armed |= 1ull << i;
+    }
+    return static_cast<u64>(status) & armed;
 }
 
 ReturnReason exception(ExceptionKind kind, u64 addr = 0, Access access = Access::read, int code = 0)
@@ -427,6 +481,7 @@ ReturnReason execute_user(VmSpace& vm, UserContext& ctx)
         if (!space.is_alive())
             return exception(ExceptionKind::address_space_lost);
         switch_fp_state(space, vm, ctx);
+        switch_debug_registers(space, ctx);
         // Not in a syscall as far as the host knows: its restart logic must never move rip.
         ctx.regs.orig_rax = ~0ull;
         // SAFETY: GeneralRegs has the layout of user_regs_struct (asserted above).
@@ -491,6 +546,16 @@ ReturnReason execute_user(VmSpace& vm, UserContext& ctx)
         case SIGFPE:
             return exception(ExceptionKind::divide_error, addr, Access::read, info.si_code);
         case SIGTRAP:
+            if (info.si_code == TRAP_HWBKPT) {
+                // A debug register the guest armed hit (only its ranges are armed). The
+                // instruction pointer is where Linux reports it: after a watched access,
+                // at an execute breakpoint (with RF set, so that resuming runs it).
+                u64 hits = debug_register_hits(pid, ctx);
+                if (hits) {
+                    ctx.debug.record_exception(hits);
+                    return exception(ExceptionKind::debug, ctx.regs.rip, Access::exec, info.si_code);
+                }
+            }
             return exception(ExceptionKind::breakpoint, addr, Access::exec, info.si_code);
         case SIGSYS: {
             // A call into the legacy vsyscall page: the host emulated it as gettimeofday, time
