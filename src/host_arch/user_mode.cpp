@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstddef>
 #include <cstring>
+#include <optional>
 
 #include "frame/log.h"
 #include "frame/task.h"
@@ -248,39 +249,56 @@ constexpr usize dr7 = 7;
 /// guest threads share it, each with its own). DR7 goes to 0 first: that disables every slot
 /// and makes the host see each as a one-byte breakpoint, so no address written next fails
 /// the host's alignment check for an old length; then the addresses, then the new DR7. The
-/// frame's Hardware view holds only ranges in guest user space, never the stub's pages.
+/// frame's Hardware view holds only ranges in guest user space, never the stub's pages. On
+/// systrap the guest thread runs free of ptrace, so it is stopped for this.
 void switch_debug_registers(arch::AddressSpace& space, UserContext& ctx)
 {
     DebugRegisters::Hardware wanted = ctx.debug.hardware();
-    if (space.is_debug_known && space.loaded_debug == wanted)
+    const DebugRegisters::Hardware& loaded = space.loaded_debug;
+    if (loaded == wanted)
         return;
-    pid_t pid = space.pid();
-    auto poke = [pid](usize index, u64 value) {
-        if (ptrace(PTRACE_POKEUSER, pid, debugreg_offset(index), value) != 0)
-            klog(Subsystem::vm, LogLevel::warn, "address-space process %d refused debug register %zu = %#llx (errno %d)", pid,
-                index, static_cast<unsigned long long>(value), errno);
+    auto load = [&](pid_t target) {
+        auto poke = [target](usize index, u64 value) {
+            if (ptrace(PTRACE_POKEUSER, target, debugreg_offset(index), value) != 0)
+                klog(Subsystem::vm, LogLevel::warn, "host thread %d refused debug register %zu = %#llx (errno %d)", target,
+                    index, static_cast<unsigned long long>(value), errno);
+        };
+        if (loaded.dr7)
+            poke(dr7, 0);
+        for (usize i = 0; i < DebugRegisters::slots; ++i) {
+            if (loaded.addresses[i] != wanted.addresses[i])
+                poke(i, wanted.addresses[i]);
+        }
+        if (wanted.dr7)
+            poke(dr7, wanted.dr7);
     };
-    if (!space.is_debug_known || space.loaded_debug.dr7)
-        poke(dr7, 0);
-    for (usize i = 0; i < DebugRegisters::slots; ++i) {
-        if (!space.is_debug_known || space.loaded_debug.addresses[i] != wanted.addresses[i])
-            poke(i, wanted.addresses[i]);
+    if (space.systrap()) {
+        if (!arch::systrap_with_guest_stopped(space, load))
+            return;
+    } else {
+        load(space.pid());
     }
-    if (wanted.dr7)
-        poke(dr7, wanted.dr7);
     space.loaded_debug = wanted;
-    space.is_debug_known = true;
 }
 
 /// The debug-register hits of the host debug exception just taken (DR6's B0-B3, as the host
-/// reports them to its tracer: it clears them at every debug exception), limited to the
-/// slots the guest thread has armed, or 0.
-u64 debug_register_hits(pid_t pid, const UserContext& ctx)
+/// reports them to its tracer: it resets them at every debug exception), limited to the
+/// slots `ctx` has armed, or 0.
+u64 debug_register_hits(arch::AddressSpace& space, const UserContext& ctx)
 {
-    errno = 0;
-    long status = ptrace(PTRACE_PEEKUSER, pid, debugreg_offset(dr6), 0);
-    if (errno)
-        return 0;
+    long status = 0;
+    auto peek = [&status](pid_t target) {
+        errno = 0;
+        status = ptrace(PTRACE_PEEKUSER, target, debugreg_offset(dr6), 0);
+        if (errno)
+            status = 0;
+    };
+    if (space.systrap()) {
+        if (!arch::systrap_with_guest_stopped(space, peek))
+            return 0;
+    } else {
+        peek(space.pid());
+    }
     u64 armed = 0;
     u64 dr7_bits = ctx.debug.hardware().dr7;
     for (usize i = 0; i < DebugRegisters::slots; ++i) {
@@ -288,6 +306,20 @@ u64 debug_register_hits(pid_t pid, const UserContext& ctx)
             armed |= 1ull << i;
     }
     return static_cast<u64>(status) & armed;
+}
+
+/// A host SIGTRAP that is a hit of a debug register the guest armed (only its ranges are):
+/// the debug exception to report, at the instruction pointer as Linux reports it (after a
+/// watched access; at an execute breakpoint, with RF set so that resuming runs it).
+std::optional<ReturnReason> debug_register_trap(arch::AddressSpace& space, UserContext& ctx, int code)
+{
+    if (code != TRAP_HWBKPT)
+        return {};
+    u64 hits = debug_register_hits(space, ctx);
+    if (!hits)
+        return {};
+    ctx.debug.record_exception(hits);
+    return ReturnReason {ReturnReason::Kind::exception, {ExceptionKind::debug, ctx.regs.rip, Access::exec, code}};
 }
 
 ReturnReason exception(ExceptionKind kind, u64 addr = 0, Access access = Access::read, int code = 0)
@@ -371,6 +403,7 @@ ReturnReason execute_user_systrap(VmSpace& vm, UserContext& ctx)
         if (!space.is_alive())
             return exception(ExceptionKind::address_space_lost);
         switch_fp_state(space, vm, ctx);
+        switch_debug_registers(space, ctx);
         auto trap = arch::systrap_run(space, ctx);
         if (!trap) {
             space.mark_dead();
@@ -455,6 +488,8 @@ ReturnReason execute_user_systrap(VmSpace& vm, UserContext& ctx)
                 ctx.regs.orig_rax = ctx.regs.rax;
                 return {ReturnReason::Kind::syscall, {}};
             }
+            if (auto debug_trap = debug_register_trap(space, ctx, trap->code))
+                return *debug_trap;
             return exception(ExceptionKind::breakpoint, trap->addr, Access::exec, trap->code);
         case host::preempt_signal:
             return {ReturnReason::Kind::interrupted, {}};
@@ -546,16 +581,8 @@ ReturnReason execute_user(VmSpace& vm, UserContext& ctx)
         case SIGFPE:
             return exception(ExceptionKind::divide_error, addr, Access::read, info.si_code);
         case SIGTRAP:
-            if (info.si_code == TRAP_HWBKPT) {
-                // A debug register the guest armed hit (only its ranges are armed). The
-                // instruction pointer is where Linux reports it: after a watched access,
-                // at an execute breakpoint (with RF set, so that resuming runs it).
-                u64 hits = debug_register_hits(pid, ctx);
-                if (hits) {
-                    ctx.debug.record_exception(hits);
-                    return exception(ExceptionKind::debug, ctx.regs.rip, Access::exec, info.si_code);
-                }
-            }
+            if (auto trap = debug_register_trap(space, ctx, info.si_code))
+                return *trap;
             return exception(ExceptionKind::breakpoint, addr, Access::exec, info.si_code);
         case SIGSYS: {
             // A call into the legacy vsyscall page: the host emulated it as gettimeofday, time

@@ -98,20 +98,11 @@ mask_watch() {
     grep -E '^(Breakpoint|Hardware watchpoint|Thread [0-9]+ .* hit|Old value|New value|counter|\[Inferior|[a-z_]+ \(\) at)' |
         sed -E 's/0x[0-9a-f]+/ADDR/g; s/process [0-9]+/process PID/'
 }
-case "$(basename "$asterix")" in
-*systrap*)
-    # The systrap platform runs the guest thread as a host thread of its address-space
-    # process that Asterix does not keep ptrace-stopped, so it cannot load debug registers.
-    echo "SKIP (systrap): gdb's hardware watchpoint check: debug registers are armed on the ptrace platform only"
-    ;;
-*)
-    native_watch=$(timeout 120 gdb "${watch_session[@]}" 2>&1 | mask_watch)
-    guest_watch=$(timeout 180 "$asterix" run /usr/bin/gdb "${watch_session[@]}" 2>&1 | mask_watch)
-    echo "$guest_watch"
-    grep -q 'hit Hardware watchpoint 2: counter' <<<"$native_watch" || fail "native gdb reported no watchpoint hit:
+native_watch=$(timeout 120 gdb "${watch_session[@]}" 2>&1 | mask_watch)
+guest_watch=$(timeout 180 "$asterix" run /usr/bin/gdb "${watch_session[@]}" 2>&1 | mask_watch)
+echo "$guest_watch"
+grep -q 'hit Hardware watchpoint 2: counter' <<<"$native_watch" || fail "native gdb reported no watchpoint hit:
 $native_watch"
-    [ "$native_watch" = "$guest_watch" ] || fail "gdb's watchpoint session inside asterix differs from native:
+[ "$native_watch" = "$guest_watch" ] || fail "gdb's watchpoint session inside asterix differs from native:
 $native_watch"
-    ;;
-esac
 echo "PASS"

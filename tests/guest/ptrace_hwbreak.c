@@ -4,7 +4,6 @@
  * values (DR4/DR5 EIO, kernel or misaligned addresses and bad DR7 fields EINVAL, nothing
  * changed by a refused write); a slot at the top of user space (where Asterix keeps its stub)
  * is accepted yet never fires; clearing DR7 lets the tracee run on untouched. */
-// platform: ptrace
 #include "check.h"
 
 #include <signal.h>
