@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Debian's strace and gdb run inside Asterix (ptrace for guests) and print what they print
 # natively: strace -f of a pipeline (the same syscalls and ends, pids, addresses and the
-# timing-dependent interruptions masked), and gdb's backtrace of a crashing program.
+# timing-dependent interruptions masked), gdb's backtrace of a crashing program, and a gdb
+# session with a breakpoint and a hardware watchpoint in a two-thread program.
 #   ptrace_tools.sh ASTERIX_BIN
 set -u
 asterix=${1:?usage: ptrace_tools.sh ASTERIX_BIN}
