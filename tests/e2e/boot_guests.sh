@@ -32,7 +32,9 @@ echo 'cd /tmp' >"$work/run"
 for source in "$guest_src"/*.c; do
     name=$(basename "$source" .c)
     [ -x "$guest_bin/$name" ] || continue
-    if [ "$(directive harness "$source")" = skip ] || [ "$(directive bare-metal "$source")" = skip ]; then
+    # A test for one hosted platform (`// platform: systrap`) is about that platform only.
+    if [ "$(directive harness "$source")" = skip ] || [ "$(directive bare-metal "$source")" = skip ] ||
+        [ -n "$(directive platform "$source")" ]; then
         echo "skipped: $name"
         continue
     fi

@@ -3,7 +3,7 @@
 // ENOMEM at the bound, not a kernel that grows without end; a high descriptor number costs
 // one entry (the table is sparse), in every forked copy; and unknown syscall numbers, however
 // many, are only ENOSYS. Queued signals are charged too: a user whose RLIMIT_SIGPENDING is
-// infinite still gets EAGAIN at the bound. So are the argv and envp a process keeps (for
+// infinite still gets EAGAIN at the bound. So are bytes queued on AF_UNIX sockets (ENOMEM). So are the argv and envp a process keeps (for
 // /proc): forks of a process with a big environment get ENOMEM at the bound.
 // native: skip (Linux's bound is the memory cgroup's, not --mem's)
 // asterix-args: --mem 32M
@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -107,6 +108,37 @@ int main(int argc, char **argv)
     CHECK(signal(SIGRTMIN, SIG_IGN) != SIG_ERR); /* discards the queue */
     CHECK(sigqueue(getpid(), SIGRTMIN, (union sigval){.sival_int = 0}) == 0);
     printf("kernel_memory: ok (%d descriptors before ENOMEM, %d signals before EAGAIN)\n", last, queued);
+
+    /* Bytes queued on AF_UNIX sockets are charged too: each pair holds at most its send
+     * buffer, but many pairs reach the bound, and then a send gets ENOMEM. */
+    static int pairs[200][2];
+    static char chunk[64 << 10];
+    int opened = 0, is_out_of_memory = 0;
+    long queued_bytes = 0;
+    for (; opened < 200 && !is_out_of_memory; opened++) {
+        CHECK(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, pairs[opened]) == 0);
+        for (;;) {
+            ssize_t n = write(pairs[opened][0], chunk, sizeof chunk);
+            if (n > 0) {
+                queued_bytes += n;
+                continue;
+            }
+            CHECK(errno == EAGAIN || errno == ENOMEM);
+            is_out_of_memory = errno == ENOMEM;
+            break;
+        }
+    }
+    CHECK(is_out_of_memory);
+    for (int i = 0; i < opened; i++) {
+        close(pairs[i][0]);
+        close(pairs[i][1]);
+    }
+    /* Closing gave it all back. */
+    CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, pairs[0]) == 0);
+    CHECK(write(pairs[0][0], chunk, sizeof chunk) == (ssize_t)sizeof chunk);
+    close(pairs[0][0]);
+    close(pairs[0][1]);
+    printf("kernel_memory: ok (%ld bytes queued on %d socket pairs before ENOMEM)\n", queued_bytes, opened);
 
     /* 12 strings of 127 KiB (one may not pass 128 KiB, MAX_ARG_STRLEN). */
     static char strings[12][127 << 10];

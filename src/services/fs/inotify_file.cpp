@@ -14,7 +14,44 @@ namespace {
 /// The bits a watch keeps of the mask it was given.
 constexpr u32 watch_bits = abi::in_all_events | abi::in_oneshot | abi::in_excl_unlink;
 
+struct UserCounts {
+    u32 instances {0};
+    u32 watches {0};
+};
+
+/// Live instances and watches by effective uid (an entry goes when both are zero).
+std::map<u32, UserCounts>& user_counts()
+{
+    static std::map<u32, UserCounts> counts;
+    return counts;
+}
+
+void forget_if_unused(u32 uid)
+{
+    auto it = user_counts().find(uid);
+    if (it != user_counts().end() && !it->second.instances && !it->second.watches)
+        user_counts().erase(it);
+}
+
 } // namespace
+
+Result<Ref<InotifyFile>> InotifyFile::create(u32 uid, u32 status_flags)
+{
+    auto it = user_counts().find(uid);
+    if (it != user_counts().end() && it->second.instances >= abi::inotify_max_user_instances)
+        return Errno::emfile;
+    return make_ref<InotifyFile>(uid, status_flags);
+}
+
+InotifyFile::InotifyFile(u32 uid, u32 status_flags) : File(status_flags), m_uid(uid) { ++user_counts()[uid].instances; }
+
+InotifyFile::~InotifyFile()
+{
+    UserCounts& counts = user_counts()[m_uid];
+    --counts.instances;
+    counts.watches -= static_cast<u32>(m_watches.size());
+    forget_if_unused(m_uid);
+}
 
 usize InotifyFile::Event::size_bytes() const
 {
@@ -73,6 +110,7 @@ void InotifyFile::retire(int wd)
     fs_notify::unlisten(watch->second->key(), *watch->second);
     m_retired.push_back(std::move(watch->second));
     m_watches.erase(watch);
+    --user_counts()[m_uid].watches;
     queue(wd, abi::in_ignored, 0, {});
 }
 
@@ -88,8 +126,12 @@ Result<int> InotifyFile::add_watch(Inode& inode, u32 mask)
         watch->mask = (mask & abi::in_mask_add) ? watch->mask | (mask & watch_bits) : mask & watch_bits;
         return wd;
     }
+    UserCounts& counts = user_counts()[m_uid];
+    if (counts.watches >= abi::inotify_max_user_watches)
+        return Errno::enospc;
     int wd = m_next_wd++;
     m_watches.emplace(wd, std::make_unique<Watch>(*this, wd, Ref<Inode>(&inode), mask & watch_bits));
+    ++counts.watches;
     return wd;
 }
 

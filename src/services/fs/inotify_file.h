@@ -17,9 +17,15 @@ namespace asterix::services {
 /// buffer cannot hold the first), waits for one unless non-blocking, and an event equal to
 /// the last one queued is merged into it. Past the queue's limit one IN_Q_OVERFLOW stands for
 /// what was lost.
+///
+/// Instances and watches are counted per effective uid, as Linux's ucounts: past
+/// max_user_instances inotify_init gets EMFILE, past max_user_watches a new watch ENOSPC.
 class InotifyFile final : public File {
 public:
-    explicit InotifyFile(u32 status_flags) : File(status_flags) {}
+    /// A new instance for `uid`; EMFILE when the user has max_user_instances already.
+    static Result<Ref<InotifyFile>> create(u32 uid, u32 status_flags);
+    InotifyFile(u32 uid, u32 status_flags);
+    ~InotifyFile() override;
 
     /// inotify_add_watch: a new watch, or the inode's existing one with its mask replaced (or
     /// with IN_MASK_ADD widened); EEXIST for one with IN_MASK_CREATE.
@@ -64,6 +70,7 @@ private:
     /// Ends a watch: IN_IGNORED is queued and the watch goes once no event is being delivered.
     void retire(int wd);
 
+    u32 m_uid;
     std::map<int, std::unique_ptr<Watch>> m_watches;
     std::vector<std::unique_ptr<Watch>> m_retired;
     int m_next_wd {1};

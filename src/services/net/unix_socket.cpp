@@ -118,9 +118,10 @@ Result<Ref<UnixEndpoint>> find_endpoint(Context& ctx, const UnixName& name, int 
             return Errno::econnrefused;
         found = it->second;
     } else {
-        // FIXME: Linux also wants write permission on the socket file (EACCES).
         auto dentry = TRY(lookup_at(ctx, abi::at_fdcwd, name.bytes, 0));
         Inode& inode = dentry->inode();
+        // unix_find_bsd: write permission on the name, before its type is looked at.
+        TRY(inode_permission(ctx.thread().credentials(), inode, may_write));
         if (inode.type_bits() != s_ifsock)
             return Errno::econnrefused;
         auto st = TRY(inode.stat());
@@ -557,9 +558,12 @@ Result<std::vector<u8>> UnixSocket::peer_address()
     return encode_name(m_end->peer->name.value_or(""));
 }
 
-UnixMessage UnixSocket::make_message(SendMessage& message, std::vector<u8> bytes)
+Result<UnixMessage> UnixSocket::make_message(SendMessage& message, std::vector<u8> bytes)
 {
     UnixMessage out;
+    // Queued bytes are kernel memory a guest makes the instance hold, however many sockets it
+    // opens: charged to the bound (ENOMEM) before anything, files included, moves.
+    TRY(out.kernel_charge.grow(bytes.size() + message_overhead_bytes));
     out.bytes = std::move(bytes);
     out.credentials = message.credentials ? *message.credentials : caller_scm_credentials();
     out.sender_name = m_end->name.value_or("");
@@ -627,7 +631,10 @@ Result<usize> UnixSocket::send_stream(Context& ctx, SendMessage& message)
                 send_signal(ctx.thread(), make_signal_info(sigpipe, si_kernel));
             return partial(Errno::epipe);
         }
-        push_message(*peer, make_message(message, std::move(bytes)));
+        auto queued = make_message(message, std::move(bytes));
+        if (queued.is_error())
+            return partial(queued.error());
+        push_message(*peer, queued.release_value());
         sent += got.value();
         if (got.value() < chunk_bytes)
             break;
@@ -658,7 +665,7 @@ Result<usize> UnixSocket::send_datagram(Context& ctx, SendMessage& message)
     TRY(message.data.read(bytes));
     u64 timeout = options().send_timeout_ns;
     u64 deadline = deadline_after(timeout);
-    UnixMessage queued = make_message(message, std::move(bytes));
+    UnixMessage queued = TRY(make_message(message, std::move(bytes)));
     for (;;) {
         if (target->is_released) {
             if (target.ptr() == m_end->peer.ptr()) {

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 
+#include "services/kernel_memory.h"
 #include "services/net/socket.h"
 
 namespace asterix::services {
@@ -47,6 +48,8 @@ struct UnixMessage {
     /// The sender, charged for the message until it is read (its SO_SNDBUF bounds it).
     Ref<UnixEndpoint> sender;
     usize charge {0};
+    /// The same bytes charged to the instance's kernel-memory bound while the message is queued.
+    KernelCharge kernel_charge;
 };
 
 /// The state of an AF_UNIX socket that outlives its file while peers or queued messages refer
@@ -131,7 +134,7 @@ private:
     void lock_receive();
     void unlock_receive();
     Result<void> wait_for_data(int flags, u64 deadline_ns, u64 timeout_ns);
-    UnixMessage make_message(SendMessage& message, std::vector<u8> bytes);
+    Result<UnixMessage> make_message(SendMessage& message, std::vector<u8> bytes);
     void push_message(UnixEndpoint& target, UnixMessage message);
 
     Ref<UnixEndpoint> m_end;

@@ -148,7 +148,7 @@ Result<i32> clone_thread_or_process(Thread& parent_thread, const CloneRequest& r
     // Every thread is a kernel task with a stack of its own; without memory for one, EAGAIN.
     if (!frame::can_spawn_task())
         return Errno::eagain;
-    i32 tid = TRY(ProcessTable::allocate_id());
+    i32 tid = TRY(request.chosen_tid ? ProcessTable::claim_id(request.chosen_tid) : ProcessTable::allocate_id());
 
     if (flags & clone_thread) {
         // The tid writes come first: a thread is added only once nothing can fail.

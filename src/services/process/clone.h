@@ -21,6 +21,9 @@ struct CloneRequest {
     u64 child_tid {0};
     /// Where CLONE_PIDFD stores the new process's pidfd (clone's parent_tid, clone3's pidfd).
     u64 pidfd {0};
+    /// clone3's set_tid: the id the new thread must get (0: the next free one). The caller
+    /// has checked the privilege; a taken id is EEXIST.
+    i32 chosen_tid {0};
 };
 
 /// Creates a thread or a process as clone(2) describes; returns the new tid in the parent.

@@ -44,6 +44,17 @@ Result<i32> ProcessTable::allocate_id()
     return Errno::eagain;
 }
 
+bool ProcessTable::is_valid_id(i32 id) { return id >= 1 && id < pid_max; }
+
+Result<i32> ProcessTable::claim_id(i32 id)
+{
+    if (!is_valid_id(id))
+        return Errno::einval;
+    if (processes().contains(id) || threads().contains(id))
+        return Errno::eexist;
+    return id;
+}
+
 void ProcessTable::add(Process& process) { processes()[process.pid()] = &process; }
 void ProcessTable::remove(Process& process)
 {

@@ -12,6 +12,11 @@ class ProcessTable {
 public:
     /// A free id for a new process or thread (they share one space, as on Linux).
     static Result<i32> allocate_id();
+    /// Takes the id a checkpoint/restore tool asked for (clone3's set_tid): EINVAL outside
+    /// 1..pid_max-1, EEXIST when a process or thread has it (Linux's alloc_pid).
+    static Result<i32> claim_id(i32 id);
+    /// Whether `id` may be a pid at all (1..pid_max-1).
+    static bool is_valid_id(i32 id);
     static void add(Process& process);
     static void remove(Process& process);
     static Process* find(i32 pid);

@@ -61,19 +61,23 @@ Result<long> sys_clone3(Context& ctx, UserPtr<u8> args_ptr, u64 size)
         return Errno::einval;
     if (args.flags & abi::clone_into_cgroup)
         return Errno::ebadf; // FIXME: there are no cgroups, so no descriptor names one
-    if (args.set_tid) {
-        // Choosing the child's pid is for checkpoint/restore: it needs privilege, and a pid in
-        // use is EEXIST (Linux's alloc_pid).
-        i32 tid = TRY(ctx.user().read(UserPtr<i32>(args.set_tid)));
-        if (tid <= 0)
-            return Errno::einval;
-        if (!ctx.thread().credentials().has_capability(abi::Capability::sys_admin))
-            return Errno::eperm;
-        if (ProcessTable::find(tid))
-            return Errno::eexist;
-        return Errno::einval; // FIXME: a chosen pid is not supported yet
-    }
     CloneRequest request;
+    if (args.set_tid) {
+        // Choosing the child's pid is for checkpoint/restore (Linux's alloc_pid): the whole
+        // array is read first (EFAULT); there is one pid namespace, so one entry at most;
+        // the id must be a valid pid, and the caller privileged; a taken one is EEXIST.
+        std::vector<u8> ids(args.set_tid_size * sizeof(i32));
+        TRY(ctx.user().read_bytes(args.set_tid, ids));
+        if (args.set_tid_size > 1)
+            return Errno::einval;
+        i32 tid = TRY(ctx.user().read(UserPtr<i32>(args.set_tid)));
+        if (!ProcessTable::is_valid_id(tid))
+            return Errno::einval;
+        const Credentials& creds = ctx.thread().credentials();
+        if (!creds.has_capability(abi::Capability::checkpoint_restore) && !creds.has_capability(abi::Capability::sys_admin))
+            return Errno::eperm;
+        request.chosen_tid = tid;
+    }
     request.flags = args.flags;
     request.exit_signal = static_cast<int>(args.exit_signal);
     request.stack = args.stack ? args.stack + args.stack_size : 0;

@@ -13,7 +13,7 @@ Result<long> sys_inotify_init1(Context& ctx, int flags)
     u32 bits = static_cast<u32>(flags);
     if (bits & ~(abi::in_nonblock | abi::in_cloexec))
         return Errno::einval;
-    auto file = make_ref<InotifyFile>(o_rdonly | (bits & abi::in_nonblock));
+    auto file = TRY(InotifyFile::create(ctx.thread().credentials().euid, o_rdonly | (bits & abi::in_nonblock)));
     return TRY(ctx.files().install(file, bits & abi::in_cloexec, 0, ctx.process().rlimit(rlimit_nofile).cur));
 }
 
