@@ -313,6 +313,12 @@ u64 debug_register_hits(arch::AddressSpace& space, const UserContext& ctx)
 /// watched access; at an execute breakpoint, with RF set so that resuming runs it).
 std::optional<ReturnReason> debug_register_trap(arch::AddressSpace& space, UserContext& ctx, int code)
 {
+    if (code == TRAP_TRACE) {
+        // A single step: DR6 shows BS alone, as Linux's virtual DR6 after one (a debugger
+        // that reads it must not take an earlier watchpoint hit for this stop's cause).
+        ctx.debug.record_exception(DebugRegisters::status_step);
+        return {};
+    }
     if (code != TRAP_HWBKPT)
         return {};
     u64 hits = debug_register_hits(space, ctx);

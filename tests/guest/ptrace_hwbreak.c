@@ -3,7 +3,8 @@
  * instruction pointer) and DR6 naming the register that hit; the checks Linux makes on the
  * values (DR4/DR5 EIO, kernel or misaligned addresses and bad DR7 fields EINVAL, nothing
  * changed by a refused write); a slot at the top of user space (where Asterix keeps its stub)
- * is accepted yet never fires; clearing DR7 lets the tracee run on untouched. */
+ * is accepted yet never fires; a single step leaves DR6 showing BS alone; clearing DR7 lets
+ * the tracee run on untouched. */
 #include "check.h"
 
 #include <signal.h>
@@ -120,6 +121,16 @@ int main(void)
     struct user_regs_struct regs;
     CHECK(ptrace(PTRACE_GETREGS, pid, 0, &regs) == 0);
     CHECK(regs.rip == (unsigned long)&hw_target);
+
+    /* A single step from there runs the instruction (no second hit) and DR6 shows BS alone. */
+    CHECK(ptrace(PTRACE_SINGLESTEP, pid, 0, 0) == 0);
+    CHECK(waitpid(pid, &status, 0) == pid && WIFSTOPPED(status) && WSTOPSIG(status) == SIGTRAP);
+    siginfo_t info;
+    CHECK(ptrace(PTRACE_GETSIGINFO, pid, 0, &info) == 0);
+    CHECK(info.si_code == TRAP_TRACE);
+    CHECK((peek_dr(pid, 6) & 0x400f) == 0x4000);
+    CHECK(ptrace(PTRACE_GETREGS, pid, 0, &regs) == 0);
+    CHECK(regs.rip != (unsigned long)&hw_target);
 
     /* Disarmed: the tracee runs to its end without another stop. */
     CHECK(ptrace(PTRACE_POKEUSER, pid, DR_OFFSET(7), 0) == 0);
