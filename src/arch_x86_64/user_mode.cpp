@@ -188,6 +188,7 @@ void UserContext::reset_for_exec(u64 ip, u64 sp)
     regs.cs = user_cs;
     regs.ss = user_ss;
     reset_fp_state();
+    debug = {};
 }
 
 UserContext::FpSignalImage UserContext::fp_signal_state(VmSpace&)

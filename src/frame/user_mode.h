@@ -16,6 +16,50 @@ struct GeneralRegs {
         eflags, rsp, ss, fs_base, gs_base, ds, es, fs, gs;
 };
 
+/// The x86 debug registers a tracer gave a guest thread (ptrace's u_debugreg), validated as
+/// Linux's ptrace_set_debugreg does: DR0-DR3 hold user addresses suitably aligned for their
+/// slot's length, DR7's length and type fields must name a real breakpoint, DR4 and DR5 do
+/// not exist, DR6 is the status the last debug exception left. The backend arms the enabled
+/// slots in the CPU while the thread runs (hosted ptrace platform) and reports hits here.
+class DebugRegisters {
+public:
+    static constexpr usize slots = 4;
+    /// DR6's hit bits for slots 0-3 and the single-step bit.
+    static constexpr u64 status_hits = 0xf;
+    static constexpr u64 status_step = 1ull << 14;
+
+    /// What PEEKUSER reads at u_debugreg[index] (index below 8).
+    u64 read(usize index) const;
+    /// POKEUSER at u_debugreg[index] (index below 8): EIO for DR4 and DR5, EINVAL for an
+    /// address outside user space or misaligned for its slot, or a DR7 naming an I/O
+    /// breakpoint or an execute breakpoint longer than one byte (nothing changes then).
+    Result<void> write(usize index, u64 value);
+
+    /// For the backend: the enabled slots, as they go into the CPU. A slot whose range does
+    /// not lie wholly in guest user space (below user_space_end) is never armed, so a guest
+    /// cannot trap the kernel's own code or data that the address space also holds.
+    struct Hardware {
+        std::array<u64, slots> addresses {};
+        u64 dr7 {0}; ///< local-enable bits and length/type fields of the armed slots only
+        bool operator==(const Hardware&) const = default;
+    };
+    Hardware hardware() const;
+    /// For the backend: a debug exception hit; `status` has DR6's B0-B3 and BS bits.
+    void record_exception(u64 status);
+
+private:
+    struct Slot {
+        bool exists {false}; ///< set once (Linux registers a breakpoint on first use)
+        u64 address {0};
+        u8 length {1};       ///< 1, 2, 4 or 8 bytes
+        u8 type {1};         ///< DR7's R/W field: 0 execute, 1 write, 3 read/write
+    };
+    static Result<void> check(u64 address, u8 length);
+    std::array<Slot, slots> m_slots {};
+    u64 m_dr7 {0};    ///< as the tracer wrote it
+    u64 m_status {0}; ///< DR6's hit and step bits, in positive polarity
+};
+
 /// The saved state of one guest thread: general registers, TLS bases and FPU/SSE/AVX state.
 class UserContext {
 public:
@@ -25,6 +69,8 @@ public:
     UserContext& operator=(const UserContext&) = delete;
 
     GeneralRegs regs {};
+    /// The debug registers (a fresh thread and an exec start without any, as on Linux).
+    DebugRegisters debug {};
 
     /// Syscall view of the registers (x86-64 Linux convention).
     u64 syscall_number() const { return regs.orig_rax; }
@@ -77,6 +123,7 @@ enum class ExceptionKind : u8 {
     invalid_opcode,
     divide_error,
     breakpoint,
+    debug,        ///< a hardware breakpoint or watchpoint hit (context.debug tells which)
     bus_error,
     address_space_lost, ///< the backend lost the address space (host process died)
 };

@@ -101,6 +101,9 @@ public:
 
     /// The guest context whose FPU state the process holds.
     UserContext* loaded_context {nullptr};
+    /// The debug registers the process's guest thread holds: none at first, since every
+    /// address-space process is a new fork or clone (Linux gives those none).
+    DebugRegisters::Hardware loaded_debug {};
     /// The host mappings the queued and past changes leave in the guest range (a bound).
     HostMappings host_mappings;
 

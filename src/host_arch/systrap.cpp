@@ -201,6 +201,35 @@ TakeBack take_back_by_ptrace(AddressSpace& space, GeneralRegs& regs)
     return wait_for_first_trap(space) ? TakeBack::taken : TakeBack::failed;
 }
 
+} // namespace
+
+bool systrap_with_guest_stopped(AddressSpace& space, const std::function<void(pid_t)>& work)
+{
+    pid_t tid = space.systrap()->guest_tid;
+    if (ptrace(PTRACE_SEIZE, tid, 0, 0) != 0) {
+        space.lose("cannot seize the parked guest thread");
+        return false;
+    }
+    if (ptrace(PTRACE_INTERRUPT, tid, 0, 0) != 0) {
+        space.lose("cannot stop the parked guest thread");
+        return false;
+    }
+    int status = wait_for_stop(tid);
+    if (!WIFSTOPPED(status) || (status >> 16) != PTRACE_EVENT_STOP) {
+        space.lose("the parked guest thread stopped for a signal", status);
+        return false;
+    }
+    work(tid);
+    // The interrupted wait in the stub restarts when the thread goes on.
+    if (ptrace(PTRACE_DETACH, tid, 0, 0) != 0) {
+        space.lose("cannot let the parked guest thread go");
+        return false;
+    }
+    return true;
+}
+
+namespace {
+
 /// Lets the parked guest thread run and waits until it traps again. The timer preempts it with
 /// preempt_signal (interrupts.cpp); a thread that keeps that signal blocked is taken back by
 /// ptrace (take_back_by_ptrace), its registers then in `regs`.

@@ -3,6 +3,7 @@
 // The systrap platform's plumbing (systrap.cpp): the pages an address-space process shares
 // with the kernel, the handoff of a parked guest thread, and its signal frame.
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -91,5 +92,10 @@ bool systrap_is_fast_parked(const AddressSpace& space);
 /// since the host's rt_sigreturn checks them); an empty image is the power-on state.
 void systrap_read_fp(AddressSpace& space, std::vector<u8>& out);
 void systrap_write_fp(AddressSpace& space, std::span<const u8> image);
+
+/// Runs `work` on the parked guest thread while it is ptrace-stopped (its debug registers
+/// can be read and written only so): seizes it, stops it with PTRACE_INTERRUPT and lets it
+/// go on waiting afterwards. False, the address space lost, when the host would not.
+bool systrap_with_guest_stopped(AddressSpace& space, const std::function<void(pid_t)>& work);
 
 } // namespace asterix::frame::arch

@@ -11,7 +11,9 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstddef>
 #include <cstring>
+#include <optional>
 
 #include "frame/log.h"
 #include "frame/task.h"
@@ -187,6 +189,7 @@ void UserContext::reset_for_exec(u64 ip, u64 sp)
     is_fp_initial = true;
     is_fp_saved = false;
     fp_state.clear();
+    debug = {};
 }
 
 namespace {
@@ -234,6 +237,95 @@ void switch_fp_state(arch::AddressSpace& space, VmSpace& vm, UserContext& ctx)
     ctx.is_fp_saved = false;
     ctx.loaded_in = &vm;
     space.loaded_context = &ctx;
+}
+
+/// The offset of debug register `index` in the host's struct user, for PEEKUSER/POKEUSER.
+u64 debugreg_offset(usize index) { return offsetof(struct user, u_debugreg) + index * sizeof(u64); }
+
+constexpr usize dr6 = 6;
+constexpr usize dr7 = 7;
+
+/// Loads `ctx`'s debug registers into the address-space process when it holds others (its
+/// guest threads share it, each with its own). DR7 goes to 0 first: that disables every slot
+/// and makes the host see each as a one-byte breakpoint, so no address written next fails
+/// the host's alignment check for an old length; then the addresses, then the new DR7. The
+/// frame's Hardware view holds only ranges in guest user space, never the stub's pages. On
+/// systrap the guest thread runs free of ptrace, so it is stopped for this.
+void switch_debug_registers(arch::AddressSpace& space, UserContext& ctx)
+{
+    DebugRegisters::Hardware wanted = ctx.debug.hardware();
+    const DebugRegisters::Hardware& loaded = space.loaded_debug;
+    if (loaded == wanted)
+        return;
+    auto load = [&](pid_t target) {
+        auto poke = [target](usize index, u64 value) {
+            if (ptrace(PTRACE_POKEUSER, target, debugreg_offset(index), value) != 0)
+                klog(Subsystem::vm, LogLevel::warn, "host thread %d refused debug register %zu = %#llx (errno %d)", target,
+                    index, static_cast<unsigned long long>(value), errno);
+        };
+        if (loaded.dr7)
+            poke(dr7, 0);
+        for (usize i = 0; i < DebugRegisters::slots; ++i) {
+            if (loaded.addresses[i] != wanted.addresses[i])
+                poke(i, wanted.addresses[i]);
+        }
+        if (wanted.dr7)
+            poke(dr7, wanted.dr7);
+    };
+    if (space.systrap()) {
+        if (!arch::systrap_with_guest_stopped(space, load))
+            return;
+    } else {
+        load(space.pid());
+    }
+    space.loaded_debug = wanted;
+}
+
+/// The debug-register hits of the host debug exception just taken (DR6's B0-B3, as the host
+/// reports them to its tracer: it resets them at every debug exception), limited to the
+/// slots `ctx` has armed, or 0.
+u64 debug_register_hits(arch::AddressSpace& space, const UserContext& ctx)
+{
+    long status = 0;
+    auto peek = [&status](pid_t target) {
+        errno = 0;
+        status = ptrace(PTRACE_PEEKUSER, target, debugreg_offset(dr6), 0);
+        if (errno)
+            status = 0;
+    };
+    if (space.systrap()) {
+        if (!arch::systrap_with_guest_stopped(space, peek))
+            return 0;
+    } else {
+        peek(space.pid());
+    }
+    u64 armed = 0;
+    u64 dr7_bits = ctx.debug.hardware().dr7;
+    for (usize i = 0; i < DebugRegisters::slots; ++i) {
+        if ((dr7_bits >> (2 * i)) & 3)
+            armed |= 1ull << i;
+    }
+    return static_cast<u64>(status) & armed;
+}
+
+/// A host SIGTRAP that is a hit of a debug register the guest armed (only its ranges are):
+/// the debug exception to report, at the instruction pointer as Linux reports it (after a
+/// watched access; at an execute breakpoint, with RF set so that resuming runs it).
+std::optional<ReturnReason> debug_register_trap(arch::AddressSpace& space, UserContext& ctx, int code)
+{
+    if (code == TRAP_TRACE) {
+        // A single step: DR6 shows BS alone, as Linux's virtual DR6 after one (a debugger
+        // that reads it must not take an earlier watchpoint hit for this stop's cause).
+        ctx.debug.record_exception(DebugRegisters::status_step);
+        return {};
+    }
+    if (code != TRAP_HWBKPT)
+        return {};
+    u64 hits = debug_register_hits(space, ctx);
+    if (!hits)
+        return {};
+    ctx.debug.record_exception(hits);
+    return ReturnReason {ReturnReason::Kind::exception, {ExceptionKind::debug, ctx.regs.rip, Access::exec, code}};
 }
 
 ReturnReason exception(ExceptionKind kind, u64 addr = 0, Access access = Access::read, int code = 0)
@@ -317,6 +409,7 @@ ReturnReason execute_user_systrap(VmSpace& vm, UserContext& ctx)
         if (!space.is_alive())
             return exception(ExceptionKind::address_space_lost);
         switch_fp_state(space, vm, ctx);
+        switch_debug_registers(space, ctx);
         auto trap = arch::systrap_run(space, ctx);
         if (!trap) {
             space.mark_dead();
@@ -401,6 +494,8 @@ ReturnReason execute_user_systrap(VmSpace& vm, UserContext& ctx)
                 ctx.regs.orig_rax = ctx.regs.rax;
                 return {ReturnReason::Kind::syscall, {}};
             }
+            if (auto debug_trap = debug_register_trap(space, ctx, trap->code))
+                return *debug_trap;
             return exception(ExceptionKind::breakpoint, trap->addr, Access::exec, trap->code);
         case host::preempt_signal:
             return {ReturnReason::Kind::interrupted, {}};
@@ -427,6 +522,7 @@ ReturnReason execute_user(VmSpace& vm, UserContext& ctx)
         if (!space.is_alive())
             return exception(ExceptionKind::address_space_lost);
         switch_fp_state(space, vm, ctx);
+        switch_debug_registers(space, ctx);
         // Not in a syscall as far as the host knows: its restart logic must never move rip.
         ctx.regs.orig_rax = ~0ull;
         // SAFETY: GeneralRegs has the layout of user_regs_struct (asserted above).
@@ -491,6 +587,8 @@ ReturnReason execute_user(VmSpace& vm, UserContext& ctx)
         case SIGFPE:
             return exception(ExceptionKind::divide_error, addr, Access::read, info.si_code);
         case SIGTRAP:
+            if (auto trap = debug_register_trap(space, ctx, info.si_code))
+                return *trap;
             return exception(ExceptionKind::breakpoint, addr, Access::exec, info.si_code);
         case SIGSYS: {
             // A call into the legacy vsyscall page: the host emulated it as gettimeofday, time

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Debian's strace and gdb run inside Asterix (ptrace for guests) and print what they print
 # natively: strace -f of a pipeline (the same syscalls and ends, pids, addresses and the
-# timing-dependent interruptions masked), and gdb's backtrace of a crashing program.
+# timing-dependent interruptions masked), gdb's backtrace of a crashing program, and a gdb
+# session with a breakpoint and a hardware watchpoint in a two-thread program.
 #   ptrace_tools.sh ASTERIX_BIN
 set -u
 asterix=${1:?usage: ptrace_tools.sh ASTERIX_BIN}
@@ -64,4 +65,45 @@ echo "$guest_bt"
 [ -n "$native_bt" ] || fail "native gdb printed no backtrace"
 [ "$native_bt" = "$guest_bt" ] || fail "gdb inside asterix printed another backtrace than natively:
 $native_bt"
+
+# gdb on a multi-threaded program: a breakpoint on a function and a hardware watchpoint on a
+# global (the debug registers, armed per guest thread), hit by the second thread and then by
+# the first, continued to the end; addresses, thread and process ids masked.
+cat >"$work/threads.c" <<'C'
+#include <pthread.h>
+#include <stdio.h>
+int counter;
+static void work(void)
+{
+    for (int i = 0; i < 3; ++i)
+        counter += 1;
+}
+static void *thread_main(void *arg)
+{
+    work();
+    return arg;
+}
+int main(void)
+{
+    pthread_t thread;
+    pthread_create(&thread, 0, thread_main, 0);
+    pthread_join(thread, 0);
+    counter += 10;
+    printf("counter %d\n", counter);
+    return 0;
+}
+C
+cc -g -O0 -pthread -o "$work/threads" "$work/threads.c" || fail "cannot build the threaded program"
+watch_session=(-batch -ex 'break work' -ex 'watch counter' -ex run -ex continue -ex continue -ex continue -ex continue -ex continue ./threads)
+mask_watch() {
+    grep -E '^(Breakpoint|Hardware watchpoint|Thread [0-9]+ .* hit|Old value|New value|counter|\[Inferior|[a-z_]+ \(\) at)' |
+        sed -E 's/0x[0-9a-f]+/ADDR/g; s/process [0-9]+/process PID/'
+}
+native_watch=$(timeout 120 gdb "${watch_session[@]}" 2>&1 | mask_watch)
+guest_watch=$(timeout 180 "$asterix" run /usr/bin/gdb "${watch_session[@]}" 2>&1 | mask_watch)
+echo "$guest_watch"
+grep -q 'hit Hardware watchpoint 2: counter' <<<"$native_watch" || fail "native gdb reported no watchpoint hit:
+$native_watch"
+[ "$native_watch" = "$guest_watch" ] || fail "gdb's watchpoint session inside asterix differs from native:
+$native_watch"
 echo "PASS"

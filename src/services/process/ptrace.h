@@ -69,8 +69,6 @@ public:
     /// The tracer set the trap flag for a single step: the trap clears it again.
     bool has_set_trap_flag() const { return m_has_set_trap_flag; }
     void set_has_set_trap_flag(bool is_set) { m_has_set_trap_flag = is_set; }
-    /// The debug registers as PEEKUSER/POKEUSER see them (u_debugreg).
-    std::array<u64, 8>& debug_registers() { return m_debug_registers; }
 
     /// The tracee ended with a wait status; the tracer has yet to wait for it.
     bool has_exited() const { return m_has_exited; }
@@ -97,7 +95,6 @@ private:
     bool m_has_interrupt_pending {false};
     bool m_has_reported_group_stop {false};
     bool m_has_set_trap_flag {false};
-    std::array<u64, 8> m_debug_registers {};
     bool m_has_exited {false};
     int m_exit_status {0};
 };

@@ -8,6 +8,7 @@
 #include "frame/format.h"
 #include "frame/log.h"
 #include "frame/phys_mem.h"
+#include "services/abi/ptrace.h"
 #include "services/abi/resource.h"
 #include "services/abi/sched.h"
 #include "services/abi/signal.h"
@@ -31,6 +32,7 @@ const char* describe(frame::ExceptionKind kind)
     case frame::ExceptionKind::invalid_opcode: return "invalid opcode";
     case frame::ExceptionKind::divide_error: return "arithmetic exception";
     case frame::ExceptionKind::breakpoint: return "breakpoint trap";
+    case frame::ExceptionKind::debug: return "hardware breakpoint trap";
     case frame::ExceptionKind::bus_error: return "bus error";
     case frame::ExceptionKind::address_space_lost: return "loss of its address space";
     }
@@ -69,6 +71,13 @@ abi::SigInfo fault_signal(const frame::ExceptionInfo& info)
         // keeps the backend's code, which a debugger tells them apart by.
         signal.signo = sigtrap;
         signal.code = info.code > 0 && info.code < si_kernel ? info.code : si_kernel;
+        break;
+    case frame::ExceptionKind::debug:
+        // A debug register hit: TRAP_HWBKPT at the instruction pointer, as Linux's
+        // send_sigtrap; the thread's DR6 says which register.
+        signal.signo = sigtrap;
+        signal.code = abi::trap_hwbkpt;
+        signal.set_addr(info.addr);
         break;
     case frame::ExceptionKind::bus_error:
         signal.signo = sigbus;
@@ -115,7 +124,7 @@ void handle_exception(Thread& thread, const frame::ExceptionInfo& info)
         return;
     }
     auto signal = fault_signal(info);
-    if (info.kind == frame::ExceptionKind::breakpoint)
+    if (info.kind == frame::ExceptionKind::breakpoint || info.kind == frame::ExceptionKind::debug)
         ptrace_single_step_trapped(thread);
     const auto& action = process.sighand()->actions[signal.signo - 1];
     bool is_fatal = action.handler == sig_dfl || action.handler == sig_ign || (thread.sig_mask() & sig_bit(signal.signo));

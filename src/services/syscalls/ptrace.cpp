@@ -300,7 +300,7 @@ Result<long> peek_user(Context& ctx, Thread& tracee, u64 offset, u64 data)
     if (offset < abi::user_regs_bytes)
         value = visible_registers(tracee).*register_fields[offset / 8];
     else if (offset >= abi::user_debugreg_offset)
-        value = tracee.ptrace_link()->debug_registers()[(offset - abi::user_debugreg_offset) / 8];
+        value = tracee.context().debug.read((offset - abi::user_debugreg_offset) / 8);
     TRY(ctx.user().write(UserPtr<u64>(data), value));
     return 0;
 }
@@ -317,13 +317,8 @@ Result<long> poke_user(Thread& tracee, u64 offset, u64 value)
     }
     if (offset < abi::user_debugreg_offset)
         return Errno::eio;
-    usize index = (offset - abi::user_debugreg_offset) / 8;
-    // DR4 and DR5 do not exist; DR0-DR3 hold user addresses.
-    if (index == 4 || index == 5 || (index < 4 && value >= task_size_max))
-        return Errno::eio;
-    // FIXME: the debug registers are kept for PEEKUSER but not yet armed in the CPU, so
-    // hardware breakpoints and watchpoints do not fire.
-    tracee.ptrace_link()->debug_registers()[index] = value;
+    // The frame checks the values as Linux does; the backend arms them when the thread runs.
+    TRY(tracee.context().debug.write((offset - abi::user_debugreg_offset) / 8, value));
     return 0;
 }
 
