@@ -30,7 +30,9 @@ constexpr u64 user_address_end = 0x0000'8000'0000'0000;
 /// and a non-canonical rip would fault in ring 0 on the guest's stack (Intel's sysret).
 bool can_sysret(const GeneralRegs& regs)
 {
-    return regs.rcx == regs.rip && regs.r11 == regs.eflags && regs.rip < user_address_end;
+    // With the trap flag set the single-step trap must come after the user's instruction, so
+    // the return goes through iretq (as Linux's opportunistic sysret also refuses TF).
+    return regs.rcx == regs.rip && regs.r11 == regs.eflags && regs.rip < user_address_end && !(regs.eflags & 0x100);
 }
 
 ReturnReason exception(ExceptionKind kind, u64 addr = 0, Access access = Access::read, int code = 0)
@@ -263,7 +265,9 @@ ReturnReason execute_user(VmSpace& vm, UserContext& ctx)
         }
         ctx.regs.cs = user_cs;
         ctx.regs.ss = user_ss;
-        ctx.regs.eflags = (ctx.regs.eflags & 0xcd5) | 0x202; // user-settable flags, IF on
+        // The user-settable flags as Linux's FLAG_MASK has them (the trap flag included: a
+        // debugger's single step, a guest's popf), and IF on.
+        ctx.regs.eflags = (ctx.regs.eflags & 0xdd5) | 0x202;
         load_fpu(ctx);
         u64 reason = ax_enter_user(&ctx.regs, can_sysret(ctx.regs));
         asm volatile("sti"); // the syscall entry and the vectors come back with interrupts off
