@@ -45,7 +45,11 @@ public:
         task->m_stack = arch::alloc_task_stack(task_stack_bytes);
         task->m_context = arch::make_task_context(task->m_stack, task_stack_bytes, &Scheduler::trampoline);
         Task& ref = *task;
-        ref.m_vruntime_ns = m_min_vruntime_ns;
+        // A new task starts a wake credit behind its creator (CFS's START_DEBIT), so the
+        // creator goes on first, as Linux's parent does after fork, and a task cannot win time
+        // by spawning tasks.
+        u64 creator = m_current ? std::max(m_current->m_vruntime_ns, m_min_vruntime_ns) : m_min_vruntime_ns;
+        ref.m_vruntime_ns = creator + wake_credit_ns;
         m_tasks.push_back(std::move(task));
         m_run_queue.push_back(&ref);
         return ref;
