@@ -56,6 +56,43 @@ ReturnReason page_fault(u64 addr, Access access, FaultOutcome outcome)
 namespace {
 UserContext* g_fpu_owner = nullptr;
 u64 g_loaded_fs_base = 0; // FS_BASE is 0 at power-on
+
+// Debug registers (DR0-DR3, DR7): armed only while a guest thread with armed slots runs in
+// ring 3, so the kernel's own accesses to a watched user address never trap in ring 0.
+constexpr u64 dr6_clear = 0xffff0ff0;
+constexpr u64 dr6_step = 1ull << 14;
+constexpr u64 eflags_rf = 1ull << 16;
+constexpr int trap_trace = 2;  // Linux's si_code for a single step
+constexpr int trap_hwbkpt = 4; // and for a debug register hit
+
+void write_debug_address(usize index, u64 value)
+{
+    switch (index) {
+    case 0: asm volatile("mov %0, %%dr0" ::"r"(value)); break;
+    case 1: asm volatile("mov %0, %%dr1" ::"r"(value)); break;
+    case 2: asm volatile("mov %0, %%dr2" ::"r"(value)); break;
+    default: asm volatile("mov %0, %%dr3" ::"r"(value)); break;
+    }
+}
+void write_dr7(u64 value) { asm volatile("mov %0, %%dr7" ::"r"(value)); }
+u64 read_dr6()
+{
+    u64 value;
+    asm volatile("mov %%dr6, %0" : "=r"(value));
+    asm volatile("mov %0, %%dr6" ::"r"(dr6_clear));
+    return value;
+}
+
+/// Arms `wanted` for the coming return to ring 3 (DR7 last); returns whether anything is armed.
+bool arm_debug_registers(const DebugRegisters::Hardware& wanted)
+{
+    if (!wanted.dr7)
+        return false;
+    for (usize i = 0; i < DebugRegisters::slots; ++i)
+        write_debug_address(i, wanted.addresses[i]);
+    write_dr7(wanted.dr7);
+    return true;
+}
 constexpr u32 initial_mxcsr = 0x1f80;
 constexpr u16 initial_control_word = 0x37f;
 constexpr usize fxsave_size = 512;
@@ -267,9 +304,14 @@ ReturnReason execute_user(VmSpace& vm, UserContext& ctx)
         ctx.regs.ss = user_ss;
         // The user-settable flags as Linux's FLAG_MASK has them (the trap flag included: a
         // debugger's single step, a guest's popf), and IF on.
-        ctx.regs.eflags = (ctx.regs.eflags & 0xdd5) | 0x202;
+        // RF too: set after an execute breakpoint, so that resuming runs the instruction.
+        ctx.regs.eflags = (ctx.regs.eflags & (0xdd5 | eflags_rf)) | 0x202;
         load_fpu(ctx);
-        u64 reason = ax_enter_user(&ctx.regs, can_sysret(ctx.regs));
+        DebugRegisters::Hardware debug = ctx.debug.hardware();
+        bool is_debug_armed = arm_debug_registers(debug);
+        u64 reason = ax_enter_user(&ctx.regs, can_sysret(ctx.regs) && !(ctx.regs.eflags & eflags_rf));
+        if (is_debug_armed)
+            write_dr7(0);
         asm volatile("sti"); // the syscall entry and the vectors come back with interrupts off
         note_fp_control(ctx);
         if (reason == reason_syscall)
@@ -295,7 +337,23 @@ ReturnReason execute_user(VmSpace& vm, UserContext& ctx)
         }
         case 0:
             return exception(ExceptionKind::divide_error, ctx.regs.rip);
-        case 1: // a single step: the guest set EFLAGS.TF (syscall entry masks it for the kernel)
+        case 1: { // a single step (the guest set EFLAGS.TF; syscall entry masks it) or a hit
+            u64 status = read_dr6();
+            u64 armed = 0;
+            for (usize i = 0; i < DebugRegisters::slots; ++i)
+                armed |= ((debug.dr7 >> (2 * i)) & 3) ? 1ull << i : 0;
+            if (status & armed & DebugRegisters::status_hits) {
+                ctx.debug.record_exception(status & armed & DebugRegisters::status_hits);
+                // An execute breakpoint is a fault at the instruction: resume past it once.
+                ctx.regs.eflags |= eflags_rf;
+                return exception(ExceptionKind::debug, ctx.regs.rip, Access::exec, trap_hwbkpt);
+            }
+            if (status & dr6_step) {
+                ctx.debug.record_exception(DebugRegisters::status_step);
+                return exception(ExceptionKind::breakpoint, ctx.regs.rip, Access::exec, trap_trace);
+            }
+            return exception(ExceptionKind::breakpoint, ctx.regs.rip);
+        }
         case 3:
             return exception(ExceptionKind::breakpoint, ctx.regs.rip);
         case 6:
