@@ -79,8 +79,13 @@ socket=$1/tmux-$2
 tmux() { command tmux -f /dev/null -S "$socket" "$@"; }
 unset TMUX
 tmux new-session -d -s guest -n first -x 80 -y 24 'PS1="$ " exec sh'
-tmux send-keys -t guest 'echo hello from $((6 * 7))' Enter
+# Keys typed before the shell's first prompt would be echoed ahead of it: wait for the prompt.
 deadline=$(($(date +%s) + 30))
+until tmux capture-pane -p -t guest | grep -q '^\$'; do
+    [ "$(date +%s)" -lt "$deadline" ] || { echo "the pane never showed a prompt"; break; }
+    sleep 0.1
+done
+tmux send-keys -t guest 'echo hello from $((6 * 7))' Enter
 until tmux capture-pane -p -t guest | grep -q '^hello from 42'; do
     [ "$(date +%s)" -lt "$deadline" ] || { echo "the pane never showed the output"; break; }
     sleep 0.1
