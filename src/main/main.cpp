@@ -452,7 +452,10 @@ int debug(std::span<char* const> args)
         fail("debug wants a run command line: asterix debug run [OPTIONS] PROGRAM [ARGS...]", "debug");
     std::string script = std::string(AX_SOURCE_DIR) + "/tools/asterix.gdb";
     std::string self = self_path();
-    std::vector<const char*> gdb_argv {"gdb", "-q", "-x", script.c_str(), "--args", self.c_str()};
+    // Sources are named relative to the build directory, where the binary is; the debug
+    // information's compile directory may be another checkout's (a shared compiler cache).
+    std::string sources = "directory " + self.substr(0, self.rfind('/'));
+    std::vector<const char*> gdb_argv {"gdb", "-q", "-iex", sources.c_str(), "-x", script.c_str(), "--args", self.c_str()};
     for (const auto& operand : operands)
         gdb_argv.push_back(operand.c_str());
     gdb_argv.push_back(nullptr);
