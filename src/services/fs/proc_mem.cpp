@@ -3,10 +3,8 @@
 #include <algorithm>
 #include <vector>
 
-#include "services/fs/dentry.h"
-#include "services/fs/inode.h"
+#include "services/fs/process_memory_file.h"
 #include "services/mm/forced_write.h"
-#include "services/process/process_table.h"
 
 namespace asterix::services {
 
@@ -15,20 +13,14 @@ namespace {
 /// A read or write moves at most this much at once (Linux's mem_rw goes page by page too).
 constexpr u64 max_chunk_bytes = 64 * 1024;
 
-class ProcMemFile final : public File {
+class ProcMemFile final : public ProcessMemoryFile {
 public:
-    ProcMemFile(Ref<Dentry> dentry, u32 flags, i32 pid) : File(flags), m_dentry(std::move(dentry)), m_pid(pid) {}
+    using ProcessMemoryFile::ProcessMemoryFile;
 
-    Result<usize> read(frame::UserWriter& out) override
-    {
-        usize n = TRY(read_at(m_offset, out));
-        m_offset += n;
-        return n;
-    }
     Result<usize> write(frame::UserReader& in) override
     {
-        usize n = TRY(write_at(m_offset, in));
-        m_offset += n;
+        usize n = TRY(write_at(offset(), in));
+        advance(n);
         return n;
     }
     Result<usize> read_at(u64 offset, frame::UserWriter& out) override
@@ -73,34 +65,15 @@ public:
             return Errno::eio;
         return done;
     }
-    Result<i64> seek(i64 offset, Whence whence) override
-    {
-        // mem_lseek: any offset (addresses are unsigned), SEEK_SET and SEEK_CUR only.
-        if (whence == Whence::set)
-            m_offset = static_cast<u64>(offset);
-        else if (whence == Whence::cur)
-            m_offset += static_cast<u64>(offset);
-        else
-            return Errno::einval;
-        return static_cast<i64>(m_offset);
-    }
-    Result<frame::FileStat> stat() override { return m_dentry->inode().stat(); }
-    Dentry* dentry() override { return m_dentry.ptr(); }
-    Inode* inode() override { return &m_dentry->inode(); }
-    std::string description() override { return m_dentry->path(); }
 
 private:
     Result<MemoryMap*> memory_of() const
     {
-        Process* process = ProcessTable::find(m_pid);
-        if (!process || !process->memory())
+        MemoryMap* memory = ProcessMemoryFile::memory();
+        if (!memory)
             return Errno::esrch;
-        return process->memory().ptr();
+        return memory;
     }
-
-    Ref<Dentry> m_dentry;
-    i32 m_pid;
-    u64 m_offset {0};
 };
 
 } // namespace

@@ -4,9 +4,7 @@
 #include <array>
 #include <vector>
 
-#include "services/fs/dentry.h"
-#include "services/fs/inode.h"
-#include "services/process/process_table.h"
+#include "services/fs/process_memory_file.h"
 
 namespace asterix::services {
 
@@ -20,18 +18,11 @@ constexpr u64 pm_pfn_mask = (1ull << 55) - 1;
 /// Entries made by one read at most: a reader asking for more gets a short read and goes on.
 constexpr u64 max_entries_per_read = 1u << 16;
 
-class PagemapFile final : public File {
+class PagemapFile final : public ProcessMemoryFile {
 public:
     PagemapFile(Ref<Dentry> dentry, u32 flags, i32 pid, bool shows_pfn)
-        : File(flags), m_dentry(std::move(dentry)), m_pid(pid), m_shows_pfn(shows_pfn)
+        : ProcessMemoryFile(std::move(dentry), flags, pid), m_shows_pfn(shows_pfn)
     {
-    }
-
-    Result<usize> read(frame::UserWriter& out) override
-    {
-        usize n = TRY(read_at(m_offset, out));
-        m_offset += n;
-        return n;
     }
 
     // Linux's pagemap_read: whole entries only, and nothing past the end of user space.
@@ -39,8 +30,8 @@ public:
     {
         if (offset % entry_bytes || out.remaining() % entry_bytes)
             return Errno::einval;
-        Process* process = ProcessTable::find(m_pid);
-        if (!process || !process->memory())
+        MemoryMap* memory = ProcessMemoryFile::memory();
+        if (!memory)
             return 0; // the process has exited and its memory is gone
         u64 first_page = offset / entry_bytes;
         u64 end_page = frame::user_space_end / page_size;
@@ -48,7 +39,7 @@ public:
             return 0;
         u64 count = std::min({out.remaining() / entry_bytes, end_page - first_page, max_entries_per_read});
         std::vector<u8> bytes(count * entry_bytes);
-        frame::VmSpace& vm = process->vm();
+        frame::VmSpace& vm = memory->vm();
         for (u64 i = 0; i < count; ++i) {
             u64 entry = 0;
             if (auto mapping = vm.query((first_page + i) * page_size)) {
@@ -65,27 +56,9 @@ public:
     }
 
     Result<usize> write(frame::UserReader&) override { return Errno::ebadf; }
-    Result<i64> seek(i64 offset, Whence whence) override
-    {
-        // pagemap uses mem_lseek: SEEK_SET and SEEK_CUR only, any offset.
-        if (whence == Whence::set)
-            m_offset = static_cast<u64>(offset);
-        else if (whence == Whence::cur)
-            m_offset += static_cast<u64>(offset);
-        else
-            return Errno::einval;
-        return static_cast<i64>(m_offset);
-    }
-    Result<frame::FileStat> stat() override { return m_dentry->inode().stat(); }
-    Dentry* dentry() override { return m_dentry.ptr(); }
-    Inode* inode() override { return &m_dentry->inode(); }
-    std::string description() override { return m_dentry->path(); }
 
 private:
-    Ref<Dentry> m_dentry;
-    i32 m_pid;
     bool m_shows_pfn;
-    u64 m_offset {0};
 };
 
 } // namespace

@@ -1,0 +1,55 @@
+#pragma once
+
+#include "services/fs/dentry.h"
+#include "services/fs/file.h"
+#include "services/fs/inode.h"
+#include "services/process/process_table.h"
+
+namespace asterix::services {
+
+/// A /proc/PID file whose offsets are addresses in the process's memory (mem, pagemap). It
+/// names the process by pid, so once the process is gone it finds no memory, and it seeks as
+/// Linux's mem_lseek: any offset (addresses are unsigned), SEEK_SET and SEEK_CUR only.
+class ProcessMemoryFile : public File {
+public:
+    ProcessMemoryFile(Ref<Dentry> dentry, u32 flags, i32 pid) : File(flags), m_dentry(std::move(dentry)), m_pid(pid) {}
+
+    Result<usize> read(frame::UserWriter& out) override
+    {
+        usize n = TRY(read_at(m_offset, out));
+        m_offset += n;
+        return n;
+    }
+    Result<i64> seek(i64 offset, Whence whence) override
+    {
+        if (whence == Whence::set)
+            m_offset = static_cast<u64>(offset);
+        else if (whence == Whence::cur)
+            m_offset += static_cast<u64>(offset);
+        else
+            return Errno::einval;
+        return static_cast<i64>(m_offset);
+    }
+    Result<frame::FileStat> stat() override { return m_dentry->inode().stat(); }
+    Dentry* dentry() override { return m_dentry.ptr(); }
+    Inode* inode() override { return &m_dentry->inode(); }
+    std::string description() override { return m_dentry->path(); }
+
+protected:
+    /// The process's memory, or null once it has exited.
+    MemoryMap* memory() const
+    {
+        Process* process = ProcessTable::find(m_pid);
+        return process && process->memory() ? process->memory().ptr() : nullptr;
+    }
+    /// Moves the file offset past what a write at it took.
+    void advance(u64 bytes) { m_offset += bytes; }
+    u64 offset() const { return m_offset; }
+
+private:
+    Ref<Dentry> m_dentry;
+    i32 m_pid;
+    u64 m_offset {0};
+};
+
+} // namespace asterix::services
