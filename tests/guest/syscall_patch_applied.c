@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "file_offset.h"
 
 long site_a(void);
 long site_b(void);
@@ -53,34 +54,6 @@ static void on_trap(int sig)
 static int is_patched(const unsigned char *p)
 {
     return p[0] == 0xff && p[1] == 0x24 && p[2] == 0x25 && p[5] == 0x06 && p[6] == 0x00;
-}
-
-/* The file offset of `addr` in the program, from its program headers. */
-struct find_offset {
-    uintptr_t addr;
-    off_t offset;
-};
-
-static int find_in_object(struct dl_phdr_info *info, size_t size, void *arg)
-{
-    (void)size;
-    struct find_offset *find = arg;
-    for (int i = 0; i < info->dlpi_phnum; i++) {
-        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-        uintptr_t start = info->dlpi_addr + ph->p_vaddr;
-        if (ph->p_type == PT_LOAD && find->addr >= start && find->addr < start + ph->p_filesz) {
-            find->offset = (off_t)(ph->p_offset + (find->addr - start));
-            return 1;
-        }
-    }
-    return 0;
-}
-
-static off_t file_offset_of(const void *addr)
-{
-    struct find_offset find = {(uintptr_t)addr, -1};
-    dl_iterate_phdr(find_in_object, &find);
-    return find.offset;
 }
 
 int main(int argc, char **argv)

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "file_offset.h"
 
 /* A site of the patchable form: mov $39 (getpid), %eax; syscall. site_mid enters it at the
  * syscall instruction with eax already set, as a preempted thread resumes. */
@@ -41,34 +42,6 @@ __asm__(".text\n"
         "    ret\n");
 
 static const unsigned char original[7] = {0xb8, 39, 0, 0, 0, 0x0f, 0x05};
-
-/* The file offset of `addr` in the program, from its program headers. */
-struct find_offset {
-    uintptr_t addr;
-    off_t offset;
-};
-
-static int find_in_object(struct dl_phdr_info *info, size_t size, void *arg)
-{
-    (void)size;
-    struct find_offset *find = arg;
-    for (int i = 0; i < info->dlpi_phnum; i++) {
-        const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
-        uintptr_t start = info->dlpi_addr + ph->p_vaddr;
-        if (ph->p_type == PT_LOAD && find->addr >= start && find->addr < start + ph->p_filesz) {
-            find->offset = (off_t)(ph->p_offset + (find->addr - start));
-            return 1;
-        }
-    }
-    return 0;
-}
-
-static off_t file_offset_of(const void *addr)
-{
-    struct find_offset find = {(uintptr_t)addr, -1};
-    dl_iterate_phdr(find_in_object, &find);
-    return find.offset;
-}
 
 static int is_patched_or_original(const unsigned char *p)
 {
