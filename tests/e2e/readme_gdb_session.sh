@@ -37,6 +37,8 @@ def mask(line):
     line = re.sub(r"process [0-9]+", "process PID", line)
     line = re.sub(r"pipe:\[[0-9]+\]", "pipe:[INODE]", line)
     line = re.sub(r"\.(cpp|h|S):[0-9]+", r".\1:LINE", line)
+    # a source file is named as the compiler was given it: relative to the build directory or absolute
+    line = re.sub(r"(?<=[ ,:])[^ ,:]*/src/", "SRC/", line)
     line = re.sub(r"line [0-9]+\.", "line LINE.", line)
     line = re.sub(r"^[0-9]+ {2,}", "LINE    ", line)  # gdb's source line: number, tab, text
     return line
