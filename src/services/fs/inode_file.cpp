@@ -37,7 +37,7 @@ InodeFile::~InodeFile()
 {
     // The last reference to the open file description is gone: that is inotify's close.
     if (!is_path_only())
-        fs_notify::object_event(*m_dentry, is_writable() ? abi::in_close_write : abi::in_close_nowrite);
+        fs_notify::path_event(*m_dentry, is_writable() ? abi::in_close_write : abi::in_close_nowrite);
 }
 
 Result<usize> InodeFile::read(frame::UserWriter& out)
@@ -45,7 +45,7 @@ Result<usize> InodeFile::read(frame::UserWriter& out)
     usize n = TRY(read_at(m_offset, out));
     m_offset += n;
     if (n > 0)
-        fs_notify::object_event(*m_dentry, abi::in_access);
+        fs_notify::path_event(*m_dentry, abi::in_access);
     return n;
 }
 
@@ -59,7 +59,7 @@ Result<usize> InodeFile::write(frame::UserReader& in)
     usize n = TRY(m_data->write_at(m_offset, in));
     m_offset += n;
     if (n > 0)
-        fs_notify::object_event(*m_dentry, abi::in_modify);
+        fs_notify::path_event(*m_dentry, abi::in_modify);
     return n;
 }
 
@@ -110,7 +110,7 @@ Result<usize> InodeFile::write_at(u64 offset, frame::UserReader& in)
     TRY(limit_write_to_file_size(offset, in));
     usize n = TRY(m_data->write_at(offset, in));
     if (n > 0)
-        fs_notify::object_event(*m_dentry, abi::in_modify);
+        fs_notify::path_event(*m_dentry, abi::in_modify);
     return n;
 }
 

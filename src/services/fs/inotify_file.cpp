@@ -69,8 +69,12 @@ InotifyFile::Watch::Watch(InotifyFile& owner, int wd, Ref<Inode> inode, u32 mask
 
 InotifyFile::Watch::~Watch() { fs_notify::unlisten(m_key, *this); }
 
-void InotifyFile::Watch::on_event(Inode& inode, u32 event, std::string_view name, u32 cookie)
+void InotifyFile::Watch::on_event(Inode& inode, u32 event, std::string_view name, u32 cookie, fs_notify::Origin origin)
 {
+    // IN_EXCL_UNLINK: what is done through a file that lost its name is not heard (Linux's
+    // fsnotify_handle_inode_event tests the path's dentry with d_unlinked).
+    if ((mask & abi::in_excl_unlink) && origin == fs_notify::Origin::unlinked_file)
+        return;
     u32 wanted = event & mask & abi::in_all_events;
     if (wanted) {
         m_owner.queue(m_wd, wanted | (event & abi::in_isdir), cookie, name);

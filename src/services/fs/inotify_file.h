@@ -54,7 +54,7 @@ private:
     public:
         Watch(InotifyFile& owner, int wd, Ref<Inode> inode, u32 mask);
         ~Watch();
-        void on_event(Inode& inode, u32 mask, std::string_view name, u32 cookie) override;
+        void on_event(Inode& inode, u32 mask, std::string_view name, u32 cookie, fs_notify::Origin origin) override;
         const fs_notify::ObjectKey& key() const { return m_key; }
         u32 mask {0};
 
