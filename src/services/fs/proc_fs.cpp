@@ -360,11 +360,11 @@ Ref<Inode> fd_dir(i32 pid)
     }, 0500, PidOwner {pid, false}));
 }
 
-/// The lines a pidfd adds to its fdinfo (Linux's pidfd_show_fdinfo): the process's id, and in
-/// its (only) pid namespace the same; -1 once it has been reaped.
+/// The lines a pidfd adds to its fdinfo (Linux's pidfd_show_fdinfo): the process's (or the
+/// thread's) id, and in its (only) pid namespace the same; -1 once it is gone.
 std::string pidfd_fdinfo(PidFile& pidfd)
 {
-    i32 id = pidfd.is_reaped() ? -1 : pidfd.process().pid();
+    i32 id = pidfd.is_gone() ? -1 : pidfd.id();
     return frame::format("Pid:\t%d\nNSpid:\t%d\n", id, id);
 }
 
