@@ -86,10 +86,10 @@ public:
         }
     }
 
-    /// Lets the others run first: the next pick passes over this task when another is
-    /// runnable (sched_yield, and the kernel's own waits that poll).
-    /// A real-time task goes behind the others of its priority, and runs again at once when
-    /// it has none: tasks of lower priority never see its yield (sched_yield on SCHED_FIFO).
+    /// Lets the others run first (sched_yield, and the kernel's own waits that poll). For a
+    /// fair task the next pick passes over it when another fair task is runnable; a real-time
+    /// task goes behind the others of its priority and runs again at once when it has none, so
+    /// tasks of lower priority never see its yield (sched_yield on SCHED_FIFO).
     void yield()
     {
         if (!m_current->m_class.is_realtime())
