@@ -32,6 +32,7 @@
 #include "services/net/proc_net.h"
 #include "services/process/process_table.h"
 #include "services/process/ptrace_access.h"
+#include "services/tty/tty.h"
 
 namespace asterix::services {
 
@@ -430,7 +431,17 @@ std::string stat_text(Process& p, Thread* thread)
     u64 user_ns = thread ? thread->user_ns() : p.cpu_times().user_ns;
     u64 system_ns = thread ? thread->system_ns() : p.cpu_times().system_ns;
     int nice = shown_nice(p, thread);
-    return frame::format("%d (%s) %c %d %d %d 0 -1 4194560 0 0 0 0 ", id, p.comm().c_str(), state, p.ppid(), p.pgid(), p.sid())
+    // The controlling terminal: its device number as stat's st_rdev encodes it, and its
+    // foreground group; 0 and -1 without one.
+    u64 tty_nr = 0;
+    i32 tpgid = -1;
+    if (Tty* tty = Tty::of_session(p.sid())) {
+        auto st = tty->driver().stat();
+        tty_nr = st.is_error() ? 0 : st.value().rdev;
+        tpgid = tty->job_control().foreground_pgrp();
+    }
+    return frame::format("%d (%s) %c %d %d %d %" PRIu64 " %d 4194560 0 0 0 0 ", id, p.comm().c_str(), state, p.ppid(), p.pgid(),
+               p.sid(), tty_nr, tpgid)
         + frame::format("%" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %d %d %zu 0 %" PRIu64 " %" PRIu64 " %" PRIu64,
             ticks(user_ns), ticks(system_ns), ticks(p.cpu_times().children_user_ns), ticks(p.cpu_times().children_system_ns), 20 + nice, nice,
             p.threads().size(), ticks(p.start_time_ns()), mapped_bytes(p), rss_pages)
