@@ -29,10 +29,6 @@ namespace asterix::frame::arch {
 
 namespace {
 
-/// How long each side spins on the state word before it sleeps, when the two run on different
-/// CPUs (a cross-CPU futex wake-up costs 50 µs here; a spinning peer sees the change in 2).
-constexpr u32 stub_spin_pauses = 500;
-constexpr u32 kernel_spin_pauses = 500;
 constexpr u32 state_trapped = 1;
 constexpr u32 state_resume = 2;
 /// The fast handoff of a patched syscall site (stub.S): a call is waiting, the kernel's answer
@@ -74,10 +70,24 @@ u64 get_u64(std::span<const u8> page, usize offset)
     return value;
 }
 
-u32* state_word(SystrapSpace& sys)
+/// A 4-byte word of the message page, for atomic access (the state word and the spin words).
+u32* message_word(SystrapSpace& sys, usize offset)
 {
-    // SAFETY: the word is 4-byte aligned in a page of the direct map.
-    return reinterpret_cast<u32*>(frame::frame_direct_bytes(sys.sysmsg).data() + state_offset);
+    // SAFETY: every such offset is 4-byte aligned, in a page of the direct map.
+    return reinterpret_cast<u32*>(frame::frame_direct_bytes(sys.sysmsg).data() + offset);
+}
+
+u32* state_word(SystrapSpace& sys) { return message_word(sys, state_offset); }
+
+/// The space whose stub may be spinning for an answer: when the kernel turns to another
+/// thread, that one's answer will not come soon, and its spin budget is taken back.
+SystrapSpace* g_spinning_stub = nullptr;
+
+void withdraw_stub_spin(SystrapSpace& next)
+{
+    if (g_spinning_stub && g_spinning_stub != &next)
+        __atomic_store_n(message_word(*g_spinning_stub, stub_spin_offset), 0u, __ATOMIC_RELAXED);
+    g_spinning_stub = nullptr;
 }
 
 /// Copies between the kernel and the alternate stack at an address of the address-space
@@ -237,25 +247,49 @@ Handoff resume_and_wait(AddressSpace& space, GeneralRegs& regs, u32 state_go)
 {
     SystrapSpace& sys = *space.systrap();
     u32* state = state_word(sys);
+    u32* kernel_spinning = message_word(sys, kernel_spinning_offset);
     auto message = frame::frame_direct_bytes(sys.sysmsg);
-    // The guest thread spins for the next answer only when it and the kernel run on
-    // different CPUs; so does the kernel for the next trap. (The CPU words are guest-writable:
-    // a wrong value only makes either side spin or sleep at the wrong time.)
+    HandoffTiming& timing = sys.timing;
+    // Who spins (systrap_spin.h): the stub for the kernel's next answer when the last answers
+    // came within the budget, the kernel for the next trap when the guest's last runs were
+    // that short, and either only across CPUs. (The words are guest-writable: a wrong value
+    // only makes either side spin or sleep at the wrong time, or sleep until the next tick.)
+    u32 budget = systrap_spin_budget_ticks();
+    u64 now_tsc = read_spin_tsc();
+    if (timing.is_trap_timed)
+        timing.kernel_answers.record(static_cast<i64>(now_tsc - timing.trapped_tsc) <= static_cast<i64>(budget));
     u32 kernel_cpu = static_cast<u32>(sched_getcpu());
     u32 stub_cpu;
     std::memcpy(&stub_cpu, message.data() + stub_cpu_offset, sizeof stub_cpu);
+    u32 stub_budget = budget != 0 && timing.kernel_answers.is_quick() ? budget : 0;
+    bool is_spinning = budget != 0 && stub_cpu != kernel_cpu && timing.guest_runs.is_quick();
+    withdraw_stub_spin(sys);
+    if (stub_budget != 0)
+        g_spinning_stub = &sys;
     std::memcpy(message.data() + kernel_cpu_offset, &kernel_cpu, sizeof kernel_cpu);
-    std::memcpy(message.data() + stub_spin_offset, &stub_spin_pauses, sizeof stub_spin_pauses);
+    std::memcpy(message.data() + stub_spin_offset, &stub_budget, sizeof stub_budget);
+    __atomic_store_n(kernel_spinning, is_spinning ? 1u : 0u, __ATOMIC_RELAXED);
     host::g_preempt_signals = 0;
     host::g_running_pid = space.pid();
     host::g_running_tid = sys.guest_tid;
     sys.is_fast_parked = false;
-    __atomic_store_n(state, state_go, __ATOMIC_RELEASE);
-    shared_futex_wake(state);
-    if (stub_cpu != kernel_cpu) {
-        for (u32 i = 0; i < kernel_spin_pauses && __atomic_load_n(state, __ATOMIC_ACQUIRE) == state_go; ++i)
+    timing.resumed_tsc = now_tsc;
+    // Sequentially consistent, against the stub's own store and load in the other order: either
+    // the kernel sees that the stub sleeps and wakes it, or the stub sees the new state before
+    // it sleeps.
+    __atomic_store_n(state, state_go, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(message_word(sys, stub_asleep_offset), __ATOMIC_SEQ_CST) != 0) {
+        shared_futex_wake(state);
+        // A sleeping thread takes a wake-up to come back: too long to spin for.
+        is_spinning = false;
+    }
+    if (is_spinning) {
+        u64 deadline = now_tsc + budget;
+        while (__atomic_load_n(state, __ATOMIC_ACQUIRE) == state_go && read_spin_tsc() < deadline)
             __builtin_ia32_pause();
     }
+    // From here the kernel may sleep, so the stub must wake it: the same pairing as above.
+    __atomic_store_n(kernel_spinning, 0u, __ATOMIC_SEQ_CST);
     Handoff outcome = Handoff::lost;
     int caught_in_stub = 0;
     for (;;) {
@@ -286,6 +320,14 @@ Handoff resume_and_wait(AddressSpace& space, GeneralRegs& regs, u32 state_go)
     }
     host::g_running_tid = 0;
     host::g_running_pid = 0;
+    // The guest's run, from the resume to the TSC its trap recorded on its own CPU (the TSC is
+    // invariant, and in step across CPUs, wherever spinning is on at all); the stub's wait for
+    // the answer starts there too.
+    timing.is_trap_timed = outcome == Handoff::trapped;
+    if (timing.is_trap_timed) {
+        timing.trapped_tsc = get_u64(message, trap_tsc_offset);
+        timing.guest_runs.record(static_cast<i64>(timing.trapped_tsc - now_tsc) <= static_cast<i64>(budget));
+    }
     if (outcome == Handoff::trapped && __atomic_load_n(state, __ATOMIC_ACQUIRE) == state_fast) {
         // A patched site's call: the thread waits in the fast handoff, with no signal frame.
         sys.is_fast_parked = true;
@@ -383,6 +425,12 @@ bool wait_for_first_trap(AddressSpace& space)
         }
     }
     return sys.guest_tid > 0 && take_trap_frame(space);
+}
+
+SystrapSpace::~SystrapSpace()
+{
+    if (g_spinning_stub == this)
+        g_spinning_stub = nullptr;
 }
 
 bool systrap_is_fast_parked(const AddressSpace& space) { return space.systrap() && space.systrap()->is_fast_parked; }
