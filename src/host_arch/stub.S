@@ -61,8 +61,9 @@ ax_stub_trap:
  * Message page layout (SYSMSG): u32 state at 0 (1: trapped, 2: resume), u32 batch done at 4,
  * u64 ucontext pointer at 8, siginfo pointer at 16, fs base at 24, gs base at 32, guest thread
  * id at 40; u32 the guest thread's CPU at 48, the kernel's at 52, the stub's spin budget at 56
- * (TSC ticks), whether the kernel spins at 60; batch results from 64 (8 bytes each); u32
- * whether the stub sleeps at 1008, u64 the TSC of its last trap at 1016 (systrap_spin.h has the
+ * (TSC ticks), whether the kernel spins at 60; batch results from 64 (8 bytes each); u64 the
+ * TSC when the stub last saw an answer at 1000, u32 whether it sleeps at 1008, u64 the TSC of
+ * its last trap at 1016 (systrap_spin.h has the
  * policy); the guest thread's stack_t at 1024; the fast area of a
  * patched site's call at 2048 (registers as user_regs_struct's first 20 fields), its flags at
  * 2304 (OF, then lahf's byte), and the fast return's scratch stack below 4032. States 3 to 5
@@ -104,6 +105,7 @@ ax_stub_trap:
 #define KERNEL_CPU 52
 #define STUB_SPIN 56
 #define KERNEL_SPINNING 60
+#define RESUME_TSC 1000
 #define STUB_ASLEEP 1008
 #define TRAP_TSC 1016
 
@@ -177,6 +179,10 @@ ax_stub_trap:
 72:
     movl $0, STUB_ASLEEP(%rbx)
 73:
+    rdtsc                       /* the guest's run starts: the kernel times it to the next trap */
+    shl $32, %rdx
+    or %rdx, %rax
+    mov %rax, RESUME_TSC(%rbx)
 .endm
 
     .globl ax_stub_systrap_start

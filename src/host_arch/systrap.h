@@ -27,10 +27,11 @@ inline constexpr usize kernel_cpu_offset = 52;
 /// The adaptive spin's words (systrap_spin.h): how long the stub may spin for the kernel's
 /// next answer (TSC ticks, 0 for not at all; the kernel clears it when it turns to another
 /// thread), whether the kernel spins for the next trap (then the stub need not wake it),
-/// whether the stub sleeps on the futex (else the kernel need not wake it), and the TSC at
-/// the stub's last trap.
+/// whether the stub sleeps on the futex (else the kernel need not wake it), and the TSC when
+/// the stub last saw an answer and at its last trap.
 inline constexpr usize stub_spin_offset = 56;
 inline constexpr usize kernel_spinning_offset = 60;
+inline constexpr usize stub_resume_tsc_offset = 1000;
 inline constexpr usize stub_asleep_offset = 1008;
 inline constexpr usize trap_tsc_offset = 1016;
 inline constexpr usize altstack_desc_offset = 1024;
