@@ -402,7 +402,9 @@ Handoff resume_and_wait(AddressSpace& space, GeneralRegs& regs, u32 state_go)
     }
     bool is_answered_in_spin = is_spinning && spin_while(state, state_go, spin_ticks);
     // From here the kernel may sleep, so the stub must wake it: the same pairing as above.
-    __atomic_store_n(kernel_spinning, 0u, __ATOMIC_SEQ_CST);
+    // (When the kernel did not mean to spin, the word has said so since before the resume.)
+    if (decision.is_kernel_spinning)
+        __atomic_store_n(kernel_spinning, 0u, __ATOMIC_SEQ_CST);
     Handoff outcome = Handoff::lost;
     int caught_in_stub = 0;
     for (;;) {
