@@ -199,26 +199,50 @@ Result<MqMessage> MessageQueue::receive(bool is_nonblocking, u64 deadline_ns)
 Result<void> MessageQueue::set_notification(i32 caller_pid, std::optional<MqNotification> notification)
 {
     if (!notification) {
-        if (m_notification && m_notification->owner_pid == caller_pid)
-            m_notification.reset();
+        closed_by(caller_pid);
         return {};
     }
     // The owner may have gone without unregistering; its registration dies with it.
     if (m_notification && !ProcessTable::find(m_notification->owner_pid))
-        m_notification.reset();
+        remove_notification();
     if (m_notification)
         return Errno::ebusy;
-    m_notification = *notification;
+    m_notification = std::move(*notification);
     return {};
+}
+
+void MessageQueue::closed_by(i32 closer_pid)
+{
+    if (m_notification && m_notification->owner_pid == closer_pid)
+        remove_notification();
+}
+
+void MessageQueue::remove_notification()
+{
+    if (!m_notification)
+        return;
+    MqNotification notification = std::move(*m_notification);
+    m_notification.reset();
+    if (notification.notify == abi::sigev_thread) {
+        notification.cookie.back() = abi::mq_notify_removed;
+        notification.socket->deliver(std::vector<u8>(notification.cookie.begin(), notification.cookie.end()));
+    }
 }
 
 void MessageQueue::notify_owner(i32 sender_pid, u32 sender_uid)
 {
     if (!m_notification)
         return;
-    MqNotification notification = *m_notification;
+    MqNotification notification = std::move(*m_notification);
     // One notification per registration (mq_notify(3)).
     m_notification.reset();
+    // The cookie goes to the socket whether or not its owner still runs, as in Linux's
+    // __do_notify: the socket may be shared with other processes.
+    if (notification.notify == abi::sigev_thread) {
+        notification.cookie.back() = abi::mq_notify_woken_up;
+        notification.socket->deliver(std::vector<u8>(notification.cookie.begin(), notification.cookie.end()));
+        return;
+    }
     // Linux accepts signal 0 at registration and then sends nothing.
     if (notification.notify != abi::sigev_signal || notification.signo == 0)
         return;
@@ -246,6 +270,12 @@ u32 MessageQueue::poll_events() const
     if (m_message_count < m_max_messages)
         events |= abi::pollout | abi::pollwrnorm;
     return events;
+}
+
+void MqueueFile::flush()
+{
+    if (Process* closer = ProcessTable::current())
+        m_queue->closed_by(closer->pid());
 }
 
 Result<usize> MqueueFile::read(frame::UserWriter& out)

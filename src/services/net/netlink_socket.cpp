@@ -203,6 +203,13 @@ Result<usize> NetlinkSocket::receive(Context& ctx, ReceiveMessage& message)
     return (message.flags & abi::msg_trunc) ? size : written;
 }
 
+void NetlinkSocket::deliver(std::vector<u8> datagram)
+{
+    m_replies.push_back(std::move(datagram));
+    m_changed.wake_all();
+    notify_readiness();
+}
+
 Result<int> NetlinkSocket::bytes_ready() { return m_replies.empty() ? 0 : static_cast<int>(m_replies.front().size()); }
 
 u32 NetlinkSocket::poll_events()
@@ -268,6 +275,17 @@ Result<Ref<Socket>> create_netlink_socket(int type, int protocol, u32 status_fla
     if (protocol != abi::netlink_route)
         return Errno::eprotonosupport;
     return Ref<Socket>(make_ref<NetlinkSocket>(type, status_flags));
+}
+
+Result<Ref<NetlinkSocket>> netlink_socket_of(File& file)
+{
+    Socket* socket = file.socket();
+    if (!socket)
+        return Errno::enotsock;
+    if (socket->domain() != abi::af_netlink)
+        return Errno::einval;
+    // create_netlink_socket makes every socket of the family, and makes only NetlinkSockets.
+    return Ref<NetlinkSocket>(static_cast<NetlinkSocket*>(socket));
 }
 
 } // namespace asterix::services
