@@ -175,6 +175,19 @@ static void test_raw_cookie(void)
     CHECK(mq_close(other) == 0);
     CHECK(read_cookie(sock, cookie) == NOTIFY_REMOVED);
     check_notify_field(q, 0, 0);
+
+    /* An owner that exits still registered loses the registration: the socket it shares
+     * hears NOTIFY_REMOVED and another process may register. */
+    child = fork();
+    CHECK(child >= 0);
+    if (child == 0)
+        _exit(raw_notify(q, sock, cookie) == 0 ? 0 : 1);
+    CHECK(waitpid(child, &status, 0) == child && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CHECK(read_cookie(sock, cookie) == NOTIFY_REMOVED);
+    check_notify_field(q, 0, 0);
+    CHECK(raw_notify(q, sock, cookie) == 0);
+    CHECK(syscall(SYS_mq_notify, q, NULL) == 0);
+    CHECK(read_cookie(sock, cookie) == NOTIFY_REMOVED);
     CHECK(close(sock) == 0);
     CHECK(mq_close(q) == 0);
 }

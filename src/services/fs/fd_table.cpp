@@ -9,9 +9,8 @@ namespace asterix::services {
 FdTable::~FdTable()
 {
     // The last user of the table is gone (the process exited): its POSIX locks go with it.
-    // FIXME: flush() is not called here, since the table may go while another process runs
-    // (ProcessTable::current is not the closer); a message queue drops the registration of an
-    // owner that is gone when it next looks.
+    // flush() is not called here: the table may go while another process runs, so the closer
+    // is unknown; what flush does at exit is done by the exit path itself (mqueue_exit).
     for (auto& [fd, entry] : m_entries)
         release_record_locks(*entry.file, this);
 }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <set>
 
 #include "frame/bytes.h"
 #include "frame/format.h"
@@ -20,6 +21,13 @@ namespace {
 
 /// Queues that exist (named or still open), for queues_max.
 usize g_queue_count = 0;
+
+/// Every queue that exists, named or not, so an exiting process's registrations can be found.
+std::set<MessageQueue*>& all_queues()
+{
+    static std::set<MessageQueue*> queues;
+    return queues;
+}
 
 /// Bytes charged to RLIMIT_MSGQUEUE, by real uid (Linux's per-user ucounts).
 std::map<u32, u64>& charged_by_uid()
@@ -80,6 +88,17 @@ Result<void> check_queue_name(std::string_view name)
     return {};
 }
 
+void mqueue_exit(i32 pid)
+{
+    // closed_by may send a cookie, which cannot free a queue: collect first all the same, so
+    // the walk never depends on that.
+    std::vector<Ref<MessageQueue>> queues;
+    for (MessageQueue* queue : all_queues())
+        queues.emplace_back(queue);
+    for (auto& queue : queues)
+        queue->closed_by(pid);
+}
+
 Result<Ref<MessageQueue>> find_message_queue(std::string_view name)
 {
     auto inode = TRY(mqueue_root().lookup(name));
@@ -131,11 +150,13 @@ MessageQueue::MessageQueue(Ref<RamFs> fs, std::string name, u32 mode, Owner owne
 {
     m_size = abi::mq_filent_size;
     ++g_queue_count;
+    all_queues().insert(this);
 }
 
 MessageQueue::~MessageQueue()
 {
     --g_queue_count;
+    all_queues().erase(this);
     u64& charged = charged_by_uid()[m_charged_uid];
     charged -= std::min(charged, m_charged_bytes);
 }

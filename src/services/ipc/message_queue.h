@@ -140,6 +140,9 @@ RamInode& mqueue_root();
 /// Checks a queue name as Linux's lookup does: EACCES for "", ".", ".." or a slash inside;
 /// ENAMETOOLONG past NAME_MAX.
 Result<void> check_queue_name(std::string_view name);
+/// Process `pid` exits: its mq_notify registrations go, as closing its descriptors of the
+/// queues removes them in Linux (exit_files, mqueue_flush_file).
+void mqueue_exit(i32 pid);
 /// The queue `name` of the root: ENOENT when there is none.
 Result<Ref<MessageQueue>> find_message_queue(std::string_view name);
 /// Makes queue `name` in the root: the attribute checks (EINVAL, EOVERFLOW), the queue count
