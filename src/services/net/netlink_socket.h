@@ -33,12 +33,15 @@ protected:
 
 private:
     void answer(std::span<const u8> request);
+    void queue_reply(std::vector<u8> reply);
     u32 port_id();
 
     u32 m_port_id {0};
     /// The SOL_NETLINK flags set (1 << option).
     u32 m_flags {0};
     std::deque<std::vector<u8>> m_replies;
+    /// Bytes of all queued replies and datagrams.
+    usize m_queued_bytes {0};
     frame::WaitQueue m_changed;
 };
 
