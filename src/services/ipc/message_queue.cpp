@@ -90,8 +90,8 @@ Result<void> check_queue_name(std::string_view name)
 
 void mqueue_exit(i32 pid)
 {
-    // closed_by may send a cookie, which cannot free a queue: collect first all the same, so
-    // the walk never depends on that.
+    // The walk holds each queue by a reference of its own, so no queue can leave the set
+    // while it is walked, whatever dropping a registration (and its socket) sets off.
     std::vector<Ref<MessageQueue>> queues;
     for (MessageQueue* queue : all_queues())
         queues.emplace_back(queue);
