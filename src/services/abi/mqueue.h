@@ -41,6 +41,10 @@ inline constexpr u64 mq_prio_node_bytes = 40;
 
 /// SIGEV_THREAD passes a cookie of this size to a netlink socket.
 inline constexpr usize mq_notify_cookie_len = 32;
+/// What the kernel writes into the cookie's last byte before it sends it: a message arrived
+/// on the empty queue, or the registration went (unregistered, or the queue closed by its owner).
+inline constexpr u8 mq_notify_woken_up = 1;
+inline constexpr u8 mq_notify_removed = 2;
 
 /// The size a queue's file shows in stat (FILENT_SIZE).
 inline constexpr i64 mq_filent_size = 80;

@@ -9,6 +9,8 @@ namespace asterix::services {
 FdTable::~FdTable()
 {
     // The last user of the table is gone (the process exited): its POSIX locks go with it.
+    // flush() is not called here: the table may go while another process runs, so the closer
+    // is unknown; what flush does at exit is done by the exit path itself (mqueue_exit).
     for (auto& [fd, entry] : m_entries)
         release_record_locks(*entry.file, this);
 }
@@ -73,6 +75,7 @@ Result<void> FdTable::install_at(int fd, Ref<File> file, bool is_cloexec, u64 li
     } else {
         // The old description goes only after the entry holds the new one, as dup2(2) says.
         release_record_locks(*it->second.file, this);
+        it->second.file->flush();
         Entry old = std::exchange(it->second, Entry {std::move(file), is_cloexec});
     }
     return {};
@@ -83,6 +86,7 @@ void FdTable::close_on_exec()
     for (auto it = m_entries.begin(); it != m_entries.end();) {
         if (it->second.is_cloexec) {
             release_record_locks(*it->second.file, this);
+            it->second.file->flush();
             m_first_maybe_free = std::min(m_first_maybe_free, it->first);
             it = m_entries.erase(it);
             m_charge.shrink(entry_bytes);
@@ -102,6 +106,7 @@ Result<void> FdTable::close(int fd)
     m_entries.erase(it);
     // Closing any descriptor of a file drops the process's POSIX locks on it (fcntl(2)).
     release_record_locks(*file, this);
+    file->flush();
     m_charge.shrink(entry_bytes);
     m_first_maybe_free = std::min(m_first_maybe_free, fd);
     return {};

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <set>
 
 #include "frame/bytes.h"
 #include "frame/format.h"
@@ -20,6 +21,13 @@ namespace {
 
 /// Queues that exist (named or still open), for queues_max.
 usize g_queue_count = 0;
+
+/// Every queue that exists, named or not, so an exiting process's registrations can be found.
+std::set<MessageQueue*>& all_queues()
+{
+    static std::set<MessageQueue*> queues;
+    return queues;
+}
 
 /// Bytes charged to RLIMIT_MSGQUEUE, by real uid (Linux's per-user ucounts).
 std::map<u32, u64>& charged_by_uid()
@@ -80,6 +88,17 @@ Result<void> check_queue_name(std::string_view name)
     return {};
 }
 
+void mqueue_exit(i32 pid)
+{
+    // The walk holds each queue by a reference of its own, so no queue can leave the set
+    // while it is walked, whatever dropping a registration (and its socket) sets off.
+    std::vector<Ref<MessageQueue>> queues;
+    for (MessageQueue* queue : all_queues())
+        queues.emplace_back(queue);
+    for (auto& queue : queues)
+        queue->closed_by(pid);
+}
+
 Result<Ref<MessageQueue>> find_message_queue(std::string_view name)
 {
     auto inode = TRY(mqueue_root().lookup(name));
@@ -131,11 +150,13 @@ MessageQueue::MessageQueue(Ref<RamFs> fs, std::string name, u32 mode, Owner owne
 {
     m_size = abi::mq_filent_size;
     ++g_queue_count;
+    all_queues().insert(this);
 }
 
 MessageQueue::~MessageQueue()
 {
     --g_queue_count;
+    all_queues().erase(this);
     u64& charged = charged_by_uid()[m_charged_uid];
     charged -= std::min(charged, m_charged_bytes);
 }
@@ -199,26 +220,50 @@ Result<MqMessage> MessageQueue::receive(bool is_nonblocking, u64 deadline_ns)
 Result<void> MessageQueue::set_notification(i32 caller_pid, std::optional<MqNotification> notification)
 {
     if (!notification) {
-        if (m_notification && m_notification->owner_pid == caller_pid)
-            m_notification.reset();
+        closed_by(caller_pid);
         return {};
     }
     // The owner may have gone without unregistering; its registration dies with it.
     if (m_notification && !ProcessTable::find(m_notification->owner_pid))
-        m_notification.reset();
+        remove_notification();
     if (m_notification)
         return Errno::ebusy;
-    m_notification = *notification;
+    m_notification = std::move(*notification);
     return {};
+}
+
+void MessageQueue::closed_by(i32 closer_pid)
+{
+    if (m_notification && m_notification->owner_pid == closer_pid)
+        remove_notification();
+}
+
+void MessageQueue::remove_notification()
+{
+    if (!m_notification)
+        return;
+    MqNotification notification = std::move(*m_notification);
+    m_notification.reset();
+    if (notification.notify == abi::sigev_thread) {
+        notification.cookie.back() = abi::mq_notify_removed;
+        notification.socket->deliver(std::vector<u8>(notification.cookie.begin(), notification.cookie.end()));
+    }
 }
 
 void MessageQueue::notify_owner(i32 sender_pid, u32 sender_uid)
 {
     if (!m_notification)
         return;
-    MqNotification notification = *m_notification;
+    MqNotification notification = std::move(*m_notification);
     // One notification per registration (mq_notify(3)).
     m_notification.reset();
+    // The cookie goes to the socket whether or not its owner still runs, as in Linux's
+    // __do_notify: the socket may be shared with other processes.
+    if (notification.notify == abi::sigev_thread) {
+        notification.cookie.back() = abi::mq_notify_woken_up;
+        notification.socket->deliver(std::vector<u8>(notification.cookie.begin(), notification.cookie.end()));
+        return;
+    }
     // Linux accepts signal 0 at registration and then sends nothing.
     if (notification.notify != abi::sigev_signal || notification.signo == 0)
         return;
@@ -246,6 +291,12 @@ u32 MessageQueue::poll_events() const
     if (m_message_count < m_max_messages)
         events |= abi::pollout | abi::pollwrnorm;
     return events;
+}
+
+void MqueueFile::flush()
+{
+    if (Process* closer = ProcessTable::current())
+        m_queue->closed_by(closer->pid());
 }
 
 Result<usize> MqueueFile::read(frame::UserWriter& out)

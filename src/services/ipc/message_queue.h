@@ -13,6 +13,7 @@
 #include "frame/task.h"
 #include "services/abi/mqueue.h"
 #include "services/fs/ram_fs.h"
+#include "services/net/netlink_socket.h"
 
 namespace asterix::services {
 
@@ -25,12 +26,16 @@ struct MqMessage {
     std::vector<u8> bytes;
 };
 
-/// Who asked mq_notify to hear of the queue's next message, and how (SIGEV_SIGNAL or SIGEV_NONE).
+/// Who asked mq_notify to hear of the queue's next message, and how: a signal (SIGEV_SIGNAL),
+/// nothing (SIGEV_NONE), or a cookie sent to a netlink socket (SIGEV_THREAD: the C library's
+/// thread that waits on that socket starts the notification function).
 struct MqNotification {
     i32 owner_pid {0};
     int notify {0};
     int signo {0};
     u64 value {0};
+    Ref<NetlinkSocket> socket;
+    std::array<u8, abi::mq_notify_cookie_len> cookie {};
 };
 
 /// A queue: messages by priority, FIFO within one, bounded by its attributes.
@@ -61,6 +66,9 @@ public:
     /// mq_notify: registers `notification` (EBUSY when a process is registered already), or
     /// with none, drops the registration of `caller_pid` if it holds it.
     Result<void> set_notification(i32 caller_pid, std::optional<MqNotification> notification);
+    /// A descriptor of the queue was closed by `closer_pid`: its registration goes with it, as
+    /// Linux's mqueue_flush_file does.
+    void closed_by(i32 closer_pid);
     /// What reading the queue's file shows.
     std::string status_line() const;
     u32 poll_events() const;
@@ -68,6 +76,9 @@ public:
 
 private:
     void notify_owner(i32 sender_pid, u32 sender_uid);
+    /// Drops the registration; a SIGEV_THREAD one tells its socket (NOTIFY_REMOVED), so the C
+    /// library frees what it kept for it.
+    void remove_notification();
 
     std::string m_name;
     i64 m_max_messages;
@@ -104,6 +115,7 @@ public:
     Dentry* dentry() override { return m_dentry.ptr(); }
     Inode* inode() override { return m_queue.ptr(); }
     MqueueFile* as_mqueue() override { return this; }
+    void flush() override;
     std::string description() override { return "/" + m_queue->name(); }
     MessageQueue& queue() { return *m_queue; }
 
@@ -128,6 +140,9 @@ RamInode& mqueue_root();
 /// Checks a queue name as Linux's lookup does: EACCES for "", ".", ".." or a slash inside;
 /// ENAMETOOLONG past NAME_MAX.
 Result<void> check_queue_name(std::string_view name);
+/// Process `pid` exits: its mq_notify registrations go, as closing its descriptors of the
+/// queues removes them in Linux (exit_files, mqueue_flush_file).
+void mqueue_exit(i32 pid);
 /// The queue `name` of the root: ENOENT when there is none.
 Result<Ref<MessageQueue>> find_message_queue(std::string_view name);
 /// Makes queue `name` in the root: the attribute checks (EINVAL, EOVERFLOW), the queue count

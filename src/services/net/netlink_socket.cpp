@@ -151,17 +151,17 @@ void NetlinkSocket::answer(std::span<const u8> request)
             auto header = request.subspan(at, abi::nlmsghdr_bytes);
             reply.insert(reply.end(), header.begin(), header.end());
             finish_message(reply, start);
-            m_replies.push_back(std::move(reply));
+            queue_reply(std::move(reply));
             at += (length + 3) & ~3u;
             continue;
         }
         if (!reply.empty())
-            m_replies.push_back(std::move(reply));
+            queue_reply(std::move(reply));
         std::vector<u8> done;
         usize start = start_message(done, abi::nlmsg_done, abi::nlm_f_multi, seq, port_id());
         put_u32(done, 0);
         finish_message(done, start);
-        m_replies.push_back(std::move(done));
+        queue_reply(std::move(done));
         at += (length + 3) & ~3u;
     }
     m_changed.wake_all();
@@ -198,9 +198,28 @@ Result<usize> NetlinkSocket::receive(Context& ctx, ReceiveMessage& message)
     message.address = MUST(peer_address());
     if (written < size)
         message.out_flags |= abi::msg_trunc;
-    if (!(message.flags & abi::msg_peek))
+    if (!(message.flags & abi::msg_peek)) {
+        m_queued_bytes -= size;
         m_replies.pop_front();
+    }
     return (message.flags & abi::msg_trunc) ? size : written;
+}
+
+void NetlinkSocket::queue_reply(std::vector<u8> reply)
+{
+    m_queued_bytes += reply.size();
+    m_replies.push_back(std::move(reply));
+}
+
+void NetlinkSocket::deliver(std::vector<u8> datagram)
+{
+    // A socket nobody reads must not grow without bound: past its receive buffer the datagram
+    // is dropped, as Linux drops what overruns a netlink socket (its reader would see ENOBUFS).
+    if (m_queued_bytes + datagram.size() > options().receive_buffer_bytes)
+        return;
+    queue_reply(std::move(datagram));
+    m_changed.wake_all();
+    notify_readiness();
 }
 
 Result<int> NetlinkSocket::bytes_ready() { return m_replies.empty() ? 0 : static_cast<int>(m_replies.front().size()); }
@@ -268,6 +287,17 @@ Result<Ref<Socket>> create_netlink_socket(int type, int protocol, u32 status_fla
     if (protocol != abi::netlink_route)
         return Errno::eprotonosupport;
     return Ref<Socket>(make_ref<NetlinkSocket>(type, status_flags));
+}
+
+Result<Ref<NetlinkSocket>> netlink_socket_of(File& file)
+{
+    Socket* socket = file.socket();
+    if (!socket)
+        return Errno::enotsock;
+    if (socket->domain() != abi::af_netlink)
+        return Errno::einval;
+    // create_netlink_socket makes every socket of the family, and makes only NetlinkSockets.
+    return Ref<NetlinkSocket>(static_cast<NetlinkSocket*>(socket));
 }
 
 } // namespace asterix::services

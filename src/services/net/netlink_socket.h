@@ -23,21 +23,32 @@ public:
     Result<int> bytes_ready() override;
     u32 poll_events() override;
 
+    /// Queues `datagram` as though the kernel had sent it unasked, as mq_notify's SIGEV_THREAD
+    /// sends its cookie (ipc/mqueue.c, netlink_sendskb): the next recv reads it whole.
+    void deliver(std::vector<u8> datagram);
+
 protected:
     Result<void> set_family_option(int level, int name, std::span<const u8> value) override;
     Result<std::vector<u8>> get_family_option(int level, int name) override;
 
 private:
     void answer(std::span<const u8> request);
+    void queue_reply(std::vector<u8> reply);
     u32 port_id();
 
     u32 m_port_id {0};
     /// The SOL_NETLINK flags set (1 << option).
     u32 m_flags {0};
     std::deque<std::vector<u8>> m_replies;
+    /// Bytes of all queued replies and datagrams.
+    usize m_queued_bytes {0};
     frame::WaitQueue m_changed;
 };
 
 Result<Ref<Socket>> create_netlink_socket(int type, int protocol, u32 status_flags);
+
+/// The netlink socket `file` is, as Linux's netlink_getsockbyfilp finds it: ENOTSOCK for a file
+/// that is no socket, EINVAL for a socket of another family.
+Result<Ref<NetlinkSocket>> netlink_socket_of(File& file);
 
 } // namespace asterix::services

@@ -4,6 +4,7 @@
 
 #include "frame/boot.h"
 #include "services/fs/pid_file.h"
+#include "services/ipc/message_queue.h"
 #include "services/ipc/sem.h"
 #include "services/abi/futex.h"
 #include "services/process/process_table.h"
@@ -75,6 +76,7 @@ void finalize_process(Process& process)
     if (is_recording_syscalls())
         flush_process_record(process.pid());
     sem_exit(process.pid());
+    mqueue_exit(process.pid());
     process.release_resources();
     process.vfork_done().wake_all();
 

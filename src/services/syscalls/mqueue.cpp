@@ -117,6 +117,9 @@ Result<long> sys_mq_timedreceive(Context& ctx, int fd, UserPtr<u8> msg, u64 len,
 
 Result<long> sys_mq_notify(Context& ctx, int fd, UserPtr<abi::SigEvent> uevent)
 {
+    // Linux's do_mq_notify checks in this order: the sigevent, then for SIGEV_THREAD the
+    // cookie (EFAULT) and the socket (EBADF, ENOTSOCK, EINVAL for another family), then the
+    // queue descriptor.
     std::optional<MqNotification> notification;
     if (uevent.addr()) {
         auto event = TRY(ctx.user().read(uevent));
@@ -124,18 +127,21 @@ Result<long> sys_mq_notify(Context& ctx, int fd, UserPtr<abi::SigEvent> uevent)
             return Errno::einval;
         if (event.notify == abi::sigev_signal && event.signo != 0 && !abi::is_valid_signal(event.signo))
             return Errno::einval;
+        notification.emplace();
+        notification->owner_pid = ctx.process().pid();
+        notification->notify = event.notify;
+        notification->signo = event.signo;
+        notification->value = event.value;
         if (event.notify == abi::sigev_thread) {
-            // SIGEV_THREAD needs a netlink socket (sigev_signo) to pass the cookie at
-            // sigev_value to; this kernel has no netlink, so no descriptor can be one.
-            std::array<u8, abi::mq_notify_cookie_len> cookie {};
-            TRY(ctx.user().read_bytes(event.value, cookie));
+            // The C library's thread waits on the netlink socket at sigev_signo and reads back
+            // the cookie at sigev_value, its last byte saying what happened (mq_notify(3)).
+            TRY(ctx.user().read_bytes(event.value, notification->cookie));
             auto socket = TRY(ctx.files().get(event.signo));
-            return socket->socket() ? Errno::einval : Errno::enotsock;
+            notification->socket = TRY(netlink_socket_of(*socket));
         }
-        notification = MqNotification {ctx.process().pid(), event.notify, event.signo, event.value};
     }
     auto file = TRY(queue_file(ctx, fd));
-    TRY(file->as_mqueue()->queue().set_notification(ctx.process().pid(), notification));
+    TRY(file->as_mqueue()->queue().set_notification(ctx.process().pid(), std::move(notification)));
     return 0;
 }
 
