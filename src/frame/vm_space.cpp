@@ -195,6 +195,17 @@ bool VmSpace::fill_tlb(u64 va)
     return true;
 }
 
+void VmSpace::fill_tlb_range(u64 start, u64 end)
+{
+    for (auto it = m_pages.lower_bound(start >> page_shift); it != m_pages.end() && (it->first << page_shift) < end;) {
+        u64 vpn = it->first;
+        // A fill maps the page's whole block: the rest of the block is in the TLB after it.
+        if (!it->second.is_in_tlb && it->second.perms != perm_none)
+            fill_tlb(vpn << page_shift);
+        it = m_pages.upper_bound(vpn);
+    }
+}
+
 template<typename Fn>
 Result<void> VmSpace::for_each_user_chunk(u64 va, u64 len, Access access, Fn&& fn)
 {

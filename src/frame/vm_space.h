@@ -136,6 +136,15 @@ public:
     /// Makes the backend's mappings agree with the page table around a faulting address.
     /// Returns false when the page table itself does not allow the access.
     bool fill_tlb(u64 va);
+    /// Puts every page of [start, end) that the page table maps into the backend now, in one
+    /// batch, rather than on each block's first fault (a fresh exec's image and stack, which
+    /// the program touches at once; a fault costs far more than a mapping on the host).
+    void fill_tlb_range(u64 start, u64 end);
+    /// Counts one page fault of the guest's own accesses (the backends call it for each, the
+    /// ones the TLB alone answers too): what a fault costs the host makes this worth watching.
+    void count_fault() { ++m_fault_count; }
+    /// The page faults counted in this address space (Linux's minor faults of its threads).
+    u64 fault_count() const { return m_fault_count; }
 
 private:
     struct Pte {
@@ -171,6 +180,7 @@ private:
     std::map<u64, Pte> m_pages; // by virtual page number
     std::map<u64, PatchedPage> m_patches; // by virtual page number
     bool m_is_code_patching_allowed {true};
+    u64 m_fault_count {0};
     arch::AddressSpacePtr m_arch;
     FaultHandler m_fault_handler;
 };

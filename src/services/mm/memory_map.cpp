@@ -385,9 +385,17 @@ Result<std::vector<u8>> MemoryMap::residency(u64 addr, u64 len)
         return Errno::enomem;
     std::vector<u8> resident;
     for (u64 va = addr; va < addr + size; va += page_size) {
-        if (!find_area(va))
+        const Area* area = find_area(va);
+        if (!area)
             return Errno::enomem;
-        resident.push_back(m_vm->query(va) ? 1 : 0);
+        bool is_resident = m_vm->query(va).has_value();
+        if (!is_resident && area->file && area->file->inode()) {
+            // As Linux's mincore: a page of a file mapping that is not mapped yet is resident
+            // when the file's page cache holds it (a later fault maps it without reading).
+            auto cache = area->file->inode()->page_cache();
+            is_resident = cache && cache->find((va - area->start + area->file_offset) / page_size);
+        }
+        resident.push_back(is_resident ? 1 : 0);
     }
     return resident;
 }
