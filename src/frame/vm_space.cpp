@@ -38,6 +38,10 @@ VmSpace::VmSpace(arch::AddressSpacePtr arch) : m_arch(std::move(arch)) {}
 
 VmSpace::~VmSpace() = default;
 
+VmSpace::TlbBatch::TlbBatch(VmSpace& vm) : m_vm(vm) { arch::tlb_begin_batch(*m_vm.m_arch); }
+
+VmSpace::TlbBatch::~TlbBatch() { arch::tlb_end_batch(*m_vm.m_arch); }
+
 bool VmSpace::make_tlb_room(usize changes)
 {
     if (arch::tlb_has_room(*m_arch, changes))

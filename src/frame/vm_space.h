@@ -131,6 +131,22 @@ public:
     /// frames, so that it can undo them too.
     void inherit_code_patches(const VmSpace& parent);
 
+    /// While one lives, the changes that take access away (unmap, protect) reach the backend
+    /// together when the last one goes: on the host under systrap, one round trip to the
+    /// mapping thread instead of one per range. Only for one step of the kernel's after which
+    /// the changes must hold, such as fork's copy-on-write before the child can run: until
+    /// then, a guest thread that runs on may still use the old access.
+    class TlbBatch {
+    public:
+        explicit TlbBatch(VmSpace& vm);
+        ~TlbBatch();
+        TlbBatch(const TlbBatch&) = delete;
+        TlbBatch& operator=(const TlbBatch&) = delete;
+
+    private:
+        VmSpace& m_vm;
+    };
+
     /// Backend state (frame internal).
     arch::AddressSpace& arch() { return *m_arch; }
     /// Makes the backend's mappings agree with the page table around a faulting address.

@@ -85,6 +85,9 @@ Result<Ref<MemoryMap>> MemoryMap::fork(std::span<const u64> hot_addrs)
     child->m_patch_table = m_patch_table;
     if (m_exe_hold)
         child->m_exe_hold.emplace(*m_exe_hold);
+    // Every area's write protection reaches the host in one batch, before the child exists
+    // for anyone to run: under systrap each would be a round trip to the mapping thread.
+    frame::VmSpace::TlbBatch batch(*m_vm);
     for (const auto& [start, area] : m_areas) {
         if (area.is_dropped_on_fork || (area.is_wiped_on_fork && !area.is_shared))
             continue;
