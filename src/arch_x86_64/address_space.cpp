@@ -139,6 +139,10 @@ void tlb_protect(AddressSpace& space, u64 va, u64 len, u8 perms)
 // drop them all.
 bool tlb_has_room(AddressSpace&, usize) { return true; }
 
+// The page-table changes take effect as they are made (invlpg): nothing to hold back.
+void tlb_begin_batch(AddressSpace&) {}
+void tlb_end_batch(AddressSpace&) {}
+
 void tlb_unmap_all(AddressSpace&) { panic("tlb_unmap_all: page tables never run out of room"); }
 
 } // namespace asterix::frame::arch

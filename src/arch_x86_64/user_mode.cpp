@@ -321,6 +321,7 @@ ReturnReason execute_user(VmSpace& vm, UserContext& ctx)
         const auto& fault = arch_x86_64::g_user_exception;
         switch (fault.vector) {
         case 14: {
+            vm.count_fault();
             Access access = (fault.error_code & pf_fetch) ? Access::exec : (fault.error_code & pf_write) ? Access::write : Access::read;
             repeats = fault.address == last_fault ? repeats + 1 : 0;
             last_fault = fault.address;

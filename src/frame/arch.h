@@ -34,6 +34,11 @@ void tlb_protect(AddressSpace& space, u64 va, u64 len, u8 perms);
 bool tlb_has_room(AddressSpace& space, usize changes);
 /// Drops every user mapping of the backend (a change that can never fail).
 void tlb_unmap_all(AddressSpace& space);
+/// Between these two, the changes that take access away (tlb_unmap, tlb_protect) wait and
+/// take effect together at tlb_end_batch, where a backend would otherwise apply each at once:
+/// a step that changes many ranges (fork's copy-on-write) pays one round trip. They nest.
+void tlb_begin_batch(AddressSpace& space);
+void tlb_end_batch(AddressSpace& space);
 
 template<typename T>
 concept ArchAddressSpace = requires(T& space) {

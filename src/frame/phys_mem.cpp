@@ -20,6 +20,7 @@ struct FrameAllocator {
     u64 next_fresh {0};
     bool is_fresh_zeroed {true};
     u64 free_count {0};
+    usize (*reclaim)() {nullptr};
 };
 
 FrameAllocator g_frames;
@@ -42,8 +43,12 @@ void init_phys_mem(u64 bytes)
 u64 total_frames() { return g_frames.share_counts.size(); }
 u64 free_frames() { return g_frames.free_count; }
 
+void set_reclaim_hook(usize (*reclaim)()) { g_frames.reclaim = reclaim; }
+
 Result<Frame> Frame::alloc_zeroed()
 {
+    if (g_frames.free_list.empty() && g_frames.next_fresh >= g_frames.share_counts.size() && g_frames.reclaim)
+        g_frames.reclaim(); // frees into the free list, or nothing (then ENOMEM below)
     u64 pfn;
     if (!g_frames.free_list.empty()) {
         pfn = g_frames.free_list.back();

@@ -41,6 +41,11 @@ private:
     u64 m_pfn {no_pfn};
 };
 
+/// Sets what the allocator calls when it has no free frame left, before it fails: a cache that
+/// can give frames back (the services' page cache) frees what it can and returns how many.
+/// One hook for the whole allocator; null for none.
+void set_reclaim_hook(usize (*reclaim)());
+
 /// Physical memory statistics.
 u64 total_frames();
 u64 free_frames();

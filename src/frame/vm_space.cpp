@@ -38,6 +38,10 @@ VmSpace::VmSpace(arch::AddressSpacePtr arch) : m_arch(std::move(arch)) {}
 
 VmSpace::~VmSpace() = default;
 
+VmSpace::TlbBatch::TlbBatch(VmSpace& vm) : m_vm(vm) { arch::tlb_begin_batch(*m_vm.m_arch); }
+
+VmSpace::TlbBatch::~TlbBatch() { arch::tlb_end_batch(*m_vm.m_arch); }
+
 bool VmSpace::make_tlb_room(usize changes)
 {
     if (arch::tlb_has_room(*m_arch, changes))
@@ -193,6 +197,17 @@ bool VmSpace::fill_tlb(u64 va)
     }
     flush_run();
     return true;
+}
+
+void VmSpace::fill_tlb_range(u64 start, u64 end)
+{
+    for (auto it = m_pages.lower_bound(start >> page_shift); it != m_pages.end() && (it->first << page_shift) < end;) {
+        u64 vpn = it->first;
+        // A fill maps the page's whole block: the rest of the block is in the TLB after it.
+        if (!it->second.is_in_tlb && it->second.perms != perm_none)
+            fill_tlb(vpn << page_shift);
+        it = m_pages.upper_bound(vpn);
+    }
 }
 
 template<typename Fn>

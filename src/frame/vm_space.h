@@ -131,11 +131,36 @@ public:
     /// frames, so that it can undo them too.
     void inherit_code_patches(const VmSpace& parent);
 
+    /// While one lives, the changes that take access away (unmap, protect) reach the backend
+    /// together when the last one goes: on the host under systrap, one round trip to the
+    /// mapping thread instead of one per range. Only for one step of the kernel's after which
+    /// the changes must hold, such as fork's copy-on-write before the child can run: until
+    /// then, a guest thread that runs on may still use the old access.
+    class TlbBatch {
+    public:
+        explicit TlbBatch(VmSpace& vm);
+        ~TlbBatch();
+        TlbBatch(const TlbBatch&) = delete;
+        TlbBatch& operator=(const TlbBatch&) = delete;
+
+    private:
+        VmSpace& m_vm;
+    };
+
     /// Backend state (frame internal).
     arch::AddressSpace& arch() { return *m_arch; }
     /// Makes the backend's mappings agree with the page table around a faulting address.
     /// Returns false when the page table itself does not allow the access.
     bool fill_tlb(u64 va);
+    /// Puts every page of [start, end) that the page table maps into the backend now, in one
+    /// batch, rather than on each block's first fault (a fresh exec's image and stack, which
+    /// the program touches at once; a fault costs far more than a mapping on the host).
+    void fill_tlb_range(u64 start, u64 end);
+    /// Counts one page fault of the guest's own accesses (the backends call it for each, the
+    /// ones the TLB alone answers too): what a fault costs the host makes this worth watching.
+    void count_fault() { ++m_fault_count; }
+    /// The page faults counted in this address space (Linux's minor faults of its threads).
+    u64 fault_count() const { return m_fault_count; }
 
 private:
     struct Pte {
@@ -171,6 +196,7 @@ private:
     std::map<u64, Pte> m_pages; // by virtual page number
     std::map<u64, PatchedPage> m_patches; // by virtual page number
     bool m_is_code_patching_allowed {true};
+    u64 m_fault_count {0};
     arch::AddressSpacePtr m_arch;
     FaultHandler m_fault_handler;
 };

@@ -596,7 +596,7 @@ namespace {
 /// whenever the kernel runs, and the change waits for the next batch.
 void flush_if_guest_may_run(AddressSpace& space)
 {
-    if (space.systrap())
+    if (space.systrap() && space.batch_depth == 0)
         space.flush();
 }
 
@@ -619,6 +619,14 @@ void tlb_protect(AddressSpace& space, u64 va, u64 len, u8 perms)
 bool tlb_has_room(AddressSpace& space, usize changes)
 {
     return space.host_mappings.count() + changes * HostMappings::max_growth_per_change <= HostMappings::budget();
+}
+
+void tlb_begin_batch(AddressSpace& space) { ++space.batch_depth; }
+
+void tlb_end_batch(AddressSpace& space)
+{
+    if (space.batch_depth > 0 && --space.batch_depth == 0)
+        flush_if_guest_may_run(space);
 }
 
 void tlb_unmap_all(AddressSpace& space)

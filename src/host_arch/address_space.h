@@ -115,6 +115,9 @@ public:
     DebugRegisters::Hardware loaded_debug {};
     /// The host mappings the queued and past changes leave in the guest range (a bound).
     HostMappings host_mappings;
+    /// How many tlb_begin_batch calls are open: while any is, systrap's changes that take
+    /// access away wait for the batch's end instead of running at once.
+    u32 batch_depth {0};
 
 private:
     void run_batch(usize first, usize count);

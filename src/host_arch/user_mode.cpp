@@ -450,6 +450,7 @@ ReturnReason execute_user_systrap(VmSpace& vm, UserContext& ctx)
             if (trap->code == SI_KERNEL)
                 return exception(ExceptionKind::general_protection, 0, Access::read, trap->code);
             u64 addr = trap->addr;
+            vm.count_fault();
             if (vm.fill_tlb(addr))
                 continue;
             repeated_faults = (addr == last_fault_addr) ? repeated_faults + 1 : 0;
@@ -564,6 +565,7 @@ ReturnReason execute_user(VmSpace& vm, UserContext& ctx)
                 return page_fault(ctx.regs.rip, Access::exec, FaultOutcome::no_mapping);
             if (info.si_code == SI_KERNEL)
                 return exception(ExceptionKind::general_protection, 0, Access::read, info.si_code);
+            vm.count_fault();
             if (vm.fill_tlb(addr))
                 continue;
             repeated_faults = (addr == last_fault_addr) ? repeated_faults + 1 : 0;

@@ -117,18 +117,29 @@ TEST_CASE("page cache: shrink drops only the pages nobody else holds (a mapping 
     CHECK(file.fills == 4);
 }
 
-TEST_CASE("page cache: a host file's cache is shared by device and inode, and forgotten when it goes")
+TEST_CASE("page cache: a host file's cache is shared by device and inode, kept after it goes, and emptied when the file changed")
 {
-    auto cache = PageCache::for_host_file(77, 1234);
-    CHECK(PageCache::for_host_file(77, 1234).ptr() == cache.ptr());
-    CHECK(PageCache::for_host_file(77, 1235).ptr() != cache.ptr());
+    PageCache::HostVersion version {100, 1, 0, 1, 0};
+    auto cache = PageCache::for_host_file(77, 1234, version);
+    CHECK(PageCache::for_host_file(77, 1234, version).ptr() == cache.ptr());
+    CHECK(PageCache::for_host_file(77, 1235, version).ptr() != cache.ptr());
     PatternFile file;
     auto held = MUST(cache->get(0, file.filler())); // as a mapping would
     MUST(cache->get(1, file.filler()));
     CHECK(PageCache::shrink_host_caches() >= 1); // memory is short: host caches give back
     CHECK(cache->find(0) != nullptr);
     CHECK(cache->find(1) == nullptr);
+    MUST(cache->get(2, file.filler()));
     cache = {};
-    auto fresh = PageCache::for_host_file(77, 1234);
-    CHECK(fresh->find(0) == nullptr); // a new cache, not the one that went
+    // Like Linux's page cache after the last close: the file opened again finds its pages.
+    auto again = PageCache::for_host_file(77, 1234, version);
+    CHECK(again->find(2) != nullptr);
+    again = {};
+    // The file changed on the host meanwhile: the kept pages are not its contents any more.
+    PageCache::HostVersion changed_version {100, 2, 0, 2, 0};
+    auto changed = PageCache::for_host_file(77, 1234, changed_version);
+    CHECK(changed->find(2) == nullptr);
+    // A cache in use stays as it is, whatever version an open names: its mappings share it.
+    MUST(changed->get(3, file.filler()));
+    CHECK(PageCache::for_host_file(77, 1234, version)->find(3) != nullptr);
 }

@@ -48,8 +48,10 @@ struct Rlimit {
 struct Rusage {
     Timeval utime;
     Timeval stime;
-    std::array<i64, 14> counters;
+    std::array<i64, 14> counters; ///< ru_maxrss, ru_ixrss, ru_idrss, ru_isrss, ru_minflt, ...
 };
+/// Where ru_minflt is in Rusage::counters.
+inline constexpr usize rusage_minflt_index = 4;
 static_assert(sizeof(Rusage) == 144);
 
 } // namespace asterix::services::abi

@@ -417,6 +417,9 @@ std::optional<ExecError> exec_program(Thread& thread, const std::string& path_in
     const StackImage& image_on_stack = built.value();
     if (memory->vm().write_bytes(image_on_stack.sp, image_on_stack.bytes).is_error())
         return failure(Errno::enomem, "out of guest memory");
+    // The loaded image, its loader, the stack and the vDSO are the first pages the program
+    // touches: into the backend's mappings now, in one batch, instead of one fault each.
+    memory->vm().fill_tlb_range(0, frame::user_space_end);
 
     // The kept argv and envp (for /proc) are the kernel's: a process cannot make thousands of
     // copies of megabytes of them past the instance's kernel memory.

@@ -171,7 +171,9 @@ Ref<PageCache> HostInode::page_cache()
         auto st = m_node.stat();
         if (st.is_error())
             return {};
-        m_cache = PageCache::for_host_file(st.value().dev, st.value().ino);
+        const auto& stat = st.value();
+        m_cache = PageCache::for_host_file(stat.dev, stat.ino,
+            {stat.size, stat.mtime_sec, stat.mtime_nsec, stat.ctime_sec, stat.ctime_nsec});
     }
     return m_cache;
 }

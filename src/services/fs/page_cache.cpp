@@ -1,6 +1,7 @@
 #include "services/fs/page_cache.h"
 
 #include <algorithm>
+#include <deque>
 #include <utility>
 #include <vector>
 
@@ -15,6 +16,32 @@ std::map<std::pair<u64, u64>, PageCache*>& host_caches()
     static std::map<std::pair<u64, u64>, PageCache*> caches;
     return caches;
 }
+
+/// How many host-file caches stay after their inodes went, the most recently opened ones: a
+/// dynamic program and its libraries are a handful of files, a compiler run a few dozen.
+constexpr usize kept_caches_max = 64;
+
+/// The kept caches, least recently opened first. A kept cache nobody else holds has no inode,
+/// hence no mapping: its pages are only the cache's, and shrink() may drop all of them.
+std::deque<Ref<PageCache>>& kept_caches()
+{
+    static std::deque<Ref<PageCache>> kept;
+    return kept;
+}
+
+/// Moves `cache` to the end of the kept list (or puts it there); returns whether it was there.
+bool keep(const Ref<PageCache>& cache)
+{
+    auto& kept = kept_caches();
+    auto it = std::find_if(kept.begin(), kept.end(), [&](const Ref<PageCache>& k) { return k.ptr() == cache.ptr(); });
+    bool was_kept = it != kept.end();
+    if (was_kept)
+        kept.erase(it);
+    kept.push_back(cache);
+    if (kept.size() > kept_caches_max)
+        kept.pop_front();
+    return was_kept;
+}
 } // namespace
 
 PageCache::~PageCache()
@@ -23,17 +50,34 @@ PageCache::~PageCache()
         host_caches().erase({m_dev, m_ino});
 }
 
-Ref<PageCache> PageCache::for_host_file(u64 dev, u64 ino)
+Ref<PageCache> PageCache::for_host_file(u64 dev, u64 ino, const HostVersion& version)
 {
     auto& caches = host_caches();
+    if (caches.empty()) {
+        // Kept pages give way to any allocation that would fail otherwise, not only to the
+        // services' own (alloc_frame): the frame's allocator asks for them back.
+        frame::set_reclaim_hook(&PageCache::shrink_host_caches);
+    }
     auto it = caches.find({dev, ino});
-    if (it != caches.end())
-        return Ref<PageCache>(it->second);
+    if (it != caches.end()) {
+        Ref<PageCache> cache(it->second);
+        // Held by the kept list and `cache` alone, it has no inode: the file may have changed
+        // on the host meanwhile (or its inode number been reused), and the pages are nobody
+        // else's. A cache in use stays as it is: its mappings and reads share those pages.
+        bool was_kept = keep(cache);
+        if (was_kept && cache->ref_count() == 2 && cache->m_version != version) {
+            cache->m_pages.clear();
+            cache->m_version = version;
+        }
+        return cache;
+    }
     auto cache = make_ref<PageCache>();
     cache->m_dev = dev;
     cache->m_ino = ino;
+    cache->m_version = version;
     cache->m_is_registered = true;
     caches[{dev, ino}] = cache.ptr();
+    keep(cache);
     return cache;
 }
 

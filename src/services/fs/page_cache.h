@@ -14,6 +14,14 @@ namespace asterix::services {
 /// consult it, mmap maps its frames. Pages are frames of guest physical memory.
 class PageCache : public RefCounted<PageCache> {
 public:
+    /// What tells one version of a host file's contents from another: a cache kept from an
+    /// earlier open whose file no longer matches starts empty.
+    struct HostVersion {
+        i64 size;
+        i64 mtime_sec, mtime_nsec, ctime_sec, ctime_nsec;
+        bool operator==(const HostVersion&) const = default;
+    };
+
     using Filler = std::function<Result<void>(u64 index, std::span<u8> page)>;
 
     PageCache() = default;
@@ -33,14 +41,19 @@ public:
     /// Drops clean pages no mapping uses; returns how many frames came back.
     usize shrink();
 
-    /// The shared cache of a host file, by device and inode number.
-    static Ref<PageCache> for_host_file(u64 dev, u64 ino);
+    /// The shared cache of a host file, by device and inode number. Like Linux, which keeps a
+    /// file's pages cached after its last close, the caches of recently opened host files
+    /// outlive their inodes (a bounded number of them, and their unused pages go back when
+    /// memory runs out), so that a program started again (ld.so, libc, cc1) finds its pages
+    /// without reading the host file again.
+    static Ref<PageCache> for_host_file(u64 dev, u64 ino, const HostVersion& version);
     /// Drops every host-file page no mapping uses; returns how many frames came back.
     static usize shrink_host_caches();
 
 private:
     std::map<u64, frame::Frame> m_pages;
     u64 m_dev {0}, m_ino {0};
+    HostVersion m_version {};
     bool m_is_registered {false};
 };
 

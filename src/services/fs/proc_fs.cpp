@@ -440,8 +440,11 @@ std::string stat_text(Process& p, Thread* thread)
         tty_nr = st.is_error() ? 0 : st.value().rdev;
         tpgid = tty->job_control().foreground_pgrp();
     }
-    return frame::format("%d (%s) %c %d %d %d %" PRIu64 " %d 4194560 0 0 0 0 ", id, p.comm().c_str(), state, p.ppid(), p.pgid(),
-               p.sid(), tty_nr, tpgid)
+    // minflt: the faults of the process's address space (FIXME: Linux counts them per thread
+    // and keeps them across exec; cminflt and the major faults are 0).
+    u64 faults = p.memory() ? p.vm().fault_count() : 0;
+    return frame::format("%d (%s) %c %d %d %d %" PRIu64 " %d 4194560 %" PRIu64 " 0 0 0 ", id, p.comm().c_str(), state, p.ppid(), p.pgid(),
+               p.sid(), tty_nr, tpgid, faults)
         + frame::format("%" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %d %d %zu 0 %" PRIu64 " %" PRIu64 " %" PRIu64,
             ticks(user_ns), ticks(system_ns), ticks(p.cpu_times().children_user_ns), ticks(p.cpu_times().children_system_ns), 20 + nice, nice,
             p.threads().size(), ticks(p.start_time_ns()), mapped_bytes(p), rss_pages)

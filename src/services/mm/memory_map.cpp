@@ -85,6 +85,9 @@ Result<Ref<MemoryMap>> MemoryMap::fork(std::span<const u64> hot_addrs)
     child->m_patch_table = m_patch_table;
     if (m_exe_hold)
         child->m_exe_hold.emplace(*m_exe_hold);
+    // Every area's write protection reaches the host in one batch, before the child exists
+    // for anyone to run: under systrap each would be a round trip to the mapping thread.
+    frame::VmSpace::TlbBatch batch(*m_vm);
     for (const auto& [start, area] : m_areas) {
         if (area.is_dropped_on_fork || (area.is_wiped_on_fork && !area.is_shared))
             continue;
@@ -385,9 +388,17 @@ Result<std::vector<u8>> MemoryMap::residency(u64 addr, u64 len)
         return Errno::enomem;
     std::vector<u8> resident;
     for (u64 va = addr; va < addr + size; va += page_size) {
-        if (!find_area(va))
+        const Area* area = find_area(va);
+        if (!area)
             return Errno::enomem;
-        resident.push_back(m_vm->query(va) ? 1 : 0);
+        bool is_resident = m_vm->query(va).has_value();
+        if (!is_resident && area->file && area->file->inode()) {
+            // As Linux's mincore: a page of a file mapping that is not mapped yet is resident
+            // when the file's page cache holds it (a later fault maps it without reading).
+            auto cache = area->file->inode()->page_cache();
+            is_resident = cache && cache->find((va - area->start + area->file_offset) / page_size);
+        }
+        resident.push_back(is_resident ? 1 : 0);
     }
     return resident;
 }

@@ -39,6 +39,10 @@ Result<long> sys_getrusage(Context& ctx, int who, UserPtr<abi::Rusage> usage)
     default:
         return Errno::einval;
     }
+    // ru_minflt: the faults of the address space (FIXME: per thread and across exec on Linux,
+    // and the children's are not summed).
+    if (who != abi::rusage_children && ctx.process().memory())
+        out.counters[abi::rusage_minflt_index] = static_cast<i64>(ctx.process().vm().fault_count());
     TRY(ctx.user().write(usage, out));
     return 0;
 }
