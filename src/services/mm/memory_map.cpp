@@ -798,13 +798,15 @@ u64 MemoryMap::brk(u64 requested)
         if (!is_range_free(old_end, new_end) || (new_end - heap_start) / page_size > frame::total_frames()
             || !fits_address_limit(new_end - old_end, 0, 0))
             return m_brk;
-        // The heap is one area that grows in place.
-        auto it = m_areas.find(heap_start);
-        if (it != m_areas.end() && it->second.name == "[heap]")
-            it->second.end = new_end;
-        else
-            m_areas.insert_or_assign(heap_start, Area {heap_start, new_end, frame::perm_read | frame::perm_write, "[heap]"});
+        // The heap grows by a new area that joins the top one when their flags agree, as
+        // Linux's do_brk_flags does: a sealed or reprotected top keeps its own area, and the
+        // growth is not sealed.
+        m_areas.insert_or_assign(old_end, Area {old_end, new_end, frame::perm_read | frame::perm_write, "[heap]"});
+        merge_around(old_end, new_end);
     } else if (new_end < old_end) {
+        // Shrinking unmaps, which sealed memory refuses (mseal(2)): brk then stays.
+        if (check_unsealed(new_end, old_end).is_error())
+            return m_brk;
         remove_range(new_end, old_end);
     }
     m_brk = requested;
