@@ -198,6 +198,7 @@ void MemoryMap::merge_around(u64 start, u64 end)
             && left.special == SpecialMapping::none && right.special == SpecialMapping::none;
         if (is_mergeable) {
             left.end = right.end;
+            left.is_soft_dirty = left.is_soft_dirty || right.is_soft_dirty;
             m_areas.erase(next);
         } else {
             it = next;
@@ -749,6 +750,13 @@ Result<void> MemoryMap::advise(u64 addr, u64 size, Advice advice)
     if (is_flag)
         merge_around(addr, end);
     return has_gap ? Result<void>(Errno::enomem) : Result<void>();
+}
+
+void MemoryMap::clear_soft_dirty()
+{
+    for (auto& [start, area] : m_areas)
+        area.is_soft_dirty = false;
+    m_vm->clear_soft_dirty(0, frame::user_space_end);
 }
 
 Result<void> MemoryMap::seal(u64 addr, u64 size)
