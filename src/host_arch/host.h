@@ -31,7 +31,7 @@ inline constexpr int preempt_signal = SIGUSR2;
 
 /// How guest threads run (--platform): `ptrace` stops them with PTRACE_SYSEMU at every
 /// syscall; `systrap` traps their syscalls with seccomp into a handler in the stub that hands
-/// the registers to the kernel through shared memory.
+/// the registers to the kernel through shared memory (the default where the host allows it).
 enum class Platform : u8 { ptrace, systrap };
 Platform platform();
 void set_platform(Platform platform);

@@ -517,12 +517,13 @@ int main(int argc, char** argv)
         std::fputs(cli::man_page(AX_VERSION).c_str(), stdout);
         return 0;
     }
-    // Called as asterix-systrap (a link the build makes for the tests), the default platform
-    // is systrap: unlike an option or a variable, a name survives the scripts that run asterix
-    // under env -i or build its command line themselves.
+    // systrap is the default platform where the host can run it. Called as asterix-ptrace (a
+    // link the build makes for the tests), the default is ptrace: unlike an option or a
+    // variable, a name survives the scripts that run asterix under env -i or build its command
+    // line themselves.
     std::string_view name = argv[0];
-    if (name.substr(name.rfind('/') + 1) == "asterix-systrap" && !host::systrap_unsupported_reason())
-        host::set_platform(host::Platform::systrap);
+    bool is_ptrace_name = name.substr(name.rfind('/') + 1) == "asterix-ptrace";
+    host::set_platform(is_ptrace_name || host::systrap_unsupported_reason() ? host::Platform::ptrace : host::Platform::systrap);
     // The test suite runs once more with patching off through this variable (the option wins).
     if (const char* patching = std::getenv("ASTERIX_SYSCALL_PATCHING"); patching && std::string_view(patching) == "off")
         host::set_syscall_patching(false);

@@ -24,9 +24,9 @@ constexpr std::array option_table {
         run, C::file},
     Option {"mem", 'm', Arity::required, "SIZE", "guest physical memory, e.g. 512M, 2G or 1T (default 1G)", run, C::nothing},
     Option {"platform", 0, Arity::required, "NAME",
-        "how guest threads run: ptrace (default: every syscall and fault is a\n"
-        "ptrace stop) or systrap (seccomp traps into a handler that hands the\n"
-        "registers to the kernel through shared memory)",
+        "how guest threads run: systrap (default where the host allows it:\n"
+        "seccomp traps into a handler that hands the registers to the kernel\n"
+        "through shared memory) or ptrace (every syscall and fault is a ptrace stop)",
         run, C::nothing},
     Option {"syscall-patching", 0, Arity::required, "on|off",
         "with --platform=systrap: rewrite a `mov $N, %eax; syscall` that trapped\n"

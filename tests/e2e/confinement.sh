@@ -36,7 +36,7 @@ KNOWN_GAPS=(
     "rofs.open_tmpfile=O_TMPFILE gives EOPNOTSUPP before the read-only check (Linux: EROFS)"
     "rofs.mknod_chr=mknod of a device gives EPERM before the read-only check (Linux: EROFS)"
 )
-# A platform's own gaps, as name=reason lines (the systrap twin of this test sets it).
+# A platform's own gaps, as name=reason lines (the run on systrap, the default platform, sets them).
 while IFS= read -r entry; do
     [ -n "$entry" ] && KNOWN_GAPS+=("$entry")
 done <<<"${CONFINEMENT_EXTRA_GAPS:-}"

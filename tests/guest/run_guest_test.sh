@@ -9,7 +9,7 @@
 #   // asterix-args: ARGS...   put between `run` and the program, e.g. --mem 32M
 #   // native: skip            the expectation holds only under asterix: skip with --native
 #   // harness: skip           never run by this script (e.g. spin_forever)
-#   // platform: NAME          run only on that asterix --platform (ptrace is the default)
+#   // platform: NAME          run only on that asterix --platform (systrap is the default)
 # The test gets stdin from /dev/null; its stdout and stderr pass through.
 # Environment: GUEST_TEST_TIMEOUT (seconds, default 60), GUEST_TEST_SKIP_STATUS (default 0;
 # 77 suits ctest's SKIP_RETURN_CODE), GUEST_TEST_PLATFORM (asterix's --platform, default its own).
@@ -50,7 +50,7 @@ if [ "$runner" = --native ] && [ "$(directive native)" = skip ]; then
     exit "$skip_status"
 fi
 only_platform=$(directive platform)
-if [ "$runner" != --native ] && [ -n "$only_platform" ] && [ "$only_platform" != "${GUEST_TEST_PLATFORM:-ptrace}" ]; then
+if [ "$runner" != --native ] && [ -n "$only_platform" ] && [ "$only_platform" != "${GUEST_TEST_PLATFORM:-systrap}" ]; then
     echo "SKIP $name: only on --platform=$only_platform"
     exit "$skip_status"
 fi

@@ -68,6 +68,7 @@ void EpollFile::make_ready(Entry& entry)
 void EpollFile::forget(Entry& entry, Departure departure)
 {
     std::erase(m_ready, &entry);
+    std::erase(m_timed, &entry);
     // A child epoll that is being released has lost its members already.
     if (entry.child && departure == Departure::removed) {
         auto& parents = entry.child->m_parents;
@@ -86,10 +87,10 @@ void EpollFile::queue_timed_entries()
 {
     m_departed.clear();
     // Files the host feeds tell nobody when they change: look at them on every pass.
-    for (auto& [key, entry] : m_entries) {
+    for (Entry* entry : m_timed) {
         if (!entry->is_ready && entry->file.is_polled_by_time()) {
             entry->is_ready = true;
-            m_ready.push_back(entry.get());
+            m_ready.push_back(entry);
         }
     }
 }
@@ -142,6 +143,8 @@ Result<void> EpollFile::add(File& file, int fd, u32 events, u64 data)
     file.watch_release(entry.release);
     if (entry.child)
         entry.child->m_parents.push_back(this);
+    if (entry.child || file.is_polled_by_time())
+        m_timed.push_back(&entry);
     if (file.poll_events() & entry.events & ~private_bits)
         make_ready(entry);
     return {};
@@ -220,7 +223,7 @@ u32 EpollFile::poll_events()
 
 bool EpollFile::is_polled_by_time()
 {
-    return std::any_of(m_entries.begin(), m_entries.end(), [](const auto& item) { return item.second->file.is_polled_by_time(); });
+    return std::any_of(m_timed.begin(), m_timed.end(), [](Entry* entry) { return entry->file.is_polled_by_time(); });
 }
 
 } // namespace asterix::services

@@ -62,6 +62,10 @@ private:
 
     std::map<Key, std::unique_ptr<Entry>> m_entries;
     std::vector<Entry*> m_ready;
+    /// The entries whose file may be polled by time: those files and every child epoll (whose
+    /// answer changes with its own entries). Only these are looked at on every pass, so that a
+    /// wait over many pushing files costs what is ready, not what is watched.
+    std::vector<Entry*> m_timed;
     /// Entries that left while one of their own watchers ran; freed at the next call.
     std::vector<std::unique_ptr<Entry>> m_departed;
     /// The epolls that watch this one (once per entry), for the nesting limit.
