@@ -18,6 +18,7 @@ Result<usize> HostFile::write_at(u64, std::span<const u8>) { return Errno::enode
 Result<FileStat> HostFile::stat() { return Errno::enodev; }
 Result<void> HostFile::truncate(u64) { return Errno::enodev; }
 Result<void> HostFile::sync(bool) { return Errno::enodev; }
+Result<void> HostFile::allocate(HostAllocMode, u64, u64) { return Errno::enodev; }
 Result<std::vector<HostDirEntry>> HostFile::read_dir() { return Errno::enodev; }
 
 Result<HostNode> HostNode::root() { return Errno::enodev; }

@@ -27,6 +27,17 @@ struct StatFs {
         fragment_size, flags;
 };
 
+/// What HostFile::allocate does to a range (Linux's fallocate(2) modes that reach the host).
+enum class HostAllocMode : u8 {
+    allocate,             ///< 0: allocate, growing the file
+    allocate_keep_size,   ///< FALLOC_FL_KEEP_SIZE
+    punch_hole,           ///< FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE
+    zero_range,           ///< FALLOC_FL_ZERO_RANGE
+    zero_range_keep_size, ///< FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE
+    collapse_range,       ///< FALLOC_FL_COLLAPSE_RANGE
+    insert_range,         ///< FALLOC_FL_INSERT_RANGE
+};
+
 /// An open host file, for reading and writing at explicit offsets.
 class HostFile {
 public:
@@ -40,6 +51,9 @@ public:
     Result<FileStat> stat();
     Result<void> truncate(u64 size);
     Result<void> sync(bool is_data_only);
+    /// fallocate(2) on the host file, with the host file system's answer (EOPNOTSUPP where it
+    /// cannot, EINVAL for a range it refuses).
+    Result<void> allocate(HostAllocMode mode, u64 offset, u64 len);
     /// The whole directory, in the host's order (without "." and "..").
     Result<std::vector<HostDirEntry>> read_dir();
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -31,12 +32,28 @@ constexpr usize task_stack_bytes = 256 * 1024;
 /// which mostly waits (a shell, an editor) runs before the CPU-bound ones, too little for it
 /// to keep the CPU long (Linux's place_entity gives half a latency period, 3 ms).
 constexpr u64 wake_credit_ns = 3'000'000;
+/// Real-time tasks together may use at most this much of each period, so a real-time task
+/// that spins cannot lock out the shell that would stop it (Linux's sched_rt_runtime_us and
+/// sched_rt_period_us defaults). The rest goes to fair tasks when they want it.
+constexpr u64 realtime_period_ns = 1'000'000'000;
+constexpr u64 realtime_runtime_ns = 950'000'000;
+
+/// Where a task goes back in the run queue among the real-time tasks of its priority.
+enum class Placement : u8 { head, tail };
+
+bool runs_before(const Task& task, const Task& other)
+{
+    return task.scheduling_class().is_realtime()
+        && (!other.scheduling_class().is_realtime() || task.scheduling_class().priority > other.scheduling_class().priority);
+}
 } // namespace
 
 /// The one scheduler of the one (virtual) CPU. Every switch goes through the scheduler's own
-/// context: task -> scheduler -> next task. It picks the runnable task that has run least,
-/// in CPU time scaled by its weight, so tasks share the CPU in proportion to their weights;
-/// among equals it keeps the queue's order, which makes equal tasks take turns.
+/// context: task -> scheduler -> next task. A runnable real-time task goes first, the highest
+/// priority and then the queue's order (Linux's SCHED_FIFO and SCHED_RR). Otherwise it picks
+/// the fair task that has run least, in CPU time scaled by its weight, so fair tasks share the
+/// CPU in proportion to their weights; among equals it keeps the queue's order, which makes
+/// equal tasks take turns.
 class Scheduler {
 public:
     Task& spawn(std::string name, std::function<void()> entry)
@@ -69,20 +86,26 @@ public:
         }
     }
 
-    /// Lets the others run first: the next pick passes over this task when another is
-    /// runnable (sched_yield, and the kernel's own waits that poll).
+    /// Lets the others run first (sched_yield, and the kernel's own waits that poll). For a
+    /// fair task the next pick passes over it when another fair task is runnable; a real-time
+    /// task goes behind the others of its priority and runs again at once when it has none, so
+    /// tasks of lower priority never see its yield (sched_yield on SCHED_FIFO).
     void yield()
     {
-        m_yielded = m_current;
+        if (!m_current->m_class.is_realtime())
+            m_yielded = m_current;
         m_run_queue.push_back(m_current);
         switch_to_scheduler();
     }
 
-    /// The timer's preemption: the task goes back to the queue and the one with the least
-    /// virtual runtime runs, which may be itself.
-    void preempt()
+    /// The task goes back to the queue and the scheduler picks again, which may pick it. A
+    /// real-time task that was only preempted keeps its place at the head of its priority.
+    void preempt(Placement placement)
     {
-        m_run_queue.push_back(m_current);
+        if (placement == Placement::head)
+            m_run_queue.push_front(m_current);
+        else
+            m_run_queue.push_back(m_current);
         switch_to_scheduler();
     }
 
@@ -90,6 +113,36 @@ public:
     {
         AX_ASSERT(weight > 0);
         task.m_weight = weight;
+    }
+
+    /// Linux's rules for a priority change (sched(7)): a runnable task whose priority rises
+    /// goes to the tail of its new priority, one whose priority falls to the head, and the
+    /// running task is reconsidered at the next preemption point.
+    void set_scheduling_class(Task& task, SchedulingClass scheduling_class)
+    {
+        SchedulingClass old = task.m_class;
+        if (old == scheduling_class)
+            return;
+        task.m_class = scheduling_class;
+        task.m_slice_used_ns = 0;
+        // Time spent real-time is not fair time: the task comes back among the fair ones as
+        // one that just woke, neither owed nor owing.
+        if (old.is_realtime() && !scheduling_class.is_realtime())
+            task.m_vruntime_ns = std::max(task.m_vruntime_ns, m_min_vruntime_ns);
+        if (&task == m_current) {
+            m_needs_resched = true;
+            return;
+        }
+        auto queued = std::find(m_run_queue.begin(), m_run_queue.end(), &task);
+        if (queued == m_run_queue.end())
+            return;
+        m_run_queue.erase(queued);
+        bool is_lowered = old.is_realtime() && (!scheduling_class.is_realtime() || scheduling_class.priority < old.priority);
+        if (is_lowered)
+            m_run_queue.push_front(&task);
+        else
+            m_run_queue.push_back(&task);
+        note_runnable(task);
     }
 
     void block() { switch_to_scheduler(); }
@@ -128,16 +181,23 @@ public:
         switch_to_scheduler();
     }
 
+    /// Runs due work on a timer tick; then, on a tick or when a task that should run before
+    /// this one became runnable, lets the scheduler pick again if this task should give way.
     void preempt_point()
     {
-        if (take_tick()) {
+        bool has_ticked = take_tick();
+        if (has_ticked) {
             deliver_console_signals();
             run_due_timers();
             poll_console();
             poll_net_device();
-            if (!m_run_queue.empty())
-                preempt();
         }
+        if (!has_ticked && !m_needs_resched)
+            return;
+        m_needs_resched = false;
+        account_current();
+        if (auto placement = preemption())
+            preempt(*placement);
     }
 
     /// The scheduler loop, on the boot context. Returns at power-off or when no task is left.
@@ -155,10 +215,11 @@ public:
             }
             Task* next = pick_next();
             m_current = next;
-            u64 started = monotonic_ns();
+            m_needs_resched = false;
+            m_run_started_ns = monotonic_ns();
             arch::switch_task_context(&m_scheduler_context, next->m_context, next);
+            account_current();
             m_current = nullptr;
-            next->m_vruntime_ns += (monotonic_ns() - started) * Task::default_weight / next->m_weight;
             reap_dead();
         }
     }
@@ -219,23 +280,98 @@ private:
         u64 floor = m_min_vruntime_ns > wake_credit_ns ? m_min_vruntime_ns - wake_credit_ns : 0;
         task.m_vruntime_ns = std::max(task.m_vruntime_ns, floor);
         m_run_queue.push_back(&task);
+        note_runnable(task);
     }
 
-    /// Takes the runnable task with the least virtual runtime off the queue (the first of
-    /// equals); a task that just yielded only when no other is runnable.
+    /// A task that should run before the running one became runnable: the running one
+    /// gives way at its next preemption point, not only at the next tick.
+    void note_runnable(const Task& task)
+    {
+        if (m_current && runs_before(task, *m_current))
+            m_needs_resched = true;
+    }
+
+    /// Charges the running task for the CPU time since it was last charged: virtual runtime
+    /// for a fair task, its time slice and the real-time budget for a real-time one.
+    void account_current()
+    {
+        u64 now = monotonic_ns();
+        u64 ran_ns = now - m_run_started_ns;
+        m_run_started_ns = now;
+        Task& task = *m_current;
+        if (!task.m_class.is_realtime()) {
+            task.m_vruntime_ns += ran_ns * Task::default_weight / task.m_weight;
+            return;
+        }
+        task.m_slice_used_ns += ran_ns;
+        roll_realtime_period(now);
+        m_realtime_used_ns += ran_ns;
+    }
+
+    void roll_realtime_period(u64 now)
+    {
+        if (now - m_realtime_period_start_ns < realtime_period_ns)
+            return;
+        m_realtime_period_start_ns = now - (now - m_realtime_period_start_ns) % realtime_period_ns;
+        m_realtime_used_ns = 0;
+    }
+
+    /// Whether real-time tasks have used their budget of this period while a fair task waits.
+    bool is_realtime_throttled()
+    {
+        roll_realtime_period(monotonic_ns());
+        return m_realtime_used_ns >= realtime_runtime_ns
+            && std::any_of(m_run_queue.begin(), m_run_queue.end(), [](const Task* task) { return !task->m_class.is_realtime(); });
+    }
+
+    /// Whether the running task should give way now, and where it goes back in the queue.
+    std::optional<Placement> preemption()
+    {
+        if (m_run_queue.empty())
+            return std::nullopt;
+        Task& task = *m_current;
+        auto first = std::max_element(m_run_queue.begin(), m_run_queue.end(),
+            [](const Task* a, const Task* b) { return runs_before(*b, *a); });
+        if (!task.m_class.is_realtime())
+            return Placement::tail;
+        if (runs_before(**first, task) || is_realtime_throttled())
+            return Placement::head;
+        // SCHED_RR: a used-up slice begins again, behind the equals if any (task_tick_rt).
+        u64 slice_ns = task.m_class.time_slice_ns;
+        if (slice_ns == 0 || task.m_slice_used_ns < slice_ns)
+            return std::nullopt;
+        task.m_slice_used_ns = 0;
+        bool has_equal = (*first)->m_class.is_realtime() && (*first)->m_class.priority == task.m_class.priority;
+        return has_equal ? std::optional(Placement::tail) : std::nullopt;
+    }
+
+    /// Takes the next task off the queue: the first real-time task of the highest priority,
+    /// unless real-time tasks are throttled; else the fair task with the least virtual runtime
+    /// (the first of equals), a task that just yielded only when no other fair task is runnable.
     Task* pick_next()
     {
         Task* yielded = std::exchange(m_yielded, nullptr);
         auto best = m_run_queue.end();
-        for (auto it = m_run_queue.begin(); it != m_run_queue.end(); ++it) {
-            if (*it == yielded && m_run_queue.size() > 1)
-                continue;
-            if (best == m_run_queue.end() || (*it)->m_vruntime_ns < (*best)->m_vruntime_ns)
-                best = it;
+        if (!is_realtime_throttled()) {
+            for (auto it = m_run_queue.begin(); it != m_run_queue.end(); ++it) {
+                if ((*it)->m_class.is_realtime() && (best == m_run_queue.end() || runs_before(**it, **best)))
+                    best = it;
+            }
+        }
+        if (best == m_run_queue.end()) {
+            auto fair_count = std::count_if(m_run_queue.begin(), m_run_queue.end(),
+                [](const Task* task) { return !task->m_class.is_realtime(); });
+            for (auto it = m_run_queue.begin(); it != m_run_queue.end(); ++it) {
+                if ((*it)->m_class.is_realtime() || (*it == yielded && fair_count > 1))
+                    continue;
+                if (best == m_run_queue.end() || (*it)->m_vruntime_ns < (*best)->m_vruntime_ns)
+                    best = it;
+            }
+            AX_ASSERT(best != m_run_queue.end());
+            m_min_vruntime_ns = std::max(m_min_vruntime_ns, (*best)->m_vruntime_ns);
         }
         Task* next = *best;
         m_run_queue.erase(best);
-        m_min_vruntime_ns = std::max(m_min_vruntime_ns, next->m_vruntime_ns);
         return next;
     }
 
@@ -300,6 +436,12 @@ private:
     std::multimap<u64, Task*> m_timers;
     Task* m_current {nullptr};
     Task* m_yielded {nullptr};
+    /// A task that should run before the running one became runnable.
+    bool m_needs_resched {false};
+    /// When the running task was last charged for its CPU time.
+    u64 m_run_started_ns {0};
+    u64 m_realtime_period_start_ns {0};
+    u64 m_realtime_used_ns {0};
     /// The least virtual runtime of a task picked to run; it never goes back.
     u64 m_min_vruntime_ns {0};
     void* m_scheduler_context {nullptr};
@@ -359,6 +501,7 @@ WaitQueue::~WaitQueue() { AX_ASSERT(m_waiters.empty()); }
 
 void Task::interrupt() { scheduler().interrupt(*this); }
 void Task::set_weight(u32 weight) { scheduler().set_weight(*this, weight); }
+void Task::set_scheduling_class(SchedulingClass scheduling_class) { scheduler().set_scheduling_class(*this, scheduling_class); }
 
 void WaitQueue::wait() { wait_until(~0ull, Interruptible::no); }
 

@@ -11,6 +11,28 @@ namespace asterix::frame {
 class UserContext;
 class WaitQueue;
 
+/// Which class of the scheduler a task belongs to. A runnable real-time task always runs
+/// before every fair task, the highest priority first, and keeps the CPU until it blocks,
+/// yields, is preempted by a higher priority, or (with a time slice) has run its slice, after
+/// which it goes behind the others of its priority. Fair tasks share what is left by weight.
+struct SchedulingClass {
+    enum class Kind : u8 { fair, realtime };
+    /// The most urgent real-time priority; services keep it for their own tasks that stand in
+    /// for interrupt handlers (timers), so no guest thread can starve them.
+    static constexpr u8 max_priority = 255;
+
+    Kind kind {Kind::fair};
+    /// Real-time only: a higher value runs first.
+    u8 priority {0};
+    /// Real-time only: how long the task runs before it yields to its equals; 0 for no limit.
+    u64 time_slice_ns {0};
+
+    static constexpr SchedulingClass fair() { return {}; }
+    static constexpr SchedulingClass realtime(u8 priority, u64 time_slice_ns) { return {Kind::realtime, priority, time_slice_ns}; }
+    bool is_realtime() const { return kind == Kind::realtime; }
+    bool operator==(const SchedulingClass&) const = default;
+};
+
 /// A kernel task: a function running on its own kernel stack. A guest thread is one task that
 /// loops over execute_user(). Tasks are scheduled cooperatively; a guest is preempted by the
 /// timer, and its task then reaches preempt_point().
@@ -42,6 +64,12 @@ public:
     void set_weight(u32 weight);
     u32 weight() const { return m_weight; }
 
+    /// Moves the task to another scheduling class; it takes effect at the next scheduling
+    /// decision (a task that gains a higher priority than the running one preempts it at the
+    /// next preemption point).
+    void set_scheduling_class(SchedulingClass scheduling_class);
+    SchedulingClass scheduling_class() const { return m_class; }
+
     /// Wakes the task from an interruptible wait (a signal arrived); its wait returns
     /// WaitResult::interrupted. No effect when it is not in one.
     void interrupt();
@@ -63,6 +91,9 @@ private:
     /// CPU time run, scaled by default_weight / weight: the scheduler runs the runnable task
     /// whose virtual runtime is least (Linux's CFS).
     u64 m_vruntime_ns {0};
+    SchedulingClass m_class {};
+    /// A real-time task's CPU time since its time slice last began.
+    u64 m_slice_used_ns {0};
     bool m_was_woken {false};
     bool m_was_interrupted {false};
     bool m_is_interruptible {false};

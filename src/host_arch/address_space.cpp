@@ -20,8 +20,10 @@
 #include <algorithm>
 #include <cerrno>
 #include <csignal>
+#include <cstdio>
 #include <cstring>
 #include <iterator>
+#include <span>
 #include <vector>
 
 #include "frame/clock.h"
@@ -463,6 +465,37 @@ void AddressSpace::check_results(std::span<u8> page, usize first, usize count)
         std::fill(page.begin(), page.end(), u8 {0});
 }
 
+namespace {
+
+/// A host thread's state for a log line: /proc/TID/stat's state letter and /proc/TID/wchan,
+/// enough to tell a sleeper from a thread that never got the CPU.
+void describe_host_thread(pid_t tid, std::span<char> out)
+{
+    std::snprintf(out.data(), out.size(), "unknown");
+    char path[64];
+    std::snprintf(path, sizeof path, "/proc/%d/stat", tid);
+    char stat[512] {};
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    ssize_t got = read(fd, stat, sizeof stat - 1);
+    close(fd);
+    const char* paren = got > 0 ? std::strrchr(stat, ')') : nullptr;
+    if (!paren || paren[1] != ' ')
+        return;
+    char wchan[64] {};
+    std::snprintf(path, sizeof path, "/proc/%d/wchan", tid);
+    fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        ssize_t n = read(fd, wchan, sizeof wchan - 1);
+        wchan[n > 0 ? n : 0] = 0;
+        close(fd);
+    }
+    std::snprintf(out.data(), out.size(), "%c (%s)", paren[2], wchan[0] ? wchan : "-");
+}
+
+} // namespace
+
 bool AddressSpace::run_systrap_batch(usize count)
 {
     auto page = frame::frame_direct_bytes(m_stub_data);
@@ -479,6 +512,7 @@ bool AddressSpace::run_systrap_batch(usize count)
     __atomic_store_n(request_word, seq, __ATOMIC_RELEASE);
     shared_futex_wake(request_word);
     u64 deadline = monotonic_ns() + systrap_batch_timeout_ns;
+    bool was_woken_again = false;
     for (;;) {
         u32 done = __atomic_load_n(done_word, __ATOMIC_ACQUIRE);
         if (done == seq)
@@ -489,11 +523,23 @@ bool AddressSpace::run_systrap_batch(usize count)
         if (!check_alive())
             return false;
         if (monotonic_ns() > deadline) {
+            char state[64];
+            describe_host_thread(m_pid, state);
+            klog(Subsystem::vm, LogLevel::error, "address-space process %d: the mapping thread is %s on the host, request %u, done %u",
+                m_pid, state, seq, __atomic_load_n(done_word, __ATOMIC_ACQUIRE));
             lose("the mapping thread did not answer");
             return false;
         }
+        // Slow, whether from load or a lost wake-up: wake it again, which costs nothing if it
+        // is running, and say so once, so that a log shows which it was.
+        if (!was_woken_again && __atomic_load_n(request_word, __ATOMIC_ACQUIRE) == seq) {
+            was_woken_again = true;
+            klog(Subsystem::vm, LogLevel::debug, "address-space process %d: request %u not served within 20 ms, waking again", m_pid, seq);
+        }
+        shared_futex_wake(request_word);
     }
 }
+
 
 bool AddressSpace::check_alive()
 {

@@ -10,6 +10,7 @@
 #include "frame/arch.h"
 #include "frame/phys_mem.h"
 #include "host_arch/host_mappings.h"
+#include "host_arch/systrap_spin.h"
 
 namespace asterix::frame::arch {
 
@@ -62,6 +63,14 @@ struct SystrapSpace {
     /// The guest thread waits in the fast handoff of a patched syscall site (stub.S), not in
     /// its signal handler: there is no signal frame to write until it is converted.
     bool is_fast_parked {false};
+    /// Who spins at the next handoffs (systrap_spin.h).
+    HandoffTiming timing;
+
+    SystrapSpace() = default;
+    SystrapSpace(const SystrapSpace&) = delete;
+    SystrapSpace& operator=(const SystrapSpace&) = delete;
+    /// Forgets the space if its stub was the last one allowed to spin (systrap.cpp).
+    ~SystrapSpace();
 };
 
 /// A guest address space on the host: an address-space process (pid) that holds only the

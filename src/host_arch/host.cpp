@@ -93,12 +93,23 @@ const char* host::systrap_unsupported_reason()
     return nullptr;
 }
 
+namespace {
+u64 g_cpus_before_pinning = 0;
+}
+
+u64 host::cpus_before_pinning() { return g_cpus_before_pinning; }
+
 void host::pin_to_current_cpu()
 {
     int cpu = sched_getcpu();
     if (cpu < 0)
         return;
     cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof set, &set) == 0) {
+        for (int i = 0; i < 64; ++i)
+            g_cpus_before_pinning |= CPU_ISSET(i, &set) ? u64 {1} << i : 0;
+    }
     CPU_ZERO(&set);
     CPU_SET(cpu, &set);
     sched_setaffinity(0, sizeof set, &set);

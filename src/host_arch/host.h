@@ -94,6 +94,9 @@ void restore_console();
 
 /// Pins asterix (and so its address-space processes) to the CPU it runs on.
 void pin_to_current_cpu();
+/// The CPUs asterix was allowed before it pinned itself, as a mask of at most 64 CPUs (0 when
+/// unknown): systrap moves a guest thread that hands over quickly apart from the kernel's CPU.
+u64 cpus_before_pinning();
 
 /// Linux errno from a host errno value (the host is Linux too, but say so explicitly).
 Errno errno_from_host(int host_errno);

@@ -243,6 +243,39 @@ Result<FileStat> HostFile::stat() { return host::stat_fd(m_fd); }
 Result<void> HostFile::truncate(u64 size) { return check(ftruncate(m_fd, static_cast<off_t>(size))); }
 Result<void> HostFile::sync(bool is_data_only) { return check(is_data_only ? fdatasync(m_fd) : fsync(m_fd)); }
 
+Result<void> HostFile::allocate(HostAllocMode mode, u64 offset, u64 len)
+{
+    int host_mode = 0;
+    switch (mode) {
+    case HostAllocMode::allocate:
+        break;
+    case HostAllocMode::allocate_keep_size:
+        host_mode = FALLOC_FL_KEEP_SIZE;
+        break;
+    case HostAllocMode::punch_hole:
+        host_mode = FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE;
+        break;
+    case HostAllocMode::zero_range:
+        host_mode = FALLOC_FL_ZERO_RANGE;
+        break;
+    case HostAllocMode::zero_range_keep_size:
+        host_mode = FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE;
+        break;
+    case HostAllocMode::collapse_range:
+        host_mode = FALLOC_FL_COLLAPSE_RANGE;
+        break;
+    case HostAllocMode::insert_range:
+        host_mode = FALLOC_FL_INSERT_RANGE;
+        break;
+    }
+    for (;;) {
+        if (fallocate(m_fd, host_mode, static_cast<off_t>(offset), static_cast<off_t>(len)) == 0)
+            return {};
+        if (errno != EINTR)
+            return host::errno_from_host(errno);
+    }
+}
+
 Result<std::vector<HostDirEntry>> HostFile::read_dir()
 {
     std::vector<HostDirEntry> entries;

@@ -60,8 +60,11 @@ ax_stub_trap:
  *
  * Message page layout (SYSMSG): u32 state at 0 (1: trapped, 2: resume), u32 batch done at 4,
  * u64 ucontext pointer at 8, siginfo pointer at 16, fs base at 24, gs base at 32, guest thread
- * id at 40; u32 the guest thread's CPU at 48, the kernel's at 52, the spin budget at 56; batch
- * results from 64 (8 bytes each); the guest thread's stack_t at 1024; the fast area of a
+ * id at 40; u32 the guest thread's CPU at 48, the kernel's at 52, the stub's spin budget at 56
+ * (TSC ticks), whether the kernel spins at 60; batch results from 64 (8 bytes each); u64 the
+ * TSC when the stub last saw an answer at 1000, u32 whether it sleeps at 1008, u64 the TSC of
+ * its last trap at 1016 (systrap_spin.h has the
+ * policy); the guest thread's stack_t at 1024; the fast area of a
  * patched site's call at 2048 (registers as user_regs_struct's first 20 fields), its flags at
  * 2304 (OF, then lahf's byte), and the fast return's scratch stack below 4032. States 3 to 5
  * belong to that fast handoff (ax_stub_fast_entry).
@@ -97,6 +100,90 @@ ax_stub_trap:
 #define SIGRETURN_KEY1 0x736967726574726e
 /* CLONE_VM|CLONE_FS|CLONE_FILES|CLONE_SIGHAND|CLONE_THREAD|CLONE_SYSVSEM */
 #define THREAD_FLAGS 0x50f00
+/* The adaptive spin's words of the message page. */
+#define STUB_CPU 48
+#define KERNEL_CPU 52
+#define STUB_SPIN 56
+#define KERNEL_SPINNING 60
+#define RESUME_TSC 1000
+#define STUB_ASLEEP 1008
+#define TRAP_TSC 1016
+
+/*
+ * The guest thread's side of a handoff, with the message page in rbx. record_trap notes the
+ * thread's CPU (r12d) and the TSC (r14, also in the page) for the kernel's spin decisions.
+ * hand_over publishes the state and wakes the kernel unless it spins for it. The store is an
+ * xchg, a full barrier, so that the load of the kernel's word comes after it: the kernel
+ * stores that word and loads the state in the other order, so one of the two sees the other.
+ */
+.macro record_trap
+    rdtscp                      /* ecx: the CPU this thread runs on (TSC_AUX); edx:eax: TSC */
+    and $0xfff, %ecx
+    mov %ecx, STUB_CPU(%rbx)
+    mov %ecx, %r12d
+    shl $32, %rdx
+    or %rdx, %rax
+    mov %rax, TRAP_TSC(%rbx)
+    mov %rax, %r14
+.endm
+.macro hand_over state
+    mov $\state, %eax
+    xchg %eax, (%rbx)
+    cmpl $0, KERNEL_SPINNING(%rbx)
+    jne 69f
+    mov $SYS_futex, %eax
+    mov %rbx, %rdi
+    mov $FUTEX_WAKE, %esi
+    mov $1, %edx
+    syscall
+69:
+.endm
+/*
+ * Waits while the state word holds `waiting`. On another CPU than the kernel, the answer may
+ * come within microseconds: the thread spins until the TSC passes its trap's plus the budget
+ * the kernel granted (0 for none; the kernel clears it when it turns to another thread). On
+ * the kernel's CPU spinning would only keep the kernel off it. Then it sleeps on the futex,
+ * saying so first (the same pairing as hand_over's: the kernel stores the state, then loads
+ * this word).
+ */
+.macro await_answer waiting
+    cmp KERNEL_CPU(%rbx), %r12d
+    je 71f
+    mov STUB_SPIN(%rbx), %r13d
+    test %r13d, %r13d
+    jz 71f
+    add %r14, %r13              /* the deadline */
+70:
+    cmpl $\waiting, (%rbx)
+    jne 73f
+    pause
+    cmpl $0, STUB_SPIN(%rbx)
+    je 71f
+    rdtsc
+    shl $32, %rdx
+    or %rdx, %rax
+    cmp %r13, %rax
+    jb 70b
+71:
+    mov $1, %eax
+    xchg %eax, STUB_ASLEEP(%rbx)
+    cmpl $\waiting, (%rbx)
+    jne 72f
+    mov $SYS_futex, %eax
+    mov %rbx, %rdi
+    mov $FUTEX_WAIT, %esi
+    mov $\waiting, %edx
+    xor %r10d, %r10d
+    syscall
+    jmp 71b
+72:
+    movl $0, STUB_ASLEEP(%rbx)
+73:
+    rdtsc                       /* the guest's run starts: the kernel times it to the next trap */
+    shl $32, %rdx
+    or %rdx, %rax
+    mov %rax, RESUME_TSC(%rbx)
+.endm
 
     .globl ax_stub_systrap_start
     .globl ax_stub_systrap_trap
@@ -239,38 +326,12 @@ ax_stub_handler:
     mov %rax, 24(%rbx)
     rdgsbase %rax
     mov %rax, 32(%rbx)
-    rdtscp                      /* ecx: the CPU this thread runs on (TSC_AUX) */
-    and $0xfff, %ecx
-    mov %ecx, 48(%rbx)
-    mov %ecx, %r12d
-    movl $STATE_TRAPPED, (%rbx)
-    mov $SYS_futex, %eax
-    mov %rbx, %rdi
-    mov $FUTEX_WAKE, %esi
-    mov $1, %edx
-    syscall
-    /* On another CPU than the kernel, the answer may come within microseconds: spin a while
-     * before sleeping. On the kernel's CPU, spinning would only keep the kernel off it. */
-    cmp 52(%rbx), %r12d
-    je 1f
-    mov 56(%rbx), %r13d         /* the kernel's spin budget, in pause instructions */
-3:
-    cmpl $STATE_RESUME, (%rbx)
-    je 2f
-    pause
-    dec %r13d
-    jg 3b
+    record_trap
+    hand_over STATE_TRAPPED
 1:
+    await_answer STATE_TRAPPED
     cmpl $STATE_RESUME, (%rbx)
-    je 2f
-    mov $SYS_futex, %eax
-    mov %rbx, %rdi
-    mov $FUTEX_WAIT, %esi
-    mov $STATE_TRAPPED, %edx
-    xor %r10d, %r10d
-    syscall
-    jmp 1b
-2:
+    jne 1b
     mov 24(%rbx), %rax
     wrfsbase %rax
     mov 32(%rbx), %rax
@@ -322,36 +383,9 @@ ax_stub_fast_entry:
     mov %rax, 24(%rbx)
     rdgsbase %rax
     mov %rax, 32(%rbx)
-    rdtscp
-    and $0xfff, %ecx
-    mov %ecx, 48(%rbx)
-    mov %ecx, %r12d
-    movl $STATE_FAST, (%rbx)
-    mov $SYS_futex, %eax
-    mov %rbx, %rdi
-    mov $FUTEX_WAKE, %esi
-    mov $1, %edx
-    syscall
-    cmp 52(%rbx), %r12d
-    je 1f
-    mov 56(%rbx), %r13d
-3:
-    cmpl $STATE_FAST, (%rbx)
-    jne 2f
-    pause
-    dec %r13d
-    jg 3b
-1:
-    cmpl $STATE_FAST, (%rbx)
-    jne 2f
-    mov $SYS_futex, %eax
-    mov %rbx, %rdi
-    mov $FUTEX_WAIT, %esi
-    mov $STATE_FAST, %edx
-    xor %r10d, %r10d
-    syscall
-    jmp 1b
-2:
+    record_trap
+    hand_over STATE_FAST
+    await_answer STATE_FAST
     cmpl $STATE_FAST_RESUME, (%rbx)
     jne fast_convert
     mov 24(%rbx), %rax

@@ -7,13 +7,16 @@
 
 #include "host_arch/systrap.h"
 
+#include <fcntl.h>
 #include <sched.h>
+#include <unistd.h>
 #include <sys/ptrace.h>
 #include <sys/user.h>
 #include <sys/wait.h>
 
 #include <algorithm>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <vector>
 
@@ -29,10 +32,9 @@ namespace asterix::frame::arch {
 
 namespace {
 
-/// How long each side spins on the state word before it sleeps, when the two run on different
-/// CPUs (a cross-CPU futex wake-up costs 50 µs here; a spinning peer sees the change in 2).
-constexpr u32 stub_spin_pauses = 500;
-constexpr u32 kernel_spin_pauses = 500;
+/// How much longer than the budget the kernel spins for a stub it has just moved to another
+/// CPU and woken there (a cross-CPU wake-up took 20 us on the 2-vCPU VM when idle).
+constexpr u64 warm_up_spin_factor = 10;
 constexpr u32 state_trapped = 1;
 constexpr u32 state_resume = 2;
 /// The fast handoff of a patched syscall site (stub.S): a call is waiting, the kernel's answer
@@ -74,10 +76,24 @@ u64 get_u64(std::span<const u8> page, usize offset)
     return value;
 }
 
-u32* state_word(SystrapSpace& sys)
+/// A 4-byte word of the message page, for atomic access (the state word and the spin words).
+u32* message_word(SystrapSpace& sys, usize offset)
 {
-    // SAFETY: the word is 4-byte aligned in a page of the direct map.
-    return reinterpret_cast<u32*>(frame::frame_direct_bytes(sys.sysmsg).data() + state_offset);
+    // SAFETY: every such offset is 4-byte aligned, in a page of the direct map.
+    return reinterpret_cast<u32*>(frame::frame_direct_bytes(sys.sysmsg).data() + offset);
+}
+
+u32* state_word(SystrapSpace& sys) { return message_word(sys, state_offset); }
+
+/// The space whose stub may be spinning for an answer: when the kernel turns to another
+/// thread, that one's answer will not come soon, and its spin budget is taken back.
+SystrapSpace* g_spinning_stub = nullptr;
+
+void withdraw_stub_spin(SystrapSpace& next)
+{
+    if (g_spinning_stub && g_spinning_stub != &next)
+        __atomic_store_n(message_word(*g_spinning_stub, stub_spin_offset), 0u, __ATOMIC_RELAXED);
+    g_spinning_stub = nullptr;
 }
 
 /// Copies between the kernel and the alternate stack at an address of the address-space
@@ -230,6 +246,133 @@ bool systrap_with_guest_stopped(AddressSpace& space, const std::function<void(pi
 
 namespace {
 
+/// Spins while the state word holds `value`, for `ticks` of the TSC at most: whether it changed.
+bool spin_while(const u32* state, u32 value, u64 ticks)
+{
+    u64 deadline = read_spin_tsc() + ticks;
+    for (;;) {
+        if (__atomic_load_n(state, __ATOMIC_ACQUIRE) != value)
+            return true;
+        if (read_spin_tsc() >= deadline)
+            return false;
+        __builtin_ia32_pause();
+    }
+}
+
+/// Asterix runs pinned to one CPU (main.cpp), and so do the guest threads it starts: the host
+/// scheduler would keep them on one CPU anyway, as it puts a woken thread on its waker's CPU.
+/// A thread that hands over quickly is moved to the other CPUs asterix was allowed; then both
+/// can spin.
+bool can_move_apart(u32 kernel_cpu)
+{
+    u64 cpus = host::cpus_before_pinning();
+    return kernel_cpu < 64 && (cpus & ~(u64 {1} << kernel_cpu)) != 0;
+}
+
+/// Whether the host has a CPU for the guest thread beside the kernel's: spinning across CPUs
+/// pays only then (on a loaded host both would wait for the other tasks of their CPUs). The
+/// number of runnable host tasks (/proc/loadavg's fourth field, which counts asterix itself)
+/// must not exceed the CPUs asterix may use.
+bool has_free_cpu()
+{
+    // ASTERIX_SYSTRAP_SPIN_IGNORE_LOAD=1 skips the check, to test the spinning paths on a
+    // loaded host.
+    static const bool is_load_ignored = [] {
+        const char* text = std::getenv("ASTERIX_SYSTRAP_SPIN_IGNORE_LOAD");
+        return text && *text && *text != '0';
+    }();
+    if (is_load_ignored)
+        return true;
+    int fd = open("/proc/loadavg", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    char text[128] {};
+    ssize_t n = read(fd, text, sizeof text - 1);
+    close(fd);
+    if (n <= 0)
+        return false;
+    // "0.50 0.40 0.30 2/180 12345": the runnable count follows the third space.
+    const char* p = text;
+    for (int spaces = 0; *p && spaces < 3; ++p)
+        spaces += *p == ' ';
+    u64 runnable = 0;
+    for (; *p >= '0' && *p <= '9'; ++p)
+        runnable = runnable * 10 + static_cast<u64>(*p - '0');
+    return *p == '/' && runnable <= static_cast<u64>(__builtin_popcountll(host::cpus_before_pinning()));
+}
+
+/// Moves the guest thread off the kernel's CPU, or back to it. A failure (the thread is gone)
+/// leaves it where it is: the next trap, or its absence, tells.
+void place_guest_thread(pid_t tid, u32 kernel_cpu, bool is_apart)
+{
+    u64 cpus = is_apart ? host::cpus_before_pinning() & ~(u64 {1} << kernel_cpu) : u64 {1} << kernel_cpu;
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    for (u32 i = 0; i < 64; ++i) {
+        if (cpus & (u64 {1} << i))
+            CPU_SET(i, &set);
+    }
+    sched_setaffinity(tid, sizeof set, &set);
+}
+
+/// The kernel's side of the adaptive spin (systrap_spin.h) before a resume: learns how the
+/// stub's last wait went, decides who spins until the next trap and where the guest thread
+/// runs, and tells the stub. The CPU the stub last trapped on stands for where it runs next
+/// (the stub checks again at its next trap). The words and times read here are guest-writable:
+/// a wrong value only makes either side spin or sleep at the wrong time (each spin is bounded,
+/// and a missed wake-up of the kernel lasts until the next timer tick), or moves the guest's
+/// own thread between the CPUs asterix may use.
+SpinDecision prepare_spin(SystrapSpace& sys, u32 budget)
+{
+    HandoffTiming& timing = sys.timing;
+    HandoffPolicy& policy = timing.policy;
+    auto message = frame::frame_direct_bytes(sys.sysmsg);
+    u32 kernel_cpu = static_cast<u32>(sched_getcpu());
+    SpinDecision decision;
+    if (budget != 0) {
+        // The stub waited from its trap; the kernel's part is from when it saw the trap.
+        if (timing.is_trap_timed)
+            policy.record_kernel_answer(static_cast<i64>(read_spin_tsc() - timing.trap_seen_tsc) <= static_cast<i64>(budget));
+        if (timing.is_stub_let_spin)
+            policy.record_spin(__atomic_load_n(message_word(sys, stub_asleep_offset), __ATOMIC_RELAXED) == 0);
+        u32 stub_cpu;
+        std::memcpy(&stub_cpu, message.data() + stub_cpu_offset, sizeof stub_cpu);
+        decision = policy.decide(stub_cpu != kernel_cpu, can_move_apart(kernel_cpu));
+        if (decision.should_move_apart && !has_free_cpu()) {
+            policy.cancel_move_apart();
+            decision.should_move_apart = false;
+        }
+        if (decision.should_move_apart || decision.should_move_together)
+            place_guest_thread(sys.guest_tid, kernel_cpu, decision.should_move_apart);
+    }
+    timing.is_stub_let_spin = decision.is_stub_let_spin;
+    u32 stub_budget = decision.is_stub_let_spin ? budget : 0;
+    withdraw_stub_spin(sys);
+    if (stub_budget != 0)
+        g_spinning_stub = &sys;
+    std::memcpy(message.data() + kernel_cpu_offset, &kernel_cpu, sizeof kernel_cpu);
+    std::memcpy(message.data() + stub_spin_offset, &stub_budget, sizeof stub_budget);
+    __atomic_store_n(message_word(sys, kernel_spinning_offset), decision.is_kernel_spinning ? 1u : 0u, __ATOMIC_RELAXED);
+    return decision;
+}
+
+/// The kernel's side of the adaptive spin after a trap: how long the guest ran, from when the
+/// stub saw the answer to its trap (both TSC values its own CPU gave: the TSC is invariant,
+/// and in step across CPUs, wherever spinning is on at all), and whether a spin got the trap.
+void learn_from_trap(SystrapSpace& sys, u32 budget, bool is_trapped, bool has_spun, bool is_answered_in_spin)
+{
+    HandoffTiming& timing = sys.timing;
+    timing.is_trap_timed = is_trapped && budget != 0;
+    if (!timing.is_trap_timed)
+        return;
+    auto message = frame::frame_direct_bytes(sys.sysmsg);
+    timing.trap_seen_tsc = read_spin_tsc();
+    u64 run_ticks = get_u64(message, trap_tsc_offset) - get_u64(message, stub_resume_tsc_offset);
+    timing.policy.record_guest_run(static_cast<i64>(run_ticks) <= static_cast<i64>(budget));
+    if (has_spun)
+        timing.policy.record_spin(is_answered_in_spin);
+}
+
 /// Lets the parked guest thread run and waits until it traps again. The timer preempts it with
 /// preempt_signal (interrupts.cpp); a thread that keeps that signal blocked is taken back by
 /// ptrace (take_back_by_ptrace), its registers then in `regs`.
@@ -237,25 +380,31 @@ Handoff resume_and_wait(AddressSpace& space, GeneralRegs& regs, u32 state_go)
 {
     SystrapSpace& sys = *space.systrap();
     u32* state = state_word(sys);
+    u32* kernel_spinning = message_word(sys, kernel_spinning_offset);
     auto message = frame::frame_direct_bytes(sys.sysmsg);
-    // The guest thread spins for the next answer only when it and the kernel run on
-    // different CPUs; so does the kernel for the next trap. (The CPU words are guest-writable:
-    // a wrong value only makes either side spin or sleep at the wrong time.)
-    u32 kernel_cpu = static_cast<u32>(sched_getcpu());
-    u32 stub_cpu;
-    std::memcpy(&stub_cpu, message.data() + stub_cpu_offset, sizeof stub_cpu);
-    std::memcpy(message.data() + kernel_cpu_offset, &kernel_cpu, sizeof kernel_cpu);
-    std::memcpy(message.data() + stub_spin_offset, &stub_spin_pauses, sizeof stub_spin_pauses);
+    u32 budget = systrap_spin_budget_ticks();
+    SpinDecision decision = prepare_spin(sys, budget);
+    bool is_spinning = decision.is_kernel_spinning;
+    u64 spin_ticks = budget;
     host::g_preempt_signals = 0;
     host::g_running_pid = space.pid();
     host::g_running_tid = sys.guest_tid;
     sys.is_fast_parked = false;
-    __atomic_store_n(state, state_go, __ATOMIC_RELEASE);
-    shared_futex_wake(state);
-    if (stub_cpu != kernel_cpu) {
-        for (u32 i = 0; i < kernel_spin_pauses && __atomic_load_n(state, __ATOMIC_ACQUIRE) == state_go; ++i)
-            __builtin_ia32_pause();
+    // Sequentially consistent, against the stub's own store and load in the other order: either
+    // the kernel sees that the stub sleeps and wakes it, or the stub sees the new state before
+    // it sleeps.
+    __atomic_store_n(state, state_go, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(message_word(sys, stub_asleep_offset), __ATOMIC_SEQ_CST) != 0) {
+        shared_futex_wake(state);
+        // A sleeping thread takes a wake-up to come back: too long to spin for, but once.
+        is_spinning = decision.is_warming_up;
+        spin_ticks = u64 {budget} * warm_up_spin_factor;
     }
+    bool is_answered_in_spin = is_spinning && spin_while(state, state_go, spin_ticks);
+    // From here the kernel may sleep, so the stub must wake it: the same pairing as above.
+    // (When the kernel did not mean to spin, the word has said so since before the resume.)
+    if (decision.is_kernel_spinning)
+        __atomic_store_n(kernel_spinning, 0u, __ATOMIC_SEQ_CST);
     Handoff outcome = Handoff::lost;
     int caught_in_stub = 0;
     for (;;) {
@@ -286,6 +435,7 @@ Handoff resume_and_wait(AddressSpace& space, GeneralRegs& regs, u32 state_go)
     }
     host::g_running_tid = 0;
     host::g_running_pid = 0;
+    learn_from_trap(sys, budget, outcome == Handoff::trapped, is_spinning, is_answered_in_spin);
     if (outcome == Handoff::trapped && __atomic_load_n(state, __ATOMIC_ACQUIRE) == state_fast) {
         // A patched site's call: the thread waits in the fast handoff, with no signal frame.
         sys.is_fast_parked = true;
@@ -306,8 +456,24 @@ bool park_in_signal_handler(AddressSpace& space)
         return true;
     sys.is_fast_parked = false;
     u32* state = state_word(sys);
-    __atomic_store_n(state, state_convert, __ATOMIC_RELEASE);
-    shared_futex_wake(state);
+    // The thread traps through its signal handler within a few microseconds: across CPUs the
+    // kernel spins for that as for any trap (the same pairing as in resume_and_wait), longer
+    // if the stub sleeps and must be woken first.
+    u32* kernel_spinning = message_word(sys, kernel_spinning_offset);
+    u32 budget = systrap_spin_budget_ticks();
+    u32 stub_cpu;
+    std::memcpy(&stub_cpu, frame::frame_direct_bytes(sys.sysmsg).data() + stub_cpu_offset, sizeof stub_cpu);
+    bool is_spinning = budget != 0 && stub_cpu != static_cast<u32>(sched_getcpu());
+    __atomic_store_n(kernel_spinning, is_spinning ? 1u : 0u, __ATOMIC_RELAXED);
+    __atomic_store_n(state, state_convert, __ATOMIC_SEQ_CST);
+    u64 spin_ticks = budget;
+    if (__atomic_load_n(message_word(sys, stub_asleep_offset), __ATOMIC_SEQ_CST) != 0) {
+        shared_futex_wake(state);
+        spin_ticks = u64 {budget} * warm_up_spin_factor;
+    }
+    if (is_spinning)
+        spin_while(state, state_convert, spin_ticks);
+    __atomic_store_n(kernel_spinning, 0u, __ATOMIC_SEQ_CST);
     u64 deadline = monotonic_ns() + systrap_batch_timeout_ns;
     while (__atomic_load_n(state, __ATOMIC_ACQUIRE) == state_convert) {
         shared_futex_wait(state, state_convert, 20'000'000);
@@ -383,6 +549,12 @@ bool wait_for_first_trap(AddressSpace& space)
         }
     }
     return sys.guest_tid > 0 && take_trap_frame(space);
+}
+
+SystrapSpace::~SystrapSpace()
+{
+    if (g_spinning_stub == this)
+        g_spinning_stub = nullptr;
 }
 
 bool systrap_is_fast_parked(const AddressSpace& space) { return space.systrap() && space.systrap()->is_fast_parked; }

@@ -24,7 +24,16 @@ inline constexpr usize gs_base_offset = 32;
 inline constexpr usize guest_tid_offset = 40;
 inline constexpr usize stub_cpu_offset = 48;
 inline constexpr usize kernel_cpu_offset = 52;
+/// The adaptive spin's words (systrap_spin.h): how long the stub may spin for the kernel's
+/// next answer (TSC ticks, 0 for not at all; the kernel clears it when it turns to another
+/// thread), whether the kernel spins for the next trap (then the stub need not wake it),
+/// whether the stub sleeps on the futex (else the kernel need not wake it), and the TSC when
+/// the stub last saw an answer and at its last trap.
 inline constexpr usize stub_spin_offset = 56;
+inline constexpr usize kernel_spinning_offset = 60;
+inline constexpr usize stub_resume_tsc_offset = 1000;
+inline constexpr usize stub_asleep_offset = 1008;
+inline constexpr usize trap_tsc_offset = 1016;
 inline constexpr usize altstack_desc_offset = 1024;
 /// A patched site's call (stub.S, ax_stub_fast_entry): the registers in user_regs_struct's
 /// order (its first 20 fields), and the arithmetic flags (OF, then lahf's byte).

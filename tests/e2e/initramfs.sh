@@ -52,12 +52,15 @@ echo "the guest tests in the initramfs root:"
 printf '#!/bin/sh\nshift\nexec "%s" run --initramfs "%s" "$@"\n' "$asterix" "$work/guest.cpio" >"$work/runner"
 chmod +x "$work/runner"
 failed=0 passed=0
+# The platform the tests run on, for their `// platform:` directives: the ptrace link's, or the default.
+platform=systrap
+[ "$(basename "$asterix")" = asterix-ptrace ] && platform=ptrace
 for source in "$guest_src"/*.c; do
     name=$(basename "$source" .c)
     [ -x "$guest_bin/$name" ] || continue
     grep -qE '^[[:space:]]*//[[:space:]]*harness:[[:space:]]*skip' "$source" && continue # never ends
     "$here/../../tools/mkinitramfs" "$work/guest.cpio" "$guest_bin/$name=$guest_bin/$name" || fail "mkinitramfs failed"
-    if result=$(GUEST_TEST_SKIP_STATUS=0 bash "$guest_src/run_guest_test.sh" "$work/runner" "$guest_bin/$name" "$source" 2>&1 >/dev/null); then
+    if result=$(GUEST_TEST_SKIP_STATUS=0 GUEST_TEST_PLATFORM=$platform bash "$guest_src/run_guest_test.sh" "$work/runner" "$guest_bin/$name" "$source" 2>&1 >/dev/null); then
         passed=$((passed + 1))
     else
         failed=$((failed + 1))

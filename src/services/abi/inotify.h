@@ -31,9 +31,9 @@ inline constexpr u32 in_mask_create = 0x10000000;
 inline constexpr u32 in_mask_add = 0x20000000;
 inline constexpr u32 in_isdir = 0x40000000;
 inline constexpr u32 in_oneshot = 0x80000000;
-/// Every bit inotify_add_watch(2) accepts in a mask.
-inline constexpr u32 in_valid_mask = in_all_events | in_onlydir | in_dont_follow | in_excl_unlink | in_mask_create
-    | in_mask_add | in_isdir | in_oneshot;
+/// Every bit inotify_add_watch(2) accepts in a mask (Linux's ALL_INOTIFY_BITS).
+inline constexpr u32 in_valid_mask = in_all_events | in_unmount | in_q_overflow | in_ignored | in_onlydir | in_dont_follow
+    | in_excl_unlink | in_mask_create | in_mask_add | in_isdir | in_oneshot;
 
 // inotify_init1(2) flags.
 inline constexpr u32 in_nonblock = o_nonblock;

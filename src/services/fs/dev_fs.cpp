@@ -116,11 +116,15 @@ Ref<Inode> make_dev_fs()
         {"random", Device::random, 1, 8, 0666},
         {"urandom", Device::urandom, 1, 9, 0666},
         {"tty", Device::tty, 5, 0, 0666},
-        {"console", Device::console, 5, 1, 0600},
+        {"console", Device::console, console_device_major, console_device_minor, 0600},
         {"ptmx", Device::ptmx, 5, 2, 0666},
     };
-    for (const auto& node : nodes)
-        root->add_child(node.name, make_ref<DeviceInode>(fs, node.device, node.major, node.minor, node.mode));
+    for (const auto& node : nodes) {
+        auto inode = make_ref<DeviceInode>(fs, node.device, node.major, node.minor, node.mode);
+        if (node.device == Device::console)
+            set_console_device_node(Ref<Inode>(inode));
+        root->add_child(node.name, inode);
+    }
     auto link = [&](const char* name, const char* target) {
         auto inode = make_ref<RamInode>(fs, s_iflnk | 0777, 0, 0);
         inode->set_link_target(target);

@@ -57,6 +57,8 @@ public:
     virtual Result<usize> read_dir(frame::UserWriter& out) { return Errno::enotdir; }
     virtual Result<void> truncate(u64 size) { return Errno::einval; }
     virtual Result<void> sync(bool is_data_only) { return Errno::einval; }
+    /// fallocate(2) with a checked mode: EOPNOTSUPP for a file whose file system has none.
+    virtual Result<void> allocate(int mode, u64 offset, u64 len) { return Errno::enotsup; }
     /// A pipe's capacity in bytes (F_GETPIPE_SZ), or with `new_bytes` set, resized to hold it
     /// (F_SETPIPE_SZ); EBADF for anything but a pipe.
     virtual Result<long> pipe_capacity(std::optional<u64> new_bytes, bool may_exceed_limit) { return Errno::ebadf; }

@@ -18,7 +18,7 @@ std::multimap<ObjectKey, Listener*>& listeners()
     return *all;
 }
 
-void deliver(Inode& inode, u32 mask, std::string_view name, u32 cookie)
+void deliver(Inode& inode, u32 mask, std::string_view name, u32 cookie, Origin origin = Origin::linked)
 {
     auto& all = listeners();
     auto [first, last] = all.equal_range(key_of(inode));
@@ -29,22 +29,30 @@ void deliver(Inode& inode, u32 mask, std::string_view name, u32 cookie)
     for (auto it = first; it != last; ++it)
         targets.push_back(it->second);
     for (Listener* listener : targets)
-        listener->on_event(inode, mask, name, cookie);
+        listener->on_event(inode, mask, name, cookie, origin);
 }
 
-} // namespace
-
-void object_event(const Dentry& dentry, u32 mask)
+void dentry_event(const Dentry& dentry, u32 mask, Origin origin)
 {
     if (listeners().empty())
         return;
     Inode& inode = dentry.inode();
     if (inode.is_directory())
         mask |= abi::in_isdir;
-    // The directory hears first, then the object itself, as Linux's fsnotify_handle_event.
+    // The directory hears first, then the object itself, as Linux's fsnotify_handle_event. An
+    // unlinked file's dentry still names its old directory, which Linux also tells.
     if (Dentry* parent = dentry.parent(); parent && parent != &dentry)
-        deliver(parent->inode(), mask, dentry.name(), 0);
-    deliver(inode, mask, {}, 0);
+        deliver(parent->inode(), mask, dentry.name(), 0, origin);
+    deliver(inode, mask, {}, 0, origin);
+}
+
+} // namespace
+
+void object_event(const Dentry& dentry, u32 mask) { dentry_event(dentry, mask, Origin::linked); }
+
+void path_event(const Dentry& dentry, u32 mask)
+{
+    dentry_event(dentry, mask, dentry.is_detached() ? Origin::unlinked_file : Origin::linked);
 }
 
 void file_event(File& file, u32 mask)
@@ -52,7 +60,7 @@ void file_event(File& file, u32 mask)
     if (listeners().empty())
         return;
     if (Dentry* dentry = file.dentry())
-        object_event(*dentry, mask);
+        path_event(*dentry, mask);
 }
 
 void name_event(Inode& dir, std::string_view name, u32 mask, u32 cookie)

@@ -15,9 +15,16 @@ class Inode;
 /// lookup when nobody watches.
 namespace fs_notify {
 
-/// Something happened to the object `dentry` names (IN_ACCESS, IN_MODIFY, IN_ATTRIB, IN_OPEN,
-/// IN_CLOSE_*): its own watchers hear it, and its directory's with its name.
+/// Whether an event came through an open file whose name is gone (Linux's path event on a
+/// d_unlinked dentry): watches with IN_EXCL_UNLINK do not hear those.
+enum class Origin { linked, unlinked_file };
+
+/// Something happened to the object `dentry` names (IN_ATTRIB, IN_MODIFY by truncate): its own
+/// watchers hear it, and its directory's with its name.
 void object_event(const Dentry& dentry, u32 mask);
+/// Something was done through an open file of `dentry` (IN_OPEN, IN_ACCESS, IN_MODIFY by a
+/// write, IN_CLOSE_*): as object_event, but an unlinked file's events are Origin::unlinked_file.
+void path_event(const Dentry& dentry, u32 mask);
 /// The object an open file description names (nothing for files outside the tree).
 void file_event(File& file, u32 mask);
 /// A name appeared in or left the directory (IN_CREATE, IN_DELETE, IN_MOVED_FROM, IN_MOVED_TO;
@@ -29,10 +36,10 @@ void self_event(Inode& inode, u32 mask);
 u32 next_cookie();
 
 /// What inotify registers to hear an inode: called with the event, the name (empty for the
-/// object's own watchers) and the cookie.
+/// object's own watchers), the cookie and where the event came from.
 class Listener {
 public:
-    virtual void on_event(Inode& inode, u32 mask, std::string_view name, u32 cookie) = 0;
+    virtual void on_event(Inode& inode, u32 mask, std::string_view name, u32 cookie, Origin origin) = 0;
 
 protected:
     ~Listener() = default;

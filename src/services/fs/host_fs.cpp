@@ -1,10 +1,14 @@
 #include "services/fs/host_fs.h"
 
+#include <algorithm>
 #include <array>
 #include <functional>
+#include <optional>
 
 #include "frame/frame_io.h"
+#include "services/abi/fcntl.h"
 #include "services/abi/stat.h"
+#include "services/fs/file_size_limit.h"
 #include "services/fs/fifo.h"
 #include "services/fs/inode_file.h"
 
@@ -265,6 +269,98 @@ Result<void> HostInode::sync(bool is_data_only)
 {
     auto* file = TRY(data(false));
     return file->sync(is_data_only);
+}
+
+namespace {
+
+std::optional<frame::HostAllocMode> host_alloc_mode(int mode)
+{
+    constexpr int keep_size = abi::falloc_fl_keep_size;
+    switch (mode) {
+    case 0:
+        return frame::HostAllocMode::allocate;
+    case keep_size:
+        return frame::HostAllocMode::allocate_keep_size;
+    case abi::falloc_fl_punch_hole | keep_size:
+        return frame::HostAllocMode::punch_hole;
+    case abi::falloc_fl_zero_range:
+        return frame::HostAllocMode::zero_range;
+    case abi::falloc_fl_zero_range | keep_size:
+        return frame::HostAllocMode::zero_range_keep_size;
+    case abi::falloc_fl_collapse_range:
+        return frame::HostAllocMode::collapse_range;
+    case abi::falloc_fl_insert_range:
+        return frame::HostAllocMode::insert_range;
+    default:
+        // FALLOC_FL_UNSHARE_RANGE and FALLOC_FL_WRITE_ZEROES do not reach the host.
+        return std::nullopt;
+    }
+}
+
+} // namespace
+
+Result<void> HostInode::allocate(int mode, u64 offset, u64 len)
+{
+    auto host_mode = host_alloc_mode(mode);
+    if (!host_mode)
+        return Errno::enotsup;
+    u64 end = offset + len;
+    u64 size = TRY(this->size());
+    // The host does not know the guest's RLIMIT_FSIZE: the checks of a file system such as
+    // ext4, which tests it only when the size grows (insert range tests only the maximum size).
+    bool is_growing = (mode == 0 || mode == abi::falloc_fl_zero_range) && end > size;
+    if (is_growing)
+        TRY(check_file_size_limit(end));
+    auto* file = TRY(data(true));
+    bool is_shift = mode == abi::falloc_fl_collapse_range || mode == abi::falloc_fl_insert_range;
+    auto cache = page_cache();
+    bool has_cached = cache && !cache->is_empty();
+    if (is_shift && has_cached) {
+        // Mapped pages may hold writes the host has not seen: they move with their blocks, so
+        // they go to the host first (Linux writes the range back before shifting it).
+        std::vector<u8> page(page_size);
+        for (const auto& [index, frame] : cache->pages()) {
+            if ((index + 1) * page_size <= offset)
+                continue;
+            MUST(frame::FrameReader(frame).read(0, page));
+            TRY(write_back(index, page));
+        }
+    }
+    TRY(file->allocate(*host_mode, offset, len));
+    if (!has_cached)
+        return {};
+    if (is_shift)
+        return reload_cached_pages(offset);
+    if (mode != 0 && mode != abi::falloc_fl_keep_size) {
+        // A punched hole or a zeroed range: the cached pages read as zeros there too.
+        u64 zero_end = std::min(end, TRY(this->size()));
+        std::vector<u8> zeros(std::min<u64>(chunk_bytes, len), 0);
+        for (u64 at = offset; at < zero_end; at += zeros.size())
+            cache->update(at, std::span<const u8>(zeros).first(std::min<u64>(zeros.size(), zero_end - at)));
+    }
+    return {};
+}
+
+Result<void> HostInode::reload_cached_pages(u64 offset)
+{
+    auto cache = page_cache();
+    u64 size = TRY(this->size());
+    auto* file = TRY(data(false));
+    std::vector<u64> indexes;
+    for (const auto& [index, frame] : cache->pages()) {
+        if ((index + 1) * page_size > offset)
+            indexes.push_back(index);
+    }
+    std::vector<u8> page(page_size);
+    for (u64 index : indexes) {
+        std::fill(page.begin(), page.end(), u8 {0});
+        if (index * page_size < size)
+            TRY(file->read_at(index * page_size, page));
+        cache->update(index * page_size, page);
+    }
+    // Collapse shrank the file: pages past the new end go, as after a truncate.
+    cache->truncate(size);
+    return {};
 }
 
 namespace {

@@ -72,6 +72,9 @@ public:
     Result<u64> size() override;
     Result<void> truncate(u64 size) override;
     Result<void> sync(bool is_data_only) override;
+    /// fallocate(2) done by the host file system, which answers for what it cannot do; the
+    /// page cache follows (zeroed ranges, blocks shifted by collapse and insert).
+    Result<void> allocate(int mode, u64 offset, u64 len) override;
 
     /// The shared page cache of this file (mmap); fills read the host file.
     Ref<PageCache> page_cache() override;
@@ -83,6 +86,8 @@ public:
 private:
     /// The host file opened for data, with at least the access asked for.
     Result<frame::HostFile*> data(bool needs_write);
+    /// Reads every cached page at or past `offset` again from the host (after its blocks moved).
+    Result<void> reload_cached_pages(u64 offset);
 
     Ref<HostFs> m_fs;
     frame::HostNode m_node;

@@ -37,7 +37,7 @@ InodeFile::~InodeFile()
 {
     // The last reference to the open file description is gone: that is inotify's close.
     if (!is_path_only())
-        fs_notify::object_event(*m_dentry, is_writable() ? abi::in_close_write : abi::in_close_nowrite);
+        fs_notify::path_event(*m_dentry, is_writable() ? abi::in_close_write : abi::in_close_nowrite);
 }
 
 Result<usize> InodeFile::read(frame::UserWriter& out)
@@ -45,7 +45,7 @@ Result<usize> InodeFile::read(frame::UserWriter& out)
     usize n = TRY(read_at(m_offset, out));
     m_offset += n;
     if (n > 0)
-        fs_notify::object_event(*m_dentry, abi::in_access);
+        fs_notify::path_event(*m_dentry, abi::in_access);
     return n;
 }
 
@@ -59,7 +59,7 @@ Result<usize> InodeFile::write(frame::UserReader& in)
     usize n = TRY(m_data->write_at(m_offset, in));
     m_offset += n;
     if (n > 0)
-        fs_notify::object_event(*m_dentry, abi::in_modify);
+        fs_notify::path_event(*m_dentry, abi::in_modify);
     return n;
 }
 
@@ -110,7 +110,7 @@ Result<usize> InodeFile::write_at(u64 offset, frame::UserReader& in)
     TRY(limit_write_to_file_size(offset, in));
     usize n = TRY(m_data->write_at(offset, in));
     if (n > 0)
-        fs_notify::object_event(*m_dentry, abi::in_modify);
+        fs_notify::path_event(*m_dentry, abi::in_modify);
     return n;
 }
 
@@ -162,6 +162,42 @@ Result<void> InodeFile::sync(bool is_data_only)
     if (!m_data)
         return {};
     return m_data->sync(is_data_only);
+}
+
+Result<void> InodeFile::allocate(int mode, u64 offset, u64 len)
+{
+    if (!m_data)
+        return Errno::enotsup;
+    return m_data->allocate(mode, offset, len);
+}
+
+Result<void> FileData::allocate(int mode, u64 offset, u64 len)
+{
+    u64 size = TRY(this->size());
+    u64 end = offset + len;
+    if (mode == 0 || mode == abi::falloc_fl_keep_size) {
+        // tmpfs checks RLIMIT_FSIZE even when the size stays (shmem_fallocate). Its pages
+        // come as they are written, so what shows is only the new size.
+        if (end > size)
+            TRY(check_file_size_limit(end));
+        if (mode == 0 && end > size)
+            TRY(truncate(end));
+        return {};
+    }
+    if (mode == (abi::falloc_fl_punch_hole | abi::falloc_fl_keep_size)) {
+        // A hole reads as zeros: write them over what the file holds of the range.
+        std::vector<u8> zeros(std::min<u64>(64 * 1024, len), 0);
+        for (u64 at = offset; at < std::min(end, size);) {
+            u64 n = std::min<u64>(zeros.size(), std::min(end, size) - at);
+            auto reader = frame::UserReader::for_kernel(std::span<const u8>(zeros).first(n));
+            usize written = TRY(write_at(at, reader));
+            if (written == 0)
+                return Errno::eio;
+            at += written;
+        }
+        return {};
+    }
+    return Errno::enotsup;
 }
 
 Result<int> InodeFile::bytes_ready()

@@ -16,6 +16,11 @@ public:
     virtual Result<u64> size() = 0;
     virtual Result<void> truncate(u64 size) = 0;
     virtual Result<void> sync(bool is_data_only) { return {}; }
+    /// fallocate(2) with a `mode` sys_fallocate has checked (one of the combinations Linux
+    /// accepts) over [offset, offset + len). By default what tmpfs does (Linux's
+    /// shmem_fallocate): allocation, which only shows as a new size, and punching holes, which
+    /// read as zeros; EOPNOTSUPP for the other modes.
+    virtual Result<void> allocate(int mode, u64 offset, u64 len);
 };
 
 /// An open file in the tree: a regular file (through its FileData), a directory (getdents),
@@ -34,6 +39,7 @@ public:
     Result<usize> read_dir(frame::UserWriter& out) override;
     Result<void> truncate(u64 size) override;
     Result<void> sync(bool is_data_only) override;
+    Result<void> allocate(int mode, u64 offset, u64 len) override;
     Result<int> bytes_ready() override;
     Dentry* dentry() override { return m_dentry.ptr(); }
     Inode* inode() override { return &m_dentry->inode(); }

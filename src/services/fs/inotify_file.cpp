@@ -35,15 +35,25 @@ void forget_if_unused(u32 uid)
 
 } // namespace
 
+InotifyLimits& inotify_limits()
+{
+    static InotifyLimits limits;
+    return limits;
+}
+
 Result<Ref<InotifyFile>> InotifyFile::create(u32 uid, u32 status_flags)
 {
     auto it = user_counts().find(uid);
-    if (it != user_counts().end() && it->second.instances >= abi::inotify_max_user_instances)
+    if (it != user_counts().end() && it->second.instances >= inotify_limits().max_user_instances)
         return Errno::emfile;
     return make_ref<InotifyFile>(uid, status_flags);
 }
 
-InotifyFile::InotifyFile(u32 uid, u32 status_flags) : File(status_flags), m_uid(uid) { ++user_counts()[uid].instances; }
+InotifyFile::InotifyFile(u32 uid, u32 status_flags)
+    : File(status_flags), m_uid(uid), m_max_events(inotify_limits().max_queued_events)
+{
+    ++user_counts()[uid].instances;
+}
 
 InotifyFile::~InotifyFile()
 {
@@ -69,8 +79,12 @@ InotifyFile::Watch::Watch(InotifyFile& owner, int wd, Ref<Inode> inode, u32 mask
 
 InotifyFile::Watch::~Watch() { fs_notify::unlisten(m_key, *this); }
 
-void InotifyFile::Watch::on_event(Inode& inode, u32 event, std::string_view name, u32 cookie)
+void InotifyFile::Watch::on_event(Inode& inode, u32 event, std::string_view name, u32 cookie, fs_notify::Origin origin)
 {
+    // IN_EXCL_UNLINK: what is done through a file that lost its name is not heard (Linux's
+    // fsnotify_handle_inode_event tests the path's dentry with d_unlinked).
+    if ((mask & abi::in_excl_unlink) && origin == fs_notify::Origin::unlinked_file)
+        return;
     u32 wanted = event & mask & abi::in_all_events;
     if (wanted) {
         m_owner.queue(m_wd, wanted | (event & abi::in_isdir), cookie, name);
@@ -94,7 +108,7 @@ void InotifyFile::queue(i32 wd, u32 mask, u32 cookie, std::string_view name)
         if (last.mask == abi::in_q_overflow)
             return;
     }
-    if (m_events.size() >= abi::inotify_max_queued_events)
+    if (m_events.size() >= m_max_events)
         m_events.push_back(Event {-1, abi::in_q_overflow, 0, {}});
     else
         m_events.push_back(Event {wd, mask, cookie, std::string(name)});
@@ -127,7 +141,7 @@ Result<int> InotifyFile::add_watch(Inode& inode, u32 mask)
         return wd;
     }
     UserCounts& counts = user_counts()[m_uid];
-    if (counts.watches >= abi::inotify_max_user_watches)
+    if (counts.watches >= inotify_limits().max_user_watches)
         return Errno::enospc;
     int wd = m_next_wd++;
     m_watches.emplace(wd, std::make_unique<Watch>(*this, wd, Ref<Inode>(&inode), mask & watch_bits));

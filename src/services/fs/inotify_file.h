@@ -7,10 +7,21 @@
 #include <vector>
 
 #include "frame/task.h"
+#include "services/abi/inotify.h"
 #include "services/fs/file.h"
 #include "services/fs/fs_notify.h"
 
 namespace asterix::services {
+
+/// The limits of /proc/sys/fs/inotify, which root may change (0 to INT_MAX). An instance takes
+/// max_queued_events when it is created (Linux's group->max_events); the per-user limits count
+/// at each new instance or watch, and lowering one takes nothing away.
+struct InotifyLimits {
+    u32 max_queued_events {abi::inotify_max_queued_events};
+    u32 max_user_instances {abi::inotify_max_user_instances};
+    u32 max_user_watches {abi::inotify_max_user_watches};
+};
+InotifyLimits& inotify_limits();
 
 /// An inotify instance (inotify(7)): watches on inodes, each with a watch descriptor and a
 /// mask, and the queue of events they caught. A read takes whole events (EINVAL when the
@@ -54,7 +65,7 @@ private:
     public:
         Watch(InotifyFile& owner, int wd, Ref<Inode> inode, u32 mask);
         ~Watch();
-        void on_event(Inode& inode, u32 mask, std::string_view name, u32 cookie) override;
+        void on_event(Inode& inode, u32 mask, std::string_view name, u32 cookie, fs_notify::Origin origin) override;
         const fs_notify::ObjectKey& key() const { return m_key; }
         u32 mask {0};
 
@@ -74,6 +85,7 @@ private:
     std::map<int, std::unique_ptr<Watch>> m_watches;
     std::vector<std::unique_ptr<Watch>> m_retired;
     int m_next_wd {1};
+    u32 m_max_events;
     std::deque<Event> m_events;
     frame::WaitQueue m_readers;
     PollQueue m_poll_queue;

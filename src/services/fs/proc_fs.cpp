@@ -15,6 +15,7 @@
 #include "frame/phys_mem.h"
 #include "services/abi/inotify.h"
 #include "services/abi/magic.h"
+#include "services/fs/inotify_file.h"
 #include "services/fs/pid_file.h"
 #include "services/fs/proc_clear_refs.h"
 #include "services/fs/proc_maps.h"
@@ -25,12 +26,14 @@
 #include "services/fs/text_file.h"
 #include "services/fs/record_lock.h"
 #include "services/fs/sys_fs.h"
+#include "services/fs/sysctl_int.h"
 #include "services/fs/vfs.h"
 #include "services/kernel_log.h"
 #include "services/net/ping_group_range.h"
 #include "services/net/proc_net.h"
 #include "services/process/process_table.h"
 #include "services/process/ptrace_access.h"
+#include "services/tty/tty.h"
 
 namespace asterix::services {
 
@@ -114,7 +117,18 @@ public:
                 return Errno::eacces;
         }
         TRY(m_owner.check());
-        return Ref<File>(make_ref<TextFile>(dentry, TRY(m_generate()), flags, m_set));
+        TextSetter set;
+        if (m_set) {
+            // Linux's proc_sys_call_handler asks sysctl_perm again at each write: a descriptor
+            // root opened no longer writes once its holder is not root (EPERM).
+            set = [inner = m_set](std::string_view text) -> Result<void> {
+                Thread* thread = ProcessTable::current_thread();
+                if (thread && thread->credentials().euid != 0)
+                    return Errno::eperm;
+                return inner(text);
+            };
+        }
+        return Ref<File>(make_ref<TextFile>(dentry, TRY(m_generate()), flags, std::move(set)));
     }
 
 private:
@@ -363,11 +377,11 @@ Ref<Inode> fd_dir(i32 pid)
     }, 0500, PidOwner {pid, false}));
 }
 
-/// The lines a pidfd adds to its fdinfo (Linux's pidfd_show_fdinfo): the process's id, and in
-/// its (only) pid namespace the same; -1 once it has been reaped.
+/// The lines a pidfd adds to its fdinfo (Linux's pidfd_show_fdinfo): the process's (or the
+/// thread's) id, and in its (only) pid namespace the same; -1 once it is gone.
 std::string pidfd_fdinfo(PidFile& pidfd)
 {
-    i32 id = pidfd.is_reaped() ? -1 : pidfd.process().pid();
+    i32 id = pidfd.is_gone() ? -1 : pidfd.id();
     return frame::format("Pid:\t%d\nNSpid:\t%d\n", id, id);
 }
 
@@ -433,7 +447,17 @@ std::string stat_text(Process& p, Thread* thread)
     u64 user_ns = thread ? thread->user_ns() : p.cpu_times().user_ns;
     u64 system_ns = thread ? thread->system_ns() : p.cpu_times().system_ns;
     int nice = shown_nice(p, thread);
-    return frame::format("%d (%s) %c %d %d %d 0 -1 4194560 0 0 0 0 ", id, p.comm().c_str(), state, p.ppid(), p.pgid(), p.sid())
+    // The controlling terminal: its device number as stat's st_rdev encodes it, and its
+    // foreground group; 0 and -1 without one.
+    u64 tty_nr = 0;
+    i32 tpgid = -1;
+    if (Tty* tty = Tty::of_session(p.sid())) {
+        auto st = tty->driver().stat();
+        tty_nr = st.is_error() ? 0 : st.value().rdev;
+        tpgid = tty->job_control().foreground_pgrp();
+    }
+    return frame::format("%d (%s) %c %d %d %d %" PRIu64 " %d 4194560 0 0 0 0 ", id, p.comm().c_str(), state, p.ppid(), p.pgid(),
+               p.sid(), tty_nr, tpgid)
         + frame::format("%" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIu64 " %d %d %zu 0 %" PRIu64 " %" PRIu64 " %" PRIu64,
             ticks(user_ns), ticks(system_ns), ticks(p.cpu_times().children_user_ns), ticks(p.cpu_times().children_system_ns), 20 + nice, nice,
             p.threads().size(), ticks(p.start_time_ns()), mapped_bytes(p), rss_pages)
@@ -673,11 +697,22 @@ Ref<Inode> make_proc_fs()
             {"queues_max", mqueue_limit(&MqueueLimits::queues_max, 0, 0x7fffffff)},
         };
     });
-    auto inotify_dir = make_ref<ProcDir>([constant] {
+    // inotify's limits (inotify(7)): 0 to INT_MAX, max_queued_events an int sysctl
+    // (proc_dointvec_minmax), the per-user two unsigned longs (proc_doulongvec_minmax).
+    auto inotify_limit = [](u32 InotifyLimits::*field, SysctlKind kind) {
+        return Ref<Inode>(make_ref<ProcFile>(
+            [field]() -> Result<std::string> { return std::to_string(inotify_limits().*field) + "\n"; }, 0644, PidOwner {},
+            [field, kind](std::string_view text) -> Result<void> {
+                constexpr i64 int_max = 0x7fffffff;
+                inotify_limits().*field = static_cast<u32>(TRY(parse_sysctl_int(text, 0, int_max, kind)));
+                return {};
+            }));
+    };
+    auto inotify_dir = make_ref<ProcDir>([inotify_limit] {
         return std::vector<std::pair<std::string, Ref<Inode>>> {
-            {"max_queued_events", constant(std::to_string(abi::inotify_max_queued_events) + "\n")},
-            {"max_user_instances", constant(std::to_string(abi::inotify_max_user_instances) + "\n")},
-            {"max_user_watches", constant(std::to_string(abi::inotify_max_user_watches) + "\n")},
+            {"max_queued_events", inotify_limit(&InotifyLimits::max_queued_events, SysctlKind::int_value)},
+            {"max_user_instances", inotify_limit(&InotifyLimits::max_user_instances, SysctlKind::ulong_value)},
+            {"max_user_watches", inotify_limit(&InotifyLimits::max_user_watches, SysctlKind::ulong_value)},
         };
     });
     auto fs_dir = make_ref<ProcDir>([mqueue_dir, inotify_dir] {

@@ -24,6 +24,15 @@ Result<usize> TextFile::write(frame::UserReader& in)
 {
     if (!m_set)
         return Errno::eacces;
+    if (in.remaining() == 0)
+        return 0;
+    // A write past the start of a sysctl is taken and ignored (Linux's sysctl_writes_strict,
+    // on by default, for numbers); a write moves the position as any write does.
+    if (m_offset != 0) {
+        usize ignored = in.remaining();
+        m_offset += ignored;
+        return ignored;
+    }
     // A sysctl number is short (Linux's proc_get_long reads at most 22 bytes of it).
     constexpr usize max_text_bytes = 64;
     if (in.remaining() > max_text_bytes)
@@ -32,6 +41,7 @@ Result<usize> TextFile::write(frame::UserReader& in)
     usize n = TRY(in.read(std::span<u8>(buffer).first(static_cast<usize>(in.remaining()))));
     std::string text(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(n));
     TRY(m_set(text));
+    m_offset += n;
     return n;
 }
 

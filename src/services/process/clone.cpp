@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "services/abi/pidfd.h"
 #include "services/abi/ptrace.h"
 #include "services/abi/sched.h"
 #include "services/fs/pid_file.h"
@@ -47,7 +48,8 @@ Result<void> check_flags(Thread& parent, u64 flags)
     }
     if (flags & ~supported_flags)
         return Errno::einval;
-    if ((flags & clone_pidfd) && (flags & (clone_detached | clone_thread)))
+    // CLONE_PIDFD|CLONE_THREAD gives a thread pidfd (Linux 6.9 and later).
+    if ((flags & clone_pidfd) && (flags & clone_detached))
         return Errno::einval;
     return {};
 }
@@ -70,10 +72,11 @@ void init_child_context(Thread& parent, Thread& child, const CloneRequest& reque
 }
 
 /// CLONE_PIDFD: a close-on-exec pidfd for the child in the parent's table, its number stored
-/// at `where`; nothing stays installed when the store faults.
-Result<void> install_pidfd(Process& parent, const Ref<Process>& child, u64 where)
+/// at `where`; nothing stays installed when the store faults. A new thread (`thread_id`) gets
+/// a thread pidfd.
+Result<void> install_pidfd(Process& parent, const Ref<Process>& child, u64 where, i32 thread_id = 0)
 {
-    auto file = make_ref<PidFile>(child, o_rdwr);
+    auto file = make_ref<PidFile>(child, o_rdwr | (thread_id ? abi::pidfd_thread : 0), thread_id);
     int fd = TRY(parent.files()->install(file, true, 0, parent.rlimit(rlimit_nofile).cur));
     if (auto stored = parent.vm().write(UserPtr<i32>(where), i32 {fd}); stored.is_error()) {
         static_cast<void>(parent.files()->close(fd));
@@ -156,6 +159,8 @@ Result<i32> clone_thread_or_process(Thread& parent_thread, const CloneRequest& r
             TRY(parent.vm().write(UserPtr<i32>(request.child_tid), tid));
         if (flags & clone_parent_settid)
             TRY(parent.vm().write(UserPtr<i32>(request.parent_tid), tid));
+        if (flags & clone_pidfd)
+            TRY(install_pidfd(parent, Ref<Process>(&parent), request.pidfd, tid));
         Thread& child = parent.add_thread(tid, parent_thread.credentials_ref());
         child.inherit_scheduling(parent_thread);
         init_child_context(parent_thread, child, request);

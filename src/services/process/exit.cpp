@@ -163,6 +163,7 @@ void finish_thread(Thread& thread)
     if (process->memory())
         release_robust_futexes(thread);
     ProcessTable::remove_thread(thread);
+    PidFile::notify_thread_exit(*process, thread.tid());
     if (!process->is_exiting()) {
         bool is_last = std::all_of(process->threads().begin(), process->threads().end(),
             [&](const auto& other) { return other.get() == &thread || other->is_exiting(); });

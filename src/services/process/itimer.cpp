@@ -75,7 +75,9 @@ RealTimer set_real_timer(Process& process, u64 value_ns, u64 interval_ns)
         state.by_pid[process.pid()] = {frame::monotonic_ns() + value_ns, interval_ns};
         if (!state.has_task) {
             state.has_task = true;
-            frame::spawn_task("itimers", run_timers);
+            // Timers stand in for interrupt handlers: no guest thread, real-time or not,
+            // may keep them from firing.
+            frame::spawn_task("itimers", run_timers).set_scheduling_class(frame::SchedulingClass::realtime(frame::SchedulingClass::max_priority, 0));
         }
     }
     state.changed.wake_all();

@@ -56,7 +56,9 @@ void KernelTimer::arm(u64 deadline_ns)
     m_deadline_ns = deadline_ns;
     if (!state.has_task) {
         state.has_task = true;
-        frame::spawn_task("kernel timers", KernelTimers::run);
+        // Timers stand in for interrupt handlers: no guest thread, real-time or not,
+        // may keep them from firing.
+        frame::spawn_task("kernel timers", KernelTimers::run).set_scheduling_class(frame::SchedulingClass::realtime(frame::SchedulingClass::max_priority, 0));
     }
     state.changed.wake_all();
 }

@@ -194,16 +194,38 @@ std::array<abi::Rlimit, rlimit_count> default_rlimits()
 
 namespace {
 
-/// The weight of a thread's task: by its nice value for the fair policies, the least for
-/// SCHED_IDLE. FIXME: the real-time and deadline policies should preempt every fair task;
-/// they get the weight of nice -20, the most a fair task has.
+/// The weight of a thread's task among the fair ones: by its nice value, the least for
+/// SCHED_IDLE. A real-time thread keeps the weight of its nice value for when it goes back.
 u32 task_weight(int nice, const Scheduling& scheduling)
 {
     if (scheduling.policy == abi::sched_idle)
         return abi::weight_idleprio;
-    if (scheduling.policy == abi::sched_fifo || scheduling.policy == abi::sched_rr || scheduling.policy == abi::sched_deadline)
-        return abi::sched_prio_to_weight[0];
     return abi::sched_prio_to_weight[std::clamp(nice, -20, 19) + 20];
+}
+
+/// The frame's scheduling class of a thread's policy: SCHED_FIFO and SCHED_RR are real-time
+/// at their priority, SCHED_RR with Linux's 100 ms slice (sched_rr_get_interval's value).
+/// FIXME: SCHED_DEADLINE has no earliest-deadline-first scheduling nor bandwidth server; it
+/// runs as a real-time task above every priority a thread can set (Linux's deadline class runs
+/// before its real-time class), for its runtime at a time.
+frame::SchedulingClass task_class(const Scheduling& scheduling)
+{
+    switch (scheduling.policy) {
+    case abi::sched_fifo:
+        return frame::SchedulingClass::realtime(static_cast<u8>(scheduling.priority), 0);
+    case abi::sched_rr:
+        return frame::SchedulingClass::realtime(static_cast<u8>(scheduling.priority), abi::rr_timeslice_ns);
+    case abi::sched_deadline:
+        return frame::SchedulingClass::realtime(static_cast<u8>(abi::max_rt_prio), scheduling.dl_runtime);
+    default:
+        return frame::SchedulingClass::fair();
+    }
+}
+
+void apply_scheduling(frame::Task& task, int nice, const Scheduling& scheduling)
+{
+    task.set_weight(task_weight(nice, scheduling));
+    task.set_scheduling_class(task_class(scheduling));
 }
 
 } // namespace
@@ -212,14 +234,14 @@ void Thread::set_nice(int nice)
 {
     m_nice = std::clamp(nice, -20, 19);
     if (m_task)
-        m_task->set_weight(task_weight(m_nice, m_scheduling));
+        apply_scheduling(*m_task, m_nice, m_scheduling);
 }
 
 void Thread::set_scheduling(const Scheduling& scheduling)
 {
     m_scheduling = scheduling;
     if (m_task)
-        m_task->set_weight(task_weight(m_nice, m_scheduling));
+        apply_scheduling(*m_task, m_nice, m_scheduling);
 }
 
 void Thread::inherit_scheduling(const Thread& creator)
@@ -247,7 +269,7 @@ void start_thread(Thread& thread)
     });
     task.tag = static_cast<u64>(thread.tid());
     thread.attach_task(&task);
-    task.set_weight(task_weight(thread.nice(), thread.scheduling()));
+    apply_scheduling(task, thread.nice(), thread.scheduling());
 }
 
 void exit_thread(Thread& thread, int wait_status)

@@ -21,15 +21,15 @@ Result<long> sys_inotify_init(Context& ctx) { return sys_inotify_init1(ctx, 0); 
 
 Result<long> sys_inotify_add_watch(Context& ctx, int fd, UserPtr<char> path, u32 mask)
 {
-    // The checks in Linux's order: a mask with no event, contradictory flags, the descriptor,
-    // then the path.
-    if (!(mask & abi::in_all_events))
-        return Errno::einval;
-    if ((mask & abi::in_mask_add) && (mask & abi::in_mask_create))
+    // The checks in Linux's order: a mask with no bit or an unknown one, the descriptor,
+    // contradictory flags, then the path. A mask of flags only is accepted and watches nothing.
+    if (!mask || (mask & ~abi::in_valid_mask))
         return Errno::einval;
     auto file = TRY(ctx.files().get(fd));
     InotifyFile* inotify = file->as_inotify();
     if (!inotify)
+        return Errno::einval;
+    if ((mask & abi::in_mask_add) && (mask & abi::in_mask_create))
         return Errno::einval;
     std::string name = TRY(read_path(ctx, path));
     int at_flags = (mask & abi::in_dont_follow) ? abi::at_symlink_nofollow : 0;

@@ -104,7 +104,7 @@ Result<long> open_resolved(Context& ctx, int dirfd, const std::string& path, u32
         fs_notify::object_event(*dentry, abi::in_modify);
     }
     if (!(flags & o_path))
-        fs_notify::object_event(*dentry, abi::in_open);
+        fs_notify::path_event(*dentry, abi::in_open);
     return TRY(ctx.files().install(file, flags & o_cloexec, 0, ctx.process().rlimit(rlimit_nofile).cur));
 }
 

@@ -1,6 +1,8 @@
 // read, readv, pread64, preadv, preadv2
 
+#include "services/abi/inotify.h"
 #include "services/abi/uio.h"
+#include "services/fs/fs_notify.h"
 #include "services/syscalls/handlers.h"
 #include "services/syscalls/iovec.h"
 
@@ -58,7 +60,12 @@ Result<long> sys_pread64(Context& ctx, int fd, UserPtr<u8> buf, u64 count, i64 o
     if (offset < 0)
         return Errno::einval;
     auto writer = TRY(frame::UserWriter::create(ctx.user(), buf.addr(), std::min(count, max_rw_count)));
-    return TRY(file->read_at(static_cast<u64>(offset), writer));
+    usize n = TRY(file->read_at(static_cast<u64>(offset), writer));
+    // A positioned read is a read for inotify too (IN_ACCESS, as Linux's vfs_read); read()
+    // itself tells through the file.
+    if (n > 0)
+        fs_notify::file_event(*file, abi::in_access);
+    return static_cast<long>(n);
 }
 
 Result<long> sys_preadv2(Context& ctx, int fd, UserPtr<abi::IoVec> iov, int iovcnt, i64 offset, int flags)
@@ -70,8 +77,11 @@ Result<long> sys_preadv2(Context& ctx, int fd, UserPtr<abi::IoVec> iov, int iovc
         return read_segments(ctx, iov, iovcnt, [&](frame::UserWriter& writer, u64) { return file->read(writer); });
     if (offset < 0)
         return Errno::einval;
-    return read_segments(ctx, iov, iovcnt,
-        [&](frame::UserWriter& writer, u64 done) { return file->read_at(static_cast<u64>(offset) + done, writer); });
+    long n = TRY(read_segments(ctx, iov, iovcnt,
+        [&](frame::UserWriter& writer, u64 done) { return file->read_at(static_cast<u64>(offset) + done, writer); }));
+    if (n > 0)
+        fs_notify::file_event(*file, abi::in_access);
+    return n;
 }
 
 Result<long> sys_preadv(Context& ctx, int fd, UserPtr<abi::IoVec> iov, int iovcnt, i64 offset)

@@ -270,29 +270,37 @@ Result<long> sys_pidfd_send_signal(Context& ctx, int pidfd, int sig, UserPtr<abi
     PidFile* pid_file = file->as_pidfd();
     if (!pid_file)
         return Errno::ebadf;
+    // Without a scope the pidfd's kind decides: a thread pidfd signals its thread (Linux 6.9).
+    u32 scope = flags ? flags : pid_file->is_thread() ? abi::pidfd_signal_thread : abi::pidfd_signal_thread_group;
     Process& target = pid_file->process();
     abi::SigInfo info;
     if (!uinfo.is_null()) {
         info = TRY(ctx.user().read(uinfo));
         if (info.signo != sig)
             return Errno::einval;
-        // As rt_sigqueueinfo: only a process signalling itself may claim another origin.
-        if ((info.code >= 0 || info.code == si_tkill) && &target != &ctx.process())
+        // As rt_sigqueueinfo: only a task signalling itself (the one the pidfd names) may
+        // claim another origin, never for a process group (Linux's do_pidfd_send_signal).
+        bool is_self = pid_file->id() == ctx.thread().tid() && scope != abi::pidfd_signal_process_group;
+        if ((info.code >= 0 || info.code == si_tkill) && !is_self)
             return Errno::eperm;
     }
     auto signal = TRY(signal_or_probe(sig));
     if (uinfo.is_null())
         info = sender_info(ctx, signal, si_user);
-    // A zombie is still there to be signalled (the signal is dropped); a reaped process is not.
-    if (pid_file->is_reaped())
+    // A zombie is still there to be signalled (the signal is dropped); a reaped process, or a
+    // thread pidfd's finished thread, is not.
+    if (pid_file->is_gone())
         return Errno::esrch;
-    if (flags & abi::pidfd_signal_process_group)
-        return kill_group(ctx, target.pgid(), info);
-    if ((flags & abi::pidfd_signal_thread) && target.main_thread()) {
+    // The pidfd's id as a process group id, as Linux's kill_pgrp_info takes the pidfd's pid.
+    if (scope == abi::pidfd_signal_process_group)
+        return kill_group(ctx, pid_file->id(), info);
+    if (scope == abi::pidfd_signal_thread) {
+        Thread* thread = pid_file->is_thread() ? pid_file->thread() : target.main_thread();
         if (!may_signal(ctx, target, sig))
             return Errno::eperm;
-        if (sig)
-            send_signal(*target.main_thread(), info);
+        // A leader that left before its group is a zombie kept for it: the signal is dropped.
+        if (sig && thread)
+            send_signal(*thread, info);
         return 0;
     }
     return kill_process(ctx, target, info);

@@ -8,6 +8,9 @@
 #include "services/fs/pipe.h"
 #include "services/fs/file_size_limit.h"
 #include "services/abi/fcntl.h"
+#include "services/abi/inotify.h"
+#include "services/fs/fs_notify.h"
+#include "services/mm/truncate.h"
 #include "services/syscalls/handlers.h"
 #include "services/syscalls/path.h"
 
@@ -204,27 +207,15 @@ Result<long> sys_fallocate(Context& ctx, int fd, int mode, i64 offset, i64 len)
     if (offset > std::numeric_limits<i64>::max() - len)
         return Errno::efbig;
     TRY(check_writable_fs(*file->dentry()));
-    u64 size = static_cast<u64>(TRY(file->stat()).size);
-    u64 end = static_cast<u64>(offset + len);
-    if (mode == 0 || mode == abi::falloc_fl_keep_size) {
-        // Space is allocated as it is written; what shows is the new size.
-        if (mode == 0 && end > size) {
-            TRY(check_file_size_limit(end));
-            TRY(file->truncate(end));
-        }
-        return 0;
+    // The file system does the work and answers for what it cannot do: tmpfs allocates and
+    // punches holes, hostfs asks the host's file system.
+    TRY(file->allocate(mode, static_cast<u64>(offset), static_cast<u64>(len)));
+    if (mode == abi::falloc_fl_collapse_range) {
+        // The file shrank: mappings lose their pages past the new end, as after a truncate.
+        unmap_truncated_pages(*inode, static_cast<u64>(TRY(file->stat()).size));
     }
-    if (mode == (abi::falloc_fl_punch_hole | abi::falloc_fl_keep_size)) {
-        // A hole reads as zeros: write them over what the file holds of the range.
-        std::vector<u8> zeros(std::min<u64>(chunk_bytes, end - static_cast<u64>(offset)), 0);
-        for (u64 at = static_cast<u64>(offset); at < std::min(end, size);) {
-            u64 n = std::min<u64>(zeros.size(), std::min(end, size) - at);
-            auto reader = frame::UserReader::for_kernel(std::span<const u8>(zeros).first(n));
-            at += TRY(file->write_at(at, reader));
-        }
-        return 0;
-    }
-    return Errno::enotsup; // FIXME: collapse, insert, zero and unshare ranges
+    fs_notify::file_event(*file, abi::in_modify);
+    return 0;
 }
 
 } // namespace asterix::services

@@ -200,7 +200,9 @@ Result<long> sys_waitid(Context& ctx, int idtype, i32 id, UserPtr<abi::SigInfo> 
         PidFile* pid_file = file->as_pidfd();
         if (!pid_file)
             return Errno::ebadf;
-        selector = {abi::WaitIdType::pid, pid_file->process().pid()};
+        // A thread pidfd waits for the task it names: a leader's is its process, any other
+        // thread is nobody's child (ECHILD), as Linux's do_wait_pid finds it.
+        selector = {abi::WaitIdType::pid, pid_file->id()};
         // A non-blocking pidfd makes the wait non-blocking: EAGAIN while the child runs.
         is_nonblocking_pidfd = file->is_nonblocking() && !(options & abi::wnohang);
         if (is_nonblocking_pidfd)

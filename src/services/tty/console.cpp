@@ -5,6 +5,7 @@
 
 #include "frame/console.h"
 #include "services/fs/host_stream_file.h"
+#include "services/fs/inode.h"
 #include "services/tty/host_terminal_driver.h"
 #include "services/tty/serial_driver.h"
 #include "services/tty/terminal_file.h"
@@ -24,6 +25,8 @@ struct Console {
     /// Where the host's terminal signals go when no stream is a terminal (asterix run from a
     /// script, yet ^C'd or SIGWINCH'd): the first process's group.
     i32 first_group {0};
+    /// Devfs's /dev/console, which the hosted console's terminal stats as.
+    Ref<Inode> device_node;
 };
 
 Console& console()
@@ -127,6 +130,30 @@ Ref<File> open_console_stream(int stream)
     if (state.ttys[stream])
         return make_ref<TerminalFile>(state.ttys[stream], flags);
     return make_ref<HostStreamFile>(stream, flags);
+}
+
+void set_console_device_node(Ref<Inode> node)
+{
+    if (!console().device_node)
+        console().device_node = std::move(node);
+}
+
+frame::FileStat console_device_stat(const frame::FileStat& host)
+{
+    frame::FileStat st = host;
+    auto node = console().device_node ? console().device_node->stat() : Result<frame::FileStat>(Errno::enoent);
+    if (node.is_error()) {
+        st.rdev = (u64 {console_device_major} << 8) | console_device_minor;
+        return st;
+    }
+    frame::FileStat named = node.value();
+    named.atime_sec = host.atime_sec;
+    named.atime_nsec = host.atime_nsec;
+    named.mtime_sec = host.mtime_sec;
+    named.mtime_nsec = host.mtime_nsec;
+    named.ctime_sec = host.ctime_sec;
+    named.ctime_nsec = host.ctime_nsec;
+    return named;
 }
 
 Result<Ref<File>> open_console_terminal(u32 status_flags)

@@ -20,4 +20,21 @@ Ref<File> open_console_stream(int stream);
 /// /dev/tty and /dev/console: the console terminal; ENXIO when no stream is a terminal.
 Result<Ref<File>> open_console_terminal(u32 status_flags);
 
+/// The name the hosted console's terminal goes by. Linux gives its first program its standard
+/// streams on /dev/console (major 5, minor 1: the console's own number, which no pty, serial
+/// line or virtual terminal ever takes), and a terminal the host lent asterix is this instance's
+/// console, so `tty`, ps's TTY column and /proc/PID/fd all say "console". The host's own name
+/// for it (often /dev/pts/N) would collide with the guest's devpts.
+inline constexpr const char* console_device_path = "/dev/console";
+inline constexpr u32 console_device_major = 5;
+inline constexpr u32 console_device_minor = 1;
+
+/// Devfs hands over the node it made for /dev/console, once: the hosted console's terminal
+/// then stats as that node, so fstat on it and stat("/dev/console") agree (what ttyname
+/// checks).
+void set_console_device_node(Ref<Inode> node);
+/// What the hosted console's terminal stats as: the /dev/console node, with the times of the
+/// host terminal `host` (its last input and output, which `w` shows as idle time).
+frame::FileStat console_device_stat(const frame::FileStat& host);
+
 } // namespace asterix::services

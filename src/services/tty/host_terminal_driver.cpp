@@ -1,6 +1,7 @@
 #include "services/tty/host_terminal_driver.h"
 
 #include "services/abi/poll.h"
+#include "services/tty/console.h"
 
 namespace asterix::services {
 
@@ -12,5 +13,9 @@ u32 HostTerminalDriver::poll_events()
     constexpr auto writable = static_cast<u32>(abi::pollout);
     return (events & ~writable) | (frame::console::poll(m_write_stream) & writable);
 }
+
+Result<frame::FileStat> HostTerminalDriver::stat() { return console_device_stat(TRY(frame::console::stat(m_read_stream))); }
+
+std::string HostTerminalDriver::description() { return console_device_path; }
 
 } // namespace asterix::services

@@ -27,8 +27,9 @@ public:
     {
         return frame::console::set_window_size(m_read_stream, size); // the host sends the SIGWINCH
     }
-    Result<frame::FileStat> stat() override { return frame::console::stat(m_read_stream); }
-    std::string description() override { return frame::console::describe(m_read_stream); }
+    /// The guest knows the host's terminal as /dev/console, never by the host's name for it.
+    Result<frame::FileStat> stat() override;
+    std::string description() override;
 
 private:
     int m_read_stream;

@@ -75,10 +75,16 @@ private:
 /// terminal (the console fds, /dev/tty) is a TerminalFile that shares it.
 class Tty : public RefCounted<Tty> {
 public:
-    explicit Tty(std::unique_ptr<TtyDriver> driver) : m_driver(std::move(driver)) { m_driver->attach(m_job_control); }
+    explicit Tty(std::unique_ptr<TtyDriver> driver);
+    ~Tty();
+    Tty(const Tty&) = delete;
+    Tty& operator=(const Tty&) = delete;
 
     TtyDriver& driver() { return *m_driver; }
     JobControl& job_control() { return m_job_control; }
+
+    /// The controlling terminal of session `sid`, or null (/proc/PID/stat's tty_nr and tpgid).
+    static Tty* of_session(i32 sid);
 
 private:
     JobControl m_job_control;
