@@ -48,5 +48,9 @@ Result<void> HostNode::chmod(u32) const { return Errno::enodev; }
 Result<void> HostNode::chown(u32, u32) const { return Errno::enodev; }
 Result<void> HostNode::set_times(i64, i64, i64, i64) const { return Errno::enodev; }
 Result<void> HostNode::truncate(u64) const { return Errno::enodev; }
+Result<std::vector<u8>> HostNode::get_xattr(std::string_view) const { return Errno::enodev; }
+Result<void> HostNode::set_xattr(std::string_view, std::span<const u8>, HostXattrMode) const { return Errno::enodev; }
+Result<void> HostNode::remove_xattr(std::string_view) const { return Errno::enodev; }
+Result<std::vector<std::string>> HostNode::list_xattrs() const { return Errno::enodev; }
 
 } // namespace asterix::frame

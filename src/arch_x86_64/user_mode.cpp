@@ -325,7 +325,9 @@ ReturnReason execute_user(VmSpace& vm, UserContext& ctx)
             Access access = (fault.error_code & pf_fetch) ? Access::exec : (fault.error_code & pf_write) ? Access::write : Access::read;
             repeats = fault.address == last_fault ? repeats + 1 : 0;
             last_fault = fault.address;
-            if (!(fault.error_code & pf_present) && vm.fill_tlb(fault.address))
+            // A missing page the page table has, or the first write to a page kept
+            // write-protected to track its soft-dirty bit: the frame fills it.
+            if (vm.fill_tlb(fault.address))
                 continue;
             // A fault the handler keeps calling handled yet that comes back is one the page
             // table cannot give: the mapping forbids the access.

@@ -65,6 +65,9 @@ private:
 
 enum class HostAccess : u8 { read_only, write_only, read_write };
 
+/// How set_xattr may change an attribute: XATTR_CREATE, XATTR_REPLACE, or either.
+enum class HostXattrMode : u8 { create_or_replace, create_only, replace_only };
+
 /// Who a new host object belongs to. When the kernel runs as host root, the object is given
 /// to these IDs before anyone can open it (it is made with no permission bits, then chowned,
 /// then given its mode); otherwise it stays the kernel's user's, the only one it can have.
@@ -111,6 +114,17 @@ public:
     /// Sets access and modification times; a negative nsec is UTIME_NOW (-1) or UTIME_OMIT (-2).
     Result<void> set_times(i64 atime_sec, i64 atime_nsec, i64 mtime_sec, i64 mtime_nsec) const;
     Result<void> truncate(u64 size) const;
+
+    // Extended attributes of this very object (a symlink's own, never its target's), by full
+    // name ("user.x"). The host's own rules apply on top of the caller's: its permission
+    // checks for the kernel's host user and its file system's limits (errors as Linux gives
+    // them: ENODATA, EEXIST, ENOTSUP, EPERM, ENOSPC, E2BIG).
+    /// The whole value of attribute `name`.
+    Result<std::vector<u8>> get_xattr(std::string_view name) const;
+    Result<void> set_xattr(std::string_view name, std::span<const u8> value, HostXattrMode mode) const;
+    Result<void> remove_xattr(std::string_view name) const;
+    /// The names of the attributes the host shows the kernel's user.
+    Result<std::vector<std::string>> list_xattrs() const;
 
 private:
     explicit HostNode(int fd) : m_fd(fd) {}

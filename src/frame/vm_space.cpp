@@ -60,17 +60,20 @@ void VmSpace::map(u64 va, Frame frame, u8 perms)
     if (!m_patches.empty())
         on_pte_change(vpn, &frame, perms);
     auto it = m_pages.find(vpn);
-    bool is_in_tlb = false;
-    if (it != m_pages.end() && it->second.is_in_tlb) {
+    bool was_in_tlb = it != m_pages.end() && it->second.is_in_tlb;
+    Pte pte {std::move(frame), perms, false, !m_is_tracking_soft_dirty, false};
+    if (was_in_tlb) {
         // Replace the backend mapping right away rather than leave a stale one to fault on.
-        if (perms != perm_none) {
-            arch::tlb_map(*m_arch, va, frame.pfn(), 1, perms);
-            is_in_tlb = true;
+        u8 backend_perms = tlb_perms(pte);
+        if (backend_perms != perm_none) {
+            arch::tlb_map(*m_arch, va, pte.frame.pfn(), 1, backend_perms);
+            pte.is_in_tlb = true;
+            pte.is_write_tracked = backend_perms != perms;
         } else {
             arch::tlb_unmap(*m_arch, va, page_size);
         }
     }
-    m_pages.insert_or_assign(vpn, Pte {std::move(frame), perms, is_in_tlb});
+    m_pages.insert_or_assign(vpn, std::move(pte));
 }
 
 void VmSpace::unmap(u64 va, u64 len)
@@ -105,7 +108,27 @@ void VmSpace::protect(u64 va, u64 len, u8 perms)
             undo_patches(vpn);
         }
     }
+    for (auto it = m_pages.lower_bound(first); it != m_pages.end() && it->first < last; ++it)
+        it->second.perms = perms;
+    sync_tlb_perms(first, last);
+}
+
+void VmSpace::clear_soft_dirty(u64 va, u64 len)
+{
+    m_is_tracking_soft_dirty = true;
+    u64 first = va >> page_shift;
+    u64 last = page_round_up(va + len) >> page_shift;
+    for (auto it = m_pages.lower_bound(first); it != m_pages.end() && it->first < last; ++it)
+        it->second.is_soft_dirty = false;
+    sync_tlb_perms(first, last);
+}
+
+u8 VmSpace::tlb_perms(const Pte& pte) { return pte.is_soft_dirty ? pte.perms : pte.perms & ~perm_write; }
+
+void VmSpace::sync_tlb_perms(u64 first, u64 last)
+{
     u64 run_start = 0, run_end = 0;
+    u8 run_perms = perm_none;
     auto flush_run = [&] {
         if (run_start == run_end)
             return;
@@ -114,25 +137,29 @@ void VmSpace::protect(u64 va, u64 len, u8 perms)
             run_start = run_end = 0;
             return;
         }
-        if (perms == perm_none)
+        if (run_perms == perm_none)
             arch::tlb_unmap(*m_arch, run_start << page_shift, (run_end - run_start) << page_shift);
         else
-            arch::tlb_protect(*m_arch, run_start << page_shift, (run_end - run_start) << page_shift, perms);
+            arch::tlb_protect(*m_arch, run_start << page_shift, (run_end - run_start) << page_shift, run_perms);
         run_start = run_end = 0;
     };
     for (auto it = m_pages.lower_bound(first); it != m_pages.end() && it->first < last; ++it) {
-        it->second.perms = perms;
-        if (!it->second.is_in_tlb)
+        Pte& pte = it->second;
+        if (!pte.is_in_tlb)
             continue;
-        if (run_end != it->first) {
+        u8 perms = tlb_perms(pte);
+        if (run_end != it->first || perms != run_perms) {
             flush_run();
-            if (!it->second.is_in_tlb)
+            if (!pte.is_in_tlb)
                 continue; // the flush made room by dropping every mapping
         }
+        pte.is_write_tracked = perms != pte.perms;
         if (perms == perm_none)
-            it->second.is_in_tlb = false;
-        if (run_start == run_end)
+            pte.is_in_tlb = false;
+        if (run_start == run_end) {
             run_start = it->first;
+            run_perms = perms;
+        }
         run_end = it->first + 1;
     }
     flush_run();
@@ -141,7 +168,7 @@ void VmSpace::protect(u64 va, u64 len, u8 perms)
 void VmSpace::for_each_page(u64 start, u64 end, const std::function<void(u64, const Mapping&)>& fn) const
 {
     for (auto it = m_pages.lower_bound(start >> page_shift); it != m_pages.end() && (it->first << page_shift) < end; ++it)
-        fn(it->first << page_shift, Mapping {it->second.frame, it->second.perms});
+        fn(it->first << page_shift, Mapping {it->second.frame, it->second.perms, it->second.is_soft_dirty});
 }
 
 std::optional<Mapping> VmSpace::query(u64 va) const
@@ -149,7 +176,7 @@ std::optional<Mapping> VmSpace::query(u64 va) const
     auto it = m_pages.find(va >> page_shift);
     if (it == m_pages.end())
         return std::nullopt;
-    return Mapping {it->second.frame, it->second.perms};
+    return Mapping {it->second.frame, it->second.perms, it->second.is_soft_dirty};
 }
 
 FaultOutcome VmSpace::handle_fault(const PageFault& fault)
@@ -163,8 +190,22 @@ bool VmSpace::fill_tlb(u64 va)
 {
     u64 vpn = va >> page_shift;
     auto hit = m_pages.find(vpn);
-    if (hit == m_pages.end() || hit->second.is_in_tlb || hit->second.perms == perm_none)
+    if (hit == m_pages.end() || hit->second.perms == perm_none)
         return false;
+    if (hit->second.is_in_tlb) {
+        if (!hit->second.is_write_tracked)
+            return false;
+        // The first write to a clean page since clear_soft_dirty: it is soft-dirty now, and
+        // the backend may let the next writes through.
+        Pte& pte = hit->second;
+        pte.is_soft_dirty = true;
+        pte.is_write_tracked = false;
+        if (!make_tlb_room(1)) {
+            arch::tlb_protect(*m_arch, vpn << page_shift, page_size, pte.perms);
+            return true;
+        }
+        // Every backend mapping went to make room: fill the block as for any missing page.
+    }
 
     // Map the whole aligned block around the fault, merging runs of pages that are contiguous
     // both virtually and physically into one backend mapping. Room for the whole block first,
@@ -184,16 +225,18 @@ bool VmSpace::fill_tlb(u64 va)
             flush_run();
             continue;
         }
+        u8 perms = tlb_perms(pte);
         bool extends = run_pages && it->first == run_vpn + run_pages && pte.frame.pfn() == run_pfn + run_pages
-            && pte.perms == run_perms;
+            && perms == run_perms;
         if (!extends) {
             flush_run();
             run_vpn = it->first;
             run_pfn = pte.frame.pfn();
-            run_perms = pte.perms;
+            run_perms = perms;
         }
         ++run_pages;
         pte.is_in_tlb = true;
+        pte.is_write_tracked = perms != pte.perms;
     }
     flush_run();
     return true;
@@ -231,6 +274,8 @@ Result<void> VmSpace::for_each_user_chunk(u64 va, u64 len, Access access, Fn&& f
             if (it == m_pages.end() || !allows(it->second.perms, access))
                 return Errno::efault;
         }
+        if (access == Access::write)
+            it->second.is_soft_dirty = true; // the backend may still see the guest's first write
         u64 in_page = addr & (page_size - 1);
         u64 chunk = std::min(page_size - in_page, len - done);
         fn(frame_direct_bytes(it->second.frame).subspan(in_page, chunk), done);

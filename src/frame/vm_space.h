@@ -59,6 +59,9 @@ enum class FaultOutcome : u8 {
 struct Mapping {
     Frame frame;
     u8 perms;
+    /// Written since the last clear_soft_dirty (Linux's soft-dirty bit); always set before
+    /// the first one.
+    bool is_soft_dirty {true};
 };
 
 /// One user address space: a software page table that is the truth, plus the backend's view of
@@ -83,6 +86,10 @@ public:
     std::optional<Mapping> query(u64 va) const;
     /// Number of pages mapped.
     usize mapped_pages() const { return m_pages.size(); }
+    /// Clears the soft-dirty bit of every page in [va, va+len) (clear_refs 4). From the first
+    /// call on, writes are tracked: a clean page is kept write-protected in the backend until
+    /// a write fault marks it, and new pages start clean.
+    void clear_soft_dirty(u64 va, u64 len);
     /// Calls `fn(va, mapping)` for every mapped page in [start, end), in address order.
     void for_each_page(u64 start, u64 end, const std::function<void(u64, const Mapping&)>& fn) const;
 
@@ -167,7 +174,15 @@ private:
         Frame frame;
         u8 perms;
         bool is_in_tlb;
+        bool is_soft_dirty {true};
+        /// In the backend without write permission that `perms` has, to see the first write.
+        bool is_write_tracked {false};
     };
+    /// What the backend maps a page with: a clean page is not writable there yet.
+    static u8 tlb_perms(const Pte& pte);
+    /// Makes the backend's mappings of the in-TLB pages in [first, last) (page numbers) agree
+    /// with their Ptes (permissions and write tracking), in runs.
+    void sync_tlb_perms(u64 first, u64 last);
     explicit VmSpace(arch::AddressSpacePtr arch);
     /// Makes room in the backend for `changes` more mapping changes. When it is short (a host
     /// limits the mappings of a process), every backend mapping goes and the pages fault back
@@ -197,6 +212,8 @@ private:
     std::map<u64, PatchedPage> m_patches; // by virtual page number
     bool m_is_code_patching_allowed {true};
     u64 m_fault_count {0};
+    /// Set by the first clear_soft_dirty: new pages start clean from then on.
+    bool m_is_tracking_soft_dirty {false};
     arch::AddressSpacePtr m_arch;
     FaultHandler m_fault_handler;
 };

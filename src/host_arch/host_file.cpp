@@ -7,6 +7,7 @@
 #include <sys/resource.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -40,6 +41,37 @@ Result<std::string> component(std::string_view name)
 
 /// The /proc/self/fd path that reopens an O_PATH descriptor (the host's own magic link).
 std::string fd_path(int fd) { return "/proc/self/fd/" + std::to_string(fd); }
+
+/// A NUL-terminated attribute name; EINVAL for one the host would read short.
+Result<std::string> xattr_name(std::string_view name)
+{
+    if (name.empty() || name.find('\0') != std::string_view::npos)
+        return Errno::einval;
+    return std::string(name);
+}
+
+/// Reads a variable-size answer (an attribute value or the name list) whole: asks the size,
+/// then reads; when the attribute grew in between (ERANGE), asks again, a few times at most.
+template<typename Call>
+Result<std::vector<u8>> read_sized(Call call)
+{
+    constexpr int attempts = 8;
+    for (int attempt = 0;; ++attempt) {
+        ssize_t size = call(nullptr, 0);
+        if (size < 0)
+            return host::errno_from_host(errno);
+        std::vector<u8> bytes(static_cast<usize>(size));
+        if (size == 0)
+            return bytes;
+        ssize_t n = call(bytes.data(), bytes.size());
+        if (n >= 0) {
+            bytes.resize(static_cast<usize>(n));
+            return bytes;
+        }
+        if (errno != ERANGE || attempt + 1 == attempts)
+            return host::errno_from_host(errno);
+    }
+}
 
 /// Gives a new object, open on `fd` (O_PATH or not), to the guest's owner when the kernel is
 /// host root, then its mode (not filtered by the host's umask: chmod never is). The object
@@ -441,6 +473,51 @@ Result<void> HostNode::set_times(i64 atime_sec, i64 atime_nsec, i64 mtime_sec, i
 Result<void> HostNode::truncate(u64 size) const
 {
     return check(::truncate(fd_path(m_fd).c_str(), static_cast<off_t>(size)));
+}
+
+// The xattr calls go through the descriptor's magic link with the following variants: an
+// O_PATH descriptor cannot do f*xattr (EBADF), and the l* variants would act on the
+// /proc/self/fd link itself. Following a magic link jumps to the descriptor's own object,
+// which for a symlink is the symlink, so no guest path is ever resolved on the host.
+
+Result<std::vector<u8>> HostNode::get_xattr(std::string_view name) const
+{
+    auto key = TRY(xattr_name(name));
+    std::string path = fd_path(m_fd);
+    return read_sized([&](u8* buffer, usize size) { return getxattr(path.c_str(), key.c_str(), buffer, size); });
+}
+
+Result<void> HostNode::set_xattr(std::string_view name, std::span<const u8> value, HostXattrMode mode) const
+{
+    auto key = TRY(xattr_name(name));
+    int flags = mode == HostXattrMode::create_only ? XATTR_CREATE : mode == HostXattrMode::replace_only ? XATTR_REPLACE : 0;
+    return check(setxattr(fd_path(m_fd).c_str(), key.c_str(), value.data(), value.size(), flags));
+}
+
+Result<void> HostNode::remove_xattr(std::string_view name) const
+{
+    auto key = TRY(xattr_name(name));
+    return check(removexattr(fd_path(m_fd).c_str(), key.c_str()));
+}
+
+Result<std::vector<std::string>> HostNode::list_xattrs() const
+{
+    std::string path = fd_path(m_fd);
+    // SAFETY: listxattr writes at most `size` bytes into the buffer; char and u8 alias.
+    auto bytes = TRY(read_sized(
+        [&](u8* buffer, usize size) { return listxattr(path.c_str(), reinterpret_cast<char*>(buffer), size); }));
+    std::vector<std::string> names;
+    std::string current;
+    for (u8 byte : bytes) {
+        if (byte == 0) {
+            if (!current.empty())
+                names.push_back(std::move(current));
+            current.clear();
+        } else {
+            current.push_back(static_cast<char>(byte));
+        }
+    }
+    return names;
 }
 
 } // namespace frame

@@ -46,6 +46,32 @@ TEST_CASE("page table: map, query, protect and unmap")
     CHECK(frame.share_count() == 1);
 }
 
+TEST_CASE("soft-dirty: every page until the first clear, then the pages written since")
+{
+    auto vm = new_space();
+    vm->map(base, MUST(Frame::alloc_zeroed()), frame::perm_read | frame::perm_write);
+    vm->map(base + page_size, MUST(Frame::alloc_zeroed()), frame::perm_read | frame::perm_write);
+    CHECK(vm->query(base)->is_soft_dirty);
+    vm->clear_soft_dirty(base, 2 * page_size);
+    CHECK(!vm->query(base)->is_soft_dirty);
+    CHECK(!vm->query(base + page_size)->is_soft_dirty);
+    // A kernel write on the guest's behalf marks the page; a read does not.
+    std::array<u8, 4> bytes {1, 2, 3, 4};
+    CHECK(!vm->write_bytes(base + page_size, bytes).is_error());
+    CHECK(!vm->read_bytes(base, bytes).is_error());
+    CHECK(!vm->query(base)->is_soft_dirty);
+    CHECK(vm->query(base + page_size)->is_soft_dirty);
+    // The first write fault on a clean page in the backend marks it and is retried.
+    CHECK(vm->fill_tlb(base));
+    CHECK(!vm->query(base)->is_soft_dirty);
+    CHECK(vm->fill_tlb(base));
+    CHECK(vm->query(base)->is_soft_dirty);
+    CHECK(!vm->fill_tlb(base));
+    // From the first clear on, a new page starts clean.
+    vm->map(base + 2 * page_size, MUST(Frame::alloc_zeroed()), frame::perm_read | frame::perm_write);
+    CHECK(!vm->query(base + 2 * page_size)->is_soft_dirty);
+}
+
 TEST_CASE("page table: unmap of a range removes only the pages inside it")
 {
     auto vm = new_space();

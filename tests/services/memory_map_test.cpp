@@ -149,6 +149,41 @@ TEST_CASE("brk grows and shrinks the heap and refuses what it cannot do")
     CHECK(map.brk(start + (frame::total_frames() + 1) * page_size) == start + 10);
 }
 
+TEST_CASE("brk over a sealed heap: shrinking stays, growth is a new unsealed area")
+{
+    auto map = new_map();
+    u64 start = 0x600000;
+    map.set_brk_start(start);
+    CHECK(map.brk(start + 4 * page_size) == start + 4 * page_size);
+    MUST(map.seal(start, 4 * page_size));
+    // Unmapping sealed pages is refused, so the break stays; within its page it moves.
+    CHECK(map.brk(start + 2 * page_size) == start + 4 * page_size);
+    CHECK(map.areas().at(start).end == start + 4 * page_size);
+    CHECK(map.brk(start + 4 * page_size - 100) == start + 4 * page_size - 100);
+    CHECK(map.brk(start + 4 * page_size) == start + 4 * page_size);
+    // Growth does not extend the sealed area: its pages may go again.
+    CHECK(map.brk(start + 6 * page_size) == start + 6 * page_size);
+    const Area& grown = map.areas().at(start + 4 * page_size);
+    CHECK(grown.name == "[heap]");
+    CHECK(!grown.is_sealed);
+    CHECK(grown.end == start + 6 * page_size);
+    CHECK(map.areas().at(start).is_sealed);
+    CHECK(map.brk(start + 4 * page_size) == start + 4 * page_size);
+    CHECK(map.areas().count(start + 4 * page_size) == 0);
+}
+
+TEST_CASE("brk grows the top heap area in place, even after a split below it")
+{
+    auto map = new_map();
+    u64 start = 0x600000;
+    map.set_brk_start(start);
+    CHECK(map.brk(start + 4 * page_size) == start + 4 * page_size);
+    MUST(map.protect(start, page_size, frame::perm_read));
+    CHECK(map.brk(start + 8 * page_size) == start + 8 * page_size);
+    CHECK(map.areas().at(start).end == start + page_size);
+    CHECK(map.areas().at(start + page_size).end == start + 8 * page_size);
+}
+
 TEST_CASE("the vDSO: [vvar] read-only below [vdso]; special areas never split, grow or take writes")
 {
     auto map = new_map();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <functional>
 #include <optional>
 
 #include "frame/frame_io.h"
@@ -362,6 +363,33 @@ Result<void> HostInode::reload_cached_pages(u64 offset)
     // Collapse shrank the file: pages past the new end go, as after a truncate.
     cache->truncate(size);
     return {};
+}
+
+namespace {
+/// What a change of attribute `name` on the host becomes for the guest (see HostInode):
+/// security.* is never changed; a host EPERM on trusted.* means the host cannot store it.
+Result<void> host_xattr_change(const std::string& name, const std::function<Result<void>()>& change)
+{
+    if (name.starts_with("security."))
+        return Errno::enotsup;
+    auto result = change();
+    if (result.is_error() && result.error() == Errno::eperm && name.starts_with("trusted."))
+        return Errno::enotsup;
+    return result;
+}
+} // namespace
+
+Result<void> HostInode::set(const std::string& name, std::vector<u8> value, XattrMode mode)
+{
+    auto host_xattr_mode = mode == XattrMode::create_only ? frame::HostXattrMode::create_only
+        : mode == XattrMode::replace_only           ? frame::HostXattrMode::replace_only
+                                                    : frame::HostXattrMode::create_or_replace;
+    return host_xattr_change(name, [&] { return m_node.set_xattr(name, value, host_xattr_mode); });
+}
+
+Result<void> HostInode::remove(const std::string& name)
+{
+    return host_xattr_change(name, [&] { return m_node.remove_xattr(name); });
 }
 
 } // namespace asterix::services

@@ -6,6 +6,7 @@
 #include "services/fs/inode.h"
 #include "services/fs/inode_file.h"
 #include "services/fs/page_cache.h"
+#include "services/fs/xattrs.h"
 
 namespace asterix::services {
 
@@ -29,7 +30,14 @@ public:
     static Result<Ref<Inode>> mount_volume(u32 index, bool is_read_only);
 };
 
-class HostInode final : public Inode, public FileData {
+/// Extended attributes live on the host file itself, under the host's rules for the kernel's
+/// host user on top of the guest's. Two namespaces are narrower than the guest's privilege
+/// suggests: security.* is read-only (the host's security labels and file capabilities are
+/// the host's, and a file capability made on the host would give host users more than the
+/// nosuid guest view does), and trusted.* works only when the host lets the kernel's user
+/// have it (host root); otherwise a change is EOPNOTSUPP, the answer of a file system that
+/// cannot store the namespace, not an EPERM that would deny the guest's own CAP_SYS_ADMIN.
+class HostInode final : public Inode, public FileData, public Xattrs {
 public:
     HostInode(Ref<HostFs> fs, frame::HostNode node, u32 mode);
 
@@ -50,6 +58,13 @@ public:
     Result<Ref<File>> open(const Ref<Dentry>& dentry, u32 flags) override;
     Result<void> set_attr(const SetAttr& attr) override;
     Result<frame::StatFs> statfs() override;
+    Xattrs* xattrs() override { return this; }
+
+    // Xattrs: on the host file.
+    Result<std::vector<u8>> get(const std::string& name) override { return m_node.get_xattr(name); }
+    Result<void> set(const std::string& name, std::vector<u8> value, XattrMode mode) override;
+    Result<void> remove(const std::string& name) override;
+    Result<std::vector<std::string>> names() override { return m_node.list_xattrs(); }
 
     // FileData: regular file contents, through the page cache.
     Result<usize> read_at(u64 offset, frame::UserWriter& out) override;

@@ -22,7 +22,7 @@ class File;
 class FileData;
 class FileSystem;
 class PageCache;
-class XattrStore;
+class Xattrs;
 
 // File types and d_type values, from services/abi/stat.h, and NAME_MAX.
 using abi::s_ifmt, abi::s_ifsock, abi::s_iflnk, abi::s_ifreg, abi::s_ifblk, abi::s_ifdir, abi::s_ifchr,
@@ -104,9 +104,9 @@ public:
     /// A regular file's contents, read and written at an offset without an open file (the
     /// initramfs unpacker fills files through it); null when the file system offers none.
     virtual FileData* file_data() { return nullptr; }
-    /// The extended attributes the file system keeps for the inode (tmpfs), or null when it
-    /// keeps none (the xattr calls then answer as Linux does for such a file system).
-    virtual XattrStore* xattrs() { return nullptr; }
+    /// The extended attributes the file system keeps for the inode (tmpfs, hostfs), or null
+    /// when it keeps none (the xattr calls then answer as Linux does for such a file system).
+    virtual Xattrs* xattrs() { return nullptr; }
     /// File seals (F_GET_SEALS): only memfds have them; EINVAL for every other file.
     virtual Result<u32> seals() { return Errno::einval; }
     virtual Result<void> add_seals(u32 seals) { return Errno::einval; }

@@ -17,6 +17,7 @@
 #include "services/abi/magic.h"
 #include "services/fs/inotify_file.h"
 #include "services/fs/pid_file.h"
+#include "services/fs/proc_clear_refs.h"
 #include "services/fs/proc_maps.h"
 #include "services/fs/proc_mem.h"
 #include "services/fs/proc_pagemap.h"
@@ -148,6 +149,21 @@ public:
         Thread* thread = ProcessTable::current_thread();
         bool shows_pfn = !thread || thread->credentials().has_capability(abi::Capability::sys_admin);
         return open_pagemap(dentry, flags, m_owner.pid, shows_pfn);
+    }
+
+private:
+    PidOwner m_owner;
+};
+
+/// /proc/PID/clear_refs: write-only for the process's owner (mode 0200), as Linux's.
+class ProcClearRefs final : public RamInode {
+public:
+    explicit ProcClearRefs(i32 pid) : RamInode(proc_fs_instance(), s_ifreg | 0200, 0, 0), m_owner {pid, false} {}
+    Result<frame::FileStat> stat() override { return m_owner.patch(RamInode::stat()); }
+    Result<Ref<File>> open(const Ref<Dentry>& dentry, u32 flags) override
+    {
+        TRY(find_process(m_owner.pid));
+        return open_clear_refs(dentry, flags, m_owner.pid);
     }
 
 private:
@@ -556,6 +572,7 @@ Ref<Inode> pid_dir(i32 pid)
     entries.emplace_back("environ", text([](Process& p) { return p.has_exited() ? std::string() : join_nul(p.envp()); }, 0400, true));
     entries.emplace_back("comm", text([](Process& p) { return p.comm() + "\n"; }));
     entries.emplace_back("pagemap", Ref<Inode>(make_ref<ProcPagemap>(pid)));
+    entries.emplace_back("clear_refs", Ref<Inode>(make_ref<ProcClearRefs>(pid)));
     entries.emplace_back("mem", Ref<Inode>(make_ref<ProcMem>(pid)));
     entries.emplace_back("auxv", text([](Process& p) { return p.has_exited() ? std::string() : p.saved_auxv(); }, 0400, true));
     entries.emplace_back("mounts", text([](Process&) { return mounts_text(); }));

@@ -14,6 +14,7 @@ constexpr u64 entry_bytes = 8;
 /// The bits of an entry Linux sets for a page in memory, and for one mapped only here.
 constexpr u64 pm_present = 1ull << 63;
 constexpr u64 pm_exclusive = 1ull << 56;
+constexpr u64 pm_soft_dirty = 1ull << 55;
 constexpr u64 pm_pfn_mask = (1ull << 55) - 1;
 /// Entries made by one read at most: a reader asking for more gets a short read and goes on.
 constexpr u64 max_entries_per_read = 1u << 16;
@@ -41,9 +42,17 @@ public:
         std::vector<u8> bytes(count * entry_bytes);
         frame::VmSpace& vm = memory->vm();
         for (u64 i = 0; i < count; ++i) {
+            u64 va = (first_page + i) * page_size;
             u64 entry = 0;
-            if (auto mapping = vm.query((first_page + i) * page_size)) {
-                entry = pm_present;
+            // A page is soft-dirty when written since clear_refs 4 or in an area made since;
+            // a page not present is when its area is (Linux's pagemap_pte_hole).
+            const Area* area = memory->area_at(va);
+            if (area && area->is_soft_dirty)
+                entry |= pm_soft_dirty;
+            if (auto mapping = vm.query(va)) {
+                entry |= pm_present;
+                if (mapping->is_soft_dirty)
+                    entry |= pm_soft_dirty;
                 if (mapping->frame.share_count() == 1)
                     entry |= pm_exclusive;
                 if (m_shows_pfn)

@@ -86,7 +86,7 @@ public:
     Result<void> fill_page(u64 index, std::span<u8> page) override;
     Result<u64> data_size() override { return m_size; }
     FileData* file_data() override { return is_regular() ? this : nullptr; }
-    XattrStore* xattrs() override { return &m_xattrs; }
+    Xattrs* xattrs() override { return &m_xattrs; }
     Result<u32> seals() override;
     Result<void> add_seals(u32 seals) override;
     /// Makes the file a memfd: in no directory (no links), with seals, starting with `seals`.

@@ -2,7 +2,7 @@
 
 namespace asterix::services {
 
-Result<std::vector<u8>> XattrStore::get(const std::string& name) const
+Result<std::vector<u8>> XattrStore::get(const std::string& name)
 {
     auto it = m_attributes.find(name);
     if (it == m_attributes.end())
@@ -42,7 +42,7 @@ Result<void> XattrStore::remove(const std::string& name)
     return {};
 }
 
-std::vector<std::string> XattrStore::names() const
+Result<std::vector<std::string>> XattrStore::names()
 {
     std::vector<std::string> names;
     for (const auto& [name, value] : m_attributes)

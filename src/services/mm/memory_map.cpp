@@ -201,6 +201,7 @@ void MemoryMap::merge_around(u64 start, u64 end)
             && left.special == SpecialMapping::none && right.special == SpecialMapping::none;
         if (is_mergeable) {
             left.end = right.end;
+            left.is_soft_dirty = left.is_soft_dirty || right.is_soft_dirty;
             m_areas.erase(next);
         } else {
             it = next;
@@ -762,6 +763,13 @@ Result<void> MemoryMap::advise(u64 addr, u64 size, Advice advice)
     return has_gap ? Result<void>(Errno::enomem) : Result<void>();
 }
 
+void MemoryMap::clear_soft_dirty()
+{
+    for (auto& [start, area] : m_areas)
+        area.is_soft_dirty = false;
+    m_vm->clear_soft_dirty(0, frame::user_space_end);
+}
+
 Result<void> MemoryMap::seal(u64 addr, u64 size)
 {
     u64 end = addr + size;
@@ -809,13 +817,15 @@ u64 MemoryMap::brk(u64 requested)
         if (!is_range_free(old_end, new_end) || (new_end - heap_start) / page_size > frame::total_frames()
             || !fits_address_limit(new_end - old_end, 0, 0))
             return m_brk;
-        // The heap is one area that grows in place.
-        auto it = m_areas.find(heap_start);
-        if (it != m_areas.end() && it->second.name == "[heap]")
-            it->second.end = new_end;
-        else
-            m_areas.insert_or_assign(heap_start, Area {heap_start, new_end, frame::perm_read | frame::perm_write, "[heap]"});
+        // The heap grows by a new area that joins the top one when their flags agree, as
+        // Linux's do_brk_flags does: a sealed or reprotected top keeps its own area, and the
+        // growth is not sealed.
+        m_areas.insert_or_assign(old_end, Area {old_end, new_end, frame::perm_read | frame::perm_write, "[heap]"});
+        merge_around(old_end, new_end);
     } else if (new_end < old_end) {
+        // Shrinking unmaps, which sealed memory refuses (mseal(2)): brk then stays.
+        if (check_unsealed(new_end, old_end).is_error())
+            return m_brk;
         remove_range(new_end, old_end);
     }
     m_brk = requested;

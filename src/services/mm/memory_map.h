@@ -58,6 +58,10 @@ struct Area {
     bool is_sealed {false};
     /// MAP_GROWSDOWN (Linux's VM_GROWSDOWN): a fault just below the area extends it down.
     bool grows_down {false};
+    /// Linux's VM_SOFTDIRTY: new since the last clear_refs 4, so every page of it counts as
+    /// soft-dirty in /proc/PID/pagemap. It does not keep areas from merging (the merged area
+    /// has it when either had).
+    bool is_soft_dirty {true};
 
     /// The flags that keep two neighbouring areas from merging into one.
     bool has_same_flags(const Area& other) const
@@ -144,6 +148,8 @@ public:
     /// EACCES, EPERM for sealed memory) and applies it; ENOMEM when part of it is unmapped,
     /// after the mapped parts got the advice, as Linux does.
     Result<void> advise(u64 addr, u64 size, Advice advice);
+    /// clear_refs 4: every area and page is clean until written again.
+    void clear_soft_dirty();
     /// mseal(2) on a page-aligned range, which must be mapped whole (ENOMEM otherwise).
     Result<void> seal(u64 addr, u64 size);
     /// EPERM when part of [start, end) is sealed.

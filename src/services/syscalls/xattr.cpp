@@ -1,13 +1,14 @@
 // getxattr, lgetxattr, fgetxattr, listxattr, llistxattr, flistxattr, setxattr, lsetxattr,
-// fsetxattr, removexattr, lremovexattr, fremovexattr. tmpfs keeps attributes in the user.*,
-// trusted.* and security.* namespaces; hostfs keeps none (a file there has no attributes and
-// a set is ENOTSUP, as on a file system without xattr support).
+// fsetxattr, removexattr, lremovexattr, fremovexattr. The checks Linux makes for every file
+// system are here; the attributes themselves are the inode's file system's (Inode::xattrs):
+// tmpfs keeps the user.*, trusted.* and security.* namespaces in kernel memory, hostfs on the
+// host file (see HostInode for what the host lets through), the rest keep none.
 
 #include "services/abi/capability.h"
 #include "services/abi/stat.h"
 #include "services/abi/xattr.h"
 #include "services/fs/permission.h"
-#include "services/fs/xattr_store.h"
+#include "services/fs/xattrs.h"
 #include "services/syscalls/handlers.h"
 #include "services/syscalls/path.h"
 
@@ -48,18 +49,31 @@ bool has_prefix(const std::string& name, std::string_view prefix) { return name.
 
 bool is_trusted_visible(Context& ctx) { return ctx.thread().credentials().has_capability(abi::Capability::sys_admin); }
 
+/// The capability check of Linux's cap_inode_setxattr and cap_inode_removexattr: changing a
+/// "security." attribute needs CAP_SYS_ADMIN, except "security.capability", a file
+/// capability, which needs CAP_SETFCAP.
+Result<void> check_security_change(const Credentials& creds, const std::string& name)
+{
+    auto needed = name == "security.capability" ? abi::Capability::setfcap : abi::Capability::sys_admin;
+    if (!creds.has_capability(needed))
+        return Errno::eperm;
+    return {};
+}
+
 /// Linux's xattr_permission: "trusted." needs CAP_SYS_ADMIN (else EPERM to change, ENODATA to
 /// read); "user." only on files and directories (else EPERM or ENODATA), in a sticky directory
-/// changed only by its owner; "security." and "system." are left to the file system; the rest
-/// need read or write permission on the inode.
+/// changed only by its owner; "security." and "system." are left to the file system and the
+/// security checks; the rest need read or write permission on the inode.
 Result<void> check_access(Context& ctx, Dentry& dentry, const std::string& name, Access access)
 {
     bool is_write = access == Access::write;
     if (is_write)
         TRY(check_writable_fs(dentry));
-    if (has_prefix(name, "security.") || has_prefix(name, "system."))
-        return {};
     const Credentials& creds = ctx.thread().credentials();
+    if (has_prefix(name, "security."))
+        return is_write ? check_security_change(creds, name) : Result<void>();
+    if (has_prefix(name, "system."))
+        return {};
     Inode& inode = dentry.inode();
     auto st = TRY(inode.stat());
     if (has_prefix(name, "trusted.")) {
@@ -89,7 +103,7 @@ Result<long> get(Context& ctx, Dentry& dentry, const std::string& name, u64 valu
 {
     TRY(check_access(ctx, dentry, name, Access::read));
     TRY(check_handler(name));
-    XattrStore* store = dentry.inode().xattrs();
+    Xattrs* store = dentry.inode().xattrs();
     if (!store)
         return Errno::enodata;
     auto bytes = TRY(store->get(name));
@@ -103,11 +117,11 @@ Result<long> get(Context& ctx, Dentry& dentry, const std::string& name, u64 valu
 
 Result<long> list(Context& ctx, Dentry& dentry, u64 list_addr, u64 size)
 {
-    XattrStore* store = dentry.inode().xattrs();
+    Xattrs* store = dentry.inode().xattrs();
     if (!store)
         return 0;
     std::vector<u8> out;
-    for (const std::string& name : store->names()) {
+    for (const std::string& name : TRY(store->names())) {
         if (has_prefix(name, "trusted.") && !is_trusted_visible(ctx))
             continue;
         out.insert(out.end(), name.begin(), name.end());
@@ -149,7 +163,7 @@ Result<long> set(Context& ctx, Dentry& dentry, SetRequest request)
 {
     TRY(check_access(ctx, dentry, request.name, Access::write));
     TRY(check_handler(request.name));
-    XattrStore* store = dentry.inode().xattrs();
+    Xattrs* store = dentry.inode().xattrs();
     if (!store)
         return Errno::enotsup;
     TRY(store->set(request.name, std::move(request.value), request.mode));
@@ -160,7 +174,7 @@ Result<long> remove(Context& ctx, Dentry& dentry, const std::string& name)
 {
     TRY(check_access(ctx, dentry, name, Access::write));
     TRY(check_handler(name));
-    XattrStore* store = dentry.inode().xattrs();
+    Xattrs* store = dentry.inode().xattrs();
     if (!store)
         return Errno::enodata;
     TRY(store->remove(name));
