@@ -1,3 +1,4 @@
+#include "services/fs/dentry_file.h"
 #include "services/fs/dev_fs.h"
 
 #include <array>
@@ -16,9 +17,9 @@ enum class Device : u8 { null, zero, full, random, urandom, tty, console, ptmx }
 
 constexpr u64 make_dev(u32 major, u32 minor) { return (u64 {major} << 8) | minor; }
 
-class DeviceFile final : public File {
+class DeviceFile final : public DentryFile {
 public:
-    DeviceFile(Ref<Dentry> dentry, Device device, u32 flags) : File(flags), m_dentry(std::move(dentry)), m_device(device) {}
+    DeviceFile(Ref<Dentry> dentry, Device device, u32 flags) : DentryFile(std::move(dentry), flags), m_device(device) {}
 
     Result<usize> read(frame::UserWriter& out) override
     {
@@ -64,13 +65,8 @@ public:
     Result<usize> read_at(u64, frame::UserWriter& out) override { return read(out); }
     Result<usize> write_at(u64, frame::UserReader& in) override { return write(in); }
     Result<i64> seek(i64, Whence) override { return 0; }
-    Result<frame::FileStat> stat() override { return m_dentry->inode().stat(); }
-    Dentry* dentry() override { return m_dentry.ptr(); }
-    Inode* inode() override { return &m_dentry->inode(); }
-    std::string description() override { return m_dentry->path(); }
 
 private:
-    Ref<Dentry> m_dentry;
     Device m_device;
 };
 

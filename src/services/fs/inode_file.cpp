@@ -29,7 +29,7 @@ void put_dirent(std::vector<u8>& out, const DirEntry& entry, u64 next_offset)
 } // namespace
 
 InodeFile::InodeFile(Ref<Dentry> dentry, FileData* data, u32 flags)
-    : File(flags), m_dentry(std::move(dentry)), m_inode_ref(m_dentry->inode_ref()), m_data(data)
+    : DentryFile(std::move(dentry), flags), m_inode_ref(m_dentry->inode_ref()), m_data(data)
 {
 }
 
@@ -62,8 +62,6 @@ Result<usize> InodeFile::write(frame::UserReader& in)
         fs_notify::path_event(*m_dentry, abi::in_modify);
     return n;
 }
-
-Result<frame::FileStat> InodeFile::stat() { return m_dentry->inode().stat(); }
 
 Result<i64> InodeFile::seek(i64 offset, Whence whence)
 {

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "services/fs/dentry.h"
+#include "services/fs/dentry_file.h"
 #include "services/fs/file.h"
 
 namespace asterix::services {
@@ -25,14 +26,13 @@ public:
 
 /// An open file in the tree: a regular file (through its FileData), a directory (getdents),
 /// or an O_PATH handle. Keeps the offset shared by the descriptors that share it.
-class InodeFile final : public File {
+class InodeFile final : public DentryFile {
 public:
     InodeFile(Ref<Dentry> dentry, FileData* data, u32 flags);
     ~InodeFile() override;
 
     Result<usize> read(frame::UserWriter& out) override;
     Result<usize> write(frame::UserReader& in) override;
-    Result<frame::FileStat> stat() override;
     Result<i64> seek(i64 offset, Whence whence) override;
     Result<usize> read_at(u64 offset, frame::UserWriter& out) override;
     Result<usize> write_at(u64 offset, frame::UserReader& in) override;
@@ -41,12 +41,8 @@ public:
     Result<void> sync(bool is_data_only) override;
     Result<void> allocate(int mode, u64 offset, u64 len) override;
     Result<int> bytes_ready() override;
-    Dentry* dentry() override { return m_dentry.ptr(); }
-    Inode* inode() override { return &m_dentry->inode(); }
-    std::string description() override { return m_dentry->path(); }
 
 private:
-    Ref<Dentry> m_dentry;
     Ref<Inode> m_inode_ref; ///< keeps `m_data` alive
     FileData* m_data;
     u64 m_offset {0};

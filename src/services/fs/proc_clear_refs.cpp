@@ -1,3 +1,4 @@
+#include "services/fs/dentry_file.h"
 #include "services/fs/proc_clear_refs.h"
 
 #include <array>
@@ -49,9 +50,9 @@ Result<i64> parse_value(std::string_view text)
     return value;
 }
 
-class ClearRefsFile final : public File {
+class ClearRefsFile final : public DentryFile {
 public:
-    ClearRefsFile(Ref<Dentry> dentry, u32 flags, i32 pid) : File(flags), m_dentry(std::move(dentry)), m_pid(pid) {}
+    ClearRefsFile(Ref<Dentry> dentry, u32 flags, i32 pid) : DentryFile(std::move(dentry), flags), m_pid(pid) {}
 
     Result<usize> read(frame::UserWriter&) override { return Errno::einval; }
     Result<usize> write(frame::UserReader& in) override
@@ -70,13 +71,8 @@ public:
             process->memory()->clear_soft_dirty();
         return count;
     }
-    Result<frame::FileStat> stat() override { return m_dentry->inode().stat(); }
-    Dentry* dentry() override { return m_dentry.ptr(); }
-    Inode* inode() override { return &m_dentry->inode(); }
-    std::string description() override { return m_dentry->path(); }
 
 private:
-    Ref<Dentry> m_dentry;
     i32 m_pid;
 };
 

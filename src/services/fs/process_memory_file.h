@@ -1,6 +1,7 @@
 #pragma once
 
 #include "services/fs/dentry.h"
+#include "services/fs/dentry_file.h"
 #include "services/fs/file.h"
 #include "services/fs/inode.h"
 #include "services/process/process_table.h"
@@ -10,9 +11,9 @@ namespace asterix::services {
 /// A /proc/PID file whose offsets are addresses in the process's memory (mem, pagemap). It
 /// names the process by pid, so once the process is gone it finds no memory, and it seeks as
 /// Linux's mem_lseek: any offset (addresses are unsigned), SEEK_SET and SEEK_CUR only.
-class ProcessMemoryFile : public File {
+class ProcessMemoryFile : public DentryFile {
 public:
-    ProcessMemoryFile(Ref<Dentry> dentry, u32 flags, i32 pid) : File(flags), m_dentry(std::move(dentry)), m_pid(pid) {}
+    ProcessMemoryFile(Ref<Dentry> dentry, u32 flags, i32 pid) : DentryFile(std::move(dentry), flags), m_pid(pid) {}
 
     Result<usize> read(frame::UserWriter& out) override
     {
@@ -30,10 +31,6 @@ public:
             return Errno::einval;
         return static_cast<i64>(m_offset);
     }
-    Result<frame::FileStat> stat() override { return m_dentry->inode().stat(); }
-    Dentry* dentry() override { return m_dentry.ptr(); }
-    Inode* inode() override { return &m_dentry->inode(); }
-    std::string description() override { return m_dentry->path(); }
 
 protected:
     /// The process's memory, or null once it has exited.
@@ -47,7 +44,6 @@ protected:
     u64 offset() const { return m_offset; }
 
 private:
-    Ref<Dentry> m_dentry;
     i32 m_pid;
     u64 m_offset {0};
 };
