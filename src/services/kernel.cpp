@@ -92,7 +92,7 @@ void set_instance_limits(const frame::BootParams& params)
 void start_kernel_init()
 {
     i32 pid = MUST(ProcessTable::allocate_id());
-    auto init = Process::create_first({.pid = pid, .is_kernel_init = true, .root = Vfs::root(), .cwd = Vfs::root(), .argv = {"init"}});
+    auto init = Process::create_first({.pid = pid, .is_kernel_init = true, .root = Vfs::root(), .cwd = Vfs::root(), .argv = {"init"}, .envp = {}});
     ProcessTable::add(*init);
     // The table holds raw pointers, so the kernel's init keeps a reference it never drops: it
     // lives as long as the instance, and like every guest process it is never destroyed at

@@ -7,6 +7,7 @@
 #include "frame/clock.h"
 #include "services/tty/console.h"
 #include "services/tty/devpts.h"
+#include "services/tty/terminal_file.h"
 #include "services/fs/ram_fs.h"
 
 namespace asterix::services {
@@ -82,7 +83,9 @@ public:
     {
         if (flags & o_path)
             return RamInode::open(dentry, flags);
-        if (m_device == Device::tty || m_device == Device::console)
+        if (m_device == Device::tty)
+            return open_controlling_terminal(dentry, flags);
+        if (m_device == Device::console)
             return open_console_terminal(flags); // the console's terminal, if it has one
         if (m_device == Device::ptmx)
             return open_pty_master(dentry, flags); // a new pty pair; its slave shows in /dev/pts

@@ -17,7 +17,7 @@ void init_console(i32 session);
 /// asterix was started without the stream.
 Ref<File> open_console_stream(int stream);
 
-/// /dev/tty and /dev/console: the console terminal; ENXIO when no stream is a terminal.
+/// /dev/console: the console terminal; ENXIO when no stream is a terminal.
 Result<Ref<File>> open_console_terminal(u32 status_flags);
 
 /// The name the hosted console's terminal goes by. Linux gives its first program its standard

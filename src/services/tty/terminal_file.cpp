@@ -4,6 +4,7 @@
 
 #include "services/abi/termios.h"
 #include "services/fs/stream_write.h"
+#include "services/process/process_table.h"
 #include "services/syscalls/context.h"
 
 namespace asterix::services {
@@ -65,6 +66,15 @@ Result<long> TerminalFile::ioctl(Context& ctx, u32 request, u64 arg)
     default:
         return Errno::enotty;
     }
+}
+
+Result<Ref<File>> open_controlling_terminal(const Ref<Dentry>& node, u32 status_flags)
+{
+    Thread* thread = ProcessTable::current_thread();
+    Tty* tty = thread ? Tty::of_session(thread->process().sid()) : nullptr;
+    if (!tty)
+        return Errno::enxio;
+    return Ref<File>(make_ref<TerminalFile>(Ref<Tty>(tty), status_flags, node));
 }
 
 } // namespace asterix::services
