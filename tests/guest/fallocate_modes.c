@@ -68,8 +68,10 @@ static void run_in(const char *dir)
     CHECK(statfs(dir, &fs) == 0);
     int is_tmpfs = fs.f_type == TMPFS_MAGIC;
     char path[256];
-    snprintf(path, sizeof path, "%s/fallocate_modes.%d", dir, (int)getpid());
-    int fd = open(path, O_CREAT | O_RDWR | O_TRUNC, 0600);
+    // A name of its own: the ptrace twin of this test runs at the same time with the same
+    // guest pid, in the same host directory.
+    snprintf(path, sizeof path, "%s/fallocate_modes.XXXXXX", dir);
+    int fd = mkstemp(path);
     CHECK(fd >= 0);
     struct stat st;
     CHECK(fstat(fd, &st) == 0);

@@ -26,17 +26,32 @@ Result<Opened> open_or_create(Context& ctx, PathLookup& lookup, const std::strin
 {
     if (!(flags & o_creat))
         return Opened {TRY(lookup.walk(path)), false};
-    auto target = TRY(lookup.walk_to_create(path, flags & o_excl));
-    if (target.existing)
-        return Opened {target.existing, false};
-    TRY(check_writable_fs(*target.parent));
-    Inode& dir = target.parent->inode();
-    TRY(may_create(lookup.credentials(), dir));
-    u32 perms = mode & ~ctx.process().fs()->umask & 07777;
-    Owner owner = TRY(owner_of_new(lookup.credentials(), dir, perms));
-    TRY(dir.create(target.name, perms, owner));
-    fs_notify::name_event(dir, target.name, abi::in_create);
-    return Opened {TRY(target.parent->child(target.name)), true};
+    // On hostfs a host process (or another instance) may make or remove the name between the
+    // lookup and the create. Linux's open is atomic: without O_EXCL it never fails because the
+    // name came or went. So a create that finds the name taken looks again, a bounded number of
+    // times (each round means the host changed the name in between).
+    constexpr int attempts = 16;
+    const PathLookup fresh = lookup; // each round starts with the whole symlink budget
+    for (int attempt = 1;; ++attempt) {
+        auto target = TRY(lookup.walk_to_create(path, flags & o_excl));
+        if (target.existing)
+            return Opened {target.existing, false};
+        TRY(check_writable_fs(*target.parent));
+        Inode& dir = target.parent->inode();
+        TRY(may_create(lookup.credentials(), dir));
+        u32 perms = mode & ~ctx.process().fs()->umask & 07777;
+        Owner owner = TRY(owner_of_new(lookup.credentials(), dir, perms));
+        auto made = dir.create(target.name, perms, owner);
+        if (!made.is_error()) {
+            fs_notify::name_event(dir, target.name, abi::in_create);
+            return Opened {TRY(target.parent->child(target.name)), true};
+        }
+        if (made.error() != Errno::eexist || (flags & o_excl) || attempt == attempts)
+            return made.error();
+        if (auto existing = target.parent->child(target.name); !existing.is_error())
+            return Opened {existing.value(), false};
+        lookup = fresh;
+    }
 }
 
 /// What an open asks of an existing object (Linux's may_open): read and write as the access
