@@ -48,7 +48,6 @@ namespace {
 /// The fd number the memfd gets inside every address-space process.
 constexpr int child_memfd = 3;
 
-
 int to_host_prot(u8 perms)
 {
     return ((perms & perm_read) ? PROT_READ : 0) | ((perms & perm_write) ? PROT_WRITE : 0)
@@ -539,7 +538,6 @@ bool AddressSpace::run_systrap_batch(usize count)
         shared_futex_wake(request_word);
     }
 }
-
 
 bool AddressSpace::check_alive()
 {

@@ -527,6 +527,23 @@ SystrapTrap take_fast_call(std::span<const u8> message, GeneralRegs& out)
     return SystrapTrap {SIGSYS, sigsys_seccomp_code, out.rip, static_cast<int>(static_cast<u32>(out.rax)), audit_arch_x86_64, 0, true};
 }
 
+/// What a resume ended in, as the trap the kernel handles; none when the space was lost.
+std::optional<SystrapTrap> take_outcome(Handoff outcome, SystrapSpace& sys, std::span<const u8> message, GeneralRegs& regs)
+{
+    switch (outcome) {
+    case Handoff::lost:
+        return std::nullopt;
+    case Handoff::stopped:
+        // Taken back by ptrace, registers and all: as if the preemption signal had been taken.
+        return SystrapTrap {host::preempt_signal, 0, 0, 0, 0, 0};
+    case Handoff::fast:
+        return take_fast_call(message, regs);
+    case Handoff::trapped:
+        break;
+    }
+    return take_frame_trap(sys, message, regs);
+}
+
 } // namespace
 
 bool wait_for_first_trap(AddressSpace& space)
@@ -577,16 +594,7 @@ std::optional<SystrapTrap> systrap_run(AddressSpace& space, UserContext& ctx)
         std::memcpy(message.data() + fast_regs_offset, r, sizeof r);
         put_u64(message, fs_base_offset, base(in.fs_base));
         put_u64(message, gs_base_offset, base(in.gs_base));
-        switch (resume_and_wait(space, ctx.regs, state_fast_resume)) {
-        case Handoff::lost:
-            return std::nullopt;
-        case Handoff::stopped:
-            return SystrapTrap {host::preempt_signal, 0, 0, 0, 0, 0};
-        case Handoff::fast:
-            return take_fast_call(message, ctx.regs);
-        case Handoff::trapped:
-            return take_frame_trap(sys, message, ctx.regs);
-        }
+        return take_outcome(resume_and_wait(space, ctx.regs, state_fast_resume), sys, message, ctx.regs);
     }
     // The whole sigcontext is written anew: the guest may have scribbled anywhere in it.
     u64 gregs[Greg::count] = {};
@@ -607,19 +615,7 @@ std::optional<SystrapTrap> systrap_run(AddressSpace& space, UserContext& ctx)
     copy_altstack(sys, sys.ucontext_addr + uc_sigmask_offset, no_signals, false);
     put_u64(message, fs_base_offset, base(in.fs_base));
     put_u64(message, gs_base_offset, base(in.gs_base));
-
-    switch (resume_and_wait(space, ctx.regs, state_resume)) {
-    case Handoff::lost:
-        return std::nullopt;
-    case Handoff::stopped:
-        // Taken back by ptrace, registers and all: as if the preemption signal had been taken.
-        return SystrapTrap {host::preempt_signal, 0, 0, 0, 0, 0};
-    case Handoff::fast:
-        return take_fast_call(message, ctx.regs);
-    case Handoff::trapped:
-        break;
-    }
-    return take_frame_trap(sys, message, ctx.regs);
+    return take_outcome(resume_and_wait(space, ctx.regs, state_resume), sys, message, ctx.regs);
 }
 
 namespace {
