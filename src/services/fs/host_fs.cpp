@@ -41,10 +41,22 @@ HostInode::HostInode(Ref<HostFs> fs, frame::HostNode node, const frame::FileStat
     remember_stat(st);
 }
 
+namespace {
+PageCache::HostVersion host_version(const frame::FileStat& st)
+{
+    return {st.size, st.mtime_sec, st.mtime_nsec, st.ctime_sec, st.ctime_nsec};
+}
+} // namespace
+
 void HostInode::remember_stat(const frame::FileStat& st)
 {
     m_stat = st;
     m_stat_epoch = AttributeEpoch::current();
+    // A cached inode outlives its opens: when the host file changed since its pages were read
+    // and no open file or mapping (which holds an open file) uses them, the cache is asked for
+    // again, and starts empty.
+    if (m_cache && m_open_files == 0 && m_cache->host_version() != host_version(st))
+        m_cache = {};
 }
 
 Result<frame::FileStat> HostInode::stat()
@@ -228,9 +240,7 @@ Ref<PageCache> HostInode::page_cache()
         auto st = m_node.stat();
         if (st.is_error())
             return {};
-        const auto& stat = st.value();
-        m_cache = PageCache::for_host_file(stat.dev, stat.ino,
-            {stat.size, stat.mtime_sec, stat.mtime_nsec, stat.ctime_sec, stat.ctime_nsec});
+        m_cache = PageCache::for_host_file(st.value().dev, st.value().ino, host_version(st.value()));
     }
     return m_cache;
 }
