@@ -105,7 +105,7 @@ void VmSpace::protect(u64 va, u64 len, u8 perms)
         for (auto patched = m_patches.lower_bound(first); patched != m_patches.end() && patched->first < last;) {
             u64 vpn = patched->first;
             ++patched;
-            undo_patches(vpn);
+            undo_patches(vpn, true);
         }
     }
     for (auto it = m_pages.lower_bound(first); it != m_pages.end() && it->first < last; ++it)
@@ -334,26 +334,44 @@ void VmSpace::on_pte_change(u64 vpn, const Frame* frame, u8 perms)
     if (!frame || frame->pfn() != patched->second.pfn)
         m_patches.erase(patched); // the patched copy is gone from this page
     else if (perms & perm_write)
-        undo_patches(vpn);
+        undo_patches(vpn, false);
 }
 
-void VmSpace::undo_patches(u64 vpn)
+void VmSpace::undo_patches(u64 vpn, bool may_copy)
 {
     auto patched = m_patches.find(vpn);
     if (patched == m_patches.end())
         return;
+    PatchedPage page = std::move(patched->second);
+    m_patches.erase(patched);
     auto pte = m_pages.find(vpn);
-    if (pte != m_pages.end() && pte->second.frame.pfn() == patched->second.pfn) {
-        auto bytes = frame_direct_bytes(pte->second.frame);
-        for (const PatchedSite& site : patched->second.sites) {
-            usize offset = site.va & (page_size - 1);
-            // Only bytes that still hold the patch: a forked sibling that shares the frame
-            // may have put them back already.
-            if (std::equal(site.patched.begin(), site.patched.begin() + site.len, bytes.begin() + static_cast<isize>(offset)))
-                std::copy_n(site.original.begin(), site.len, bytes.begin() + static_cast<isize>(offset));
+    if (pte == m_pages.end() || pte->second.frame.pfn() != page.pfn)
+        return;
+    // A frame that a fork shares is the other process's code too: this space gets a copy with
+    // the original bytes (in place only when memory is short, or when the caller is about to
+    // map this very frame: those bytes are the other's own original ones, and it patches its
+    // site again at its next call).
+    Frame target = pte->second.frame;
+    bool is_copy = false;
+    if (may_copy && target.share_count() > 2) { // the page table's and `target`
+        if (auto copy = Frame::alloc_zeroed(); !copy.is_error()) {
+            auto from = frame_direct_bytes(target);
+            target = copy.release_value();
+            auto to = frame_direct_bytes(target);
+            std::copy(from.begin(), from.end(), to.begin());
+            is_copy = true;
         }
     }
-    m_patches.erase(patched);
+    auto bytes = frame_direct_bytes(target);
+    for (const PatchedSite& site : page.sites) {
+        usize offset = site.va & (page_size - 1);
+        // Only bytes that still hold the patch: a forked sibling that shares the frame may
+        // have put them back already.
+        if (std::equal(site.patched.begin(), site.patched.begin() + site.len, bytes.begin() + static_cast<isize>(offset)))
+            std::copy_n(site.original.begin(), site.len, bytes.begin() + static_cast<isize>(offset));
+    }
+    if (is_copy)
+        map(vpn << page_shift, std::move(target), pte->second.perms);
 }
 
 bool VmSpace::patch_code(u64 va, std::span<const u8> expected, std::span<const u8> replacement)
@@ -422,7 +440,7 @@ void VmSpace::forbid_code_patching()
 {
     m_is_code_patching_allowed = false;
     while (!m_patches.empty())
-        undo_patches(m_patches.begin()->first);
+        undo_patches(m_patches.begin()->first, true);
 }
 
 void VmSpace::inherit_code_patches(const VmSpace& parent)

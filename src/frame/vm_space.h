@@ -202,8 +202,8 @@ private:
         std::vector<PatchedSite> sites;
     };
     /// Puts the original bytes of a page's patched sites back (where they are still patched)
-    /// and forgets them.
-    void undo_patches(u64 vpn);
+    /// and forgets them; in a private copy of a frame a fork shares when `may_copy`.
+    void undo_patches(u64 vpn, bool may_copy);
     /// What the page table changes at `vpn` mean for its patches: another frame replaces them,
     /// a writable mapping undoes them.
     void on_pte_change(u64 vpn, const Frame* frame, u8 perms);

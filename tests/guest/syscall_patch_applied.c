@@ -2,7 +2,8 @@
 // in the process's private copy of the page (a jump through the trampoline table, which
 // leaves an invalid opcode where the syscall instruction was), never in the file: read(2) of
 // the program and a new process running it still see the file's bytes. A site called only
-// with the trap flag set (a single-stepping program) is not patched.
+// with the trap flag set (a single-stepping program) is not patched, and neither is a site in
+// a traced process, whose sites a tracer's attach puts back as the file has them.
 // native: skip
 // platform: systrap
 // asterix-args: --syscall-patching=on
@@ -11,6 +12,7 @@
 #include <link.h>
 #include <signal.h>
 #include <stdint.h>
+#include <sys/ptrace.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,6 +21,7 @@
 
 long site_a(void);
 long site_b(void);
+long site_c(void);
 long call_b_single_stepping(void);
 __asm__(".text\n"
         ".globl site_a\n"
@@ -28,6 +31,11 @@ __asm__(".text\n"
         "    ret\n"
         ".globl site_b\n"
         "site_b:\n"
+        "    mov $39, %eax\n"
+        "    syscall\n"
+        "    ret\n"
+        ".globl site_c\n"
+        "site_c:\n"
         "    mov $39, %eax\n"
         "    syscall\n"
         "    ret\n"
@@ -93,6 +101,31 @@ int main(int argc, char **argv)
     int status;
     CHECK(waitpid(child, &status, 0) == child);
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+    /* A traced process: the site patched before the attach is put back, and a site it
+     * calls while traced is not patched. */
+    const unsigned char *c = (const unsigned char *)site_c;
+    child = fork();
+    CHECK(child >= 0);
+    if (child == 0) {
+        if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) != 0 || raise(SIGSTOP) != 0)
+            _exit(10);
+        if (memcmp(a, original, 7) != 0)
+            _exit(11);
+        for (int i = 0; i < 3; i++) {
+            if (site_c() != getpid() || site_a() != getpid())
+                _exit(12);
+        }
+        _exit(memcmp(c, original, 7) == 0 && memcmp(a, original, 7) == 0 ? 0 : 13);
+    }
+    CHECK(waitpid(child, &status, 0) == child);
+    CHECK(WIFSTOPPED(status) && WSTOPSIG(status) == SIGSTOP);
+    CHECK(ptrace(PTRACE_CONT, child, NULL, NULL) == 0);
+    CHECK(waitpid(child, &status, 0) == child);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        fprintf(stderr, "traced child: status %#x\n", status);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CHECK(is_patched(a)); /* the parent's own copy stays patched */
 
     /* Single-stepping: the site works and stays as it is. */
     struct sigaction sa = {0};
