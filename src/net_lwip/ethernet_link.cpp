@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "frame/net_device.h"
+#include "services/net/inet_stack.h"
 
 #include "lwip/etharp.h"
 #include "lwip/ethip6.h"
@@ -68,6 +69,13 @@ void on_frames()
 }
 
 } // namespace
+
+std::optional<std::array<u8, 4>> nat_dns_address()
+{
+    if (!frame::net_device::is_present())
+        return std::nullopt;
+    return std::array<u8, 4> {10, 0, 2, 3};
+}
 
 void start_ethernet_link(void (*after_input)())
 {

@@ -2,7 +2,10 @@
 
 #include <array>
 #include <deque>
+#include <optional>
 #include <span>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "frame/ref.h"
@@ -143,6 +146,31 @@ struct Route {
     /// Made for an address the interface has (Linux's "proto kernel"), not configured.
     bool is_from_address {true};
 };
+
+/// One network interface as Linux describes it to netlink's link and address dumps, the
+/// SIOCGIF* ioctls and /proc/net/dev.
+struct Interface {
+    /// 1 is the loopback; the device's interface follows.
+    u32 index {0};
+    /// Linux's name: "lo", or "eth0" for the device, as a QEMU or slirp guest names it.
+    std::string name;
+    bool is_loopback {false};
+    bool is_up {false};
+    std::array<u8, 6> hardware_address {};
+    u32 mtu_bytes {0};
+    /// The IPv4 address and its network, network byte order; none when prefix_bits is 0.
+    std::array<u8, 4> v4_address {};
+    u8 v4_prefix_bits {0};
+    /// The IPv6 addresses with their prefix lengths.
+    std::vector<std::pair<std::array<u8, 16>, u8>> v6_addresses;
+};
+
+/// The NAT's DNS forwarder (10.0.2.3 in slirp's numbering) when the instance has the network
+/// device; none with loopback only.
+std::optional<std::array<u8, 4>> nat_dns_address();
+
+/// The stack's interfaces in index order.
+std::vector<Interface> list_interfaces();
 
 /// The stack's routes, IPv4 first.
 std::vector<Route> list_routes();

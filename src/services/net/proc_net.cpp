@@ -46,9 +46,14 @@ std::string listing(const std::vector<inet::EndpointEntry>& entries, bool is_v6)
 
 std::string proc_net_dev_text()
 {
-    return "Inter-|   Receive                                                |  Transmit\n"
-           " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n"
-           "    lo:       0       0    0    0    0     0          0         0        0       0    0    0    0     0       0          0\n";
+    std::string out = "Inter-|   Receive                                                |  Transmit\n"
+                      " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n";
+    // dev_seq_printf_stats's layout; the stack keeps no counters, so they are all 0.
+    for (const auto& link : inet::list_interfaces()) {
+        out += frame::format("%6s: %7d %7d %4d %4d %4d %5d %10d %9d %8d %7d %4d %4d %4d %5d %7d %10d\n", link.name.c_str(), 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    }
+    return out;
 }
 
 std::string proc_net_tcp_text(bool is_v6) { return listing(inet::list_tcp(is_v6), is_v6); }
