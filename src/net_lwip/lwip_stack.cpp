@@ -212,6 +212,8 @@ bool is_loopback(const Endpoint& endpoint)
     return endpoint.address[0] == 127;
 }
 
+u8 linux_state_of(enum tcp_state state);
+
 class LwipTcp final : public TcpConnection {
 public:
     LwipTcp(tcp_pcb* pcb, Family family) : m_pcb(pcb), m_family(family)
@@ -255,6 +257,7 @@ public:
         u8 lwip_backlog = static_cast<u8>(std::min<u32>(backlog + 1, 255));
         if (m_is_listening) {
             tcp_backlog_set(m_pcb, lwip_backlog);
+            m_backlog = backlog;
             return {};
         }
         if (m_pcb->state != CLOSED)
@@ -268,6 +271,7 @@ public:
         tcp_pcb* listener = tcp_listen_with_backlog_and_err(m_pcb, lwip_backlog, &err);
         if (!listener)
             return err == ERR_USE ? Errno::eaddrinuse : errno_of(err);
+        m_backlog = backlog;
         m_pcb = listener;
         m_is_listening = true;
         tcp_arg(m_pcb, this);
@@ -416,6 +420,58 @@ public:
             ip_reset_option(m_pcb, SOF_KEEPALIVE);
     }
 
+    void set_keepalive_timing(u32 idle_s, u32 interval_s, u32 count) override
+    {
+        // A listener's pcb is the smaller tcp_pcb_listen, without these fields; the sockets it
+        // accepts get the listening socket's values from the socket layer.
+        if (!m_pcb || m_is_listening)
+            return;
+        m_pcb->keep_idle = idle_s * 1000;
+        m_pcb->keep_intvl = interval_s * 1000;
+        m_pcb->keep_cnt = count;
+    }
+
+    TcpInfo info() const override
+    {
+        TcpInfo info;
+        // tcp_get_info's values for a socket with no connection: the initial timeout, the
+        // default MSS and window, an unbounded slow-start threshold.
+        info.reordering = 3;
+        info.snd_cwnd_segments = 10;
+        if (m_is_listening) {
+            info.state = linux_state_of(LISTEN);
+            info.unacked = static_cast<u32>(accept_queue.size());
+            info.sacked = m_backlog;
+            return info;
+        }
+        if (!m_pcb || m_pcb->state == CLOSED) {
+            info.rto_us = 1'000'000;
+            info.snd_mss_bytes = 536;
+            info.rttvar_us = 250'000;
+            info.snd_ssthresh_segments = 0x7fff'ffff;
+            return info;
+        }
+        const tcp_pcb& pcb = *m_pcb;
+        u32 mss = std::max<u32>(pcb.mss, 1);
+        constexpr u32 tick_us = TCP_SLOW_INTERVAL * 1000;
+        info.state = linux_state_of(pcb.state);
+        info.retransmits = pcb.nrtx;
+        info.rto_us = static_cast<u32>(std::max<s16_t>(pcb.rto, 0)) * tick_us;
+        info.snd_mss_bytes = pcb.mss;
+        // lwIP keeps no estimate of the peer's segment size: its own MSS stands in.
+        info.rcv_mss_bytes = pcb.mss;
+        for (const tcp_seg* seg = pcb.unacked; seg; seg = seg->next)
+            ++info.unacked;
+        // lwIP's estimator counts coarse ticks: the mean scaled by 8, the deviation by 4.
+        info.rtt_us = static_cast<u32>(std::max<s16_t>(pcb.sa, 0) >> 3) * tick_us;
+        info.rttvar_us = static_cast<u32>(std::max<s16_t>(pcb.sv, 0) >> 2) * tick_us;
+        info.snd_ssthresh_segments = pcb.ssthresh >= 0xffff ? 0x7fff'ffff : pcb.ssthresh / mss;
+        info.snd_cwnd_segments = std::max<u32>(pcb.cwnd / mss, 1);
+        info.advmss_bytes = pcb.mss;
+        info.rcv_space_bytes = pcb.rcv_wnd;
+        return info;
+    }
+
 private:
     void attach()
     {
@@ -545,6 +601,7 @@ private:
     bool m_is_listening {false};
     bool m_is_backlogged {false};
     bool m_is_nodelay {false};
+    u32 m_backlog {0};
     Endpoint m_local;
     Endpoint m_peer;
 };
@@ -705,7 +762,7 @@ bool is_local_address(const Endpoint& local)
 namespace {
 
 /// lwIP's TCP states as Linux numbers them (include/net/tcp_states.h).
-u8 linux_tcp_state(enum tcp_state state)
+u8 linux_state_of(enum tcp_state state)
 {
     switch (state) {
     case ESTABLISHED: return 1;
@@ -737,7 +794,7 @@ std::vector<EndpointEntry> list_tcp(bool is_v6)
         EndpointEntry entry;
         entry.local = from_ip(pcb->local_ip, pcb->local_port);
         entry.remote.is_v6 = is_v6;
-        entry.state = linux_tcp_state(LISTEN);
+        entry.state = linux_state_of(LISTEN);
         if (pcb->callback_arg)
             entry.receive_queue_bytes = static_cast<u32>(static_cast<TcpConnection*>(pcb->callback_arg)->accept_queue.size());
         entries.push_back(entry);
@@ -749,7 +806,7 @@ std::vector<EndpointEntry> list_tcp(bool is_v6)
             EndpointEntry entry;
             entry.local = from_ip(pcb->local_ip, pcb->local_port);
             entry.remote = from_ip(pcb->remote_ip, pcb->remote_port);
-            entry.state = linux_tcp_state(pcb->state);
+            entry.state = linux_state_of(pcb->state);
             // Bytes written and not yet acknowledged; a FIN's sequence number counts in lastack,
             // so a closed connection would come out one below zero.
             u32 unacknowledged = pcb->snd_lbb - pcb->lastack;

@@ -42,6 +42,31 @@ bool is_v4_mapped(const std::array<u8, 16>& address)
     return address[10] == 0xff && address[11] == 0xff;
 }
 
+/// Whether `name` at `level` is one of the multicast options. The stack is built without IGMP
+/// and MLD (lwIP's LWIP_IGMP and LWIP_IPV6_MLD are off), so no socket joins a group or sends to
+/// one with its own settings: every such option is ENOPROTOOPT, as a kernel without multicast
+/// support says, and programs that try multicast see it as unsupported at once.
+bool is_multicast_option(int level, int name)
+{
+    if (level == abi::ipproto_ip)
+        return (name >= abi::ip_multicast_if && name <= abi::ip_drop_source_membership)
+            || (name >= abi::mcast_join_group && name <= abi::mcast_msfilter) || name == abi::ip_multicast_all;
+    if (level == abi::ipproto_ipv6)
+        return (name >= abi::ipv6_multicast_if && name <= abi::ipv6_drop_membership)
+            || (name >= abi::mcast_join_group && name <= abi::mcast_msfilter) || name == abi::ipv6_multicast_all;
+    return false;
+}
+
+/// Joining or leaving a group, which Linux refuses on a connection-oriented socket (EPROTO).
+bool is_membership_option(int level, int name)
+{
+    if (level == abi::ipproto_ip)
+        return name == abi::ip_add_membership || name == abi::ip_drop_membership
+            || (name >= abi::mcast_join_group && name < abi::mcast_msfilter);
+    return level == abi::ipproto_ipv6
+        && (name == abi::ipv6_add_membership || name == abi::ipv6_drop_membership || (name >= abi::mcast_join_group && name < abi::mcast_msfilter));
+}
+
 } // namespace
 
 InetSocket::InetSocket(int domain, int type, int protocol, u32 status_flags) : Socket(domain, type, protocol, status_flags) {}
@@ -136,8 +161,64 @@ Result<void> InetSocket::ensure_tcp()
     if (!m_tcp) {
         m_tcp = TRY(inet::create_tcp(stack_family()));
         m_tcp->set_nodelay(m_is_nodelay);
+        apply_keepalive();
     }
     return {};
+}
+
+void InetSocket::apply_keepalive()
+{
+    if (!m_tcp)
+        return;
+    m_tcp->set_keepalive(options().is_keeping_alive);
+    m_tcp->set_keepalive_timing(m_keep_idle_s, m_keep_interval_s, m_keep_count);
+}
+
+void InetSocket::options_changed()
+{
+    // SO_KEEPALIVE takes effect on a connection at once, as sock_setsockopt's
+    // tcp_set_keepalive does; SO_RCVBUF bounds the datagrams queued from now on.
+    apply_keepalive();
+    if (m_udp)
+        m_udp->receive_limit_bytes = options().receive_buffer_bytes;
+}
+
+std::vector<u8> InetSocket::tcp_info_bytes() const
+{
+    inet::TcpInfo info;
+    if (m_tcp) {
+        info = m_tcp->info();
+    } else {
+        // A socket the stack has not seen yet is a closed one (tcp_get_info's initial values).
+        info.rto_us = 1'000'000;
+        info.snd_mss_bytes = 536;
+        info.rttvar_us = 250'000;
+        info.snd_ssthresh_segments = 0x7fff'ffff;
+        info.snd_cwnd_segments = 10;
+        info.reordering = 3;
+    }
+    // struct tcp_info: eight u8 fields (state, ca_state, retransmits, probes, backoff, options,
+    // the window scales, a flag byte), then u32 fields in this order.
+    std::vector<u8> out(abi::tcp_info_bytes, 0);
+    out[0] = info.state;
+    out[2] = info.retransmits;
+    auto put = [&out](usize offset, u32 value) {
+        auto bytes = object_bytes(value);
+        std::copy(bytes.begin(), bytes.end(), out.begin() + static_cast<long>(offset));
+    };
+    put(8, info.rto_us);
+    put(16, info.snd_mss_bytes);
+    put(20, info.rcv_mss_bytes);
+    put(24, info.unacked);
+    put(28, info.sacked);
+    put(68, info.rtt_us);
+    put(72, info.rttvar_us);
+    put(76, info.snd_ssthresh_segments);
+    put(80, info.snd_cwnd_segments);
+    put(84, info.advmss_bytes);
+    put(88, info.reordering);
+    put(96, info.rcv_space_bytes);
+    return out;
 }
 
 Result<void> InetSocket::ensure_udp()
@@ -197,6 +278,11 @@ Result<Ref<Socket>> InetSocket::accept(u32 status_flags)
     connection->accepted();
     auto accepted = make_ref<InetSocket>(domain(), protocol(), connection, o_rdwr | status_flags);
     accepted->options() = options();
+    // An accepted socket inherits the listener's keepalive settings (inet_csk_clone_lock).
+    accepted->m_keep_idle_s = m_keep_idle_s;
+    accepted->m_keep_interval_s = m_keep_interval_s;
+    accepted->m_keep_count = m_keep_count;
+    accepted->apply_keepalive();
     notify_readiness();
     return Ref<Socket>(accepted);
 }
@@ -268,8 +354,6 @@ Result<void> InetSocket::connect_stream(const inet::Endpoint& remote)
 {
     TRY(m_tcp->connect(remote));
     m_state = State::connecting;
-    if (options().is_keeping_alive)
-        m_tcp->set_keepalive(true);
     return {};
 }
 
@@ -559,7 +643,14 @@ int InetSocket::take_error()
 
 Result<void> InetSocket::set_family_option(int level, int name, std::span<const u8> value)
 {
+    if (is_multicast_option(level, name)) {
+        if (is_stream() && is_membership_option(level, name))
+            return Errno::eproto;
+        return Errno::enoprotoopt;
+    }
     if (level == abi::ipproto_tcp) {
+        // udp_setsockopt passes another level to ip_setsockopt or ipv6_setsockopt, which
+        // know no IPPROTO_TCP options.
         if (!is_stream())
             return Errno::enoprotoopt;
         int on = TRY(int_value(value));
@@ -570,10 +661,22 @@ Result<void> InetSocket::set_family_option(int level, int name, std::span<const 
                 m_tcp->set_nodelay(m_is_nodelay);
             return {};
         case abi::tcp_keepidle:
-        case abi::tcp_keepintvl:
-        case abi::tcp_keepcnt:
-            if (on < 1)
+            if (on < 1 || on > abi::max_tcp_keepidle_s)
                 return Errno::einval;
+            m_keep_idle_s = static_cast<u32>(on);
+            apply_keepalive();
+            return {};
+        case abi::tcp_keepintvl:
+            if (on < 1 || on > abi::max_tcp_keepintvl_s)
+                return Errno::einval;
+            m_keep_interval_s = static_cast<u32>(on);
+            apply_keepalive();
+            return {};
+        case abi::tcp_keepcnt:
+            if (on < 1 || on > abi::max_tcp_keepcnt)
+                return Errno::einval;
+            m_keep_count = static_cast<u32>(on);
+            apply_keepalive();
             return {};
         case abi::tcp_maxseg:
         case abi::tcp_cork:
@@ -637,15 +740,20 @@ Result<void> InetSocket::set_family_option(int level, int name, std::span<const 
 
 Result<std::vector<u8>> InetSocket::get_family_option(int level, int name)
 {
+    if (is_multicast_option(level, name))
+        return Errno::enoprotoopt;
     if (level == abi::ipproto_tcp) {
+        // udp_getsockopt passes another level on: ip_getsockopt says EOPNOTSUPP,
+        // ipv6_getsockopt ENOPROTOOPT.
         if (!is_stream())
-            return Errno::enoprotoopt;
+            return domain() == abi::af_inet ? Errno::enotsup : Errno::enoprotoopt;
         switch (name) {
         case abi::tcp_nodelay: return bytes_of(static_cast<int>(m_is_nodelay));
+        case abi::tcp_info: return tcp_info_bytes();
         case abi::tcp_maxseg: return bytes_of(536);
-        case abi::tcp_keepidle: return bytes_of(7200);
-        case abi::tcp_keepintvl: return bytes_of(75);
-        case abi::tcp_keepcnt: return bytes_of(9);
+        case abi::tcp_keepidle: return bytes_of(static_cast<int>(m_keep_idle_s));
+        case abi::tcp_keepintvl: return bytes_of(static_cast<int>(m_keep_interval_s));
+        case abi::tcp_keepcnt: return bytes_of(static_cast<int>(m_keep_count));
         case abi::tcp_cork: return bytes_of(0);
         case abi::tcp_quickack: return bytes_of(1);
         default: return Errno::enoprotoopt;

@@ -43,6 +43,28 @@ struct Endpoint {
 /// both (IPv4 peers appear as mapped addresses).
 enum class Family : u8 { v4, v6, dual };
 
+/// What getsockopt(TCP_INFO) reports of a connection (the leading fields of Linux's struct
+/// tcp_info that the stack knows), in Linux's units: microseconds, segments.
+struct TcpInfo {
+    /// Linux's TCP state number (TCP_ESTABLISHED = 1 ... TCP_LISTEN = 10, TCP_CLOSE = 7).
+    u8 state {7};
+    u8 retransmits {0};
+    u32 rto_us {0};
+    u32 snd_mss_bytes {0};
+    u32 rcv_mss_bytes {0};
+    /// Segments sent and not acknowledged; for a listener, connections waiting for accept.
+    u32 unacked {0};
+    /// For a listener, its backlog (Linux reuses the field so).
+    u32 sacked {0};
+    u32 rtt_us {0};
+    u32 rttvar_us {0};
+    u32 snd_ssthresh_segments {0};
+    u32 snd_cwnd_segments {0};
+    u32 advmss_bytes {0};
+    u32 reordering {0};
+    u32 rcv_space_bytes {0};
+};
+
 /// The stack's half of a TCP socket. The stack keeps the public state current and wakes
 /// `changed` (and pollers) whenever it changes.
 class TcpConnection : public RefCounted<TcpConnection> {
@@ -86,6 +108,10 @@ public:
     virtual void set_nodelay(bool is_on) = 0;
     virtual bool is_nodelay() const = 0;
     virtual void set_keepalive(bool is_on) = 0;
+    /// When keepalive probes go (TCP_KEEPIDLE, TCP_KEEPINTVL) and how many unanswered ones end
+    /// the connection (TCP_KEEPCNT).
+    virtual void set_keepalive_timing(u32 idle_s, u32 interval_s, u32 count) = 0;
+    virtual TcpInfo info() const = 0;
 };
 
 /// One received datagram and its sender.

@@ -201,6 +201,13 @@ Result<void> Socket::set_option(int level, int name, std::span<const u8> value)
 {
     if (level != abi::sol_socket)
         return set_family_option(level, name, value);
+    TRY(set_socket_option(name, value));
+    options_changed();
+    return {};
+}
+
+Result<void> Socket::set_socket_option(int name, std::span<const u8> value)
+{
     switch (name) {
     case abi::so_sndbuf:
     case abi::so_rcvbuf:
