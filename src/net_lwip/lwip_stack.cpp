@@ -556,10 +556,12 @@ private:
             self.wake();
             return ERR_OK;
         }
-        for (pbuf* q = p; q; q = q->next) {
-            auto bytes = std::span<const u8>(static_cast<const u8*>(q->payload), q->len);
-            self.received.insert(self.received.end(), bytes.begin(), bytes.end());
-        }
+        std::vector<u8> bytes(p->tot_len);
+        pbuf_copy_partial(p, bytes.data(), p->tot_len, 0);
+        // Past the instance's kernel-memory bound lwIP keeps the pbuf as refused data and
+        // offers it again from its timers; its window stays closed meanwhile.
+        if (!self.queue_received(bytes))
+            return ERR_MEM;
         pbuf_free(p);
         self.wake();
         return ERR_OK;
@@ -714,17 +716,13 @@ private:
     static void on_receive(void* arg, udp_pcb* pcb, pbuf* p, const ip_addr_t* addr, u16_t port)
     {
         auto& self = *static_cast<LwipUdp*>(arg);
-        if (self.received_bytes + p->tot_len > self.receive_limit_bytes) {
-            pbuf_free(p);
-            return;
-        }
         Datagram datagram;
         datagram.bytes.resize(p->tot_len);
         pbuf_copy_partial(p, datagram.bytes.data(), p->tot_len, 0);
         datagram.from = from_ip(*addr, port);
         pbuf_free(p);
-        self.received_bytes += datagram.bytes.size();
-        self.received.push_back(std::move(datagram));
+        if (!self.queue_received(std::move(datagram)))
+            return;
         self.changed.wake_all();
         Socket::notify_readiness();
     }

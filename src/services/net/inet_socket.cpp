@@ -542,7 +542,7 @@ Result<usize> InetSocket::receive_stream(ReceiveMessage& message)
             usize done = written.value();
             copied += done;
             if (!is_peek) {
-                received.erase(received.begin(), received.begin() + static_cast<long>(done));
+                m_tcp->take_received(done);
                 m_tcp->consume(done);
             }
             if (done < n)
@@ -584,8 +584,7 @@ Result<usize> InetSocket::receive_datagram(ReceiveMessage& message)
     if (written < size)
         message.out_flags |= abi::msg_trunc;
     if (!(message.flags & abi::msg_peek)) {
-        m_udp->received_bytes -= size;
-        m_udp->received.pop_front();
+        m_udp->take_received();
     }
     // udp_recvmsg: MSG_TRUNC in flags returns the datagram's real length.
     return (message.flags & abi::msg_trunc) ? size : written;

@@ -12,6 +12,7 @@
 #include "frame/result.h"
 #include "frame/task.h"
 #include "frame/types.h"
+#include "services/kernel_memory.h"
 
 // The TCP/IP stack as the socket layer sees it. The stack (lwIP) is C working on raw buffers,
 // so it lives outside the services, in src/net_lwip/, behind this interface: the services hand
@@ -72,7 +73,8 @@ public:
     virtual ~TcpConnection() = default;
 
     /// Bytes received and not yet read by the guest; the stack's receive window shrinks by
-    /// them until consume() gives the room back.
+    /// them until consume() gives the room back. They are charged to the instance's kernel
+    /// memory: added only by queue_received, taken only by take_received.
     std::deque<u8> received;
     bool is_connecting {false};
     bool is_connected {false};
@@ -112,6 +114,17 @@ public:
     /// the connection (TCP_KEEPCNT).
     virtual void set_keepalive_timing(u32 idle_s, u32 interval_s, u32 count) = 0;
     virtual TcpInfo info() const = 0;
+
+    /// Appends bytes the stack received, charged to the instance's kernel memory; false (and
+    /// nothing taken) when the bound has no room for them. The stack then keeps them and
+    /// offers them again later, without opening its window, as Linux's TCP holds back
+    /// segments under memory pressure: the sender waits, nothing is lost.
+    bool queue_received(std::span<const u8> bytes);
+    /// The guest read `bytes` off the front of `received`: their charge goes back.
+    void take_received(usize bytes);
+
+private:
+    KernelCharge m_received_charge;
 };
 
 /// One received datagram and its sender.
@@ -126,11 +139,20 @@ class UdpPort : public RefCounted<UdpPort> {
 public:
     virtual ~UdpPort() = default;
 
+    /// Datagrams received and not yet read, their payload bytes, and the bound on what the
+    /// queue costs (SO_RCVBUF). Added only by queue_received, taken only by take_received.
     std::deque<Datagram> received;
     usize received_bytes {0};
-    /// Datagrams that would take `received_bytes` past this are dropped (SO_RCVBUF).
     usize receive_limit_bytes {0};
     frame::WaitQueue changed;
+
+    /// Queues a received datagram for the guest, or drops it (false) as Linux's
+    /// __udp_enqueue_schedule_skb does: when the queue already costs SO_RCVBUF or more, or
+    /// when the instance's kernel memory has no room for it. A datagram costs its bytes and
+    /// an sk_buff's worth, so empty ones are bounded too.
+    bool queue_received(Datagram datagram);
+    /// The guest read the first datagram: it leaves the queue and its charge goes back.
+    void take_received();
 
     virtual Result<void> bind(const Endpoint& local, bool is_reusing_address) = 0;
     virtual bool is_bound() const = 0;
@@ -141,6 +163,10 @@ public:
     virtual void close() = 0;
     virtual Endpoint local() const = 0;
     virtual Endpoint peer() const = 0;
+
+private:
+    /// What the queued datagrams cost (bytes and overhead), charged to kernel memory.
+    KernelCharge m_received_charge;
 };
 
 /// One protocol endpoint as /proc/net/{tcp,udp}[6] list it.
