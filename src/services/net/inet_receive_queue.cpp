@@ -35,7 +35,7 @@ bool UdpPort::queue_received(Datagram datagram)
 {
     // Linux drops only once the queue holds more than its buffer's worth, so a datagram
     // larger than SO_RCVBUF still arrives at an empty socket.
-    if (m_received_charge.bytes() > receive_limit_bytes)
+    if (received_bytes + received.size() * datagram_overhead_bytes > receive_limit_bytes)
         return false;
     if (m_received_charge.grow(cost_of(datagram)).is_error())
         return false;
