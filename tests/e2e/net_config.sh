@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # What a guest sees of its network configuration. Under --net=user: `ip addr`, `ip link` and
 # `hostname -I` show lo and the device's eth0 (10.0.2.15/24, its MAC, UP) as a Linux box with
-# that NIC prints them, lo exactly as this host prints its own; /proc/net/dev and
-# if_nameindex list both. Under --net=none only lo. /etc/resolv.conf: a root whose resolver
-# is on the host's loopback (127.0.0.53, ::1) gives a guest under --net=user one that names the
-# NAT's DNS 10.0.2.3, other lines kept; without the NAT, or with a resolver that is not on
-# loopback, the guest reads the file unchanged. The roots' /etc are --volume directories.
+# that NIC prints them, lo exactly as this host prints its own; /proc/net/dev, if_nameindex,
+# /proc/net/if_inet6 and ifconfig list them. Under --net=none only lo. /etc/resolv.conf: a
+# root whose resolver is on the host's loopback (127.0.0.53, ::1) gives a guest under
+# --net=user one that names the NAT's DNS 10.0.2.3, other lines kept; without the NAT, or
+# with a resolver that is not on loopback, the guest reads the file unchanged. The roots' /etc are --volume directories.
 # Skips (77) when passt or ip is not installed.
 #   net_config.sh ASTERIX_BIN
 set -u
@@ -53,6 +53,15 @@ names='import socket; print(socket.if_nameindex())'
 compare "if_nameindex under --net=user" "[(1, 'lo'), (2, 'eth0')]" "$(run --net=user python3 -c "$names")"
 compare "if_nameindex under --net=none" "[(1, 'lo')]" "$(run --net=none python3 -c "$names")"
 compare "/proc/net/dev under --net=user" "lo eth0" "$(run --net=user sh -c "sed -n '3,\$p' /proc/net/dev | cut -d: -f1 | tr -d ' ' | tr '\n' ' '" | sed 's/ $//')"
+compare "/proc/net/if_inet6: lo as the host's" "$(grep ' lo$' /proc/net/if_inet6)" "$(run --net=user cat /proc/net/if_inet6)"
+# net-tools' ifconfig reads /proc/net/dev, /proc/net/if_inet6 and the SIOCGIF* ioctls.
+if command -v ifconfig >/dev/null; then
+    ifconfig=$(command -v ifconfig)
+    compare "ifconfig lo: as the host's (without counters)" "$("$ifconfig" lo | head -4)" "$(run --net=user "$ifconfig" lo | head -4)"
+    compare "ifconfig eth0" "eth0: flags=4163<UP,BROADCAST,RUNNING,MULTICAST>  mtu 65520
+        inet 10.0.2.15  netmask 255.255.255.0  broadcast 10.0.2.255
+        ether 52:54:00:12:34:56  txqueuelen 1000  (Ethernet)" "$(run --net=user "$ifconfig" eth0 | head -3)"
+fi
 
 # --- /etc/resolv.conf ---
 # resolv_case NAME NET CONTENT EXPECTED [SYMLINK]: the guest's cat of a root's resolv.conf.

@@ -27,6 +27,7 @@ inline constexpr u32 siocgifnetmask = 0x891b;
 inline constexpr u32 siocgifmtu = 0x8921;
 inline constexpr u32 siocgifhwaddr = 0x8927;
 inline constexpr u32 siocgifindex = 0x8933;
+inline constexpr u32 siocgiftxqlen = 0x8942;
 inline constexpr u32 ifreq_bytes = 40;
 inline constexpr u32 ifnamsiz = 16;
 /// sizeof(struct ifconf): the length, padding, then the buffer's address.

@@ -110,7 +110,8 @@ Result<long> interface_ioctl(Context& ctx, int domain, u32 request, u64 arg)
     case abi::siocgifindex:
     case abi::siocgifflags:
     case abi::siocgifmtu:
-    case abi::siocgifhwaddr: break;
+    case abi::siocgifhwaddr:
+    case abi::siocgiftxqlen: break;
     case abi::siocgifaddr:
     case abi::siocgifnetmask:
     case abi::siocgifbrdaddr:
@@ -137,6 +138,8 @@ Result<long> interface_ioctl(Context& ctx, int domain, u32 request, u64 arg)
         case abi::siocgifindex: put(req, union_offset, object_bytes(static_cast<i32>(link->index))); break;
         case abi::siocgifflags: put(req, union_offset, object_bytes(short_flags_of(*link))); break;
         case abi::siocgifmtu: put(req, union_offset, object_bytes(static_cast<i32>(link->mtu_bytes))); break;
+        // The queue length Linux gives both (netlink's IFLA_TXQLEN says the same).
+        case abi::siocgiftxqlen: put(req, union_offset, object_bytes(i32 {1000})); break;
         case abi::siocgifhwaddr: {
             // struct sockaddr: the hardware type as its family, then the address.
             put(req, union_offset, object_bytes(link->is_loopback ? abi::arphrd_loopback : abi::arphrd_ether));

@@ -56,6 +56,24 @@ std::string proc_net_dev_text()
     return out;
 }
 
+std::string proc_net_if_inet6_text()
+{
+    // if6_seq_show: the address in hex, then index, prefix length, scope and flags in hex. The
+    // scope is IPV6_ADDR_LOOPBACK (0x10), IPV6_ADDR_LINKLOCAL (0x20) or global (0); every
+    // address here is configured, IFA_F_PERMANENT (0x80).
+    std::string out;
+    for (const auto& link : inet::list_interfaces()) {
+        for (const auto& [address, prefix_bits] : link.v6_addresses) {
+            for (u8 byte : address)
+                out += frame::format("%02x", byte);
+            bool is_link_local = address[0] == 0xfe && (address[1] & 0xc0) == 0x80;
+            u32 scope = link.is_loopback ? 0x10 : is_link_local ? 0x20 : 0;
+            out += frame::format(" %02x %02x %02x %02x %8s\n", link.index, prefix_bits, scope, 0x80, link.name.c_str());
+        }
+    }
+    return out;
+}
+
 std::string proc_net_tcp_text(bool is_v6) { return listing(inet::list_tcp(is_v6), is_v6); }
 
 std::string proc_net_udp_text(bool is_v6) { return listing(inet::list_udp(is_v6), is_v6); }
