@@ -20,6 +20,7 @@
 #include "lwip/ip_addr.h"
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
+#include "lwip/stats.h"
 #include "lwip/priv/tcp_priv.h"
 #include "lwip/tcp.h"
 #include "lwip/timeouts.h"
@@ -306,6 +307,13 @@ public:
         // a segment that is only partly filled.
         usize free_entries = TCP_SND_QUEUELEN - std::min<usize>(tcp_sndqueuelen(m_pcb), TCP_SND_QUEUELEN);
         if (free_entries <= 2)
+            return 0;
+        // Unacknowledged sends live on lwIP's heap, and so does every packet on its way over
+        // the loopback (and every ACK). Were sends to fill the heap, nothing could be delivered
+        // or acknowledged again and every connection would stall for good; so the last part
+        // of the heap is kept for traffic in flight, and senders wait for room instead.
+        constexpr usize heap_reserve_bytes = MEM_SIZE / 4;
+        if (lwip_stats.mem.used + heap_reserve_bytes >= MEM_SIZE)
             return 0;
         return std::min<usize>(tcp_sndbuf(m_pcb), (free_entries - 2) * tcp_mss(m_pcb));
     }

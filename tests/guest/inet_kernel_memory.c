@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #define UDP_SOCKETS 100
-#define TCP_PAIRS 20
+#define TCP_PAIRS 64
 #define BOUND_BYTES (1 << 20)
 
 static double now_s(void)
