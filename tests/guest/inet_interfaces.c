@@ -4,13 +4,16 @@
  * lists exactly the IPv4 addresses, only whole entries, and with a null buffer the length
  * they need; lo is index 1 with Linux's flags, MTU and ARPHRD_LOOPBACK. Errors: ENODEV for an
  * unknown name or index, EADDRNOTAVAIL for an interface without an IPv4 address, ENOTTY for
- * the address ioctls on a socket that is not AF_INET. Runs with --net=user, so asterix has its
+ * the address ioctls on a socket that is not AF_INET. A single RTM_GETLINK finds one link by
+ * name or index (ENODEV for a missing one, EINVAL when it names none). Runs with --net=user, so asterix has its
  * device's interface (eth0); natively the host's interfaces are checked the same way. */
 // asterix-args: --net=user
 #include "check.h"
 
 #include <arpa/inet.h>
 #include <ifaddrs.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <net/if_arp.h>
 #include <netpacket/packet.h>
 #include <net/if.h>
@@ -94,6 +97,43 @@ static void check_link(struct ifaddrs *link, struct ifaddrs *list, const char *p
     CHECK(is_listed);
 }
 
+/* One RTM_GETLINK (not a dump) naming `name` (none: NULL) and index `index`: the answer's
+ * index, or minus the errno of its NLMSG_ERROR. */
+static int get_link(const char *name, int index)
+{
+    int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+    CHECK(fd >= 0);
+    struct {
+        struct nlmsghdr header;
+        struct ifinfomsg info;
+        char attributes[32];
+    } request;
+    memset(&request, 0, sizeof request);
+    request.header.nlmsg_len = NLMSG_LENGTH(sizeof request.info);
+    request.header.nlmsg_type = RTM_GETLINK;
+    request.header.nlmsg_flags = NLM_F_REQUEST;
+    request.header.nlmsg_seq = 7;
+    request.info.ifi_index = index;
+    if (name) {
+        struct rtattr *attribute = (struct rtattr *)((char *)&request + NLMSG_ALIGN(request.header.nlmsg_len));
+        attribute->rta_type = IFLA_IFNAME;
+        attribute->rta_len = RTA_LENGTH(strlen(name) + 1);
+        memcpy(RTA_DATA(attribute), name, strlen(name) + 1);
+        request.header.nlmsg_len = NLMSG_ALIGN(request.header.nlmsg_len) + RTA_ALIGN(attribute->rta_len);
+    }
+    CHECK(send(fd, &request, request.header.nlmsg_len, 0) == (ssize_t)request.header.nlmsg_len);
+    static char reply[16384];
+    ssize_t got = recv(fd, reply, sizeof reply, 0);
+    CHECK(got >= (ssize_t)NLMSG_LENGTH(sizeof(struct nlmsgerr)));
+    struct nlmsghdr *header = (struct nlmsghdr *)reply;
+    CHECK(header->nlmsg_seq == 7);
+    close(fd);
+    if (header->nlmsg_type == NLMSG_ERROR)
+        return ((struct nlmsgerr *)NLMSG_DATA(header))->error;
+    CHECK(header->nlmsg_type == RTM_NEWLINK && !(header->nlmsg_flags & NLM_F_MULTI));
+    return ((struct ifinfomsg *)NLMSG_DATA(header))->ifi_index;
+}
+
 int main(void)
 {
     alarm(20);
@@ -158,6 +198,13 @@ int main(void)
     CHECK(conf.ifc_len == (v4_addresses - 1) * (int)sizeof(struct ifreq));
     CHECK_ERR(ioctl(inet_fd, SIOCGIFCONF, BAD_PTR), EFAULT);
     freeifaddrs(list);
+
+    /* One link by name or by index; ENODEV for a missing one, EINVAL when none is named. */
+    CHECK(get_link("lo", 0) == 1);
+    CHECK(get_link(NULL, 1) == 1);
+    CHECK(get_link("nosuchif0", 0) == -ENODEV);
+    CHECK(get_link(NULL, 99999) == -ENODEV);
+    CHECK(get_link(NULL, 0) == -EINVAL);
 
     /* Errors. */
     struct ifreq req = request("nosuchif0");

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <string>
 
 #include "frame/bytes.h"
@@ -24,15 +25,16 @@ using namespace netlink;
 u32 g_next_port_id = 0x4000'0000;
 /// The most bytes one request may carry.
 constexpr usize max_request_bytes = 64 * 1024;
-/// The index of the interface an RTM_GETLINK request names with IFLA_IFNAME, or 0.
-u32 index_of_named(std::span<const u8> request)
+/// The index of the interface an RTM_GETLINK request names with IFLA_IFNAME: 0 when there is
+/// none such, nothing when the request names none.
+std::optional<u32> index_of_named(std::span<const u8> request)
 {
     usize at = abi::nlmsghdr_bytes + abi::ifinfomsg_bytes;
     while (request.size() >= at + 4) {
         u16 length = MUST(load_from_bytes<u16>(request, at));
         u16 type = MUST(load_from_bytes<u16>(request, at + 2));
         if (length < 4 || length > request.size() - at)
-            return 0;
+            return std::nullopt;
         if (type == abi::ifla_ifname) {
             auto value = request.subspan(at + 4, length - 4);
             std::string name;
@@ -46,7 +48,7 @@ u32 index_of_named(std::span<const u8> request)
         }
         at += (length + 3u) & ~3u;
     }
-    return 0;
+    return std::nullopt;
 }
 
 } // namespace
@@ -130,20 +132,17 @@ void NetlinkSocket::answer(std::span<const u8> request)
         } else if (!is_dump && type == abi::rtm_getlink) {
             // One interface, by the index in its struct ifinfomsg or by an IFLA_IFNAME
             // attribute (what `ip link show dev NAME` asks): one message, no NLMSG_DONE.
-            u32 index = 0;
+            // rtnl_getlink: EINVAL when the request names no interface, ENODEV for one that
+            // does not exist.
+            std::optional<u32> index;
             if (length >= abi::nlmsghdr_bytes + abi::ifinfomsg_bytes)
                 index = MUST(load_from_bytes<u32>(request, at + abi::nlmsghdr_bytes + 4));
-            if (!index)
+            if (!index || !*index)
                 index = index_of_named(request.subspan(at, length));
-            Errno error = Errno::enodev;
-            if (index && put_links(reply, index, 0, seq, port_id()))
-                error = Errno {};
-            else if (!index)
-                error = Errno::einval;
-            if (error != Errno {}) {
-                reply.clear();
-                put_error(reply, request.subspan(at, abi::nlmsghdr_bytes), seq, error);
-            }
+            if (!index)
+                put_error(reply, request.subspan(at, abi::nlmsghdr_bytes), seq, Errno::einval);
+            else if (!*index || !put_links(reply, *index, 0, seq, port_id()))
+                put_error(reply, request.subspan(at, abi::nlmsghdr_bytes), seq, Errno::enodev);
             queue_reply(std::move(reply));
             at += (length + 3) & ~3u;
             continue;
