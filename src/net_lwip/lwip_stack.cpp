@@ -441,22 +441,16 @@ public:
 
     TcpInfo info() const override
     {
+        if (!m_pcb || (!m_is_listening && m_pcb->state == CLOSED))
+            return TcpInfo::of_closed_socket();
         TcpInfo info;
-        // tcp_get_info's values for a socket with no connection: the initial timeout, the
-        // default MSS and window, an unbounded slow-start threshold.
         info.reordering = 3;
-        info.snd_cwnd_segments = 10;
         if (m_is_listening) {
+            // Linux reports a listener's accept queue and backlog in these two fields.
             info.state = linux_state_of(LISTEN);
             info.unacked = static_cast<u32>(accept_queue.size());
             info.sacked = m_backlog;
-            return info;
-        }
-        if (!m_pcb || m_pcb->state == CLOSED) {
-            info.rto_us = 1'000'000;
-            info.snd_mss_bytes = 536;
-            info.rttvar_us = 250'000;
-            info.snd_ssthresh_segments = 0x7fff'ffff;
+            info.snd_cwnd_segments = 10;
             return info;
         }
         const tcp_pcb& pcb = *m_pcb;

@@ -61,6 +61,24 @@ inline constexpr int max_tcp_keepcnt = 127;
 /// The length of struct tcp_info's leading fields, through tcpi_total_retrans (what glibc's
 /// <netinet/tcp.h> declares); Linux's own struct has grown past it.
 inline constexpr usize tcp_info_bytes = 104;
+/// Where struct tcp_info's fields are: eight u8 fields (state, ca_state, retransmits, probes,
+/// backoff, options, the window scales, a flag byte), then u32 fields.
+namespace tcp_info_offset {
+inline constexpr usize state = 0;
+inline constexpr usize retransmits = 2;
+inline constexpr usize rto = 8;
+inline constexpr usize snd_mss = 16;
+inline constexpr usize rcv_mss = 20;
+inline constexpr usize unacked = 24;
+inline constexpr usize sacked = 28;
+inline constexpr usize rtt = 68;
+inline constexpr usize rttvar = 72;
+inline constexpr usize snd_ssthresh = 76;
+inline constexpr usize snd_cwnd = 80;
+inline constexpr usize advmss = 84;
+inline constexpr usize reordering = 88;
+inline constexpr usize rcv_space = 96;
+} // namespace tcp_info_offset
 inline constexpr int tcp_quickack = 12;
 
 } // namespace asterix::services::abi

@@ -185,39 +185,28 @@ void InetSocket::options_changed()
 
 std::vector<u8> InetSocket::tcp_info_bytes() const
 {
-    inet::TcpInfo info;
-    if (m_tcp) {
-        info = m_tcp->info();
-    } else {
-        // A socket the stack has not seen yet is a closed one (tcp_get_info's initial values).
-        info.rto_us = 1'000'000;
-        info.snd_mss_bytes = 536;
-        info.rttvar_us = 250'000;
-        info.snd_ssthresh_segments = 0x7fff'ffff;
-        info.snd_cwnd_segments = 10;
-        info.reordering = 3;
-    }
-    // struct tcp_info: eight u8 fields (state, ca_state, retransmits, probes, backoff, options,
-    // the window scales, a flag byte), then u32 fields in this order.
+    // A socket the stack has not seen yet is a closed one.
+    inet::TcpInfo info = m_tcp ? m_tcp->info() : inet::TcpInfo::of_closed_socket();
     std::vector<u8> out(abi::tcp_info_bytes, 0);
-    out[0] = info.state;
-    out[2] = info.retransmits;
+    namespace at = abi::tcp_info_offset;
+    out[at::state] = info.state;
+    out[at::retransmits] = info.retransmits;
     auto put = [&out](usize offset, u32 value) {
         auto bytes = object_bytes(value);
         std::copy(bytes.begin(), bytes.end(), out.begin() + static_cast<long>(offset));
     };
-    put(8, info.rto_us);
-    put(16, info.snd_mss_bytes);
-    put(20, info.rcv_mss_bytes);
-    put(24, info.unacked);
-    put(28, info.sacked);
-    put(68, info.rtt_us);
-    put(72, info.rttvar_us);
-    put(76, info.snd_ssthresh_segments);
-    put(80, info.snd_cwnd_segments);
-    put(84, info.advmss_bytes);
-    put(88, info.reordering);
-    put(96, info.rcv_space_bytes);
+    put(at::rto, info.rto_us);
+    put(at::snd_mss, info.snd_mss_bytes);
+    put(at::rcv_mss, info.rcv_mss_bytes);
+    put(at::unacked, info.unacked);
+    put(at::sacked, info.sacked);
+    put(at::rtt, info.rtt_us);
+    put(at::rttvar, info.rttvar_us);
+    put(at::snd_ssthresh, info.snd_ssthresh_segments);
+    put(at::snd_cwnd, info.snd_cwnd_segments);
+    put(at::advmss, info.advmss_bytes);
+    put(at::reordering, info.reordering);
+    put(at::rcv_space, info.rcv_space_bytes);
     return out;
 }
 

@@ -64,6 +64,20 @@ struct TcpInfo {
     u32 advmss_bytes {0};
     u32 reordering {0};
     u32 rcv_space_bytes {0};
+
+    /// What tcp_get_info says of a socket with no connection: the initial timeout, the default
+    /// MSS and window, an unbounded slow-start threshold.
+    static TcpInfo of_closed_socket()
+    {
+        TcpInfo info;
+        info.rto_us = 1'000'000;
+        info.snd_mss_bytes = 536;
+        info.rttvar_us = 250'000;
+        info.snd_ssthresh_segments = 0x7fff'ffff;
+        info.snd_cwnd_segments = 10;
+        info.reordering = 3;
+        return info;
+    }
 };
 
 /// The stack's half of a TCP socket. The stack keeps the public state current and wakes
