@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What a guest sees of its network configuration. Under --net=user: `ip addr`, `ip link` and
 # `hostname -I` show lo and the device's eth0 (10.0.2.15/24, its MAC, UP) as a Linux box with
-# that NIC prints them, lo exactly as this host prints its own; /proc/net/dev, if_nameindex,
+# that NIC prints them, lo as in a fresh network namespace; /proc/net/dev, if_nameindex,
 # /proc/net/if_inet6 and ifconfig list them. Under --net=none only lo. /etc/resolv.conf: a
 # root whose resolver is on the host's loopback (127.0.0.53, ::1) gives a guest under
 # --net=user one that names the NAT's DNS 10.0.2.3, other lines kept; without the NAT, or
@@ -33,17 +33,24 @@ compare() {
     fi
 }
 
-# lo's block of `ip addr` as this host prints it (lines up to the next interface).
-host_lo=$("$ip" addr show dev lo)
+# lo's block of `ip addr` as Linux prints it in a fresh network namespace (this host's own lo
+# may have more addresses, or no IPv6).
+host_lo='1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN group default qlen 1000
+    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00
+    inet 127.0.0.1/8 scope host lo
+       valid_lft forever preferred_lft forever
+    inet6 ::1/128 scope host 
+       valid_lft forever preferred_lft forever'
 eth0_addr='2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 65520 qdisc pfifo_fast state UP group default qlen 1000
     link/ether 52:54:00:12:34:56 brd ff:ff:ff:ff:ff:ff
     inet 10.0.2.15/24 brd 10.0.2.255 scope global eth0
        valid_lft forever preferred_lft forever'
-compare "ip addr under --net=user: lo as the host's, then eth0" "$host_lo
+compare "ip addr under --net=user: lo, then eth0" "$host_lo
 $eth0_addr" "$(run --net=user "$ip" addr)"
 compare "ip addr under --net=none: lo only" "$host_lo" "$(run --net=none "$ip" addr)"
 compare "ip addr show dev eth0" "$eth0_addr" "$(run --net=user "$ip" addr show dev eth0)"
-compare "ip link under --net=user" "$("$ip" link show dev lo)
+compare "ip link under --net=user" "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN mode DEFAULT group default qlen 1000
+    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00
 2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 65520 qdisc pfifo_fast state UP mode DEFAULT group default qlen 1000
     link/ether 52:54:00:12:34:56 brd ff:ff:ff:ff:ff:ff" "$(run --net=user "$ip" link)"
 compare "ip link show dev of a missing interface" 'Device "eth9" does not exist.' "$(run --net=user "$ip" link show dev eth9)"
@@ -53,11 +60,14 @@ names='import socket; print(socket.if_nameindex())'
 compare "if_nameindex under --net=user" "[(1, 'lo'), (2, 'eth0')]" "$(run --net=user python3 -c "$names")"
 compare "if_nameindex under --net=none" "[(1, 'lo')]" "$(run --net=none python3 -c "$names")"
 compare "/proc/net/dev under --net=user" "lo eth0" "$(run --net=user sh -c "sed -n '3,\$p' /proc/net/dev | cut -d: -f1 | tr -d ' ' | tr '\n' ' '" | sed 's/ $//')"
-compare "/proc/net/if_inet6: lo as the host's" "$(grep ' lo$' /proc/net/if_inet6)" "$(run --net=user cat /proc/net/if_inet6)"
+compare "/proc/net/if_inet6: lo's ::1" "00000000000000000000000000000001 01 80 10 80       lo" "$(run --net=user cat /proc/net/if_inet6)"
 # net-tools' ifconfig reads /proc/net/dev, /proc/net/if_inet6 and the SIOCGIF* ioctls.
 if command -v ifconfig >/dev/null; then
     ifconfig=$(command -v ifconfig)
-    compare "ifconfig lo: as the host's (without counters)" "$("$ifconfig" lo | head -4)" "$(run --net=user "$ifconfig" lo | head -4)"
+    compare "ifconfig lo (without counters)" "lo: flags=73<UP,LOOPBACK,RUNNING>  mtu 65536
+        inet 127.0.0.1  netmask 255.0.0.0
+        inet6 ::1  prefixlen 128  scopeid 0x10<host>
+        loop  txqueuelen 1000  (Local Loopback)" "$(run --net=user "$ifconfig" lo | head -4)"
     compare "ifconfig eth0" "eth0: flags=4163<UP,BROADCAST,RUNNING,MULTICAST>  mtu 65520
         inet 10.0.2.15  netmask 255.255.255.0  broadcast 10.0.2.255
         ether 52:54:00:12:34:56  txqueuelen 1000  (Ethernet)" "$(run --net=user "$ifconfig" eth0 | head -3)"
