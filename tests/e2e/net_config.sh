@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # What a guest sees of its network configuration. Under --net=user: `ip addr`, `ip link` and
-# `hostname -I` show lo and the device's eth0 (10.0.2.15/24, its MAC, UP) as a Linux box with
-# that NIC prints them, lo as in a fresh network namespace; /proc/net/dev, if_nameindex,
+# `hostname -I` show lo and the device's eth0 (10.0.2.15/24, fe80:: from its MAC, UP) as a
+# Linux box with that NIC prints them, lo as in a fresh network namespace; /proc/net/dev, if_nameindex,
 # /proc/net/if_inet6 and ifconfig list them. Under --net=none only lo. /etc/resolv.conf: a
 # root whose resolver is on the host's loopback (127.0.0.53, ::1) gives a guest under
 # --net=user one that names the NAT's DNS 10.0.2.3, other lines kept; without the NAT, or
@@ -44,6 +44,8 @@ host_lo='1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN gro
 eth0_addr='2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 65520 qdisc pfifo_fast state UP group default qlen 1000
     link/ether 52:54:00:12:34:56 brd ff:ff:ff:ff:ff:ff
     inet 10.0.2.15/24 brd 10.0.2.255 scope global eth0
+       valid_lft forever preferred_lft forever
+    inet6 fe80::5054:ff:fe12:3456/64 scope link 
        valid_lft forever preferred_lft forever'
 compare "ip addr under --net=user: lo, then eth0" "$host_lo
 $eth0_addr" "$(run --net=user "$ip" addr)"
@@ -60,7 +62,8 @@ names='import socket; print(socket.if_nameindex())'
 compare "if_nameindex under --net=user" "[(1, 'lo'), (2, 'eth0')]" "$(run --net=user python3 -c "$names")"
 compare "if_nameindex under --net=none" "[(1, 'lo')]" "$(run --net=none python3 -c "$names")"
 compare "/proc/net/dev under --net=user" "lo eth0" "$(run --net=user sh -c "sed -n '3,\$p' /proc/net/dev | cut -d: -f1 | tr -d ' ' | tr '\n' ' '" | sed 's/ $//')"
-compare "/proc/net/if_inet6: lo's ::1" "00000000000000000000000000000001 01 80 10 80       lo" "$(run --net=user cat /proc/net/if_inet6)"
+compare "/proc/net/if_inet6: lo's ::1, eth0's link-local address" "00000000000000000000000000000001 01 80 10 80       lo
+fe80000000000000505400fffe123456 02 40 20 80     eth0" "$(run --net=user cat /proc/net/if_inet6)"
 # net-tools' ifconfig reads /proc/net/dev, /proc/net/if_inet6 and the SIOCGIF* ioctls.
 if command -v ifconfig >/dev/null; then
     ifconfig=$(command -v ifconfig)
@@ -70,7 +73,8 @@ if command -v ifconfig >/dev/null; then
         loop  txqueuelen 1000  (Local Loopback)" "$(run --net=user "$ifconfig" lo | head -4)"
     compare "ifconfig eth0" "eth0: flags=4163<UP,BROADCAST,RUNNING,MULTICAST>  mtu 65520
         inet 10.0.2.15  netmask 255.255.255.0  broadcast 10.0.2.255
-        ether 52:54:00:12:34:56  txqueuelen 1000  (Ethernet)" "$(run --net=user "$ifconfig" eth0 | head -3)"
+        inet6 fe80::5054:ff:fe12:3456  prefixlen 64  scopeid 0x20<link>
+        ether 52:54:00:12:34:56  txqueuelen 1000  (Ethernet)" "$(run --net=user "$ifconfig" eth0 | head -4)"
 fi
 
 # --- /etc/resolv.conf ---
