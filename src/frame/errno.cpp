@@ -52,6 +52,7 @@ constexpr ErrnoText errno_texts[] = {
     {Errno::enomsg, "ENOMSG", "No message of desired type"},
     {Errno::eidrm, "EIDRM", "Identifier removed"},
     {Errno::enodata, "ENODATA", "No data available"},
+    {Errno::eproto, "EPROTO", "Protocol error"},
     {Errno::eoverflow, "EOVERFLOW", "Value too large for defined data type"},
     {Errno::eilseq, "EILSEQ", "Invalid or incomplete multibyte or wide character"},
     {Errno::enotsock, "ENOTSOCK", "Socket operation on non-socket"},

@@ -49,6 +49,7 @@ enum class Errno : int {
     enomsg = 42,
     eidrm = 43,
     enodata = 61,
+    eproto = 71,
     eoverflow = 75,
     eilseq = 84,
     enotsock = 88,

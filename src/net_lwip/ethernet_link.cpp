@@ -8,8 +8,10 @@
 #include <vector>
 
 #include "frame/net_device.h"
+#include "services/net/inet_stack.h"
 
 #include "lwip/etharp.h"
+#include "lwip/ip6_addr.h"
 #include "lwip/ethip6.h"
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
@@ -69,6 +71,13 @@ void on_frames()
 
 } // namespace
 
+std::optional<std::array<u8, 4>> nat_dns_address()
+{
+    if (!frame::net_device::is_present())
+        return std::nullopt;
+    return std::array<u8, 4> {10, 0, 2, 3};
+}
+
 void start_ethernet_link(void (*after_input)())
 {
     if (!frame::net_device::is_present())
@@ -80,6 +89,12 @@ void start_ethernet_link(void (*after_input)())
     IP4_ADDR(&gateway, 10, 0, 2, 2);
     netif_add(&g_link, &address, &netmask, &gateway, nullptr, link_init, netif_input);
     netif_set_default(&g_link);
+#if LWIP_IPV6
+    // The link-local address Linux gives every Ethernet interface (fe80:: and the MAC's
+    // modified EUI-64), so the interface shows the addresses a Linux guest's does. The NAT
+    // carries no IPv6, so nothing but the link uses it.
+    netif_create_ip6_linklocal_address(&g_link, 1);
+#endif
     netif_set_up(&g_link);
     frame::net_device::set_receive_hook(on_frames);
 }

@@ -206,13 +206,11 @@ private:
         if (header[0] != reply_type || header[1] != 0 || identifier != self.m_identifier)
             return 0;
         u16 length = static_cast<u16>(p->tot_len - header_bytes);
-        if (self.received_bytes + length <= self.receive_limit_bytes) {
-            Datagram datagram;
-            datagram.bytes.resize(length);
-            pbuf_copy_partial(p, datagram.bytes.data(), length, header_bytes);
-            datagram.from = glue::endpoint_of(*from, 0);
-            self.received_bytes += length;
-            self.received.push_back(std::move(datagram));
+        Datagram datagram;
+        datagram.bytes.resize(length);
+        pbuf_copy_partial(p, datagram.bytes.data(), length, header_bytes);
+        datagram.from = glue::endpoint_of(*from, 0);
+        if (self.queue_received(std::move(datagram))) {
             self.changed.wake_all();
             Socket::notify_readiness();
         }

@@ -20,6 +20,7 @@
 #include "lwip/ip_addr.h"
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
+#include "lwip/stats.h"
 #include "lwip/priv/tcp_priv.h"
 #include "lwip/tcp.h"
 #include "lwip/timeouts.h"
@@ -212,6 +213,8 @@ bool is_loopback(const Endpoint& endpoint)
     return endpoint.address[0] == 127;
 }
 
+u8 linux_state_of(enum tcp_state state);
+
 class LwipTcp final : public TcpConnection {
 public:
     LwipTcp(tcp_pcb* pcb, Family family) : m_pcb(pcb), m_family(family)
@@ -255,6 +258,7 @@ public:
         u8 lwip_backlog = static_cast<u8>(std::min<u32>(backlog + 1, 255));
         if (m_is_listening) {
             tcp_backlog_set(m_pcb, lwip_backlog);
+            m_backlog = backlog;
             return {};
         }
         if (m_pcb->state != CLOSED)
@@ -268,6 +272,7 @@ public:
         tcp_pcb* listener = tcp_listen_with_backlog_and_err(m_pcb, lwip_backlog, &err);
         if (!listener)
             return err == ERR_USE ? Errno::eaddrinuse : errno_of(err);
+        m_backlog = backlog;
         m_pcb = listener;
         m_is_listening = true;
         tcp_arg(m_pcb, this);
@@ -302,6 +307,13 @@ public:
         // a segment that is only partly filled.
         usize free_entries = TCP_SND_QUEUELEN - std::min<usize>(tcp_sndqueuelen(m_pcb), TCP_SND_QUEUELEN);
         if (free_entries <= 2)
+            return 0;
+        // Unacknowledged sends live on lwIP's heap, and so does every packet on its way over
+        // the loopback (and every ACK). Were sends to fill the heap, nothing could be delivered
+        // or acknowledged again and every connection would stall for good; so the last part
+        // of the heap is kept for traffic in flight, and senders wait for room instead.
+        constexpr usize heap_reserve_bytes = MEM_SIZE / 4;
+        if (lwip_stats.mem.used + heap_reserve_bytes >= MEM_SIZE)
             return 0;
         return std::min<usize>(tcp_sndbuf(m_pcb), (free_entries - 2) * tcp_mss(m_pcb));
     }
@@ -416,6 +428,52 @@ public:
             ip_reset_option(m_pcb, SOF_KEEPALIVE);
     }
 
+    void set_keepalive_timing(u32 idle_s, u32 interval_s, u32 count) override
+    {
+        // A listener's pcb is the smaller tcp_pcb_listen, without these fields; the sockets it
+        // accepts get the listening socket's values from the socket layer.
+        if (!m_pcb || m_is_listening)
+            return;
+        m_pcb->keep_idle = idle_s * 1000;
+        m_pcb->keep_intvl = interval_s * 1000;
+        m_pcb->keep_cnt = count;
+    }
+
+    TcpInfo info() const override
+    {
+        if (!m_pcb || (!m_is_listening && m_pcb->state == CLOSED))
+            return TcpInfo::of_closed_socket();
+        TcpInfo info;
+        info.reordering = 3;
+        if (m_is_listening) {
+            // Linux reports a listener's accept queue and backlog in these two fields.
+            info.state = linux_state_of(LISTEN);
+            info.unacked = static_cast<u32>(accept_queue.size());
+            info.sacked = m_backlog;
+            info.snd_cwnd_segments = 10;
+            return info;
+        }
+        const tcp_pcb& pcb = *m_pcb;
+        u32 mss = std::max<u32>(pcb.mss, 1);
+        constexpr u32 tick_us = TCP_SLOW_INTERVAL * 1000;
+        info.state = linux_state_of(pcb.state);
+        info.retransmits = pcb.nrtx;
+        info.rto_us = static_cast<u32>(std::max<s16_t>(pcb.rto, 0)) * tick_us;
+        info.snd_mss_bytes = pcb.mss;
+        // lwIP keeps no estimate of the peer's segment size: its own MSS stands in.
+        info.rcv_mss_bytes = pcb.mss;
+        for (const tcp_seg* seg = pcb.unacked; seg; seg = seg->next)
+            ++info.unacked;
+        // lwIP's estimator counts coarse ticks: the mean scaled by 8, the deviation by 4.
+        info.rtt_us = static_cast<u32>(std::max<s16_t>(pcb.sa, 0) >> 3) * tick_us;
+        info.rttvar_us = static_cast<u32>(std::max<s16_t>(pcb.sv, 0) >> 2) * tick_us;
+        info.snd_ssthresh_segments = pcb.ssthresh >= 0xffff ? 0x7fff'ffff : pcb.ssthresh / mss;
+        info.snd_cwnd_segments = std::max<u32>(pcb.cwnd / mss, 1);
+        info.advmss_bytes = pcb.mss;
+        info.rcv_space_bytes = pcb.rcv_wnd;
+        return info;
+    }
+
 private:
     void attach()
     {
@@ -500,10 +558,12 @@ private:
             self.wake();
             return ERR_OK;
         }
-        for (pbuf* q = p; q; q = q->next) {
-            auto bytes = std::span<const u8>(static_cast<const u8*>(q->payload), q->len);
-            self.received.insert(self.received.end(), bytes.begin(), bytes.end());
-        }
+        std::vector<u8> bytes(p->tot_len);
+        pbuf_copy_partial(p, bytes.data(), p->tot_len, 0);
+        // Past the instance's kernel-memory bound lwIP keeps the pbuf as refused data and
+        // offers it again from its timers; its window stays closed meanwhile.
+        if (!self.queue_received(bytes))
+            return ERR_MEM;
         pbuf_free(p);
         self.wake();
         return ERR_OK;
@@ -545,6 +605,7 @@ private:
     bool m_is_listening {false};
     bool m_is_backlogged {false};
     bool m_is_nodelay {false};
+    u32 m_backlog {0};
     Endpoint m_local;
     Endpoint m_peer;
 };
@@ -657,17 +718,13 @@ private:
     static void on_receive(void* arg, udp_pcb* pcb, pbuf* p, const ip_addr_t* addr, u16_t port)
     {
         auto& self = *static_cast<LwipUdp*>(arg);
-        if (self.received_bytes + p->tot_len > self.receive_limit_bytes) {
-            pbuf_free(p);
-            return;
-        }
         Datagram datagram;
         datagram.bytes.resize(p->tot_len);
         pbuf_copy_partial(p, datagram.bytes.data(), p->tot_len, 0);
         datagram.from = from_ip(*addr, port);
         pbuf_free(p);
-        self.received_bytes += datagram.bytes.size();
-        self.received.push_back(std::move(datagram));
+        if (!self.queue_received(std::move(datagram)))
+            return;
         self.changed.wake_all();
         Socket::notify_readiness();
     }
@@ -705,7 +762,7 @@ bool is_local_address(const Endpoint& local)
 namespace {
 
 /// lwIP's TCP states as Linux numbers them (include/net/tcp_states.h).
-u8 linux_tcp_state(enum tcp_state state)
+u8 linux_state_of(enum tcp_state state)
 {
     switch (state) {
     case ESTABLISHED: return 1;
@@ -737,7 +794,7 @@ std::vector<EndpointEntry> list_tcp(bool is_v6)
         EndpointEntry entry;
         entry.local = from_ip(pcb->local_ip, pcb->local_port);
         entry.remote.is_v6 = is_v6;
-        entry.state = linux_tcp_state(LISTEN);
+        entry.state = linux_state_of(LISTEN);
         if (pcb->callback_arg)
             entry.receive_queue_bytes = static_cast<u32>(static_cast<TcpConnection*>(pcb->callback_arg)->accept_queue.size());
         entries.push_back(entry);
@@ -749,7 +806,7 @@ std::vector<EndpointEntry> list_tcp(bool is_v6)
             EndpointEntry entry;
             entry.local = from_ip(pcb->local_ip, pcb->local_port);
             entry.remote = from_ip(pcb->remote_ip, pcb->remote_port);
-            entry.state = linux_tcp_state(pcb->state);
+            entry.state = linux_state_of(pcb->state);
             // Bytes written and not yet acknowledged; a FIN's sequence number counts in lastack,
             // so a closed connection would come out one below zero.
             u32 unacknowledged = pcb->snd_lbb - pcb->lastack;

@@ -103,7 +103,27 @@
 #define CHECKSUM_GEN_IP 1
 #define CHECKSUM_CHECK_IP 1
 
-#define LWIP_STATS 0
+/* Only the heap's use is counted: the TCP adapter keeps sends from taking the last of it (see
+ * send_room in lwip_stack.cpp). */
+#define LWIP_STATS 1
+#define MEM_STATS 1
+#define LINK_STATS 0
+#define ETHARP_STATS 0
+#define IP_STATS 0
+#define IPFRAG_STATS 0
+#define ICMP_STATS 0
+#define IGMP_STATS 0
+#define UDP_STATS 0
+#define TCP_STATS 0
+#define MEMP_STATS 0
+#define SYS_STATS 0
+#define IP6_STATS 0
+#define ICMP6_STATS 0
+#define IP6_FRAG_STATS 0
+#define MLD6_STATS 0
+#define ND6_STATS 0
+#define MIB2_STATS 0
+#define LWIP_STATS_DISPLAY 0
 #define LWIP_NETIF_API 0
 #define LWIP_SINGLE_NETIF 0
 #define LWIP_DEBUG 0

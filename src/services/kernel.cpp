@@ -19,6 +19,7 @@
 #include "services/fs/vfs.h"
 #include "services/ipc/message_queue.h"
 #include "services/net/ping_group_range.h"
+#include "services/net/resolv_conf.h"
 #include "services/process/process_table.h"
 #include "services/process/signals.h"
 #include "services/syscalls/strace.h"
@@ -134,6 +135,8 @@ bool mount_file_systems(const frame::BootParams& params)
             return false;
         }
     }
+    // Last, so that it reads the resolv.conf the guest would see (a volume may hold /etc).
+    mount_resolv_conf_for_nat();
     return true;
 }
 

@@ -129,3 +129,19 @@ TEST_CASE("tmpfs: rename, unlink and rmdir keep link counts and refuse what Linu
     MUST(dir.unlink("d", true));
     CHECK(MUST(dir.stat()).nlink == root_links - 1);
 }
+
+TEST_CASE("mount: a file goes on a file and a directory on a directory, never across")
+{
+    auto root = make_tree();
+    auto other = RamFs::make_tmpfs(1 << 20);
+    auto replacement = MUST(other->create("replacement", 0644, {}));
+    auto file = MUST(walk_path(root, root, "/a/b/file", Follow::follow));
+    auto directory = MUST(walk_path(root, root, "/a/b", Follow::follow));
+    CHECK(Vfs::mount(directory, replacement, "tmpfs", "rw").error() == Errno::enotdir);
+    CHECK(Vfs::mount(file, other, "tmpfs", "rw").error() == Errno::enotdir);
+    CHECK(!Vfs::mount(file, replacement, "tmpfs", "rw").is_error());
+    // A lookup of the path now finds the mounted file, and its path is the mount point's.
+    auto found = MUST(walk_path(root, root, "/a/link/file", Follow::follow));
+    CHECK(&found->inode() == replacement.ptr());
+    CHECK(found->path() == "/a/b/file");
+}

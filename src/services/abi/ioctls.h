@@ -19,10 +19,19 @@ inline constexpr u32 fionread = 0x541b;
 inline constexpr u32 fionbio = 0x5421;
 // Socket ioctls about network interfaces (<linux/sockios.h>), with struct ifreq (40 bytes).
 inline constexpr u32 siocgifname = 0x8910;
+inline constexpr u32 siocgifconf = 0x8912;
 inline constexpr u32 siocgifflags = 0x8913;
+inline constexpr u32 siocgifaddr = 0x8915;
+inline constexpr u32 siocgifbrdaddr = 0x8919;
+inline constexpr u32 siocgifnetmask = 0x891b;
+inline constexpr u32 siocgifmtu = 0x8921;
+inline constexpr u32 siocgifhwaddr = 0x8927;
 inline constexpr u32 siocgifindex = 0x8933;
+inline constexpr u32 siocgiftxqlen = 0x8942;
 inline constexpr u32 ifreq_bytes = 40;
 inline constexpr u32 ifnamsiz = 16;
+/// sizeof(struct ifconf): the length, padding, then the buffer's address.
+inline constexpr u32 ifconf_bytes = 16;
 inline constexpr u32 tiocnotty = 0x5422;
 inline constexpr u32 tiocgsid = 0x5429;
 // Pseudo-terminal masters (uapi asm-generic/ioctls.h); TIOCGPTPEER's argument is open flags.

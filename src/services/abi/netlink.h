@@ -32,12 +32,18 @@ inline constexpr u16 ifla_address = 1;
 inline constexpr u16 ifla_broadcast = 2;
 inline constexpr u16 ifla_ifname = 3;
 inline constexpr u16 ifla_mtu = 4;
+inline constexpr u16 ifla_qdisc = 6;
 inline constexpr u16 ifla_txqlen = 13;
 inline constexpr u16 ifla_operstate = 16;
+inline constexpr u16 ifla_linkmode = 17;
+inline constexpr u16 ifla_group = 27;
 
 inline constexpr u16 ifa_address = 1;
 inline constexpr u16 ifa_local = 2;
 inline constexpr u16 ifa_label = 3;
+inline constexpr u16 ifa_broadcast = 4;
+inline constexpr u16 ifa_cacheinfo = 6;
+inline constexpr u16 ifa_flags = 8;
 inline constexpr u8 ifa_f_permanent = 0x80;
 
 /// sizeof(struct rtmsg).
@@ -73,13 +79,18 @@ inline constexpr int netlink_cap_ack = 10;
 inline constexpr int netlink_ext_ack = 11;
 inline constexpr int netlink_get_strict_chk = 12;
 
+inline constexpr u16 arphrd_ether = 1;
 inline constexpr u16 arphrd_loopback = 772;
 inline constexpr u32 iff_up = 0x1;
+inline constexpr u32 iff_broadcast = 0x2;
 inline constexpr u32 iff_loopback = 0x8;
 inline constexpr u32 iff_running = 0x40;
+inline constexpr u32 iff_multicast = 0x1000;
 inline constexpr u32 iff_lower_up = 0x10000;
 inline constexpr u8 rt_scope_host = 254;
 /// IF_OPER_UNKNOWN, which Linux reports for lo.
 inline constexpr u8 if_oper_unknown = 0;
+inline constexpr u8 if_oper_down = 2;
+inline constexpr u8 if_oper_up = 6;
 
 } // namespace asterix::services::abi

@@ -673,6 +673,7 @@ Ref<Inode> make_proc_fs()
     auto net_dir = make_ref<ProcDir>([generated] {
         return std::vector<std::pair<std::string, Ref<Inode>>> {
             {"dev", generated(proc_net_dev_text)},
+            {"if_inet6", generated(proc_net_if_inet6_text)},
             {"tcp", generated([] { return proc_net_tcp_text(false); })},
             {"tcp6", generated([] { return proc_net_tcp_text(true); })},
             {"udp", generated([] { return proc_net_udp_text(false); })},

@@ -51,7 +51,8 @@ Ref<Dentry> Vfs::root() { return state().root; }
 
 Result<void> Vfs::mount(const Ref<Dentry>& at, Ref<Inode> root_inode, std::string source, std::string options)
 {
-    if (!at->inode().is_directory())
+    // A directory goes on a directory, and (as a bind mount of one file may) a file on a file.
+    if (at->inode().is_directory() != root_inode->is_directory())
         return Errno::enotdir;
     apply_options(*root_inode, options);
     Ref<Dentry> top = follow_mounts(at);

@@ -42,6 +42,31 @@ bool is_v4_mapped(const std::array<u8, 16>& address)
     return address[10] == 0xff && address[11] == 0xff;
 }
 
+/// Whether `name` at `level` is one of the multicast options. The stack is built without IGMP
+/// and MLD (lwIP's LWIP_IGMP and LWIP_IPV6_MLD are off), so no socket joins a group or sends to
+/// one with its own settings: every such option is ENOPROTOOPT, as a kernel without multicast
+/// support says, and programs that try multicast see it as unsupported at once.
+bool is_multicast_option(int level, int name)
+{
+    if (level == abi::ipproto_ip)
+        return (name >= abi::ip_multicast_if && name <= abi::ip_drop_source_membership)
+            || (name >= abi::mcast_join_group && name <= abi::mcast_msfilter) || name == abi::ip_multicast_all;
+    if (level == abi::ipproto_ipv6)
+        return (name >= abi::ipv6_multicast_if && name <= abi::ipv6_drop_membership)
+            || (name >= abi::mcast_join_group && name <= abi::mcast_msfilter) || name == abi::ipv6_multicast_all;
+    return false;
+}
+
+/// Joining or leaving a group, which Linux refuses on a connection-oriented socket (EPROTO).
+bool is_membership_option(int level, int name)
+{
+    if (level == abi::ipproto_ip)
+        return name == abi::ip_add_membership || name == abi::ip_drop_membership
+            || (name >= abi::mcast_join_group && name < abi::mcast_msfilter);
+    return level == abi::ipproto_ipv6
+        && (name == abi::ipv6_add_membership || name == abi::ipv6_drop_membership || (name >= abi::mcast_join_group && name < abi::mcast_msfilter));
+}
+
 } // namespace
 
 InetSocket::InetSocket(int domain, int type, int protocol, u32 status_flags) : Socket(domain, type, protocol, status_flags) {}
@@ -136,8 +161,53 @@ Result<void> InetSocket::ensure_tcp()
     if (!m_tcp) {
         m_tcp = TRY(inet::create_tcp(stack_family()));
         m_tcp->set_nodelay(m_is_nodelay);
+        apply_keepalive();
     }
     return {};
+}
+
+void InetSocket::apply_keepalive()
+{
+    if (!m_tcp)
+        return;
+    m_tcp->set_keepalive(options().is_keeping_alive);
+    m_tcp->set_keepalive_timing(m_keep_idle_s, m_keep_interval_s, m_keep_count);
+}
+
+void InetSocket::options_changed()
+{
+    // SO_KEEPALIVE takes effect on a connection at once, as sock_setsockopt's
+    // tcp_set_keepalive does; SO_RCVBUF bounds the datagrams queued from now on.
+    apply_keepalive();
+    if (m_udp)
+        m_udp->receive_limit_bytes = options().receive_buffer_bytes;
+}
+
+std::vector<u8> InetSocket::tcp_info_bytes() const
+{
+    // A socket the stack has not seen yet is a closed one.
+    inet::TcpInfo info = m_tcp ? m_tcp->info() : inet::TcpInfo::of_closed_socket();
+    std::vector<u8> out(abi::tcp_info_bytes, 0);
+    namespace at = abi::tcp_info_offset;
+    out[at::state] = info.state;
+    out[at::retransmits] = info.retransmits;
+    auto put = [&out](usize offset, u32 value) {
+        auto bytes = object_bytes(value);
+        std::copy(bytes.begin(), bytes.end(), out.begin() + static_cast<long>(offset));
+    };
+    put(at::rto, info.rto_us);
+    put(at::snd_mss, info.snd_mss_bytes);
+    put(at::rcv_mss, info.rcv_mss_bytes);
+    put(at::unacked, info.unacked);
+    put(at::sacked, info.sacked);
+    put(at::rtt, info.rtt_us);
+    put(at::rttvar, info.rttvar_us);
+    put(at::snd_ssthresh, info.snd_ssthresh_segments);
+    put(at::snd_cwnd, info.snd_cwnd_segments);
+    put(at::advmss, info.advmss_bytes);
+    put(at::reordering, info.reordering);
+    put(at::rcv_space, info.rcv_space_bytes);
+    return out;
 }
 
 Result<void> InetSocket::ensure_udp()
@@ -197,6 +267,11 @@ Result<Ref<Socket>> InetSocket::accept(u32 status_flags)
     connection->accepted();
     auto accepted = make_ref<InetSocket>(domain(), protocol(), connection, o_rdwr | status_flags);
     accepted->options() = options();
+    // An accepted socket inherits the listener's keepalive settings (inet_csk_clone_lock).
+    accepted->m_keep_idle_s = m_keep_idle_s;
+    accepted->m_keep_interval_s = m_keep_interval_s;
+    accepted->m_keep_count = m_keep_count;
+    accepted->apply_keepalive();
     notify_readiness();
     return Ref<Socket>(accepted);
 }
@@ -268,8 +343,6 @@ Result<void> InetSocket::connect_stream(const inet::Endpoint& remote)
 {
     TRY(m_tcp->connect(remote));
     m_state = State::connecting;
-    if (options().is_keeping_alive)
-        m_tcp->set_keepalive(true);
     return {};
 }
 
@@ -458,7 +531,7 @@ Result<usize> InetSocket::receive_stream(ReceiveMessage& message)
             usize done = written.value();
             copied += done;
             if (!is_peek) {
-                received.erase(received.begin(), received.begin() + static_cast<long>(done));
+                m_tcp->take_received(done);
                 m_tcp->consume(done);
             }
             if (done < n)
@@ -500,8 +573,7 @@ Result<usize> InetSocket::receive_datagram(ReceiveMessage& message)
     if (written < size)
         message.out_flags |= abi::msg_trunc;
     if (!(message.flags & abi::msg_peek)) {
-        m_udp->received_bytes -= size;
-        m_udp->received.pop_front();
+        m_udp->take_received();
     }
     // udp_recvmsg: MSG_TRUNC in flags returns the datagram's real length.
     return (message.flags & abi::msg_trunc) ? size : written;
@@ -559,7 +631,14 @@ int InetSocket::take_error()
 
 Result<void> InetSocket::set_family_option(int level, int name, std::span<const u8> value)
 {
+    if (is_multicast_option(level, name)) {
+        if (is_stream() && is_membership_option(level, name))
+            return Errno::eproto;
+        return Errno::enoprotoopt;
+    }
     if (level == abi::ipproto_tcp) {
+        // udp_setsockopt passes another level to ip_setsockopt or ipv6_setsockopt, which
+        // know no IPPROTO_TCP options.
         if (!is_stream())
             return Errno::enoprotoopt;
         int on = TRY(int_value(value));
@@ -570,10 +649,22 @@ Result<void> InetSocket::set_family_option(int level, int name, std::span<const 
                 m_tcp->set_nodelay(m_is_nodelay);
             return {};
         case abi::tcp_keepidle:
-        case abi::tcp_keepintvl:
-        case abi::tcp_keepcnt:
-            if (on < 1)
+            if (on < 1 || on > abi::max_tcp_keepidle_s)
                 return Errno::einval;
+            m_keep_idle_s = static_cast<u32>(on);
+            apply_keepalive();
+            return {};
+        case abi::tcp_keepintvl:
+            if (on < 1 || on > abi::max_tcp_keepintvl_s)
+                return Errno::einval;
+            m_keep_interval_s = static_cast<u32>(on);
+            apply_keepalive();
+            return {};
+        case abi::tcp_keepcnt:
+            if (on < 1 || on > abi::max_tcp_keepcnt)
+                return Errno::einval;
+            m_keep_count = static_cast<u32>(on);
+            apply_keepalive();
             return {};
         case abi::tcp_maxseg:
         case abi::tcp_cork:
@@ -637,15 +728,20 @@ Result<void> InetSocket::set_family_option(int level, int name, std::span<const 
 
 Result<std::vector<u8>> InetSocket::get_family_option(int level, int name)
 {
+    if (is_multicast_option(level, name))
+        return Errno::enoprotoopt;
     if (level == abi::ipproto_tcp) {
+        // udp_getsockopt passes another level on: ip_getsockopt says EOPNOTSUPP,
+        // ipv6_getsockopt ENOPROTOOPT.
         if (!is_stream())
-            return Errno::enoprotoopt;
+            return domain() == abi::af_inet ? Errno::enotsup : Errno::enoprotoopt;
         switch (name) {
         case abi::tcp_nodelay: return bytes_of(static_cast<int>(m_is_nodelay));
+        case abi::tcp_info: return tcp_info_bytes();
         case abi::tcp_maxseg: return bytes_of(536);
-        case abi::tcp_keepidle: return bytes_of(7200);
-        case abi::tcp_keepintvl: return bytes_of(75);
-        case abi::tcp_keepcnt: return bytes_of(9);
+        case abi::tcp_keepidle: return bytes_of(static_cast<int>(m_keep_idle_s));
+        case abi::tcp_keepintvl: return bytes_of(static_cast<int>(m_keep_interval_s));
+        case abi::tcp_keepcnt: return bytes_of(static_cast<int>(m_keep_count));
         case abi::tcp_cork: return bytes_of(0);
         case abi::tcp_quickack: return bytes_of(1);
         default: return Errno::enoprotoopt;

@@ -33,6 +33,7 @@ protected:
     Result<std::vector<u8>> get_family_option(int level, int name) override;
     bool is_listening() const override { return m_state == State::listening; }
     int take_error() override;
+    void options_changed() override;
 
 private:
     enum class State : u8 { fresh, connecting, connected, listening };
@@ -47,6 +48,10 @@ private:
     Result<inet::Endpoint> parse_address(std::span<const u8> address, AddressUse use) const;
     std::vector<u8> encode_address(const inet::Endpoint& endpoint) const;
     Result<void> ensure_tcp();
+    /// Gives the stack's connection the socket's keepalive settings.
+    void apply_keepalive();
+    /// getsockopt(TCP_INFO): struct tcp_info's leading fields.
+    std::vector<u8> tcp_info_bytes() const;
     Result<void> ensure_udp();
     Result<void> connect_stream(const inet::Endpoint& remote);
     Result<usize> send_stream(Context& ctx, SendMessage& message);
@@ -75,6 +80,10 @@ private:
     bool m_is_write_shut {false};
     bool m_is_nodelay {false};
     bool m_is_udp_connected {false};
+    /// TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT (Linux's defaults: net.ipv4.tcp_keepalive_*).
+    u32 m_keep_idle_s {7200};
+    u32 m_keep_interval_s {75};
+    u32 m_keep_count {9};
     u64 m_flags {0};
     int m_ttl {64};
     int m_tos {0};

@@ -2,13 +2,17 @@
 
 #include <array>
 #include <deque>
+#include <optional>
 #include <span>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "frame/ref.h"
 #include "frame/result.h"
 #include "frame/task.h"
 #include "frame/types.h"
+#include "services/kernel_memory.h"
 
 // The TCP/IP stack as the socket layer sees it. The stack (lwIP) is C working on raw buffers,
 // so it lives outside the services, in src/net_lwip/, behind this interface: the services hand
@@ -40,6 +44,42 @@ struct Endpoint {
 /// both (IPv4 peers appear as mapped addresses).
 enum class Family : u8 { v4, v6, dual };
 
+/// What getsockopt(TCP_INFO) reports of a connection (the leading fields of Linux's struct
+/// tcp_info that the stack knows), in Linux's units: microseconds, segments.
+struct TcpInfo {
+    /// Linux's TCP state number (TCP_ESTABLISHED = 1 ... TCP_LISTEN = 10, TCP_CLOSE = 7).
+    u8 state {7};
+    u8 retransmits {0};
+    u32 rto_us {0};
+    u32 snd_mss_bytes {0};
+    u32 rcv_mss_bytes {0};
+    /// Segments sent and not acknowledged; for a listener, connections waiting for accept.
+    u32 unacked {0};
+    /// For a listener, its backlog (Linux reuses the field so).
+    u32 sacked {0};
+    u32 rtt_us {0};
+    u32 rttvar_us {0};
+    u32 snd_ssthresh_segments {0};
+    u32 snd_cwnd_segments {0};
+    u32 advmss_bytes {0};
+    u32 reordering {0};
+    u32 rcv_space_bytes {0};
+
+    /// What tcp_get_info says of a socket with no connection: the initial timeout, the default
+    /// MSS and window, an unbounded slow-start threshold.
+    static TcpInfo of_closed_socket()
+    {
+        TcpInfo info;
+        info.rto_us = 1'000'000;
+        info.snd_mss_bytes = 536;
+        info.rttvar_us = 250'000;
+        info.snd_ssthresh_segments = 0x7fff'ffff;
+        info.snd_cwnd_segments = 10;
+        info.reordering = 3;
+        return info;
+    }
+};
+
 /// The stack's half of a TCP socket. The stack keeps the public state current and wakes
 /// `changed` (and pollers) whenever it changes.
 class TcpConnection : public RefCounted<TcpConnection> {
@@ -47,7 +87,8 @@ public:
     virtual ~TcpConnection() = default;
 
     /// Bytes received and not yet read by the guest; the stack's receive window shrinks by
-    /// them until consume() gives the room back.
+    /// them until consume() gives the room back. They are charged to the instance's kernel
+    /// memory: added only by queue_received, taken only by take_received.
     std::deque<u8> received;
     bool is_connecting {false};
     bool is_connected {false};
@@ -83,6 +124,21 @@ public:
     virtual void set_nodelay(bool is_on) = 0;
     virtual bool is_nodelay() const = 0;
     virtual void set_keepalive(bool is_on) = 0;
+    /// When keepalive probes go (TCP_KEEPIDLE, TCP_KEEPINTVL) and how many unanswered ones end
+    /// the connection (TCP_KEEPCNT).
+    virtual void set_keepalive_timing(u32 idle_s, u32 interval_s, u32 count) = 0;
+    virtual TcpInfo info() const = 0;
+
+    /// Appends bytes the stack received, charged to the instance's kernel memory; false (and
+    /// nothing taken) when the bound has no room for them. The stack then keeps them and
+    /// offers them again later, without opening its window, as Linux's TCP holds back
+    /// segments under memory pressure: the sender waits, nothing is lost.
+    bool queue_received(std::span<const u8> bytes);
+    /// The guest read `bytes` off the front of `received`: their charge goes back.
+    void take_received(usize bytes);
+
+private:
+    KernelCharge m_received_charge;
 };
 
 /// One received datagram and its sender.
@@ -97,11 +153,20 @@ class UdpPort : public RefCounted<UdpPort> {
 public:
     virtual ~UdpPort() = default;
 
+    /// Datagrams received and not yet read, their payload bytes, and the bound on what the
+    /// queue costs (SO_RCVBUF). Added only by queue_received, taken only by take_received.
     std::deque<Datagram> received;
     usize received_bytes {0};
-    /// Datagrams that would take `received_bytes` past this are dropped (SO_RCVBUF).
     usize receive_limit_bytes {0};
     frame::WaitQueue changed;
+
+    /// Queues a received datagram for the guest, or drops it (false) as Linux's
+    /// __udp_enqueue_schedule_skb does: when the queue already costs SO_RCVBUF or more, or
+    /// when the instance's kernel memory has no room for it. A datagram costs its bytes and
+    /// an sk_buff's worth, so empty ones are bounded too.
+    bool queue_received(Datagram datagram);
+    /// The guest read the first datagram: it leaves the queue and its charge goes back.
+    void take_received();
 
     virtual Result<void> bind(const Endpoint& local, bool is_reusing_address) = 0;
     virtual bool is_bound() const = 0;
@@ -112,6 +177,10 @@ public:
     virtual void close() = 0;
     virtual Endpoint local() const = 0;
     virtual Endpoint peer() const = 0;
+
+private:
+    /// What the queued datagrams cost (bytes and overhead), charged to kernel memory.
+    KernelCharge m_received_charge;
 };
 
 /// One protocol endpoint as /proc/net/{tcp,udp}[6] list it.
@@ -143,6 +212,31 @@ struct Route {
     /// Made for an address the interface has (Linux's "proto kernel"), not configured.
     bool is_from_address {true};
 };
+
+/// One network interface as Linux describes it to netlink's link and address dumps, the
+/// SIOCGIF* ioctls and /proc/net/dev.
+struct Interface {
+    /// 1 is the loopback; the device's interface follows.
+    u32 index {0};
+    /// Linux's name: "lo", or "eth0" for the device, as a QEMU or slirp guest names it.
+    std::string name;
+    bool is_loopback {false};
+    bool is_up {false};
+    std::array<u8, 6> hardware_address {};
+    u32 mtu_bytes {0};
+    /// The IPv4 address and its network, network byte order; none when prefix_bits is 0.
+    std::array<u8, 4> v4_address {};
+    u8 v4_prefix_bits {0};
+    /// The IPv6 addresses with their prefix lengths.
+    std::vector<std::pair<std::array<u8, 16>, u8>> v6_addresses;
+};
+
+/// The NAT's DNS forwarder (10.0.2.3 in slirp's numbering) when the instance has the network
+/// device; none with loopback only.
+std::optional<std::array<u8, 4>> nat_dns_address();
+
+/// The stack's interfaces in index order.
+std::vector<Interface> list_interfaces();
 
 /// The stack's routes, IPv4 first.
 std::vector<Route> list_routes();

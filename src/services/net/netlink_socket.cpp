@@ -2,10 +2,14 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
+#include <string>
 
 #include "frame/bytes.h"
 #include "services/abi/netlink.h"
 #include "services/abi/poll.h"
+#include "services/net/inet_stack.h"
+#include "services/net/netlink_links.h"
 #include "services/net/netlink_message.h"
 #include "services/net/netlink_routes.h"
 #include "services/syscalls/context.h"
@@ -21,46 +25,30 @@ using namespace netlink;
 u32 g_next_port_id = 0x4000'0000;
 /// The most bytes one request may carry.
 constexpr usize max_request_bytes = 64 * 1024;
-constexpr int loopback_index = 1;
-
-constexpr std::array<u8, 3> loopback_name {'l', 'o', 0};
-
-/// RTM_NEWLINK for lo: struct ifinfomsg and its attributes.
-void put_loopback_link(std::vector<u8>& out, u32 seq, u32 port_id)
+/// The index of the interface an RTM_GETLINK request names with IFLA_IFNAME: 0 when there is
+/// none such, nothing when the request names none.
+std::optional<u32> index_of_named(std::span<const u8> request)
 {
-    usize start = start_message(out, abi::rtm_newlink, abi::nlm_f_multi, seq, port_id);
-    out.push_back(abi::af_unspec);
-    out.push_back(0);
-    put_u16(out, abi::arphrd_loopback);
-    put_u32(out, loopback_index);
-    put_u32(out, abi::iff_up | abi::iff_loopback | abi::iff_running | abi::iff_lower_up);
-    put_u32(out, 0);
-    put_attribute(out, abi::ifla_ifname, loopback_name);
-    put_attribute_u32(out, abi::ifla_mtu, 65536);
-    put_attribute_u32(out, abi::ifla_txqlen, 1000);
-    std::array<u8, 1> operstate {abi::if_oper_unknown};
-    put_attribute(out, abi::ifla_operstate, operstate);
-    std::array<u8, 6> no_hardware_address {};
-    put_attribute(out, abi::ifla_address, no_hardware_address);
-    put_attribute(out, abi::ifla_broadcast, no_hardware_address);
-    finish_message(out, start);
-}
-
-/// RTM_NEWADDR for one address of lo: struct ifaddrmsg and its attributes.
-void put_loopback_address(std::vector<u8>& out, u32 seq, u32 port_id, int family, std::span<const u8> address, u8 prefix_bits)
-{
-    usize start = start_message(out, abi::rtm_newaddr, abi::nlm_f_multi, seq, port_id);
-    out.push_back(static_cast<u8>(family));
-    out.push_back(prefix_bits);
-    out.push_back(abi::ifa_f_permanent);
-    out.push_back(abi::rt_scope_host);
-    put_u32(out, loopback_index);
-    put_attribute(out, abi::ifa_address, address);
-    if (family == abi::af_inet) {
-        put_attribute(out, abi::ifa_local, address);
-        put_attribute(out, abi::ifa_label, loopback_name);
+    usize at = abi::nlmsghdr_bytes + abi::ifinfomsg_bytes;
+    while (request.size() >= at + 4) {
+        u16 length = MUST(load_from_bytes<u16>(request, at));
+        u16 type = MUST(load_from_bytes<u16>(request, at + 2));
+        if (length < 4 || length > request.size() - at)
+            return std::nullopt;
+        if (type == abi::ifla_ifname) {
+            auto value = request.subspan(at + 4, length - 4);
+            std::string name;
+            for (usize i = 0; i < value.size() && value[i]; ++i)
+                name += static_cast<char>(value[i]);
+            for (const auto& link : inet::list_interfaces()) {
+                if (link.name == name)
+                    return link.index;
+            }
+            return 0;
+        }
+        at += (length + 3u) & ~3u;
     }
-    finish_message(out, start);
+    return std::nullopt;
 }
 
 } // namespace
@@ -116,6 +104,15 @@ Result<std::vector<u8>> NetlinkSocket::peer_address()
     return out;
 }
 
+void NetlinkSocket::put_error(std::vector<u8>& out, std::span<const u8> header, u32 seq, Errno error)
+{
+    // NLMSG_ERROR: the negative errno and the request's header.
+    usize start = start_message(out, abi::nlmsg_error, 0, seq, port_id());
+    put_u32(out, static_cast<u32>(-static_cast<int>(error)));
+    out.insert(out.end(), header.begin(), header.end());
+    finish_message(out, start);
+}
+
 void NetlinkSocket::answer(std::span<const u8> request)
 {
     usize at = 0;
@@ -131,26 +128,30 @@ void NetlinkSocket::answer(std::span<const u8> request)
         bool is_dump = (flags & abi::nlm_f_dump) == abi::nlm_f_dump;
         std::vector<u8> reply;
         if (is_dump && type == abi::rtm_getlink) {
-            put_loopback_link(reply, seq, port_id());
+            put_links(reply, 0, abi::nlm_f_multi, seq, port_id());
+        } else if (!is_dump && type == abi::rtm_getlink) {
+            // One interface, by the index in its struct ifinfomsg or by an IFLA_IFNAME
+            // attribute (what `ip link show dev NAME` asks): one message, no NLMSG_DONE.
+            // rtnl_getlink: EINVAL when the request names no interface, ENODEV for one that
+            // does not exist.
+            std::optional<u32> index;
+            if (length >= abi::nlmsghdr_bytes + abi::ifinfomsg_bytes)
+                index = MUST(load_from_bytes<u32>(request, at + abi::nlmsghdr_bytes + 4));
+            if (!index || !*index)
+                index = index_of_named(request.subspan(at, length));
+            if (!index)
+                put_error(reply, request.subspan(at, abi::nlmsghdr_bytes), seq, Errno::einval);
+            else if (!*index || !put_links(reply, *index, 0, seq, port_id()))
+                put_error(reply, request.subspan(at, abi::nlmsghdr_bytes), seq, Errno::enodev);
+            queue_reply(std::move(reply));
+            at += (length + 3) & ~3u;
+            continue;
         } else if (is_dump && type == abi::rtm_getaddr) {
-            if (family == abi::af_unspec || family == abi::af_inet) {
-                std::array<u8, 4> v4 {127, 0, 0, 1};
-                put_loopback_address(reply, seq, port_id(), abi::af_inet, v4, 8);
-            }
-            if (family == abi::af_unspec || family == abi::af_inet6) {
-                std::array<u8, 16> v6 {};
-                v6[15] = 1;
-                put_loopback_address(reply, seq, port_id(), abi::af_inet6, v6, 128);
-            }
+            put_addresses(reply, family, seq, port_id());
         } else if (is_dump && type == abi::rtm_getroute) {
             put_routes(reply, family, seq, port_id());
         } else {
-            // NLMSG_ERROR: the negative errno and the request's header.
-            usize start = start_message(reply, abi::nlmsg_error, 0, seq, port_id());
-            put_u32(reply, static_cast<u32>(-static_cast<int>(Errno::enotsup)));
-            auto header = request.subspan(at, abi::nlmsghdr_bytes);
-            reply.insert(reply.end(), header.begin(), header.end());
-            finish_message(reply, start);
+            put_error(reply, request.subspan(at, abi::nlmsghdr_bytes), seq, Errno::enotsup);
             queue_reply(std::move(reply));
             at += (length + 3) & ~3u;
             continue;

@@ -33,6 +33,7 @@ protected:
 
 private:
     void answer(std::span<const u8> request);
+    void put_error(std::vector<u8>& out, std::span<const u8> header, u32 seq, Errno error);
     void queue_reply(std::vector<u8> reply);
     u32 port_id();
 

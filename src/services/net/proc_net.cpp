@@ -46,9 +46,32 @@ std::string listing(const std::vector<inet::EndpointEntry>& entries, bool is_v6)
 
 std::string proc_net_dev_text()
 {
-    return "Inter-|   Receive                                                |  Transmit\n"
-           " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n"
-           "    lo:       0       0    0    0    0     0          0         0        0       0    0    0    0     0       0          0\n";
+    std::string out = "Inter-|   Receive                                                |  Transmit\n"
+                      " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n";
+    // dev_seq_printf_stats's layout; the stack keeps no counters, so they are all 0.
+    for (const auto& link : inet::list_interfaces()) {
+        out += frame::format("%6s: %7d %7d %4d %4d %4d %5d %10d %9d %8d %7d %4d %4d %4d %5d %7d %10d\n", link.name.c_str(), 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    }
+    return out;
+}
+
+std::string proc_net_if_inet6_text()
+{
+    // if6_seq_show: the address in hex, then index, prefix length, scope and flags in hex. The
+    // scope is IPV6_ADDR_LOOPBACK (0x10), IPV6_ADDR_LINKLOCAL (0x20) or global (0); every
+    // address here is configured, IFA_F_PERMANENT (0x80).
+    std::string out;
+    for (const auto& link : inet::list_interfaces()) {
+        for (const auto& [address, prefix_bits] : link.v6_addresses) {
+            for (u8 byte : address)
+                out += frame::format("%02x", byte);
+            bool is_link_local = address[0] == 0xfe && (address[1] & 0xc0) == 0x80;
+            u32 scope = link.is_loopback ? 0x10 : is_link_local ? 0x20 : 0;
+            out += frame::format(" %02x %02x %02x %02x %8s\n", link.index, prefix_bits, scope, 0x80, link.name.c_str());
+        }
+    }
+    return out;
 }
 
 std::string proc_net_tcp_text(bool is_v6) { return listing(inet::list_tcp(is_v6), is_v6); }

@@ -9,6 +9,7 @@
 #include "services/abi/netlink.h"
 #include "services/abi/stat.h"
 #include "services/net/inet_socket.h"
+#include "services/net/interface_ioctl.h"
 #include "services/net/netlink_socket.h"
 #include "services/net/unix_socket.h"
 #include "services/process/process_table.h"
@@ -200,6 +201,13 @@ Result<void> Socket::set_option(int level, int name, std::span<const u8> value)
 {
     if (level != abi::sol_socket)
         return set_family_option(level, name, value);
+    TRY(set_socket_option(name, value));
+    options_changed();
+    return {};
+}
+
+Result<void> Socket::set_socket_option(int name, std::span<const u8> value)
+{
     switch (name) {
     case abi::so_sndbuf:
     case abi::so_rcvbuf:
@@ -289,35 +297,7 @@ Result<std::vector<u8>> Socket::get_option(int level, int name)
     }
 }
 
-Result<long> Socket::ioctl(Context& ctx, u32 request, u64 arg)
-{
-    if (request != abi::siocgifname && request != abi::siocgifflags && request != abi::siocgifindex)
-        return Errno::enotty;
-    using IfReq = std::array<u8, abi::ifreq_bytes>;
-    IfReq req = TRY(ctx.user().read(UserPtr<IfReq>(arg)));
-    // dev_ioctl: the only interface is lo, index 1.
-    constexpr std::array<u8, 3> loopback_name {'l', 'o', 0};
-    auto set = [&req](usize offset, std::span<const u8> bytes) { std::copy(bytes.begin(), bytes.end(), req.begin() + static_cast<long>(offset)); };
-    if (request == abi::siocgifname) {
-        if (MUST(load_from_bytes<i32>(req, abi::ifnamsiz)) != 1)
-            return Errno::enodev;
-        std::fill_n(req.begin(), abi::ifnamsiz, 0);
-        set(0, loopback_name);
-    } else {
-        // The name is cut at IFNAMSIZ - 1 bytes, as dev_ioctl does.
-        auto name_end = std::find(req.begin(), req.begin() + abi::ifnamsiz - 1, 0);
-        if (!std::equal(req.begin(), name_end, loopback_name.begin(), loopback_name.end() - 1))
-            return Errno::enodev;
-        if (request == abi::siocgifindex) {
-            set(abi::ifnamsiz, object_bytes(i32 {1}));
-        } else {
-            i16 flags = static_cast<i16>(abi::iff_up | abi::iff_loopback | abi::iff_running);
-            set(abi::ifnamsiz, object_bytes(flags));
-        }
-    }
-    TRY(ctx.user().write(UserPtr<IfReq>(arg), req));
-    return 0;
-}
+Result<long> Socket::ioctl(Context& ctx, u32 request, u64 arg) { return interface_ioctl(ctx, m_domain, request, arg); }
 
 Result<Ref<Socket>> create_socket(int domain, int type, int protocol, u32 status_flags)
 {

@@ -125,6 +125,8 @@ protected:
     virtual Result<void> set_family_option(int level, int name, std::span<const u8> value) { return Errno::enotsup; }
     virtual Result<std::vector<u8>> get_family_option(int level, int name) { return Errno::enotsup; }
     virtual bool is_listening() const { return false; }
+    /// A SOL_SOCKET option changed: the family applies those its protocol acts on.
+    virtual void options_changed() {}
     /// SO_PEERCRED: the peer's process and IDs when it connected; pid 0 and IDs -1 without one.
     virtual abi::UCred peer_credentials() const { return {0, ~0u, ~0u}; }
     /// SO_ERROR: the pending error, cleared by reading it.
@@ -137,6 +139,8 @@ protected:
     static u64 deadline_after(u64 timeout_ns);
 
 private:
+    Result<void> set_socket_option(int name, std::span<const u8> value);
+
     int m_domain, m_type, m_protocol;
     u64 m_ino;
     SocketOptions m_options;
