@@ -15,6 +15,7 @@
 #include "frame/clock.h"
 #include "host_arch/address_space_pool.h"
 #include "host_arch/host.h"
+#include "host_arch/systrap_spin.h"
 
 namespace asterix {
 
@@ -186,6 +187,8 @@ void frame::arch::idle_wait(u64 deadline_ns, bool watch_input)
 {
     if (g_tick_pending)
         return;
+    // No answer comes while the kernel sleeps: a stub spinning for one sleeps too.
+    frame::arch::systrap_kernel_idles();
     // Idle: the address-space pool's chores go now rather than on a fork's path.
     frame::arch::prepare_pooled_address_spaces();
     timespec timeout {};

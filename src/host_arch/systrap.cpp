@@ -89,9 +89,9 @@ u32* state_word(SystrapSpace& sys) { return message_word(sys, state_offset); }
 /// thread, that one's answer will not come soon, and its spin budget is taken back.
 SystrapSpace* g_spinning_stub = nullptr;
 
-void withdraw_stub_spin(SystrapSpace& next)
+void withdraw_stub_spin(const SystrapSpace* next)
 {
-    if (g_spinning_stub && g_spinning_stub != &next)
+    if (g_spinning_stub && g_spinning_stub != next)
         __atomic_store_n(message_word(*g_spinning_stub, stub_spin_offset), 0u, __ATOMIC_RELAXED);
     g_spinning_stub = nullptr;
 }
@@ -329,10 +329,11 @@ SpinDecision prepare_spin(SystrapSpace& sys, u32 budget)
     auto message = frame::frame_direct_bytes(sys.sysmsg);
     u32 kernel_cpu = static_cast<u32>(sched_getcpu());
     SpinDecision decision;
+    u32 answer_budget = systrap_answer_budget_ticks();
     if (budget != 0) {
         // The stub waited from its trap; the kernel's part is from when it saw the trap.
         if (timing.is_trap_timed)
-            policy.record_kernel_answer(static_cast<i64>(read_spin_tsc() - timing.trap_seen_tsc) <= static_cast<i64>(budget));
+            policy.record_kernel_answer(static_cast<i64>(read_spin_tsc() - timing.trap_seen_tsc) <= static_cast<i64>(answer_budget));
         if (timing.is_stub_let_spin)
             policy.record_spin(__atomic_load_n(message_word(sys, stub_asleep_offset), __ATOMIC_RELAXED) == 0);
         u32 stub_cpu;
@@ -346,8 +347,8 @@ SpinDecision prepare_spin(SystrapSpace& sys, u32 budget)
             place_guest_thread(sys.guest_tid, kernel_cpu, decision.should_move_apart);
     }
     timing.is_stub_let_spin = decision.is_stub_let_spin;
-    u32 stub_budget = decision.is_stub_let_spin ? budget : 0;
-    withdraw_stub_spin(sys);
+    u32 stub_budget = decision.is_stub_let_spin ? answer_budget : 0;
+    withdraw_stub_spin(&sys);
     if (stub_budget != 0)
         g_spinning_stub = &sys;
     std::memcpy(message.data() + kernel_cpu_offset, &kernel_cpu, sizeof kernel_cpu);
@@ -573,6 +574,8 @@ SystrapSpace::~SystrapSpace()
     if (g_spinning_stub == this)
         g_spinning_stub = nullptr;
 }
+
+void systrap_kernel_idles() { withdraw_stub_spin(nullptr); }
 
 bool systrap_is_fast_parked(const AddressSpace& space) { return space.systrap() && space.systrap()->is_fast_parked; }
 

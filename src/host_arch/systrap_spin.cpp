@@ -6,6 +6,7 @@
 #include <cpuid.h>
 #include <x86intrin.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <ctime>
 
@@ -18,6 +19,8 @@ namespace {
 constexpr u64 default_spin_us = 5;
 /// Longer than this is no longer "briefly": the idle budget of an instance would suffer.
 constexpr u64 max_spin_us = 50;
+/// The stub's spin for an answer, in budgets (systrap_answer_budget_ticks).
+constexpr u64 answer_budget_factor = 8;
 constexpr u64 calibration_ns = 200'000;
 
 u64 monotonic_raw_ns()
@@ -58,6 +61,25 @@ u64 budget_us_from_environment()
     return value < max_spin_us ? value : max_spin_us;
 }
 
+/// Both budgets in TSC ticks, from one calibration.
+struct SpinBudgets {
+    u32 spin;
+    u32 answer;
+};
+
+const SpinBudgets& spin_budgets()
+{
+    static const SpinBudgets budgets = [] {
+        u64 us = budget_us_from_environment();
+        if (us == 0 || !has_invariant_tsc())
+            return SpinBudgets {0, 0};
+        u64 ticks_per_us = tsc_ticks_per_us();
+        u64 answer_us = std::min(us * answer_budget_factor, max_spin_us);
+        return SpinBudgets {static_cast<u32>(us * ticks_per_us), static_cast<u32>(answer_us * ticks_per_us)};
+    }();
+    return budgets;
+}
+
 } // namespace
 
 u64 read_spin_tsc()
@@ -66,15 +88,8 @@ u64 read_spin_tsc()
     return __rdtsc();
 }
 
-u32 systrap_spin_budget_ticks()
-{
-    static const u32 ticks = [] {
-        u64 us = budget_us_from_environment();
-        if (us == 0 || !has_invariant_tsc())
-            return 0u;
-        return static_cast<u32>(us * tsc_ticks_per_us());
-    }();
-    return ticks;
-}
+u32 systrap_spin_budget_ticks() { return spin_budgets().spin; }
+
+u32 systrap_answer_budget_ticks() { return spin_budgets().answer; }
 
 } // namespace asterix::frame::arch

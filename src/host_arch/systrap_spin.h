@@ -4,9 +4,12 @@
 // guest thread's). A handoff between the kernel and a guest thread on different CPUs costs a
 // cache-line transfer when the waiting side spins on the state word, and a cross-CPU wake-up
 // (tens of microseconds on a VM) when it sleeps on the futex; on one CPU spinning only keeps
-// the peer off the CPU. So each side spins a few microseconds at most, only across CPUs, only
-// while the peer is on a CPU, and only while the last few handoffs in its direction came back
-// within that budget; else it sleeps at once and costs nothing while the guest is idle.
+// the peer off the CPU. So each side spins briefly, only across CPUs, only while the peer is
+// on a CPU, and only while the last few handoffs in its direction came back within its budget;
+// else it sleeps at once and costs nothing while the guest is idle. The kernel spins a few
+// microseconds for the guest's next trap (while it spins, no other thread is served); the stub
+// may spin longer for the kernel's answer, which the kernel takes back as soon as it turns to
+// another thread or sleeps, so the stub spins only while the kernel works on its trap.
 
 #include "frame/types.h"
 
@@ -16,6 +19,13 @@ namespace asterix::frame::arch {
 /// microseconds comes from ASTERIX_SYSTRAP_SPIN_US (0 turns spinning off); spinning is off
 /// too where the TSC is not invariant, since both sides time their spin with it.
 u32 systrap_spin_budget_ticks();
+/// How long the stub may spin for the kernel's answer to its trap: longer than the budget
+/// (a stat or an open keeps the kernel busy with host calls for several microseconds), since
+/// the kernel takes the spin back as soon as it turns to another thread or goes idle, so the
+/// stub spins only while the kernel works on its trap; 0 when spinning is off.
+u32 systrap_answer_budget_ticks();
+/// The kernel is about to sleep (no task to run): a stub still spinning for an answer stops.
+void systrap_kernel_idles();
 
 /// The TSC, unordered: a spin's clock, not a timestamp that must follow earlier loads.
 u64 read_spin_tsc();
