@@ -79,8 +79,8 @@ Result<std::optional<WaitOutcome>> find_change(Process& parent, const Selector& 
         if (!matches(parent, child, selector, options))
             continue;
         has_match = true;
-        // Its tracer hears of its end first (ptrace.cpp).
-        if (child.has_exited() && child.is_exit_held_by_tracer())
+        // Its tracer hears of its end first, and of its traced threads' ends (ptrace.cpp).
+        if (child.has_exited() && (child.is_exit_held_by_tracer() || child.has_unreaped_traced_threads()))
             continue;
         // The parent that traces its child hears of its stops as tracer only (Linux's
         // wait_consider_task).
