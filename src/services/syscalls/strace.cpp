@@ -451,26 +451,49 @@ void report_strace_summary()
 bool is_recording_syscalls() { return g_is_recording; }
 
 namespace {
-/// Each process's record lines, written together when it ends, so that two runs compare
-/// process by process whatever the interleaving.
-std::map<i32, std::string>& pending_records()
+/// Each process's record lines, kept until the instance ends and then written in pid order,
+/// so that two runs compare process by process whatever the order the processes ended in.
+struct PendingRecord {
+    std::string lines;
+    bool has_ended {false};
+};
+
+std::map<i32, PendingRecord>& pending_records()
 {
-    static std::map<i32, std::string> records;
+    static std::map<i32, PendingRecord> records;
     return records;
 }
 
-/// The process whose record was written last: its exit_group, recorded after the process ended
-/// (and its record was written), joins that record directly.
-i32 g_last_written_pid = 0;
+/// Bytes and ended processes held back at most: past either, the ended processes' records are
+/// written at once (in pid order still), so a long run does not hold its whole record.
+constexpr usize max_held_bytes = 16 << 20;
+constexpr usize max_held_ended = 4096;
+usize g_held_bytes = 0;
+usize g_held_ended = 0;
 
-void write_record(i32 pid, std::string& lines)
+void write_record(i32 pid, PendingRecord& record)
 {
-    if (lines.empty())
+    g_held_bytes -= record.lines.size();
+    if (record.lines.empty())
         return;
     frame::record_write(frame::format("# pid %d\n", pid));
-    frame::record_write(lines);
-    lines.clear();
-    g_last_written_pid = pid;
+    frame::record_write(record.lines);
+    record.lines.clear();
+}
+
+/// Writes and forgets the ended processes' records, lowest pid first.
+void write_ended_records()
+{
+    auto& records = pending_records();
+    for (auto it = records.begin(); it != records.end();) {
+        if (!it->second.has_ended) {
+            ++it;
+            continue;
+        }
+        write_record(it->first, it->second);
+        it = records.erase(it);
+    }
+    g_held_ended = 0;
 }
 
 /// One argument of a record: no guest address (they differ from run to run with ASLR-like
@@ -512,33 +535,37 @@ void record_syscall(i32 pid, i32 tid, u64 number, const SyscallEntry* entry, con
         line += (i ? "," : "") + record_arg(description ? &description->args[i] : nullptr, args[i]);
     bool is_address = description && description->result == strace::ResultKind::address && !(result < 0 && result > -4096);
     line += ") = " + (is_address ? std::string("*") : std::to_string(result)) + "\n";
-    if (pid == g_last_written_pid && !pending_records().contains(pid)) {
-        frame::record_write(line);
-        return;
+    // A process's exit_group is recorded after the process ended: it joins the same record.
+    auto& record = pending_records()[pid];
+    record.lines += line;
+    g_held_bytes += line.size();
+    if (g_held_bytes > max_held_bytes) {
+        write_ended_records();
+        // A long-lived process writes its record in pieces rather than holding it all.
+        if (g_held_bytes > max_held_bytes)
+            write_record(pid, record);
     }
-    g_last_written_pid = 0;
-    auto& lines = pending_records()[pid];
-    lines += line;
-    // A long-lived process writes its record in pieces rather than holding it all.
-    constexpr usize max_pending_bytes = 1 << 20;
-    if (lines.size() > max_pending_bytes)
-        write_record(pid, lines);
 }
 
 void flush_process_record(i32 pid)
 {
     auto it = pending_records().find(pid);
-    if (it == pending_records().end())
+    if (it == pending_records().end() || it->second.has_ended)
         return;
-    write_record(pid, it->second);
-    pending_records().erase(it);
+    it->second.has_ended = true;
+    // A pid comes round again only after millions of others: well before, the ended records
+    // are written, so a new process never joins an old one's record.
+    if (++g_held_ended > max_held_ended)
+        write_ended_records();
 }
 
 void flush_all_records()
 {
-    for (auto& [pid, lines] : pending_records())
-        write_record(pid, lines);
+    for (auto& [pid, record] : pending_records())
+        write_record(pid, record);
     pending_records().clear();
+    g_held_bytes = 0;
+    g_held_ended = 0;
 }
 
 std::array<std::string, 6> trace_inputs(Context& ctx, u64 number, const SyscallEntry* entry, const SyscallArgs& args)
