@@ -1,7 +1,9 @@
 /* ptrace(2) requests and stops that gdb and strace lean on, each against what Linux does:
  * PTRACE_O_TRACECLONE (a thread), TRACEVFORK with TRACEVFORKDONE, EXITKILL, SYSEMU, ATTACH
  * and DETACH with a signal, KILL, SETSIGINFO, GETREGSET/SETREGSET of the FPU regsets,
- * ARCH_PRCTL, /proc/PID/mem and /proc/PID/auxv, and a seized tracee's group stop. */
+ * ARCH_PRCTL, /proc/PID/mem and /proc/PID/auxv, a seized tracee's group stop, and a traced
+ * process's syscall sites (never patched under Asterix: the tracer sees the program's bytes
+ * and every syscall where the program makes it). */
 #include "check.h"
 
 #include <elf.h>
@@ -143,6 +145,16 @@ static void emulated_call(void)
     long result = syscall(SYS_getppid);
     _exit(result == 1234 ? 0 : 113);
 }
+
+/* A syscall site of the form Asterix's systrap platform patches into a jump. */
+long getpid_site(void);
+__asm__(".text\n"
+        ".globl getpid_site\n"
+        "getpid_site:\n"
+        "    mov $39, %eax\n"
+        "    syscall\n"
+        "    ret\n");
+static const unsigned char getpid_site_bytes[7] = {0xb8, 39, 0, 0, 0, 0x0f, 0x05};
 
 static volatile int usr1_count = 0;
 static void on_usr1(int sig) { usr1_count += sig == SIGUSR1; }
@@ -336,6 +348,39 @@ int main(void)
     CHECK(WSTOPSIG(status) == SIGCONT && EVENT(status) == 0);
     CHECK(ptrace(PTRACE_DETACH, pid, 0, (void *)SIGUSR1) == 0);
     CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+    /* A process whose syscall site ran (and may have been patched) before it was traced: the
+     * tracer reads the program's own bytes there, and its syscall stops are at that site. */
+    int ran[2];
+    CHECK(pipe(ran) == 0);
+    pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) {
+        for (int i = 0; i < 3; ++i)
+            getpid_site();
+        if (write(ran[1], "x", 1) != 1)
+            _exit(1);
+        for (;;)
+            getpid_site();
+    }
+    close(ran[1]);
+    CHECK(read(ran[0], &byte, 1) == 1);
+    close(ran[0]);
+    CHECK(ptrace(PTRACE_ATTACH, pid, 0, 0) == 0);
+    status = wait_stop(pid);
+    CHECK(WSTOPSIG(status) == SIGSTOP);
+    errno = 0;
+    long site_word = ptrace(PTRACE_PEEKTEXT, pid, (void *)getpid_site, 0);
+    CHECK(errno == 0 && memcmp(&site_word, getpid_site_bytes, sizeof(site_word) - 1) == 0);
+    for (int i = 0; i < 4; ++i) {
+        CHECK(ptrace(PTRACE_SYSCALL, pid, 0, 0) == 0);
+        status = wait_stop(pid);
+        CHECK(WSTOPSIG(status) == SIGTRAP);
+        CHECK(ptrace(PTRACE_GETREGS, pid, 0, &regs) == 0);
+        CHECK(regs.orig_rax == SYS_getpid && regs.rip == (unsigned long)getpid_site + 7);
+    }
+    CHECK(ptrace(PTRACE_KILL, pid, 0, 0) == 0);
+    CHECK(waitpid(pid, &status, 0) == pid && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 
     /* EXITKILL: a tracer that is not the parent ends, and its tracee dies with it. */
     pid = fork();
