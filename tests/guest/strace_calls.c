@@ -1,5 +1,6 @@
 /* The calls whose --strace lines decode structures or depend on one argument: statx, uname,
- * sysinfo, prctl by option, clone (fork) and clone3 (pthread_create). Checks their results here;
+ * sysinfo, prctl by option, clone (fork), clone3 (pthread_create), and socket and socketpair
+ * (the protocol named after the family). Checks their results here;
  * e2e.strace_compare runs it under strace and under asterix --strace and requires these lines
  * to be the same. */
 #include "check.h"
@@ -7,7 +8,10 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <linux/netlink.h>
+#include <netinet/in.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysinfo.h>
 #include <sys/utsname.h>
@@ -68,6 +72,20 @@ int main(void)
     pthread_t thread;
     CHECK(pthread_create(&thread, NULL, thread_main, NULL) == 0);
     CHECK(pthread_join(thread, NULL) == 0);
+
+    int sockets[2];
+    int tcp = socket(AF_INET, SOCK_STREAM, 0);
+    CHECK(tcp >= 0);
+    int udp6 = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_UDP);
+    CHECK(udp6 >= 0);
+    int netlink = socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
+    CHECK(netlink >= 0);
+    CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sockets) == 0);
+    close(tcp);
+    close(udp6);
+    close(netlink);
+    close(sockets[0]);
+    close(sockets[1]);
     puts("ok");
     return 0;
 }

@@ -340,6 +340,7 @@ std::string arg_text(Context& ctx, const strace::ArgSpec& spec, const SyscallArg
             return "{rlim_cur=" + rlimit_value_text(limit.cur) + ", rlim_max=" + rlimit_value_text(limit.max) + "}";
         });
     case ArgKind::sockaddr_in: return sockaddr_text(ctx, value, args[spec.length_arg]);
+    case ArgKind::socket_protocol: return strace::socket_protocol_text(args[spec.length_arg], value);
     case ArgKind::statx_out: return struct_text<abi::Statx>(ctx, value, result == 0, strace::statx_text);
     case ArgKind::utsname_out: return struct_text<abi::Utsname>(ctx, value, result == 0, strace::utsname_text);
     case ArgKind::sysinfo_out: return struct_text<abi::SysInfo>(ctx, value, result == 0, strace::sysinfo_text);
@@ -518,7 +519,8 @@ std::string record_arg(const strace::ArgSpec* spec, u64 value)
     case ArgKind::clone_flags:
     case ArgKind::signal:
     case ArgKind::statx_flags:
-    case ArgKind::socket_type: return strace::scalar_text(*spec, value);
+    case ArgKind::socket_type:
+    case ArgKind::socket_protocol: return strace::scalar_text(*spec, value);
     case ArgKind::hex: return value >= smallest_address ? "*" : strace::hex(value);
     default: return value ? "*" : "NULL";
     }

@@ -68,6 +68,7 @@ enum class ArgKind : u8 {
     rlimit_out,       ///< a struct rlimit64 the call fills
     string_out,       ///< a NUL-terminated string the call fills (getcwd)
     socket_type,      ///< SOCK_STREAM and the like, then SOCK_CLOEXEC|SOCK_NONBLOCK
+    socket_protocol,  ///< a protocol, named as the family in argument `length_arg` names it
     sockaddr_in,      ///< a socket address the call reads; its length is in `length_arg`
     statx_flags,      ///< statx's sync type (AT_STATX_SYNC_AS_STAT...), then its AT_* flags
     statx_out,        ///< a struct statx the call fills

@@ -50,6 +50,14 @@ constexpr ArgSpec at_flags = flags_of(at_flag_set);
 constexpr ArgSpec seek_whence = one_of(seek_whence_set);
 constexpr ArgSpec wait_options = flags_of(wait_option_set);
 
+/// A socket protocol, named after the address family in argument `family_arg`.
+constexpr ArgSpec socket_protocol_of(u8 family_arg)
+{
+    ArgSpec spec {socket_protocol};
+    spec.length_arg = family_arg;
+    return spec;
+}
+
 /// A socket address of as many bytes as argument `length_arg` says.
 constexpr ArgSpec sockaddr_of(u8 length_arg)
 {
@@ -101,7 +109,7 @@ constexpr SyscallDescription descriptions[] = {
     {"setitimer", {integer, pointer, pointer}},
     {"getpid", {}},
     {"sendfile", {fd, fd, pointer, unsigned_integer}},
-    {"socket", {one_of(address_family_set), socket_type, integer}},
+    {"socket", {one_of(address_family_set), socket_type, socket_protocol_of(0)}},
     {"connect", {fd, sockaddr_of(2), unsigned_integer}},
     {"accept", {fd, pointer, pointer}},
     {"sendto", {fd, pointer, unsigned_integer, hex, pointer, unsigned_integer}},
@@ -113,7 +121,7 @@ constexpr SyscallDescription descriptions[] = {
     {"listen", {fd, integer}},
     {"getsockname", {fd, pointer, pointer}},
     {"getpeername", {fd, pointer, pointer}},
-    {"socketpair", {integer, integer, integer, fd_pair_out}},
+    {"socketpair", {one_of(address_family_set), socket_type, socket_protocol_of(0), fd_pair_out}},
     {"setsockopt", {fd, integer, integer, pointer, unsigned_integer}},
     {"getsockopt", {fd, integer, integer, pointer, pointer}},
     {"clone", {clone_flags, pointer, pointer, pointer, pointer}, ResultKind::decimal, CallLayout::clone},
@@ -406,6 +414,8 @@ consteval bool agrees_with(const SyscallDescription* description, Result<long> (
     bool does_fit = (fits<std::remove_cvref_t<Args>>(description->args[index++]) && ...);
     for (const ArgSpec& spec : description->args.specs()) {
         if ((spec.kind == flag_set && !spec.flags) || (spec.kind == named_value && !spec.values))
+            return false;
+        if (spec.kind == socket_protocol && spec.length_arg >= description->args.size())
             return false;
         if (spec.kind != input_buffer && spec.kind != sockaddr_in)
             continue;
