@@ -308,6 +308,7 @@ int main(void)
     pid = fork();
     CHECK(pid >= 0);
     if (pid == 0) {
+        alarm(60); /* a failed test leaves no process behind */
         while (usr1_count == 0)
             pause();
         _exit(0);
@@ -326,6 +327,7 @@ int main(void)
     pid = fork();
     CHECK(pid >= 0);
     if (pid == 0) {
+        alarm(60); /* a failed test leaves no process behind */
         while (usr1_count == 0)
             pause();
         _exit(0);
@@ -356,6 +358,7 @@ int main(void)
     pid = fork();
     CHECK(pid >= 0);
     if (pid == 0) {
+        alarm(60);
         for (int i = 0; i < 3; ++i)
             getpid_site();
         if (write(ran[1], "x", 1) != 1)
@@ -386,6 +389,7 @@ int main(void)
     pid = fork();
     CHECK(pid >= 0);
     if (pid == 0) {
+        alarm(60);
         for (;;)
             pause();
     }

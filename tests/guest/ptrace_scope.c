@@ -62,6 +62,7 @@ static pid_t spawn_target(uid_t uid, int is_dumpable)
             _exit(92);
         if (write(ready[1], "x", 1) != 1)
             _exit(93);
+        alarm(60); /* a failed test leaves no process behind */
         for (;;)
             pause();
     }
@@ -102,6 +103,7 @@ static int trace_descendants_as(uid_t uid)
         become(uid);
         pid_t grandchild = fork();
         if (grandchild == 0) {
+            alarm(60);
             for (;;)
                 pause();
         }
