@@ -1,6 +1,7 @@
 /* The calls whose --strace lines decode structures or depend on one argument: statx, uname,
- * sysinfo, prctl by option, clone (fork), clone3 (pthread_create), and socket and socketpair
- * (the protocol named after the family). Checks their results here;
+ * sysinfo, prctl by option, clone (fork), clone3 (pthread_create), socket and socketpair (the
+ * protocol named after the family), poll (its fds before and after), dup3 and epoll_create1
+ * (their flags). Checks their results here;
  * e2e.strace_compare runs it under strace and under asterix --strace and requires these lines
  * to be the same. */
 #include "check.h"
@@ -10,6 +11,8 @@
 #include <signal.h>
 #include <linux/netlink.h>
 #include <netinet/in.h>
+#include <poll.h>
+#include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -86,6 +89,26 @@ int main(void)
     close(netlink);
     close(sockets[0]);
     close(sockets[1]);
+
+    int pipe_fds[2];
+    CHECK(pipe(pipe_fds) == 0);
+    CHECK(write(pipe_fds[1], "x", 1) == 1);
+    struct pollfd polled[3] = {{pipe_fds[0], POLLIN | POLLPRI, 0}, {-1, POLLIN, 0}, {pipe_fds[1], POLLOUT, 0}};
+    CHECK(poll(polled, 3, 0) == 2);
+    CHECK(polled[0].revents == POLLIN && polled[2].revents == POLLOUT);
+    CHECK(poll(polled, 1, 0) == 1);
+    char byte;
+    CHECK(read(pipe_fds[0], &byte, 1) == 1);
+    CHECK(poll(polled, 1, 0) == 0);
+    CHECK(dup3(pipe_fds[0], 100, O_CLOEXEC) == 100);
+    CHECK(dup3(pipe_fds[0], 101, 0) == 101);
+    int epoll = epoll_create1(EPOLL_CLOEXEC);
+    CHECK(epoll >= 0);
+    close(epoll);
+    close(100);
+    close(101);
+    close(pipe_fds[0]);
+    close(pipe_fds[1]);
     puts("ok");
     return 0;
 }

@@ -86,6 +86,7 @@ enum class CallLayout : u8 {
     clone3,
     futex,
     fcntl,
+    poll,
 };
 
 /// How one argument is shown: its kind and what that kind needs.

@@ -8,6 +8,7 @@
 #include "frame/bytes.h"
 #include "frame/format.h"
 #include "services/abi/futex.h"
+#include "services/abi/poll.h"
 #include "services/abi/prctl.h"
 #include "services/abi/sched.h"
 #include "services/process/signals.h"
@@ -376,6 +377,48 @@ std::string sysinfo_text(const abi::SysInfo& info)
         info.totalswap, info.freeswap, static_cast<unsigned>(info.procs), info.totalhigh, info.freehigh, info.mem_unit);
 }
 
+/// poll(2): the fds with the events asked for, and after a positive result those with events,
+/// as strace prints them: `poll([{fd=3, events=POLLIN}], 1, 0) = 1 ([{fd=3, revents=POLLIN}])`.
+CallText poll_text(Context& ctx, const SyscallArgs& args, long result)
+{
+    // strace's default for arrays: 32 elements, then "...".
+    constexpr usize max_shown = 32;
+    u64 count = args[1];
+    CallText text;
+    std::string asked = "[";
+    std::string ready = "[";
+    bool is_readable = true;
+    usize ready_count = 0;
+    for (u64 index = 0; index < count && index < max_shown; ++index) {
+        auto entry = ctx.user().read(UserPtr<abi::PollFd>(args[0] + index * sizeof(abi::PollFd)));
+        if (entry.is_error()) {
+            is_readable = false;
+            break;
+        }
+        const abi::PollFd& fd = entry.value();
+        asked += index ? ", " : "";
+        asked += frame::format("{fd=%d", fd.fd);
+        if (fd.fd >= 0)
+            asked += ", events=" + flags_text(static_cast<u16>(fd.events), poll_event_set);
+        asked += "}";
+        if (fd.revents != 0) {
+            ready += ready_count++ ? ", " : "";
+            ready += frame::format("{fd=%d, revents=", fd.fd) + flags_text(static_cast<u16>(fd.revents), poll_event_set) + "}";
+        }
+    }
+    if (count > max_shown && is_readable)
+        asked += ", ...";
+    asked += "]";
+    ready += "]";
+    text.args = (is_readable && args[0] ? asked : address_text(args[0])) + ", " + unsigned_text(static_cast<u32>(count))
+        + frame::format(", %d", static_cast<int>(args[2]));
+    if (result == 0)
+        text.result_note = "Timeout";
+    else if (result > 0 && is_readable)
+        text.result_note = ready;
+    return text;
+}
+
 CallText call_text(Context& ctx, CallLayout layout, const SyscallArgs& args, long result, usize string_limit_bytes)
 {
     switch (layout) {
@@ -384,6 +427,7 @@ CallText call_text(Context& ctx, CallLayout layout, const SyscallArgs& args, lon
     case CallLayout::clone3: return clone3_text(ctx, args, result);
     case CallLayout::futex: return futex_text(ctx, args);
     case CallLayout::fcntl: return fcntl_text(args, result);
+    case CallLayout::poll: return poll_text(ctx, args, result);
     case CallLayout::arguments: break;
     }
     return {};
