@@ -1,7 +1,8 @@
 /* ptrace(2) requests and stops that gdb and strace lean on, each against what Linux does:
  * PTRACE_O_TRACECLONE (a thread), TRACEVFORK with TRACEVFORKDONE, EXITKILL, SYSEMU, ATTACH
  * and DETACH with a signal, KILL, SETSIGINFO, GETREGSET/SETREGSET of the FPU regsets,
- * ARCH_PRCTL, /proc/PID/mem and /proc/PID/auxv, a seized tracee's group stop, and a traced
+ * ARCH_PRCTL, /proc/PID/mem and /proc/PID/auxv, a seized tracee's group stop, INTERRUPT of a
+ * tracee running in user mode, and a traced
  * process's syscall sites (never patched under Asterix: the tracer sees the program's bytes
  * and every syscall where the program makes it). */
 #include "check.h"
@@ -157,6 +158,7 @@ __asm__(".text\n"
 static const unsigned char getpid_site_bytes[7] = {0xb8, 39, 0, 0, 0, 0x0f, 0x05};
 
 static volatile int usr1_count = 0;
+static volatile unsigned long spinning = 0;
 static void on_usr1(int sig) { usr1_count += sig == SIGUSR1; }
 
 int main(void)
@@ -350,6 +352,26 @@ int main(void)
     CHECK(WSTOPSIG(status) == SIGCONT && EVENT(status) == 0);
     CHECK(ptrace(PTRACE_DETACH, pid, 0, (void *)SIGUSR1) == 0);
     CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+    /* PTRACE_INTERRUPT of a running tracee, one that spins in user mode: a PTRACE_EVENT_STOP
+     * trap, and again after a CONT. */
+    pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) {
+        alarm(60);
+        for (;;)
+            spinning = spinning + 1;
+    }
+    CHECK(ptrace(PTRACE_SEIZE, pid, 0, 0) == 0);
+    for (int i = 0; i < 2; ++i) {
+        CHECK(ptrace(PTRACE_INTERRUPT, pid, 0, 0) == 0);
+        status = wait_stop(pid);
+        CHECK(EVENT(status) == PTRACE_EVENT_STOP && WSTOPSIG(status) == SIGTRAP);
+        CHECK(ptrace(PTRACE_GETREGS, pid, 0, &regs) == 0);
+        CHECK(ptrace(PTRACE_CONT, pid, 0, 0) == 0);
+    }
+    CHECK(kill(pid, SIGKILL) == 0);
+    CHECK(waitpid(pid, &status, __WALL) == pid && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 
     /* A process whose syscall site ran (and may have been patched) before it was traced: the
      * tracer reads the program's own bytes there, and its syscall stops are at that site. */
