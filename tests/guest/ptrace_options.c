@@ -2,9 +2,8 @@
  * PTRACE_O_TRACECLONE (a thread), TRACEVFORK with TRACEVFORKDONE, EXITKILL, SYSEMU, ATTACH
  * and DETACH with a signal, KILL, SETSIGINFO, GETREGSET/SETREGSET of the FPU regsets,
  * ARCH_PRCTL, /proc/PID/mem and /proc/PID/auxv, a seized tracee's group stop, INTERRUPT of a
- * tracee running in user mode, and a traced
- * process's syscall sites (never patched under Asterix: the tracer sees the program's bytes
- * and every syscall where the program makes it). */
+ * tracee running in user mode, and a traced process's syscall sites (never patched under
+ * Asterix: the tracer sees the program's bytes and every syscall where the program makes it). */
 #include "check.h"
 
 #include <elf.h>
