@@ -1,9 +1,10 @@
 /* ptrace(2) requests and stops that gdb and strace lean on, each against what Linux does:
  * PTRACE_O_TRACECLONE (a thread), TRACEVFORK with TRACEVFORKDONE, EXITKILL, SYSEMU, ATTACH
  * and DETACH with a signal, KILL, SETSIGINFO, GETREGSET/SETREGSET of the FPU regsets,
- * ARCH_PRCTL, /proc/PID/mem and /proc/PID/auxv, a seized tracee's group stop, INTERRUPT of a
- * tracee running in user mode, and a traced process's syscall sites (never patched under
- * Asterix: the tracer sees the program's bytes and every syscall where the program makes it). */
+ * ARCH_PRCTL, /proc/PID/mem and /proc/PID/auxv, ignored signals' stops, a seized tracee's
+ * group stop, INTERRUPT of a tracee running in user mode, and a traced process's syscall
+ * sites (never patched under Asterix: the tracer sees the program's bytes and every syscall
+ * where the program makes it). */
 #include "check.h"
 
 #include <elf.h>
@@ -140,6 +141,20 @@ static void raise_usr2(void)
     _exit(delivered_value == 77 ? 0 : 112);
 }
 
+static void raise_ignored(void)
+{
+    signal(SIGUSR1, SIG_IGN);
+    kill(getpid(), SIGUSR1);
+    pid_t child = fork();
+    if (child == 0)
+        _exit(0);
+    int status = 0;
+    if (waitpid(child, &status, 0) != child)
+        _exit(114);
+    kill(getpid(), SIGWINCH);
+    _exit(0);
+}
+
 static void emulated_call(void)
 {
     long result = syscall(SYS_getppid);
@@ -229,6 +244,22 @@ int main(void)
     CHECK(ptrace(PTRACE_SETSIGINFO, pid, 0, &info) == 0);
     CHECK(ptrace(PTRACE_CONT, pid, 0, (void *)SIGUSR2) == 0);
     CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+    /* Ignored signals still stop a tracee (Linux drops them only when nobody traces): SIG_IGN's
+     * SIGUSR1, and SIGCHLD and SIGWINCH whose default is to ignore; passed on, they do nothing. */
+    pid = fork_stopped(1, raise_ignored);
+    int seen_signals[3] = {0, 0, 0};
+    for (int i = 0;; ++i) {
+        CHECK(i < 10);
+        CHECK(ptrace(PTRACE_CONT, pid, 0, 0) == 0);
+        CHECK(waitpid(pid, &status, 0) == pid);
+        if (WIFEXITED(status))
+            break;
+        CHECK(WIFSTOPPED(status) && i < 3);
+        seen_signals[i] = WSTOPSIG(status);
+    }
+    CHECK(WEXITSTATUS(status) == 0);
+    CHECK(seen_signals[0] == SIGUSR1 && seen_signals[1] == SIGCHLD && seen_signals[2] == SIGWINCH);
 
     /* SYSEMU: the stop at the call's entry, which the kernel then skips; the result is the
      * tracer's. Resuming with CONT does not undo the skip. */

@@ -320,11 +320,12 @@ void send_signal(Process& target, const abi::SigInfo& info)
     if (default_action(sig) == DefaultAction::stop)
         target.shared_pending().discard(sigcont);
     // An ignored signal is dropped at once, unless blocked (it may be unignored before it is
-    // unblocked).
+    // unblocked) or traced: a tracer sees every signal in a signal-delivery stop (Linux's
+    // sig_ignored), strace's `--- SIGCHLD ...` lines of a shell without a SIGCHLD handler.
     bool is_blocked_everywhere = !target.threads().empty();
     for (auto& thread : target.threads())
         is_blocked_everywhere &= (thread->sig_mask() & sig_bit(sig)) != 0;
-    if (is_ignored(target, sig) && !is_blocked_everywhere)
+    if (is_ignored(target, sig) && !is_blocked_everywhere && !target.is_traced())
         return;
     if (target.shared_pending().add(info, target.credentials().uid, target.rlimit(rlimit_sigpending).cur))
         wake_for_signal(target, sig);
@@ -345,7 +346,7 @@ void send_signal(Thread& target, const abi::SigInfo& info)
     }
     if (sig == sigcont)
         continue_process(process);
-    if (is_ignored(process, sig) && !(target.sig_mask() & sig_bit(sig)))
+    if (is_ignored(process, sig) && !(target.sig_mask() & sig_bit(sig)) && !target.ptrace_link())
         return;
     if (target.pending().add(info, process.credentials().uid, process.rlimit(rlimit_sigpending).cur) && target.task())
         target.task()->interrupt();
