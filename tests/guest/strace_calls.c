@@ -1,7 +1,8 @@
 /* The calls whose --strace lines decode structures or depend on one argument: statx, uname,
  * sysinfo, prctl by option, clone (fork), clone3 (pthread_create), socket and socketpair (the
  * protocol named after the family), poll (its fds before and after), dup3 and epoll_create1
- * (their flags). Checks their results here;
+ * (their flags), and the SIGCHLD of the fork's child, which the program ignores (strace sees
+ * ignored signals: they are kept for a tracer). Checks their results here;
  * e2e.strace_compare runs it under strace and under asterix --strace and requires these lines
  * to be the same. */
 #include "check.h"

@@ -304,6 +304,13 @@ bool is_dropped_by_init(const Process& target, int sig)
 }
 } // namespace
 
+namespace {
+/// Whether ignored signals are kept until delivery, where they are traced and then dropped: for
+/// a traced process (its tracer stops it for each), and under --strace, which shows them as
+/// strace does (strace is such a tracer: `--- SIGCHLD ... ---` for a shell that ignores it).
+bool is_kept_for_tracing(const Process& process) { return process.is_traced() || is_strace_on(); }
+} // namespace
+
 void send_signal(Process& target, const abi::SigInfo& info)
 {
     int sig = info.signo;
@@ -325,7 +332,7 @@ void send_signal(Process& target, const abi::SigInfo& info)
     bool is_blocked_everywhere = !target.threads().empty();
     for (auto& thread : target.threads())
         is_blocked_everywhere &= (thread->sig_mask() & sig_bit(sig)) != 0;
-    if (is_ignored(target, sig) && !is_blocked_everywhere && !target.is_traced())
+    if (is_ignored(target, sig) && !is_blocked_everywhere && !is_kept_for_tracing(target))
         return;
     if (target.shared_pending().add(info, target.credentials().uid, target.rlimit(rlimit_sigpending).cur))
         wake_for_signal(target, sig);
@@ -346,7 +353,7 @@ void send_signal(Thread& target, const abi::SigInfo& info)
     }
     if (sig == sigcont)
         continue_process(process);
-    if (is_ignored(process, sig) && !(target.sig_mask() & sig_bit(sig)) && !target.ptrace_link())
+    if (is_ignored(process, sig) && !(target.sig_mask() & sig_bit(sig)) && !is_kept_for_tracing(process))
         return;
     if (target.pending().add(info, process.credentials().uid, process.rlimit(rlimit_sigpending).cur) && target.task())
         target.task()->interrupt();
