@@ -1,13 +1,14 @@
 /* The calls whose --strace lines decode structures or depend on one argument: statx, uname,
  * sysinfo, prctl by option, clone (fork), clone3 (pthread_create), socket and socketpair (the
  * protocol named after the family), poll (its fds before and after), dup3 and epoll_create1
- * (their flags), and the SIGCHLD of the fork's child, which the program ignores (strace sees
- * ignored signals: they are kept for a tracer). Checks their results here;
- * e2e.strace_compare runs it under strace and under asterix --strace and requires these lines
- * to be the same. */
+ * (their flags), setgroups and getgroups (their lists), and the SIGCHLD of the fork's child,
+ * which the program ignores (strace sees ignored signals: they are kept for a tracer). Checks
+ * their results here; e2e.strace_compare runs it under strace and under asterix --strace and
+ * requires these lines to be the same. */
 #include "check.h"
 
 #include <fcntl.h>
+#include <grp.h>
 #include <pthread.h>
 #include <signal.h>
 #include <linux/netlink.h>
@@ -110,6 +111,14 @@ int main(void)
     close(101);
     close(pipe_fds[0]);
     close(pipe_fds[1]);
+
+    /* As root the list is set; otherwise both traces show the same EPERM. */
+    gid_t groups[4] = {0, 27, 100, 5};
+    int is_set = setgroups(3, groups) == 0;
+    CHECK(is_set || errno == EPERM);
+    CHECK(getgroups(0, NULL) >= 0);
+    if (is_set)
+        CHECK(getgroups(4, groups) == 3 && groups[1] == 27);
     puts("ok");
     return 0;
 }

@@ -149,6 +149,23 @@ std::string quoted_buffer(Context& ctx, u64 addr, u64 len)
     return strace::quoted(bytes, len > shown);
 }
 
+/// An array of group ids as strace prints it ("[0, 27]", "[]"), up to strace's 32 elements;
+/// the address when it cannot be read.
+std::string gid_array(Context& ctx, u64 addr, u64 count)
+{
+    constexpr u64 max_shown = 32;
+    if (addr == 0)
+        return "NULL";
+    std::string out = "[";
+    for (u64 index = 0; index < count && index < max_shown; ++index) {
+        auto gid = ctx.user().read(UserPtr<u32>(addr + index * sizeof(u32)));
+        if (gid.is_error())
+            return strace::hex(addr);
+        out += (index ? ", " : "") + std::to_string(gid.value());
+    }
+    return out + (count > max_shown ? ", ...]" : "]");
+}
+
 /// A string argument; strace's -s limit applies to data, never to a path name.
 std::string quoted_string(Context& ctx, u64 addr, bool is_path)
 {
@@ -341,6 +358,8 @@ std::string arg_text(Context& ctx, const strace::ArgSpec& spec, const SyscallArg
         });
     case ArgKind::sockaddr_in: return sockaddr_text(ctx, value, args[spec.length_arg]);
     case ArgKind::socket_protocol: return strace::socket_protocol_text(args[spec.length_arg], value);
+    case ArgKind::gid_array_in: return gid_array(ctx, value, static_cast<u32>(args[spec.length_arg]));
+    case ArgKind::gid_array_out: return result >= 0 ? gid_array(ctx, value, static_cast<u64>(result)) : strace::hex(value);
     case ArgKind::statx_out: return struct_text<abi::Statx>(ctx, value, result == 0, strace::statx_text);
     case ArgKind::utsname_out: return struct_text<abi::Utsname>(ctx, value, result == 0, strace::utsname_text);
     case ArgKind::sysinfo_out: return struct_text<abi::SysInfo>(ctx, value, result == 0, strace::sysinfo_text);

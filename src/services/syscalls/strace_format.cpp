@@ -198,6 +198,8 @@ std::string scalar_text(const ArgSpec& spec, u64 value)
     case ArgKind::sockaddr_in: return hex(value);
     case ArgKind::socket_type: return socket_type_text(value);
     case ArgKind::socket_protocol: return decimal_int(value);
+    case ArgKind::gid_array_in:
+    case ArgKind::gid_array_out: return hex(value);
     case ArgKind::statx_flags: return statx_flags_text(value);
     case ArgKind::statx_out:
     case ArgKind::utsname_out:

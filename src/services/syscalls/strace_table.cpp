@@ -50,6 +50,14 @@ constexpr ArgSpec at_flags = flags_of(at_flag_set);
 constexpr ArgSpec seek_whence = one_of(seek_whence_set);
 constexpr ArgSpec wait_options = flags_of(wait_option_set);
 
+/// Group ids the call reads, as many as argument `count_arg` says.
+constexpr ArgSpec gid_array_of(u8 count_arg)
+{
+    ArgSpec spec {gid_array_in};
+    spec.length_arg = count_arg;
+    return spec;
+}
+
 /// A socket protocol, named after the address family in argument `family_arg`.
 constexpr ArgSpec socket_protocol_of(u8 family_arg)
 {
@@ -182,8 +190,8 @@ constexpr SyscallDescription descriptions[] = {
     {"setsid", {}},
     {"setreuid", {integer, integer}},
     {"setregid", {integer, integer}},
-    {"getgroups", {integer, pointer}},
-    {"setgroups", {integer, pointer}},
+    {"getgroups", {integer, gid_array_out}},
+    {"setgroups", {integer, gid_array_of(0)}},
     {"setresuid", {integer, integer, integer}},
     {"getresuid", {pointer, pointer, pointer}},
     {"setresgid", {integer, integer, integer}},
@@ -395,6 +403,8 @@ consteval bool fits(const ArgSpec& spec)
     case sysinfo_out: return is_user_ptr<T>;
     case pointer:
     case sockaddr_in:
+    case gid_array_in:
+    case gid_array_out:
     case hex: return true;
     default: return std::is_integral_v<T>;
     }
@@ -417,7 +427,7 @@ consteval bool agrees_with(const SyscallDescription* description, Result<long> (
             return false;
         if (spec.kind == socket_protocol && spec.length_arg >= description->args.size())
             return false;
-        if (spec.kind != input_buffer && spec.kind != sockaddr_in)
+        if (spec.kind != input_buffer && spec.kind != sockaddr_in && spec.kind != gid_array_in)
             continue;
         if (spec.length_arg >= description->args.size())
             return false;
