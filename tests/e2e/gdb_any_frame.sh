@@ -21,9 +21,10 @@ echo "$out" | grep -qE '^ +0 /dev/null' || fail "ax-fds did not list fd 0"
 echo "$out" | grep -qE 'r-xp .*busybox$' || fail "ax-maps did not show busybox's text"
 echo "$out" | grep -q '^done$' || fail "the guest did not finish after continue"
 
-# The same after a real interrupt, as ^C gives one: SIGINT to the kernel's process stops gdb in
-# the host's libc (the idle ppoll); every ax-* command works there, and continue finishes (gdb
-# keeps the SIGINT from the kernel, so the guest's sleep is not cut short).
+# The same after a real interrupt, as ^C gives one: SIGINT to the kernel's process stops gdb
+# wherever the kernel is (mostly the host's libc, in the idle ppoll; under load sometimes its
+# timer signal handler); every ax-* command works there, and continue finishes (gdb keeps the
+# SIGINT from the kernel, so the guest's sleep is not cut short).
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 timeout 120 gdb -q --batch -x "$top/tools/asterix.gdb" -ex 'run' -ex 'frame' \
@@ -46,7 +47,6 @@ wait "$gdb_pid"
 out=$(grep -v '^\[' "$log")
 echo "$out" | head -n 20
 echo "$out" | grep -q 'Program received signal SIGINT' || fail "the SIGINT did not stop gdb"
-echo "$out" | grep -qE '^#0 .*ppoll' || fail "gdb did not stop in ppoll after the interrupt"
 echo "$out" | grep -q 'No type\|Python Exception\|Error occurred' && fail "an ax-* command failed after the interrupt"
 echo "$out" | grep -qE '^ +[0-9]+ +blocked +3 +tid 3 +sleep' || fail "ax-tasks did not list the sleeping task after the interrupt"
 echo "$out" | grep -qE '^ +3 +2 +2 +2 +live +1 +sleep$' || fail "ax-ps did not list the sleeping process after the interrupt"
