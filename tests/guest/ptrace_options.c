@@ -1,10 +1,10 @@
 /* ptrace(2) requests and stops that gdb and strace lean on, each against what Linux does:
- * PTRACE_O_TRACECLONE (a thread), TRACEVFORK with TRACEVFORKDONE, EXITKILL, SYSEMU, ATTACH
- * and DETACH with a signal, KILL, SETSIGINFO, GETREGSET/SETREGSET of the FPU regsets,
- * ARCH_PRCTL, /proc/PID/mem and /proc/PID/auxv, ignored signals' stops, a seized tracee's
- * group stop, INTERRUPT of a tracee running in user mode, and a traced process's syscall
- * sites (never patched under Asterix: the tracer sees the program's bytes and every syscall
- * where the program makes it). */
+ * PTRACE_O_TRACECLONE (a thread), TRACEVFORK with TRACEVFORKDONE, EXITKILL, SYSEMU and
+ * SYSEMU_SINGLESTEP, ATTACH and DETACH with a signal, KILL, SETSIGINFO, GETREGSET/SETREGSET of
+ * the FPU regsets, ARCH_PRCTL, /proc/PID/mem and /proc/PID/auxv, ignored signals' stops, a
+ * seized tracee's group stop, INTERRUPT of a tracee running in user mode, and a traced
+ * process's syscall sites (never patched under Asterix: the tracer sees the program's bytes
+ * and every syscall where the program makes it). */
 #include "check.h"
 
 #include <elf.h>
@@ -277,6 +277,33 @@ int main(void)
         regs.rax = 0;
         CHECK(ptrace(PTRACE_SETREGS, pid, 0, &regs) == 0);
     }
+    regs.rax = 1234;
+    CHECK(ptrace(PTRACE_SETREGS, pid, 0, &regs) == 0);
+    CHECK(ptrace(PTRACE_CONT, pid, 0, 0) == 0);
+    CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+    /* SYSEMU_SINGLESTEP: instruction steps (TRAP_TRACE) up to the call, whose entry stop
+     * (si_code SIGTRAP) is the last before it is skipped with the tracer's result. */
+    pid = fork_stopped(1, emulated_call);
+    int steps = 0;
+    for (;;) {
+        CHECK(steps < 100000);
+        CHECK(ptrace(PTRACE_SYSEMU_SINGLESTEP, pid, 0, 0) == 0);
+        status = wait_stop(pid);
+        CHECK(WSTOPSIG(status) == SIGTRAP);
+        CHECK(ptrace(PTRACE_GETSIGINFO, pid, 0, &info) == 0);
+        if (info.si_code == TRAP_TRACE) {
+            ++steps;
+            continue;
+        }
+        CHECK(info.si_code == SIGTRAP);
+        CHECK(ptrace(PTRACE_GETREGS, pid, 0, &regs) == 0);
+        if ((long)regs.orig_rax == SYS_getppid)
+            break;
+        regs.rax = 0;
+        CHECK(ptrace(PTRACE_SETREGS, pid, 0, &regs) == 0);
+    }
+    CHECK(steps > 0);
     regs.rax = 1234;
     CHECK(ptrace(PTRACE_SETREGS, pid, 0, &regs) == 0);
     CHECK(ptrace(PTRACE_CONT, pid, 0, 0) == 0);
