@@ -1,10 +1,11 @@
 /* The calls whose --strace lines decode structures or depend on one argument: statx, uname,
  * sysinfo, prctl by option, clone (fork), clone3 (pthread_create), socket and socketpair (the
  * protocol named after the family), poll (its fds before and after), dup3 and epoll_create1
- * (their flags), setgroups and getgroups (their lists), and the SIGCHLD of the fork's child,
- * which the program ignores (strace sees ignored signals: they are kept for a tracer). Checks
- * their results here; e2e.strace_compare runs it under strace and under asterix --strace and
- * requires these lines to be the same. */
+ * (their flags), setgroups and getgroups (their lists), ioctl (FIONREAD's and FIONBIO's ints,
+ * an unknown request's _IOC fields), and the SIGCHLD of the fork's child, which the program
+ * ignores (strace sees ignored signals: they are kept for a tracer). Checks their results
+ * here; e2e.strace_compare runs it under strace and under asterix --strace and requires these
+ * lines to be the same. */
 #include "check.h"
 
 #include <fcntl.h>
@@ -15,6 +16,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -99,6 +101,10 @@ int main(void)
     CHECK(poll(polled, 3, 0) == 2);
     CHECK(polled[0].revents == POLLIN && polled[2].revents == POLLOUT);
     CHECK(poll(polled, 1, 0) == 1);
+    int readable = 0, is_nonblocking = 1;
+    CHECK(ioctl(pipe_fds[0], FIONREAD, &readable) == 0 && readable == 1);
+    CHECK(ioctl(pipe_fds[0], FIONBIO, &is_nonblocking) == 0);
+    CHECK_ERR(ioctl(pipe_fds[0], 0x1234, 0), ENOTTY);
     char byte;
     CHECK(read(pipe_fds[0], &byte, 1) == 1);
     CHECK(poll(polled, 1, 0) == 0);

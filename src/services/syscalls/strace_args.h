@@ -89,6 +89,7 @@ enum class CallLayout : u8 {
     futex,
     fcntl,
     poll,
+    ioctl,
 };
 
 /// How one argument is shown: its kind and what that kind needs.

@@ -92,7 +92,7 @@ constexpr SyscallDescription descriptions[] = {
     {"rt_sigaction", {signal, sigaction_in, sigaction_out, unsigned_integer}},
     {"rt_sigprocmask", {one_of(sigprocmask_how_set), sigset_in, sigset_out, unsigned_integer}},
     {"rt_sigreturn", {}},
-    {"ioctl", {fd, one_of(ioctl_request_set), hex}},
+    {"ioctl", {fd, one_of(ioctl_request_set), hex}, ResultKind::decimal, CallLayout::ioctl},
     {"pread64", {fd, buffer_out, unsigned_integer, long_integer}},
     {"pwrite64", {fd, buffer_in(2), unsigned_integer, long_integer}},
     {"readv", {fd, pointer, integer}},
