@@ -1,7 +1,7 @@
 /* The calls whose --strace lines decode structures or depend on one argument: statx, uname,
  * sysinfo, prctl by option, clone (fork), clone3 (pthread_create), socket and socketpair (the
  * protocol named after the family), poll (its fds before and after), dup3 and epoll_create1
- * (their flags), setgroups and getgroups (their lists), ioctl (FIONREAD's and FIONBIO's ints,
+ * (their flags), epoll_ctl and epoll_wait (their events), setgroups and getgroups (their lists), ioctl (FIONREAD's and FIONBIO's ints,
  * an unknown request's _IOC fields), and the SIGCHLD of the fork's child, which the program
  * ignores (strace sees ignored signals: they are kept for a tracer). Checks their results
  * here; e2e.strace_compare runs it under strace and under asterix --strace and requires these
@@ -112,6 +112,11 @@ int main(void)
     CHECK(dup3(pipe_fds[0], 101, 0) == 101);
     int epoll = epoll_create1(EPOLL_CLOEXEC);
     CHECK(epoll >= 0);
+    struct epoll_event event = {.events = EPOLLOUT | EPOLLET, .data.u64 = 0x100000007ull};
+    CHECK(epoll_ctl(epoll, EPOLL_CTL_ADD, pipe_fds[1], &event) == 0);
+    CHECK(epoll_wait(epoll, &event, 1, 0) == 1 && event.events == EPOLLOUT && event.data.u64 == 0x100000007ull);
+    CHECK(epoll_ctl(epoll, EPOLL_CTL_DEL, pipe_fds[1], NULL) == 0);
+    CHECK(epoll_wait(epoll, &event, 1, 0) == 0);
     close(epoll);
     close(100);
     close(101);

@@ -12,6 +12,7 @@
 #include "frame/clock.h"
 #include "frame/format.h"
 #include "frame/log.h"
+#include "services/abi/eventpoll.h"
 #include "services/abi/fcntl.h"
 #include "services/abi/resource.h"
 #include "services/process/process_table.h"
@@ -162,6 +163,28 @@ std::string gid_array(Context& ctx, u64 addr, u64 count)
         if (gid.is_error())
             return strace::hex(addr);
         out += (index ? ", " : "") + std::to_string(gid.value());
+    }
+    return out + (count > max_shown ? ", ...]" : "]");
+}
+
+/// struct epoll_event as strace prints it: {events=EPOLLIN, data={u32=3, u64=3}}.
+std::string epoll_event_text(const abi::EpollEvent& event)
+{
+    return "{events=" + strace::flags_text(event.events, strace::epoll_event_set)
+        + frame::format(", data={u32=%u, u64=%llu}}", event.data_low, static_cast<unsigned long long>(event.data()));
+}
+
+/// The events epoll_wait filled, `count` of them (strace's 32 at most), or the address when they
+/// cannot be read.
+std::string epoll_events_text(Context& ctx, u64 addr, u64 count)
+{
+    constexpr u64 max_shown = 32;
+    std::string out = "[";
+    for (u64 index = 0; index < count && index < max_shown; ++index) {
+        auto event = ctx.user().read(UserPtr<abi::EpollEvent>(addr + index * sizeof(abi::EpollEvent)));
+        if (event.is_error())
+            return strace::hex(addr);
+        out += (index ? ", " : "") + epoll_event_text(event.value());
     }
     return out + (count > max_shown ? ", ...]" : "]");
 }
@@ -359,6 +382,13 @@ std::string arg_text(Context& ctx, const strace::ArgSpec& spec, const SyscallArg
     case ArgKind::sockaddr_in: return sockaddr_text(ctx, value, args[spec.length_arg]);
     case ArgKind::socket_protocol: return strace::socket_protocol_text(args[spec.length_arg], value);
     case ArgKind::gid_array_in: return gid_array(ctx, value, static_cast<u32>(args[spec.length_arg]));
+    case ArgKind::epoll_event_in: {
+        if (value == 0)
+            return "NULL";
+        auto event = ctx.user().read(UserPtr<abi::EpollEvent>(value));
+        return event.is_error() ? strace::hex(value) : epoll_event_text(event.value());
+    }
+    case ArgKind::epoll_events_out: return result >= 0 ? epoll_events_text(ctx, value, static_cast<u64>(result)) : strace::hex(value);
     case ArgKind::gid_array_out: return result >= 0 ? gid_array(ctx, value, static_cast<u64>(result)) : strace::hex(value);
     case ArgKind::statx_out: return struct_text<abi::Statx>(ctx, value, result == 0, strace::statx_text);
     case ArgKind::utsname_out: return struct_text<abi::Utsname>(ctx, value, result == 0, strace::utsname_text);

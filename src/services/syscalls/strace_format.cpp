@@ -199,7 +199,9 @@ std::string scalar_text(const ArgSpec& spec, u64 value)
     case ArgKind::socket_type: return socket_type_text(value);
     case ArgKind::socket_protocol: return decimal_int(value);
     case ArgKind::gid_array_in:
-    case ArgKind::gid_array_out: return hex(value);
+    case ArgKind::gid_array_out:
+    case ArgKind::epoll_event_in:
+    case ArgKind::epoll_events_out: return hex(value);
     case ArgKind::statx_flags: return statx_flags_text(value);
     case ArgKind::statx_out:
     case ArgKind::utsname_out:

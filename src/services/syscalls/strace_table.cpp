@@ -271,8 +271,8 @@ constexpr SyscallDescription descriptions[] = {
     {"clock_getres", {clock, pointer}},
     {"clock_nanosleep", {clock, hex, pointer, pointer}},
     {"exit_group", {integer}},
-    {"epoll_wait", {fd, pointer, integer, integer}},
-    {"epoll_ctl", {fd, one_of(epoll_ctl_op_set), fd, pointer}},
+    {"epoll_wait", {fd, epoll_events_out, integer, integer}},
+    {"epoll_ctl", {fd, one_of(epoll_ctl_op_set), fd, epoll_event_in}},
     {"tgkill", {integer, integer, signal}},
     {"mbind", {pointer, unsigned_integer, integer, pointer, unsigned_integer, hex}},
     {"set_mempolicy", {integer, pointer, unsigned_integer}},
@@ -309,7 +309,7 @@ constexpr SyscallDescription descriptions[] = {
     {"sync_file_range", {fd, long_integer, long_integer, hex}},
     {"vmsplice", {fd, pointer, unsigned_integer, hex}},
     {"utimensat", {dirfd, path, pointer, hex}},
-    {"epoll_pwait", {fd, pointer, integer, integer, pointer, unsigned_integer}},
+    {"epoll_pwait", {fd, epoll_events_out, integer, integer, pointer, unsigned_integer}},
     {"signalfd", {integer, pointer, unsigned_integer}},
     {"timerfd_create", {clock, hex}},
     {"eventfd", {unsigned_integer}},
@@ -356,7 +356,7 @@ constexpr SyscallDescription descriptions[] = {
     {"openat2", {dirfd, path, pointer, unsigned_integer}},
     {"pidfd_getfd", {fd, fd, hex}},
     {"faccessat2", {dirfd, path, access_mode, flags_of(faccessat_flag_set)}},
-    {"epoll_pwait2", {fd, pointer, integer, pointer, pointer, unsigned_integer}},
+    {"epoll_pwait2", {fd, epoll_events_out, integer, pointer, pointer, unsigned_integer}},
     {"futex_waitv", {pointer, unsigned_integer, hex, pointer, integer}},
     {"cachestat", {fd, pointer, pointer, hex}},
     {"mseal", {pointer, unsigned_integer, hex}},
@@ -400,7 +400,9 @@ consteval bool fits(const ArgSpec& spec)
     case string_out:
     case statx_out:
     case utsname_out:
-    case sysinfo_out: return is_user_ptr<T>;
+    case sysinfo_out:
+    case epoll_event_in:
+    case epoll_events_out: return is_user_ptr<T>;
     case pointer:
     case sockaddr_in:
     case gid_array_in:
