@@ -32,6 +32,7 @@ HostNode& HostNode::operator=(HostNode&& other) noexcept
 }
 HostNode::~HostNode() = default;
 Result<HostNode> HostNode::lookup(std::string_view) const { return Errno::enodev; }
+Result<FileStat> HostNode::stat_child(std::string_view) const { return Errno::enodev; }
 Result<FileStat> HostNode::stat() const { return Errno::enodev; }
 Result<std::string> HostNode::read_link() const { return Errno::enodev; }
 Result<StatFs> HostNode::statfs() const { return Errno::enodev; }

@@ -92,10 +92,16 @@ public:
 
     /// The child `name` of this directory (one component, no "/"; symlinks are not followed).
     Result<HostNode> lookup(std::string_view name) const;
+    /// What the child `name` of this directory is now (one component, the link itself for a
+    /// symlink), without a descriptor for it: one host call that tells whether a node looked
+    /// up before still goes by that name (the same device and inode number; a node this
+    /// kernel holds keeps its number from being reused).
+    Result<FileStat> stat_child(std::string_view name) const;
     Result<FileStat> stat() const;
     Result<std::string> read_link() const;
     Result<StatFs> statfs() const;
-    /// Opens this object for I/O (regular files and directories).
+    /// Opens this object for I/O (regular files and directories; the descriptor is
+    /// non-blocking, so that a FIFO or device never blocks the kernel).
     Result<HostFile> open(HostAccess access) const;
 
     /// New objects get exactly `mode` (the host's umask does not apply) and `owner`.

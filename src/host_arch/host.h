@@ -3,6 +3,8 @@
 // Internal to the hosted backend: state shared between its files, and the setup the command
 // line performs before boot. Nothing outside src/host_arch and src/main includes this.
 
+#include <sys/stat.h>
+
 #include <array>
 #include <csignal>
 #include <string>
@@ -103,5 +105,7 @@ Errno errno_from_host(int host_errno);
 
 /// fstat of a host fd, as the frame's FileStat.
 Result<frame::FileStat> stat_fd(int fd);
+/// A host struct stat, as the frame's FileStat.
+frame::FileStat file_stat_from_host(const struct stat& st);
 
 } // namespace asterix::host

@@ -187,6 +187,11 @@ Result<frame::FileStat> host::stat_fd(int fd)
     struct stat st {};
     if (fstat(fd, &st) != 0)
         return errno_from_host(errno);
+    return file_stat_from_host(st);
+}
+
+frame::FileStat host::file_stat_from_host(const struct stat& st)
+{
     return frame::FileStat {
         st.st_dev, st.st_ino, st.st_mode, static_cast<u32>(st.st_nlink), st.st_uid, st.st_gid, st.st_rdev,
         st.st_size, st.st_blksize, st.st_blocks,
@@ -351,6 +356,15 @@ Result<HostNode> HostNode::lookup(std::string_view name) const
     return HostNode(fd);
 }
 
+Result<FileStat> HostNode::stat_child(std::string_view name) const
+{
+    auto child = TRY(component(name));
+    struct stat st {};
+    if (fstatat(m_fd, child.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+        return host::errno_from_host(errno);
+    return host::file_stat_from_host(st);
+}
+
 Result<FileStat> HostNode::stat() const { return host::stat_fd(m_fd); }
 
 Result<std::string> HostNode::read_link() const
@@ -378,12 +392,11 @@ Result<HostFile> HostNode::open(HostAccess access) const
     int flags = access == HostAccess::read_only ? O_RDONLY : access == HostAccess::write_only ? O_WRONLY : O_RDWR;
     // Reopening an O_PATH descriptor through its magic link yields the same object; O_NOCTTY
     // and O_NONBLOCK keep a FIFO or device from blocking the kernel or becoming its terminal.
+    // The descriptor stays non-blocking, which a regular file or directory ignores.
     TRY(reserve_guest_fd());
     int fd = count_guest_fd(::open(fd_path(m_fd).c_str(), flags | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
     if (fd < 0)
         return host::errno_from_host(errno);
-    int status = fcntl(fd, F_GETFL);
-    fcntl(fd, F_SETFL, status & ~O_NONBLOCK);
     return HostFile(fd);
 }
 

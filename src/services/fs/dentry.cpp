@@ -1,6 +1,33 @@
 #include "services/fs/dentry.h"
 
+#include <deque>
+
 namespace asterix::services {
+
+namespace {
+
+/// How many dentries the cache keeps after their last user went, for file systems that ask
+/// (FileSystem::keeps_unused_dentries): enough for the directories and files a compiler run
+/// or a tree walk comes back to. Each holds a host descriptor, from the guests' share.
+constexpr usize recent_dentries_max = 512;
+
+/// The dentries most recently looked up in such file systems, oldest first. Never destroyed
+/// (as the mount table): at exit, inodes must not go after the indexes they leave.
+std::deque<Ref<Dentry>>& recent_dentries()
+{
+    static auto* recent = new std::deque<Ref<Dentry>>();
+    return *recent;
+}
+
+void keep_recent(const Ref<Dentry>& dentry)
+{
+    auto& recent = recent_dentries();
+    recent.push_back(dentry);
+    if (recent.size() > recent_dentries_max)
+        recent.pop_front();
+}
+
+} // namespace
 
 Dentry::Dentry(std::string name, Ref<Dentry> parent, Ref<Inode> inode)
     : m_name(std::move(name)), m_parent(std::move(parent)), m_inode(std::move(inode))
@@ -24,11 +51,17 @@ Ref<Dentry> Dentry::cached_child(std::string_view name) const
 
 Result<Ref<Dentry>> Dentry::child(std::string_view name)
 {
-    if (auto cached = cached_child(name))
-        return cached;
+    if (auto cached = cached_child(name)) {
+        // A mount point stays what it is: the mount holds it, whatever the host did below.
+        if (cached->mounted || TRY(m_inode->revalidate(name, cached->inode())))
+            return cached;
+        forget_child(name);
+    }
     auto inode = TRY(m_inode->lookup(name));
     auto dentry = make_ref<Dentry>(std::string(name), Ref<Dentry>(this), std::move(inode));
     m_children[dentry->m_name] = dentry.ptr();
+    if (dentry->inode().fs().keeps_unused_dentries())
+        keep_recent(dentry);
     return dentry;
 }
 

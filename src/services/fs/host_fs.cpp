@@ -8,6 +8,7 @@
 #include "frame/frame_io.h"
 #include "services/abi/fcntl.h"
 #include "services/abi/stat.h"
+#include "services/fs/attribute_epoch.h"
 #include "services/fs/file_size_limit.h"
 #include "services/fs/fifo.h"
 #include "services/fs/inode_file.h"
@@ -23,7 +24,7 @@ Result<Ref<Inode>> HostFs::mount(bool is_read_only)
     auto fs = make_ref<HostFs>(is_read_only);
     auto node = TRY(frame::HostNode::root());
     auto st = TRY(node.stat());
-    return Ref<Inode>(make_ref<HostInode>(fs, std::move(node), st.mode));
+    return Ref<Inode>(make_ref<HostInode>(fs, std::move(node), st));
 }
 
 Result<Ref<Inode>> HostFs::mount_volume(u32 index, bool is_read_only)
@@ -31,19 +32,66 @@ Result<Ref<Inode>> HostFs::mount_volume(u32 index, bool is_read_only)
     auto fs = make_ref<HostFs>(is_read_only);
     auto node = TRY(frame::HostNode::volume(index));
     auto st = TRY(node.stat());
-    return Ref<Inode>(make_ref<HostInode>(fs, std::move(node), st.mode));
+    return Ref<Inode>(make_ref<HostInode>(fs, std::move(node), st));
 }
 
-HostInode::HostInode(Ref<HostFs> fs, frame::HostNode node, u32 mode)
-    : Inode(mode), m_fs(std::move(fs)), m_node(std::move(node))
+HostInode::HostInode(Ref<HostFs> fs, frame::HostNode node, const frame::FileStat& st)
+    : Inode(st.mode), m_fs(std::move(fs)), m_node(std::move(node))
 {
+    remember_stat(st);
+}
+
+namespace {
+PageCache::HostVersion host_version(const frame::FileStat& st)
+{
+    return {st.size, st.mtime_sec, st.mtime_nsec, st.ctime_sec, st.ctime_nsec};
+}
+} // namespace
+
+void HostInode::remember_stat(const frame::FileStat& st)
+{
+    m_stat = st;
+    m_stat_epoch = AttributeEpoch::current();
+    // A cached inode outlives its opens: when the host file changed since its pages were read
+    // and no open file or mapping (which holds an open file) uses them, the cache is asked for
+    // again, and starts empty.
+    if (m_cache && m_open_files == 0 && m_cache->host_version() != host_version(st))
+        m_cache = {};
+}
+
+Result<frame::FileStat> HostInode::stat()
+{
+    if (m_stat_epoch != AttributeEpoch::current())
+        remember_stat(TRY(m_node.stat()));
+    return m_stat;
 }
 
 Result<Ref<Inode>> HostInode::lookup(std::string_view name)
 {
     auto node = TRY(m_node.lookup(name));
     auto st = TRY(node.stat());
-    return Ref<Inode>(make_ref<HostInode>(m_fs, std::move(node), st.mode));
+    return Ref<Inode>(make_ref<HostInode>(m_fs, std::move(node), st));
+}
+
+Result<bool> HostInode::revalidate(std::string_view name, Inode& child)
+{
+    if (&child.fs() != m_fs.ptr())
+        return false;
+    auto& host_child = static_cast<HostInode&>(child);
+    if (host_child.m_stat_epoch == AttributeEpoch::current())
+        return true; // looked up or checked since the guest last ran
+    auto now = m_node.stat_child(name);
+    if (now.is_error()) {
+        if (now.error() == Errno::enoent)
+            return false;
+        return now.error();
+    }
+    // A node's device and inode number never change, so the remembered ones are good.
+    const auto& st = now.value();
+    if (st.dev != host_child.m_stat.dev || st.ino != host_child.m_stat.ino)
+        return false;
+    host_child.remember_stat(st);
+    return true;
 }
 
 Result<std::vector<DirEntry>> HostInode::read_dir()
@@ -73,27 +121,32 @@ frame::HostOwner host_owner(Owner owner) { return {owner.uid, owner.gid}; }
 
 Result<Ref<Inode>> HostInode::create(std::string_view name, u32 mode, Owner owner)
 {
+    AttributeEpoch::advance();
     TRY(m_node.create(name, host_mode(*m_fs, s_ifreg, mode), host_owner(owner)));
     return lookup(name);
 }
 
 Result<void> HostInode::mkdir(std::string_view name, u32 mode, Owner owner)
 {
+    AttributeEpoch::advance();
     return m_node.mkdir(name, host_mode(*m_fs, s_ifdir, mode), host_owner(owner));
 }
 
 Result<void> HostInode::mkfifo(std::string_view name, u32 mode, Owner owner)
 {
+    AttributeEpoch::advance();
     return m_node.mkfifo(name, host_mode(*m_fs, s_ififo, mode), host_owner(owner));
 }
 
 Result<void> HostInode::mksock(std::string_view name, u32 mode, Owner owner)
 {
+    AttributeEpoch::advance();
     return m_node.mksock(name, host_mode(*m_fs, s_ifsock, mode), host_owner(owner));
 }
 
 Result<void> HostInode::symlink(std::string_view name, std::string_view target, Owner owner)
 {
+    AttributeEpoch::advance();
     return m_node.symlink(name, target, host_owner(owner));
 }
 
@@ -101,6 +154,7 @@ Result<void> HostInode::link(std::string_view name, Inode& target)
 {
     if (&target.fs() != m_fs.ptr())
         return Errno::exdev;
+    AttributeEpoch::advance();
     return m_node.link(name, static_cast<HostInode&>(target).m_node);
 }
 
@@ -108,26 +162,40 @@ Result<void> HostInode::rename(std::string_view name, Inode& new_dir, std::strin
 {
     if (&new_dir.fs() != m_fs.ptr())
         return Errno::exdev;
+    AttributeEpoch::advance();
     return m_node.rename(name, static_cast<HostInode&>(new_dir).m_node, new_name, flags);
 }
 
 Result<Ref<File>> HostInode::open(const Ref<Dentry>& dentry, u32 flags)
 {
     u32 access = flags & o_accmode;
-    if (type_bits() == s_ififo && !(flags & o_path)) {
-        auto st = TRY(m_node.stat());
-        return open_fifo(dentry, st.dev, st.ino, flags);
-    }
+    if (type_bits() == s_ififo && !(flags & o_path))
+        return open_fifo(dentry, m_stat.dev, m_stat.ino, flags);
     if (!is_regular() && !is_directory() && !(flags & o_path))
         return Errno::enxio; // FIXME: host devices and sockets are not passed through
     if (is_regular() && !(flags & o_path))
         TRY(data(access != o_rdonly));
     FileData* file_data = is_regular() ? this : nullptr;
-    return Ref<File>(make_ref<InodeFile>(dentry, file_data, flags));
+    auto file = make_ref<InodeFile>(dentry, file_data, flags);
+    ++m_open_files;
+    return Ref<File>(std::move(file));
+}
+
+void HostInode::file_closed()
+{
+    if (m_open_files > 0 && --m_open_files == 0)
+        m_data.reset();
+}
+
+Result<void> HostInode::unlink(std::string_view name, bool is_directory)
+{
+    AttributeEpoch::advance();
+    return m_node.unlink(name, is_directory);
 }
 
 Result<void> HostInode::set_attr(const SetAttr& attr)
 {
+    AttributeEpoch::advance();
     if (attr.mode)
         TRY(m_node.chmod(host_mode(*m_fs, type_bits(), *attr.mode)));
     if (attr.uid || attr.gid)
@@ -172,9 +240,7 @@ Ref<PageCache> HostInode::page_cache()
         auto st = m_node.stat();
         if (st.is_error())
             return {};
-        const auto& stat = st.value();
-        m_cache = PageCache::for_host_file(stat.dev, stat.ino,
-            {stat.size, stat.mtime_sec, stat.mtime_nsec, stat.ctime_sec, stat.ctime_nsec});
+        m_cache = PageCache::for_host_file(st.value().dev, st.value().ino, host_version(st.value()));
     }
     return m_cache;
 }
@@ -192,6 +258,7 @@ Result<void> HostInode::write_back(u64 index, std::span<const u8> page)
     u64 start = index * page_size;
     if (start >= file_size)
         return {};
+    AttributeEpoch::advance();
     auto* file = TRY(data(true));
     TRY(file->write_at(start, page.first(std::min<u64>(page_size, file_size - start))));
     return {};
@@ -232,6 +299,7 @@ Result<usize> HostInode::read_at(u64 offset, frame::UserWriter& out)
 
 Result<usize> HostInode::write_at(u64 offset, frame::UserReader& in)
 {
+    AttributeEpoch::advance();
     auto* file = TRY(data(true));
     auto cache = page_cache();
     std::vector<u8> buffer(std::min<u64>(in.remaining(), chunk_bytes));
@@ -261,6 +329,7 @@ Result<u64> HostInode::size()
 
 Result<void> HostInode::truncate(u64 size)
 {
+    AttributeEpoch::advance();
     TRY(m_node.truncate(size));
     if (m_cache)
         m_cache->truncate(size);
@@ -303,6 +372,7 @@ std::optional<frame::HostAllocMode> host_alloc_mode(int mode)
 
 Result<void> HostInode::allocate(int mode, u64 offset, u64 len)
 {
+    AttributeEpoch::advance();
     auto host_mode = host_alloc_mode(mode);
     if (!host_mode)
         return Errno::enotsup;
@@ -384,11 +454,13 @@ Result<void> HostInode::set(const std::string& name, std::vector<u8> value, Xatt
     auto host_xattr_mode = mode == XattrMode::create_only ? frame::HostXattrMode::create_only
         : mode == XattrMode::replace_only           ? frame::HostXattrMode::replace_only
                                                     : frame::HostXattrMode::create_or_replace;
+    AttributeEpoch::advance();
     return host_xattr_change(name, [&] { return m_node.set_xattr(name, value, host_xattr_mode); });
 }
 
 Result<void> HostInode::remove(const std::string& name)
 {
+    AttributeEpoch::advance();
     return host_xattr_change(name, [&] { return m_node.remove_xattr(name); });
 }
 

@@ -24,6 +24,7 @@ class HostFs final : public FileSystem {
 public:
     explicit HostFs(bool is_read_only) : FileSystem("hostfs", is_read_only) { set_nosuid(true); }
     u64 magic() const override { return 0x00c0ffee; }
+    bool keeps_unused_dentries() const override { return true; }
     /// The root inode (the --root directory).
     static Result<Ref<Inode>> mount(bool is_read_only);
     /// The root inode of the `index`th --volume directory, a file system of its own.
@@ -37,13 +38,23 @@ public:
 /// nosuid guest view does), and trusted.* works only when the host lets the kernel's user
 /// have it (host root); otherwise a change is EOPNOTSUPP, the answer of a file system that
 /// cannot store the namespace, not an EPERM that would deny the guest's own CAP_SYS_ADMIN.
+///
+/// Attributes the host gave are used again within one AttributeEpoch; every change made here
+/// ends the epoch, since it may change other inodes' attributes too (a directory's times, an
+/// unlinked or renamed object's link count and ctime).
 class HostInode final : public Inode, public FileData, public Xattrs {
 public:
-    HostInode(Ref<HostFs> fs, frame::HostNode node, u32 mode);
+    /// `st` is what the node was when it was looked up.
+    HostInode(Ref<HostFs> fs, frame::HostNode node, const frame::FileStat& st);
 
     FileSystem& fs() override { return *m_fs; }
-    Result<frame::FileStat> stat() override { return m_node.stat(); }
+    /// The host's answer, asked again once a guest thread has run (AttributeEpoch).
+    Result<frame::FileStat> stat() override;
     Result<Ref<Inode>> lookup(std::string_view name) override;
+    /// The name still leads to the same host object (device and inode number; the node's
+    /// descriptor keeps the number from being reused): one host call instead of a lookup's
+    /// three, and its answer is the object's attributes for this epoch.
+    Result<bool> revalidate(std::string_view name, Inode& child) override;
     Result<std::vector<DirEntry>> read_dir() override;
     Result<Ref<Inode>> create(std::string_view name, u32 mode, Owner owner) override;
     Result<void> mkdir(std::string_view name, u32 mode, Owner owner) override;
@@ -52,10 +63,14 @@ public:
     Result<void> mksock(std::string_view name, u32 mode, Owner owner) override;
     Result<void> symlink(std::string_view name, std::string_view target, Owner owner) override;
     Result<void> link(std::string_view name, Inode& target) override;
-    Result<void> unlink(std::string_view name, bool is_directory) override { return m_node.unlink(name, is_directory); }
+    Result<void> unlink(std::string_view name, bool is_directory) override;
     Result<void> rename(std::string_view name, Inode& new_dir, std::string_view new_name, u32 flags) override;
     Result<std::string> read_link() override { return m_node.read_link(); }
     Result<Ref<File>> open(const Ref<Dentry>& dentry, u32 flags) override;
+    /// The host file opened for data is closed with the inode's last open file: a cached
+    /// inode must not keep the host file open (for writing, that makes a host exec of it
+    /// fail with ETXTBSY).
+    void file_closed() override;
     Result<void> set_attr(const SetAttr& attr) override;
     Result<frame::StatFs> statfs() override;
     Xattrs* xattrs() override { return this; }
@@ -88,9 +103,13 @@ private:
     Result<frame::HostFile*> data(bool needs_write);
     /// Reads every cached page at or past `offset` again from the host (after its blocks moved).
     Result<void> reload_cached_pages(u64 offset);
+    void remember_stat(const frame::FileStat& st);
 
     Ref<HostFs> m_fs;
     frame::HostNode m_node;
+    frame::FileStat m_stat {};
+    u64 m_stat_epoch {0}; ///< the AttributeEpoch m_stat belongs to; 0 for none
+    u32 m_open_files {0};
     std::optional<frame::HostFile> m_data;
     bool m_is_data_writable {false};
     Ref<PageCache> m_cache;

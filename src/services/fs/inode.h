@@ -68,6 +68,10 @@ public:
 
     // Directories.
     virtual Result<Ref<Inode>> lookup(std::string_view name) { return Errno::enotdir; }
+    /// Whether `child`, which the dentry cache holds under `name` in this directory, still is
+    /// what the name means. Only a file system that others change behind the kernel's back
+    /// (hostfs: host processes) has to ask; false sends the walk to lookup() again.
+    virtual Result<bool> revalidate(std::string_view name, Inode& child) { return true; }
     virtual Result<std::vector<DirEntry>> read_dir() { return Errno::enotdir; }
     // New objects are made with the owner the caller decided (the permission checks and
     // owner_of_new are the syscall's); `mode` holds the permission bits only.
@@ -92,6 +96,8 @@ public:
 
     /// Opens the object: the open file description that read/write/mmap go through.
     virtual Result<Ref<File>> open(const Ref<Dentry>& dentry, u32 flags) = 0;
+    /// The last reference to an open file description that open() made has gone.
+    virtual void file_closed() {}
     virtual Result<void> set_attr(const SetAttr& attr) { return Errno::eperm; }
 
     /// Memory mapping: the file's page cache (null when the file cannot be mapped), how a
@@ -129,6 +135,9 @@ public:
     bool is_nosuid() const { return m_is_nosuid; }
     void set_nosuid(bool is_nosuid) { m_is_nosuid = is_nosuid; }
     virtual u64 magic() const = 0;
+    /// Whether the dentry cache keeps some of this file system's dentries after their last
+    /// user is gone: worth it where a lookup costs host calls (hostfs).
+    virtual bool keeps_unused_dentries() const { return false; }
 
 private:
     std::string m_type;

@@ -38,6 +38,7 @@ InodeFile::~InodeFile()
     // The last reference to the open file description is gone: that is inotify's close.
     if (!is_path_only())
         fs_notify::path_event(*m_dentry, is_writable() ? abi::in_close_write : abi::in_close_nowrite);
+    m_inode_ref->file_closed();
 }
 
 Result<usize> InodeFile::read(frame::UserWriter& out)

@@ -98,8 +98,10 @@ Result<Ref<Dentry>> PathLookup::step_down(const Ref<Dentry>& directory, std::str
     Ref<Dentry> child;
     if (m_resolve & abi::resolve_cached) {
         // Only what the dentry cache holds: asking the file system might block.
+        // (A cached name that may have changed on the host is checked: one host call, which
+        // does not block.)
         child = directory->cached_child(name);
-        if (!child)
+        if (!child || !(child->mounted || TRY(directory->inode().revalidate(name, child->inode()))))
             return Errno::eagain;
     } else {
         child = TRY(directory->child(name));

@@ -47,6 +47,8 @@ public:
     /// memory runs out), so that a program started again (ld.so, libc, cc1) finds its pages
     /// without reading the host file again.
     static Ref<PageCache> for_host_file(u64 dev, u64 ino, const HostVersion& version);
+    /// The version of the host file the cached pages were read from.
+    const HostVersion& host_version() const { return m_version; }
     /// Drops every host-file page no mapping uses; returns how many frames came back.
     static usize shrink_host_caches();
 

@@ -12,6 +12,7 @@
 #include "services/abi/resource.h"
 #include "services/abi/sched.h"
 #include "services/abi/signal.h"
+#include "services/fs/attribute_epoch.h"
 #include "services/mm/oom_kill.h"
 #include "services/process/cpu_limit.h"
 #include "services/process/itimer.h"
@@ -149,6 +150,7 @@ void run_thread(Thread& thread)
         // the kernel's is the time spent handling what stopped it.
         u64 started = frame::monotonic_ns();
         auto reason = frame::execute_user(process.vm(), thread.context());
+        AttributeEpoch::advance();
         u64 returned = frame::monotonic_ns();
         u64 off_cpu_before = frame::current_task().off_cpu_ns();
         thread.charge_user(returned - started);
