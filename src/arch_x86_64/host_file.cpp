@@ -37,7 +37,7 @@ Result<FileStat> HostNode::stat() const { return Errno::enodev; }
 Result<std::string> HostNode::read_link() const { return Errno::enodev; }
 Result<StatFs> HostNode::statfs() const { return Errno::enodev; }
 Result<HostFile> HostNode::open(HostAccess) const { return Errno::enodev; }
-Result<void> HostNode::create(std::string_view, u32, HostOwner) const { return Errno::enodev; }
+Result<HostNode> HostNode::create(std::string_view, u32, HostOwner) const { return Errno::enodev; }
 Result<void> HostNode::mkdir(std::string_view, u32, HostOwner) const { return Errno::enodev; }
 Result<void> HostNode::mkfifo(std::string_view, u32, HostOwner) const { return Errno::enodev; }
 Result<void> HostNode::mksock(std::string_view, u32, HostOwner) const { return Errno::enodev; }

@@ -104,8 +104,9 @@ public:
     /// non-blocking, so that a FIFO or device never blocks the kernel).
     Result<HostFile> open(HostAccess access) const;
 
-    /// New objects get exactly `mode` (the host's umask does not apply) and `owner`.
-    Result<void> create(std::string_view name, u32 mode, HostOwner owner) const;
+    /// New objects get exactly `mode` (the host's umask does not apply) and `owner`. create
+    /// makes a regular file and gives its node, whatever the name means by then.
+    Result<HostNode> create(std::string_view name, u32 mode, HostOwner owner) const;
     Result<void> mkdir(std::string_view name, u32 mode, HostOwner owner) const;
     Result<void> mkfifo(std::string_view name, u32 mode, HostOwner owner) const;
     /// A socket file (S_IFSOCK) that nothing listens on: a name for a socket of the services.

@@ -400,7 +400,7 @@ Result<HostFile> HostNode::open(HostAccess access) const
     return HostFile(fd);
 }
 
-Result<void> HostNode::create(std::string_view name, u32 mode, HostOwner owner) const
+Result<HostNode> HostNode::create(std::string_view name, u32 mode, HostOwner owner) const
 {
     auto child = TRY(component(name));
     TRY(reserve_guest_fd());
@@ -409,10 +409,19 @@ Result<void> HostNode::create(std::string_view name, u32 mode, HostOwner owner) 
     if (fd < 0)
         return host::errno_from_host(errno);
     auto settled = settle_new(fd, owner, mode);
-    ::close(fd);
-    if (settled.is_error())
+    if (settled.is_error()) {
+        ::close(fd);
         unlinkat(m_fd, child.c_str(), 0);
-    return settled;
+        return settled.error();
+    }
+    // The node of what was made comes from its own descriptor: a lookup by name could find
+    // nothing, or another object, if a host process removed or replaced the name meanwhile.
+    int node_fd = count_guest_fd(::open(fd_path(fd).c_str(), O_PATH | O_CLOEXEC));
+    int error = errno;
+    ::close(fd);
+    if (node_fd < 0)
+        return host::errno_from_host(error);
+    return HostNode(node_fd);
 }
 
 Result<void> HostNode::mkdir(std::string_view name, u32 mode, HostOwner owner) const

@@ -57,7 +57,12 @@ Result<Ref<Dentry>> Dentry::child(std::string_view name)
             return cached;
         forget_child(name);
     }
-    auto inode = TRY(m_inode->lookup(name));
+    return add_child(name, TRY(m_inode->lookup(name)));
+}
+
+Ref<Dentry> Dentry::add_child(std::string_view name, Ref<Inode> inode)
+{
+    forget_child(name);
     auto dentry = make_ref<Dentry>(std::string(name), Ref<Dentry>(this), std::move(inode));
     m_children[dentry->m_name] = dentry.ptr();
     if (dentry->inode().fs().keeps_unused_dentries())

@@ -25,6 +25,9 @@ public:
     Ref<Dentry> cached_child(std::string_view name) const;
     /// The child `name`: from the cache, or looked up in the file system and cached.
     Result<Ref<Dentry>> child(std::string_view name);
+    /// The child `name` for `inode`, just made in this directory (the cache forgets any other
+    /// dentry by that name): no lookup, which could find something else by then.
+    Ref<Dentry> add_child(std::string_view name, Ref<Inode> inode);
     /// Forgets the child `name` (after unlink or rename); it stays alive for whoever holds it.
     void forget_child(std::string_view name);
     /// Moves this dentry under `new_parent` as `new_name` (after a rename).

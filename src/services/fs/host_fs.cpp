@@ -122,8 +122,9 @@ frame::HostOwner host_owner(Owner owner) { return {owner.uid, owner.gid}; }
 Result<Ref<Inode>> HostInode::create(std::string_view name, u32 mode, Owner owner)
 {
     AttributeEpoch::advance();
-    TRY(m_node.create(name, host_mode(*m_fs, s_ifreg, mode), host_owner(owner)));
-    return lookup(name);
+    auto node = TRY(m_node.create(name, host_mode(*m_fs, s_ifreg, mode), host_owner(owner)));
+    auto st = TRY(node.stat());
+    return Ref<Inode>(make_ref<HostInode>(m_fs, std::move(node), st));
 }
 
 Result<void> HostInode::mkdir(std::string_view name, u32 mode, Owner owner)

@@ -29,8 +29,8 @@ Result<Opened> open_or_create(Context& ctx, PathLookup& lookup, const std::strin
     // On hostfs a host process (or another instance) may make or remove the name between the
     // lookup and the create. Linux's open is atomic: without O_EXCL it never fails because the
     // name came or went. So a create that finds the name taken looks again, a bounded number of
-    // times (each round means the host changed the name in between). FIXME: a name the host
-    // removes right after it is made can still end the open with ENOENT.
+    // times (each round means the host changed the name in between). What the create made
+    // is opened, even if the host removed the name right after.
     constexpr int attempts = 16;
     const PathLookup fresh = lookup; // each round starts with the whole symlink budget
     for (int attempt = 1;; ++attempt) {
@@ -45,7 +45,7 @@ Result<Opened> open_or_create(Context& ctx, PathLookup& lookup, const std::strin
         auto made = dir.create(target.name, perms, owner);
         if (!made.is_error()) {
             fs_notify::name_event(dir, target.name, abi::in_create);
-            return Opened {TRY(target.parent->child(target.name)), true};
+            return Opened {target.parent->add_child(target.name, made.release_value()), true};
         }
         if (made.error() != Errno::eexist || (flags & o_excl) || attempt == attempts)
             return made.error();
