@@ -103,6 +103,11 @@ ax run --record-syscalls "$tmp/record" "$bb" sh -c 'echo a | cat; true'
 check "--record-syscalls groups lines by process, without guest addresses" \
     "$([ "$(grep -c '^# pid [0-9]*$' "$tmp/record")" -ge 2 ] && grep -qE '^[0-9]+ (read|write)\(' "$tmp/record" \
         && ! grep -qE '0x[0-9a-f]{9,}' "$tmp/record" || echo 'no per-process records, or addresses in them')"
+# The records come in pid order whatever order the processes ended in (here the first child
+# outlives the second), so that two runs of a pipeline compare process by process.
+ax run --record-syscalls "$tmp/record" "$bb" sh -c "$bb sleep 0.2 & $bb true; wait"
+check "--record-syscalls writes the processes in pid order, not in the order they ended" \
+    "$(pids=$(sed -n 's/^# pid //p' "$tmp/record" | tr '\n' ' '); [ "$pids" = "2 3 4 " ] || echo "pids in the order '$pids'")"
 
 # Help, version, commands.
 ax --version

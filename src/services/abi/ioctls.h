@@ -13,6 +13,7 @@ inline constexpr u32 tcsetsf = 0x5404;
 inline constexpr u32 tiocsctty = 0x540e;
 inline constexpr u32 tiocgpgrp = 0x540f;
 inline constexpr u32 tiocspgrp = 0x5410;
+inline constexpr u32 tiocoutq = 0x5411;
 inline constexpr u32 tiocgwinsz = 0x5413;
 inline constexpr u32 tiocswinsz = 0x5414;
 inline constexpr u32 fionread = 0x541b;
@@ -45,5 +46,6 @@ inline constexpr u32 tiocgptpeer = 0x5441;
 inline constexpr u8 tiocpkt_data = 0;
 inline constexpr u32 fionclex = 0x5450;
 inline constexpr u32 fioclex = 0x5451;
+inline constexpr u32 fioasync = 0x5452;
 
 } // namespace asterix::services::abi

@@ -309,6 +309,12 @@ public:
     /// only once the tracer has waited for it, as on Linux.
     bool is_exit_held_by_tracer() const { return m_is_exit_held_by_tracer; }
     void set_exit_held_by_tracer(bool is_held) { m_is_exit_held_by_tracer = is_held; }
+    /// Threads of the process that ended traced and that their tracer has yet to wait for: the
+    /// process's own end is reported only after theirs (Linux's delay_group_leader keeps the
+    /// leader while such zombie threads remain).
+    bool has_unreaped_traced_threads() const { return m_unreaped_traced_threads != 0; }
+    void add_unreaped_traced_thread() { ++m_unreaped_traced_threads; }
+    void remove_unreaped_traced_thread() { --m_unreaped_traced_threads; }
 
 private:
     i32 m_pid;
@@ -371,6 +377,7 @@ private:
     CpuTimes m_cpu_times;
     std::vector<Ref<PtraceLink>> m_tracees;
     bool m_is_exit_held_by_tracer {false};
+    u32 m_unreaped_traced_threads {0};
 };
 
 /// A guest thread: a register set that runs in its process's address space, and the kernel

@@ -96,6 +96,21 @@ void release_held_exit(i32 tgid)
         parent->child_event().wake_all();
 }
 
+/// The tracer waited for (or let go of) the end of a thread that is not its process's leader:
+/// the process's own end may now be reported, once no other such thread remains.
+void release_thread_end(const PtraceLink& link)
+{
+    if (link.tid() == link.tgid() || !link.has_exited())
+        return;
+    Process* process = ProcessTable::find(link.tgid());
+    if (!process || !process->has_unreaped_traced_threads())
+        return;
+    process->remove_unreaped_traced_thread();
+    if (process->has_exited() && !process->has_unreaped_traced_threads())
+        if (Process* parent = process->parent())
+            parent->child_event().wake_all();
+}
+
 enum class StopWhileExiting : u8 { no, yes };
 
 void stop_and_wait(Thread& thread, PtraceStop kind, int status, const abi::SigInfo& info, StopWhileExiting exiting)
@@ -331,6 +346,8 @@ void ptrace_thread_finished(Thread& thread, int status, bool is_last_thread)
     link->mark_exited(status);
     if (is_last_thread && thread.tid() == process.pid())
         process.set_exit_held_by_tracer(true);
+    else if (thread.tid() != process.pid())
+        process.add_unreaped_traced_thread();
     int sig = status & 0x7f;
     notify_tracer(*link, sig ? ((status & 0x80) ? abi::cld_dumped : abi::cld_killed) : abi::cld_exited,
         sig ? sig : (status >> 8) & 0xff);
@@ -342,6 +359,8 @@ void ptrace_reap(Process& tracer, PtraceLink& link)
     remove_link(tracer, link);
     if (link.tid() == link.tgid())
         release_held_exit(link.tgid());
+    else
+        release_thread_end(link);
 }
 
 void ptrace_tracer_exited(Process& tracer)
@@ -357,6 +376,8 @@ void ptrace_tracer_exited(Process& tracer)
             ptrace_unlink(*tracee, 0);
         } else if (link->has_exited() && link->tid() == link->tgid()) {
             release_held_exit(link->tgid());
+        } else {
+            release_thread_end(*link);
         }
     }
     tracer.tracees().clear();

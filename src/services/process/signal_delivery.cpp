@@ -304,6 +304,13 @@ bool is_dropped_by_init(const Process& target, int sig)
 }
 } // namespace
 
+namespace {
+/// Whether ignored signals are kept until delivery, where they are traced and then dropped: for
+/// a traced process (its tracer stops it for each), and under --strace, which shows them as
+/// strace does (strace is such a tracer: `--- SIGCHLD ... ---` for a shell that ignores it).
+bool is_kept_for_tracing(const Process& process) { return process.is_traced() || is_strace_on(); }
+} // namespace
+
 void send_signal(Process& target, const abi::SigInfo& info)
 {
     int sig = info.signo;
@@ -320,11 +327,12 @@ void send_signal(Process& target, const abi::SigInfo& info)
     if (default_action(sig) == DefaultAction::stop)
         target.shared_pending().discard(sigcont);
     // An ignored signal is dropped at once, unless blocked (it may be unignored before it is
-    // unblocked).
+    // unblocked) or traced: a tracer sees every signal in a signal-delivery stop (Linux's
+    // sig_ignored), strace's `--- SIGCHLD ...` lines of a shell without a SIGCHLD handler.
     bool is_blocked_everywhere = !target.threads().empty();
     for (auto& thread : target.threads())
         is_blocked_everywhere &= (thread->sig_mask() & sig_bit(sig)) != 0;
-    if (is_ignored(target, sig) && !is_blocked_everywhere)
+    if (is_ignored(target, sig) && !is_blocked_everywhere && !is_kept_for_tracing(target))
         return;
     if (target.shared_pending().add(info, target.credentials().uid, target.rlimit(rlimit_sigpending).cur))
         wake_for_signal(target, sig);
@@ -345,7 +353,7 @@ void send_signal(Thread& target, const abi::SigInfo& info)
     }
     if (sig == sigcont)
         continue_process(process);
-    if (is_ignored(process, sig) && !(target.sig_mask() & sig_bit(sig)))
+    if (is_ignored(process, sig) && !(target.sig_mask() & sig_bit(sig)) && !is_kept_for_tracing(process))
         return;
     if (target.pending().add(info, process.credentials().uid, process.rlimit(rlimit_sigpending).cur) && target.task())
         target.task()->interrupt();

@@ -125,8 +125,10 @@ Result<long> attach(Context& ctx, i32 pid, bool is_seize, u64 addr, u64 options)
     if (thread->ptrace_link())
         return Errno::eperm;
     ptrace_link(*thread, ctx.process(), is_seize, is_seize ? options : 0);
+    // The SIGSTOP comes from the kernel (Linux's SEND_SIG_PRIV): SI_KERNEL, no sender, which
+    // the tracer's GETSIGINFO shows.
     if (!is_seize)
-        send_signal(*thread, make_signal_info(sigstop, si_user, ctx.process().pid(), creds.uid));
+        send_signal(*thread, make_signal_info(sigstop, si_kernel));
     // A thread in a group stop reports it to its new tracer.
     if (thread->task())
         thread->task()->interrupt();

@@ -12,6 +12,7 @@
 #include "frame/clock.h"
 #include "frame/format.h"
 #include "frame/log.h"
+#include "services/abi/eventpoll.h"
 #include "services/abi/fcntl.h"
 #include "services/abi/resource.h"
 #include "services/process/process_table.h"
@@ -147,6 +148,45 @@ std::string quoted_buffer(Context& ctx, u64 addr, u64 len)
     if (ctx.user().read_bytes(addr, bytes).is_error())
         return strace::hex(addr);
     return strace::quoted(bytes, len > shown);
+}
+
+/// An array of group ids as strace prints it ("[0, 27]", "[]"), up to strace's 32 elements;
+/// the address when it cannot be read.
+std::string gid_array(Context& ctx, u64 addr, u64 count)
+{
+    constexpr u64 max_shown = 32;
+    if (addr == 0)
+        return "NULL";
+    std::string out = "[";
+    for (u64 index = 0; index < count && index < max_shown; ++index) {
+        auto gid = ctx.user().read(UserPtr<u32>(addr + index * sizeof(u32)));
+        if (gid.is_error())
+            return strace::hex(addr);
+        out += (index ? ", " : "") + std::to_string(gid.value());
+    }
+    return out + (count > max_shown ? ", ...]" : "]");
+}
+
+/// struct epoll_event as strace prints it: {events=EPOLLIN, data={u32=3, u64=3}}.
+std::string epoll_event_text(const abi::EpollEvent& event)
+{
+    return "{events=" + strace::flags_text(event.events, strace::epoll_event_set)
+        + frame::format(", data={u32=%u, u64=%llu}}", event.data_low, static_cast<unsigned long long>(event.data()));
+}
+
+/// The events epoll_wait filled, `count` of them (strace's 32 at most), or the address when they
+/// cannot be read.
+std::string epoll_events_text(Context& ctx, u64 addr, u64 count)
+{
+    constexpr u64 max_shown = 32;
+    std::string out = "[";
+    for (u64 index = 0; index < count && index < max_shown; ++index) {
+        auto event = ctx.user().read(UserPtr<abi::EpollEvent>(addr + index * sizeof(abi::EpollEvent)));
+        if (event.is_error())
+            return strace::hex(addr);
+        out += (index ? ", " : "") + epoll_event_text(event.value());
+    }
+    return out + (count > max_shown ? ", ...]" : "]");
 }
 
 /// A string argument; strace's -s limit applies to data, never to a path name.
@@ -340,6 +380,16 @@ std::string arg_text(Context& ctx, const strace::ArgSpec& spec, const SyscallArg
             return "{rlim_cur=" + rlimit_value_text(limit.cur) + ", rlim_max=" + rlimit_value_text(limit.max) + "}";
         });
     case ArgKind::sockaddr_in: return sockaddr_text(ctx, value, args[spec.length_arg]);
+    case ArgKind::socket_protocol: return strace::socket_protocol_text(args[spec.length_arg], value);
+    case ArgKind::gid_array_in: return gid_array(ctx, value, static_cast<u32>(args[spec.length_arg]));
+    case ArgKind::epoll_event_in: {
+        if (value == 0)
+            return "NULL";
+        auto event = ctx.user().read(UserPtr<abi::EpollEvent>(value));
+        return event.is_error() ? strace::hex(value) : epoll_event_text(event.value());
+    }
+    case ArgKind::epoll_events_out: return result >= 0 ? epoll_events_text(ctx, value, static_cast<u64>(result)) : strace::hex(value);
+    case ArgKind::gid_array_out: return result >= 0 ? gid_array(ctx, value, static_cast<u64>(result)) : strace::hex(value);
     case ArgKind::statx_out: return struct_text<abi::Statx>(ctx, value, result == 0, strace::statx_text);
     case ArgKind::utsname_out: return struct_text<abi::Utsname>(ctx, value, result == 0, strace::utsname_text);
     case ArgKind::sysinfo_out: return struct_text<abi::SysInfo>(ctx, value, result == 0, strace::sysinfo_text);
@@ -451,26 +501,49 @@ void report_strace_summary()
 bool is_recording_syscalls() { return g_is_recording; }
 
 namespace {
-/// Each process's record lines, written together when it ends, so that two runs compare
-/// process by process whatever the interleaving.
-std::map<i32, std::string>& pending_records()
+/// Each process's record lines, kept until the instance ends and then written in pid order,
+/// so that two runs compare process by process whatever the order the processes ended in.
+struct PendingRecord {
+    std::string lines;
+    bool has_ended {false};
+};
+
+std::map<i32, PendingRecord>& pending_records()
 {
-    static std::map<i32, std::string> records;
+    static std::map<i32, PendingRecord> records;
     return records;
 }
 
-/// The process whose record was written last: its exit_group, recorded after the process ended
-/// (and its record was written), joins that record directly.
-i32 g_last_written_pid = 0;
+/// Bytes and ended processes held back at most: past either, the ended processes' records are
+/// written at once (in pid order still), so a long run does not hold its whole record.
+constexpr usize max_held_bytes = 16 << 20;
+constexpr usize max_held_ended = 4096;
+usize g_held_bytes = 0;
+usize g_held_ended = 0;
 
-void write_record(i32 pid, std::string& lines)
+void write_record(i32 pid, PendingRecord& record)
 {
-    if (lines.empty())
+    g_held_bytes -= record.lines.size();
+    if (record.lines.empty())
         return;
     frame::record_write(frame::format("# pid %d\n", pid));
-    frame::record_write(lines);
-    lines.clear();
-    g_last_written_pid = pid;
+    frame::record_write(record.lines);
+    record.lines.clear();
+}
+
+/// Writes and forgets the ended processes' records, lowest pid first.
+void write_ended_records()
+{
+    auto& records = pending_records();
+    for (auto it = records.begin(); it != records.end();) {
+        if (!it->second.has_ended) {
+            ++it;
+            continue;
+        }
+        write_record(it->first, it->second);
+        it = records.erase(it);
+    }
+    g_held_ended = 0;
 }
 
 /// One argument of a record: no guest address (they differ from run to run with ASLR-like
@@ -495,7 +568,8 @@ std::string record_arg(const strace::ArgSpec* spec, u64 value)
     case ArgKind::clone_flags:
     case ArgKind::signal:
     case ArgKind::statx_flags:
-    case ArgKind::socket_type: return strace::scalar_text(*spec, value);
+    case ArgKind::socket_type:
+    case ArgKind::socket_protocol: return strace::scalar_text(*spec, value);
     case ArgKind::hex: return value >= smallest_address ? "*" : strace::hex(value);
     default: return value ? "*" : "NULL";
     }
@@ -512,33 +586,37 @@ void record_syscall(i32 pid, i32 tid, u64 number, const SyscallEntry* entry, con
         line += (i ? "," : "") + record_arg(description ? &description->args[i] : nullptr, args[i]);
     bool is_address = description && description->result == strace::ResultKind::address && !(result < 0 && result > -4096);
     line += ") = " + (is_address ? std::string("*") : std::to_string(result)) + "\n";
-    if (pid == g_last_written_pid && !pending_records().contains(pid)) {
-        frame::record_write(line);
-        return;
+    // A process's exit_group is recorded after the process ended: it joins the same record.
+    auto& record = pending_records()[pid];
+    record.lines += line;
+    g_held_bytes += line.size();
+    if (g_held_bytes > max_held_bytes) {
+        write_ended_records();
+        // A long-lived process writes its record in pieces rather than holding it all.
+        if (g_held_bytes > max_held_bytes)
+            write_record(pid, record);
     }
-    g_last_written_pid = 0;
-    auto& lines = pending_records()[pid];
-    lines += line;
-    // A long-lived process writes its record in pieces rather than holding it all.
-    constexpr usize max_pending_bytes = 1 << 20;
-    if (lines.size() > max_pending_bytes)
-        write_record(pid, lines);
 }
 
 void flush_process_record(i32 pid)
 {
     auto it = pending_records().find(pid);
-    if (it == pending_records().end())
+    if (it == pending_records().end() || it->second.has_ended)
         return;
-    write_record(pid, it->second);
-    pending_records().erase(it);
+    it->second.has_ended = true;
+    // A pid comes round again only after millions of others: well before, the ended records
+    // are written, so a new process never joins an old one's record.
+    if (++g_held_ended > max_held_ended)
+        write_ended_records();
 }
 
 void flush_all_records()
 {
-    for (auto& [pid, lines] : pending_records())
-        write_record(pid, lines);
+    for (auto& [pid, record] : pending_records())
+        write_record(pid, record);
     pending_records().clear();
+    g_held_bytes = 0;
+    g_held_ended = 0;
 }
 
 std::array<std::string, 6> trace_inputs(Context& ctx, u64 number, const SyscallEntry* entry, const SyscallArgs& args)

@@ -68,6 +68,11 @@ enum class ArgKind : u8 {
     rlimit_out,       ///< a struct rlimit64 the call fills
     string_out,       ///< a NUL-terminated string the call fills (getcwd)
     socket_type,      ///< SOCK_STREAM and the like, then SOCK_CLOEXEC|SOCK_NONBLOCK
+    socket_protocol,  ///< a protocol, named as the family in argument `length_arg` names it
+    gid_array_in,     ///< group ids the call reads; their count is in argument `length_arg`
+    gid_array_out,    ///< group ids the call fills; their count is the result
+    epoll_event_in,   ///< a struct epoll_event the call reads
+    epoll_events_out, ///< struct epoll_events the call fills; their count is the result
     sockaddr_in,      ///< a socket address the call reads; its length is in `length_arg`
     statx_flags,      ///< statx's sync type (AT_STATX_SYNC_AS_STAT...), then its AT_* flags
     statx_out,        ///< a struct statx the call fills
@@ -85,6 +90,8 @@ enum class CallLayout : u8 {
     clone3,
     futex,
     fcntl,
+    poll,
+    ioctl,
 };
 
 /// How one argument is shown: its kind and what that kind needs.
@@ -104,7 +111,8 @@ constexpr bool is_read_before_call(const ArgSpec& spec)
 {
     return spec.kind == ArgKind::path || spec.kind == ArgKind::string || spec.kind == ArgKind::input_buffer
         || spec.kind == ArgKind::string_array || spec.kind == ArgKind::env_array || spec.kind == ArgKind::sigaction_in
-        || spec.kind == ArgKind::sigset_in || spec.kind == ArgKind::rlimit_in || spec.kind == ArgKind::sockaddr_in;
+        || spec.kind == ArgKind::sigset_in || spec.kind == ArgKind::rlimit_in || spec.kind == ArgKind::sockaddr_in
+        || spec.kind == ArgKind::gid_array_in || spec.kind == ArgKind::epoll_event_in;
 }
 
 constexpr usize max_syscall_args = 6;

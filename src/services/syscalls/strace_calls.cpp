@@ -1,6 +1,7 @@
 #include "services/syscalls/strace_calls.h"
 
 #include <algorithm>
+#include <array>
 #include <cinttypes>
 #include <string_view>
 #include <vector>
@@ -8,6 +9,8 @@
 #include "frame/bytes.h"
 #include "frame/format.h"
 #include "services/abi/futex.h"
+#include "services/abi/ioctls.h"
+#include "services/abi/poll.h"
 #include "services/abi/prctl.h"
 #include "services/abi/sched.h"
 #include "services/process/signals.h"
@@ -376,6 +379,99 @@ std::string sysinfo_text(const abi::SysInfo& info)
         info.totalswap, info.freeswap, static_cast<unsigned>(info.procs), info.totalhigh, info.freehigh, info.mem_unit);
 }
 
+/// poll(2): the fds with the events asked for, and after a positive result those with events,
+/// as strace prints them: `poll([{fd=3, events=POLLIN}], 1, 0) = 1 ([{fd=3, revents=POLLIN}])`.
+CallText poll_text(Context& ctx, const SyscallArgs& args, long result)
+{
+    // strace's default for arrays: 32 elements, then "...".
+    constexpr usize max_shown = 32;
+    u64 count = args[1];
+    CallText text;
+    std::string asked = "[";
+    std::string ready = "[";
+    bool is_readable = true;
+    usize ready_count = 0;
+    for (u64 index = 0; index < count && index < max_shown; ++index) {
+        auto entry = ctx.user().read(UserPtr<abi::PollFd>(args[0] + index * sizeof(abi::PollFd)));
+        if (entry.is_error()) {
+            is_readable = false;
+            break;
+        }
+        const abi::PollFd& fd = entry.value();
+        asked += index ? ", " : "";
+        asked += frame::format("{fd=%d", fd.fd);
+        if (fd.fd >= 0)
+            asked += ", events=" + flags_text(static_cast<u16>(fd.events), poll_event_set);
+        asked += "}";
+        if (fd.revents != 0) {
+            ready += ready_count++ ? ", " : "";
+            ready += frame::format("{fd=%d, revents=", fd.fd) + flags_text(static_cast<u16>(fd.revents), poll_event_set) + "}";
+        }
+    }
+    if (count > max_shown && is_readable)
+        asked += ", ...";
+    asked += "]";
+    ready += "]";
+    text.args = (is_readable && args[0] ? asked : address_text(args[0])) + ", " + unsigned_text(static_cast<u32>(count))
+        + frame::format(", %d", static_cast<int>(args[2]));
+    if (result == 0)
+        text.result_note = "Timeout";
+    else if (result > 0 && is_readable)
+        text.result_note = ready;
+    return text;
+}
+
+/// An ioctl request by name, or as strace spells one it does not know: its _IOC fields
+/// (direction, type, number, size), e.g. `_IOC(_IOC_READ, 0x54, 0x30, 0x4)`.
+std::string ioctl_request_text(u32 request)
+{
+    for (const auto& known : ioctl_request_set.names) {
+        if (known.value == request)
+            return std::string(known.name);
+    }
+    constexpr std::array<const char*, 4> directions {"_IOC_NONE", "_IOC_WRITE", "_IOC_READ", "_IOC_READ|_IOC_WRITE"};
+    u32 size = (request >> 16) & 0x3fff;
+    return frame::format("_IOC(%s, %#x, %#x, %#x)", directions[request >> 30], (request >> 8) & 0xff, request & 0xff, size);
+}
+
+/// ioctl(2): the request by name, and its argument as strace decodes the requests it knows: an
+/// int the call reads or fills ("[2]"), a struct winsize; else the argument in hex.
+CallText ioctl_text(Context& ctx, const SyscallArgs& args, long result)
+{
+    auto request = static_cast<u32>(args[1]);
+    u64 arg = args[2];
+    bool is_ok = result == 0;
+    std::string arg_text = hex(arg);
+    switch (request) {
+    case abi::tiocgpgrp:
+    case abi::tiocoutq:
+    case abi::fionread:
+    case abi::tiocgsid:
+    case abi::tiocgptn:
+        if (is_ok)
+            arg_text = int_at(ctx, arg);
+        break;
+    case abi::tiocspgrp:
+    case abi::fionbio:
+    case abi::fioasync:
+    case abi::tiocsptlck: arg_text = int_at(ctx, arg); break;
+    case abi::tiocgwinsz:
+    case abi::tiocswinsz: {
+        if (request == abi::tiocgwinsz && !is_ok)
+            break;
+        auto size = ctx.user().read(UserPtr<std::array<u16, 4>>(arg));
+        if (!size.is_error())
+            arg_text = frame::format("{ws_row=%u, ws_col=%u, ws_xpixel=%u, ws_ypixel=%u}", size.value()[0], size.value()[1],
+                size.value()[2], size.value()[3]);
+        break;
+    }
+    default: break;
+    }
+    CallText text;
+    text.args = frame::format("%d, ", static_cast<int>(args[0])) + ioctl_request_text(request) + ", " + arg_text;
+    return text;
+}
+
 CallText call_text(Context& ctx, CallLayout layout, const SyscallArgs& args, long result, usize string_limit_bytes)
 {
     switch (layout) {
@@ -384,6 +480,8 @@ CallText call_text(Context& ctx, CallLayout layout, const SyscallArgs& args, lon
     case CallLayout::clone3: return clone3_text(ctx, args, result);
     case CallLayout::futex: return futex_text(ctx, args);
     case CallLayout::fcntl: return fcntl_text(args, result);
+    case CallLayout::poll: return poll_text(ctx, args, result);
+    case CallLayout::ioctl: return ioctl_text(ctx, args, result);
     case CallLayout::arguments: break;
     }
     return {};

@@ -49,6 +49,22 @@ inline constexpr ValueSet clock_value_set {clock_names};
 inline constexpr FlagName pipe_flag_names[] = {{04000, "O_NONBLOCK"}, {040000, "O_DIRECT"}, {02000000, "O_CLOEXEC"}};
 inline constexpr FlagSet pipe_flag_set {pipe_flag_names, "0"};
 
+inline constexpr FlagName cloexec_flag_names[] = {{02000000, "O_CLOEXEC"}};
+inline constexpr FlagSet cloexec_flag_set {cloexec_flag_names, "0"};
+inline constexpr FlagName epoll_create_flag_names[] = {{02000000, "EPOLL_CLOEXEC"}};
+inline constexpr FlagSet epoll_create_flag_set {epoll_create_flag_names, "0"};
+inline constexpr ValueName epoll_ctl_op_names[] = {{1, "EPOLL_CTL_ADD"}, {2, "EPOLL_CTL_DEL"}, {3, "EPOLL_CTL_MOD"}};
+inline constexpr ValueSet epoll_ctl_op_set {epoll_ctl_op_names};
+inline constexpr FlagName epoll_event_names[] = {{0x1, "EPOLLIN"}, {0x2, "EPOLLPRI"}, {0x4, "EPOLLOUT"},
+    {0x8, "EPOLLERR"}, {0x10, "EPOLLHUP"}, {0x20, "EPOLLNVAL"}, {0x40, "EPOLLRDNORM"}, {0x80, "EPOLLRDBAND"},
+    {0x100, "EPOLLWRNORM"}, {0x200, "EPOLLWRBAND"}, {0x400, "EPOLLMSG"}, {0x2000, "EPOLLRDHUP"},
+    {1u << 28, "EPOLLEXCLUSIVE"}, {1u << 29, "EPOLLWAKEUP"}, {1u << 30, "EPOLLONESHOT"}, {1u << 31, "EPOLLET"}};
+inline constexpr FlagSet epoll_event_set {epoll_event_names, "0"};
+inline constexpr FlagName poll_event_names[] = {{0x1, "POLLIN"}, {0x2, "POLLPRI"}, {0x4, "POLLOUT"}, {0x8, "POLLERR"},
+    {0x10, "POLLHUP"}, {0x20, "POLLNVAL"}, {0x40, "POLLRDNORM"}, {0x80, "POLLRDBAND"}, {0x100, "POLLWRNORM"},
+    {0x200, "POLLWRBAND"}, {0x400, "POLLMSG"}, {0x1000, "POLLREMOVE"}, {0x2000, "POLLRDHUP"}};
+inline constexpr FlagSet poll_event_set {poll_event_names, "0"};
+
 inline constexpr FlagName getrandom_flag_names[] = {{1, "GRND_NONBLOCK"}, {2, "GRND_RANDOM"}, {4, "GRND_INSECURE"}};
 inline constexpr FlagSet getrandom_flag_set {getrandom_flag_names, "0"};
 

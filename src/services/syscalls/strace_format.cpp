@@ -148,6 +148,21 @@ std::string socket_type_text(u64 value)
     return out;
 }
 
+std::string socket_protocol_text(u64 family, u64 protocol)
+{
+    constexpr u64 af_inet = 2, af_inet6 = 10, af_netlink = 16;
+    constexpr ValueName ip_protocols[] = {{0, "IPPROTO_IP"}, {1, "IPPROTO_ICMP"}, {2, "IPPROTO_IGMP"},
+        {6, "IPPROTO_TCP"}, {17, "IPPROTO_UDP"}, {41, "IPPROTO_IPV6"}, {58, "IPPROTO_ICMPV6"},
+        {132, "IPPROTO_SCTP"}, {136, "IPPROTO_UDPLITE"}, {255, "IPPROTO_RAW"}, {262, "IPPROTO_MPTCP"}};
+    constexpr ValueName netlink_protocols[] = {{0, "NETLINK_ROUTE"}, {4, "NETLINK_SOCK_DIAG"},
+        {9, "NETLINK_AUDIT"}, {15, "NETLINK_KOBJECT_UEVENT"}, {16, "NETLINK_GENERIC"}};
+    if (family == af_inet || family == af_inet6)
+        return value_text(protocol, ValueSet {ip_protocols});
+    if (family == af_netlink)
+        return value_text(protocol, ValueSet {netlink_protocols});
+    return decimal_int(protocol);
+}
+
 std::string scalar_text(const ArgSpec& spec, u64 value)
 {
     switch (spec.kind) {
@@ -182,6 +197,11 @@ std::string scalar_text(const ArgSpec& spec, u64 value)
     case ArgKind::string_out:
     case ArgKind::sockaddr_in: return hex(value);
     case ArgKind::socket_type: return socket_type_text(value);
+    case ArgKind::socket_protocol: return decimal_int(value);
+    case ArgKind::gid_array_in:
+    case ArgKind::gid_array_out:
+    case ArgKind::epoll_event_in:
+    case ArgKind::epoll_events_out: return hex(value);
     case ArgKind::statx_flags: return statx_flags_text(value);
     case ArgKind::statx_out:
     case ArgKind::utsname_out:

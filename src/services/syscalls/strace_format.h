@@ -25,6 +25,9 @@ std::string value_text(u64 value, const ValueSet& set);
 std::string open_flags_text(u64 value);
 /// socket(2)'s type: SOCK_STREAM|SOCK_CLOEXEC.
 std::string socket_type_text(u64 value);
+/// A socket's protocol as strace names it for the address family: IPPROTO_TCP for AF_INET,
+/// NETLINK_ROUTE for AF_NETLINK, a number for the others.
+std::string socket_protocol_text(u64 family, u64 protocol);
 /// "CLONE_VM|CLONE_VFORK|SIGCHLD": the clone flags, then the exit signal.
 std::string clone_flags_text(u64 value);
 /// "SIGCHLD", or the number in decimal.

@@ -50,6 +50,22 @@ constexpr ArgSpec at_flags = flags_of(at_flag_set);
 constexpr ArgSpec seek_whence = one_of(seek_whence_set);
 constexpr ArgSpec wait_options = flags_of(wait_option_set);
 
+/// Group ids the call reads, as many as argument `count_arg` says.
+constexpr ArgSpec gid_array_of(u8 count_arg)
+{
+    ArgSpec spec {gid_array_in};
+    spec.length_arg = count_arg;
+    return spec;
+}
+
+/// A socket protocol, named after the address family in argument `family_arg`.
+constexpr ArgSpec socket_protocol_of(u8 family_arg)
+{
+    ArgSpec spec {socket_protocol};
+    spec.length_arg = family_arg;
+    return spec;
+}
+
 /// A socket address of as many bytes as argument `length_arg` says.
 constexpr ArgSpec sockaddr_of(u8 length_arg)
 {
@@ -67,7 +83,7 @@ constexpr SyscallDescription descriptions[] = {
     {"stat", {path, stat_out}},
     {"fstat", {fd, stat_out}},
     {"lstat", {path, stat_out}},
-    {"poll", {pointer, unsigned_integer, integer}},
+    {"poll", {pointer, unsigned_integer, integer}, ResultKind::decimal, CallLayout::poll},
     {"lseek", {fd, long_integer, seek_whence}},
     {"mmap", {pointer, unsigned_integer, mmap_prot, map_flags, fd, hex}, ResultKind::address},
     {"mprotect", {pointer, unsigned_integer, mmap_prot}},
@@ -76,7 +92,7 @@ constexpr SyscallDescription descriptions[] = {
     {"rt_sigaction", {signal, sigaction_in, sigaction_out, unsigned_integer}},
     {"rt_sigprocmask", {one_of(sigprocmask_how_set), sigset_in, sigset_out, unsigned_integer}},
     {"rt_sigreturn", {}},
-    {"ioctl", {fd, one_of(ioctl_request_set), hex}},
+    {"ioctl", {fd, one_of(ioctl_request_set), hex}, ResultKind::decimal, CallLayout::ioctl},
     {"pread64", {fd, buffer_out, unsigned_integer, long_integer}},
     {"pwrite64", {fd, buffer_in(2), unsigned_integer, long_integer}},
     {"readv", {fd, pointer, integer}},
@@ -101,7 +117,7 @@ constexpr SyscallDescription descriptions[] = {
     {"setitimer", {integer, pointer, pointer}},
     {"getpid", {}},
     {"sendfile", {fd, fd, pointer, unsigned_integer}},
-    {"socket", {one_of(address_family_set), socket_type, integer}},
+    {"socket", {one_of(address_family_set), socket_type, socket_protocol_of(0)}},
     {"connect", {fd, sockaddr_of(2), unsigned_integer}},
     {"accept", {fd, pointer, pointer}},
     {"sendto", {fd, pointer, unsigned_integer, hex, pointer, unsigned_integer}},
@@ -113,7 +129,7 @@ constexpr SyscallDescription descriptions[] = {
     {"listen", {fd, integer}},
     {"getsockname", {fd, pointer, pointer}},
     {"getpeername", {fd, pointer, pointer}},
-    {"socketpair", {integer, integer, integer, fd_pair_out}},
+    {"socketpair", {one_of(address_family_set), socket_type, socket_protocol_of(0), fd_pair_out}},
     {"setsockopt", {fd, integer, integer, pointer, unsigned_integer}},
     {"getsockopt", {fd, integer, integer, pointer, pointer}},
     {"clone", {clone_flags, pointer, pointer, pointer, pointer}, ResultKind::decimal, CallLayout::clone},
@@ -174,8 +190,8 @@ constexpr SyscallDescription descriptions[] = {
     {"setsid", {}},
     {"setreuid", {integer, integer}},
     {"setregid", {integer, integer}},
-    {"getgroups", {integer, pointer}},
-    {"setgroups", {integer, pointer}},
+    {"getgroups", {integer, gid_array_out}},
+    {"setgroups", {integer, gid_array_of(0)}},
     {"setresuid", {integer, integer, integer}},
     {"getresuid", {pointer, pointer, pointer}},
     {"setresgid", {integer, integer, integer}},
@@ -255,8 +271,8 @@ constexpr SyscallDescription descriptions[] = {
     {"clock_getres", {clock, pointer}},
     {"clock_nanosleep", {clock, hex, pointer, pointer}},
     {"exit_group", {integer}},
-    {"epoll_wait", {fd, pointer, integer, integer}},
-    {"epoll_ctl", {fd, integer, fd, pointer}},
+    {"epoll_wait", {fd, epoll_events_out, integer, integer}},
+    {"epoll_ctl", {fd, one_of(epoll_ctl_op_set), fd, epoll_event_in}},
     {"tgkill", {integer, integer, signal}},
     {"mbind", {pointer, unsigned_integer, integer, pointer, unsigned_integer, hex}},
     {"set_mempolicy", {integer, pointer, unsigned_integer}},
@@ -293,7 +309,7 @@ constexpr SyscallDescription descriptions[] = {
     {"sync_file_range", {fd, long_integer, long_integer, hex}},
     {"vmsplice", {fd, pointer, unsigned_integer, hex}},
     {"utimensat", {dirfd, path, pointer, hex}},
-    {"epoll_pwait", {fd, pointer, integer, integer, pointer, unsigned_integer}},
+    {"epoll_pwait", {fd, epoll_events_out, integer, integer, pointer, unsigned_integer}},
     {"signalfd", {integer, pointer, unsigned_integer}},
     {"timerfd_create", {clock, hex}},
     {"eventfd", {unsigned_integer}},
@@ -303,8 +319,8 @@ constexpr SyscallDescription descriptions[] = {
     {"accept4", {fd, pointer, pointer, hex}},
     {"signalfd4", {integer, pointer, unsigned_integer, hex}},
     {"eventfd2", {unsigned_integer, hex}},
-    {"epoll_create1", {hex}},
-    {"dup3", {fd, fd, hex}},
+    {"epoll_create1", {flags_of(epoll_create_flag_set)}},
+    {"dup3", {fd, fd, flags_of(cloexec_flag_set)}},
     {"pipe2", {fd_pair_out, flags_of(pipe_flag_set)}},
     {"inotify_init1", {hex}},
     {"preadv", {fd, pointer, integer, long_integer}},
@@ -340,7 +356,7 @@ constexpr SyscallDescription descriptions[] = {
     {"openat2", {dirfd, path, pointer, unsigned_integer}},
     {"pidfd_getfd", {fd, fd, hex}},
     {"faccessat2", {dirfd, path, access_mode, flags_of(faccessat_flag_set)}},
-    {"epoll_pwait2", {fd, pointer, integer, pointer, pointer, unsigned_integer}},
+    {"epoll_pwait2", {fd, epoll_events_out, integer, pointer, pointer, unsigned_integer}},
     {"futex_waitv", {pointer, unsigned_integer, hex, pointer, integer}},
     {"cachestat", {fd, pointer, pointer, hex}},
     {"mseal", {pointer, unsigned_integer, hex}},
@@ -384,9 +400,13 @@ consteval bool fits(const ArgSpec& spec)
     case string_out:
     case statx_out:
     case utsname_out:
-    case sysinfo_out: return is_user_ptr<T>;
+    case sysinfo_out:
+    case epoll_event_in:
+    case epoll_events_out: return is_user_ptr<T>;
     case pointer:
     case sockaddr_in:
+    case gid_array_in:
+    case gid_array_out:
     case hex: return true;
     default: return std::is_integral_v<T>;
     }
@@ -407,7 +427,9 @@ consteval bool agrees_with(const SyscallDescription* description, Result<long> (
     for (const ArgSpec& spec : description->args.specs()) {
         if ((spec.kind == flag_set && !spec.flags) || (spec.kind == named_value && !spec.values))
             return false;
-        if (spec.kind != input_buffer && spec.kind != sockaddr_in)
+        if (spec.kind == socket_protocol && spec.length_arg >= description->args.size())
+            return false;
+        if (spec.kind != input_buffer && spec.kind != sockaddr_in && spec.kind != gid_array_in)
             continue;
         if (spec.length_arg >= description->args.size())
             return false;

@@ -79,8 +79,8 @@ Result<std::optional<WaitOutcome>> find_change(Process& parent, const Selector& 
         if (!matches(parent, child, selector, options))
             continue;
         has_match = true;
-        // Its tracer hears of its end first (ptrace.cpp).
-        if (child.has_exited() && child.is_exit_held_by_tracer())
+        // Its tracer hears of its end first, and of its traced threads' ends (ptrace.cpp).
+        if (child.has_exited() && (child.is_exit_held_by_tracer() || child.has_unreaped_traced_threads()))
             continue;
         // The parent that traces its child hears of its stops as tracer only (Linux's
         // wait_consider_task).
@@ -146,7 +146,14 @@ Result<WaitOutcome> wait_for_child(Context& ctx, const Selector& selector, int o
             return *found;
         if (options & abi::wnohang)
             return WaitOutcome {0, 0, 0, 0, 0};
-        TRY(wait_interruptible(parent.child_event(), ~0ull, "wait for a child"));
+        auto waited = wait_interruptible(parent.child_event(), ~0ull, "wait for a child");
+        if (waited.is_error()) {
+            // A child's end both wakes the wait and sends SIGCHLD: as Linux's do_wait, the
+            // children are looked at before the signal interrupts the call.
+            if (auto found = TRY(find_change(parent, selector, options, usage)))
+                return *found;
+            return waited.error();
+        }
     }
 }
 } // namespace
