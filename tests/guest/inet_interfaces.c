@@ -8,6 +8,7 @@
  * name or index (ENODEV for a missing one, EINVAL when it names none). Runs with --net=user, so asterix has its
  * device's interface (eth0); natively the host's interfaces are checked the same way. */
 // asterix-args: --net=user
+// bare-metal: skip
 #include "check.h"
 
 #include <arpa/inet.h>
