@@ -11,6 +11,7 @@
 // asterix-args: --mem 8M
 // bare-metal: skip
 #include "check.h"
+#include "tcp_pairs.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -88,21 +89,7 @@ static void check_tcp(void)
 {
     static int clients[TCP_PAIRS], servers[TCP_PAIRS];
     static long sent[TCP_PAIRS];
-    int listener = socket(AF_INET, SOCK_STREAM, 0);
-    CHECK(listener >= 0);
-    struct sockaddr_in address = loopback();
-    CHECK(bind(listener, (struct sockaddr *)&address, sizeof address) == 0);
-    socklen_t len = sizeof address;
-    CHECK(getsockname(listener, (struct sockaddr *)&address, &len) == 0);
-    CHECK(listen(listener, TCP_PAIRS) == 0);
-    for (int i = 0; i < TCP_PAIRS; i++) {
-        clients[i] = socket(AF_INET, SOCK_STREAM, 0);
-        CHECK(clients[i] >= 0);
-        CHECK(connect(clients[i], (struct sockaddr *)&address, sizeof address) == 0);
-        servers[i] = accept(listener, NULL, NULL);
-        CHECK(servers[i] >= 0);
-        CHECK(fcntl(clients[i], F_SETFL, O_NONBLOCK) == 0);
-    }
+    connect_tcp_pairs(clients, servers, TCP_PAIRS);
     /* Each sender writes until it would block: 128 receive windows of 64 KiB are 8 MiB. */
     static char chunk[16384];
     long total_sent = 0;
@@ -158,7 +145,6 @@ static void check_tcp(void)
         close(clients[i]);
         close(servers[i]);
     }
-    close(listener);
     printf("inet_kernel_memory: TCP ok (%ld bytes sent, %ld queued at the bound, all read in %.1f s)\n", total_sent, queued, now_s() - start);
 }
 

@@ -5,6 +5,7 @@
  * packets and ACKs on one heap; senders that filled it stalled every connection for good.) */
 // asterix-args: --mem 256M
 #include "check.h"
+#include "tcp_pairs.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -29,21 +30,7 @@ int main(void)
     alarm(120);
     static int clients[PAIRS], servers[PAIRS];
     static long sent[PAIRS], got[PAIRS];
-    int listener = socket(AF_INET, SOCK_STREAM, 0);
-    CHECK(listener >= 0);
-    struct sockaddr_in address = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    CHECK(bind(listener, (struct sockaddr *)&address, sizeof address) == 0);
-    socklen_t len = sizeof address;
-    CHECK(getsockname(listener, (struct sockaddr *)&address, &len) == 0);
-    CHECK(listen(listener, PAIRS) == 0);
-    for (int i = 0; i < PAIRS; i++) {
-        clients[i] = socket(AF_INET, SOCK_STREAM, 0);
-        CHECK(clients[i] >= 0);
-        CHECK(connect(clients[i], (struct sockaddr *)&address, sizeof address) == 0);
-        servers[i] = accept(listener, NULL, NULL);
-        CHECK(servers[i] >= 0);
-        CHECK(fcntl(clients[i], F_SETFL, O_NONBLOCK) == 0);
-    }
+    connect_tcp_pairs(clients, servers, PAIRS);
     /* Each byte says which connection and where: (pair + offset) mod 251. */
     static unsigned char chunk[16384];
     long total_sent = 0;
@@ -91,7 +78,6 @@ int main(void)
         close(clients[i]);
         close(servers[i]);
     }
-    close(listener);
     printf("inet_tcp_many_senders: ok (%ld bytes from %d senders, read in %.1f s)\n", total_sent, PAIRS, now_s() - start);
     return 0;
 }
