@@ -86,7 +86,8 @@ u32* message_word(SystrapSpace& sys, usize offset)
 u32* state_word(SystrapSpace& sys) { return message_word(sys, state_offset); }
 
 /// The space whose stub may be spinning for an answer: when the kernel turns to another
-/// thread, that one's answer will not come soon, and its spin budget is taken back.
+/// thread or goes idle, that one's answer will not come soon, and its spin budget is taken
+/// back (null: take it back from whichever stub has it).
 SystrapSpace* g_spinning_stub = nullptr;
 
 void withdraw_stub_spin(const SystrapSpace* next)
