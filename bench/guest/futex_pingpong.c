@@ -9,15 +9,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_clock.h"
+
 static _Atomic int turn;
 static long rounds;
-
-static double now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
 
 static void wait_for(int value)
 {

@@ -12,16 +12,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_clock.h"
+
 enum { chunk = 1024 * 1024, sem_empty = 0, sem_full = 1 };
 
 static char private_buffer[chunk];
-
-static double now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
 
 static int change(int set, unsigned short which, short by)
 {

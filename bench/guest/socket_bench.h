@@ -12,12 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static inline double now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
+#include "bench_clock.h"
 
 // A connected TCP pair over 127.0.0.1 (a kernel-chosen port), Nagle off on both ends.
 static inline int tcp_pair(int fds[2])
