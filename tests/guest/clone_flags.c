@@ -3,6 +3,7 @@
  * E2BIG/EINVAL, the upper 32 bits of flags, exit_signal, stack and stack_size, set_tid and
  * set_tid_size), and CLONE_CLEAR_SIGHAND resetting handled signals in the child. */
 #include "check.h"
+#include "has_cap.h"
 
 #include <linux/sched.h>
 #include <sched.h>
@@ -24,19 +25,6 @@ static long clone3_raw(struct args *a, size_t size) { return syscall(SYS_clone3,
 
 static long clone_raw(unsigned long flags) { return syscall(SYS_clone, flags, 0, 0, 0, 0); }
 
-static int has_cap_sys_admin(void)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    CHECK(f != NULL);
-    char line[256];
-    unsigned long long eff = 0;
-    while (fgets(line, sizeof line, f))
-        if (sscanf(line, "CapEff: %llx", &eff) == 1)
-            break;
-    fclose(f);
-    return (eff >> 21) & 1;
-}
-
 static void on_usr1(int sig) { (void)sig; }
 
 int main(void)
@@ -48,7 +36,7 @@ int main(void)
     CHECK_ERR(clone_raw(CLONE_NEWUSER | CLONE_FS | SIGCHLD), EINVAL);
     CHECK_ERR(clone_raw(CLONE_THREAD | CLONE_SIGHAND | CLONE_VM | CLONE_NEWPID), EINVAL);
     CHECK_ERR(clone_raw(CLONE_THREAD | CLONE_SIGHAND | CLONE_VM | CLONE_NEWUSER), EINVAL);
-    if (!has_cap_sys_admin()) {
+    if (!has_cap(CAP_SYS_ADMIN)) {
         int ns[] = {CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWCGROUP};
         for (unsigned i = 0; i < sizeof ns / sizeof ns[0]; i++)
             CHECK_ERR(clone_raw((unsigned long)ns[i] | SIGCHLD), EPERM);
@@ -102,7 +90,7 @@ int main(void)
     a.set_tid_size = 33;
     CHECK_ERR(clone3_raw(&a, sizeof a), EINVAL);
     a.set_tid_size = 1;
-    CHECK_ERR(clone3_raw(&a, sizeof a), has_cap_sys_admin() ? EEXIST : EPERM);
+    CHECK_ERR(clone3_raw(&a, sizeof a), has_cap(CAP_SYS_ADMIN) ? EEXIST : EPERM);
     a.set_tid = 0;
     a.set_tid_size = 0;
 

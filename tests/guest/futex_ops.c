@@ -4,6 +4,7 @@
  * WAIT_REQUEUE_PI/CMP_REQUEUE_PI), shared futexes across processes (anonymous and file
  * MAP_SHARED) and futex_waitv. Every wait has a deadline. */
 #include "check.h"
+#include "monotonic.h"
 
 #include <fcntl.h>
 #include <linux/futex.h>
@@ -25,13 +26,6 @@ static long futex(void *uaddr, int op, uint32_t val, const void *timeout, void *
     return syscall(SYS_futex, uaddr, op, val, timeout, uaddr2, val3);
 }
 
-static double now_sec(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static pid_t gettid_(void) { return (pid_t)syscall(SYS_gettid); }
 
 /* Waits until thread `tid` of process `pid` sleeps (state S in /proc), for at most 10 s. */
@@ -39,8 +33,8 @@ static void wait_sleeping(pid_t pid, pid_t tid)
 {
     char path[96], buf[512];
     snprintf(path, sizeof path, "/proc/%d/task/%d/stat", pid, tid);
-    double deadline = now_sec() + 10;
-    while (now_sec() < deadline) {
+    double deadline = now_s() + 10;
+    while (now_s() < deadline) {
         int fd = open(path, O_RDONLY);
         if (fd >= 0) {
             ssize_t n = read(fd, buf, sizeof buf - 1);
@@ -94,8 +88,8 @@ static void *run_call(void *arg)
 static void start_call(pthread_t *thread, struct call *c)
 {
     CHECK(pthread_create(thread, NULL, run_call, c) == 0);
-    double deadline = now_sec() + 10;
-    while (!atomic_load(&c->tid) && now_sec() < deadline)
+    double deadline = now_s() + 10;
+    while (!atomic_load(&c->tid) && now_s() < deadline)
         usleep(500);
     CHECK(atomic_load(&c->tid) != 0);
     wait_sleeping(getpid(), atomic_load(&c->tid));
@@ -103,8 +97,8 @@ static void start_call(pthread_t *thread, struct call *c)
 
 static int wait_done(struct call *c)
 {
-    double deadline = now_sec() + 10;
-    while (!atomic_load(&c->done) && now_sec() < deadline)
+    double deadline = now_s() + 10;
+    while (!atomic_load(&c->done) && now_s() < deadline)
         usleep(500);
     return atomic_load(&c->done);
 }
@@ -135,8 +129,8 @@ static void cmp_requeue(void)
     CHECK_ERR(futex(&from, FUTEX_CMP_REQUEUE_PRIVATE, 1, (void *)1, (char *)&to + 1, 0), EINVAL);
     /* Wakes two, moves two, leaves one. */
     CHECK(futex(&from, FUTEX_CMP_REQUEUE_PRIVATE, 2, (void *)2, &to, 0) == 4);
-    double deadline = now_sec() + 10;
-    while (count_done(c, N) < 2 && now_sec() < deadline)
+    double deadline = now_s() + 10;
+    while (count_done(c, N) < 2 && now_s() < deadline)
         usleep(1000);
     usleep(20000);
     CHECK(count_done(c, N) == 2);
@@ -285,8 +279,8 @@ static void *hold_lock(void *arg)
     struct holder *h = arg;
     CHECK(futex(h->lock, FUTEX_LOCK_PI_PRIVATE, 0, NULL, NULL, 0) == 0);
     atomic_store(&h->state, 1);
-    double deadline = now_sec() + 20;
-    while (atomic_load(&h->state) != 2 && now_sec() < deadline)
+    double deadline = now_s() + 20;
+    while (atomic_load(&h->state) != 2 && now_s() < deadline)
         usleep(500);
     h->unlock_result = futex(h->lock, FUTEX_UNLOCK_PI_PRIVATE, 0, NULL, NULL, 0);
     atomic_store(&h->state, 3);
@@ -300,8 +294,8 @@ static void pi_contention(void)
     struct holder h = {.lock = &lock};
     pthread_t ht;
     CHECK(pthread_create(&ht, NULL, hold_lock, &h) == 0);
-    double deadline = now_sec() + 10;
-    while (atomic_load(&h.state) != 1 && now_sec() < deadline)
+    double deadline = now_s() + 10;
+    while (atomic_load(&h.state) != 1 && now_s() < deadline)
         usleep(500);
     CHECK(atomic_load(&h.state) == 1);
     uint32_t holder_tid = lock & FUTEX_TID_MASK;
@@ -535,8 +529,8 @@ static void waitv(void)
     struct waitv_call c = {.entries = e};
     pthread_t t;
     CHECK(pthread_create(&t, NULL, run_waitv, &c) == 0);
-    double deadline = now_sec() + 10;
-    while (!atomic_load(&c.tid) && now_sec() < deadline)
+    double deadline = now_s() + 10;
+    while (!atomic_load(&c.tid) && now_s() < deadline)
         usleep(500);
     wait_sleeping(getpid(), atomic_load(&c.tid));
     CHECK(futex(&words[2], FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0) == 1);

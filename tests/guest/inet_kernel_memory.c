@@ -11,6 +11,7 @@
 // asterix-args: --mem 8M
 // bare-metal: skip
 #include "check.h"
+#include "monotonic.h"
 #include "tcp_pairs.h"
 
 #include <arpa/inet.h>
@@ -25,13 +26,6 @@
 #define UDP_SOCKETS 100
 #define TCP_PAIRS 64
 #define BOUND_BYTES (1 << 20)
-
-static double now_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec + t.tv_nsec / 1e9;
-}
 
 static struct sockaddr_in loopback(void)
 {

@@ -5,6 +5,7 @@
  * packets and ACKs on one heap; senders that filled it stalled every connection for good.) */
 // asterix-args: --mem 256M
 #include "check.h"
+#include "monotonic.h"
 #include "tcp_pairs.h"
 
 #include <arpa/inet.h>
@@ -17,13 +18,6 @@
 
 #define PAIRS 128
 #define MOST_BYTES (256 << 10)
-
-static double now_s(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec + t.tv_nsec / 1e9;
-}
 
 int main(void)
 {

@@ -1,6 +1,7 @@
 /* /proc/PID/stat, status and wchan show Linux's process states: R for the caller, S for a
  * child blocked in read() on a pipe, T for a stopped child, Z for a zombie. */
 #include "check.h"
+#include "monotonic.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -8,13 +9,6 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-
-static double now_sec(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static int read_text(const char *path, char *buf, size_t size)
 {
@@ -42,9 +36,9 @@ static char stat_state(const char *path)
 /* Polls the state until it is `want`, for at most 10 s of wall time. */
 static void wait_for_state(const char *path, char want)
 {
-    double deadline = now_sec() + 10;
+    double deadline = now_s() + 10;
     char state = 0;
-    while (now_sec() < deadline) {
+    while (now_s() < deadline) {
         state = stat_state(path);
         if (state == want)
             return;

@@ -4,6 +4,7 @@
  * side copies nothing even for a missing pid, a missing pid is ESRCH, and a non-dumpable target
  * is EPERM for a caller without CAP_SYS_PTRACE. */
 #include "check.h"
+#include "has_cap.h"
 
 #include <poll.h>
 #include <sys/prctl.h>
@@ -12,19 +13,6 @@
 #include <unistd.h>
 
 static char shared_text[64] = "the child's buffer";
-
-static int has_cap_sys_ptrace(void)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    CHECK(f != NULL);
-    char line[256];
-    unsigned long long eff = 0;
-    while (fgets(line, sizeof line, f))
-        if (sscanf(line, "CapEff: %llx", &eff) == 1)
-            break;
-    fclose(f);
-    return (eff >> 19) & 1;
-}
 
 /* A child that waits for its pipe to close, then reports whether its buffer was rewritten. */
 static pid_t start_child(int *to_child, int make_undumpable)
@@ -98,7 +86,7 @@ int main(void)
     /* A target that is not dumpable needs CAP_SYS_PTRACE. */
     pid = start_child(&to_child, 1);
     long got = process_vm_readv(pid, local, 2, remote, 1, 0);
-    if (has_cap_sys_ptrace())
+    if (has_cap(CAP_SYS_PTRACE))
         CHECK(got == 64);
     else
         CHECK(got == -1 && errno == EPERM);

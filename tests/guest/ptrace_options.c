@@ -175,6 +175,20 @@ static volatile int usr1_count = 0;
 static volatile unsigned long spinning = 0;
 static void on_usr1(int sig) { usr1_count += sig == SIGUSR1; }
 
+/* A child that waits for SIGUSR1, then exits 0. */
+static pid_t fork_until_usr1(void)
+{
+    pid_t pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) {
+        alarm(60); /* a failed test leaves no process behind */
+        while (usr1_count == 0)
+            pause();
+        _exit(0);
+    }
+    return pid;
+}
+
 int main(void)
 {
     alarm(60);
@@ -364,14 +378,7 @@ int main(void)
     /* ATTACH to a running process: a stop for the SIGSTOP the kernel sent (SI_KERNEL, no
      * sender); DETACH with SIGUSR1 delivers that. */
     signal(SIGUSR1, on_usr1);
-    pid = fork();
-    CHECK(pid >= 0);
-    if (pid == 0) {
-        alarm(60); /* a failed test leaves no process behind */
-        while (usr1_count == 0)
-            pause();
-        _exit(0);
-    }
+    pid = fork_until_usr1();
     CHECK(ptrace(PTRACE_ATTACH, pid, 0, 0) == 0);
     status = wait_stop(pid);
     CHECK(WSTOPSIG(status) == SIGSTOP && EVENT(status) == 0);
@@ -383,14 +390,7 @@ int main(void)
     /* A seized tracee's group stop: SIGSTOP's delivery stop, then, passed on, the group stop
      * as PTRACE_EVENT_STOP with the stop signal; LISTEN keeps it stopped (waitpid by its
      * parent sees the stop), SIGCONT traps it again. */
-    pid = fork();
-    CHECK(pid >= 0);
-    if (pid == 0) {
-        alarm(60); /* a failed test leaves no process behind */
-        while (usr1_count == 0)
-            pause();
-        _exit(0);
-    }
+    pid = fork_until_usr1();
     CHECK(ptrace(PTRACE_SEIZE, pid, 0, 0) == 0);
     CHECK(kill(pid, SIGSTOP) == 0);
     status = wait_stop(pid);

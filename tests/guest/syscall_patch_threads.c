@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "monotonic.h"
 
 enum { thread_count = 8 };
 
@@ -18,13 +19,6 @@ static atomic_int g_stop;
 static atomic_int g_bad;
 static atomic_long g_signals;
 static pthread_t g_threads[thread_count];
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static void on_signal(int sig)
 {

@@ -2,6 +2,7 @@
  * and datagram, even with empty messages), poll stops reporting POLLOUT, a blocked writer
  * resumes when the reader drains, and SO_SNDTIMEO/SO_RCVTIMEO end waits with EAGAIN. */
 #include "check.h"
+#include "monotonic.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -24,13 +25,6 @@ static long fill(int fd, size_t chunk)
         total += n;
     }
     return -1;
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 int main(void)
